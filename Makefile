@@ -1,0 +1,37 @@
+# Anlan — the two commands: `make demo` and `make test` (both run `make install` first when needed).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint test-sqlite test-postgres clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python scripts/vendor_static.py
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/anlan demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/anlan check --fail-level WARNING
+	$(BIN)/anlan makemigrations --check --dry-run
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest -n 2 -q
+
+test-postgres: install
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest -n 2 -q
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles anlan/static/vendor

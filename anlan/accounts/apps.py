@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "anlan.accounts"
+    label = "accounts"
+    verbose_name = "用户与部门"
+
+    def ready(self):
+        from . import api, views  # noqa: F401

@@ -1,0 +1,33 @@
+"""`Authorization: Token <key>` authentication against hashed keys."""
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from .models import ApiToken, hash_token
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("令牌格式应为：Authorization: Token <令牌>")
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed("令牌无效") from None
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key), revoked=False).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed("令牌无效或已吊销")
+        now = timezone.now()
+        if token.expires_at and token.expires_at < now:
+            raise exceptions.AuthenticationFailed("令牌已过期")
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

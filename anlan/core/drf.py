@@ -1,0 +1,52 @@
+"""DRF settings hooks (permission, pagination, errors), kept apart from api.py so that DRF can import
+them while it is itself being imported (api.py imports DRF's viewsets)."""
+
+from django.db.models import ProtectedError
+from rest_framework import exceptions, pagination, permissions
+
+from .roles import role_allows
+from .services import ScopeViolation
+
+ACTION_FOR_METHOD = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+def view_action(request, view) -> str:
+    """The scope action a request needs; a viewset may name it per DRF action (e.g. workflow steps)."""
+    overrides = getattr(view, "scope_actions", {})
+    return overrides.get(getattr(view, "action", None)) or ACTION_FOR_METHOD.get(request.method, "change")
+
+
+class RolePermission(permissions.BasePermission):
+    """401 when not logged in; 403 when the role may not take the action on this model."""
+
+    message = "您的角色无权执行此操作"
+
+    def has_permission(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return False
+        model = getattr(getattr(view, "queryset", None), "model", None) or getattr(view, "model", None)
+        return role_allows(request.user, view_action(request, view), model)
+
+
+class StandardPagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+def exception_handler(exc, context):
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if isinstance(exc, ProtectedError):
+        exc = exceptions.ValidationError({"detail": "仍被其他记录引用，不能删除"})
+    if isinstance(exc, ScopeViolation):
+        exc = exceptions.ValidationError({"detail": str(exc)})
+    return drf_exception_handler(exc, context)

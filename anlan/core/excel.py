@@ -1,0 +1,455 @@
+"""Excel (台账) template, export and atomic import for every registered model.
+
+Import rules (issue: bad input writes nothing partial):
+- the file must be a real .xlsx within the size limit;
+- the header row names columns by their Chinese field names; "ID" (optional) means update that row;
+- every row is parsed and validated first, related rows are looked up by natural key in one query per
+  related model, uniqueness is checked in one query per unique column;
+- if any row has any error, nothing is written and the report lists row, column and reason;
+- otherwise all rows are written in one transaction and each is audited.
+"""
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .audit import AuditItem, append, owner_region_code, snapshot
+from .fields import EncryptedCharField
+from .kit import ModelConfig, regions_writable_by
+from .masking import mask, visible_value
+
+ID_HEADER = "ID"
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LIST_SEPARATORS = re.compile(r"[;；,，、]")
+TRUE_WORDS = {"是", "true", "1", "yes", "y", "√"}
+FALSE_WORDS = {"否", "false", "0", "no", "n", "×", ""}
+
+
+@dataclass
+class RowError:
+    row: int  # 1-based Excel row number (the header is row 1)
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(f"第{e.row}行 {e.column}：{e.message}" for e in errors[:5]))
+        self.errors = errors
+
+
+def _header(f) -> str:
+    return str(f.verbose_name)
+
+
+def _fields(config: ModelConfig):
+    return [config.field(name) for name in config.columns_for_import()]
+
+
+def _natural_key(config: ModelConfig, related_model) -> str:
+    return config.natural_keys.get(related_model, related_model._meta.pk.name)
+
+
+# ---------------------------------------------------------------- export and template
+
+
+def _style_header(ws, headers: list[str]) -> None:
+    ws.append(headers)
+    for i, _ in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+        ws.column_dimensions[get_column_letter(i)].width = max(12, len(headers[i - 1]) * 2 + 4)
+    ws.freeze_panes = "A2"
+
+
+def _excel_value(config: ModelConfig, obj, f, user):
+    value = getattr(obj, f.name)
+    if isinstance(f, EncryptedCharField):
+        return visible_value(user, f.sensitive_kind, value)
+    if isinstance(f, models.ManyToManyField):
+        key = _natural_key(config, f.related_model)
+        return "；".join(str(getattr(x, key)) for x in value.all())
+    if isinstance(f, models.ForeignKey):
+        if value is None:
+            return ""
+        return getattr(value, _natural_key(config, f.related_model))
+    if f.choices:
+        return getattr(obj, f"get_{f.name}_display")() if value not in (None, "") else ""
+    if isinstance(f, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def export_workbook(config: ModelConfig, queryset, user) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = config.verbose_name[:31]
+    fields = _fields(config)
+    _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
+    for obj in queryset.iterator(chunk_size=2000) if not _has_prefetch(queryset) else queryset:
+        ws.append([obj.pk, *[_excel_value(config, obj, f, user) for f in fields]])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _has_prefetch(queryset) -> bool:
+    return bool(getattr(queryset, "_prefetch_related_lookups", ()))
+
+
+def _describe(config: ModelConfig, f) -> str:
+    if isinstance(f, models.ManyToManyField):
+        names = "、".join(str(x) for x in f.related_model.objects.all()[:40])
+        return f"可填多个，用；分隔。可选：{names}"
+    if isinstance(f, models.ForeignKey):
+        key = _natural_key(config, f.related_model)
+        return f"填写{f.related_model._meta.verbose_name}的{f.related_model._meta.get_field(key).verbose_name}"
+    if f.choices:
+        return "可选：" + "、".join(str(label) for _, label in f.choices)
+    if isinstance(f, models.BooleanField):
+        return "是 / 否"
+    if isinstance(f, models.DateField):
+        return "日期，如 2026-06-01"
+    if isinstance(f, EncryptedCharField):
+        return "加密保存" + ("；手机号11位或座机号" if f.sensitive_kind == "phone" else "；18位身份证号")
+    return str(f.help_text or "")
+
+
+def template_workbook(config: ModelConfig) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = config.verbose_name[:31]
+    fields = _fields(config)
+    _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
+    notes = wb.create_sheet("填写说明")
+    _style_header(notes, ["列名", "是否必填", "说明"])
+    notes.append([ID_HEADER, "否", "留空表示新增；填写已有记录的ID表示修改该记录"])
+    for f in fields:
+        notes.append([_header(f), "否" if f.blank else "是", _describe(config, f)])
+    notes.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- import
+
+
+def check_upload(uploaded) -> None:
+    """Type and size checks before the file is opened."""
+    name = getattr(uploaded, "name", "") or ""
+    if not name.lower().endswith(".xlsx"):
+        raise ImportRejected([RowError(0, "文件", "只接受 Excel 2007 及以上格式（.xlsx）文件")])
+    if uploaded.size > settings.ANLAN_MAX_UPLOAD_BYTES:
+        limit = settings.ANLAN_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ImportRejected([RowError(0, "文件", f"文件超过 {limit} MB 上限")])
+    head = uploaded.read(4)
+    uploaded.seek(0)
+    if head != XLSX_MAGIC:
+        raise ImportRejected([RowError(0, "文件", "文件内容不是有效的 .xlsx 文件")])
+
+
+class _Lookups:
+    """Natural key → primary key maps for every related model, one query each."""
+
+    def __init__(self, config: ModelConfig, user, fields):
+        from anlan.geo.models import Region
+
+        self.maps: dict[str, dict[str, object]] = {}
+        for f in fields:
+            if not isinstance(f, models.ForeignKey | models.ManyToManyField):
+                continue
+            related = f.related_model
+            key = _natural_key(config, related)
+            if related is Region:
+                qs = regions_writable_by(user)
+            elif hasattr(related.objects, "restrict"):
+                qs = related.objects.restrict(user, "view")
+            else:
+                qs = related.objects.all()
+            self.maps[f.name] = {str(k): pk for k, pk in qs.values_list(key, "pk")}
+            if isinstance(f, models.ManyToManyField):
+                # Many-to-many cells are usually typed by name; accept the display name too.
+                for obj in qs:
+                    self.maps[f.name].setdefault(str(obj), obj.pk)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _parse(f, raw, lookups: _Lookups, existing):
+    """Turn one cell into a model value or raise ValidationError with a Chinese message."""
+    text = _text(raw)
+    if isinstance(f, models.ManyToManyField):
+        names = [n.strip() for n in LIST_SEPARATORS.split(text) if n.strip()]
+        unknown = [n for n in names if n not in lookups.maps[f.name]]
+        if unknown:
+            raise ValidationError(f"未找到：{'、'.join(unknown)}")
+        return [lookups.maps[f.name][n] for n in names]
+    if text == "":
+        if not f.blank:
+            raise ValidationError("必填")
+        return None if f.null else ("" if isinstance(f, models.CharField | models.TextField) else None)
+    if isinstance(f, models.ForeignKey):
+        if text not in lookups.maps[f.name]:
+            raise ValidationError(f"{f.related_model._meta.verbose_name}不存在或不在您的管辖范围内：{text}")
+        return lookups.maps[f.name][text]
+    if f.choices:
+        by_label = {str(label): value for value, label in f.choices}
+        values = {str(value) for value, _ in f.choices}
+        if text in values:
+            return text
+        if text in by_label:
+            return by_label[text]
+        raise ValidationError(f"无效选项“{text}”，可选：{'、'.join(by_label)}")
+    if isinstance(f, EncryptedCharField):
+        if "*" in text:
+            if existing is not None and text == mask(f.sensitive_kind, getattr(existing, f.name) or ""):
+                return getattr(existing, f.name)  # an exported, masked value left unchanged
+            raise ValidationError("号码不能包含 *（请填写完整号码）")
+        return text
+    if isinstance(f, models.BooleanField):
+        if text.lower() in TRUE_WORDS:
+            return True
+        if text.lower() in FALSE_WORDS:
+            return False
+        raise ValidationError("请填写“是”或“否”")
+    if isinstance(f, models.IntegerField):
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValidationError(f"应为整数：{text}") from None
+        if not number.is_integer():
+            raise ValidationError(f"应为整数：{text}")
+        return int(number)
+    if isinstance(f, models.FloatField):
+        try:
+            return float(text)
+        except ValueError:
+            raise ValidationError(f"应为数字：{text}") from None
+    if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
+        if isinstance(raw, dt.datetime):
+            return raw.date()
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(text.replace("/", "-"))
+        except ValueError:
+            raise ValidationError(f"日期格式应为 2026-06-01：{text}") from None
+    return text
+
+
+def _read_rows(uploaded):
+    try:
+        wb = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for corrupt files; all mean the same to the user
+        raise ImportRejected([RowError(0, "文件", "文件已损坏或不是有效的 .xlsx 文件，无法读取")]) from None
+    try:
+        ws = wb.worksheets[0]
+        return [list(row) for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def parse_workbook(config: ModelConfig, uploaded, user):
+    """Validate a workbook fully. Returns (new, updates, m2m, errors) without writing anything."""
+    check_upload(uploaded)
+    rows = _read_rows(uploaded)
+    if not rows or not any(_text(c) for c in rows[0]):
+        raise ImportRejected([RowError(1, "表头", "第一行应为列名（请使用下载的导入模板）")])
+    fields = _fields(config)
+    by_header = {_header(f): f for f in fields}
+    header = [_text(c) for c in rows[0]]
+    unknown = [h for h in header if h and h != ID_HEADER and h not in by_header]
+    missing = [h for h, f in by_header.items() if not f.blank and h not in header]
+    errors = [RowError(1, h, "未知的列名") for h in unknown]
+    errors += [RowError(1, h, "缺少必填列") for h in missing]
+    if errors:
+        raise ImportRejected(errors)
+
+    columns = [(i, by_header.get(h), h) for i, h in enumerate(header) if h]
+    id_index = header.index(ID_HEADER) if ID_HEADER in header else None
+    lookups = _Lookups(config, user, [f for _, f, _ in columns if f is not None])
+    ids = [_text(r[id_index]) for r in rows[1:] if id_index is not None and id_index < len(r) and _text(r[id_index])]
+    existing = {str(o.pk): o for o in config.model.objects.restrict(user, "change").filter(pk__in=ids)} if ids else {}
+
+    new, updates, m2m_values = [], [], {}
+    for excel_row, row in enumerate(rows[1:], start=2):
+        if not any(_text(c) for c in row):
+            continue
+        row_errors: list[RowError] = []
+        current = None
+        if id_index is not None and id_index < len(row) and _text(row[id_index]):
+            current = existing.get(_text(row[id_index]))
+            if current is None:
+                errors.append(RowError(excel_row, ID_HEADER, f"记录不存在或无权修改：{_text(row[id_index])}"))
+                continue
+        instance = _copy(current) if current is not None else config.model()
+        for index, f, name in columns:
+            if f is None:
+                continue
+            raw = row[index] if index < len(row) else None
+            try:
+                value = _parse(f, raw, lookups, current)
+            except ValidationError as exc:
+                row_errors.append(RowError(excel_row, name, "；".join(exc.messages)))
+                continue
+            if isinstance(f, models.ManyToManyField):
+                m2m_values.setdefault(id(instance), {})[f.name] = value
+            elif isinstance(f, models.ForeignKey):
+                setattr(instance, f.attname, value)
+            else:
+                setattr(instance, f.name, value)
+        if not row_errors:
+            row_errors += _model_errors(instance, excel_row)
+        if row_errors:
+            errors += row_errors
+            continue
+        (updates if current is not None else new).append((excel_row, instance, current))
+    errors += _unique_errors(config, new + updates)
+    return new, updates, m2m_values, sorted(errors, key=lambda e: (e.row, e.column))
+
+
+def _copy(obj):
+    return type(obj).from_db(
+        obj._state.db,
+        [f.attname for f in obj._meta.concrete_fields],
+        [getattr(obj, f.attname) for f in obj._meta.concrete_fields],
+    )
+
+
+def _model_errors(instance, excel_row: int) -> list[RowError]:
+    relation_names = [f.name for f in instance._meta.get_fields() if f.is_relation]
+    try:
+        instance.full_clean(exclude=relation_names, validate_unique=False)
+    except ValidationError as exc:
+        out = []
+        for name, messages in exc.message_dict.items():
+            column = str(instance._meta.get_field(name).verbose_name) if name != "__all__" else "整行"
+            out.append(RowError(excel_row, column, "；".join(messages)))
+        return out
+    return []
+
+
+def _unique_errors(config: ModelConfig, rows) -> list[RowError]:
+    """Duplicates inside the file and against the database, one query per unique column."""
+    errors = []
+    for f in _fields(config):
+        if not f.unique:
+            continue
+        seen: dict[object, int] = {}
+        for excel_row, instance, _ in rows:
+            value = getattr(instance, f.attname)
+            if value in (None, ""):
+                continue
+            if value in seen:
+                errors.append(RowError(excel_row, _header(f), f"与第{seen[value]}行重复：{value}"))
+            seen[value] = excel_row
+        if not seen:
+            continue
+        own = {instance.pk for _, instance, current in rows if current is not None}
+        taken = set(
+            config.model.objects.filter(**{f"{f.attname}__in": list(seen)})
+            .exclude(pk__in=own)
+            .values_list(f.attname, flat=True)
+        )
+        errors += [RowError(seen[v], _header(f), f"已存在：{v}") for v in taken]
+    return errors
+
+
+@transaction.atomic
+def import_workbook(config: ModelConfig, uploaded, user) -> ImportResult:
+    """Validate everything, then write everything (audited) or nothing."""
+    try:
+        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user)
+    except ImportRejected as rejected:
+        return ImportResult(errors=rejected.errors)
+    if errors:
+        return ImportResult(errors=errors)
+    model = config.model
+    created = model.objects.bulk_create([instance for _, instance, _ in new], batch_size=1000)
+    if updates:
+        now = timezone.now()
+        for _, instance, _ in updates:
+            instance.updated_at = now
+        names = [f.attname for f in _fields(config) if f.concrete and not f.many_to_many]
+        model.objects.bulk_update([instance for _, instance, _ in updates], [*names, "updated_at"], batch_size=500)
+    m2m_fields = [f for f in _fields(config) if isinstance(f, models.ManyToManyField)]
+    for f in m2m_fields:
+        _set_m2m(f, [(inst, m2m_values.get(id(inst), {}).get(f.name)) for _, inst, _ in new + updates])
+
+    written = [instance.pk for _, instance, _ in new + updates]
+    if model.objects.restrict(user, "view").filter(pk__in=written).count() != len(written):
+        # e.g. a department operator naming another department: the rows would vanish from their view.
+        transaction.set_rollback(True)
+        return ImportResult(
+            errors=[RowError(0, "整表", "部分记录保存后不在您的管辖范围内（如所属部门不符），未导入任何记录")]
+        )
+    items = []
+    for _, instance, _ in new:
+        after = {**snapshot(instance), **m2m_values.get(id(instance), {})}
+        items.append(_item("import_create", instance, None, after))
+    for _, instance, current in updates:
+        before, after = snapshot(current), {**snapshot(instance), **m2m_values.get(id(instance), {})}
+        changed = {k for k in after if before.get(k) != after[k] and k != "updated_at"}
+        if changed:
+            items.append(
+                _item("import_update", instance, {k: before.get(k) for k in changed}, {k: after[k] for k in changed})
+            )
+    append(items, actor=user)
+    return ImportResult(created=len(created), updated=len(updates))
+
+
+def _item(action, instance, before, after) -> AuditItem:
+    meta = instance._meta
+    return AuditItem(
+        action=action,
+        object_type=f"{meta.app_label}.{meta.model_name}",
+        object_id=str(instance.pk),
+        object_repr=str(instance),
+        region_code=owner_region_code(instance),
+        before=before,
+        after=after,
+    )
+
+
+def _set_m2m(f, pairs) -> None:
+    through = f.remote_field.through
+    source = f.m2m_field_name()
+    target = f.m2m_reverse_field_name()
+    pairs = [(inst, values) for inst, values in pairs if values is not None]
+    if not pairs:
+        return
+    through.objects.filter(**{f"{source}__in": [inst.pk for inst, _ in pairs]}).delete()
+    through.objects.bulk_create(
+        [through(**{f"{source}_id": inst.pk, f"{target}_id": v}) for inst, values in pairs for v in values]
+    )

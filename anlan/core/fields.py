@@ -1,0 +1,60 @@
+"""Fields encrypted at rest (phone and ID numbers).
+
+Values are Fernet tokens in the database (AES-128-CBC + HMAC), keyed by settings.FIELD_ENCRYPTION_KEYS
+(from the environment or the data directory, never the repository). Several keys allow rotation:
+the first encrypts, all decrypt. Encrypted columns cannot be searched by value, by design.
+"""
+
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@lru_cache(maxsize=4)
+def _cipher(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def cipher() -> MultiFernet:
+    return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+class EncryptedCharField(models.TextField):
+    """A short text (phone, ID number) stored encrypted; Python code sees the plain value."""
+
+    sensitive_kind = "text"  # "phone" | "id_number": how masking.mask() hides it
+
+    def __init__(self, *args, sensitive_kind: str = "text", max_length_plain: int = 64, **kwargs):
+        self.sensitive_kind = sensitive_kind
+        self.max_length_plain = max_length_plain
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["sensitive_kind"] = self.sensitive_kind
+        kwargs["max_length_plain"] = self.max_length_plain
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        try:
+            return cipher().decrypt(value.encode()).decode()
+        except InvalidToken:
+            # A row written with a key no longer configured: show that plainly rather than crash.
+            return "（无法解密）"
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value in (None, ""):
+            return value
+        return cipher().encrypt(str(value).encode()).decode()
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        kwargs.setdefault("widget", forms.TextInput)
+        kwargs.setdefault("max_length", self.max_length_plain)
+        return super().formfield(**kwargs)

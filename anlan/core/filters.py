@@ -1,0 +1,40 @@
+"""Filters shared by list pages and the API (one FilterSet per model serves both)."""
+
+import django_filters
+from django import forms
+
+from .regioncodes import region_prefix
+from .validators import validate_region_code
+
+
+class RegionSubtreeFilter(django_filters.CharFilter):
+    """`?region=CODE` keeps records owned anywhere in that region's subtree."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", "所属区划")
+        kwargs.setdefault("validators", [validate_region_code])
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        from .scoping import column_path
+
+        return qs.filter(**{f"{column_path(qs.model, self.field_name)}__startswith": region_prefix(value)})
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Base FilterSet: offers the user's own regions as choices for region filters in the UI."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        from anlan.geo.models import Region
+
+        for name, flt in self.filters.items():
+            if isinstance(flt, RegionSubtreeFilter):
+                regions = Region.objects.restrict(user).filter(level__in=["county", "township"])
+                choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
+                self.form.fields[name].widget = forms.Select(choices=choices)

@@ -1,0 +1,168 @@
+"""The registry kit: one registration gives a model its list, detail, create, edit, delete,
+Excel template/import/export pages and its menu entry, all scoped and audited.
+
+    register(ModelConfig(
+        model=Person,
+        list_columns=["name", "region", "duty_roles", "phone"],
+        form_fields=["name", "region", "department", "duty_roles", "phone", "id_number"],
+        filterset_class=PersonFilterSet,
+        menu_group="人员与部门",
+    ))
+
+Apps register in their views.py (imported by AppConfig.ready); core.urls builds the URLs.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import models
+
+from .fields import EncryptedCharField
+from .masking import visible_value
+from .regioncodes import region_prefix
+
+__all__ = ["ModelConfig", "all_configs", "config_for", "display_value", "modelform_for", "register"]
+
+
+@dataclass
+class ModelConfig:
+    model: type[models.Model]
+    list_columns: Sequence[str]
+    form_fields: Sequence[str]
+    menu_group: str
+    filterset_class: type | None = None
+    search_fields: Sequence[str] = ()
+    detail_fields: Sequence[str] | None = None
+    import_fields: Sequence[str] | None = None
+    # How a related row is named in Excel: {RelatedModel: "field"} (default: its primary key).
+    natural_keys: dict = field(default_factory=dict)
+    # Adds select_related/prefetch_related so lists and exports make a fixed number of queries.
+    selector: Callable | None = None
+    sortable: Sequence[str] | None = None
+    menu_label: str | None = None
+    menu_order: int = 100
+    icon: str = "▤"
+
+    @property
+    def app_label(self) -> str:
+        return self.model._meta.app_label
+
+    @property
+    def model_name(self) -> str:
+        return self.model._meta.model_name
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def label(self) -> str:
+        return self.menu_label or str(self.model._meta.verbose_name_plural)
+
+    def url_name(self, action: str) -> str:
+        return f"{self.app_label}:{self.model_name}_{action}"
+
+    def reverse(self, action: str, pk=None) -> str:
+        from django.urls import reverse
+
+        return reverse(self.url_name(action), kwargs={"pk": pk} if pk is not None else None)
+
+    def urls(self) -> dict[str, str]:
+        return {action: self.reverse(action) for action in ("list", "add", "import", "template")}
+
+    def columns_for_import(self) -> list[str]:
+        return list(self.import_fields or self.form_fields)
+
+    def columns_for_detail(self) -> list[str]:
+        return list(self.detail_fields or self.form_fields)
+
+    def sortable_columns(self) -> list[str]:
+        if self.sortable is not None:
+            return list(self.sortable)
+        concrete = {f.name for f in self.model._meta.concrete_fields}
+        return [c for c in self.list_columns if c in concrete]
+
+    def queryset(self, user, action: str = "view"):
+        qs = self.model.objects.restrict(user, action)
+        return self.selector(qs) if self.selector else qs
+
+    def field(self, name: str):
+        return self.model._meta.get_field(name)
+
+
+_REGISTRY: dict[type, ModelConfig] = {}
+
+
+def register(config: ModelConfig) -> ModelConfig:
+    _REGISTRY[config.model] = config
+    return config
+
+
+def all_configs() -> list[ModelConfig]:
+    return sorted(_REGISTRY.values(), key=lambda c: (c.menu_order, c.app_label, c.model_name))
+
+
+def config_for(model) -> ModelConfig:
+    return _REGISTRY[model]
+
+
+def _is_m2m(f) -> bool:
+    return isinstance(f, models.ManyToManyField)
+
+
+def display_value(obj, name: str, user) -> str:
+    """A field's value as this user may see it, in Chinese."""
+    f = obj._meta.get_field(name)
+    if isinstance(f, EncryptedCharField):
+        return visible_value(user, f.sensitive_kind, getattr(obj, name))
+    if _is_m2m(f):
+        return "；".join(str(x) for x in getattr(obj, name).all())
+    if f.choices:
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    if isinstance(f, models.BooleanField):
+        return "是" if value else "否"
+    if isinstance(f, models.DateTimeField):
+        from django.utils import timezone
+
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def regions_writable_by(user):
+    """The regions a user may own records in: their subtree (ancestors are view-only)."""
+    from anlan.geo.models import Region
+
+    qs = Region.objects.all()
+    if user.is_superuser:
+        return qs
+    if not user.region_id:
+        return qs.none()
+    return qs.filter(code__startswith=region_prefix(user.region_id))
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm whose related-object choices are limited to what the user may use."""
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        from anlan.geo.models import Region
+
+        for form_field in self.fields.values():
+            if not isinstance(form_field, forms.ModelChoiceField):
+                continue
+            related = form_field.queryset.model
+            if related is Region:
+                form_field.queryset = regions_writable_by(user).only("code", "name")
+                form_field.error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
+            elif hasattr(related.objects, "restrict"):
+                form_field.queryset = related.objects.restrict(user, "view")
+                form_field.error_messages["invalid_choice"] = "所选项不存在或不在您的管辖范围内"
+
+
+def modelform_for(config: ModelConfig) -> type[ScopedModelForm]:
+    return forms.modelform_factory(config.model, form=ScopedModelForm, fields=list(config.form_fields))

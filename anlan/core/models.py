@@ -1,0 +1,81 @@
+"""Base models and the audit trail."""
+
+from django.db import models
+
+from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
+
+__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError"]
+
+
+class AnlanModel(models.Model):
+    """Base of every business record: timestamps, the synthetic flag and the scoped manager.
+
+    Subclasses declare `scope_spec` (where the owning region is) and write through
+    core.services so that every write is audited.
+    """
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    synthetic = models.BooleanField("演示数据", default=False, help_text="由演示数据生成，非真实记录")
+
+    objects = ScopedManager()
+
+    scope_spec = ScopeSpec()
+
+    class Meta:
+        abstract = True
+
+
+class AuditTamperError(Exception):
+    pass
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AuditTamperError("审计记录只能追加，不能修改")
+
+    def delete(self):
+        raise AuditTamperError("审计记录只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, hash-chained audit trail.
+
+    hash = SHA-256(prev_hash + canonical JSON of this entry); see core/audit.py. Changing, removing
+    or reordering any entry breaks the chain at that point, which `anlan audit-verify` reports.
+    """
+
+    created_at = models.DateTimeField("时间", db_index=True)
+    actor_id = models.BigIntegerField("操作人ID", null=True, blank=True)
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("动作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, db_index=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    region_code = models.CharField("所属区划", max_length=12, blank=True, db_index=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    scope_spec = ScopeSpec(region="region_code")
+    view_roles = frozenset({"county_admin"})
+    write_roles = frozenset()  # nobody writes through the UI or API: only services append
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditTamperError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTamperError("审计记录只能追加，不能删除")

@@ -1,0 +1,67 @@
+"""Roles of CONTRACT.md and what each may do.
+
+A role decides which *actions* a user may take; the user's region (and department or enterprise)
+decides which *rows* — see scoping.py. Both are checked in one place for UI, API and exports.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+    COUNTY_OPERATOR = "county_operator", "县级业务人员"
+    DEPARTMENT_OPERATOR = "department_operator", "行业部门人员"
+    TOWNSHIP_OPERATOR = "township_operator", "乡镇（街道）人员"
+    VILLAGE_WORKER = "village_worker", "村（社区）网格员"
+    ENTERPRISE_USER = "enterprise_user", "企业用户"
+    TEAM_LEADER = "team_leader", "救援队伍负责人"
+    VIEWER = "viewer", "只读用户"
+
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+ACTIONS = (VIEW, ADD, CHANGE, DELETE)
+
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.COUNTY_ADMIN: frozenset(ACTIONS),
+    Role.COUNTY_OPERATOR: frozenset(ACTIONS),
+    Role.DEPARTMENT_OPERATOR: frozenset(ACTIONS),
+    Role.TOWNSHIP_OPERATOR: frozenset(ACTIONS),
+    # Grid workers report and keep their village's records current, but do not delete.
+    Role.VILLAGE_WORKER: frozenset({VIEW, ADD, CHANGE}),
+    Role.ENTERPRISE_USER: frozenset({VIEW, ADD, CHANGE}),
+    Role.TEAM_LEADER: frozenset({VIEW, CHANGE}),
+    Role.VIEWER: frozenset({VIEW}),
+}
+
+COUNTY_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
+
+# Who needs full phone numbers: the people who call others during a response.
+PHONE_FULL_ROLES = frozenset(
+    {Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR, Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR}
+)
+# Full ID numbers are needed only to administer the registry itself.
+ID_FULL_ROLES = frozenset({Role.COUNTY_ADMIN})
+
+
+def role_allows(user, action: str, model=None) -> bool:
+    """May this user's role take `action` on `model`? (Rows are decided by scoping.restrict.)"""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    allowed = ROLE_ACTIONS.get(getattr(user, "role", ""), frozenset())
+    if action not in allowed:
+        return False
+    write_roles = getattr(model, "write_roles", None) if model is not None else None
+    if action != VIEW and write_roles is not None:
+        return user.role in write_roles
+    view_roles = getattr(model, "view_roles", None) if model is not None else None
+    return not (action == VIEW and view_roles is not None and user.role not in view_roles)
+
+
+def sees_full_phone(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in PHONE_FULL_ROLES)
+
+
+def sees_full_id_number(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in ID_FULL_ROLES)

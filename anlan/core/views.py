@@ -1,0 +1,314 @@
+"""Generic registry views (list, detail, edit, delete, import, template, export), home and audit log.
+
+Every view takes its ModelConfig; every queryset comes from config.queryset(user, action), i.e. the
+one scoping function. Out-of-scope objects are 404; actions the role may not take are 403.
+"""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import ProtectedError, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from . import excel, services
+from .audit import snapshot
+from .filters import RegionSubtreeFilter, ScopedFilterSet
+from .kit import ModelConfig, all_configs, display_value, modelform_for
+from .models import AuditEntry
+from .roles import role_allows
+
+PAGE_SIZE = 50
+
+
+def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
+    """The model's FilterSet, or one built from its choice, boolean and relation list columns."""
+    if config.filterset_class:
+        return config.filterset_class
+    fields = []
+    extra = {}
+    for name in config.list_columns:
+        f = config.model._meta.get_field(name)
+        if name == "region" or (isinstance(f, models.ForeignKey) and f.related_model._meta.model_name == "region"):
+            extra[name] = RegionSubtreeFilter(field_name=name)
+        elif f.choices or isinstance(f, models.BooleanField | models.ForeignKey):
+            fields.append(name)
+    meta = type("Meta", (), {"model": config.model, "fields": fields})
+    return type(f"{config.model.__name__}FilterSet", (ScopedFilterSet,), {"Meta": meta, **extra})
+
+
+def _require(user, action: str, model) -> None:
+    if not role_allows(user, action, model):
+        raise PermissionDenied("您的角色无权执行此操作")
+
+
+def _filtered(config: ModelConfig, request):
+    qs = config.queryset(request.user, "view")
+    filterset = filterset_for(config)(request.GET or None, queryset=qs, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, qs.none()
+    qs = filterset.qs
+    term = request.GET.get("q", "").strip()
+    if term and config.search_fields:
+        query = Q()
+        for name in config.search_fields:
+            query |= Q(**{f"{name}__icontains": term})
+        qs = qs.filter(query)
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") in config.sortable_columns():
+        qs = qs.order_by(sort, "pk")
+    return filterset, qs
+
+
+class ConfigView(LoginRequiredMixin, View):
+    config: ModelConfig = None
+
+    def get_object(self, pk, action: str):
+        _require(self.request.user, action, self.config.model)
+        return get_object_or_404(self.config.queryset(self.request.user, action), pk=pk)
+
+
+class ObjectListView(ConfigView):
+    def get(self, request):
+        config = self.config
+        _require(request.user, "view", config.model)
+        filterset, qs = _filtered(config, request)
+        if request.GET.get("export") == "xlsx":
+            data = excel.export_workbook(config, qs, request.user)
+            stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+            return _xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        columns = [(name, str(config.model._meta.get_field(name).verbose_name)) for name in config.list_columns]
+        rows = [
+            (config.reverse("detail", obj.pk), [display_value(obj, name, request.user) for name, _ in columns])
+            for obj in page
+        ]
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "core/object_list.html",
+            {
+                "config": config,
+                "urls": config.urls(),
+                "filterset": filterset,
+                "columns": columns,
+                "sortable": config.sortable_columns(),
+                "rows": rows,
+                "page": page,
+                "querystring": query.urlencode(),
+                "can_add": role_allows(request.user, "add", config.model),
+            },
+        )
+
+
+class ObjectDetailView(ConfigView):
+    def get(self, request, pk):
+        obj = self.get_object(pk, "view")
+        fields = [
+            (str(obj._meta.get_field(name).verbose_name), display_value(obj, name, request.user))
+            for name in self.config.columns_for_detail()
+        ]
+        history = []
+        if role_allows(request.user, "view", AuditEntry):
+            meta = obj._meta
+            history = AuditEntry.objects.restrict(request.user).filter(
+                object_type=f"{meta.app_label}.{meta.model_name}", object_id=str(obj.pk)
+            )[:20]
+        return render(
+            request,
+            "core/object_detail.html",
+            {
+                "config": self.config,
+                "urls": self.config.urls(),
+                "object": obj,
+                "edit_url": self.config.reverse("edit", obj.pk),
+                "delete_url": self.config.reverse("delete", obj.pk),
+                "fields": fields,
+                "history": history,
+                "can_change": role_allows(request.user, "change", self.config.model),
+                "can_delete": role_allows(request.user, "delete", self.config.model),
+            },
+        )
+
+
+class ObjectEditView(ConfigView):
+    def _form(self, request, instance):
+        form_class = modelform_for(self.config)
+        data = request.POST if request.method == "POST" else None
+        return form_class(data, instance=instance, user=request.user)
+
+    def _instance(self, pk):
+        if pk is None:
+            _require(self.request.user, "add", self.config.model)
+            return None
+        return self.get_object(pk, "change")
+
+    def get(self, request, pk=None):
+        instance = self._instance(pk)
+        return self._render(request, self._form(request, instance), instance)
+
+    def post(self, request, pk=None):
+        instance = self._instance(pk)
+        before = snapshot(instance, with_m2m=True) if instance is not None else None
+        form = self._form(request, instance)
+        if form.is_valid():
+            obj = form.save(commit=False)
+            try:
+                if instance is None:
+                    services.object_create(actor=request.user, instance=obj, after_save=form.save_m2m)
+                else:
+                    services.object_update(actor=request.user, instance=obj, before=before, after_save=form.save_m2m)
+            except services.ScopeViolation as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"{self.config.verbose_name}“{obj}”已保存")
+                return redirect(self.config.url_name("detail"), pk=obj.pk)
+        return self._render(request, form, instance, status=400)
+
+    def _render(self, request, form, instance, status=200):
+        context = {"config": self.config, "urls": self.config.urls(), "form": form, "object": instance}
+        return render(request, "core/object_edit.html", context, status=status)
+
+
+class ObjectDeleteView(ConfigView):
+    def get(self, request, pk):
+        obj = self.get_object(pk, "delete")
+        context = {"config": self.config, "object": obj, "detail_url": self.config.reverse("detail", obj.pk)}
+        return render(request, "core/object_delete.html", context)
+
+    def post(self, request, pk):
+        obj = self.get_object(pk, "delete")
+        try:
+            services.object_delete(actor=request.user, instance=obj)
+        except ProtectedError:
+            messages.error(request, f"“{obj}”仍被其他记录引用，不能删除")
+            return redirect(self.config.url_name("detail"), pk=obj.pk)
+        messages.success(request, f"{self.config.verbose_name}“{obj}”已删除")
+        return redirect(self.config.url_name("list"))
+
+
+class ObjectImportView(ConfigView):
+    def get(self, request):
+        _require(request.user, "add", self.config.model)
+        return render(request, "core/object_import.html", {"config": self.config, "urls": self.config.urls()})
+
+    def post(self, request):
+        _require(request.user, "add", self.config.model)
+        upload = request.FILES.get("file")
+        if upload is None:
+            result = excel.ImportResult(errors=[excel.RowError(0, "文件", "请选择要导入的 Excel 文件")])
+        else:
+            result = excel.import_workbook(self.config, upload, request.user)
+        if result.ok:
+            messages.success(request, f"导入成功：新增 {result.created} 条，修改 {result.updated} 条")
+            return redirect(self.config.url_name("list"))
+        context = {"config": self.config, "urls": self.config.urls(), "result": result}
+        return render(request, "core/object_import.html", context, status=400)
+
+
+class ObjectTemplateView(ConfigView):
+    def get(self, request):
+        _require(request.user, "view", self.config.model)
+        return _xlsx_response(excel.template_workbook(self.config), f"{self.config.verbose_name}_导入模板.xlsx")
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def kit_urlpatterns(app_label: str):
+    """The registry-kit URLs of every model that app registered (include them in the app's urls.py)."""
+    return [p for config in all_configs() if config.app_label == app_label for p in model_urlpatterns(config)]
+
+
+def model_urlpatterns(config: ModelConfig):
+    from django.urls import path
+
+    name = config.model_name
+    kwargs = {"config": config}
+    return [
+        path(f"{name}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
+        path(f"{name}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
+        path(f"{name}/import/", ObjectImportView.as_view(**kwargs), name=f"{name}_import"),
+        path(f"{name}/template.xlsx", ObjectTemplateView.as_view(**kwargs), name=f"{name}_template"),
+        path(f"{name}/<str:pk>/", ObjectDetailView.as_view(**kwargs), name=f"{name}_detail"),
+        path(f"{name}/<str:pk>/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),
+        path(f"{name}/<str:pk>/delete/", ObjectDeleteView.as_view(**kwargs), name=f"{name}_delete"),
+    ]
+
+
+class HomeView(LoginRequiredMixin, View):
+    """Counts of every registry within the user's scope and the latest audited activity."""
+
+    def get(self, request):
+        user = request.user
+        counts = []
+        for config in all_configs():
+            if role_allows(user, "view", config.model):
+                url = reverse(config.url_name("list"))
+                counts.append((config.label, config.model.objects.restrict(user).count(), url))
+        recent = []
+        if role_allows(user, "view", AuditEntry):
+            recent = list(AuditEntry.objects.restrict(user).order_by("-id")[:15])
+        return render(request, "core/home.html", {"counts": counts, "recent": recent})
+
+
+class AuditListView(LoginRequiredMixin, View):
+    """The audit trail for county administrators, filterable by object, actor and action."""
+
+    def get(self, request):
+        _require(request.user, "view", AuditEntry)
+        qs = AuditEntry.objects.restrict(request.user)
+        for param, lookup in (("object_type", "object_type"), ("object_id", "object_id"), ("action", "action")):
+            if request.GET.get(param):
+                qs = qs.filter(**{lookup: request.GET[param]})
+        if request.GET.get("actor"):
+            qs = qs.filter(actor_name__icontains=request.GET["actor"])
+        page = Paginator(qs.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(request, "core/audit_list.html", {"page": page, "querystring": query.urlencode()})
+
+
+class AuditDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        _require(request.user, "view", AuditEntry)
+        entry = AuditEntry.objects.restrict(request.user).filter(pk=pk).first()
+        if entry is None:
+            raise Http404
+        return render(request, "core/audit_detail.html", {"entry": entry})
+
+
+class ApiDocsView(LoginRequiredMixin, View):
+    """API reference rendered on the server from the OpenAPI document (no Swagger UI from a CDN)."""
+
+    def get(self, request):
+        from drf_spectacular.generators import SchemaGenerator
+
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        operations = []
+        for path_name, methods in schema.get("paths", {}).items():
+            for method, op in methods.items():
+                params = [(p.get("name"), p.get("in"), p.get("description", "")) for p in op.get("parameters", [])]
+                operations.append(
+                    {
+                        "path": path_name,
+                        "method": method.upper(),
+                        "summary": (op.get("description") or op.get("summary") or "").strip(),
+                        "params": params,
+                    }
+                )
+        return render(request, "core/api_docs.html", {"operations": operations, "info": schema.get("info", {})})

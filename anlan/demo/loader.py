@@ -1,0 +1,268 @@
+"""The demo county: real boundary, synthetic townships, villages, departments, persons and users.
+
+Figures come from the seeds where they give them (巫山县: 766 群测群防员, 54 地质灾害专管员);
+the rest follow the usual staffing of a county (a 应急管理员 per township, a 网格员 and a 防汛巡查
+责任人 per village …). Everything generated is flagged synthetic and depends only on the seed.
+"""
+
+import json
+import secrets
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+
+from anlan.accounts.models import Department
+from anlan.accounts.services import user_create
+from anlan.core.audit import AuditItem, append
+from anlan.core.roles import Role
+from anlan.core.services import objects_bulk_create
+from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_number_check_char
+from anlan.geo.models import Region, RegionLevel
+from anlan.geo.services import county_load
+from anlan.registry.models import DutyRole, Enterprise, Person
+
+DATA = Path(__file__).parent / "data"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢谭"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰云峰志文斌波辉鹏宇浩凯婷雪琳燕玲春林"
+DEFAULT_FIGURES = {"geo_monitors_per_village": 2, "geo_managers_per_township": 2}
+
+
+@dataclass
+class DemoResult:
+    county: Region
+    townships: int
+    villages: int
+    departments: int
+    persons: int
+    enterprises: int
+    logins: list[tuple[str, str, str, str]]
+
+
+class _Gen:
+    def __init__(self, seed: int):
+        self.rng = np.random.default_rng(seed + 1000)
+        self._phones: set[str] = set()
+
+    def name(self) -> str:
+        given = "".join(self.rng.choice(list(GIVEN), size=int(self.rng.integers(1, 3))))
+        return str(self.rng.choice(list(SURNAMES))) + given
+
+    def phone(self) -> str:
+        # 199 numbers with a fixed 0000 block: clearly synthetic, still valid in format.
+        while True:
+            number = f"1990000{int(self.rng.integers(0, 10000)):04d}"
+            if number not in self._phones or len(self._phones) >= 9999:
+                self._phones.add(number)
+                return number
+
+    def id_number(self, county6: str) -> str:
+        year = int(self.rng.integers(1960, 2000))
+        month, day = int(self.rng.integers(1, 13)), int(self.rng.integers(1, 29))
+        first17 = f"{county6}{year}{month:02d}{day:02d}{int(self.rng.integers(0, 1000)):03d}"
+        return first17 + id_number_check_char(first17)
+
+    def credit_code(self, county6: str) -> str:
+        # 9 (工商) 1 (企业) + 6-digit division + 9-character organisation code + check character.
+        body = "".join(self.rng.choice(list(CREDIT_CODE_CHARS[:10] + "ABCDEFGH"), size=9))
+        first17 = f"91{county6}{body}"
+        return first17 + credit_code_check_char(first17)
+
+
+def _departments(county: Region) -> list[Department]:
+    rows = json.loads((DATA / "departments.json").read_text(encoding="utf-8"))
+    county_name = county.name
+    return [
+        Department(
+            code=f"{county.code[:6]}-{code}",
+            name=name.replace("县", county_name, 1),
+            kind=kind,
+            region=county,
+            synthetic=True,
+        )
+        for code, name, kind in rows
+    ]
+
+
+def _persons(gen: _Gen, county: Region, townships, villages_by_township, departments, figures) -> tuple[list, dict]:
+    """Persons and, per person index, the duty-role codes they hold."""
+    persons, duties = [], {}
+    depts = {d.kind: d for d in departments}
+    county6 = county.code[:6]
+
+    def add(region, roles, position, department=None, organisation=""):
+        person = Person(
+            name=gen.name(),
+            region=region,
+            department=department,
+            organisation=organisation,
+            position=position,
+            phone=gen.phone(),
+            id_number=gen.id_number(county6),
+            synthetic=True,
+        )
+        duties[len(persons)] = roles
+        persons.append(person)
+
+    all_villages = [v for t in townships for v in villages_by_township[t.code]]
+    geo_managers = figures.get("geo_managers") or len(townships) * DEFAULT_FIGURES["geo_managers_per_township"]
+    geo_monitors = figures.get("geo_monitors") or len(all_villages) * DEFAULT_FIGURES["geo_monitors_per_village"]
+
+    for t in townships:
+        add(t, ["township_head", "flood_admin"], "党委书记", organisation=t.name)
+        add(t, ["township_head"], "乡镇长" if not t.name.endswith("街道") else "街道办事处主任", organisation=t.name)
+        add(t, ["emergency_officer"], "应急办主任", organisation=t.name)
+        add(t, ["flood_technical"], "水利站站长", organisation=t.name)
+    for i in range(geo_managers):
+        t = townships[i % len(townships)]
+        add(t, ["geo_manager"], "地质灾害专管员", department=depts.get("natural_resources"), organisation=t.name)
+    for v in all_villages:
+        add(v, ["village_head", "flood_admin"], "党支部书记", organisation=v.name)
+        add(v, ["grid_worker", "emergency_officer"], "网格员", organisation=v.name)
+        add(v, ["flood_patrol"], "巡查员", organisation=v.name)
+        add(v, ["weather_informant"], "气象信息员", department=depts.get("meteorology"), organisation=v.name)
+    # 群测群防员: spread over villages, more in the larger (hillier, more hazard sites) ones.
+    areas = np.asarray([v.area_km2 or 1.0 for v in all_villages])
+    picks = gen.rng.choice(len(all_villages), size=geo_monitors, p=areas / areas.sum())
+    for index in picks:
+        v = all_villages[int(index)]
+        add(v, ["geo_monitor"], "群测群防员", department=depts.get("natural_resources"), organisation=v.name)
+    return persons, duties
+
+
+def _enterprises(gen: _Gen, county: Region, townships, departments) -> list[Enterprise]:
+    depts = {d.kind: d for d in departments}
+    specs = [
+        ("{t}建材有限公司", "economy"),
+        ("{t}石材开采有限公司", "natural_resources"),
+        ("{t}液化气站", "market"),
+        ("{t}烟花爆竹批发有限公司", "emergency"),
+        ("{t}旅游客运有限公司", "transport"),
+        ("{t}食品加工有限公司", "market"),
+    ]
+    out = []
+    for i, (pattern, kind) in enumerate(specs):
+        t = townships[i % len(townships)]
+        centre = (t.center_lon, t.center_lat)
+        out.append(
+            Enterprise(
+                name=pattern.format(t=t.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")),
+                credit_code=gen.credit_code(county.code[:6]),
+                region=t,
+                department=depts.get(kind),
+                address=f"{county.name}{t.name}",
+                lon=centre[0],
+                lat=centre[1],
+                synthetic=True,
+            )
+        )
+    return out
+
+
+def _password() -> str:
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(10))
+    return f"Al-{core}9a"
+
+
+def _logins_file() -> Path:
+    return settings.DATA_DIR / "demo-logins.txt"
+
+
+def demo_users(actor, county: Region, township: Region, village: Region, enterprise, department) -> list:
+    """One user of each role; passwords are random and written only to the data directory."""
+    specs = [
+        ("admin", Role.COUNTY_ADMIN, county, None, None, "县应急局管理员"),
+        ("operator", Role.COUNTY_OPERATOR, county, None, None, "县应急局值班员"),
+        ("dept", Role.DEPARTMENT_OPERATOR, county, department, None, f"{department.name}业务员"),
+        ("township", Role.TOWNSHIP_OPERATOR, township, None, None, f"{township.name}应急办"),
+        ("village", Role.VILLAGE_WORKER, village, None, None, f"{village.name}网格员"),
+        ("enterprise", Role.ENTERPRISE_USER, enterprise.region, None, enterprise, f"{enterprise.name}安全员"),
+        ("team", Role.TEAM_LEADER, county, None, None, "县综合应急救援队队长"),
+        ("viewer", Role.VIEWER, county, None, None, "县领导（只读）"),
+    ]
+    logins = []
+    for username, role, region, dept, ent, display in specs:
+        password = _password()
+        user_create(
+            actor=actor,
+            username=username,
+            password=password,
+            role=role,
+            region_code=region.code,
+            department_code=dept.code if dept else None,
+            enterprise_id=ent.pk if ent else None,
+            display_name=display,
+        )
+        logins.append((username, password, Role(role).label, region.name))
+    path = _logins_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join("\t".join(row) for row in logins) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return logins
+
+
+def saved_logins() -> list[tuple[str, ...]]:
+    path = _logins_file()
+    if not path.exists():
+        return []
+    return [tuple(line.split("\t")) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@transaction.atomic
+def load_demo(*, actor="演示数据", county6: str = "500237", seed: int = 42, with_users: bool = True) -> DemoResult:
+    loaded = county_load(actor=actor, code6=county6, seed=seed)
+    county = loaded.county
+    townships = list(Region.objects.filter(parent=county).order_by("code"))
+    villages_by_township: dict[str, list[Region]] = {t.code: [] for t in townships}
+    for v in Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=county6).order_by("code"):
+        villages_by_township[v.parent_id].append(v)
+
+    gen = _Gen(seed)
+    departments = objects_bulk_create(actor=actor, model=Department, instances=_departments(county))
+    figures = json.loads((DATA / "figures.json").read_text(encoding="utf-8")).get(county6, {})
+    persons, duties = _persons(gen, county, townships, villages_by_township, departments, figures)
+    created = objects_bulk_create(actor=actor, model=Person, instances=persons)
+    role_ids = dict(DutyRole.objects.values_list("code", "id"))
+    through = Person.duty_roles.through
+    through.objects.bulk_create(
+        [through(person_id=p.pk, dutyrole_id=role_ids[code]) for i, p in enumerate(created) for code in duties[i]],
+        batch_size=2000,
+    )
+    append(
+        [
+            AuditItem(
+                "assign_duty_roles",
+                "registry.person",
+                "",
+                f"{len(created)} 名责任人",
+                county.code,
+                None,
+                {"count": len(created)},
+            )
+        ],
+        actor=actor,
+    )
+    enterprises = objects_bulk_create(
+        actor=actor, model=Enterprise, instances=_enterprises(gen, county, townships, departments)
+    )
+
+    logins = []
+    if with_users:
+        township = townships[0]
+        village = villages_by_township[township.code][0]
+        water = next(d for d in departments if d.kind == "water")
+        logins = demo_users(actor, county, township, village, enterprises[0], water)
+    return DemoResult(
+        county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins
+    )
+
+
+def is_loaded() -> bool:
+    return Region.objects.filter(level=RegionLevel.COUNTY).exists()
+
+
+__all__ = ["DemoResult", "is_loaded", "load_demo", "saved_logins"]

@@ -1,0 +1,118 @@
+"""The map-layer registry for 一张图: every app adds its layers here; the map page lists them.
+
+A layer yields GeoJSON features for a user, always through the scoping function. Hot path: rows
+come from `.values()` (no model instances, no serializer) and the response is encoded with orjson.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .models import Region, RegionLevel
+
+__all__ = ["MapLayer", "all_layers", "get_layer", "register_layer"]
+
+
+@dataclass
+class MapLayer:
+    key: str
+    name: str
+    group: str
+    geometry: str  # "polygon" | "point"
+    features: Callable  # (user, params) -> list of GeoJSON Feature dicts
+    style: dict = field(default_factory=dict)
+    label_field: str | None = "name"
+    label_min_zoom: int = 0
+    default_visible: bool = True
+    order: int = 100
+
+    def describe(self) -> dict:
+        return {
+            "key": self.key,
+            "name": self.name,
+            "group": self.group,
+            "geometry": self.geometry,
+            "style": self.style,
+            "label_field": self.label_field,
+            "label_min_zoom": self.label_min_zoom,
+            "default_visible": self.default_visible,
+        }
+
+
+_LAYERS: dict[str, MapLayer] = {}
+
+
+def register_layer(layer: MapLayer) -> MapLayer:
+    _LAYERS[layer.key] = layer
+    return layer
+
+
+def all_layers() -> list[MapLayer]:
+    return sorted(_LAYERS.values(), key=lambda layer: (layer.order, layer.key))
+
+
+def get_layer(key: str) -> MapLayer | None:
+    return _LAYERS.get(key)
+
+
+def _boundary_features(level: str):
+    def features(user, params) -> list[dict]:
+        rows = (
+            Region.objects.restrict(user)
+            .filter(level=level, boundary__isnull=False)
+            .values("code", "name", "parent_id", "boundary", "center_lon", "center_lat", "synthetic")
+        )
+        return [
+            {
+                "type": "Feature",
+                "id": row["code"],
+                "geometry": row["boundary"],
+                "properties": {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "region": row["code"],
+                    "parent": row["parent_id"],
+                    "label_at": [row["center_lon"], row["center_lat"]],
+                    "synthetic": row["synthetic"],
+                },
+            }
+            for row in rows
+        ]
+
+    return features
+
+
+register_layer(
+    MapLayer(
+        key="county",
+        name="县界",
+        group="行政区划",
+        geometry="polygon",
+        features=_boundary_features(RegionLevel.COUNTY),
+        style={"color": "#c0392b", "weight": 3, "fillOpacity": 0.02},
+        order=1,
+    )
+)
+register_layer(
+    MapLayer(
+        key="townships",
+        name="乡镇（街道）界",
+        group="行政区划",
+        geometry="polygon",
+        features=_boundary_features(RegionLevel.TOWNSHIP),
+        style={"color": "#2c3e50", "weight": 2, "fillOpacity": 0.04},
+        order=2,
+    )
+)
+register_layer(
+    MapLayer(
+        key="villages",
+        name="村（社区）界",
+        group="行政区划",
+        geometry="polygon",
+        features=_boundary_features(RegionLevel.VILLAGE),
+        style={"color": "#7f8c8d", "weight": 1, "dashArray": "3 3", "fillOpacity": 0},
+        label_min_zoom=12,
+        default_visible=False,
+        order=3,
+    )
+)

@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from anlan.core.views import kit_urlpatterns
+
+from . import views
+
+app_name = "geo"
+
+urlpatterns = [
+    path("map/", views.map_view, name="map"),
+    *kit_urlpatterns("geo"),
+]
+
+tile_urlpatterns = [re_path(r"^tiles/(?P<path>.+)$", views.tile, name="tile")]

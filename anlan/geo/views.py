@@ -1,0 +1,74 @@
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from anlan.core.kit import ModelConfig, register
+
+from .models import Region
+
+
+def tile_source() -> dict | None:
+    """The configured base-tile source, or None (the default on isolated networks)."""
+    if settings.ANLAN_TILE_DIR:
+        return {"url": "/tiles/{z}/{x}/{y}.png", "attribution": "本地离线瓦片", "subdomains": ""}
+    if settings.ANLAN_TILE_URL:
+        return {"url": settings.ANLAN_TILE_URL, "attribution": "", "subdomains": ""}
+    if settings.ANLAN_TIANDITU_KEY:
+        key = settings.ANLAN_TIANDITU_KEY
+        return {
+            # 天地图 web-Mercator vector tiles; its tiles are CGCS2000, which matches WGS84 at map scale.
+            "url": ("https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=" + key),
+            "label_url": "https://t{s}.tianditu.gov.cn/DataServer?T=cva_w&x={x}&y={y}&l={z}&tk=" + key,
+            "attribution": "天地图",
+            "subdomains": "01234567",
+        }
+    return None
+
+
+@login_required
+def map_view(request):
+    user_region = Region.objects.filter(code=request.user.region_id).values("code", "name").first()
+    return render(request, "geo/map.html", {"tiles": tile_source(), "user_region": user_region})
+
+
+_TILE_RE = re.compile(r"^\d{1,2}/\d{1,7}/\d{1,7}\.(png|jpg|jpeg|webp)$")
+
+
+def tile(request, path: str):
+    """Serve a tile from the configured offline folder (z/x/y.png), refusing anything else."""
+    if not settings.ANLAN_TILE_DIR or not _TILE_RE.match(path):
+        raise Http404
+    root = Path(settings.ANLAN_TILE_DIR).resolve()
+    file = (root / path).resolve()
+    if root not in file.parents or not file.is_file():
+        raise Http404
+    return FileResponse(file.open("rb"))
+
+
+register(
+    ModelConfig(
+        model=Region,
+        list_columns=["code", "name", "level", "parent", "area_km2", "synthetic"],
+        form_fields=["code", "name", "level", "parent", "population"],
+        detail_fields=[
+            "code",
+            "name",
+            "level",
+            "parent",
+            "area_km2",
+            "population",
+            "center_lon",
+            "center_lat",
+            "synthetic",
+        ],
+        search_fields=["name", "code"],
+        selector=lambda qs: qs.select_related("parent").defer("boundary", "parent__boundary"),
+        sortable=["code", "name", "level", "area_km2"],
+        menu_group="行政区划",
+        menu_order=1,
+    )
+)

@@ -1,0 +1,59 @@
+from rest_framework import serializers
+
+from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+
+from .filters import EnterpriseFilterSet, PersonFilterSet
+from .models import DutyRole, Enterprise, Person
+
+
+class PersonSerializer(ScopedSerializer):
+    duty_roles = serializers.SlugRelatedField(
+        slug_field="code", queryset=DutyRole.objects.all(), many=True, required=False, help_text="责任类型编码"
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "region",
+            "department",
+            "enterprise",
+            "organisation",
+            "position",
+            "duty_roles",
+            "phone",
+            "id_number",
+            "confirmed_on",
+            "notes",
+            "synthetic",
+        ]
+        read_only_fields = ["synthetic"]
+
+
+class PersonViewSet(ScopedModelViewSet):
+    """责任人（防汛三个责任人、群测群防员、网格员等）。手机号、身份证号按角色脱敏。"""
+
+    queryset = Person.objects.all()
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilterSet
+    selector = staticmethod(lambda qs: qs.prefetch_related("duty_roles"))
+
+
+class EnterpriseSerializer(ScopedSerializer):
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "credit_code", "region", "department", "address", "lon", "lat", "synthetic"]
+        read_only_fields = ["synthetic"]
+
+
+class EnterpriseViewSet(ScopedModelViewSet):
+    """辖区企业。"""
+
+    queryset = Enterprise.objects.all()
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+
+
+router.register("persons", PersonViewSet, basename="person")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")

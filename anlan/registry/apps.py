@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "anlan.registry"
+    label = "registry"
+    verbose_name = "人员与企业"
+
+    def ready(self):
+        from . import api, views  # noqa: F401

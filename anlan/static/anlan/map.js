@@ -1,0 +1,85 @@
+/* 一张图: loads every registered layer from the layer registry API and shows it on a Leaflet map.
+   No base tiles unless the server is configured with a tile source (isolated networks). */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el) return;
+  var tileConfig = JSON.parse(document.getElementById("tile-config").textContent);
+  var map = L.map(el, { preferCanvas: false, attributionControl: false, zoomControl: true });
+  var baseLayers = {};
+  if (tileConfig) {
+    var base = L.tileLayer(tileConfig.url, { subdomains: tileConfig.subdomains || "abc", maxZoom: 18 });
+    base.addTo(map);
+    baseLayers["底图"] = base;
+    if (tileConfig.label_url) {
+      L.tileLayer(tileConfig.label_url, { subdomains: tileConfig.subdomains, maxZoom: 18 }).addTo(map);
+    }
+  }
+  var control = L.control.layers(baseLayers, {}, { collapsed: false }).addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+  var fitted = false;
+  var labelGroups = [];
+
+  function popupHtml(props) {
+    var rows = [];
+    Object.keys(props).forEach(function (k) {
+      if (k === "label_at" || props[k] === null || props[k] === "") return;
+      var v = props[k] === true ? "是" : props[k] === false ? "否" : props[k];
+      rows.push("<tr><th>" + k + "</th><td>" + String(v).replace(/</g, "&lt;") + "</td></tr>");
+    });
+    return "<table class='popup'>" + rows.join("") + "</table>";
+  }
+
+  function addLayer(meta) {
+    return fetch(meta.url, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(meta.key + " " + r.status); return r.json(); })
+      .then(function (collection) {
+        var labels = L.layerGroup();
+        var layer = L.geoJSON(collection, {
+          style: function () { return meta.style; },
+          pointToLayer: function (feature, latlng) {
+            return L.circleMarker(latlng, Object.assign({ radius: 6 }, meta.style));
+          },
+          onEachFeature: function (feature, lyr) {
+            lyr.bindPopup(popupHtml(feature.properties));
+            var at = feature.properties.label_at;
+            var text = meta.label_field ? feature.properties[meta.label_field] : null;
+            if (text && at && at[0] !== null) {
+              labels.addLayer(L.marker([at[1], at[0]], {
+                interactive: false,
+                icon: L.divIcon({ className: "map-label map-label-" + meta.key, html: "<span>" + String(text).replace(/</g, "&lt;") + "</span>", iconSize: null }),
+              }));
+            }
+          },
+        });
+        var group = L.layerGroup([layer]);
+        labelGroups.push({ group: group, labels: labels, minZoom: meta.label_min_zoom || 0 });
+        control.addOverlay(group, meta.name + "（" + collection.features.length + "）");
+        if (meta.default_visible) group.addTo(map);
+        if (!fitted && collection.features.length && meta.geometry === "polygon") {
+          map.fitBounds(layer.getBounds());
+          fitted = true;
+        }
+        updateLabels();
+      });
+  }
+
+  function updateLabels() {
+    var z = map.getZoom();
+    labelGroups.forEach(function (g) {
+      var show = map.hasLayer(g.group) && z >= g.minZoom;
+      if (show && !g.group.hasLayer(g.labels)) g.group.addLayer(g.labels);
+      if (!show && g.group.hasLayer(g.labels)) g.group.removeLayer(g.labels);
+    });
+  }
+  map.on("zoomend overlayadd overlayremove", updateLabels);
+  map.setView([30.9, 109.9], 9);
+
+  fetch(el.dataset.layersUrl, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      return data.results.reduce(function (p, meta) { return p.then(function () { return addLayer(meta); }); }, Promise.resolve());
+    })
+    .then(function () { el.dataset.ready = "1"; })
+    .catch(function (err) { el.dataset.error = String(err); });
+})();

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from anlan.core.api import router
+from anlan.core.views import ApiDocsView
+from anlan.geo.api import LocateView
+from anlan.geo.urls import tile_urlpatterns
+
+api_urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("geo/locate/", LocateView.as_view(), name="api-geo-locate"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", include("anlan.core.urls")),
+    path("accounts/", include("anlan.accounts.urls")),
+    path("geo/", include("anlan.geo.urls")),
+    path("registry/", include("anlan.registry.urls")),
+    path("api/v1/", include(api_urlpatterns)),
+    path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
+    *tile_urlpatterns,
+]
