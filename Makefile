@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml requirements.lock package.json package-lock.json
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python scripts/vendor_static.py
+	ANLAN_DATA_DIR=var $(BIN)/anlan collectstatic --noinput --verbosity 0
 	touch $(STAMP)
 
 demo: install

@@ -89,6 +89,7 @@ register_layer(
         geometry="polygon",
         features=_boundary_features(RegionLevel.COUNTY),
         style={"color": "#c0392b", "weight": 3, "fillOpacity": 0.02},
+        label_field=None,  # the county is named in the page title; a label would sit on a township's
         order=1,
     )
 )

@@ -44,7 +44,7 @@ class Enterprise(AnlanModel):
     class Meta:
         verbose_name = "企业"
         verbose_name_plural = "企业"
-        ordering = ["region", "name"]
+        ordering = ["region_id", "name"]
 
     def __str__(self):
         return self.name
@@ -78,7 +78,7 @@ class Person(AnlanModel):
     class Meta:
         verbose_name = "责任人"
         verbose_name_plural = "责任人"
-        ordering = ["region", "name", "id"]
+        ordering = ["region_id", "name", "id"]
 
     def __str__(self):
         return self.name

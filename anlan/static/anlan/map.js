@@ -57,7 +57,7 @@
         control.addOverlay(group, meta.name + "（" + collection.features.length + "）");
         if (meta.default_visible) group.addTo(map);
         if (!fitted && collection.features.length && meta.geometry === "polygon") {
-          map.fitBounds(layer.getBounds());
+          map.fitBounds(layer.getBounds(), { animate: false });
           fitted = true;
         }
         updateLabels();
@@ -73,7 +73,7 @@
     });
   }
   map.on("zoomend overlayadd overlayremove", updateLabels);
-  map.setView([30.9, 109.9], 9);
+  map.setView([35, 105], 4, { animate: false });
 
   fetch(el.dataset.layersUrl, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })

@@ -1,0 +1,80 @@
+import pytest
+
+from anlan.core.testing.helpers import xlsx_upload
+from anlan.core.testing.personas import persona
+from anlan.core.testing.registry import RegistryTests
+from anlan.core.validators import credit_code_check_char
+from anlan.registry.models import Enterprise
+
+_counter = iter(range(10_000, 99_999))
+
+
+def credit_code() -> str:
+    first17 = f"91500237MA{next(_counter):05d}XX"
+    return first17 + credit_code_check_char(first17)
+
+
+class TestEnterpriseRegistry(RegistryTests):
+    model = Enterprise
+    api_basename = "enterprise"
+
+    def make(self, region):
+        return Enterprise.objects.create(name="测试企业", credit_code=credit_code(), region=region)
+
+    def form_data(self, region):
+        return {"name": "巫峡建材有限公司", "credit_code": credit_code(), "region": region.code}
+
+    def import_row(self, region):
+        return {"企业名称": "导入企业", "统一社会信用代码": credit_code(), "所属区划": region.code}
+
+
+@pytest.mark.django_db
+def test_bad_credit_code_rejects_the_whole_file_with_row_and_reason(client, tree):
+    client.force_login(persona("township_officer"))
+    good = credit_code()
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    rows = [
+        ["企业名称", "统一社会信用代码", "所属区划"],
+        ["甲公司", good, tree.village.code],
+        ["乙公司", bad, tree.village.code],
+        ["丙公司", credit_code(), "500237999999"],
+    ]
+    before = Enterprise.objects.count()
+    response = client.post("/registry/enterprise/import/", {"file": xlsx_upload(rows)})
+    assert response.status_code == 400
+    errors = [(e.row, e.column, e.message) for e in response.context["result"].errors]
+    assert errors[0][:2] == (3, "统一社会信用代码") and "校验位" in errors[0][2]
+    assert errors[1][:2] == (4, "所属区划") and "500237999999" in errors[1][2]
+    assert Enterprise.objects.count() == before
+    assert "未写入任何数据" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_duplicate_credit_code_in_file_and_database(client, tree):
+    existing = Enterprise.objects.create(name="已有", credit_code=credit_code(), region=tree.village)
+    client.force_login(persona("township_officer"))
+    fresh = credit_code()
+    rows = [
+        ["企业名称", "统一社会信用代码", "所属区划"],
+        ["甲", existing.credit_code, tree.village.code],
+        ["乙", fresh, tree.village.code],
+        ["丙", fresh, tree.village.code],
+    ]
+    response = client.post("/registry/enterprise/import/", {"file": xlsx_upload(rows)})
+    messages = [(e.row, e.message) for e in response.context["result"].errors]
+    assert (2, f"已存在：{existing.credit_code}") in messages
+    assert (4, f"与第3行重复：{fresh}") in messages
+
+
+@pytest.mark.django_db
+def test_enterprise_user_sees_only_their_enterprise_and_its_people(client, tree):
+    from anlan.registry.models import Person
+
+    user = persona("enterprise_user")
+    staff = Person.objects.create(name="安全员", region=tree.township, phone="13811117777", enterprise=user.enterprise)
+    Person.objects.create(name="村民", region=tree.township, phone="13811118888")
+    client.force_login(user)
+    listed = client.get("/api/v1/enterprises/").json()
+    assert [item["id"] for item in listed["results"]] == [user.enterprise_id]
+    people = client.get("/api/v1/persons/", {"page_size": 1000}).json()
+    assert [item["id"] for item in people["results"]] == [staff.pk]
