@@ -26,3 +26,17 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须包含大写字母、小写字母、数字、特殊字符中的至少 {self.min_classes} 类"
+
+
+class MinimumLengthValidator:
+    """At least `min_length` characters (Chinese message; Django 5.2's new wording is not yet translated)."""
+
+    def __init__(self, min_length: int = 8):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码长度至少为 {self.min_length} 个字符", code="password_too_short")
+
+    def get_help_text(self):
+        return f"密码长度至少为 {self.min_length} 个字符"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anlan.core.audit import audit_record, snapshot
 from anlan.core.regioncodes import is_region_code
@@ -90,9 +90,15 @@ def user_create(
         enterprise=enterprise,
     )
     try:
-        validate_password(password, user)
+        # Command-line callers run without a request locale: speak the site language.
+        with translation.override(settings.LANGUAGE_CODE):
+            validate_password(password, user)
+            messages = None
     except ValidationError as exc:
-        raise AccountError("密码不符合要求：" + "；".join(exc.messages)) from None
+        with translation.override(settings.LANGUAGE_CODE):
+            messages = [str(m) for m in exc.messages]
+    if messages:
+        raise AccountError("密码不符合要求：" + "；".join(messages))
     user.set_password(password)
     user.save()
     after = {k: v for k, v in snapshot(user).items() if k != "password"}
