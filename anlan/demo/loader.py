@@ -24,6 +24,7 @@ from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.services import county_load
 from anlan.registry.models import DutyRole, Enterprise, Person
+from anlan.registry.services import duty_roles_sync
 
 DATA = Path(__file__).parent / "data"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢谭"
@@ -214,6 +215,7 @@ def saved_logins() -> list[tuple[str, ...]]:
 
 @transaction.atomic
 def load_demo(*, actor="演示数据", county6: str = "500237", seed: int = 42, with_users: bool = True) -> DemoResult:
+    duty_roles_sync()
     loaded = county_load(actor=actor, code6=county6, seed=seed)
     county = loaded.county
     townships = list(Region.objects.filter(parent=county).order_by("code"))

@@ -84,20 +84,46 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
 
+class MapLayerSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    group = serializers.CharField()
+    geometry = serializers.ChoiceField(choices=["polygon", "point"])
+    style = serializers.DictField()
+    label_field = serializers.CharField(allow_null=True)
+    label_min_zoom = serializers.IntegerField()
+    default_visible = serializers.BooleanField()
+    url = serializers.CharField()
+
+
+class LocateSerializer(serializers.Serializer):
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    village = serializers.DictField(allow_null=True)
+    township = serializers.DictField(allow_null=True)
+    county = serializers.DictField(allow_null=True)
+
+
 class MapLayerViewSet(viewsets.ViewSet):
     """一张图图层：列表给出图层说明，详情给出该图层在您管辖范围内的 GeoJSON 要素集。"""
 
     model = None
+    lookup_field = "key"
     lookup_value_regex = r"[a-z0-9_\-]+"
+    serializer_class = MapLayerSerializer
 
+    @extend_schema(responses=MapLayerSerializer(many=True))
     def list(self, request):
         layers = [{**layer.describe(), "url": f"/api/v1/map/layers/{layer.key}/"} for layer in all_layers()]
         return Response({"count": len(layers), "next": None, "previous": None, "results": layers})
 
-    def retrieve(self, request, pk=None):
-        layer = get_layer(pk)
+    @extend_schema(
+        responses={(200, "application/json"): {"type": "object", "description": "GeoJSON FeatureCollection"}}
+    )
+    def retrieve(self, request, key=None):
+        layer = get_layer(key)
         if layer is None:
-            raise NotFound(f"图层不存在：{pk}")
+            raise NotFound(f"图层不存在：{key}")
         collection = {"type": "FeatureCollection", "features": layer.features(request.user, request.query_params)}
         return HttpResponse(orjson.dumps(collection), content_type="application/json")
 
@@ -105,12 +131,15 @@ class MapLayerViewSet(viewsets.ViewSet):
 class LocateView(APIView):
     """坐标定位：给出点所在的村（社区）和乡镇（街道）。支持 wgs84 / gcj02 / bd09 输入。"""
 
+    serializer_class = LocateSerializer
+
     @extend_schema(
+        responses=LocateSerializer,
         parameters=[
             OpenApiParameter("lon", float, required=True),
             OpenApiParameter("lat", float, required=True),
             OpenApiParameter("crs", str, enum=["wgs84", "gcj02", "bd09"]),
-        ]
+        ],
     )
     def get(self, request):
         try:

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from anlan.accounts.models import ApiToken, User
-from anlan.cli import main
+from anlan.cli import command_argv
 
 
 @pytest.mark.django_db
@@ -26,23 +26,13 @@ def test_password_policy(password, message, tree):
 
 
 @pytest.mark.django_db
-def test_create_user_and_token_through_the_anlan_script(tree, capsys, client):
-    main(
-        [
-            "anlan",
-            "create-user",
-            "duty",
-            "--password",
-            "Duty-Room-2026",
-            "--role",
-            "county_operator",
-            "--region",
-            tree.county.code,
-        ]
-    )
-    capsys.readouterr()
-    main(["anlan", "create-token", "duty"])
-    out = capsys.readouterr().out
+def test_create_user_and_token_commands(tree, client):
+    argv = command_argv(["anlan", "create-user", "duty", "--password", "Duty-Room-2026", "--role", "county_operator"])
+    assert argv[1] == "create_user" and argv[3] == "--password"
+    call_command(argv[1], *argv[2:], "--region", tree.county.code, stdout=io.StringIO())
+    stdout = io.StringIO()
+    call_command("create_token", "duty", stdout=stdout)
+    out = stdout.getvalue()
     lines = out.splitlines()
     assert len(lines) == 1 and len(lines[0]) == 40
     token = lines[0]

@@ -1,11 +1,10 @@
+import pytest
 import shapely
 from shapely.geometry import shape
 
 from anlan.geo.boundaries import BoundaryNotFound, load_county_boundary
 from anlan.geo.models import Region
 from anlan.geo.synth import CountyPlan, generate_tree, plan_for_area
-
-import pytest
 
 
 def test_wushan_boundary_comes_from_cnmaps_and_is_converted_to_wgs84():
