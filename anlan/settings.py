@@ -103,7 +103,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'anlan.sqlite3'}",
-        conn_max_age=60,
+        conn_max_age=int(os.environ.get("ANLAN_DB_CONN_MAX_AGE", 60)),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

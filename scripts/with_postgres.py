@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
         run_as = ["runuser", "-u", "postgres", "--"]
 
     def pg(*args, **kwargs):
-        return subprocess.run([*run_as, *args], check=True, **kwargs)
+        # cwd: the postgres user may not enter the caller's (private) working directory.
+        return subprocess.run([*run_as, *args], check=True, cwd=workdir, **kwargs)
 
     try:
         pg(
@@ -93,7 +94,12 @@ def main(argv: list[str]) -> int:
                 break
             except OSError:
                 time.sleep(0.1)
-        env = {**os.environ, "DATABASE_URL": f"postgres://anlan@127.0.0.1:{port}/postgres"}
+        # Connections are not kept between requests, so test databases can be dropped at the end.
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://anlan@127.0.0.1:{port}/postgres",
+            "ANLAN_DB_CONN_MAX_AGE": "0",
+        }
         print(f"PostgreSQL ({os.path.basename(os.path.dirname(bindir))}) on 127.0.0.1:{port}", file=sys.stderr)
         return subprocess.run(argv, env=env).returncode
     finally:
