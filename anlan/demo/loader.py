@@ -15,7 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
-from anlan.accounts.models import Department
+from anlan.accounts.models import Department, User
 from anlan.accounts.services import user_create
 from anlan.core.audit import AuditItem, append
 from anlan.core.roles import Role
@@ -30,6 +30,9 @@ DATA = Path(__file__).parent / "data"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢谭"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰云峰志文斌波辉鹏宇浩凯婷雪琳燕玲春林"
 DEFAULT_FIGURES = {"geo_monitors_per_village": 2, "geo_managers_per_township": 2}
+# `large` multiplies the village-level staff (grid workers, patrols, monitors) tenfold: a scale data set
+# for measuring lists, exports, imports and (later) warning fan-out on a realistic tree.
+PROFILES = {"small": 1, "large": 10}
 
 
 @dataclass
@@ -88,7 +91,9 @@ def _departments(county: Region) -> list[Department]:
     ]
 
 
-def _persons(gen: _Gen, county: Region, townships, villages_by_township, departments, figures) -> tuple[list, dict]:
+def _persons(
+    gen: _Gen, county: Region, townships, villages_by_township, departments, figures, scale: int = 1
+) -> tuple[list, dict]:
     """Persons and, per person index, the duty-role codes they hold."""
     persons, duties = [], {}
     depts = {d.kind: d for d in departments}
@@ -120,10 +125,12 @@ def _persons(gen: _Gen, county: Region, townships, villages_by_township, departm
     for i in range(geo_managers):
         t = townships[i % len(townships)]
         add(t, ["geo_manager"], "地质灾害专管员", department=depts.get("natural_resources"), organisation=t.name)
+    geo_monitors *= scale
     for v in all_villages:
         add(v, ["village_head", "flood_admin"], "党支部书记", organisation=v.name)
-        add(v, ["grid_worker", "emergency_officer"], "网格员", organisation=v.name)
-        add(v, ["flood_patrol"], "巡查员", organisation=v.name)
+        for _ in range(scale):
+            add(v, ["grid_worker", "emergency_officer"], "网格员", organisation=v.name)
+            add(v, ["flood_patrol"], "巡查员", organisation=v.name)
         add(v, ["weather_informant"], "气象信息员", department=depts.get("meteorology"), organisation=v.name)
     # 群测群防员: spread over villages, more in the larger (hillier, more hazard sites) ones.
     areas = np.asarray([v.area_km2 or 1.0 for v in all_villages])
@@ -186,7 +193,10 @@ def demo_users(actor, county: Region, township: Region, village: Region, enterpr
         ("viewer", Role.VIEWER, county, None, None, "县领导（只读）"),
     ]
     logins = []
+    taken = set(User.objects.filter(username__in=[spec[0] for spec in specs]).values_list("username", flat=True))
     for username, role, region, dept, ent, display in specs:
+        if username in taken:  # a second county on the same server: its demo users carry its code
+            username = f"{username}_{county.code[:6]}"
         password = _password()
         user_create(
             actor=actor,
@@ -214,7 +224,11 @@ def saved_logins() -> list[tuple[str, ...]]:
 
 
 @transaction.atomic
-def load_demo(*, actor="演示数据", county6: str = "500237", seed: int = 42, with_users: bool = True) -> DemoResult:
+def load_demo(
+    *, actor="演示数据", county6: str = "500237", seed: int = 42, profile: str = "small", with_users: bool = True
+) -> DemoResult:
+    if profile not in PROFILES:
+        raise ValueError(f"未知的数据规模：{profile}（可用：{'、'.join(PROFILES)}）")
     duty_roles_sync()
     loaded = county_load(actor=actor, code6=county6, seed=seed)
     county = loaded.county
@@ -226,7 +240,7 @@ def load_demo(*, actor="演示数据", county6: str = "500237", seed: int = 42, 
     gen = _Gen(seed)
     departments = objects_bulk_create(actor=actor, model=Department, instances=_departments(county))
     figures = json.loads((DATA / "figures.json").read_text(encoding="utf-8")).get(county6, {})
-    persons, duties = _persons(gen, county, townships, villages_by_township, departments, figures)
+    persons, duties = _persons(gen, county, townships, villages_by_township, departments, figures, PROFILES[profile])
     created = objects_bulk_create(actor=actor, model=Person, instances=persons)
     role_ids = dict(DutyRole.objects.values_list("code", "id"))
     through = Person.duty_roles.through

@@ -115,13 +115,13 @@ def geometry_to_wgs84(geometry: dict, crs: str) -> dict:
     """Convert every coordinate of a GeoJSON geometry dict (vectorised per ring)."""
 
     def convert(coords):
-        arr = np.asarray(coords, dtype=float)
-        if arr.ndim == 1:
-            lon, lat = to_wgs84(arr[0], arr[1], crs)
+        if coords and isinstance(coords[0], int | float):  # a position
+            lon, lat = to_wgs84(float(coords[0]), float(coords[1]), crs)
             return [round(lon, 7), round(lat, 7)]
-        if arr.ndim == 2:
+        if coords and isinstance(coords[0][0], int | float):  # a ring or line: convert in one go
+            arr = np.asarray(coords, dtype=float)
             lon, lat = to_wgs84(arr[:, 0], arr[:, 1], crs)
             return np.round(np.column_stack([lon, lat]), 7).tolist()
-        return [convert(part) for part in coords]
+        return [convert(part) for part in coords]  # polygons and multi-geometries may be ragged
 
     return {"type": geometry["type"], "coordinates": convert(geometry["coordinates"])}

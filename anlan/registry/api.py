@@ -13,21 +13,7 @@ class PersonSerializer(ScopedSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "id",
-            "name",
-            "region",
-            "department",
-            "enterprise",
-            "organisation",
-            "position",
-            "duty_roles",
-            "phone",
-            "id_number",
-            "confirmed_on",
-            "notes",
-            "synthetic",
-        ]
+        fields = ["id", *Person.EDITABLE_FIELDS, "synthetic"]
         read_only_fields = ["synthetic"]
 
 

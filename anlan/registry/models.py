@@ -75,6 +75,21 @@ class Person(AnlanModel):
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")
 
+    # The fields people fill in, in form order (used by the form, Excel and the API alike).
+    EDITABLE_FIELDS = (
+        "name",
+        "region",
+        "department",
+        "enterprise",
+        "organisation",
+        "position",
+        "duty_roles",
+        "phone",
+        "id_number",
+        "confirmed_on",
+        "notes",
+    )
+
     class Meta:
         verbose_name = "责任人"
         verbose_name_plural = "责任人"

@@ -10,13 +10,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--county", default="500237", help="6位县级区划代码")
-        parser.add_argument("--profile", choices=["small", "large"], default="small")
+        parser.add_argument(
+            "--profile", choices=["small", "large"], default="small", help="large：村级人员放大10倍，用于规模测试"
+        )
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--no-users", action="store_true", help="不创建演示用户")
 
     def handle(self, *args, **o):
         try:
-            result = load_demo(county6=o["county"], seed=o["seed"], with_users=not o["no_users"])
+            result = load_demo(county6=o["county"], seed=o["seed"], profile=o["profile"], with_users=not o["no_users"])
         except (BoundaryNotFound, RegionLoadError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
