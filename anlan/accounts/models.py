@@ -85,6 +85,7 @@ class User(AbstractUser):
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")
     view_roles = frozenset({Role.COUNTY_ADMIN})
     write_roles = frozenset({Role.COUNTY_ADMIN})
+    audit_fingerprint = ("password",)
 
     class Meta:
         verbose_name = "用户"

@@ -101,8 +101,7 @@ def user_create(
         raise AccountError("密码不符合要求：" + "；".join(messages))
     user.set_password(password)
     user.save()
-    after = {k: v for k, v in snapshot(user).items() if k != "password"}
-    audit_record(action="create", obj=user, actor=actor, after=after)
+    audit_record(action="create", obj=user, actor=actor, after=snapshot(user))
     return user
 
 

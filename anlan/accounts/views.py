@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 
 from anlan.core.kit import ModelConfig, register
 
-from .forms import LoginForm
-from .models import Department
+from .forms import LoginForm, UserForm
+from .models import Department, User
 
 
 class LoginView(auth_views.LoginView):
@@ -26,5 +26,34 @@ register(
         selector=lambda qs: qs.select_related("region"),
         menu_group="人员与部门",
         menu_order=20,
+    )
+)
+
+register(
+    ModelConfig(
+        model=User,
+        list_columns=[
+            "username",
+            "display_name",
+            "role",
+            "region",
+            "department",
+            "enterprise",
+            "is_active",
+            "last_login",
+        ],
+        form_fields=["username", "display_name", "role", "region", "department", "enterprise", "is_active"],
+        detail_fields=[
+            *("username", "display_name", "role", "region", "department", "enterprise"),
+            *("is_active", "last_login", "date_joined"),
+        ],
+        form_class=UserForm,
+        importable=False,  # accounts carry passwords: created one by one, never from a spreadsheet
+        search_fields=["username", "display_name"],
+        selector=lambda qs: qs.select_related("region", "department", "enterprise").defer("region__boundary"),
+        sortable=["username", "role", "region", "last_login"],
+        menu_group="系统",
+        menu_label="用户管理",
+        menu_order=90,
     )
 )

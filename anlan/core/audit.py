@@ -40,7 +40,8 @@ def _json_safe(value):
 
 
 def snapshot(instance: models.Model, *, with_m2m: bool = False) -> dict:
-    """The instance's field values, JSON-safe; sensitive values masked (they are encrypted at rest).
+    """The instance's field values, JSON-safe; sensitive values masked (they are encrypted at rest),
+    fields named in the model's `audit_fingerprint` (password hashes) replaced by a short fingerprint.
 
     with_m2m adds many-to-many primary keys (one query per relation: for single-object writes).
     """
@@ -48,8 +49,13 @@ def snapshot(instance: models.Model, *, with_m2m: bool = False) -> dict:
     from .masking import mask
 
     data = {}
+    fingerprinted = getattr(instance, "audit_fingerprint", ())
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
+        if field.name in fingerprinted:
+            # A change shows in the trail; the secret itself (e.g. a password hash) does not.
+            data[field.attname] = "指纹:" + hashlib.sha256(str(value).encode()).hexdigest()[:12] if value else ""
+            continue
         if isinstance(field, EncryptedCharField):
             value = mask(field.sensitive_kind, value) if value else value
         data[field.attname] = _json_safe(value)

@@ -18,7 +18,7 @@ def navigation(request):
     system = [("API 文档", reverse("api-docs"))]
     if role_allows(user, "view", AuditEntry):
         system.insert(0, ("审计日志", reverse("core:audit_list")))
-    groups["系统"] = system
+    groups.setdefault("系统", []).extend(system)
     return {
         "nav_top": [("首页", reverse("core:home")), ("一张图", reverse("geo:map"))],
         "nav_groups": list(groups.items()),

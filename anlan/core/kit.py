@@ -40,6 +40,9 @@ class ModelConfig:
     # Adds select_related/prefetch_related so lists and exports make a fixed number of queries.
     selector: Callable | None = None
     sortable: Sequence[str] | None = None
+    # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
+    form_class: type | None = None
+    importable: bool = True
     menu_label: str | None = None
     menu_order: int = 100
     icon: str = "▤"
@@ -69,7 +72,8 @@ class ModelConfig:
         return reverse(self.url_name(action), kwargs={"pk": pk} if pk is not None else None)
 
     def urls(self) -> dict[str, str]:
-        return {action: self.reverse(action) for action in ("list", "add", "import", "template")}
+        actions = ("list", "add", "import", "template") if self.importable else ("list", "add")
+        return {action: self.reverse(action) for action in actions}
 
     def columns_for_import(self) -> list[str]:
         return list(self.import_fields or self.form_fields)
@@ -165,4 +169,6 @@ class ScopedModelForm(forms.ModelForm):
 
 
 def modelform_for(config: ModelConfig) -> type[ScopedModelForm]:
+    if config.form_class is not None:
+        return config.form_class
     return forms.modelform_factory(config.model, form=ScopedModelForm, fields=list(config.form_fields))

@@ -197,6 +197,11 @@ class ObjectDeleteView(ConfigView):
 
 
 class ObjectImportView(ConfigView):
+    def dispatch(self, request, *args, **kwargs):
+        if not self.config.importable:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request):
         _require(request.user, "add", self.config.model)
         return render(request, "core/object_import.html", {"config": self.config, "urls": self.config.urls()})
@@ -215,7 +220,7 @@ class ObjectImportView(ConfigView):
         return render(request, "core/object_import.html", context, status=400)
 
 
-class ObjectTemplateView(ConfigView):
+class ObjectTemplateView(ObjectImportView):
     def get(self, request):
         _require(request.user, "view", self.config.model)
         return _xlsx_response(excel.template_workbook(self.config), f"{self.config.verbose_name}_导入模板.xlsx")

@@ -37,7 +37,7 @@ class Links(HTMLParser):
 def _pages(client, tree):
     pages = ["/", "/geo/map/", "/audit/", "/api/docs/"]
     for config in all_configs():
-        pages += [config.reverse("list"), config.reverse("add"), config.reverse("import")]
+        pages += [url for action, url in config.urls().items() if action != "template"]
         first = config.model.objects.order_by("pk").first()
         if first is not None:
             pages += [config.reverse("detail", first.pk), config.reverse("edit", first.pk)]
