@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint test-sqlite test-postgres clean
+.PHONY: install demo test lint schema test-sqlite test-postgres clean
 
 install: $(STAMP)
 
@@ -25,6 +25,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/anlan check --fail-level WARNING
 	$(BIN)/anlan makemigrations --check --dry-run
+	@# The published API schema is committed; a change to the API must change docs/openapi.yaml too.
+	$(BIN)/anlan spectacular --validate --fail-on-warn | diff -u docs/openapi.yaml - \
+		|| (echo "API schema changed: run 'make schema' and commit docs/openapi.yaml" && false)
+
+schema: install
+	$(BIN)/anlan spectacular --validate --fail-on-warn > docs/openapi.yaml
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -n 2 -q

@@ -63,6 +63,8 @@ def _filtered(config: ModelConfig, request):
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") in config.sortable_columns():
         qs = qs.order_by(sort, "pk")
+    elif not qs.ordered:
+        qs = qs.order_by("pk")  # stable pages for models without a default ordering
     return filterset, qs
 
 
@@ -265,10 +267,24 @@ class HomeView(LoginRequiredMixin, View):
             if role_allows(user, "view", config.model):
                 url = reverse(config.url_name("list"))
                 counts.append((config.label, config.model.objects.restrict(user).count(), url))
-        recent = []
+        recent, updated = [], []
         if role_allows(user, "view", AuditEntry):
             recent = list(AuditEntry.objects.restrict(user).order_by("-id")[:15])
-        return render(request, "core/home.html", {"counts": counts, "recent": recent})
+        else:
+            updated = _recently_updated(user)
+        return render(request, "core/home.html", {"counts": counts, "recent": recent, "updated": updated})
+
+
+def _recently_updated(user, per_model: int = 5, total: int = 15) -> list[tuple]:
+    """Latest changed records of every registry in the user's scope (one query per registry)."""
+    rows = []
+    for config in all_configs():
+        model = config.model
+        if not role_allows(user, "view", model) or not hasattr(model, "updated_at"):
+            continue
+        for obj in config.queryset(user).order_by("-updated_at")[:per_model]:
+            rows.append((obj.updated_at, config.verbose_name, str(obj), config.reverse("detail", obj.pk)))
+    return sorted(rows, key=lambda row: row[0], reverse=True)[:total]
 
 
 class AuditListView(LoginRequiredMixin, View):

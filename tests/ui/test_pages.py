@@ -107,3 +107,17 @@ def test_home_counts_only_what_the_user_may_see(client, tree):
     from anlan.registry.models import Person
 
     assert counts["责任人"] == Person.objects.filter(region__code__startswith=tree.township.code[:9]).count()
+
+
+@pytest.mark.django_db
+def test_home_shows_recent_changes_in_scope(client, tree):
+    from anlan.registry.models import Person
+
+    mine = Person.objects.create(name="新来的网格员", region=tree.village, phone="13800009999")
+    Person.objects.create(name="别乡的网格员", region=tree.other_village, phone="13800008888")
+    client.force_login(persona("township_officer"))
+    text = client.get("/").content.decode()
+    assert "最近更新" in text and mine.name in text
+    assert "别乡的网格员" not in text
+    client.force_login(persona("county_admin"))
+    assert "最近动态" in client.get("/").content.decode()
