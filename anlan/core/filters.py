@@ -35,6 +35,8 @@ class ScopedFilterSet(django_filters.FilterSet):
 
         for name, flt in self.filters.items():
             if isinstance(flt, RegionSubtreeFilter):
-                regions = Region.objects.restrict(user).filter(level__in=["county", "township"])
+                # County users pick among townships; township users among their villages too.
+                levels = ["county", "township"] + (["village"] if user.region_id[6:] != "000000" else [])
+                regions = Region.objects.restrict(user).filter(level__in=levels)
                 choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
                 self.form.fields[name].widget = forms.Select(choices=choices)

@@ -157,6 +157,10 @@ class ScopedModelForm(forms.ModelForm):
         from anlan.geo.models import Region
 
         for form_field in self.fields.values():
+            if isinstance(form_field, forms.DateField) and not isinstance(form_field, forms.DateTimeField):
+                form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            if isinstance(form_field, forms.ModelMultipleChoiceField):
+                form_field.widget = forms.CheckboxSelectMultiple(choices=form_field.widget.choices)
             if not isinstance(form_field, forms.ModelChoiceField):
                 continue
             related = form_field.queryset.model
