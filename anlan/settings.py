@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "anlan.geo",
     "anlan.accounts",
     "anlan.registry",
+    "anlan.resources",
     "anlan.demo",
 ]
 
@@ -165,6 +166,9 @@ ANLAN_TILE_DIR = os.environ.get("ANLAN_TILE_DIR", "")
 ANLAN_TILE_URL = os.environ.get("ANLAN_TILE_URL", "")
 ANLAN_TIANDITU_KEY = os.environ.get("ANLAN_TIANDITU_KEY", "")
 
+# Shelter capacity norm: GB 21734-2008 §5.4, per-person living area > 1.5 m². Each shelter may override it.
+ANLAN_SHELTER_AREA_PER_PERSON_M2 = float(os.environ.get("ANLAN_SHELTER_AREA_PER_PERSON_M2", 1.5))
+
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 
@@ -186,6 +190,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "level", "kind" or "status": give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "RegionLevelEnum": "anlan.geo.models.RegionLevel",
+        "ShelterLevelEnum": "anlan.resources.models.Shelter.Level",
+        "ShelterStatusEnum": "anlan.resources.models.Shelter.Status",
+        "EquipmentStatusEnum": "anlan.resources.models.Equipment.Status",
+        "EquipmentKindEnum": "anlan.resources.models.Equipment.Kind",
+        "RescueTeamKindEnum": "anlan.resources.models.RescueTeam.Kind",
+        "ShelterCheckKindEnum": "anlan.resources.models.ShelterCheck.Kind",
+    },
 }
 
 LOGGING = {

@@ -12,7 +12,7 @@ from . import services
 from .audit import snapshot
 from .drf import RolePermission, StandardPagination, view_action
 from .fields import EncryptedCharField
-from .kit import regions_writable_by
+from .kit import ensure_ordered, regions_writable_by
 from .masking import visible_value
 
 router = DefaultRouter(trailing_slash=True)
@@ -68,7 +68,7 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = view_action(self.request, self)
         qs = self.queryset.model.objects.restrict(self.request.user, action)
-        return self.selector(qs) if self.selector else qs
+        return ensure_ordered(self.selector(qs) if self.selector else qs)
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -63,6 +63,11 @@ def _header(f) -> str:
     return str(f.verbose_name)
 
 
+def _required(f) -> bool:
+    """A column must be present when the field has neither a blank value nor a default."""
+    return not f.blank and not f.has_default()
+
+
 def _fields(config: ModelConfig):
     return [config.field(name) for name in config.columns_for_import()]
 
@@ -149,7 +154,7 @@ def template_workbook(config: ModelConfig) -> bytes:
     _style_header(notes, ["列名", "是否必填", "说明"])
     notes.append([ID_HEADER, "否", "留空表示新增；填写已有记录的ID表示修改该记录"])
     for f in fields:
-        notes.append([_header(f), "否" if f.blank else "是", _describe(config, f)])
+        notes.append([_header(f), "是" if _required(f) else "否", _describe(config, f)])
     notes.column_dimensions["C"].width = 80
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -216,6 +221,8 @@ def _parse(f, raw, lookups: _Lookups, existing):
             raise ValidationError(f"未找到：{'、'.join(unknown)}")
         return [lookups.maps[f.name][n] for n in names]
     if text == "":
+        if f.has_default():
+            return f.get_default()
         if not f.blank:
             raise ValidationError("必填")
         return None if f.null else ("" if isinstance(f, models.CharField | models.TextField) else None)
@@ -290,7 +297,7 @@ def parse_workbook(config: ModelConfig, uploaded, user):
     by_header = {_header(f): f for f in fields}
     header = [_text(c) for c in rows[0]]
     unknown = [h for h in header if h and h != ID_HEADER and h not in by_header]
-    missing = [h for h, f in by_header.items() if not f.blank and h not in header]
+    missing = [h for h, f in by_header.items() if _required(f) and h not in header]
     errors = [RowError(1, h, "未知的列名") for h in unknown]
     errors += [RowError(1, h, "缺少必填列") for h in missing]
     if errors:

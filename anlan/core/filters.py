@@ -34,6 +34,11 @@ class ScopedFilterSet(django_filters.FilterSet):
         from anlan.geo.models import Region
 
         for name, flt in self.filters.items():
+            form_field = self.form.fields.get(name)
+            model = getattr(getattr(form_field, "queryset", None), "model", None)
+            if model is not None and hasattr(model.objects, "restrict"):
+                # Choices in filter drop-downs obey the scope too (no names from other townships).
+                form_field.queryset = model.objects.restrict(user)
             if isinstance(flt, RegionSubtreeFilter):
                 # County users pick among townships; township users among their villages too.
                 levels = ["county", "township"] + (["village"] if user.region_id[6:] != "000000" else [])

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .fields import EncryptedCharField
@@ -40,6 +41,10 @@ class ModelConfig:
     # Adds select_related/prefetch_related so lists and exports make a fixed number of queries.
     selector: Callable | None = None
     sortable: Sequence[str] | None = None
+    # Labels of list/detail columns that are not model fields (properties or annotations).
+    extra_labels: dict = field(default_factory=dict)
+    # Extra pages of an object, shown as buttons on its detail page: [(label, url name taking pk)].
+    detail_links: Sequence[tuple[str, str]] = ()
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
     form_class: type | None = None
     importable: bool = True
@@ -89,10 +94,22 @@ class ModelConfig:
 
     def queryset(self, user, action: str = "view"):
         qs = self.model.objects.restrict(user, action)
-        return self.selector(qs) if self.selector else qs
+        return ensure_ordered(self.selector(qs) if self.selector else qs)
 
     def field(self, name: str):
         return self.model._meta.get_field(name)
+
+    def column_label(self, name: str) -> str:
+        if name in self.extra_labels:
+            return self.extra_labels[name]
+        return str(self.field(name).verbose_name)
+
+
+def ensure_ordered(queryset):
+    """Pages need a stable order; aggregating selectors (GROUP BY) drop Meta.ordering, so restore it."""
+    if queryset.ordered:
+        return queryset
+    return queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
 
 
 _REGISTRY: dict[type, ModelConfig] = {}
@@ -117,7 +134,11 @@ def _is_m2m(f) -> bool:
 
 def display_value(obj, name: str, user) -> str:
     """A field's value as this user may see it, in Chinese."""
-    f = obj._meta.get_field(name)
+    try:
+        f = obj._meta.get_field(name)
+    except FieldDoesNotExist:  # a property or an annotation
+        value = getattr(obj, name)
+        return "" if value is None else str(value)
     if isinstance(f, EncryptedCharField):
         return visible_value(user, f.sensitive_kind, getattr(obj, name))
     if _is_m2m(f):

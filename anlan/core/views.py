@@ -34,6 +34,8 @@ def filterset_for(config: ModelConfig) -> type[django_filters.FilterSet]:
     fields = []
     extra = {}
     for name in config.list_columns:
+        if name in config.extra_labels:
+            continue
         f = config.model._meta.get_field(name)
         if name == "region" or (isinstance(f, models.ForeignKey) and f.related_model._meta.model_name == "region"):
             extra[name] = RegionSubtreeFilter(field_name=name)
@@ -63,8 +65,6 @@ def _filtered(config: ModelConfig, request):
     sort = request.GET.get("sort", "")
     if sort.lstrip("-") in config.sortable_columns():
         qs = qs.order_by(sort, "pk")
-    elif not qs.ordered:
-        qs = qs.order_by("pk")  # stable pages for models without a default ordering
     return filterset, qs
 
 
@@ -86,7 +86,7 @@ class ObjectListView(ConfigView):
             stamp = timezone.localtime().strftime("%Y%m%d%H%M")
             return _xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        columns = [(name, str(config.model._meta.get_field(name).verbose_name)) for name in config.list_columns]
+        columns = [(name, config.column_label(name)) for name in config.list_columns]
         rows = [
             (config.reverse("detail", obj.pk), [display_value(obj, name, request.user) for name, _ in columns])
             for obj in page
@@ -114,7 +114,7 @@ class ObjectDetailView(ConfigView):
     def get(self, request, pk):
         obj = self.get_object(pk, "view")
         fields = [
-            (str(obj._meta.get_field(name).verbose_name), display_value(obj, name, request.user))
+            (self.config.column_label(name), display_value(obj, name, request.user))
             for name in self.config.columns_for_detail()
         ]
         history = []
@@ -131,6 +131,7 @@ class ObjectDetailView(ConfigView):
                 "urls": self.config.urls(),
                 "object": obj,
                 "edit_url": self.config.reverse("edit", obj.pk),
+                "links": [(label, reverse(name, kwargs={"pk": obj.pk})) for label, name in self.config.detail_links],
                 "delete_url": self.config.reverse("delete", obj.pk),
                 "fields": fields,
                 "history": history,

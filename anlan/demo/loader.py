@@ -26,6 +26,8 @@ from anlan.geo.services import county_load
 from anlan.registry.models import DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
+from .resources import load_resources
+
 DATA = Path(__file__).parent / "data"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢谭"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰云峰志文斌波辉鹏宇浩凯婷雪琳燕玲春林"
@@ -44,6 +46,7 @@ class DemoResult:
     persons: int
     enterprises: int
     logins: list[tuple[str, str, str, str]]
+    resources: dict[str, int]
 
 
 class _Gen:
@@ -266,6 +269,11 @@ def load_demo(
         actor=actor, model=Enterprise, instances=_enterprises(gen, county, townships, departments)
     )
 
+    all_villages = [v for t in townships for v in villages_by_township[t.code]]
+    resources = load_resources(
+        actor=actor, gen=gen, county=county, townships=townships, villages=all_villages, departments=departments
+    )
+
     logins = []
     if with_users:
         township = townships[0]
@@ -273,7 +281,7 @@ def load_demo(
         water = next(d for d in departments if d.kind == "water")
         logins = demo_users(actor, county, township, village, enterprises[0], water)
     return DemoResult(
-        county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins
+        county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )
 
 

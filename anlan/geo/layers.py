@@ -24,6 +24,7 @@ class MapLayer:
     label_min_zoom: int = 0
     default_visible: bool = True
     order: int = 100
+    labels: dict = field(default_factory=dict)  # property → Chinese label for popups; others are hidden
 
     def describe(self) -> dict:
         return {
@@ -35,6 +36,7 @@ class MapLayer:
             "label_field": self.label_field,
             "label_min_zoom": self.label_min_zoom,
             "default_visible": self.default_visible,
+            "labels": self.labels,
         }
 
 
@@ -81,6 +83,8 @@ def _boundary_features(level: str):
     return features
 
 
+BOUNDARY_LABELS = {"name": "名称", "code": "区划代码", "synthetic": "演示数据"}
+
 register_layer(
     MapLayer(
         key="county",
@@ -88,6 +92,7 @@ register_layer(
         group="行政区划",
         geometry="polygon",
         features=_boundary_features(RegionLevel.COUNTY),
+        labels=BOUNDARY_LABELS,
         style={"color": "#c0392b", "weight": 3, "fillOpacity": 0.02},
         label_field=None,  # the county is named in the page title; a label would sit on a township's
         order=1,
@@ -100,6 +105,7 @@ register_layer(
         group="行政区划",
         geometry="polygon",
         features=_boundary_features(RegionLevel.TOWNSHIP),
+        labels=BOUNDARY_LABELS,
         style={"color": "#2c3e50", "weight": 2, "fillOpacity": 0.04},
         order=2,
     )
@@ -111,9 +117,47 @@ register_layer(
         group="行政区划",
         geometry="polygon",
         features=_boundary_features(RegionLevel.VILLAGE),
+        labels=BOUNDARY_LABELS,
         style={"color": "#7f8c8d", "weight": 1, "dashArray": "3 3", "fillOpacity": 0},
         label_min_zoom=12,
         default_visible=False,
         order=3,
     )
 )
+
+
+def point_features(queryset, properties: list[str], lon: str = "lon", lat: str = "lat") -> list[dict]:
+    """GeoJSON point features from a (restricted) queryset in one query, choice codes shown as labels.
+
+    `properties` are field names (or `fk__field` paths); rows without coordinates are skipped.
+    """
+    model = queryset.model
+    labels = {}
+    for name in properties:
+        if "__" not in name:
+            field = model._meta.get_field(name)
+            if field.choices:
+                labels[name] = {str(k): str(v) for k, v in field.choices}
+    features = []
+    for row in queryset.values("pk", lon, lat, *properties):
+        if row[lon] is None or row[lat] is None:
+            continue
+        props = {
+            name: labels[name].get(str(row[name]), row[name]) if name in labels else row[name] for name in properties
+        }
+        props["id"] = row["pk"]
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["pk"],
+                "geometry": {"type": "Point", "coordinates": [row[lon], row[lat]]},
+                "properties": props,
+            }
+        )
+    return features
+
+
+def field_labels(model, names: list[str], extra: dict | None = None) -> dict:
+    """Chinese popup labels for a point layer's properties, from the model's verbose names."""
+    labels = {name: str(model._meta.get_field(name).verbose_name) for name in names if "__" not in name}
+    return {**labels, **(extra or {})}

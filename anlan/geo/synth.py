@@ -37,7 +37,7 @@ def _local_scale(geom: BaseGeometry) -> float:
     return float(np.cos(np.radians(geom.centroid.y)))
 
 
-def _sample_inside(geom: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
+def sample_inside(geom: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarray:
     minx, miny, maxx, maxy = geom.bounds
     shapely.prepare(geom)
     points: list[np.ndarray] = []
@@ -71,7 +71,7 @@ def _cells(geom: BaseGeometry, seeds: np.ndarray) -> list[BaseGeometry]:
 
 
 def _relaxed_seeds(geom: BaseGeometry, n: int, rng: np.random.Generator, iterations: int = 4) -> np.ndarray:
-    seeds = _sample_inside(geom, n, rng)
+    seeds = sample_inside(geom, n, rng)
     if n == 1:
         return seeds
     for _ in range(iterations):

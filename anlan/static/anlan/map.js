@@ -20,12 +20,17 @@
   var fitted = false;
   var labelGroups = [];
 
-  function popupHtml(props) {
+  function escapeHtml(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  }
+
+  function popupHtml(props, labels) {
     var rows = [];
-    Object.keys(props).forEach(function (k) {
-      if (k === "label_at" || props[k] === null || props[k] === "") return;
-      var v = props[k] === true ? "是" : props[k] === false ? "否" : props[k];
-      rows.push("<tr><th>" + k + "</th><td>" + String(v).replace(/</g, "&lt;") + "</td></tr>");
+    Object.keys(labels || {}).forEach(function (k) {
+      var v = props[k];
+      if (v === null || v === undefined || v === "") return;
+      v = v === true ? "是" : v === false ? "否" : v;
+      rows.push("<tr><th>" + escapeHtml(labels[k]) + "</th><td>" + escapeHtml(v) + "</td></tr>");
     });
     return "<table class='popup'>" + rows.join("") + "</table>";
   }
@@ -41,8 +46,9 @@
             return L.circleMarker(latlng, Object.assign({ radius: 6 }, meta.style));
           },
           onEachFeature: function (feature, lyr) {
-            lyr.bindPopup(popupHtml(feature.properties));
-            var at = feature.properties.label_at;
+            lyr.bindPopup(popupHtml(feature.properties, meta.labels));
+            var at = feature.properties.label_at ||
+              (feature.geometry && feature.geometry.type === "Point" ? feature.geometry.coordinates : null);
             var text = meta.label_field ? feature.properties[meta.label_field] : null;
             if (text && at && at[0] !== null) {
               labels.addLayer(L.marker([at[1], at[0]], {

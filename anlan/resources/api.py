@@ -1,0 +1,146 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.geo.models import Region
+
+from . import services
+from .filters import EquipmentFilterSet, ExpertFilterSet, RescueTeamFilterSet, ShelterFilterSet
+from .models import Equipment, Expert, RescueTeam, Shelter, ShelterCheck, Specialty
+
+
+def _specialty_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", queryset=Specialty.objects.all(), many=True, **kwargs)
+
+
+class RescueTeamSerializer(ScopedSerializer):
+    specialties = _specialty_field(required=False, help_text="专业编码")
+
+    class Meta:
+        model = RescueTeam
+        fields = [
+            *("id", "name", "kind", "region", "department", "enterprise", "specialties", "headcount"),
+            *("social_grade", "readiness", "address", "lon", "lat", "leader", "leader_phone", "duty_phone"),
+            *("notes", "synthetic"),
+        ]
+        read_only_fields = ["synthetic"]
+
+
+class RescueTeamViewSet(ScopedModelViewSet):
+    """救援队伍（综合性消防救援、县综合应急救援队、区域队、专业队、民兵、企业、社会应急力量、微型消防站）。"""
+
+    queryset = RescueTeam.objects.all()
+    serializer_class = RescueTeamSerializer
+    filterset_class = RescueTeamFilterSet
+    selector = staticmethod(lambda qs: qs.prefetch_related("specialties"))
+
+
+class ExpertSerializer(ScopedSerializer):
+    specialties = _specialty_field(help_text="专业领域编码")
+
+    class Meta:
+        model = Expert
+        fields = [
+            *("id", "name", "region", "specialties", "title", "organisation", "phone", "availability", "lon", "lat"),
+            *("notes", "synthetic"),
+        ]
+        read_only_fields = ["synthetic"]
+
+
+class ExpertViewSet(ScopedModelViewSet):
+    """专家库。"""
+
+    queryset = Expert.objects.all()
+    serializer_class = ExpertSerializer
+    filterset_class = ExpertFilterSet
+    selector = staticmethod(lambda qs: qs.prefetch_related("specialties"))
+
+
+class EquipmentSerializer(ScopedSerializer):
+    class Meta:
+        model = Equipment
+        fields = [
+            *("id", "name", "kind", "quantity", "region", "team", "owner", "specs", "status", "lon", "lat"),
+            "synthetic",
+        ]
+        read_only_fields = ["synthetic"]
+
+
+class EquipmentViewSet(ScopedModelViewSet):
+    """大型装备。"""
+
+    queryset = Equipment.objects.all()
+    serializer_class = EquipmentSerializer
+    filterset_class = EquipmentFilterSet
+
+
+class ShelterSerializer(ScopedSerializer):
+    capacity = serializers.IntegerField(read_only=True, help_text="有效面积 ÷ 人均面积")
+    occupancy = serializers.IntegerField(read_only=True, help_text="当前在场人数（入住减离开）")
+
+    class Meta:
+        model = Shelter
+        fields = [
+            *("id", "name", "region", "level", "period", "site_class", "effective_area_m2", "area_per_person_m2"),
+            *("capacity", "occupancy", "address", "lon", "lat", "has_water", "has_power", "has_toilets"),
+            *("has_medical", "has_broadcast", "manager", "manager_phone", "status", "synthetic"),
+        ]
+        read_only_fields = ["synthetic"]
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "occupancy"):
+            instance.occupancy = services.shelter_occupancy(instance)
+        return super().to_representation(instance)
+
+
+class ShelterCheckSerializer(serializers.ModelSerializer):
+    from_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ShelterCheck
+        fields = ["id", "kind", "people", "household", "from_region", "note", "at"]
+        read_only_fields = ["id", "at"]
+
+
+class ShelterViewSet(ScopedModelViewSet):
+    """避难场所：容量由有效面积与人均面积计算，在场人数由入住/离开登记累计。"""
+
+    queryset = Shelter.objects.all()
+    serializer_class = ShelterSerializer
+    filterset_class = ShelterFilterSet
+    selector = staticmethod(services.with_occupancy)
+    scope_actions = {"checks": "change"}
+
+    @extend_schema(request=ShelterCheckSerializer, responses=ShelterSerializer)
+    @action(detail=True, methods=["post"])
+    def checks(self, request, pk=None):
+        """登记入住或离开：`{"kind": "in|out", "people": n, "household"?, "from_region"?, "note"?}`。"""
+        shelter = self.get_object()
+        serializer = ShelterCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.shelter_check(
+                actor=request.user,
+                shelter=shelter,
+                kind=data["kind"],
+                people=data["people"],
+                household=data.get("household", ""),
+                from_region=data.get("from_region"),
+                note=data.get("note", ""),
+            )
+        except services.OccupancyError as exc:
+            raise ValidationError({"people": [str(exc)]}) from None
+        fresh = self.get_queryset().get(pk=shelter.pk)
+        return Response(ShelterSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+router.register("rescue-teams", RescueTeamViewSet, basename="rescueteam")
+router.register("experts", ExpertViewSet, basename="expert")
+router.register("equipment", EquipmentViewSet, basename="equipment")
+router.register("shelters", ShelterViewSet, basename="shelter")

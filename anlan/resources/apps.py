@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "anlan.resources"
+    label = "resources"
+    verbose_name = "救援力量与避难场所"
+
+    def ready(self):
+        from . import api, layers, views  # noqa: F401
