@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "anlan.accounts",
     "anlan.registry",
     "anlan.resources",
+    "anlan.supplies",
     "anlan.demo",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("geo/", include("anlan.geo.urls")),
     path("registry/", include("anlan.registry.urls")),
     path("resources/", include("anlan.resources.urls")),
+    path("supplies/", include("anlan.supplies.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     *tile_urlpatterns,

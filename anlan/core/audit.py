@@ -77,7 +77,7 @@ def _resolve(instance, path: str):
 
 def owner_region_code(instance) -> str:
     spec = getattr(instance, "scope_spec", None)
-    if spec is None:
+    if spec is None or spec.region is None:
         return ""
     value = _resolve(instance, spec.region)
     return str(value or "")

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from .kit import all_configs
+from .kit import all_configs, all_links
 from .models import AuditEntry
 from .roles import role_allows
 
@@ -11,10 +11,19 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    entries = [
+        (config.menu_order, config.menu_group, config.label, config.url_name("list"))
+        for config in all_configs()
+        if role_allows(user, "view", config.model)
+    ]
+    entries += [
+        (link.order, link.group, link.label, link.url_name)
+        for link in all_links()
+        if role_allows(user, link.action, link.model)
+    ]
     groups: dict[str, list[tuple[str, str]]] = {}
-    for config in all_configs():
-        if role_allows(user, "view", config.model):
-            groups.setdefault(config.menu_group, []).append((config.label, reverse(config.url_name("list"))))
+    for _, group, label, url_name in sorted(entries, key=lambda e: e[0]):
+        groups.setdefault(group, []).append((label, reverse(url_name)))
     system = [("API 文档", reverse("api-docs"))]
     if role_allows(user, "view", AuditEntry):
         system.insert(0, ("审计日志", reverse("core:audit_list")))

@@ -23,7 +23,17 @@ from .fields import EncryptedCharField
 from .masking import visible_value
 from .regioncodes import region_prefix
 
-__all__ = ["ModelConfig", "all_configs", "config_for", "display_value", "modelform_for", "register"]
+__all__ = [
+    "MenuLink",
+    "ModelConfig",
+    "all_configs",
+    "all_links",
+    "config_for",
+    "display_value",
+    "modelform_for",
+    "register",
+    "register_link",
+]
 
 
 @dataclass
@@ -76,8 +86,16 @@ class ModelConfig:
 
         return reverse(self.url_name(action), kwargs={"pk": pk} if pk is not None else None)
 
+    @property
+    def read_only(self) -> bool:
+        """Rows written only by services (stock, ledgers): no add/edit/import pages offered."""
+        return getattr(self.model, "write_roles", None) == frozenset()
+
     def urls(self) -> dict[str, str]:
-        actions = ("list", "add", "import", "template") if self.importable else ("list", "add")
+        if self.read_only:
+            actions = ("list",)
+        else:
+            actions = ("list", "add", "import", "template") if self.importable else ("list", "add")
         return {action: self.reverse(action) for action in actions}
 
     def columns_for_import(self) -> list[str]:
@@ -110,6 +128,31 @@ def ensure_ordered(queryset):
     if queryset.ordered:
         return queryset
     return queryset.order_by(*(queryset.model._meta.ordering or ["pk"]))
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """A menu entry for a page that is not a registry list (forms, reports), shown when the user's
+    role may take `action` on `model`."""
+
+    group: str
+    label: str
+    url_name: str
+    model: type
+    action: str = "view"
+    order: int = 100
+
+
+_LINKS: list[MenuLink] = []
+
+
+def register_link(link: MenuLink) -> MenuLink:
+    _LINKS.append(link)
+    return link
+
+
+def all_links() -> list[MenuLink]:
+    return sorted(_LINKS, key=lambda link: link.order)
 
 
 _REGISTRY: dict[type, ModelConfig] = {}

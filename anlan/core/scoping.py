@@ -26,7 +26,9 @@ from .roles import Role, role_allows
 
 @dataclass(frozen=True)
 class ScopeSpec:
-    region: str = "region"  # path to the owning region's code (FK to Region, whose pk is the code)
+    # Path to the owning region's code (FK to Region, whose pk is the code); None for county-wide
+    # reference data (catalogues, norms) that every role may read.
+    region: str | None = "region"
     department: str | None = None
     enterprise: str | None = None
     # Readable by every role inside the region subtree, enterprise users included (e.g. the map tree).
@@ -55,7 +57,7 @@ def column_path(model, path: str) -> str:
 def scope_q(model, user, action: str) -> Q | None:
     """The filter for `user` on `model`; None means "nothing"."""
     spec: ScopeSpec = getattr(model, "scope_spec", ScopeSpec())
-    if user.is_superuser:
+    if user.is_superuser or spec.region is None:
         return Q()
     region_code = getattr(user, "region_id", None)
     if not region_code:

@@ -26,7 +26,8 @@ from anlan.geo.services import county_load
 from anlan.registry.models import DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
-from .resources import load_resources
+from .resources import PointSampler, load_resources
+from .supplies import load_supplies
 
 DATA = Path(__file__).parent / "data"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢谭"
@@ -270,9 +271,17 @@ def load_demo(
     )
 
     all_villages = [v for t in townships for v in villages_by_township[t.code]]
+    points = PointSampler(np.random.default_rng(seed + 2000))
     resources = load_resources(
-        actor=actor, gen=gen, county=county, townships=townships, villages=all_villages, departments=departments
+        actor=actor,
+        gen=gen,
+        points=points,
+        county=county,
+        townships=townships,
+        villages=all_villages,
+        departments=departments,
     )
+    resources |= load_supplies(actor=actor, gen=gen, points=points, county=county, townships=townships)
 
     logins = []
     if with_users:

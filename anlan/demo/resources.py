@@ -5,7 +5,6 @@
 transport and forests; 000 三(二): 8 shelters for 26,000+ people.
 """
 
-import numpy as np
 from shapely.geometry import shape
 
 from anlan.core.services import objects_bulk_create
@@ -51,7 +50,7 @@ EXPERT_ORGS = [
 TITLES = ["正高级工程师", "高级工程师", "工程师", "主任医师", "副教授"]
 
 
-class _Points:
+class PointSampler:
     """Random points inside regions, deterministic for the generator's seed."""
 
     def __init__(self, rng):
@@ -66,12 +65,11 @@ class _Points:
         return round(float(x), 6), round(float(y), 6)
 
 
-def load_resources(*, actor, gen, county, townships, villages, departments) -> dict[str, int]:
+def load_resources(*, actor, gen, points, county, townships, villages, departments) -> dict[str, int]:
     specialties_sync()
     spec = {s.code: s for s in Specialty.objects.all()}
     depts = {d.code.split("-")[-1]: d for d in departments}
-    rng = np.random.default_rng(int(gen.rng.integers(0, 2**31)))
-    points = _Points(rng)
+    rng = points.rng
     seat = townships[0]
     teams, team_specs = [], []
 

@@ -40,7 +40,9 @@ def _pages(client, tree):
         pages += [url for action, url in config.urls().items() if action != "template"]
         first = config.model.objects.order_by("pk").first()
         if first is not None:
-            pages += [config.reverse("detail", first.pk), config.reverse("edit", first.pk)]
+            pages.append(config.reverse("detail", first.pk))
+            if not config.read_only:
+                pages.append(config.reverse("edit", first.pk))
     return pages
 
 
