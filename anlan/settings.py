@@ -170,6 +170,12 @@ ANLAN_TIANDITU_KEY = os.environ.get("ANLAN_TIANDITU_KEY", "")
 # Shelter capacity norm: GB 21734-2008 §5.4, per-person living area > 1.5 m². Each shelter may override it.
 ANLAN_SHELTER_AREA_PER_PERSON_M2 = float(os.environ.get("ANLAN_SHELTER_AREA_PER_PERSON_M2", 1.5))
 
+# Dispatch travel estimates: straight line × road factor at an average speed, unless an OSRM server is set.
+# 1.6 and 35 km/h are defaults for mountain counties such as 巫山; set TravelProfile per region to refine.
+ANLAN_ROAD_FACTOR = float(os.environ.get("ANLAN_ROAD_FACTOR", 1.6))
+ANLAN_ROAD_SPEED_KMH = float(os.environ.get("ANLAN_ROAD_SPEED_KMH", 35))
+ANLAN_OSRM_URL = os.environ.get("ANLAN_OSRM_URL", "")
+
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 

@@ -5,10 +5,12 @@ from anlan.core.api import router
 from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
+from anlan.resources.api import NearestView
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("geo/locate/", LocateView.as_view(), name="api-geo-locate"),
+    path("resources/nearest/", NearestView.as_view(), name="api-resources-nearest"),
     path("", include(router.urls)),
 ]
 

@@ -73,30 +73,43 @@ def distances_m(lon: float, lat: float, lons, lats) -> np.ndarray:
     return np.asarray(dist)
 
 
-def nearest_k(lon: float, lat: float, points: list[tuple[float, float]], k: int = 5) -> list[tuple[int, float]]:
-    """The k points nearest (lon, lat) as (index, metres), nearest first.
+class PointIndex:
+    """An STRtree over (lon, lat) points for repeated nearest queries (build once, query many times)."""
 
-    An STRtree narrows the candidates (nearest in degrees, grown until k are found), then exact
-    geodesic distances order them.
-    """
-    if not points or k <= 0:
-        return []
-    xy = np.asarray(points, dtype=float)
-    k = min(k, len(xy))
-    if len(xy) <= 256:
-        candidates = np.arange(len(xy))
-    else:
-        tree = shapely.STRtree(shapely.points(xy))
-        origin = shapely.Point(lon, lat)
-        radius = 0.01
-        while True:
-            candidates = tree.query(origin.buffer(radius))
-            if len(candidates) >= k or radius > 180:
-                break
-            radius *= 2
-        # Degrees are not isotropic: widen by √2·(1/cos φ) to be sure no nearer point is missed.
-        far = float(np.max(np.hypot(xy[candidates, 0] - lon, xy[candidates, 1] - lat)))
-        candidates = tree.query(origin.buffer(far * 1.5 / max(np.cos(np.radians(lat)), 0.1)))
-    dist = distances_m(lon, lat, xy[candidates, 0], xy[candidates, 1])
-    order = np.argsort(dist, kind="stable")[:k]
-    return [(int(candidates[i]), float(dist[i])) for i in order]
+    def __init__(self, points):
+        self.xy = np.asarray(points, dtype=float).reshape(-1, 2)
+        self.tree = shapely.STRtree(shapely.points(self.xy)) if len(self.xy) > 256 else None
+
+    def nearest(self, lon: float, lat: float, k: int = 5) -> list[tuple[int, float]]:
+        """The k points nearest (lon, lat) as (index, metres), nearest first.
+
+        The tree gives the k nearest in degrees; a second query with a radius widened for the
+        longitude scale at this latitude makes sure no point nearer in metres is missed; exact
+        geodesic distances then order the candidates.
+        """
+        xy = self.xy
+        if not len(xy) or k <= 0:
+            return []
+        k = min(k, len(xy))
+        if self.tree is None:
+            candidates = np.arange(len(xy))
+        else:
+            origin = shapely.Point(lon, lat)
+            first = self.tree.query_nearest(origin, all_matches=False)
+            radius = 0.01
+            while True:
+                candidates = self.tree.query(origin.buffer(radius, quad_segs=4))
+                if len(candidates) >= k or radius > 360:
+                    break
+                radius *= 2
+            far = float(np.max(np.hypot(xy[candidates, 0] - lon, xy[candidates, 1] - lat)))
+            widen = far / max(np.cos(np.radians(abs(lat) + far)), 0.05)
+            candidates = np.union1d(self.tree.query(origin.buffer(widen, quad_segs=4)), first)
+        dist = distances_m(lon, lat, xy[candidates, 0], xy[candidates, 1])
+        order = np.argsort(dist, kind="stable")[:k]
+        return [(int(candidates[i]), float(dist[i])) for i in order]
+
+
+def nearest_k(lon: float, lat: float, points: list[tuple[float, float]], k: int = 5) -> list[tuple[int, float]]:
+    """The k points nearest (lon, lat) as (index, metres), nearest first (one-off; see PointIndex)."""
+    return PointIndex(points).nearest(lon, lat, k)

@@ -1,15 +1,18 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.geo.coords import to_wgs84
 from anlan.geo.models import Region
 
 from . import services
 from .filters import EquipmentFilterSet, ExpertFilterSet, RescueTeamFilterSet, ShelterFilterSet
 from .models import Equipment, Expert, RescueTeam, Shelter, ShelterCheck, Specialty
+from .nearest import FINDERS
 
 
 def _specialty_field(**kwargs):
@@ -144,3 +147,68 @@ router.register("rescue-teams", RescueTeamViewSet, basename="rescueteam")
 router.register("experts", ExpertViewSet, basename="expert")
 router.register("equipment", EquipmentViewSet, basename="equipment")
 router.register("shelters", ShelterViewSet, basename="shelter")
+
+
+class NearbySerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    region = serializers.CharField()
+    distance_m = serializers.FloatField(help_text="直线距离（米）")
+    road_m = serializers.FloatField(help_text="道路距离（估算或 OSRM）")
+    eta_minutes = serializers.FloatField()
+    method = serializers.CharField(help_text="straight_line 或 osrm")
+    detail = serializers.DictField()
+
+
+class NearestView(APIView):
+    """最近资源：按直线距离找最近的 k 支队伍、存有某物资的仓库、有空余容量的避难场所或某领域专家，并估算到达时间。"""
+
+    serializer_class = NearbySerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, required=True, enum=sorted(FINDERS)),
+            OpenApiParameter("lon", float, required=True),
+            OpenApiParameter("lat", float, required=True),
+            OpenApiParameter("crs", str, enum=["wgs84", "gcj02", "bd09"]),
+            OpenApiParameter("k", int, description="1–50，默认 5"),
+            OpenApiParameter("specialty", str, description="队伍专业编码（kind=teams）"),
+            OpenApiParameter("field", str, description="专家领域编码（kind=experts）"),
+            OpenApiParameter("item", str, description="物资编码（kind=warehouses）"),
+            OpenApiParameter("min_quantity", float, description="最低库存（kind=warehouses）"),
+            OpenApiParameter("min_free", int, description="最少空余人数（kind=shelters）"),
+        ],
+        responses=NearbySerializer(many=True),
+    )
+    def get(self, request):
+        p = request.query_params
+        kind = p.get("kind", "")
+        if kind not in FINDERS:
+            raise ValidationError({"kind": [f"kind 应为 {'、'.join(sorted(FINDERS))} 之一"]})
+        try:
+            lon, lat = to_wgs84(float(p["lon"]), float(p["lat"]), p.get("crs", "wgs84"))
+            k = int(p.get("k", 5))
+        except (KeyError, ValueError) as exc:
+            raise ValidationError({"lon": [f"请提供数值型 lon、lat（及可选 k）：{exc}"]}) from None
+        if not 1 <= k <= 50:
+            raise ValidationError({"k": ["k 应在 1 到 50 之间"]})
+        options = {
+            "teams": lambda: {"specialty": p.get("specialty") or None},
+            "experts": lambda: {"field": p.get("field") or None},
+            "warehouses": lambda: {"item": p.get("item") or None, "min_quantity": _decimal(p.get("min_quantity"))},
+            "shelters": lambda: {"min_free": int(p.get("min_free") or 1)},
+        }[kind]()
+        found = FINDERS[kind](request.user, lon, lat, k=k, **options)
+        return Response(NearbySerializer([vars(n) for n in found], many=True).data)
+
+
+def _decimal(value):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(value) if value else Decimal("0.01")
+    except InvalidOperation:
+        raise ValidationError({"min_quantity": [f"应为数字：{value}"]}) from None

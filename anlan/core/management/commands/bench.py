@@ -1,0 +1,25 @@
+"""`anlan bench NAME …`: run a benchmark; progress on stderr, one JSON object as the last stdout line."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500"
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", choices=["nearest"])
+        parser.add_argument("--resources", type=int, default=10_000)
+        parser.add_argument("--queries", type=int, default=500)
+        parser.add_argument("--k", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, **o):
+        if o["name"] == "nearest":
+            from anlan.bench.nearest import run
+
+            if o["resources"] < o["k"] or o["queries"] < 1:
+                raise CommandError("resources 须不少于 k，queries 须为正数")
+            result = run(o["resources"], o["queries"], k=o["k"], seed=o["seed"])
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
