@@ -145,32 +145,43 @@ def _persons(
     return persons, duties
 
 
+# (name pattern, department kind, GB/T 4754 大类, scale, risk flags)
+ENTERPRISE_SPECS = [
+    ("{t}建材有限公司", "economy", "30", "small", ["is_dust_explosive"]),
+    ("{t}石材开采有限公司", "natural_resources", "10", "small", ["is_non_coal_mine"]),
+    ("{t}液化气站", "market", "45", "micro", ["is_hazchem", "has_major_hazard"]),
+    ("{t}烟花爆竹批发有限公司", "emergency", "51", "micro", ["is_fireworks"]),
+    ("{t}旅游客运有限公司", "transport", "54", "medium", []),
+    ("{t}食品加工有限公司", "market", "13", "small", ["has_ammonia_refrigeration", "has_confined_space"]),
+]
+
+
 def _enterprises(gen: _Gen, county: Region, townships, departments) -> list[Enterprise]:
     depts = {d.kind: d for d in departments}
-    specs = [
-        ("{t}建材有限公司", "economy"),
-        ("{t}石材开采有限公司", "natural_resources"),
-        ("{t}液化气站", "market"),
-        ("{t}烟花爆竹批发有限公司", "emergency"),
-        ("{t}旅游客运有限公司", "transport"),
-        ("{t}食品加工有限公司", "market"),
-    ]
     out = []
-    for i, (pattern, kind) in enumerate(specs):
+    for i, (pattern, kind, industry, scale, flags) in enumerate(ENTERPRISE_SPECS):
         t = townships[i % len(townships)]
-        centre = (t.center_lon, t.center_lat)
-        out.append(
-            Enterprise(
-                name=pattern.format(t=t.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")),
-                credit_code=gen.credit_code(county.code[:6]),
-                region=t,
-                department=depts.get(kind),
-                address=f"{county.name}{t.name}",
-                lon=centre[0],
-                lat=centre[1],
-                synthetic=True,
-            )
+        enterprise = Enterprise(
+            name=pattern.format(t=t.name.removesuffix("街道").removesuffix("镇").removesuffix("乡")),
+            credit_code=gen.credit_code(county.code[:6]),
+            region=t,
+            department=depts.get(kind),
+            industry=industry,
+            scale=scale,
+            employees=int(gen.rng.integers(8, 300)),
+            address=f"{county.name}{t.name}",
+            lon=t.center_lon,
+            lat=t.center_lat,
+            principal=gen.name(),
+            principal_phone=gen.phone(),
+            safety_manager=gen.name(),
+            safety_manager_phone=gen.phone(),
+            standard_grade=("3" if scale != "micro" else "none"),
+            synthetic=True,
         )
+        for flag in flags:
+            setattr(enterprise, flag, True)
+        out.append(enterprise)
     return out
 
 

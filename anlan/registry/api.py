@@ -4,6 +4,7 @@ from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 
 from .filters import EnterpriseFilterSet, PersonFilterSet
 from .models import DutyRole, Enterprise, Person
+from .views import ENTERPRISE_FIELDS
 
 
 class PersonSerializer(ScopedSerializer):
@@ -27,9 +28,11 @@ class PersonViewSet(ScopedModelViewSet):
 
 
 class EnterpriseSerializer(ScopedSerializer):
+    section = serializers.CharField(read_only=True, help_text="GB/T 4754 门类")
+
     class Meta:
         model = Enterprise
-        fields = ["id", "name", "credit_code", "region", "department", "address", "lon", "lat", "synthetic"]
+        fields = ["id", *ENTERPRISE_FIELDS[:5], "section", *ENTERPRISE_FIELDS[5:], "synthetic"]
         read_only_fields = ["synthetic"]
 
 

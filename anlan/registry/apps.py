@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = "人员与企业"
 
     def ready(self):
-        from . import api, views  # noqa: F401
+        from . import api, layers, views  # noqa: F401

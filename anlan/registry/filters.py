@@ -24,4 +24,8 @@ class EnterpriseFilterSet(ScopedFilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["region", "department", "name", "credit_code"]
+        fields = [
+            *("region", "department", "name", "credit_code", "industry", "scale", "standard_grade"),
+            *("has_major_hazard", "is_hazchem", "is_dust_explosive", "has_confined_space"),
+            *("has_ammonia_refrigeration", "is_fireworks", "is_non_coal_mine"),
+        ]

@@ -7,6 +7,8 @@ from anlan.core.models import AnlanModel
 from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_credit_code, validate_id_number, validate_phone
 
+from .gbt4754 import INDUSTRY_CHOICES, section_of
+
 __all__ = ["DutyRole", "Enterprise", "Person"]
 
 
@@ -27,7 +29,20 @@ class DutyRole(models.Model):
 
 
 class Enterprise(AnlanModel):
-    """A production and business entity in the jurisdiction (辖区企业)."""
+    """A production and business entity in the jurisdiction (辖企档案)."""
+
+    class Scale(models.TextChoices):
+        LARGE = "large", "大型"
+        MEDIUM = "medium", "中型"
+        SMALL = "small", "小型"
+        MICRO = "micro", "微型"
+
+    class StandardGrade(models.TextChoices):  # 安全生产标准化等级
+        GRADE_1 = "1", "一级"
+        GRADE_2 = "2", "二级"
+        GRADE_3 = "3", "三级"
+        BELOW = "below", "未达标"
+        NONE = "none", "未评定"
 
     name = models.CharField("企业名称", max_length=200)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
@@ -35,9 +50,32 @@ class Enterprise(AnlanModel):
     department = models.ForeignKey(
         "accounts.Department", verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
+    industry = models.CharField(
+        "行业（GB/T 4754 大类）", max_length=2, choices=INDUSTRY_CHOICES, blank=True, help_text="门类由大类自动确定"
+    )
+    scale = models.CharField("企业规模", max_length=8, choices=Scale.choices, blank=True)
+    employees = models.PositiveIntegerField("从业人员数", null=True, blank=True)
     address = models.CharField("地址", max_length=200, blank=True)
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
+    principal = models.CharField("主要负责人", max_length=64, blank=True)
+    principal_phone = EncryptedCharField(
+        "主要负责人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
+    )
+    safety_manager = models.CharField("安全管理人员", max_length=64, blank=True)
+    safety_manager_phone = EncryptedCharField(
+        "安全管理人员电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
+    )
+    standard_grade = models.CharField(
+        "安全生产标准化等级", max_length=8, choices=StandardGrade.choices, default=StandardGrade.NONE
+    )
+    has_major_hazard = models.BooleanField("重大危险源", default=False)
+    is_hazchem = models.BooleanField("危险化学品", default=False)
+    is_dust_explosive = models.BooleanField("粉尘涉爆", default=False)
+    has_confined_space = models.BooleanField("有限空间作业", default=False)
+    has_ammonia_refrigeration = models.BooleanField("涉氨制冷", default=False)
+    is_fireworks = models.BooleanField("烟花爆竹", default=False)
+    is_non_coal_mine = models.BooleanField("非煤矿山", default=False)
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="id")
 
@@ -52,6 +90,22 @@ class Enterprise(AnlanModel):
     def clean(self):
         if self.credit_code:
             self.credit_code = self.credit_code.strip().upper()
+
+    @property
+    def section(self) -> str:
+        """The GB/T 4754 门类, e.g. "C 制造业"."""
+        found = section_of(self.industry)
+        return f"{found[0]} {found[1]}" if found else ""
+
+    RISK_FLAGS = (
+        "has_major_hazard",
+        "is_hazchem",
+        "is_dust_explosive",
+        "has_confined_space",
+        "has_ammonia_refrigeration",
+        "is_fireworks",
+        "is_non_coal_mine",
+    )
 
 
 class Person(AnlanModel):

@@ -19,15 +19,24 @@ register(
     )
 )
 
+ENTERPRISE_FIELDS = [
+    *("name", "credit_code", "region", "department", "industry", "scale", "employees", "address", "lon", "lat"),
+    *("principal", "principal_phone", "safety_manager", "safety_manager_phone", "standard_grade"),
+    *Enterprise.RISK_FLAGS,
+]
+
 register(
     ModelConfig(
         model=Enterprise,
-        list_columns=["name", "credit_code", "region", "department", "address"],
-        form_fields=["name", "credit_code", "region", "department", "address", "lon", "lat"],
+        list_columns=["name", "credit_code", "region", "industry", "scale", "standard_grade", "has_major_hazard"],
+        form_fields=ENTERPRISE_FIELDS,
+        detail_fields=[*ENTERPRISE_FIELDS[:5], "section", *ENTERPRISE_FIELDS[5:]],
+        extra_labels={"section": "行业门类"},
         filterset_class=EnterpriseFilterSet,
-        search_fields=["name", "credit_code", "address"],
+        search_fields=["name", "credit_code", "address", "principal"],
         natural_keys={Department: "code"},
         selector=lambda qs: qs.select_related("region", "department"),
+        sortable=["name", "region", "industry", "scale", "standard_grade"],
         menu_group="企业与风险",
         menu_order=30,
     )

@@ -22,7 +22,19 @@ class TestEnterpriseRegistry(RegistryTests):
         return Enterprise.objects.create(name="测试企业", credit_code=credit_code(), region=region)
 
     def form_data(self, region):
-        return {"name": "巫峡建材有限公司", "credit_code": credit_code(), "region": region.code}
+        return {
+            "name": "巫峡建材有限公司",
+            "credit_code": credit_code(),
+            "region": region.code,
+            "industry": "30",
+            "standard_grade": "none",
+            "is_dust_explosive": "on",
+        }
+
+    def api_data(self, region):
+        data = self.form_data(region)
+        data["is_dust_explosive"] = True
+        return data
 
     def import_row(self, region):
         return {"企业名称": "导入企业", "统一社会信用代码": credit_code(), "所属区划": region.code}
@@ -78,3 +90,30 @@ def test_enterprise_user_sees_only_their_enterprise_and_its_people(client, tree)
     assert [item["id"] for item in listed["results"]] == [user.enterprise_id]
     people = client.get("/api/v1/persons/", {"page_size": 1000}).json()
     assert [item["id"] for item in people["results"]] == [staff.pk]
+
+
+@pytest.mark.django_db
+def test_industry_section_and_risk_flags(client, tree):
+    enterprise = Enterprise.objects.create(
+        name="化工厂", credit_code=credit_code(), region=tree.village, industry="26", is_hazchem=True
+    )
+    assert enterprise.section == "C 制造业"
+    client.force_login(persona("township_officer"))
+    data = client.get(f"/api/v1/enterprises/{enterprise.pk}/").json()
+    assert data["section"] == "C 制造业" and data["is_hazchem"] is True
+    hazchem = client.get("/api/v1/enterprises/", {"is_hazchem": "true", "page_size": 1000}).json()["results"]
+    assert enterprise.pk in {e["id"] for e in hazchem} and all(e["is_hazchem"] for e in hazchem)
+    features = client.get("/api/v1/map/layers/enterprises/").json()["features"]
+    mine = next(f for f in features if f["id"] == enterprise.pk) if enterprise.lon else None
+    assert mine is None  # no location yet: not on the map
+    assert all(f["properties"]["region"].startswith(tree.township.code[:9]) for f in features)
+
+
+def test_gbt4754_table():
+    from anlan.registry.gbt4754 import divisions, section_of
+
+    assert len(divisions()) == 97
+    assert section_of("01") == ("A", "农、林、牧、渔业")
+    assert section_of("44") == ("D", "电力、热力、燃气及水生产和供应业")
+    assert section_of("97") == ("T", "国际组织")
+    assert section_of("") is None
