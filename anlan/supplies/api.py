@@ -192,6 +192,7 @@ class AdequacyRequestSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     population = serializers.IntegerField(min_value=1)
     days = serializers.IntegerField(min_value=1, default=7)
+    hours = serializers.FloatField(min_value=0.5, required=False, help_text="只计能在此时限内运达的仓库")
 
 
 class AdequacyRowSerializer(serializers.Serializer):
@@ -225,6 +226,7 @@ class SupplyNormViewSet(ScopedModelViewSet):
             region_code=region.code,
             population=ask.validated_data["population"],
             days=ask.validated_data["days"],
+            hours=ask.validated_data.get("hours"),
         )
         return Response(AdequacyRowSerializer(rows, many=True).data)
 

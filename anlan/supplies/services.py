@@ -284,19 +284,39 @@ def need_for(norm: SupplyNorm, population: int, days: int) -> int:
     return math.ceil(exact)
 
 
-def adequacy(user, *, region_code: str, population: int, days: int = 7) -> list[AdequacyRow]:
-    """Per item with a norm: need for the population, stock within the region subtree, and the gap."""
+def warehouses_within(user, region_code: str, hours: float) -> list[int]:
+    """Warehouses the user can see whose estimated travel time to the region's centre is ≤ hours
+    (the seeds' "4 小时之内得到基本生活救助"): any warehouse in the county may serve, if it is near enough."""
+    from anlan.geo.models import Region
+    from anlan.resources.routing import router, travel_params
+
+    region = Region.objects.filter(code=region_code).values("center_lon", "center_lat").first()
+    if region is None or region["center_lon"] is None:
+        return []
+    rows = list(Warehouse.objects.restrict(user).values_list("pk", "lon", "lat"))
+    estimates = router().estimate(
+        (region["center_lon"], region["center_lat"]), [(lon, lat) for _, lon, lat in rows], travel_params(region_code)
+    )
+    return [pk for (pk, _, _), est in zip(rows, estimates, strict=True) if est.minutes <= hours * 60]
+
+
+def adequacy(
+    user, *, region_code: str, population: int, days: int = 7, hours: float | None = None
+) -> list[AdequacyRow]:
+    """Per item with a norm: need for the population, available stock, and the gap.
+
+    Available stock is what lies in warehouses inside the region's subtree, or — when `hours` is given —
+    in any visible warehouse that can reach the region's centre within that many hours.
+    """
     if population < 1 or days < 1:
         raise StockError("保障人数和天数须为正整数")
-    prefix = region_prefix(region_code)
     norms = list(SupplyNorm.objects.restrict(user).select_related("item").order_by("item__code"))
-    totals = dict(
-        Stock.objects.restrict(user)
-        .filter(warehouse__region__pk__startswith=prefix, item__in=[n.item for n in norms])
-        .values("item_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("item_id", "total")
-    )
+    stock = Stock.objects.restrict(user).filter(item__in=[n.item for n in norms])
+    if hours is None:
+        stock = stock.filter(warehouse__region__pk__startswith=region_prefix(region_code))
+    else:
+        stock = stock.filter(warehouse__in=warehouses_within(user, region_code, hours))
+    totals = dict(stock.values("item_id").annotate(total=Sum("quantity")).values_list("item_id", "total"))
     rows = []
     for norm in norms:
         need = need_for(norm, population, days)

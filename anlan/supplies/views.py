@@ -164,6 +164,13 @@ class AdequacyForm(forms.Form):
     region = forms.ModelChoiceField(label="保障区域", queryset=Region.objects.none(), to_field_name="code")
     population = forms.IntegerField(label="保障人数", min_value=1, max_value=10_000_000)
     days = forms.IntegerField(label="保障天数", min_value=1, max_value=365, initial=7)
+    hours = forms.FloatField(
+        label="到达时限（小时）",
+        min_value=0.5,
+        max_value=72,
+        required=False,
+        help_text="填写则计入全县在此时限内可运达的仓库库存，留空则只计本区域内仓库",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,12 +181,14 @@ class AdequacyForm(forms.Form):
 def adequacy(request):
     """Gap per item between what a population needs (norms) and what is stored in the area."""
     user = request.user
-    initial = {"region": user.region_id, "population": 3000, "days": 7}
+    initial = {"region": user.region_id, "population": 3000, "days": 7, "hours": 4}
     form = AdequacyForm(request.GET or None, user=user, initial=initial)
     rows = []
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
-        rows = services.adequacy(user, region_code=d["region"].code, population=d["population"], days=d["days"])
+        rows = services.adequacy(
+            user, region_code=d["region"].code, population=d["population"], days=d["days"], hours=d["hours"]
+        )
     return render(request, "supplies/adequacy.html", {"form": form, "rows": rows})
 
 

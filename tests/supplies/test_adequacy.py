@@ -62,3 +62,19 @@ def test_adequacy_api(client, tree):
     assert bad.status_code == 400
     page = client.get("/supplies/adequacy/", {"region": tree.county.code, "population": 3000, "days": 7})
     assert page.status_code == 200 and "8400kg" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_four_hour_reach_counts_county_depot_stock_for_a_township(tree):
+    admin = persona("county_admin")
+    local = {r.item.code: r for r in adequacy(admin, region_code=tree.other_township.code, population=3000, days=1)}
+    reach = {
+        r.item.code: r for r in adequacy(admin, region_code=tree.other_township.code, population=3000, days=1, hours=4)
+    }
+    # The county depot (in the seat township) is within 4 hours of every township of 巫山 at 35 km/h × 1.6.
+    assert reach["1020101"].available > local["1020101"].available
+    none = {
+        r.item.code: r
+        for r in adequacy(admin, region_code=tree.other_township.code, population=3000, days=1, hours=0.5)
+    }
+    assert none["1020101"].available <= reach["1020101"].available
