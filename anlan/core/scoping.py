@@ -49,7 +49,7 @@ def column_path(model, path: str) -> str:
     for part in parts[:-1]:
         current = current._meta.get_field(part).related_model
     field = current._meta.get_field(parts[-1])
-    if field.is_relation and field.many_to_one:
+    if field.is_relation and field.concrete and (field.many_to_one or field.one_to_one):
         return f"{path}__pk"
     return path
 
