@@ -7,6 +7,8 @@ come from `.values()` (no model instances, no serializer) and the response is en
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
+
 from .models import Region, RegionLevel
 
 __all__ = ["MapLayer", "all_layers", "get_layer", "register_layer"]
@@ -134,10 +136,12 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
     model = queryset.model
     labels = {}
     for name in properties:
-        if "__" not in name:
+        try:
             field = model._meta.get_field(name)
-            if field.choices:
-                labels[name] = {str(k): str(v) for k, v in field.choices}
+        except FieldDoesNotExist:  # a path or an annotation: shown as it is
+            continue
+        if field.choices:
+            labels[name] = {str(k): str(v) for k, v in field.choices}
     features = []
     for row in queryset.values("pk", lon, lat, *properties):
         if row[lon] is None or row[lat] is None:
@@ -161,3 +165,40 @@ def field_labels(model, names: list[str], extra: dict | None = None) -> dict:
     """Chinese popup labels for a point layer's properties, from the model's verbose names."""
     labels = {name: str(model._meta.get_field(name).verbose_name) for name in names if "__" not in name}
     return {**labels, **(extra or {})}
+
+
+def register_point_layer(
+    *,
+    key: str,
+    name: str,
+    group: str,
+    model,
+    properties: list[str],
+    style: dict,
+    order: int,
+    default_visible: bool = True,
+    extra_labels: dict | None = None,
+    features=None,
+) -> MapLayer:
+    """A point layer of a located model: rows from `restrict(user)`, popups from its verbose names.
+
+    `features(user, params)` may replace the default when a layer adds computed properties.
+    """
+
+    def default_features(user, params):
+        return point_features(model.objects.restrict(user), properties)
+
+    return register_layer(
+        MapLayer(
+            key=key,
+            name=name,
+            group=group,
+            geometry="point",
+            features=features or default_features,
+            labels=field_labels(model, properties, extra_labels),
+            style={"fillOpacity": 0.9, "radius": 6, "weight": 1, **style},
+            label_field=None,
+            default_visible=default_visible,
+            order=order,
+        )
+    )

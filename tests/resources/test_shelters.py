@@ -86,3 +86,13 @@ def test_check_in_through_api_and_page_with_scope(client, tree, shelter):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_shelter_layer_shows_capacity_and_live_occupancy(client, tree, shelter):
+    shelter_check(actor=persona("county_admin"), shelter=shelter, kind="in", people=12)
+    client.force_login(persona("township_officer"))
+    features = client.get("/api/v1/map/layers/shelters/").json()["features"]
+    mine = next(f for f in features if f["id"] == shelter.pk)
+    assert mine["properties"]["capacity"] == 100 and mine["properties"]["occupancy"] == 12
+    assert mine["properties"]["level"] == "村（社区）级"
