@@ -182,4 +182,4 @@ class SupplyNorm(AnlanModel):
 
     def __str__(self):
         period = f"每{self.period_days}天" if self.period_days else "一次性"
-        return f"{self.item.name}：每{self.per_persons}人{self.quantity}{self.item.unit}（{period}）"
+        return f"{self.item.name}：每{self.per_persons}人{self.quantity.normalize():f}{self.item.unit}（{period}）"
