@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "anlan.registry",
     "anlan.resources",
     "anlan.supplies",
+    "anlan.risk",
     "anlan.demo",
 ]
 

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from anlan.core.api import router
@@ -6,11 +6,15 @@ from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.resources.api import NearestView
+from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("geo/locate/", LocateView.as_view(), name="api-geo-locate"),
     path("resources/nearest/", NearestView.as_view(), name="api-resources-nearest"),
+    # CONTRACT.md publishes the calculators without a trailing slash; accept both.
+    re_path(r"^risk/lec/evaluate/?$", LecEvaluateView.as_view(), name="api-risk-lec"),
+    re_path(r"^risk/major-hazard/evaluate/?$", MajorHazardEvaluateView.as_view(), name="api-risk-major-hazard"),
     path("", include(router.urls)),
 ]
 

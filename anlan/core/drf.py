@@ -21,7 +21,11 @@ ACTION_FOR_METHOD = {
 def view_action(request, view) -> str:
     """The scope action a request needs; a viewset may name it per DRF action (e.g. workflow steps)."""
     overrides = getattr(view, "scope_actions", {})
-    return overrides.get(getattr(view, "action", None)) or ACTION_FOR_METHOD.get(request.method, "change")
+    return (
+        overrides.get(getattr(view, "action", None))
+        or getattr(view, "required_action", None)  # e.g. calculators: a POST that writes nothing
+        or ACTION_FOR_METHOD.get(request.method, "change")
+    )
 
 
 class RolePermission(permissions.BasePermission):
