@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "anlan.resources",
     "anlan.supplies",
     "anlan.risk",
+    "anlan.hazards",
     "anlan.demo",
 ]
 
@@ -160,6 +161,7 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
 # Uploads (Excel imports) are checked for type and size before they are read.
 ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+ANLAN_MAX_PHOTO_BYTES = int(os.environ.get("ANLAN_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # Map base tiles: none by default (isolated networks). Either a local XYZ folder served by Anlan,
@@ -207,6 +209,8 @@ SPECTACULAR_SETTINGS = {
         "EquipmentKindEnum": "anlan.resources.models.Equipment.Kind",
         "RescueTeamKindEnum": "anlan.resources.models.RescueTeam.Kind",
         "ShelterCheckKindEnum": "anlan.resources.models.ShelterCheck.Kind",
+        "HazardStatusEnum": "anlan.hazards.models.HiddenHazard.Status",
+        "HazardLevelEnum": "anlan.hazards.models.HiddenHazard.Level",
     },
 }
 

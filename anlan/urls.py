@@ -5,6 +5,7 @@ from anlan.core.api import router
 from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
+from anlan.hazards.api import HazardTransitionNoSlash
 from anlan.resources.api import NearestView
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
 
@@ -15,6 +16,11 @@ api_urlpatterns = [
     # CONTRACT.md publishes the calculators without a trailing slash; accept both.
     re_path(r"^risk/lec/evaluate/?$", LecEvaluateView.as_view(), name="api-risk-lec"),
     re_path(r"^risk/major-hazard/evaluate/?$", MajorHazardEvaluateView.as_view(), name="api-risk-major-hazard"),
+    path(
+        "hazards/<int:pk>/transition",
+        HazardTransitionNoSlash.as_view({"post": "transition"}),
+        name="hazard-transition-bare",
+    ),
     path("", include(router.urls)),
 ]
 
@@ -25,6 +31,7 @@ urlpatterns = [
     path("registry/", include("anlan.registry.urls")),
     path("resources/", include("anlan.resources.urls")),
     path("supplies/", include("anlan.supplies.urls")),
+    path("hazards/", include("anlan.hazards.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     *tile_urlpatterns,

@@ -88,8 +88,8 @@ class ModelConfig:
 
     @property
     def read_only(self) -> bool:
-        """Rows written only by services (stock, ledgers): no add/edit/import pages offered."""
-        return getattr(self.model, "write_roles", None) == frozenset()
+        """Rows written only by services (stock, ledgers, workflows): no add/edit/import pages offered."""
+        return not self.form_fields or getattr(self.model, "write_roles", None) == frozenset()
 
     def urls(self) -> dict[str, str]:
         if self.read_only:

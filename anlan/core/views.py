@@ -70,6 +70,12 @@ def _filtered(config: ModelConfig, request):
 
 class ConfigView(LoginRequiredMixin, View):
     config: ModelConfig = None
+    writes = False  # views that change rows: absent for read-only registries
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.writes and self.config.read_only:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self, pk, action: str):
         _require(self.request.user, action, self.config.model)
@@ -142,6 +148,8 @@ class ObjectDetailView(ConfigView):
 
 
 class ObjectEditView(ConfigView):
+    writes = True
+
     def _form(self, request, instance):
         form_class = modelform_for(self.config)
         data = request.POST if request.method == "POST" else None
@@ -183,6 +191,8 @@ class ObjectEditView(ConfigView):
 
 
 class ObjectDeleteView(ConfigView):
+    writes = True
+
     def get(self, request, pk):
         obj = self.get_object(pk, "delete")
         context = {"config": self.config, "object": obj, "detail_url": self.config.reverse("detail", obj.pk)}
@@ -200,6 +210,8 @@ class ObjectDeleteView(ConfigView):
 
 
 class ObjectImportView(ConfigView):
+    writes = True
+
     def dispatch(self, request, *args, **kwargs):
         if not self.config.importable:
             raise Http404

@@ -1,0 +1,201 @@
+"""Hidden hazards API (CONTRACT.md): report, read, list with filters, and workflow transitions."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+
+from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.geo.coords import to_wgs84
+
+from . import services, workflow
+from .filters import HiddenHazardFilterSet
+from .models import HazardEvent, HazardPhoto, HiddenHazard
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}},
+    }
+)
+class LocationField(serializers.Field):
+    """`{"lon", "lat"}` (optionally `"crs": "gcj02"|"bd09"`) ⇄ the hazard's WGS84 lon/lat."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, hazard):
+        if hazard.lon is None or hazard.lat is None:
+            return None
+        return {"lon": hazard.lon, "lat": hazard.lat}
+
+    def to_internal_value(self, data):
+        if data is None:
+            return {"lon": None, "lat": None}
+        try:
+            lon, lat = float(data["lon"]), float(data["lat"])
+        except (TypeError, KeyError, ValueError):
+            raise ValidationError('location 应为 {"lon": 经度, "lat": 纬度}') from None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValidationError("经纬度超出范围")
+        try:
+            lon, lat = to_wgs84(lon, lat, data.get("crs", "wgs84"))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return {"lon": lon, "lat": lat}
+
+
+class HazardEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HazardEvent
+        fields = [
+            "action",
+            "from_status",
+            "to_status",
+            "actor_name",
+            "comment",
+            "deadline_before",
+            "deadline_after",
+            "at",
+        ]
+
+
+class HazardPhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HazardPhoto
+        fields = ["id", "stage", "image", "uploaded_by", "uploaded_at"]
+
+
+class HiddenHazardSerializer(ScopedSerializer):
+    location = LocationField()
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = HiddenHazard
+        fields = [
+            *("id", "title", "description", "region", "level", "deadline", "location", "status", "overdue"),
+            *("source", "enterprise", "department", "responsible", "measures", "supervising_unit"),
+            *("supervising_leader", "pending_deadline", "reporter_name", "created_at", "closed_at"),
+        ]
+        read_only_fields = [
+            "status",
+            "overdue",
+            "responsible",
+            "measures",
+            "supervising_unit",
+            "supervising_leader",
+            "pending_deadline",
+            "reporter_name",
+            "created_at",
+            "closed_at",
+        ]
+
+
+class HiddenHazardDetailSerializer(HiddenHazardSerializer):
+    events = HazardEventSerializer(many=True, read_only=True)
+    photos = HazardPhotoSerializer(many=True, read_only=True)
+
+    class Meta(HiddenHazardSerializer.Meta):
+        fields = [*HiddenHazardSerializer.Meta.fields, "events", "photos"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    responsible = serializers.CharField(required=False, allow_blank=True)
+    measures = serializers.CharField(required=False, allow_blank=True)
+    deadline = serializers.DateField(required=False)
+    new_deadline = serializers.DateField(required=False)
+    supervising_unit = serializers.CharField(required=False, allow_blank=True)
+    supervising_leader = serializers.CharField(required=False, allow_blank=True)
+
+
+class HiddenHazardViewSet(ScopedModelViewSet):
+    """隐患：上报、查询（含是否逾期）与闭环流转（交办→提交→验收销号/退回，延期申请与审批）。"""
+
+    queryset = HiddenHazard.objects.all()
+    filterset_class = HiddenHazardFilterSet
+    http_method_names = ["get", "post", "head", "options"]  # changes go through /transition
+    scope_actions = {"transition": "view", "photos": "view"}
+
+    def get_serializer_class(self):
+        return HiddenHazardDetailSerializer if self.action == "retrieve" else HiddenHazardSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset().select_related("region")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("events", "photos")
+        return qs
+
+    def perform_create(self, serializer):
+        hazard = HiddenHazard(**serializer.validated_data)
+        if self.request.user.role == "enterprise_user" and not hazard.enterprise_id:
+            hazard.enterprise_id = self.request.user.enterprise_id
+            hazard.source = HiddenHazard.Source.SELF_CHECK
+        services.hazard_report(actor=self.request.user, hazard=hazard)
+        serializer.instance = hazard
+
+    @extend_schema(request=TransitionSerializer, responses=HiddenHazardDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """流转：`{"action": …, "comment": …}`，action 为 assign、submit、verify、reject、
+        request_extension、approve_extension、refuse_extension。状态不允许 400，角色不允许 403，超出管辖范围 404。"""
+        hazard = self.get_object()
+        step = TransitionSerializer(data=request.data)
+        step.is_valid(raise_exception=True)
+        data = dict(step.validated_data)
+        try:
+            services.hazard_transition(actor=request.user, hazard=hazard, **data)
+        except workflow.TransitionError as exc:
+            if exc.kind == "role":
+                raise PermissionDenied(str(exc)) from None
+            raise ValidationError({"action": [str(exc)]}) from None
+        except services.HazardError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        fresh = self.get_queryset().prefetch_related("events", "photos").get(pk=hazard.pk)
+        return Response(HiddenHazardDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"stage": {"type": "string"}, "image": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses=HazardPhotoSerializer,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def photos(self, request, pk=None):
+        """上传整改前/后照片（stage=before|after，JPEG 或 PNG，大小受限）。"""
+        hazard = self.get_object()
+        if request.user.role not in workflow.HOLDERS and not request.user.is_superuser:
+            raise PermissionDenied("您的角色无权上传隐患照片")
+        upload = request.FILES.get("image")
+        if upload is None:
+            raise ValidationError({"image": ["请上传照片文件"]})
+        try:
+            photo = services.photo_add(
+                actor=request.user, hazard=hazard, stage=request.data.get("stage", ""), upload=upload
+            )
+        except services.HazardError as exc:
+            raise ValidationError({"image": [str(exc)]}) from None
+        return Response(
+            HazardPhotoSerializer(photo, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+
+router.register("hazards", HiddenHazardViewSet, basename="hazard")
+
+
+class HazardTransitionNoSlash(HiddenHazardViewSet):
+    """CONTRACT.md spells the transition URL without a trailing slash; it is documented once, by the
+    router's form, so this alias stays out of the schema."""
+
+    schema = None

@@ -1,0 +1,193 @@
+"""Hidden-hazard services: report, the workflow steps, photos and the daily overdue check.
+
+Every step writes a HazardEvent (the hazard's own history, kept with every deadline) and an audit entry,
+in the same transaction as the change.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from anlan.core.audit import audit_record, snapshot
+
+from . import workflow
+from .models import HazardEvent, HazardPhoto, HiddenHazard
+
+PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+class HazardError(Exception):
+    """Bad input for a step (a 400), with a Chinese message."""
+
+
+def _name(actor) -> str:
+    if actor is None:
+        return "系统"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "display_name", "") or actor.get_username()
+
+
+def _event(hazard, *, action, actor, before_status, comment="", deadline_before=None, deadline_after=None):
+    return HazardEvent.objects.create(
+        hazard=hazard,
+        action=action,
+        from_status=before_status,
+        to_status=hazard.status,
+        actor_name=_name(actor),
+        comment=comment,
+        deadline_before=deadline_before,
+        deadline_after=deadline_after,
+    )
+
+
+@transaction.atomic
+def hazard_report(*, actor, hazard: HiddenHazard) -> HiddenHazard:
+    """Record a newly found hazard (status reported)."""
+    hazard.status = workflow.REPORTED
+    if actor is not None and not isinstance(actor, str):
+        hazard.reporter = actor
+        hazard.reporter_name = hazard.reporter_name or _name(actor)
+    hazard.full_clean()
+    hazard.save()
+    _event(hazard, action="report", actor=actor, before_status="", deadline_after=hazard.deadline)
+    audit_record(action="hazard_report", obj=hazard, actor=actor, after=snapshot(hazard))
+    return hazard
+
+
+def _date(value, field: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise HazardError(f"{field} 日期格式应为 YYYY-MM-DD：{value}") from None
+
+
+@transaction.atomic
+def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str = "", **data) -> HiddenHazard:
+    """Take one workflow step. Raises workflow.TransitionError (role/state) or HazardError (input)."""
+    hazard = HiddenHazard.objects.select_for_update().get(pk=hazard.pk)
+    step = workflow.check(
+        action,
+        status=hazard.status,
+        level=hazard.level,
+        role=getattr(actor, "role", ""),
+        superuser=getattr(actor, "is_superuser", False),
+    )
+    before = snapshot(hazard)
+    before_status, deadline_before = hazard.status, hazard.deadline
+    if action == "assign":
+        hazard.responsible = data.get("responsible") or hazard.responsible
+        hazard.measures = data.get("measures") or hazard.measures
+        hazard.deadline = _date(data.get("deadline"), "deadline") or hazard.deadline
+        if hazard.level == HiddenHazard.Level.MAJOR:
+            hazard.supervising_unit = data.get("supervising_unit") or hazard.supervising_unit
+            hazard.supervising_leader = data.get("supervising_leader") or hazard.supervising_leader
+            if not (hazard.supervising_unit and hazard.supervising_leader):
+                raise HazardError(
+                    "重大隐患须挂牌督办：请填写督办单位（supervising_unit）和督办领导（supervising_leader）"
+                )
+        if not hazard.responsible:
+            raise HazardError("请指定整改责任人（responsible）")
+    elif action == "submit":
+        hazard.measures = data.get("measures") or hazard.measures
+        if not (hazard.measures or comment):
+            raise HazardError("提交整改时请说明整改措施（measures 或 comment）")
+    elif action in ("verify", "reject"):
+        if action == "reject" and not comment:
+            raise HazardError("验收不通过须填写意见（comment）")
+    elif action == "request_extension":
+        wanted = _date(data.get("new_deadline"), "new_deadline")
+        if wanted is None or wanted <= hazard.deadline:
+            raise HazardError("申请延期须给出晚于当前期限的新期限（new_deadline）")
+        if hazard.pending_deadline:
+            raise HazardError(f"已有待审批的延期申请（至 {hazard.pending_deadline}）")
+        hazard.pending_deadline = wanted
+    elif action in ("approve_extension", "refuse_extension"):
+        if not hazard.pending_deadline:
+            raise HazardError("没有待审批的延期申请")
+        if action == "approve_extension":
+            hazard.deadline = hazard.pending_deadline
+        hazard.pending_deadline = None
+    if step.target:
+        hazard.status = step.target
+    hazard.closed_at = timezone.now() if hazard.status == workflow.CLOSED else None
+    hazard.save()
+    _event(
+        hazard,
+        action=action,
+        actor=actor,
+        before_status=before_status,
+        comment=comment,
+        deadline_before=deadline_before,
+        deadline_after=hazard.deadline if hazard.deadline != deadline_before or action == "assign" else None,
+    )
+    after = snapshot(hazard)
+    changed = {k for k in after if after[k] != before.get(k) and k != "updated_at"}
+    audit_record(
+        action=f"hazard_{action}",
+        obj=hazard,
+        actor=actor,
+        before={k: before.get(k) for k in changed},
+        after={**{k: after[k] for k in changed}, "comment": comment},
+    )
+    return hazard
+
+
+def check_photo(upload) -> str:
+    """The file extension for a JPEG or PNG within the size limit; HazardError otherwise."""
+    limit = settings.ANLAN_MAX_PHOTO_BYTES
+    if upload.size > limit:
+        raise HazardError(f"照片不能超过 {limit // (1024 * 1024)} MB")
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, ext in PHOTO_TYPES.items():
+        if head.startswith(magic):
+            return ext
+    raise HazardError("只接受 JPEG 或 PNG 格式的照片")
+
+
+@transaction.atomic
+def photo_add(*, actor, hazard: HiddenHazard, stage: str, upload) -> HazardPhoto:
+    if stage not in HazardPhoto.Stage.values:
+        raise HazardError("stage 应为 before（整改前）或 after（整改后）")
+    if hazard.status == workflow.CLOSED:
+        raise HazardError("已销号的隐患不能再上传照片")
+    ext = check_photo(upload)
+    photo = HazardPhoto(hazard=hazard, stage=stage, extension=ext, uploaded_by=_name(actor))
+    photo.image.save(f"{stage}.{ext}", upload, save=False)
+    photo.save()
+    audit_record(action="hazard_photo", obj=hazard, actor=actor, after={"stage": stage, "file": photo.image.name})
+    return photo
+
+
+@transaction.atomic
+def overdue_mark(*, today: dt.date | None = None) -> list[HiddenHazard]:
+    """The daily job: record an 'overdue' event once per hazard per missed deadline."""
+    today = today or timezone.localdate()
+    late = list(HiddenHazard.objects.exclude(status=workflow.CLOSED).filter(deadline__lt=today).select_for_update())
+    marked = HazardEvent.objects.filter(hazard__in=late, action="overdue").values_list("hazard_id", "deadline_before")
+    already = set(marked)
+    newly = [h for h in late if (h.pk, h.deadline) not in already]
+    HazardEvent.objects.bulk_create(
+        [
+            HazardEvent(
+                hazard=h,
+                action="overdue",
+                from_status=h.status,
+                to_status=h.status,
+                actor_name="系统",
+                comment=f"已超过整改期限 {h.deadline}",
+                deadline_before=h.deadline,
+            )
+            for h in newly
+        ]
+    )
+    for h in newly:
+        audit_record(action="hazard_overdue", obj=h, actor="系统", after={"deadline": h.deadline.isoformat()})
+    return newly
