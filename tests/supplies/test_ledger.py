@@ -182,4 +182,4 @@ def test_movement_page(client, depot, rice):
         "/supplies/move/", {"kind": "issue", "warehouse": depot.pk, "item": rice.pk, "quantity": "13"}
     )
     assert response.status_code == 400 and "库存不足" in response.content.decode()
-    assert client.get("/supplies/stock/add/").status_code == 403  # stock is never entered directly
+    assert client.get("/supplies/stock/add/").status_code == 404  # stock is never entered directly: no such page
