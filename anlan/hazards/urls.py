@@ -1,5 +1,14 @@
+from django.urls import path
+
 from anlan.core.views import kit_urlpatterns
+
+from . import views
 
 app_name = "hazards"
 
-urlpatterns = [*kit_urlpatterns("hazards")]
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("<int:pk>/handle/", views.handle, name="handle"),
+    path("photo/<int:pk>/", views.photo, name="photo"),
+    *kit_urlpatterns("hazards"),
+]

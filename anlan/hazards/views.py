@@ -1,7 +1,16 @@
-from anlan.core.kit import ModelConfig, register
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
+from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+
+from . import services, workflow
 from .filters import HiddenHazardFilterSet
-from .models import HiddenHazard
+from .forms import STEP_FIELDS, ReportForm, StepForm
+from .models import HazardPhoto, HiddenHazard
 
 register(
     ModelConfig(
@@ -21,5 +30,96 @@ register(
         menu_group="企业与风险",
         menu_label="隐患台账",
         menu_order=32,
+        detail_links=[("办理", "hazards:handle")],
     )
 )
+register_link(MenuLink("企业与风险", "上报隐患", "hazards:report", HiddenHazard, "add", 33))
+
+
+@login_required
+def report(request):
+    """Report a hazard from a phone: the form fits a small screen and can take the phone's position."""
+    if request.user.role not in workflow.HOLDERS and not request.user.is_superuser:
+        raise PermissionDenied("您的角色无权上报隐患")
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        hazard = HiddenHazard(
+            title=d["title"],
+            description=d["description"],
+            level=d["level"],
+            region=d["region"],
+            deadline=d["deadline"],
+            lon=d["lon"],
+            lat=d["lat"],
+            source=HiddenHazard.Source.SELF_CHECK
+            if request.user.role == "enterprise_user"
+            else HiddenHazard.Source.PATROL,
+            enterprise_id=request.user.enterprise_id if request.user.role == "enterprise_user" else None,
+        )
+        try:
+            with transaction.atomic():
+                services.hazard_report(actor=request.user, hazard=hazard)
+                if d["photo"]:
+                    services.photo_add(actor=request.user, hazard=hazard, stage="before", upload=d["photo"])
+        except services.HazardError as exc:
+            form.add_error("photo", str(exc))
+        else:
+            messages.success(request, f"隐患“{hazard}”已上报")
+            return redirect("hazards:handle", pk=hazard.pk)
+    return render(request, "hazards/report.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def handle(request, pk):
+    """A hazard's status, history and photos, with the steps this user may take now."""
+    hazard = get_object_or_404(HiddenHazard.objects.restrict(request.user).select_related("region"), pk=pk)
+    steps = workflow.available(
+        status=hazard.status, level=hazard.level, role=request.user.role, superuser=request.user.is_superuser
+    )
+    error = None
+    if request.method == "POST":
+        form = StepForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            fields = {k: d[k] for k in STEP_FIELDS.get(d["action"], []) if k not in ("photo", "comment") and d[k]}
+            try:
+                with transaction.atomic():
+                    if d["photo"]:
+                        services.photo_add(actor=request.user, hazard=hazard, stage="after", upload=d["photo"])
+                    services.hazard_transition(
+                        actor=request.user, hazard=hazard, action=d["action"], comment=d["comment"], **fields
+                    )
+            except workflow.TransitionError as exc:
+                if exc.kind == "role":
+                    raise PermissionDenied(str(exc)) from None
+                error = str(exc)
+            except services.HazardError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, "已办理")
+                return redirect("hazards:handle", pk=hazard.pk)
+        else:
+            error = "；".join(e for errors in form.errors.values() for e in errors)
+    forms_by_step = []
+    for s in steps:
+        blank = StepForm(initial={"action": s.action}, auto_id=f"id_{s.action}_%s")  # unique ids per step
+        forms_by_step.append((s, blank, [blank[name] for name in STEP_FIELDS[s.action]]))
+    context = {
+        "hazard": hazard,
+        "steps": forms_by_step,
+        "events": hazard.events.all(),
+        "photos": hazard.photos.all(),
+        "error": error,
+        "detail_url": config_for(HiddenHazard).reverse("detail", hazard.pk),
+    }
+    return render(request, "hazards/handle.html", context, status=400 if error else 200)
+
+
+@login_required
+def photo(request, pk):
+    """Serve an evidence photo to users who can see its hazard (uploads are not public files)."""
+    item = HazardPhoto.objects.restrict(request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return FileResponse(item.image.open("rb"), content_type="image/png" if item.extension == "png" else "image/jpeg")

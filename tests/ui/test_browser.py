@@ -1,50 +1,10 @@
 """End to end in Debian's Chromium through Playwright: log in, open the map, see the county."""
 
-import os
-
 import pytest
 
 from anlan.core.testing.personas import PASSWORD
-from tests.conftest import require_binary
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser():
-    chromium = require_binary("/usr/bin/chromium", "Chromium (Debian package chromium)")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def demo_data(transactional_db):
-    """Transactional tests start from the session data but flush it afterwards; reload when missing."""
-    from anlan.accounts.models import User
-    from anlan.core.testing.personas import create_personas, demo_tree
-    from anlan.demo.loader import load_demo
-    from anlan.geo.models import Region
-
-    if not Region.objects.exists():
-        load_demo(county6="500237", seed=42, with_users=False)
-    if not User.objects.filter(username="township_officer").exists():
-        create_personas(demo_tree())
-    return demo_tree()
 
 
 def test_login_open_map_see_county_boundary_and_township_label(browser, live_server, demo_data):

@@ -18,6 +18,8 @@
   var control = L.control.layers(baseLayers, {}, { collapsed: false }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   var fitted = false;
+  window.anlanMap = map;
+  window.anlanLayers = {};
   var labelGroups = [];
 
   function escapeHtml(text) {
@@ -59,6 +61,7 @@
           },
         });
         var group = L.layerGroup([layer]);
+        window.anlanLayers[meta.key] = layer;  // for integrations and end-to-end tests
         labelGroups.push({ group: group, labels: labels, minZoom: meta.label_min_zoom || 0 });
         control.addOverlay(group, meta.name + "（" + collection.features.length + "）");
         if (meta.default_visible) group.addTo(map);

@@ -1,0 +1,55 @@
+"""Browser fixtures: Debian's Chromium through Playwright, and demo data for transactional tests."""
+
+import os
+
+import pytest
+
+from tests.conftest import require_binary
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser():
+    chromium = require_binary("/usr/bin/chromium", "Chromium (Debian package chromium)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """Transactional tests start from the session data but flush it afterwards; reload when missing."""
+    from anlan.accounts.models import User
+    from anlan.core.testing.personas import create_personas, demo_tree
+    from anlan.demo.loader import load_demo
+    from anlan.geo.models import Region
+
+    if not Region.objects.exists():
+        load_demo(county6="500237", seed=42, with_users=False)
+    if not User.objects.filter(username="township_officer").exists():
+        create_personas(demo_tree())
+    return demo_tree()
+
+
+def login(page, base_url: str, username: str, next_path: str = "/"):
+    """Log in through the real form and land on `next_path`."""
+    from anlan.core.testing.personas import PASSWORD
+
+    page.goto(f"{base_url}/accounts/login/?next={next_path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}{next_path}")
