@@ -179,6 +179,13 @@ ANLAN_ROAD_FACTOR = float(os.environ.get("ANLAN_ROAD_FACTOR", 1.6))
 ANLAN_ROAD_SPEED_KMH = float(os.environ.get("ANLAN_ROAD_SPEED_KMH", 35))
 ANLAN_OSRM_URL = os.environ.get("ANLAN_OSRM_URL", "")
 
+# The address the public reaches (QR codes on 风险告知卡, links in public notices); by default the
+# address of the request that printed the card.
+ANLAN_PUBLIC_URL = os.environ.get("ANLAN_PUBLIC_URL", "").rstrip("/")
+# Public tip page (群众举报): submissions per address per hour, and the least seconds a person takes.
+ANLAN_TIP_RATE_PER_HOUR = int(os.environ.get("ANLAN_TIP_RATE_PER_HOUR", 5))
+ANLAN_TIP_MIN_SECONDS = int(os.environ.get("ANLAN_TIP_MIN_SECONDS", 3))
+
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 

@@ -6,8 +6,10 @@ from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
+from anlan.hazards.views import public_tip
 from anlan.resources.api import NearestView
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
+from anlan.risk.views import public_card
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,6 +34,10 @@ urlpatterns = [
     path("resources/", include("anlan.resources.urls")),
     path("supplies/", include("anlan.supplies.urls")),
     path("hazards/", include("anlan.hazards.urls")),
+    path("risk/", include("anlan.risk.urls")),
+    # Public pages (no login): what a QR code opens, and the tip form.
+    path("p/risk/<str:token>/", public_card, name="risk_public_card"),
+    path("p/tip/", public_tip, name="public_tip"),
     path("api/v1/", include(api_urlpatterns)),
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     *tile_urlpatterns,

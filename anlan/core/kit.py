@@ -55,6 +55,8 @@ class ModelConfig:
     extra_labels: dict = field(default_factory=dict)
     # Extra pages of an object, shown as buttons on its detail page: [(label, url name taking pk)].
     detail_links: Sequence[tuple[str, str]] = ()
+    # Tables of related rows under the detail: f(obj, user) -> [(title, headers, rows)].
+    related_tables: Callable | None = None
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
     form_class: type | None = None
     importable: bool = True

@@ -141,6 +141,7 @@ class ObjectDetailView(ConfigView):
                 "delete_url": self.config.reverse("delete", obj.pk),
                 "fields": fields,
                 "history": history,
+                "related_tables": self.config.related_tables(obj, request.user) if self.config.related_tables else [],
                 "can_change": role_allows(request.user, "change", self.config.model),
                 "can_delete": role_allows(request.user, "delete", self.config.model),
             },

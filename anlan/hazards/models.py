@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
 from anlan.core.scoping import ScopedManager, ScopeSpec
+from anlan.core.validators import validate_phone
 
 from . import workflow
 
@@ -60,6 +62,12 @@ class HiddenHazard(AnlanModel):
         related_name="+",
     )
     reporter_name = models.CharField("上报人姓名", max_length=64, blank=True)
+    reporter_phone = EncryptedCharField(
+        "上报人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
+    )
+    # A keyed hash of a public tipper's address, so the tip page can limit submissions per address
+    # across all server processes without storing the address itself.
+    submitted_from = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")

@@ -1,13 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 
-from . import services, workflow
+from . import public, services, workflow
 from .filters import HiddenHazardFilterSet
 from .forms import STEP_FIELDS, ReportForm, StepForm
 from .models import HazardPhoto, HiddenHazard
@@ -123,3 +125,36 @@ def photo(request, pk):
     if item is None:
         raise Http404
     return FileResponse(item.image.open("rb"), content_type="image/png" if item.extension == "png" else "image/jpeg")
+
+
+@never_cache
+def public_tip(request):
+    """群众举报: no account; checked against robots and floods (see hazards/public.py)."""
+    form, status = None, 200
+    if request.method == "POST":
+        key = public.address_key(public.client_ip(request))
+        form = public.PublicTipForm(request.POST, request.FILES)
+        if public.recent_tips(key) >= settings.ANLAN_TIP_RATE_PER_HOUR:
+            form.add_error(None, "提交次数过多，请一小时后再试；紧急情况请拨打 119、110 或 12350")
+            status = 429
+        elif form.is_valid():
+            hazard = form.hazard(key)
+            photo_upload = form.cleaned_data["photo"]
+            try:
+                with transaction.atomic():
+                    services.hazard_report(actor="群众举报", hazard=hazard)
+                    if photo_upload:
+                        services.photo_add(actor="群众举报", hazard=hazard, stage="before", upload=photo_upload)
+            except services.HazardError as exc:
+                form.add_error("photo", str(exc))
+            else:
+                return render(request, "hazards/public_tip_done.html", {"hazard": hazard})
+        status = status if status != 200 else 400
+    question, token = public.new_challenge()
+    if form is None:
+        form = public.PublicTipForm(initial={"challenge": token})
+    else:  # a fresh challenge each time the form is shown again, the rest kept as typed
+        form.data = form.data.copy()
+        form.data["challenge"], form.data["answer"] = token, ""
+    form.fields["answer"].label = f"验证：{question}"
+    return render(request, "hazards/public_tip.html", {"form": form}, status=status)

@@ -1,12 +1,17 @@
 """Risk calculators (CONTRACT.md): LEC and GB 18218-2018."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import gb18218, lec
+from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+
+from . import gb18218, lec, services
+from .filters import MajorHazardSourceFilterSet, RiskPointFilterSet
+from .models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, RiskPoint
 
 
 class LecInput(serializers.Serializer):
@@ -100,3 +105,111 @@ class MajorHazardEvaluateView(APIView):
                 ],
             }
         )
+
+
+class RiskAssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RiskAssessment
+        fields = ["id", "method", "L", "E", "C", "S", "score", "grade", "thresholds", "assessor", "note", "assessed_at"]
+
+
+class RiskPointSerializer(ScopedSerializer):
+    assessments = RiskAssessmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RiskPoint
+        fields = [
+            *("id", "name", "kind", "enterprise", "region", "department", "address", "lon", "lat"),
+            *("hazard_factors", "accident_types", "controls", "emergency_measures", "control_level"),
+            *("responsible", "responsible_phone", "emergency_phone", "grade", "assessed_at", "assessments"),
+            "synthetic",
+        ]
+        read_only_fields = ["grade", "assessed_at", "synthetic"]
+
+
+class AssessInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=RiskAssessment.Method.choices)
+    L = serializers.FloatField()
+    E = serializers.FloatField(required=False)
+    C = serializers.FloatField(required=False)
+    S = serializers.IntegerField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RiskPointViewSet(ScopedModelViewSet):
+    """风险点：位置、危险有害因素、管控措施与责任人；评估记录（LEC 或 LS 矩阵）决定当前四色等级。"""
+
+    queryset = RiskPoint.objects.all()
+    serializer_class = RiskPointSerializer
+    filterset_class = RiskPointFilterSet
+    scope_actions = {"assess": "change"}
+    selector = staticmethod(lambda qs: qs.prefetch_related("assessments"))
+
+    @extend_schema(request=AssessInput, responses=RiskAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def assess(self, request, pk=None):
+        """评估：LEC 给 L、E、C；风险矩阵给 L、S（1–5，阈值为本县设置）。评估记录保留，最新一次决定等级。"""
+        point = self.get_object()
+        data = AssessInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        method, note = v.pop("method"), v.pop("note")
+        if method == "matrix" and not float(v["L"]).is_integer():
+            raise ValidationError({"L": ["风险矩阵法的 L 应为 1–5 的整数"]})
+        if method == "matrix":
+            v["L"] = int(v["L"])
+        try:
+            record = services.assess(actor=request.user, point=point, method=method, note=note, **v)
+        except services.RiskError as exc:
+            raise ValidationError({"detail": str(exc)}) from None
+        return Response(RiskAssessmentSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+router.register("risk/points", RiskPointViewSet, basename="risk-point")
+
+
+class MajorHazardSubstanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MajorHazardSubstance
+        fields = ["name", "category", "quantity_t", "matched_name", "critical_t"]
+        read_only_fields = ["matched_name", "critical_t"]
+
+
+class MajorHazardSourceSerializer(ScopedSerializer):
+    substances = MajorHazardSubstanceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = MajorHazardSource
+        fields = [
+            *("id", "enterprise", "name", "unit_kind", "region", "exposed_people", "lon", "lat", "record_no"),
+            *("principal", "technical_lead", "operations_lead", "substances", "is_major", "sum_ratio", "R"),
+            *("level", "graded_at", "synthetic"),
+        ]
+        read_only_fields = ["region", "is_major", "sum_ratio", "R", "level", "graded_at", "synthetic"]
+
+
+class MajorHazardSourceViewSet(ScopedModelViewSet):
+    """危险源辨识单元（GB 18218-2018）：物质与数量变化时自动重新辨识、分级。"""
+
+    queryset = MajorHazardSource.objects.all()
+    serializer_class = MajorHazardSourceSerializer
+    filterset_class = MajorHazardSourceFilterSet
+    scope_actions = {"substances": "change"}
+    selector = staticmethod(lambda qs: qs.prefetch_related("substances"))
+
+    @extend_schema(request=MajorHazardSubstanceSerializer(many=True), responses=MajorHazardSourceSerializer)
+    @action(detail=True, methods=["put"])
+    def substances(self, request, pk=None):
+        """替换单元内的危险化学品（名称/CAS 或表2类别，设计最大量），随即重新辨识分级；任一行有误则不作修改。"""
+        source = self.get_object()
+        rows = MajorHazardSubstanceSerializer(data=request.data, many=True)
+        rows.is_valid(raise_exception=True)
+        try:
+            source = services.substances_replace(actor=request.user, source=source, items=rows.validated_data)
+        except services.RiskError as exc:
+            raise ValidationError({"substances": [str(exc)]}) from None
+        fresh = self.get_queryset().get(pk=source.pk)
+        return Response(MajorHazardSourceSerializer(fresh, context=self.get_serializer_context()).data)
+
+
+router.register("risk/major-hazards", MajorHazardSourceViewSet, basename="major-hazard")
