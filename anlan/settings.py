@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "anlan.supplies",
     "anlan.risk",
     "anlan.hazards",
+    "anlan.sites",
     "anlan.demo",
 ]
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("supplies/", include("anlan.supplies.urls")),
     path("hazards/", include("anlan.hazards.urls")),
     path("risk/", include("anlan.risk.urls")),
+    path("sites/", include("anlan.sites.urls")),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),

@@ -27,6 +27,7 @@ from anlan.registry.models import DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
 from .resources import PointSampler, load_resources
+from .risk import load_risk
 from .supplies import load_supplies
 
 DATA = Path(__file__).parent / "data"
@@ -48,6 +49,30 @@ class DemoResult:
     enterprises: int
     logins: list[tuple[str, str, str, str]]
     resources: dict[str, int]
+
+    LABELS = {
+        "teams": "救援队伍",
+        "experts": "专家",
+        "equipment": "装备",
+        "shelters": "避难场所",
+        "warehouses": "物资库",
+        "hazard_sites": "灾害隐患点",
+        "risk_points": "风险点",
+        "major_hazard_units": "危险源单元",
+        "hidden_hazards": "隐患",
+        "patrol_tasks": "巡查任务",
+    }
+
+    def summary(self) -> str:
+        parts = [
+            f"乡镇（街道）{self.townships} 个",
+            f"村（社区）{self.villages} 个",
+            f"部门 {self.departments} 个",
+            f"责任人 {self.persons} 名",
+            f"企业 {self.enterprises} 家",
+            *(f"{label} {self.resources[key]}" for key, label in self.LABELS.items() if key in self.resources),
+        ]
+        return f"已加载 {self.county.name}（{self.county.code}）：" + "，".join(parts)
 
 
 class _Gen:
@@ -293,6 +318,17 @@ def load_demo(
         departments=departments,
     )
     resources |= load_supplies(actor=actor, gen=gen, points=points, county=county, townships=townships)
+    resources |= load_risk(
+        actor=actor,
+        gen=gen,
+        points=points,
+        county=county,
+        townships=townships,
+        villages=all_villages,
+        departments=departments,
+        enterprises=enterprises,
+        figures=figures,
+    )
 
     logins = []
     if with_users:

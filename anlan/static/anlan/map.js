@@ -43,9 +43,10 @@
       .then(function (collection) {
         var labels = L.layerGroup();
         var layer = L.geoJSON(collection, {
-          style: function () { return meta.style; },
+          // A feature may carry its own colours (four-colour risk maps): properties.style.
+          style: function (feature) { return Object.assign({}, meta.style, (feature && feature.properties.style) || {}); },
           pointToLayer: function (feature, latlng) {
-            return L.circleMarker(latlng, Object.assign({ radius: 6 }, meta.style));
+            return L.circleMarker(latlng, Object.assign({ radius: 6 }, meta.style, feature.properties.style || {}));
           },
           onEachFeature: function (feature, lyr) {
             lyr.bindPopup(popupHtml(feature.properties, meta.labels));

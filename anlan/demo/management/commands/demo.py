@@ -19,10 +19,7 @@ class Command(BaseCommand):
         if not is_loaded():
             self.stdout.write("首次运行：正在加载演示县 500237 巫山县 …")
             result = load_demo()
-            self.stdout.write(
-                f"已加载 {result.county.name}：乡镇（街道）{result.townships} 个，村（社区）{result.villages} 个，"
-                f"责任人 {result.persons} 名"
-            )
+            self.stdout.write(result.summary())
         logins = saved_logins()
         self.stdout.write(f"\n安澜已就绪：http://{o['host']}:{o['port']}/")
         if logins:

@@ -21,11 +21,7 @@ class Command(BaseCommand):
             result = load_demo(county6=o["county"], seed=o["seed"], profile=o["profile"], with_users=not o["no_users"])
         except (BoundaryNotFound, RegionLoadError) as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(
-            f"已加载 {result.county.name}（{result.county.code}）：乡镇（街道）{result.townships} 个，"
-            f"村（社区）{result.villages} 个，部门 {result.departments} 个，责任人 {result.persons} 名，"
-            f"企业 {result.enterprises} 家"
-        )
+        self.stdout.write(result.summary())
         if result.logins:
             print_logins(self.stdout, result.logins)
 

@@ -1,0 +1,155 @@
+"""Hazard-site registry pages, patrol rules and tasks, and the phone page where patrols check in."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from anlan.accounts.models import Department
+from anlan.core.kit import MenuLink, ModelConfig, register, register_link
+from anlan.core.roles import COUNTY_ROLES, Role
+from anlan.registry.models import Person
+from anlan.resources.models import Shelter
+
+from . import services
+from .filters import HazardSiteFilterSet, PatrolTaskFilterSet
+from .models import HazardSite, PatrolRule, PatrolTask
+
+SITE_FIELDS = [
+    *("code", "name", "kind", "scale", "region", "department", "lon", "lat"),
+    *("threatened_households", "threatened_people", "threatened_property", "monitors", "monitoring", "status"),
+    *("warning_signal", "evacuation_route", "shelter", "notes"),
+]
+
+
+def _site_patrols(site, user):
+    rows = [
+        (
+            t.due,
+            t.get_tier_display(),
+            t.get_status_display(),
+            t.done_by,
+            t.distance_m,
+            "是" if t.found_problem else "",
+            t.note,
+        )
+        for t in site.patrols.all()[:30]
+    ]
+    return [("最近巡查", ["截止日期", "层级", "状态", "巡查人", "距离（米）", "异常", "情况"], rows)]
+
+
+register(
+    ModelConfig(
+        model=HazardSite,
+        list_columns=["code", "name", "kind", "scale", "region", "threatened_people", "monitoring", "status"],
+        form_fields=SITE_FIELDS,
+        filterset_class=HazardSiteFilterSet,
+        search_fields=["code", "name", "notes"],
+        natural_keys={Department: "code", Shelter: "name", Person: "pk"},
+        selector=lambda qs: qs.select_related("region", "department", "shelter").prefetch_related("monitors"),
+        sortable=["code", "name", "region", "threatened_people", "kind"],
+        related_tables=_site_patrols,
+        menu_group="企业与风险",
+        menu_order=36,
+    )
+)
+register(
+    ModelConfig(
+        model=PatrolRule,
+        list_columns=["name", "tier", "frequency", "kinds", "season_start", "season_end", "active"],
+        form_fields=["name", "tier", "frequency", "kinds", "season_start", "season_end", "active"],
+        importable=False,
+        menu_group="系统",
+        menu_order=91,
+    )
+)
+register(
+    ModelConfig(
+        model=PatrolTask,
+        list_columns=["site", "tier", "period_start", "due", "status", "done_by", "done_at", "distance_m", "far_away"],
+        form_fields=[],
+        detail_fields=[
+            *("site", "rule", "tier", "period_start", "due", "status", "done_at", "done_by"),
+            *("lon", "lat", "distance_m", "far_away", "found_problem", "note"),
+        ],
+        filterset_class=PatrolTaskFilterSet,
+        search_fields=["site__name", "done_by", "note"],
+        importable=False,
+        selector=lambda qs: qs.select_related("site", "rule"),
+        sortable=["due", "status", "tier"],
+        menu_group="企业与风险",
+        menu_label="巡查记录",
+        menu_order=38,
+    )
+)
+register_link(MenuLink("企业与风险", "巡查打卡", "sites:patrols", PatrolTask, "view", 37))
+
+# Which tier of patrols each role walks; county roles see them all.
+ROLE_TIERS = {
+    Role.VILLAGE_WORKER: ["village"],
+    Role.TOWNSHIP_OPERATOR: ["village", "township"],
+    Role.DEPARTMENT_OPERATOR: ["department"],
+}
+
+
+class CheckInForm(forms.Form):
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    found_problem = forms.BooleanField(label="发现异常（裂缝、变形、渗水、落石等）", required=False)
+    note = forms.CharField(label="巡查情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _my_tasks(user, today):
+    qs = PatrolTask.objects.restrict(user).filter(period_start__lte=today, due__gte=today)
+    if not user.is_superuser and user.role not in COUNTY_ROLES:
+        qs = qs.filter(tier__in=ROLE_TIERS.get(user.role, []))
+    return qs.select_related("site", "site__region").order_by("status", "due", "site__region", "site__code")
+
+
+@login_required
+def patrols(request):
+    """Today's patrols of this user, pending first, each with a check-in button (phone-sized)."""
+    today = timezone.localdate()
+    tasks = list(_my_tasks(request.user, today)[:300])
+    pending = [t for t in tasks if t.status == PatrolTask.Status.PENDING]
+    context = {
+        "today": today,
+        "pending": pending,
+        "done": [t for t in tasks if t.status == "done"],
+        "form": CheckInForm(),
+        "may_check_in": _may_check_in(request.user),
+    }
+    return render(request, "sites/patrols.html", context)
+
+
+def _may_check_in(user) -> bool:
+    return user.is_superuser or user.role in ROLE_TIERS or user.role in COUNTY_ROLES
+
+
+@login_required
+def check_in(request, pk):
+    if request.method != "POST":
+        return redirect("sites:patrols")
+    if not _may_check_in(request.user):
+        raise PermissionDenied("您的角色无需巡查打卡")
+    task = get_object_or_404(PatrolTask.objects.restrict(request.user), pk=pk)
+    form = CheckInForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("sites:patrols")
+    d = form.cleaned_data
+    try:
+        task = services.check_in(
+            actor=request.user, task=task, lon=d["lon"], lat=d["lat"], note=d["note"], found_problem=d["found_problem"]
+        )
+    except services.PatrolError as exc:
+        messages.error(request, str(exc))
+    else:
+        where = f"，距隐患点约 {task.distance_m} 米" if task.distance_m is not None else "（未取得位置）"
+        far = "，位置偏远，将提请核实" if task.far_away else ""
+        messages.success(request, f"{task.site} 已打卡{where}{far}")
+        if task.found_problem:
+            messages.warning(request, "发现异常：如需整改，请上报隐患；险情紧急请立即组织撤离并报告")
+    return redirect("sites:patrols")
