@@ -5,6 +5,7 @@ unset), ANLAN_MQTT_URL, ANLAN_REDIS_URL. Secrets are never in the repository: th
 the field-encryption key come from the environment or are generated once into the data directory.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -186,6 +187,10 @@ ANLAN_PUBLIC_URL = os.environ.get("ANLAN_PUBLIC_URL", "").rstrip("/")
 # Public tip page (群众举报): submissions per address per hour, and the least seconds a person takes.
 ANLAN_TIP_RATE_PER_HOUR = int(os.environ.get("ANLAN_TIP_RATE_PER_HOUR", 5))
 ANLAN_TIP_MIN_SECONDS = int(os.environ.get("ANLAN_TIP_MIN_SECONDS", 3))
+
+# Four-colour thresholds of the regional risk index per level (risk/index.py documents the index);
+# JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.
+ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESHOLDS") or "null")
 
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")

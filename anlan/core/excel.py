@@ -122,6 +122,19 @@ def export_workbook(config: ModelConfig, queryset, user) -> bytes:
     return buffer.getvalue()
 
 
+def table_workbook(title: str, headers: list[str], rows) -> bytes:
+    """A one-sheet workbook of a report table (statistics, rankings) with the house header style."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    _style_header(ws, headers)
+    for row in rows:
+        ws.append(list(row))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def _has_prefetch(queryset) -> bool:
     return bool(getattr(queryset, "_prefetch_related_lookups", ()))
 

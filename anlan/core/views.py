@@ -90,7 +90,7 @@ class ObjectListView(ConfigView):
         if request.GET.get("export") == "xlsx":
             data = excel.export_workbook(config, qs, request.user)
             stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-            return _xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
+            return xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
         columns = [(name, config.column_label(name)) for name in config.list_columns]
         rows = [
@@ -239,10 +239,10 @@ class ObjectImportView(ConfigView):
 class ObjectTemplateView(ObjectImportView):
     def get(self, request):
         _require(request.user, "view", self.config.model)
-        return _xlsx_response(excel.template_workbook(self.config), f"{self.config.verbose_name}_导入模板.xlsx")
+        return xlsx_response(excel.template_workbook(self.config), f"{self.config.verbose_name}_导入模板.xlsx")
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     from urllib.parse import quote
 
     response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)

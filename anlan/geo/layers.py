@@ -58,7 +58,7 @@ def get_layer(key: str) -> MapLayer | None:
     return _LAYERS.get(key)
 
 
-def _boundary_features(level: str):
+def boundary_features(level: str):
     def features(user, params) -> list[dict]:
         rows = (
             Region.objects.restrict(user)
@@ -93,7 +93,7 @@ register_layer(
         name="县界",
         group="行政区划",
         geometry="polygon",
-        features=_boundary_features(RegionLevel.COUNTY),
+        features=boundary_features(RegionLevel.COUNTY),
         labels=BOUNDARY_LABELS,
         style={"color": "#c0392b", "weight": 3, "fillOpacity": 0.02},
         label_field=None,  # the county is named in the page title; a label would sit on a township's
@@ -106,7 +106,7 @@ register_layer(
         name="乡镇（街道）界",
         group="行政区划",
         geometry="polygon",
-        features=_boundary_features(RegionLevel.TOWNSHIP),
+        features=boundary_features(RegionLevel.TOWNSHIP),
         labels=BOUNDARY_LABELS,
         style={"color": "#2c3e50", "weight": 2, "fillOpacity": 0.04},
         order=2,
@@ -118,7 +118,7 @@ register_layer(
         name="村（社区）界",
         group="行政区划",
         geometry="polygon",
-        features=_boundary_features(RegionLevel.VILLAGE),
+        features=boundary_features(RegionLevel.VILLAGE),
         labels=BOUNDARY_LABELS,
         style={"color": "#7f8c8d", "weight": 1, "dashArray": "3 3", "fillOpacity": 0},
         label_min_zoom=12,

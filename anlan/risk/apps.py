@@ -7,4 +7,4 @@ class RiskConfig(AppConfig):
     verbose_name = "风险分级"
 
     def ready(self):
-        from . import api, views  # noqa: F401
+        from . import api, layers, views  # noqa: F401

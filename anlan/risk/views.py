@@ -9,14 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from anlan.accounts.models import Department
-from anlan.core.kit import ModelConfig, config_for, register
+from anlan.core import excel
+from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.roles import role_allows
+from anlan.core.views import xlsx_response
 from anlan.registry.models import Enterprise
 
-from . import services
+from . import index, regional, services
 from .filters import MajorHazardSourceFilterSet, RiskPointFilterSet
 from .forms import AssessForm, SubstanceFormSet
 from .models import MajorHazardSource, RiskMatrixSetting, RiskPoint
@@ -108,6 +111,9 @@ register(
 )
 
 
+register_link(MenuLink("企业与风险", "区域风险指数", "risk:index", RiskPoint, "view", 39))
+
+
 @login_required
 def assess(request, pk):
     point = get_object_or_404(RiskPoint.objects.restrict(request.user, "change"), pk=pk)
@@ -191,3 +197,39 @@ def substances(request, pk):
         "detail_url": config_for(MajorHazardSource).reverse("detail", source.pk),
     }
     return render(request, "risk/substances.html", context, status=400 if error or formset.errors else 200)
+
+
+INDEX_HEADERS = [
+    *("排名", "区划", "上级", "风险指数", "等级", "红橙风险点", "重大危险源", "未销号隐患", "逾期隐患"),
+    *("灾害隐患点", "威胁人数"),
+]
+
+
+@login_required
+def risk_index(request):
+    """一图一指数: townships (or villages) ranked by the regional risk index, with its parts."""
+    level = request.GET.get("level", "township")
+    if level not in ("township", "village"):
+        level = "township"
+    rows = regional.regional_risk(request.user, level)
+    table = [
+        (
+            *(rank, r.name, r.parent_name, r.index, r.colour_label, r.red_orange_points, r.major_units),
+            *(r.open_hazards, r.overdue_hazards, r.components.sites, r.components.threatened_people),
+        )
+        for rank, r in enumerate(rows, start=1)
+    ]
+    if request.GET.get("export") == "xlsx":
+        title = "乡镇风险指数" if level == "township" else "村（社区）风险指数"
+        data = excel.table_workbook(title, INDEX_HEADERS, table)
+        return xlsx_response(data, f"{title}_{timezone.localdate():%Y%m%d}.xlsx")
+    counts = {c: sum(1 for r in rows if r.colour == c) for c in index.COLOURS}
+    context = {
+        "level": level,
+        "rows": list(zip(rows, table, strict=True)),
+        "headers": INDEX_HEADERS,
+        "counts": [(index.LABELS[c], index.COLOURS[c], n) for c, n in counts.items()],
+        "thresholds": regional.thresholds()[level],
+        "weights": index,
+    }
+    return render(request, "risk/index.html", context)

@@ -20,6 +20,8 @@
   var fitted = false;
   window.anlanMap = map;
   window.anlanLayers = {};
+  // ?layer=key[,key] turns layers on (links from reports such as the risk index open its map).
+  var wanted = (new URLSearchParams(window.location.search).get("layer") || "").split(",");
   var labelGroups = [];
 
   function escapeHtml(text) {
@@ -65,7 +67,7 @@
         window.anlanLayers[meta.key] = layer;  // for integrations and end-to-end tests
         labelGroups.push({ group: group, labels: labels, minZoom: meta.label_min_zoom || 0 });
         control.addOverlay(group, meta.name + "（" + collection.features.length + "）");
-        if (meta.default_visible) group.addTo(map);
+        if (meta.default_visible || wanted.indexOf(meta.key) >= 0) group.addTo(map);
         if (!fitted && collection.features.length && meta.geometry === "polygon") {
           map.fitBounds(layer.getBounds(), { animate: false });
           fitted = true;
