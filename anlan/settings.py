@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "anlan.risk",
     "anlan.hazards",
     "anlan.sites",
+    "anlan.inbox",
     "anlan.demo",
 ]
 
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anlan.core.context_processors.navigation",
+                "anlan.inbox.context_processors.unread",
             ],
         },
     },

@@ -36,6 +36,7 @@ urlpatterns = [
     path("hazards/", include("anlan.hazards.urls")),
     path("risk/", include("anlan.risk.urls")),
     path("sites/", include("anlan.sites.urls")),
+    path("inbox/", include("anlan.inbox.urls")),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),

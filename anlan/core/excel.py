@@ -113,7 +113,7 @@ def export_workbook(config: ModelConfig, queryset, user) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = config.verbose_name[:31]
-    fields = _fields(config)
+    fields = [config.field(name) for name in config.columns_for_export()]
     _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
     for obj in queryset.iterator(chunk_size=2000) if not _has_prefetch(queryset) else queryset:
         ws.append([obj.pk, *[_excel_value(config, obj, f, user) for f in fields]])
@@ -124,12 +124,18 @@ def export_workbook(config: ModelConfig, queryset, user) -> bytes:
 
 def table_workbook(title: str, headers: list[str], rows) -> bytes:
     """A one-sheet workbook of a report table (statistics, rankings) with the house header style."""
+    return tables_workbook([(title, headers, rows)])
+
+
+def tables_workbook(sheets) -> bytes:
+    """One sheet per (title, headers, rows) table."""
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    _style_header(ws, headers)
-    for row in rows:
-        ws.append(list(row))
+    wb.remove(wb.active)
+    for title, headers, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        _style_header(ws, headers)
+        for row in rows:
+            ws.append(list(row))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -161,7 +167,7 @@ def template_workbook(config: ModelConfig) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = config.verbose_name[:31]
-    fields = _fields(config)
+    fields = [config.field(name) for name in config.columns_for_export()]
     _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
     notes = wb.create_sheet("填写说明")
     _style_header(notes, ["列名", "是否必填", "说明"])

@@ -46,6 +46,8 @@ class ModelConfig:
     search_fields: Sequence[str] = ()
     detail_fields: Sequence[str] | None = None
     import_fields: Sequence[str] | None = None
+    # Columns of the Excel export (default: the import columns, or the detail fields of read-only rows).
+    export_fields: Sequence[str] | None = None
     # How a related row is named in Excel: {RelatedModel: "field"} (default: its primary key).
     natural_keys: dict = field(default_factory=dict)
     # Adds select_related/prefetch_related so lists and exports make a fixed number of queries.
@@ -102,6 +104,14 @@ class ModelConfig:
 
     def columns_for_import(self) -> list[str]:
         return list(self.import_fields or self.form_fields)
+
+    def columns_for_export(self) -> list[str]:
+        if self.export_fields is not None:
+            return list(self.export_fields)
+        if self.form_fields:
+            return self.columns_for_import()
+        concrete = {f.name for f in self.model._meta.concrete_fields}
+        return [name for name in self.columns_for_detail() if name in concrete]
 
     def columns_for_detail(self) -> list[str]:
         return list(self.detail_fields or self.form_fields)

@@ -8,9 +8,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from anlan.core.audit import audit_record, snapshot
+from anlan.accounts.models import User
+from anlan.core.audit import AuditItem, append, audit_record, snapshot
+from anlan.core.roles import Role
+from anlan.inbox.services import Message, notify_many
 
 from . import workflow
 from .models import HazardEvent, HazardPhoto, HiddenHazard
@@ -168,9 +172,15 @@ def photo_add(*, actor, hazard: HiddenHazard, stage: str, upload) -> HazardPhoto
 
 @transaction.atomic
 def overdue_mark(*, today: dt.date | None = None) -> list[HiddenHazard]:
-    """The daily job: record an 'overdue' event once per hazard per missed deadline."""
+    """The daily job: record an 'overdue' event once per hazard per missed deadline, and tell the
+    superiors of whoever holds it (see superiors_of)."""
     today = today or timezone.localdate()
-    late = list(HiddenHazard.objects.exclude(status=workflow.CLOSED).filter(deadline__lt=today).select_for_update())
+    late = list(
+        HiddenHazard.objects.exclude(status=workflow.CLOSED)
+        .filter(deadline__lt=today)
+        .select_related("region")
+        .select_for_update(of=("self",))
+    )
     marked = HazardEvent.objects.filter(hazard__in=late, action="overdue").values_list("hazard_id", "deadline_before")
     already = set(marked)
     newly = [h for h in late if (h.pk, h.deadline) not in already]
@@ -188,6 +198,71 @@ def overdue_mark(*, today: dt.date | None = None) -> list[HiddenHazard]:
             for h in newly
         ]
     )
-    for h in newly:
-        audit_record(action="hazard_overdue", obj=h, actor="系统", after={"deadline": h.deadline.isoformat()})
+    append(
+        [
+            AuditItem(
+                "hazard_overdue",
+                "hazards.hiddenhazard",
+                str(h.pk),
+                str(h)[:255],
+                h.region_id,
+                None,
+                {"deadline": h.deadline.isoformat()},
+            )
+            for h in newly
+        ],
+        actor="系统",
+    )
+    _notify_overdue(newly)
     return newly
+
+
+def _is_superior(role: str, region: str, department, hazard: HiddenHazard) -> bool:
+    """Whether a user (role, region code, department id) is one level above whoever holds `hazard`."""
+    if region[:6] != hazard.region_id[:6]:
+        return False
+    at_village = hazard.region_id[9:] != "000"
+    if role == Role.TOWNSHIP_OPERATOR:
+        return at_village and region == hazard.region_id[:9] + "000"
+    if role in workflow.COUNTY:
+        return not at_village or hazard.level == HiddenHazard.Level.MAJOR
+    if role == Role.DEPARTMENT_OPERATOR:
+        return bool(hazard.department_id) and department == hazard.department_id
+    return False
+
+
+def superiors_of(hazards: list[HiddenHazard]) -> dict[int, set[int]]:
+    """Hazard id → ids of the active users one level above whoever holds it.
+
+    A village's hazard goes to its township's officers; a township's (or enterprise's) to the county
+    roles; a hazard with a supervising department also to that department's operators; a major hazard
+    always to the county roles too (it is verified there). One query whatever the number of hazards.
+    """
+    roles = [*workflow.COUNTY, Role.TOWNSHIP_OPERATOR, Role.DEPARTMENT_OPERATOR]
+    users = list(
+        User.objects.filter(is_active=True, role__in=roles, region__isnull=False).values_list(
+            "pk", "role", "region_id", "department_id"
+        )
+    )
+    return {
+        h.pk: {pk for pk, role, region, department in users if _is_superior(role, region, department, h)}
+        for h in hazards
+    }
+
+
+def _notify_overdue(hazards: list[HiddenHazard]) -> None:
+    if not hazards:
+        return
+    recipients = superiors_of(hazards)
+    pairs = []
+    for h in hazards:
+        message = Message(
+            category="hazard_overdue",
+            title=f"隐患逾期：{h.title}（{h.region.name}）",
+            body=f"{h.get_level_display()}，整改期限 {h.deadline}，当前状态“{h.get_status_display()}”，"
+            f"整改责任人：{h.responsible or '未指定'}。请督促整改。",
+            link=reverse("hazards:handle", kwargs={"pk": h.pk}),
+            dedupe_key=f"hazard-overdue:{h.pk}:{h.deadline.isoformat()}",
+        )
+        pairs += [(user_id, message) for user_id in recipients[h.pk]]
+    notify_many(pairs)

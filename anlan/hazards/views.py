@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,11 +6,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from anlan.accounts.models import Department
+from anlan.core import excel
+from anlan.core.audit import audit_record
+from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.roles import role_allows
+from anlan.core.views import attachment_response, xlsx_response
+from anlan.geo.models import Region
+from anlan.registry.models import Enterprise
 
-from . import public, services, workflow
+from . import documents, public, services, stats, workflow
 from .filters import HiddenHazardFilterSet
 from .forms import STEP_FIELDS, ReportForm, StepForm
 from .models import HazardPhoto, HiddenHazard
@@ -24,6 +34,12 @@ register(
             *("deadline", "pending_deadline", "responsible", "measures", "supervising_unit", "supervising_leader"),
             *("reporter_name", "created_at", "closed_at"),
         ],
+        export_fields=[
+            *("title", "level", "status", "source", "region", "enterprise", "department", "description"),
+            *("deadline", "pending_deadline", "responsible", "measures", "supervising_unit", "supervising_leader"),
+            *("reporter_name", "created_at", "closed_at"),
+        ],
+        natural_keys={Region: "name", Enterprise: "name", Department: "name"},
         filterset_class=HiddenHazardFilterSet,
         search_fields=["title", "description", "responsible"],
         importable=False,
@@ -32,10 +48,11 @@ register(
         menu_group="企业与风险",
         menu_label="隐患台账",
         menu_order=32,
-        detail_links=[("办理", "hazards:handle")],
+        detail_links=[("办理", "hazards:handle"), ("整改通知书", "hazards:notice")],
     )
 )
 register_link(MenuLink("企业与风险", "上报隐患", "hazards:report", HiddenHazard, "add", 33))
+register_link(MenuLink("企业与风险", "隐患统计", "hazards:stats", HiddenHazard, "view", 33))
 
 
 @login_required
@@ -158,3 +175,43 @@ def public_tip(request):
         form.data["challenge"], form.data["answer"] = token, ""
     form.fields["answer"].label = f"验证：{question}"
     return render(request, "hazards/public_tip.html", {"form": form}, status=status)
+
+
+class StatsForm(forms.Form):
+    since = forms.DateField(label="上报日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@login_required
+def statistics(request):
+    """隐患统计: by township, sector and status, with closure rate and overdue; Excel on request."""
+    if not role_allows(request.user, "view", HiddenHazard):
+        raise PermissionDenied
+    form = StatsForm(request.GET or None)
+    since = until = None
+    if form.is_valid():
+        since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    tables = stats.hazard_statistics(request.user, since=since, until=until)
+    if request.GET.get("export") == "xlsx":
+        sheets = [
+            (f"按{name}", [name, *stats.HEADERS[1:]], [line.cells() for line in lines])
+            for name, lines in tables.items()
+        ]
+        return xlsx_response(excel.tables_workbook(sheets), f"隐患统计_{timezone.localdate():%Y%m%d}.xlsx")
+    context = {"form": form, "tables": tables, "headers": stats.HEADERS[1:], "query": request.GET.urlencode()}
+    return render(request, "hazards/stats.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def notice(request, pk):
+    """隐患整改通知书 as Word, for the units that assign and supervise rectification."""
+    hazard = get_object_or_404(
+        HiddenHazard.objects.restrict(request.user).select_related("region", "enterprise"), pk=pk
+    )
+    if request.user.role not in workflow.SUPERIORS and not request.user.is_superuser:
+        raise PermissionDenied("整改通知书由乡镇（街道）、行业部门或县级人员出具")
+    data = documents.rectification_notice(hazard)
+    audit_record(
+        action="hazard_notice", obj=hazard, actor=request.user, after={"number": documents.notice_number(hazard)}
+    )
+    return attachment_response(data, f"隐患整改通知书_{hazard.pk}.docx", DOCX_CONTENT_TYPE)

@@ -8,10 +8,14 @@ nothing the second time.
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from anlan.accounts.models import User
 from anlan.core.audit import AuditItem, append, audit_record
+from anlan.core.roles import Role
 from anlan.geo.spatial import distances_m
+from anlan.inbox.services import Message, notify_many
 
 from . import patrol
 from .models import HazardSite, PatrolRule, PatrolTask
@@ -88,7 +92,27 @@ def patrols_flag_missed(*, today: dt.date | None = None) -> int:
             ],
             actor="巡查日检",
         )
+        _notify_missed(by_township, today)
     return count
+
+
+def _notify_missed(by_township: dict[str, int], today: dt.date) -> None:
+    """Each township's officers hear how many patrols were missed in their township."""
+    officers = User.objects.filter(is_active=True, role=Role.TOWNSHIP_OPERATOR, region_id__in=list(by_township))
+    base = reverse("sites:patroltask_list")
+    notify_many(
+        (
+            user_id,
+            Message(
+                category="patrol_missed",
+                title=f"漏巡提醒：辖区 {by_township[region]} 次巡查未按时打卡",
+                body=f"截至 {today}，辖区有 {by_township[region]} 次巡查任务未打卡，已标记为漏巡。请核实并督促。",
+                link=f"{base}?status=missed&region={region}",
+                dedupe_key=f"patrol-missed:{region}:{today.isoformat()}",
+            ),
+        )
+        for user_id, region in officers.values_list("pk", "region_id")
+    )
 
 
 @transaction.atomic

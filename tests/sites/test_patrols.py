@@ -154,3 +154,22 @@ def test_rule_with_bad_season_or_kind_is_refused(client):
     )
     body = response.content.decode()
     assert response.status_code == 400 and "格式应为 月-日" in body and "volcano" in body
+
+
+@pytest.mark.django_db
+def test_missed_patrols_tell_the_township_officers(site):
+    from anlan.inbox.models import Notification
+
+    services.rules_sync()
+    day = dt.date(2026, 7, 15)
+    services.patrols_plan(today=day)
+    services.patrols_flag_missed(today=day + dt.timedelta(days=1))
+    message = Notification.objects.get(
+        recipient=persona("township_officer"), category="patrol_missed", dedupe_key__endswith="2026-07-16"
+    )
+    assert "漏巡" in message.title and "status=missed" in message.link
+    assert message.link.endswith(f"region={site.region_id[:9]}000")
+    # Each township hears about its own patrols only.
+    other = persona("other_township_officer")
+    theirs = Notification.objects.filter(recipient=other, category="patrol_missed")
+    assert all(n.link.endswith(f"region={other.region_id}") for n in theirs)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    name = "anlan.inbox"
+    label = "inbox"
+    verbose_name = "站内消息"
+
+    def ready(self):
+        from . import api, views  # noqa: F401
