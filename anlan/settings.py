@@ -194,6 +194,10 @@ ANLAN_TIP_MIN_SECONDS = int(os.environ.get("ANLAN_TIP_MIN_SECONDS", 3))
 # JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.
 ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESHOLDS") or "null")
 
+# Daily jobs run inside `anlan serve` after this local hour; turn off when cron runs `anlan daily-jobs`.
+ANLAN_DAILY_HOUR = int(os.environ.get("ANLAN_DAILY_HOUR", 1))
+ANLAN_DAILY_JOBS_EMBEDDED = _env_bool("ANLAN_DAILY_JOBS_EMBEDDED", True)
+
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 

@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import api, views  # noqa: F401  (register the audit view and API)
+        from . import api, daily, views  # noqa: F401  (register the audit view, API and daily scheduler)

@@ -266,3 +266,8 @@ def _notify_overdue(hazards: list[HiddenHazard]) -> None:
         )
         pairs += [(user_id, message) for user_id in recipients[h.pk]]
     notify_many(pairs)
+
+
+def overdue_job(today: dt.date) -> str:
+    newly = overdue_mark(today=today)
+    return f"新增逾期隐患 {len(newly)} 条，已提醒上级"

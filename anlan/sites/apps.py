@@ -7,4 +7,8 @@ class SitesConfig(AppConfig):
     verbose_name = "灾害隐患点与巡查"
 
     def ready(self):
-        from . import api, layers, views  # noqa: F401
+        from anlan.core.daily import register_daily_job
+
+        from . import api, layers, services, views  # noqa: F401
+
+        register_daily_job("巡查任务", services.patrols_job)

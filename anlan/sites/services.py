@@ -149,3 +149,10 @@ def check_in(*, actor, task: PatrolTask, lon=None, lat=None, note: str = "", fou
         after={"task": task.pk, "tier": task.tier, "distance_m": task.distance_m, "found_problem": found_problem},
     )
     return task
+
+
+def patrols_job(today: dt.date) -> str:
+    rules_sync()
+    missed = patrols_flag_missed(today=today)
+    planned = patrols_plan(today=today)
+    return f"漏巡 {missed} 次；新生成巡查任务 {planned} 个"

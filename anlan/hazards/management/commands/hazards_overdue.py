@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from anlan.hazards.services import overdue_mark
+from anlan.hazards.services import overdue_job
 
 
 class Command(BaseCommand):
-    help = "每日任务：标记超过整改期限的隐患并记入处理记录与审计日志"
+    help = "每日任务：标记超过整改期限的隐患，记入处理记录与审计日志，并提醒持有人的上级"
 
     def handle(self, *args, **options):
-        newly = overdue_mark()
-        self.stdout.write(f"新增逾期隐患 {len(newly)} 条")
+        self.stdout.write(overdue_job(timezone.localdate()))
