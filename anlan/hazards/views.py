@@ -32,7 +32,7 @@ register(
         detail_fields=[
             *("title", "description", "level", "status", "source", "region", "enterprise", "department"),
             *("deadline", "pending_deadline", "responsible", "measures", "supervising_unit", "supervising_leader"),
-            *("reporter_name", "created_at", "closed_at"),
+            *("reporter_name", "reporter_phone", "created_at", "closed_at"),
         ],
         export_fields=[
             *("title", "level", "status", "source", "region", "enterprise", "department", "description"),

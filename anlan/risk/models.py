@@ -67,6 +67,8 @@ class RiskMatrixSetting(AnlanModel):
         return f"{self.region}：红≥{self.red} 橙≥{self.orange} 黄≥{self.yellow}"
 
     def clean(self):
+        if self.region_id and self.region_id[6:] != "000000":
+            raise ValidationError({"region": "风险矩阵阈值按区县设置，请选择区县"})
         if not (self.red or 0) > (self.orange or 0) > (self.yellow or 0) > 1 or (self.red or 0) > 25:
             raise ValidationError("阈值应满足 25 ≥ 重大 > 较大 > 一般 > 1")
 

@@ -96,6 +96,7 @@ register(
         list_columns=["enterprise", "name", "unit_kind", "region", "is_major", "level_label", "R", "graded_at"],
         form_fields=MAJOR_HAZARD_FIELDS,
         detail_fields=[*MAJOR_HAZARD_FIELDS, "region", "is_major", "sum_ratio", "R", "level_label", "graded_at"],
+        export_fields=[*MAJOR_HAZARD_FIELDS, "region", "is_major", "sum_ratio", "R", "level", "graded_at"],
         extra_labels={"level_label": "重大危险源级别"},
         filterset_class=MajorHazardSourceFilterSet,
         search_fields=["name", "record_no"],

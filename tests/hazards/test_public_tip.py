@@ -80,3 +80,14 @@ def test_one_address_may_send_only_a_few_tips_an_hour(client, tree, settings):
     other = client.post("/p/tip/", tip(tree), REMOTE_ADDR="127.0.0.9")
     assert other.status_code == 200
     assert HiddenHazard.objects.filter(source="public_tip").count() == before + 3
+
+
+@pytest.mark.django_db
+def test_tipper_phone_is_shown_to_the_township_and_masked_for_a_viewer(client, tree):
+    client.post("/p/tip/", tip(tree))
+    hazard = HiddenHazard.objects.filter(source="public_tip").latest("pk")
+    client.force_login(persona("township_officer"))
+    assert "13912345678" in client.get(f"/hazards/hiddenhazard/{hazard.pk}/").content.decode()
+    client.force_login(persona("viewer"))
+    page = client.get(f"/hazards/hiddenhazard/{hazard.pk}/").content.decode()
+    assert "13912345678" not in page and "139****5678" in page

@@ -150,3 +150,12 @@ def test_card_has_a_qr_code_that_opens_the_public_page_without_personal_phones(c
     assert public.status_code == 200 and "液化气储罐区" in text and "023-57681234" in text
     assert "13800001111" not in text and "138****1111" not in text
     assert client.get("/p/risk/not-a-token/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_thresholds_are_set_per_county(client, tree):
+    client.force_login(persona("county_admin"))
+    response = client.post(
+        "/risk/riskmatrixsetting/add/", {"region": tree.township.code, "red": 20, "orange": 15, "yellow": 9}
+    )
+    assert response.status_code == 400 and "按区县设置" in response.content.decode()
