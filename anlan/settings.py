@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "anlan.hazards",
     "anlan.sites",
     "anlan.inbox",
+    "anlan.monitoring",
     "anlan.demo",
 ]
 
@@ -199,6 +200,10 @@ ANLAN_DAILY_HOUR = int(os.environ.get("ANLAN_DAILY_HOUR", 1))
 ANLAN_DAILY_JOBS_EMBEDDED = _env_bool("ANLAN_DAILY_JOBS_EMBEDDED", True)
 
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
+# Readings older than this are refused at ingest; raw readings older than the retention are deleted
+# by the daily job (hourly rollups are kept).
+ANLAN_INGEST_MAX_AGE_DAYS = int(os.environ.get("ANLAN_INGEST_MAX_AGE_DAYS", 30))
+ANLAN_READING_RETENTION_DAYS = int(os.environ.get("ANLAN_READING_RETENTION_DAYS", 730))
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 
 REST_FRAMEWORK = {

@@ -7,6 +7,7 @@ from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
 from anlan.hazards.views import public_tip
+from anlan.monitoring.api import ReadingsView
 from anlan.resources.api import NearestView
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
 from anlan.risk.views import public_card
@@ -23,6 +24,7 @@ api_urlpatterns = [
         HazardTransitionNoSlash.as_view({"post": "transition"}),
         name="hazard-transition-bare",
     ),
+    re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
     path("", include(router.urls)),
 ]
 
@@ -37,6 +39,7 @@ urlpatterns = [
     path("risk/", include("anlan.risk.urls")),
     path("sites/", include("anlan.sites.urls")),
     path("inbox/", include("anlan.inbox.urls")),
+    path("monitoring/", include("anlan.monitoring.urls")),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),

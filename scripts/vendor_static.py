@@ -18,6 +18,7 @@ FILES = [
     ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
     ("leaflet/dist/images", "leaflet/images"),
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
+    ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
 ]
 
 

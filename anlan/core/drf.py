@@ -1,6 +1,7 @@
 """DRF settings hooks (permission, pagination, errors), kept apart from api.py so that DRF can import
 them while it is itself being imported (api.py imports DRF's viewsets)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from rest_framework import exceptions, pagination, permissions
 
@@ -53,4 +54,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError({"detail": "仍被其他记录引用，不能删除"})
     if isinstance(exc, ScopeViolation):
         exc = exceptions.ValidationError({"detail": str(exc)})
+    if isinstance(exc, DjangoValidationError):
+        # A model's clean() speaks for the whole row (e.g. thresholds out of order): a 400 naming the fields.
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError({("detail" if k == "__all__" else k): v for k, v in detail.items()})
     return drf_exception_handler(exc, context)

@@ -1,0 +1,128 @@
+"""Monitoring pages: sensors, rules and alarms through the kit; a sensor's chart; acknowledging alarms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+
+from anlan.accounts.models import Department
+from anlan.core.kit import ModelConfig, config_for, register
+from anlan.core.roles import role_allows
+
+from . import services
+from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
+from .models import Alarm, Rule, Sensor
+
+SENSOR_FIELDS = [
+    *("code", "name", "kind", "unit", "region", "department", "station", "lon", "lat"),
+    *("hazard_site", "risk_point", "major_hazard", "video_url", "active"),
+]
+
+
+def _sensor_alarms(sensor, user):
+    rows = [
+        (a.opened_at, a.get_level_display(), a.get_status_display(), a.value, a.peak_value, a.closed_at)
+        for a in sensor.alarms.all()[:20]
+    ]
+    return [("最近报警", ["报警时间", "级别", "状态", "触发值", "峰值", "解除时间"], rows)]
+
+
+register(
+    ModelConfig(
+        model=Sensor,
+        list_columns=["code", "name", "kind", "region", "live_status", "last_value", "unit", "last_ts"],
+        form_fields=SENSOR_FIELDS,
+        detail_fields=[*SENSOR_FIELDS, "live_status", "last_value", "last_ts"],
+        filterset_class=SensorFilterSet,
+        search_fields=["code", "name", "station"],
+        natural_keys={Department: "code"},
+        selector=lambda qs: qs.select_related("region", "department"),
+        sortable=["code", "name", "region", "live_status", "last_ts"],
+        detail_links=[("曲线", "monitoring:sensor_chart")],
+        related_tables=_sensor_alarms,
+        menu_group="监测预警",
+        menu_order=50,
+    )
+)
+register(
+    ModelConfig(
+        model=Rule,
+        list_columns=["sensor", "name", "kind", "direction", "window_minutes", "blue", "yellow", "orange", "red"],
+        form_fields=[
+            "sensor",
+            "name",
+            "kind",
+            "direction",
+            "window_minutes",
+            "blue",
+            "yellow",
+            "orange",
+            "red",
+            "hysteresis",
+            "active",
+        ],
+        filterset_class=RuleFilterSet,
+        search_fields=["name", "sensor__code", "sensor__name"],
+        natural_keys={Sensor: "code"},
+        selector=lambda qs: qs.select_related("sensor"),
+        sortable=["kind"],
+        menu_group="监测预警",
+        menu_order=51,
+    )
+)
+
+
+def _alarm_events(alarm, user):
+    rows = [(e.at, e.action, e.level, e.value, e.actor, e.notified) for e in alarm.events.all()]
+    return [("报警过程", ["时间", "动作", "级别", "数值", "操作", "通知/说明"], rows)]
+
+
+register(
+    ModelConfig(
+        model=Alarm,
+        list_columns=["sensor", "level", "status", "value", "peak_value", "opened_at", "closed_at"],
+        form_fields=[],
+        detail_fields=[
+            *("sensor", "rule", "level", "status", "value", "peak_value", "opened_at", "raised_at"),
+            *("acknowledged_at", "acknowledged_by", "closed_at"),
+        ],
+        filterset_class=AlarmFilterSet,
+        search_fields=["sensor__name", "sensor__code"],
+        importable=False,
+        selector=lambda qs: qs.select_related("sensor", "rule", "rule__sensor"),
+        sortable=["opened_at", "level", "status"],
+        detail_links=[("确认报警", "monitoring:alarm_acknowledge")],
+        related_tables=_alarm_events,
+        menu_group="监测预警",
+        menu_order=52,
+    )
+)
+
+
+@login_required
+def sensor_chart(request, pk):
+    sensor = get_object_or_404(Sensor.objects.restrict(request.user).select_related("region"), pk=pk)
+    hours = request.GET.get("hours", "24")
+    context = {
+        "sensor": sensor,
+        "hours": hours if hours.isdigit() else "24",
+        "detail_url": config_for(Sensor).reverse("detail", sensor.pk),
+    }
+    return render(request, "monitoring/chart.html", context)
+
+
+@login_required
+def alarm_acknowledge(request, pk):
+    alarm = get_object_or_404(Alarm.objects.restrict(request.user), pk=pk)
+    detail = config_for(Alarm).reverse("detail", alarm.pk)
+    if request.method != "POST":
+        return render(request, "monitoring/acknowledge.html", {"alarm": alarm, "detail_url": detail})
+    if not role_allows(request.user, "change", Sensor):
+        raise PermissionDenied("您的角色不能确认报警")
+    try:
+        services.alarm_acknowledge(actor=request.user, alarm=alarm, comment=request.POST.get("comment", ""))
+    except services.AlarmError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已确认报警")
+    return redirect(detail)
