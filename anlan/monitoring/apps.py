@@ -9,6 +9,6 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from anlan.core.daily import register_daily_job
 
-        from . import api, layers, mqtt, services, views  # noqa: F401
+        from . import api, layers, mqtt, services, views, watch  # noqa: F401
 
         register_daily_job("监测数据保留", services.retention_job)

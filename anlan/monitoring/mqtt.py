@@ -83,10 +83,13 @@ def run_subscriber(
     try:
         while not stop.is_set():
             batch = _drain(inbox, stop, batch_seconds, max_batch)
-            if batch:
-                _handle(client, batch, ingest)
-                if on_batch:
-                    on_batch(len(batch))
+            # A failed batch (database busy or down) is retried, unacknowledged, until it is stored.
+            while batch and not _handle(client, batch, ingest):
+                stop.wait(1.0)
+                if stop.is_set():
+                    return
+            if batch and on_batch:
+                on_batch(len(batch))
     finally:
         client.loop_stop()
         client.disconnect()
@@ -103,7 +106,7 @@ def _drain(inbox: queue.Queue, stop: threading.Event, seconds: float, most: int)
     return batch
 
 
-def _handle(client, messages, ingest) -> None:
+def _handle(client, messages, ingest) -> bool:
     items, owners, bad = [], [], {}
     for message in messages:
         code, parsed, error = parse_message(message.topic, message.payload)
@@ -115,9 +118,9 @@ def _handle(client, messages, ingest) -> None:
     try:
         result = ingest(items)
     except Exception:
-        log.exception("MQTT 批次入库失败，%d 条消息未确认", len(messages))
+        log.exception("MQTT 批次入库失败，%d 条消息未确认，稍后重试", len(messages))
         close_old_connections()
-        return
+        return False
     for rejected in result.rejected:
         bad.setdefault(owners[rejected["index"]], []).append(rejected)
     for code, reasons in bad.items():
@@ -125,6 +128,7 @@ def _handle(client, messages, ingest) -> None:
     for message in messages:
         client.ack(message.mid, message.qos)
     close_old_connections()
+    return True
 
 
 register_service(
