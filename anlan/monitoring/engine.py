@@ -82,3 +82,52 @@ def run(levels: np.ndarray, clear: np.ndarray, open_level: int) -> tuple[list[St
                 steps.append(Step(i, "close", 0))
         i += 1
     return steps, current
+
+
+# ---------------------------------------------------------------- many rules at once
+
+
+@dataclass
+class RuleSet:
+    """Thresholds of R rules as arrays (NaN where a level is not set), for evaluating them together."""
+
+    thresholds: np.ndarray  # (R, 4)
+    above: np.ndarray  # (R,) bool
+    hysteresis: np.ndarray  # (R,)
+
+    @property
+    def lowest(self) -> np.ndarray:
+        first = np.argmax(~np.isnan(self.thresholds), axis=1)
+        return self.thresholds[np.arange(len(first)), first]
+
+
+def levels_many(metric: np.ndarray, rule_of: np.ndarray, rules: RuleSet) -> np.ndarray:
+    """Level of each reading, where reading k belongs to rule rule_of[k]."""
+    th = rules.thresholds[rule_of]
+    above = rules.above[rule_of][:, None]
+    with np.errstate(invalid="ignore"):
+        hit = np.where(above, metric[:, None] >= th, metric[:, None] <= th)
+    return (hit * np.arange(1, 5)).max(axis=1).astype(np.int8)
+
+
+def cleared_many(metric: np.ndarray, rule_of: np.ndarray, rules: RuleSet) -> np.ndarray:
+    lowest, h, above = rules.lowest[rule_of], rules.hysteresis[rule_of], rules.above[rule_of]
+    with np.errstate(invalid="ignore"):
+        return np.where(above, metric < lowest - h, metric > lowest + h)
+
+
+def window_metrics(keys: np.ndarray, values: np.ndarray, windows: np.ndarray, accumulate: np.ndarray) -> np.ndarray:
+    """Window sums or rates for many series at once.
+
+    `keys` are series offset + time (seconds), sorted, with series spaced further apart than any
+    window, so a window never reaches into the previous series; `windows` and `accumulate` are given
+    per element (the element's rule)."""
+    cs = np.concatenate(([0.0], np.cumsum(values)))
+    i = np.arange(len(values))
+    start = np.searchsorted(keys, keys - windows, side="right")
+    sums = cs[i + 1] - cs[start]
+    first = np.searchsorted(keys, keys - windows, side="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = (values - values[first]) / ((keys - keys[first]) / 3600.0)
+    rates = np.where(first < i, rates, np.nan)
+    return np.where(accumulate, sums, rates)

@@ -90,12 +90,15 @@ class Sensor(AnlanModel):
     )
     video_url = models.CharField("视频地址", max_length=300, blank=True, help_text="视频设备的内网播放地址")
     active = models.BooleanField("启用", default=True)
-    # Kept current by the ingest path and the alarm engine (one UPDATE per sensor per batch).
+    # Kept current by the ingest path and the alarm engine. Not indexed on purpose: PostgreSQL then
+    # updates these rows in place (HOT), which keeps the per-batch status update cheap.
     last_ts = models.DateTimeField("最新数据时间", null=True, blank=True, editable=False)
     last_value = models.FloatField("最新值", null=True, blank=True, editable=False)
     live_status = models.CharField(
-        "实时状态", max_length=8, choices=LiveStatus.choices, default=LiveStatus.UNKNOWN, editable=False, db_index=True
+        "实时状态", max_length=8, choices=LiveStatus.choices, default=LiveStatus.UNKNOWN, editable=False
     )
+    # Incremented by every ingest that stores readings of this sensor (see window_cache).
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     scope_spec = ScopeSpec(region="region", department="department")
 
@@ -141,6 +144,7 @@ class Rule(models.Model):
         "回差", null=True, blank=True, help_text="报警后，指标须回到最低一级阈值以内这么多才解除；缺省为该阈值的 5%"
     )
     active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField(auto_now=True)  # with count and max id, the version of the rule cache
 
     objects = ScopedManager()
 

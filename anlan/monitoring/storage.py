@@ -1,16 +1,18 @@
 """Fast writes of readings and hourly rollups (the hot path of ingest), one code path per database.
 
-SQLite: one `INSERT OR IGNORE` executemany. PostgreSQL: COPY into a temporary table, then one
-`INSERT … SELECT … ON CONFLICT DO NOTHING`, which keeps COPY's speed and stays idempotent when two
-ingests race. The benchmark's "plain bulk insert" uses the same function, so its ratio measures what
-validation, rules and alarms cost on top of storing.
+SQLite: one `INSERT OR IGNORE` executemany. PostgreSQL: COPY straight into the table (ingest has
+already dropped duplicates); should a concurrent ingest have stored one of the rows meanwhile, COPY
+into a temporary table and `INSERT … SELECT … ON CONFLICT DO NOTHING`, which stays idempotent.
+The benchmark's "plain bulk insert" uses the same function, so its ratio measures what validation,
+rules and alarms cost on top of storing.
 """
 
 import datetime as dt
 
-from django.db import connection
+import numpy as np
+from django.db import IntegrityError, connection, transaction
 
-from .models import Reading, ReadingHourly
+from .models import Reading, ReadingHourly, Sensor
 
 TABLE = Reading._meta.db_table
 
@@ -20,64 +22,145 @@ def insert_readings(rows: list[tuple[int, dt.datetime, float]]) -> None:
         return
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS anlan_reading_in "
-                "(sensor_id bigint, ts timestamptz, value double precision) ON COMMIT DELETE ROWS"
-            )
-            with cursor.cursor.copy("COPY anlan_reading_in (sensor_id, ts, value) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {TABLE} (sensor_id, ts, value) SELECT sensor_id, ts, value FROM anlan_reading_in "
-                "ON CONFLICT (sensor_id, ts) DO NOTHING"
-            )
-            cursor.execute("TRUNCATE anlan_reading_in")
+            _copy_postgresql(cursor, rows)
         else:
-            adapt = connection.ops.adapt_datetimefield_value
             cursor.executemany(
                 f"INSERT OR IGNORE INTO {TABLE} (sensor_id, ts, value) VALUES (%s, %s, %s)",
-                [(sid, adapt(ts), value) for sid, ts, value in rows],
+                [(sid, sqlite_text(ts), value) for sid, ts, value in rows],
             )
 
 
-def hour_of(ts: dt.datetime) -> dt.datetime:
-    return ts.replace(minute=0, second=0, microsecond=0)
-
-
-def merge_rollups(rows: list[tuple[int, dt.datetime, float]]) -> None:
-    """Fold new (already deduplicated) readings into their hourly rollups: one read, one upsert."""
-    batch: dict[tuple[int, dt.datetime], list] = {}
-    for sid, ts, value in rows:
-        key = (sid, hour_of(ts))
-        agg = batch.get(key)
-        if agg is None:
-            batch[key] = [1, value, value, value]
-        else:
-            agg[0] += 1
-            agg[1] = min(agg[1], value)
-            agg[2] = max(agg[2], value)
-            agg[3] += value
-    if not batch:
+def _copy_postgresql(cursor, rows) -> None:
+    """COPY straight into the table (duplicates were filtered before); if a concurrent ingest stored one
+    of these readings meanwhile, go through a temporary table and ON CONFLICT DO NOTHING instead."""
+    try:
+        with transaction.atomic(), cursor.cursor.copy(f"COPY {TABLE} (sensor_id, ts, value) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
         return
-    sensors = {sid for sid, _ in batch}
-    hours = {hour for _, hour in batch}
-    existing = ReadingHourly.objects.filter(sensor_id__in=sensors, hour__in=hours).values_list(
-        "sensor_id", "hour", "count", "min", "max", "sum"
+    except IntegrityError:
+        pass
+    cursor.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS anlan_reading_in "
+        "(sensor_id bigint, ts timestamptz, value double precision) ON COMMIT DELETE ROWS"
     )
-    for sid, hour, count, lo, hi, total in existing:
-        agg = batch.get((sid, hour))
-        if agg is not None:
-            agg[0] += count
-            agg[1] = min(agg[1], lo)
-            agg[2] = max(agg[2], hi)
-            agg[3] += total
-    ReadingHourly.objects.bulk_create(
-        [
-            ReadingHourly(sensor_id=sid, hour=hour, count=c, min=lo, max=hi, sum=total)
-            for (sid, hour), (c, lo, hi, total) in batch.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["sensor", "hour"],
-        update_fields=["count", "min", "max", "sum"],
-        batch_size=2000,
+    with cursor.cursor.copy("COPY anlan_reading_in (sensor_id, ts, value) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(
+        f"INSERT INTO {TABLE} (sensor_id, ts, value) SELECT sensor_id, ts, value FROM anlan_reading_in "
+        "ON CONFLICT (sensor_id, ts) DO NOTHING"
     )
+    cursor.execute("TRUNCATE anlan_reading_in")
+
+
+def sqlite_text(ts: dt.datetime) -> str:
+    """What Django stores in SQLite for an aware UTC datetime (naive UTC text), without its per-value checks."""
+    return str(ts.replace(tzinfo=None))
+
+
+def db_time(ts: dt.datetime):
+    return sqlite_text(ts.astimezone(dt.UTC)) if connection.vendor == "sqlite" else ts
+
+
+def series(sensor_ids, since: dt.datetime, until: dt.datetime) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Stored readings per sensor as (epoch seconds, values), sorted by time — raw SQL that returns
+    epoch floats, because converting tens of thousands of datetimes is what makes the ORM slow here."""
+    sensor_ids = list(sensor_ids)
+    if not sensor_ids:
+        return {}
+    epoch = (
+        "(julianday(ts) - 2440587.5) * 86400.0" if connection.vendor == "sqlite" else "extract(epoch from ts)::float8"
+    )
+    marks = ", ".join(["%s"] * len(sensor_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sensor_id, {epoch}, value FROM {TABLE} WHERE sensor_id IN ({marks}) AND ts >= %s AND ts <= %s",
+            [*sensor_ids, db_time(since), db_time(until)],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+    arr = np.asarray(rows, dtype=float)
+    return group_series(arr[:, 0].astype(np.int64), arr[:, 1], arr[:, 2])
+
+
+def group_series(sid: np.ndarray, t: np.ndarray, v: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    order = np.lexsort((t, sid))
+    sid, t, v = sid[order], t[order], v[order]
+    cuts = np.flatnonzero(np.diff(sid)) + 1
+    starts, ends = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(sid)]))
+    return {int(sid[a]): (t[a:b], v[a:b]) for a, b in zip(starts, ends, strict=True)}
+
+
+def merge_rollups(sid: np.ndarray, t: np.ndarray, v: np.ndarray) -> None:
+    """Fold new (already deduplicated) readings — sensor ids, epoch seconds, values — into their hourly
+    rollups: grouped in numpy, then one upsert per sensor-hour (ON CONFLICT adds counts and sums,
+    widens min and max)."""
+    if not len(sid):
+        return
+    hour = np.floor(t / 3600.0) * 3600.0
+    order = np.lexsort((hour, sid))
+    sid, hour, v = sid[order], hour[order], v[order]
+    starts = np.flatnonzero(np.concatenate(([True], (np.diff(sid) != 0) | (np.diff(hour) != 0))))
+    counts = np.diff(np.concatenate((starts, [len(v)])))
+    mins, maxs, sums = np.minimum.reduceat(v, starts), np.maximum.reduceat(v, starts), np.add.reduceat(v, starts)
+    table = ReadingHourly._meta.db_table
+    sqlite = connection.vendor == "sqlite"
+    lo, hi = ("min", "max") if sqlite else ("least", "greatest")
+    sql = (
+        f"INSERT INTO {table} (sensor_id, hour, count, min, max, sum) VALUES (%s, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT (sensor_id, hour) DO UPDATE SET count = {table}.count + excluded.count, "
+        f"min = {lo}({table}.min, excluded.min), max = {hi}({table}.max, excluded.max), "
+        f"sum = {table}.sum + excluded.sum"
+    )
+    hours = [dt.datetime.fromtimestamp(h, dt.UTC) for h in hour[starts].tolist()]
+    if not sqlite:  # one statement over arrays: executemany costs a round trip per row on PostgreSQL
+        values = (
+            "SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::int[], %s::float8[], %s::float8[], %s::float8[])"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql.replace("VALUES (%s, %s, %s, %s, %s, %s)", values),
+                [sid[starts].tolist(), hours, counts.tolist(), mins.tolist(), maxs.tolist(), sums.tolist()],
+            )
+        return
+    params = [
+        (s, sqlite_text(h) if sqlite else h, c, mn, mx, total)
+        for s, h, c, mn, mx, total in zip(
+            sid[starts].tolist(), hours, counts.tolist(), mins.tolist(), maxs.tolist(), sums.tolist(), strict=True
+        )
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def update_sensors(rows: list[tuple[int, dt.datetime, float, str]]) -> None:
+    """(sensor id, latest reading time, value, live status) after a batch. The latest value only moves
+    forward — a late batch of old readings must not replace it — and each touched sensor's revision
+    goes up by one (see window_cache)."""
+    if not rows:
+        return
+    table = Sensor._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS s SET "
+                "last_value = CASE WHEN s.last_ts IS NULL OR s.last_ts <= d.ts THEN d.value ELSE s.last_value END, "
+                "last_ts = CASE WHEN s.last_ts IS NULL OR s.last_ts <= d.ts THEN d.ts ELSE s.last_ts END, "
+                "live_status = d.status, revision = s.revision + 1 "
+                "FROM unnest(%s::bigint[], %s::timestamptz[], %s::float8[], %s::text[]) AS d(id, ts, value, status) "
+                "WHERE s.id = d.id",
+                [[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET "
+                "last_value = CASE WHEN last_ts IS NULL OR last_ts <= %s THEN %s ELSE last_value END, "
+                "last_ts = CASE WHEN last_ts IS NULL OR last_ts <= %s THEN %s ELSE last_ts END, "
+                "live_status = %s, revision = revision + 1 WHERE id = %s",
+                [
+                    (sqlite_text(ts), value, sqlite_text(ts), sqlite_text(ts), status, sid)
+                    for sid, ts, value, status in rows
+                ],
+            )

@@ -6,10 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500"
+    help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500；anlan bench ingest --readings 200000"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["nearest"])
+        parser.add_argument("name", choices=["nearest", "ingest"])
+        parser.add_argument("--readings", type=int, default=200_000)
+        parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
         parser.add_argument("--resources", type=int, default=10_000)
         parser.add_argument("--queries", type=int, default=500)
         parser.add_argument("--k", type=int, default=5)
@@ -22,4 +24,10 @@ class Command(BaseCommand):
             if o["resources"] < o["k"] or o["queries"] < 1:
                 raise CommandError("resources 须不少于 k，queries 须为正数")
             result = run(o["resources"], o["queries"], k=o["k"], seed=o["seed"])
+        elif o["name"] == "ingest":
+            from anlan.bench.ingest import run
+
+            if o["readings"] < 1:
+                raise CommandError("readings 须为正数")
+            result = run(o["readings"], seed=o["seed"], batch=o["batch"])
         self.stdout.write(json.dumps(result, ensure_ascii=False))
