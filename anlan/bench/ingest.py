@@ -4,8 +4,9 @@ Adds 1,000 synthetic sensors in the loaded county (rain gauges with 1 h and 3 h 
 water levels and GNSS displacement with multi-level thresholds), builds N readings as a device would
 send them (dicts with ISO-8601 times, some crossing thresholds), and times `monitoring.services.ingest`
 over batches (--batch; a data gateway posts thousands at a time): validation, duplicate checks,
-storage, hourly rollups, every rule, alarms with their audit entries and notices, and sensor status. Then it deletes those readings and times a plain
-insert of the same rows through the same storage function, in the same database and the same run.
+storage, hourly rollups, every rule, alarms with their audit entries and notices, and sensor status.
+Then it deletes those readings and times a plain insert of the same rows through the same storage
+function, in the same database and the same run.
 Everything is rolled back at the end.
 """
 

@@ -26,6 +26,7 @@ from anlan.geo.services import county_load
 from anlan.registry.models import DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
+from .monitoring import load_monitoring
 from .resources import PointSampler, load_resources
 from .risk import load_risk
 from .supplies import load_supplies
@@ -61,6 +62,7 @@ class DemoResult:
         "major_hazard_units": "危险源单元",
         "hidden_hazards": "隐患",
         "patrol_tasks": "巡查任务",
+        "sensors": "监测设备",
     }
 
     def summary(self) -> str:
@@ -329,6 +331,7 @@ def load_demo(
         enterprises=enterprises,
         figures=figures,
     )
+    resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
 
     logins = []
     if with_users:

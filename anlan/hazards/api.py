@@ -1,6 +1,6 @@
 """Hidden hazards API (CONTRACT.md): report, read, list with filters, and workflow transitions."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -8,48 +8,11 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
-from anlan.geo.coords import to_wgs84
+from anlan.geo.fields import LocationField
 
 from . import services, workflow
 from .filters import HiddenHazardFilterSet
 from .models import HazardEvent, HazardPhoto, HiddenHazard
-
-
-@extend_schema_field(
-    {
-        "type": "object",
-        "nullable": True,
-        "properties": {"lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}},
-    }
-)
-class LocationField(serializers.Field):
-    """`{"lon", "lat"}` (optionally `"crs": "gcj02"|"bd09"`) ⇄ the hazard's WGS84 lon/lat."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("source", "*")
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, hazard):
-        if hazard.lon is None or hazard.lat is None:
-            return None
-        return {"lon": hazard.lon, "lat": hazard.lat}
-
-    def to_internal_value(self, data):
-        if data is None:
-            return {"lon": None, "lat": None}
-        try:
-            lon, lat = float(data["lon"]), float(data["lat"])
-        except (TypeError, KeyError, ValueError):
-            raise ValidationError('location 应为 {"lon": 经度, "lat": 纬度}') from None
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValidationError("经纬度超出范围")
-        try:
-            lon, lat = to_wgs84(lon, lat, data.get("crs", "wgs84"))
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-        return {"lon": lon, "lat": lat}
 
 
 class HazardEventSerializer(serializers.ModelSerializer):

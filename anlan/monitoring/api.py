@@ -14,32 +14,15 @@ from rest_framework.views import APIView
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.core.roles import role_allows
+from anlan.geo.fields import LocationField
 
 from . import services
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
 from .models import LEVELS, Alarm, Reading, ReadingHourly, Rule, Sensor
 
 
-class LocationField(serializers.Field):
-    """{"lon", "lat"} in WGS84."""
-
-    def to_representation(self, obj):
-        return {"lon": obj.lon, "lat": obj.lat}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise ValidationError("location 应为 {lon, lat}")
-        try:
-            lon, lat = float(data["lon"]), float(data["lat"])
-        except (KeyError, TypeError, ValueError):
-            raise ValidationError("location 应为 {lon, lat} 数值") from None
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValidationError("经纬度超出范围")
-        return {"lon": lon, "lat": lat}
-
-
 class SensorSerializer(ScopedSerializer):
-    location = LocationField(source="*")
+    location = LocationField(required=True, allow_null=False)
 
     class Meta:
         model = Sensor

@@ -1,0 +1,46 @@
+"""Serializer fields shared by every API that takes a location."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+from .coords import to_wgs84
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string"}},
+    }
+)
+class LocationField(serializers.Field):
+    """`{"lon", "lat"}` (optionally `"crs": "gcj02"|"bd09"`) ⇄ the object's WGS84 `lon`/`lat` fields.
+
+    Optional and nullable by default (pass required=True, allow_null=False where a location is a must)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("source", "*")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        if obj.lon is None or obj.lat is None:
+            return None
+        return {"lon": obj.lon, "lat": obj.lat}
+
+    def to_internal_value(self, data):
+        if data is None:
+            return {"lon": None, "lat": None}
+        try:
+            lon, lat = float(data["lon"]), float(data["lat"])
+        except (TypeError, KeyError, ValueError):
+            raise ValidationError('location 应为 {"lon": 经度, "lat": 纬度}') from None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ValidationError("经纬度超出范围")
+        try:
+            lon, lat = to_wgs84(lon, lat, data.get("crs", "wgs84"))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return {"lon": lon, "lat": lat}
