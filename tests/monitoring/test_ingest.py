@@ -174,3 +174,35 @@ def test_series_and_chart_page(client, gauge):
     assert client.get("/api/v1/monitoring/sensors/RG-T-001/series/", {"hours": 200}).json()["resolution"] == "hourly"
     page = client.get(f"/monitoring/sensor/{gauge.pk}/chart/").content.decode()
     assert "echarts.min.js" in page and "RG-T-001" in page
+
+
+@pytest.mark.django_db
+def test_retention_deletes_old_raw_readings_and_keeps_rollups(client, gauge, settings):
+    post(
+        client,
+        [
+            {"sensor": "RG-T-001", "ts": iso(60 * 24 * 3), "value": 1.0},
+            {"sensor": "RG-T-001", "ts": iso(5), "value": 2.0},
+        ],
+    )
+    settings.ANLAN_READING_RETENTION_DAYS = 2
+    summary = services.retention_job(timezone.localdate())
+    assert "1 条" in summary
+    assert list(Reading.objects.filter(sensor=gauge).values_list("value", flat=True)) == [2.0]
+    assert ReadingHourly.objects.filter(sensor=gauge).count() == 2
+
+
+@pytest.mark.django_db
+def test_acknowledge_page_and_roles(client, gauge):
+    Rule.objects.create(sensor=gauge, kind="threshold", yellow=10)
+    post(client, [{"sensor": "RG-T-001", "ts": iso(3), "value": 12.0}])
+    alarm = Alarm.objects.get(sensor=gauge)
+    client.force_login(persona("viewer"))
+    assert client.post(f"/monitoring/alarm/{alarm.pk}/acknowledge/", {"comment": "x"}).status_code == 403
+    client.force_login(persona("other_township_officer"))
+    assert client.get(f"/monitoring/alarm/{alarm.pk}/acknowledge/").status_code == 404
+    client.force_login(persona("township_officer"))
+    response = client.post(f"/monitoring/alarm/{alarm.pk}/acknowledge/", {"comment": "已通知群测群防员"}, follow=True)
+    assert "已确认报警" in response.content.decode()
+    again = client.post(f"/monitoring/alarm/{alarm.pk}/acknowledge/", {}, follow=True)
+    assert "不能确认" in again.content.decode()
