@@ -91,8 +91,9 @@ def run_subscriber(
             if batch and on_batch:
                 on_batch(len(batch))
     finally:
+        if client.is_connected():
+            client.disconnect()
         client.loop_stop()
-        client.disconnect()
         close_old_connections()
 
 
