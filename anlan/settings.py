@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "anlan.sites",
     "anlan.inbox",
     "anlan.monitoring",
+    "anlan.alerts",
     "anlan.demo",
 ]
 
@@ -200,6 +201,11 @@ ANLAN_DAILY_HOUR = int(os.environ.get("ANLAN_DAILY_HOUR", 1))
 ANLAN_DAILY_JOBS_EMBEDDED = _env_bool("ANLAN_DAILY_JOBS_EMBEDDED", True)
 
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
+# CAP: who the warnings are from (sender: no spaces; senderName: as people read it) and the issuing
+# organisation's 3-digit code in the identifier (reference §8.3).
+ANLAN_CAP_SENDER = os.environ.get("ANLAN_CAP_SENDER", "")
+ANLAN_CAP_SENDER_NAME = os.environ.get("ANLAN_CAP_SENDER_NAME", "")
+ANLAN_CAP_ORG_CODE = os.environ.get("ANLAN_CAP_ORG_CODE", "000")
 # Readings older than this are refused at ingest; raw readings older than the retention are deleted
 # by the daily job (hourly rollups are kept).
 ANLAN_INGEST_MAX_AGE_DAYS = int(os.environ.get("ANLAN_INGEST_MAX_AGE_DAYS", 30))
@@ -235,6 +241,7 @@ SPECTACULAR_SETTINGS = {
         "ShelterCheckKindEnum": "anlan.resources.models.ShelterCheck.Kind",
         "HazardStatusEnum": "anlan.hazards.models.HiddenHazard.Status",
         "HazardLevelEnum": "anlan.hazards.models.HiddenHazard.Level",
+        "ColourLevelEnum": "anlan.monitoring.models.LEVEL_CHOICES",
     },
 }
 

@@ -1,6 +1,8 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from anlan.alerts import api as alerts_api
+from anlan.alerts import feeds
 from anlan.core.api import router
 from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
@@ -24,6 +26,7 @@ api_urlpatterns = [
         HazardTransitionNoSlash.as_view({"post": "transition"}),
         name="hazard-transition-bare",
     ),
+    *alerts_api.contract_urlpatterns(),
     re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
     path("", include(router.urls)),
 ]
@@ -40,9 +43,12 @@ urlpatterns = [
     path("sites/", include("anlan.sites.urls")),
     path("inbox/", include("anlan.inbox.urls")),
     path("monitoring/", include("anlan.monitoring.urls")),
+    path("alerts/", include("anlan.alerts.urls")),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),
+    path("feeds/cap.atom", feeds.atom, name="cap_feed"),
+    path("feeds/cap/<str:identifier>.xml", feeds.document, name="cap_document"),
     path("api/v1/", include(api_urlpatterns)),
     path("api/docs/", ApiDocsView.as_view(), name="api-docs"),
     *tile_urlpatterns,

@@ -1,0 +1,177 @@
+"""Early-warning API (CONTRACT.md): draft, issue, cancel, the CAP document, the delivery summary."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.geo.models import Region
+
+from . import cap, services
+from .models import Resident, Warning
+
+SUMMARY = inline_serializer(
+    "DeliverySummary",
+    {k: serializers.IntegerField() for k in ("targeted", "queued", "sent", "failed", "acknowledged")},
+)
+
+
+class WarningSerializer(ScopedSerializer):
+    regions = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Region.objects.all())
+    polygon = serializers.JSONField(required=False, allow_null=True, help_text="GeoJSON Polygon（WGS84）")
+
+    class Meta:
+        model = Warning
+        fields = [
+            *("id", "identifier", "msg_type", "references", "status", "event", "category", "level", "urgency"),
+            *("severity", "certainty", "headline", "description", "instruction", "regions", "polygon", "onset"),
+            *("expires", "sent", "author", "issuer"),
+        ]
+        read_only_fields = ["identifier", "msg_type", "references", "status", "sent", "author", "issuer"]
+
+    def validate_polygon(self, value):
+        if value is None:
+            return value
+        ring = (value.get("coordinates") or [None])[0] if isinstance(value, dict) else None
+        if not (
+            isinstance(value, dict) and value.get("type") == "Polygon" and isinstance(ring, list) and len(ring) >= 4
+        ):
+            raise ValidationError(
+                '应为 GeoJSON 面：{"type": "Polygon", "coordinates": [[[经度, 纬度], …]]}（至少 4 个点，首尾相同）'
+            )
+        try:
+            if not all(-180 <= float(p[0]) <= 180 and -90 <= float(p[1]) <= 90 for p in ring):
+                raise ValueError
+        except (TypeError, ValueError, IndexError):
+            raise ValidationError("坐标应为 [经度, 纬度] 且在有效范围内") from None
+        return value
+
+    def validate(self, data):
+        if not data.get("regions") and not data.get("polygon"):
+            raise ValidationError({"regions": ["请选择预警区域或绘制预警范围"]})
+        if data.get("onset") and data.get("expires") and data["expires"] <= data["onset"]:
+            raise ValidationError({"expires": ["失效时间应晚于开始时间"]})
+        return data
+
+
+class WarningViewSet(ScopedModelViewSet):
+    """预警（CAP 1.2）：拟稿 → 提交 → 签发；更新与撤销以 CAP references 关联原预警。"""
+
+    queryset = Warning.objects.all()
+    serializer_class = WarningSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    scope_actions = {
+        "issue": "change",
+        "cancel": "change",
+        "submit": "change",
+        "cap": "view",
+        "delivery_summary": "view",
+    }
+    selector = staticmethod(lambda qs: qs.prefetch_related("regions").select_related("references"))
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        regions = data.pop("regions", [])
+        user = self.request.user
+        warning = Warning(**data, region_id=user.region_id or (regions[0].code if regions else None))
+        serializer.instance = services.warning_create(actor=user, warning=warning, regions=regions)
+
+    def _step(self, call):
+        try:
+            return call()
+        except services.WarningError as exc:
+            if exc.forbidden:
+                raise PermissionDenied(str(exc)) from None
+            raise ValidationError({"detail": str(exc)}) from None
+        except cap.CapInvalid as exc:
+            raise ValidationError({"detail": f"CAP 文档校验失败：{exc}"}) from None
+
+    @extend_schema(request=None, responses=inline_serializer("WarningStatus", {"status": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """提交签发（拟稿人）。"""
+        warning = self._step(lambda: services.warning_submit(actor=request.user, warning=self.get_object()))
+        return Response({"status": warning.status})
+
+    @extend_schema(request=None, responses=inline_serializer("WarningIssued", {"status": serializers.CharField()}))
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        """签发：校验 CAP 文档，确定三级责任人、居民、企业与平台用户，写入发送队列。"""
+        warning = self.get_object()
+        self._step(lambda: services.warning_issue(actor=request.user, warning=warning))
+        return Response({"status": "issued"})
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "WarningCancelled", {"status": serializers.CharField(), "cancel_id": serializers.IntegerField()}
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """撤销：发布一条引用原预警的 CAP Cancel。"""
+        warning = self.get_object()
+        follower = self._step(
+            lambda: services.warning_follow_up(actor=request.user, warning=warning, msg_type=Warning.MsgType.CANCEL)
+        )
+        return Response({"status": "cancelled", "cancel_id": follower.pk})
+
+    @extend_schema(responses={(200, "application/xml"): str})
+    @action(detail=True, methods=["get"])
+    def cap(self, request, pk=None):
+        """CAP 1.2 XML（按 OASIS 官方 XSD 校验）。"""
+        warning = self.get_object()
+        xml = cap.document(warning, list(warning.regions.order_by("code")))
+        return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+
+    @extend_schema(responses=SUMMARY)
+    @action(detail=True, methods=["get"], url_path="delivery-summary")
+    def delivery_summary(self, request, pk=None):
+        """送达情况：目标、待发送、已发送、失败、已叫应。"""
+        return Response(services.summary(self.get_object()))
+
+
+router.register("warnings", WarningViewSet, basename="warning")
+
+
+class WarningNoSlash(WarningViewSet):
+    """CONTRACT.md spells the warning actions without a trailing slash; documented once, by the router."""
+
+    schema = None
+
+
+def contract_urlpatterns():
+    from django.urls import path
+
+    actions = [
+        ("issue", "post", "issue"),
+        ("cancel", "post", "cancel"),
+        ("submit", "post", "submit"),
+        ("cap", "get", "cap"),
+        ("delivery-summary", "get", "delivery_summary"),
+    ]
+    return [
+        path(f"warnings/<int:pk>/{name}", WarningNoSlash.as_view({method: handler}), name=f"warning-{name}-bare")
+        for name, method, handler in actions
+    ]
+
+
+class ResidentSerializer(ScopedSerializer):
+    class Meta:
+        model = Resident
+        fields = ["id", "name", "region", "household", "phone", "lon", "lat", "vulnerable", "synthetic"]
+        read_only_fields = ["synthetic"]
+
+
+class ResidentViewSet(ScopedModelViewSet):
+    """居民登记（预警到户到人）：姓名、所在村、门牌、手机号码（加密存储，按角色脱敏）。"""
+
+    queryset = Resident.objects.all()
+    serializer_class = ResidentSerializer
+    selector = staticmethod(lambda qs: qs.select_related("region"))
+
+
+router.register("residents", ResidentViewSet, basename="resident")

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    name = "anlan.alerts"
+    label = "alerts"
+    verbose_name = "预警发布"
+
+    def ready(self):
+        from . import api, views  # noqa: F401

@@ -1,0 +1,202 @@
+"""Warning workflow (draft → review → issue; update and cancel by CAP reference) and targeting.
+
+Issuing resolves the area to regions (the chosen ones and everything below them, plus every village
+the drawn polygon touches, plus the township and county above each: 三级), then writes the outbox in
+a few INSERT … SELECT statements — responsible persons by tier, residents, enterprises — so that a
+million recipients cost seconds, not a million round trips. A recipient is reached once per channel
+(unique constraint; issuing twice adds nothing).
+"""
+
+import datetime as dt
+
+import shapely
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from anlan.accounts.models import User
+from anlan.core.audit import audit_record, snapshot
+from anlan.core.roles import COUNTY_ROLES
+from anlan.geo.models import Region, RegionLevel
+from anlan.registry.models import Enterprise, Person
+
+from . import cap
+from .models import Delivery, Resident, Warning
+
+ISSUERS = COUNTY_ROLES  # 签发: county roles only
+
+
+class WarningError(ValueError):
+    """A step that is not allowed now (400) — `forbidden` marks a role problem (403)."""
+
+    def __init__(self, message: str, forbidden: bool = False):
+        super().__init__(message)
+        self.forbidden = forbidden
+
+
+def _name(actor) -> str:
+    return getattr(actor, "display_name", "") or getattr(actor, "username", "") or str(actor)
+
+
+def next_identifier(region_code: str, when: dt.datetime) -> str:
+    for sequence in range(10):
+        identifier = cap.new_identifier(region_code[:6], when, sequence)
+        if not Warning.objects.filter(identifier=identifier).exists():
+            return identifier
+    return cap.new_identifier(region_code[:6], when + dt.timedelta(seconds=1), 0)
+
+
+@transaction.atomic
+def warning_create(*, actor, warning: Warning, regions) -> Warning:
+    warning.identifier = next_identifier(warning.region_id, timezone.now())
+    warning.status, warning.author = Warning.Status.DRAFT, _name(actor)
+    warning.full_clean(exclude=["regions"])
+    warning.save()
+    warning.regions.set(regions)
+    audit_record(action="warning_draft", obj=warning, actor=actor, after=snapshot(warning, with_m2m=True))
+    return warning
+
+
+@transaction.atomic
+def warning_submit(*, actor, warning: Warning) -> Warning:
+    warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if warning.status != Warning.Status.DRAFT:
+        raise WarningError(f"当前为“{warning.get_status_display()}”，只有草稿可以提交签发")
+    warning.status = Warning.Status.REVIEW
+    warning.save(update_fields=["status", "updated_at"])
+    audit_record(action="warning_submit", obj=warning, actor=actor, after={"status": warning.status})
+    return warning
+
+
+def _check_issuer(actor) -> None:
+    if not (getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in ISSUERS):
+        raise WarningError("预警须由县级有签发权限的人员签发", forbidden=True)
+
+
+@transaction.atomic
+def warning_issue(*, actor, warning: Warning) -> dict:
+    """签发: validate the CAP document, mark issued, write the outbox. Returns the delivery summary."""
+    _check_issuer(actor)
+    warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if warning.status not in (Warning.Status.DRAFT, Warning.Status.REVIEW):
+        raise WarningError(f"当前为“{warning.get_status_display()}”，不能签发")
+    if warning.expires <= timezone.now():
+        raise WarningError("失效时间已过，不能签发")
+    warning.sent, warning.issuer, warning.status = timezone.now(), _name(actor), Warning.Status.ISSUED
+    regions = list(warning.regions.order_by("code"))
+    cap.document(warning, regions)  # raises CapInvalid before anything is published
+    warning.save(update_fields=["sent", "issuer", "status", "updated_at"])
+    if warning.references_id:
+        Warning.objects.filter(pk=warning.references_id, status=Warning.Status.ISSUED).update(
+            status=Warning.Status.SUPERSEDED
+        )
+    codes = target_codes(warning)
+    queued = enqueue(warning, codes)
+    audit_record(
+        action="warning_issue",
+        obj=warning,
+        actor=actor,
+        after={"identifier": warning.identifier, "regions": len(codes), "queued": queued},
+    )
+    return summary(warning)
+
+
+@transaction.atomic
+def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict | None = None) -> Warning:
+    """A CAP Update (new content, same area unless changed) or Cancel of an issued warning, issued at once."""
+    _check_issuer(actor)
+    original = Warning.objects.select_for_update().get(pk=warning.pk)
+    if original.status != Warning.Status.ISSUED:
+        raise WarningError(f"当前为“{original.get_status_display()}”，只有已发布的预警可以更新或撤销")
+    follower = Warning.objects.get(pk=original.pk)
+    follower.pk, follower.id, follower.identifier = None, None, next_identifier(original.region_id, timezone.now())
+    follower._state.adding = True
+    follower.msg_type, follower.references, follower.status = msg_type, original, Warning.Status.DRAFT
+    for key, value in (changes or {}).items():
+        setattr(follower, key, value)
+    if msg_type == Warning.MsgType.CANCEL:
+        follower.headline = f"解除：{original.headline}"[:200]
+        follower.description = (changes or {}).get("description") or f"{original.event}预警解除。"
+        follower.urgency, follower.certainty = "Past", "Observed"
+    follower.save()
+    follower.regions.set(original.regions.all())
+    warning_issue(actor=actor, warning=follower)
+    if msg_type == Warning.MsgType.CANCEL:
+        Warning.objects.filter(pk=original.pk).update(status=Warning.Status.CANCELLED)
+    follower.refresh_from_db()
+    return follower
+
+
+# ---------------------------------------------------------------- targeting and the outbox
+
+
+def target_codes(warning: Warning) -> list[str]:
+    """Region codes reached: the chosen regions and their subtrees, villages the polygon touches, and
+    the township and county above every reached village (their responsible persons act first)."""
+    chosen = list(warning.regions.values_list("code", "level"))
+    prefixes = [
+        code[:6] if level == RegionLevel.COUNTY else code[:9] if level == RegionLevel.TOWNSHIP else code
+        for code, level in chosen
+    ]
+    codes = set()
+    for prefix in prefixes:
+        codes.update(Region.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    if warning.polygon:
+        area = shapely.geometry.shape(warning.polygon)
+        for code, boundary in Region.objects.filter(level=RegionLevel.VILLAGE, boundary__isnull=False).values_list(
+            "code", "boundary"
+        ):
+            if shapely.geometry.shape(boundary).intersects(area):
+                codes.add(code)
+    for code in list(codes):
+        codes.update({code[:9] + "000", code[:6] + "000000"})
+    return sorted(codes)
+
+
+TIER_SQL = (
+    "CASE WHEN substr(region_id, 7) = '000000' THEN 'county' "
+    "WHEN substr(region_id, 10) = '000' THEN 'township' ELSE 'village' END"
+)
+
+
+def enqueue(warning: Warning, codes: list[str]) -> int:
+    """Write the outbox for every recipient in `codes`, once per channel; returns the rows added."""
+    if not codes:
+        return 0
+    table = Delivery._meta.db_table
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    marks = ", ".join(["%s"] * len(codes))
+    sources = [
+        # (recipient key, name, region, tier, channel, source table, extra condition)
+        ("'person:' || id", "name", "region_id", TIER_SQL, "sms", Person._meta.db_table, ""),
+        ("'resident:' || id", "name", "region_id", "'resident'", "sms", Resident._meta.db_table, ""),
+        ("'enterprise:' || id", "name", "region_id", "'enterprise'", "sms", Enterprise._meta.db_table, ""),
+        ("'user:' || id", "username", "region_id", "'user'", "inapp", User._meta.db_table, " AND is_active = %s"),
+    ]
+    added = 0
+    with connection.cursor() as cursor:
+        for key, name, region, tier, channel, source, extra in sources:
+            cursor.execute(
+                f"INSERT INTO {table} (warning_id, recipient_key, recipient_name, region_code, tier, channel, "
+                "status, attempts, next_attempt_at, last_error) "
+                f"SELECT %s, {key}, {name}, {region}, {tier}, %s, 'queued', 0, %s, '' FROM {source} "
+                f"WHERE {region} IN ({marks}){extra} ON CONFLICT DO NOTHING",
+                [warning.pk, channel, now, *codes, *([True] if extra else [])],
+            )
+            added += max(cursor.rowcount, 0)
+    return added
+
+
+def summary(warning: Warning) -> dict:
+    counts = {
+        row["status"]: row["n"]
+        for row in Delivery.objects.filter(warning=warning).values("status").annotate(n=Count("pk")).order_by()
+    }
+    targeted = sum(counts.values())
+    return {
+        "targeted": targeted,
+        "queued": counts.get(Delivery.Status.QUEUED, 0),
+        "sent": counts.get(Delivery.Status.SENT, 0) + counts.get(Delivery.Status.ACKNOWLEDGED, 0),
+        "failed": counts.get(Delivery.Status.FAILED, 0),
+        "acknowledged": counts.get(Delivery.Status.ACKNOWLEDGED, 0),
+    }
