@@ -15,7 +15,7 @@ import time
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from anlan.core.embedded import EmbeddedService, register_service
 
@@ -94,7 +94,7 @@ def run_subscriber(
         if client.is_connected():
             client.disconnect()
         client.loop_stop()
-        close_old_connections()
+        connections.close_all()  # this thread's database connections end with it
 
 
 def _drain(inbox: queue.Queue, stop: threading.Event, seconds: float, most: int) -> list:
