@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from anlan.accounts.models import User
-from anlan.core.audit import audit_record, snapshot
+from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.roles import COUNTY_ROLES
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Enterprise, Person
@@ -34,10 +34,6 @@ class WarningError(ValueError):
         self.forbidden = forbidden
 
 
-def _name(actor) -> str:
-    return getattr(actor, "display_name", "") or getattr(actor, "username", "") or str(actor)
-
-
 def next_identifier(region_code: str, when: dt.datetime) -> str:
     for sequence in range(10):
         identifier = cap.new_identifier(region_code[:6], when, sequence)
@@ -49,7 +45,7 @@ def next_identifier(region_code: str, when: dt.datetime) -> str:
 @transaction.atomic
 def warning_create(*, actor, warning: Warning, regions) -> Warning:
     warning.identifier = next_identifier(warning.region_id, timezone.now())
-    warning.status, warning.author = Warning.Status.DRAFT, _name(actor)
+    warning.status, warning.author = Warning.Status.DRAFT, actor_name(actor)
     warning.full_clean(exclude=["regions"])
     warning.save()
     warning.regions.set(regions)
@@ -82,7 +78,7 @@ def warning_issue(*, actor, warning: Warning) -> dict:
         raise WarningError(f"当前为“{warning.get_status_display()}”，不能签发")
     if warning.expires <= timezone.now():
         raise WarningError("失效时间已过，不能签发")
-    warning.sent, warning.issuer, warning.status = timezone.now(), _name(actor), Warning.Status.ISSUED
+    warning.sent, warning.issuer, warning.status = timezone.now(), actor_name(actor), Warning.Status.ISSUED
     regions = list(warning.regions.order_by("code"))
     cap.document(warning, regions)  # raises CapInvalid before anything is published
     warning.save(update_fields=["sent", "issuer", "status", "updated_at"])

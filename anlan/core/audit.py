@@ -111,6 +111,15 @@ def _lock_and_last_hash() -> str:
     return last or GENESIS
 
 
+def actor_name(actor) -> str:
+    """How an actor is named in histories: a user's display name (or username), a system label as given."""
+    if actor is None:
+        return "系统"
+    if isinstance(actor, str):
+        return actor
+    return getattr(actor, "display_name", "") or actor.get_username()
+
+
 def _actor_fields(actor) -> tuple[int | None, str]:
     actor = actor if actor is not None else current_actor.get()
     if actor is None:

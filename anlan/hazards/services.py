@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.accounts.models import User
-from anlan.core.audit import AuditItem, append, audit_record, snapshot
+from anlan.core.audit import AuditItem, actor_name, append, audit_record, snapshot
 from anlan.core.roles import Role
 from anlan.inbox.services import Message, notify_many
 
@@ -26,21 +26,13 @@ class HazardError(Exception):
     """Bad input for a step (a 400), with a Chinese message."""
 
 
-def _name(actor) -> str:
-    if actor is None:
-        return "系统"
-    if isinstance(actor, str):
-        return actor
-    return getattr(actor, "display_name", "") or actor.get_username()
-
-
 def _event(hazard, *, action, actor, before_status, comment="", deadline_before=None, deadline_after=None):
     return HazardEvent.objects.create(
         hazard=hazard,
         action=action,
         from_status=before_status,
         to_status=hazard.status,
-        actor_name=_name(actor),
+        actor_name=actor_name(actor),
         comment=comment,
         deadline_before=deadline_before,
         deadline_after=deadline_after,
@@ -53,7 +45,7 @@ def hazard_report(*, actor, hazard: HiddenHazard) -> HiddenHazard:
     hazard.status = workflow.REPORTED
     if actor is not None and not isinstance(actor, str):
         hazard.reporter = actor
-        hazard.reporter_name = hazard.reporter_name or _name(actor)
+        hazard.reporter_name = hazard.reporter_name or actor_name(actor)
     hazard.full_clean()
     hazard.save()
     _event(hazard, action="report", actor=actor, before_status="", deadline_after=hazard.deadline)
@@ -163,7 +155,7 @@ def photo_add(*, actor, hazard: HiddenHazard, stage: str, upload) -> HazardPhoto
     if hazard.status == workflow.CLOSED:
         raise HazardError("已销号的隐患不能再上传照片")
     ext = check_photo(upload)
-    photo = HazardPhoto(hazard=hazard, stage=stage, extension=ext, uploaded_by=_name(actor))
+    photo = HazardPhoto(hazard=hazard, stage=stage, extension=ext, uploaded_by=actor_name(actor))
     photo.image.save(f"{stage}.{ext}", upload, save=False)
     photo.save()
     audit_record(action="hazard_photo", obj=hazard, actor=actor, after={"stage": stage, "file": photo.image.name})

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.accounts.models import User
-from anlan.core.audit import AuditItem, append, audit_record
+from anlan.core.audit import AuditItem, actor_name, append, audit_record
 from anlan.core.roles import COUNTY_ROLES, Role
 from anlan.inbox.services import Message, notify_many
 
@@ -509,7 +509,7 @@ def alarm_acknowledge(*, actor, alarm: Alarm, comment: str = "") -> Alarm:
     alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
     if alarm.status != Alarm.Status.OPEN:
         raise AlarmError(f"报警当前为“{alarm.get_status_display()}”，不能确认")
-    name = getattr(actor, "display_name", "") or actor.get_username()
+    name = actor_name(actor)
     alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = Alarm.Status.ACKNOWLEDGED, timezone.now(), name
     alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     AlarmEvent.objects.create(

@@ -3,7 +3,7 @@ source when its substances change. Each write is audited in the same transaction
 
 from django.db import transaction
 
-from anlan.core.audit import audit_record, snapshot
+from anlan.core.audit import actor_name, audit_record, snapshot
 
 from . import gb18218, lec, matrix
 from .models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, RiskMatrixSetting, RiskPoint
@@ -11,14 +11,6 @@ from .models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, Ris
 
 class RiskError(ValueError):
     """Bad input for an assessment or a substance list, with a Chinese message (a 400)."""
-
-
-def _name(actor) -> str:
-    if actor is None:
-        return "系统"
-    if isinstance(actor, str):
-        return actor
-    return getattr(actor, "display_name", "") or actor.get_username()
 
 
 def matrix_thresholds(region_code: str) -> dict:
@@ -61,7 +53,7 @@ def assess(*, actor, point: RiskPoint, method: str, note: str = "", **factors) -
         )
     else:
         raise RiskError(f"未知的评估方法：{method}（lec 或 matrix）")
-    record.assessor, record.note = _name(actor), note
+    record.assessor, record.note = actor_name(actor), note
     record.save()
     point.grade, point.assessed_at = record.grade, record.assessed_at
     point.save(update_fields=["grade", "assessed_at", "updated_at"])

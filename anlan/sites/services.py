@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.accounts.models import User
-from anlan.core.audit import AuditItem, append, audit_record
+from anlan.core.audit import AuditItem, actor_name, append, audit_record
 from anlan.core.roles import Role
 from anlan.geo.spatial import distances_m
 from anlan.inbox.services import Message, notify_many
@@ -136,7 +136,7 @@ def check_in(*, actor, task: PatrolTask, lon=None, lat=None, note: str = "", fou
         note,
         found_problem,
     )
-    task.done_by = getattr(actor, "display_name", "") or getattr(actor, "username", str(actor))
+    task.done_by = actor_name(actor)
     if lon is not None:
         task.lon, task.lat = float(lon), float(lat)
         task.distance_m = round(float(distances_m(task.lon, task.lat, [task.site.lon], [task.site.lat])[0]))
