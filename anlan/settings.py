@@ -206,6 +206,11 @@ ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 ANLAN_CAP_SENDER = os.environ.get("ANLAN_CAP_SENDER", "")
 ANLAN_CAP_SENDER_NAME = os.environ.get("ANLAN_CAP_SENDER_NAME", "")
 ANLAN_CAP_ORG_CODE = os.environ.get("ANLAN_CAP_ORG_CODE", "000")
+# Delivery gateways (the bureau's own, on its network) and the outbox worker's pacing.
+ANLAN_SMS_URL = os.environ.get("ANLAN_SMS_URL", "")
+ANLAN_GATEWAY_TIMEOUT = float(os.environ.get("ANLAN_GATEWAY_TIMEOUT", 10))
+ANLAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ANLAN_OUTBOX_MAX_ATTEMPTS", 5))
+ANLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("ANLAN_OUTBOX_LEASE_SECONDS", 120))
 # Readings older than this are refused at ingest; raw readings older than the retention are deleted
 # by the daily job (hourly rollups are kept).
 ANLAN_INGEST_MAX_AGE_DAYS = int(os.environ.get("ANLAN_INGEST_MAX_AGE_DAYS", 30))

@@ -7,4 +7,4 @@ class AlertsConfig(AppConfig):
     verbose_name = "预警发布"
 
     def ready(self):
-        from . import api, views  # noqa: F401
+        from . import api, outbox, views  # noqa: F401

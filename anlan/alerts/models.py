@@ -133,6 +133,7 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "待发送"
+        SENDING = "sending", "发送中"
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
         ACKNOWLEDGED = "acknowledged", "已叫应"
@@ -147,6 +148,8 @@ class Delivery(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
+    # A worker's claim; a claim older than the lease (the worker died) is taken over by another worker.
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     acknowledged_at = models.DateTimeField("叫应时间", null=True, blank=True)
     last_error = models.CharField("错误", max_length=200, blank=True)
