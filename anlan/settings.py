@@ -208,6 +208,15 @@ ANLAN_CAP_SENDER_NAME = os.environ.get("ANLAN_CAP_SENDER_NAME", "")
 ANLAN_CAP_ORG_CODE = os.environ.get("ANLAN_CAP_ORG_CODE", "000")
 # Delivery gateways (the bureau's own, on its network) and the outbox worker's pacing.
 ANLAN_SMS_URL = os.environ.get("ANLAN_SMS_URL", "")
+ANLAN_VOICE_URL = os.environ.get("ANLAN_VOICE_URL", "")
+# 叫应: minutes a responsible person has to acknowledge, per warning level, before a voice call, and as
+# long again before their superior is called up. JSON to change, e.g. {"red": 5, "orange": 15, ...}.
+ANLAN_ACK_MINUTES = json.loads(os.environ.get("ANLAN_ACK_MINUTES") or "null") or {
+    "red": 10,
+    "orange": 20,
+    "yellow": 30,
+    "blue": 60,
+}
 ANLAN_GATEWAY_TIMEOUT = float(os.environ.get("ANLAN_GATEWAY_TIMEOUT", 10))
 ANLAN_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ANLAN_OUTBOX_MAX_ATTEMPTS", 5))
 ANLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("ANLAN_OUTBOX_LEASE_SECONDS", 120))

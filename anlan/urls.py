@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from anlan.alerts import api as alerts_api
 from anlan.alerts import feeds
+from anlan.alerts import views as alerts_views
 from anlan.core.api import router
 from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
@@ -47,6 +48,7 @@ urlpatterns = [
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),
+    path("p/ack/<str:token>/", alerts_views.acknowledge, name="warning_ack"),
     path("feeds/cap.atom", feeds.atom, name="cap_feed"),
     path("feeds/cap/<str:identifier>.xml", feeds.document, name="cap_document"),
     path("api/v1/", include(api_urlpatterns)),

@@ -32,16 +32,17 @@ class Channel:
         raise NotImplementedError
 
 
-class HttpSmsChannel(Channel):
-    """An SMS gateway over HTTP (the bureau's 短信平台): POST {"messages": [{"id", "to", "text"}]} →
+class HttpGatewayChannel(Channel):
+    """A gateway over HTTP (the bureau's 短信平台 or 智能外呼平台): POST {"messages": [{"id", "to", "text"}]} →
     {"results": [{"id", "ok", "error"?}]}."""
 
-    name = "sms"
+    setting = ""
+    label = ""
 
     def send(self, messages):
-        url = settings.ANLAN_SMS_URL
+        url = getattr(settings, self.setting)
         if not url:
-            return {m.delivery_id: "未配置短信网关（ANLAN_SMS_URL）" for m in messages}
+            return {m.delivery_id: f"未配置{self.label}网关（{self.setting}）" for m in messages}
         body = json.dumps(
             {"messages": [{"id": str(m.delivery_id), "to": m.address, "text": m.text} for m in messages]},
             ensure_ascii=False,
@@ -52,13 +53,24 @@ class HttpSmsChannel(Channel):
                 results = json.loads(response.read()).get("results", [])
         except (urllib.error.URLError, TimeoutError, ValueError, OSError) as exc:
             reason = getattr(exc, "reason", None) or exc
-            return {m.delivery_id: f"短信网关不可用：{reason}"[:200] for m in messages}
+            return {m.delivery_id: f"{self.label}网关不可用：{reason}"[:200] for m in messages}
         by_id = {str(r.get("id")): r for r in results if isinstance(r, dict)}
         outcome = {}
         for m in messages:
             r = by_id.get(str(m.delivery_id))
             outcome[m.delivery_id] = None if r and r.get("ok") else (str((r or {}).get("error") or "网关未确认"))[:200]
         return outcome
+
+
+class SmsChannel(HttpGatewayChannel):
+    name, setting, label = "sms", "ANLAN_SMS_URL", "短信"
+
+
+class VoiceChannel(HttpGatewayChannel):
+    """智能外呼: the gateway reads the text aloud; used when a responsible person has not answered (叫应)."""
+
+    name, setting, label = "voice", "ANLAN_VOICE_URL", "外呼"
+    batch_size = 100
 
 
 class InAppChannel(Channel):
@@ -75,4 +87,4 @@ class InAppChannel(Channel):
         return {m.delivery_id: None for m in messages}
 
 
-CHANNELS: dict[str, Channel] = {c.name: c for c in (HttpSmsChannel(), InAppChannel())}
+CHANNELS: dict[str, Channel] = {c.name: c for c in (SmsChannel(), VoiceChannel(), InAppChannel())}

@@ -139,7 +139,9 @@ class Delivery(models.Model):
         ACKNOWLEDGED = "acknowledged", "已叫应"
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警")
-    recipient_key = models.CharField("接收人", max_length=40, help_text="person:12、resident:7、user:3 …")
+    recipient_key = models.CharField(
+        "接收人", max_length=60, help_text="person:12、resident:7、user:3；上级叫应为 person:5#up:12"
+    )
     recipient_name = models.CharField("姓名", max_length=100)
     # The address is looked up from the recipient when sending (no second copy of phone numbers here).
     region_code = models.CharField("区划", max_length=12, db_index=True)
@@ -153,6 +155,7 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField("发送时间", null=True, blank=True)
     acknowledged_at = models.DateTimeField("叫应时间", null=True, blank=True)
     last_error = models.CharField("错误", max_length=200, blank=True)
+    message = models.CharField("专用内容", max_length=300, blank=True, help_text="为空时用预警的标题与防御指引")
 
     objects = ScopedManager()
 

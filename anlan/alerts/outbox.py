@@ -11,6 +11,7 @@ messages may already have left, so every message carries its delivery id and gat
 import datetime as dt
 import logging
 import threading
+import time
 from collections import defaultdict
 
 from django.conf import settings
@@ -22,8 +23,9 @@ from anlan.accounts.models import User
 from anlan.core.embedded import EmbeddedService, register_service
 from anlan.registry.models import Enterprise, Person
 
+from . import acks
 from .channels import CHANNELS, Outgoing
-from .models import Delivery, Resident, Warning
+from .models import Delivery, Resident
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def _addresses(deliveries) -> dict[int, str]:
     """Delivery id → address, resolved in one query per recipient kind (phones decrypted here only)."""
     wanted: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for d in deliveries:
-        kind, _, pk = d.recipient_key.partition(":")
+        kind, _, pk = d.recipient_key.split("#")[0].partition(":")
         wanted[kind][int(pk)].append(d.pk)
     sources = {
         "person": (Person, "phone"),
@@ -57,9 +59,14 @@ def _addresses(deliveries) -> dict[int, str]:
     return out
 
 
-def _text(warning: Warning) -> str:
+def _text(delivery: Delivery) -> str:
+    """The message: the delivery's own (escalations) or the warning's, with the 叫应 link for responsible
+    persons when the platform has a public address."""
+    warning = delivery.warning
     sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
-    body = f"【{sender}】{warning.headline}。{warning.instruction or warning.description}"
+    body = delivery.message or f"【{sender}】{warning.headline}。{warning.instruction or warning.description}"
+    if delivery.tier in acks.RESPONSIBLE_TIERS and settings.ANLAN_PUBLIC_URL:
+        body = f"{body[:220]} 收到请确认：{acks.ack_url(warning.pk, delivery.recipient_key)}"
     return body[:300]
 
 
@@ -102,7 +109,7 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
                 Outgoing(
                     d.pk,
                     addresses[d.pk],
-                    _text(d.warning),
+                    _text(d),
                     d.warning.headline,
                     reverse("alerts:warning_detail", kwargs={"pk": d.warning_id}),
                 )
@@ -134,8 +141,13 @@ def _record(batch: list[Delivery], outcome: dict, now: dt.datetime) -> dict:
 
 
 def run_worker(stop: threading.Event, *, idle_seconds: float = 1.0) -> None:
+    """Send until stopped; once a minute also run the 叫应 escalation (voice calls, superiors)."""
+    next_escalation = 0.0
     while not stop.is_set():
         try:
+            if time.monotonic() >= next_escalation:
+                acks.escalate()
+                next_escalation = time.monotonic() + 60
             counts = process()
         except Exception:
             log.exception("outbox round failed")

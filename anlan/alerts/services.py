@@ -174,8 +174,8 @@ def enqueue(warning: Warning, codes: list[str]) -> int:
         for key, name, region, tier, channel, source, extra in sources:
             cursor.execute(
                 f"INSERT INTO {table} (warning_id, recipient_key, recipient_name, region_code, tier, channel, "
-                "status, attempts, next_attempt_at, last_error) "
-                f"SELECT %s, {key}, {name}, {region}, {tier}, %s, 'queued', 0, %s, '' FROM {source} "
+                "status, attempts, next_attempt_at, last_error, message) "
+                f"SELECT %s, {key}, {name}, {region}, {tier}, %s, 'queued', 0, %s, '', '' FROM {source} "
                 f"WHERE {region} IN ({marks}){extra} ON CONFLICT DO NOTHING",
                 [warning.pk, channel, now, *codes, *([True] if extra else [])],
             )
