@@ -209,6 +209,15 @@ ANLAN_CAP_ORG_CODE = os.environ.get("ANLAN_CAP_ORG_CODE", "000")
 # Delivery gateways (the bureau's own, on its network) and the outbox worker's pacing.
 ANLAN_SMS_URL = os.environ.get("ANLAN_SMS_URL", "")
 ANLAN_VOICE_URL = os.environ.get("ANLAN_VOICE_URL", "")
+# E-mail through the bureau's SMTP server (warnings to platform users who have an address).
+EMAIL_HOST = os.environ.get("ANLAN_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("ANLAN_SMTP_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("ANLAN_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ANLAN_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("ANLAN_SMTP_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("ANLAN_MAIL_FROM", "anlan@localhost")
+ANLAN_EMAIL_ENABLED = _env_bool("ANLAN_EMAIL_ENABLED")
 # 叫应: minutes a responsible person has to acknowledge, per warning level, before a voice call, and as
 # long again before their superior is called up. JSON to change, e.g. {"red": 5, "orange": 15, ...}.
 ANLAN_ACK_MINUTES = json.loads(os.environ.get("ANLAN_ACK_MINUTES") or "null") or {

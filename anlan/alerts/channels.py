@@ -73,6 +73,39 @@ class VoiceChannel(HttpGatewayChannel):
     batch_size = 100
 
 
+class EmailChannel(Channel):
+    """E-mail over SMTP, one connection per batch; the delivery id goes in Message-ID so mail systems can
+    drop a repeat."""
+
+    name = "email"
+    batch_size = 200
+
+    def send(self, messages):
+        from django.core.mail import EmailMessage, get_connection
+
+        if not settings.ANLAN_EMAIL_ENABLED:
+            return {m.delivery_id: "未启用邮件发送（ANLAN_EMAIL_ENABLED）" for m in messages}
+        outcome = {}
+        try:
+            with get_connection(fail_silently=False) as connection:
+                for m in messages:
+                    mail = EmailMessage(
+                        m.title,
+                        m.text,
+                        to=[m.address],
+                        connection=connection,
+                        headers={"Message-ID": f"<delivery-{m.delivery_id}@anlan>"},
+                    )
+                    try:
+                        mail.send()
+                        outcome[m.delivery_id] = None
+                    except (OSError, ValueError) as exc:  # smtplib errors are OSErrors
+                        outcome[m.delivery_id] = f"邮件发送失败：{exc}"[:200]
+        except OSError as exc:
+            return {m.delivery_id: f"邮件服务器不可用：{exc}"[:200] for m in messages}
+        return outcome
+
+
 class InAppChannel(Channel):
     """站内消息 to platform users (address = user id); idempotent through the inbox's dedupe key."""
 
@@ -87,4 +120,4 @@ class InAppChannel(Channel):
         return {m.delivery_id: None for m in messages}
 
 
-CHANNELS: dict[str, Channel] = {c.name: c for c in (SmsChannel(), VoiceChannel(), InAppChannel())}
+CHANNELS: dict[str, Channel] = {c.name: c for c in (SmsChannel(), VoiceChannel(), EmailChannel(), InAppChannel())}

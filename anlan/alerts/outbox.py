@@ -45,17 +45,27 @@ def _addresses(deliveries) -> dict[int, str]:
         "resident": (Resident, "phone"),
         "enterprise": (Enterprise, "principal_phone"),
     }
-    out = {}
+    out, emails = {}, {}
     for kind, by_pk in wanted.items():
         if kind == "user":
-            for pk in User.objects.filter(pk__in=list(by_pk), is_active=True).values_list("pk", flat=True):
-                out.update({did: str(pk) for did in by_pk[pk]})
+            users = User.objects.filter(pk__in=list(by_pk), is_active=True).values_list("pk", "email")
+            for pk, email in users:
+                for did in by_pk[pk]:
+                    out[did] = str(pk)
+                    emails[did] = email
             continue
         model, field = sources[kind]
         for obj in model.objects.filter(pk__in=list(by_pk)).only("pk", field):
             address = getattr(obj, field)
             if address:
                 out.update(dict.fromkeys(by_pk[obj.pk], address))
+    # A user's e-mail delivery goes to their mailbox; the in-app one to their id.
+    for d in deliveries:
+        if d.channel == "email" and d.pk in out:
+            if emails.get(d.pk):
+                out[d.pk] = emails[d.pk]
+            else:
+                del out[d.pk]
     return out
 
 

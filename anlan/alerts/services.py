@@ -168,6 +168,15 @@ def enqueue(warning: Warning, codes: list[str]) -> int:
         ("'resident:' || id", "name", "region_id", "'resident'", "sms", Resident._meta.db_table, ""),
         ("'enterprise:' || id", "name", "region_id", "'enterprise'", "sms", Enterprise._meta.db_table, ""),
         ("'user:' || id", "username", "region_id", "'user'", "inapp", User._meta.db_table, " AND is_active = %s"),
+        (
+            "'user:' || id",
+            "username",
+            "region_id",
+            "'user'",
+            "email",
+            User._meta.db_table,
+            " AND is_active = %s AND email <> ''",
+        ),
     ]
     added = 0
     with connection.cursor() as cursor:
