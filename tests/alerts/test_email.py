@@ -1,16 +1,15 @@
 """E-mail deliveries through a real SMTP conversation with a local aiosmtpd server."""
 
-import datetime as dt
 import socket
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
-from django.utils import timezone
 
-from anlan.alerts import outbox, services
-from anlan.alerts.models import Delivery, Warning
+from anlan.alerts import outbox
+from anlan.alerts.models import Delivery
 from anlan.core.testing.personas import persona
+from tests.alerts.helpers import issue_warning
 
 
 class Inbox(MessageHandler):
@@ -45,22 +44,15 @@ def test_users_with_an_address_get_the_warning_by_email(smtp, tree):
     officer = persona("township_officer")
     officer.email = "zhen@example.gov.cn"
     officer.save()
-    county = persona("county_operator")
-    warning = Warning(
-        region_id=tree.county.code,
+    warning = issue_warning(
+        tree,
+        regions=[tree.township],
         event="森林火险",
         category="Fire",
         level="orange",
-        urgency="Expected",
-        severity="Severe",
-        certainty="Likely",
         headline="森林火险橙色预警",
-        description="d",
         instruction="严禁野外用火",
-        expires=timezone.now() + dt.timedelta(hours=6),
     )
-    warning = services.warning_create(actor=county, warning=warning, regions=[tree.township])
-    services.warning_issue(actor=county, warning=warning)
     email = Delivery.objects.get(warning=warning, channel="email")
     assert email.recipient_key == f"user:{officer.pk}"
     outbox.process(limit=5000)
@@ -79,21 +71,7 @@ def test_an_unreachable_mail_server_is_retried(settings, tree):
     officer = persona("township_officer")
     officer.email = "zhen@example.gov.cn"
     officer.save()
-    county = persona("county_operator")
-    warning = Warning(
-        region_id=tree.county.code,
-        event="大风",
-        category="Met",
-        level="blue",
-        urgency="Expected",
-        severity="Minor",
-        certainty="Likely",
-        headline="大风蓝色预警",
-        description="d",
-        expires=timezone.now() + dt.timedelta(hours=6),
-    )
-    warning = services.warning_create(actor=county, warning=warning, regions=[tree.township])
-    services.warning_issue(actor=county, warning=warning)
+    warning = issue_warning(tree, regions=[tree.township], event="大风", level="blue", headline="大风蓝色预警")
     outbox.process(limit=5000)
     email = Delivery.objects.get(warning=warning, channel="email")
     assert email.status == "queued" and "邮件服务器不可用" in email.last_error and email.attempts == 1

@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from anlan.alerts import acks, outbox, services
-from anlan.alerts.models import Delivery, Warning
+from anlan.alerts.models import Delivery
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
 from anlan.registry.models import Person
+from tests.alerts.helpers import issue_warning
 from tests.alerts.test_outbox import Gateway
 
 
@@ -26,23 +27,7 @@ def gateways(settings):
 
 
 def issue_red(tree):
-    officer = persona("county_operator")
-    warning = Warning(
-        region_id=tree.county.code,
-        event="山洪",
-        category="Met",
-        level="red",
-        urgency="Immediate",
-        severity="Extreme",
-        certainty="Likely",
-        headline="山洪红色预警",
-        description="d",
-        instruction="立即转移",
-        expires=timezone.now() + dt.timedelta(hours=6),
-    )
-    warning = services.warning_create(actor=officer, warning=warning, regions=[tree.village])
-    services.warning_issue(actor=officer, warning=warning)
-    return warning
+    return issue_warning(tree, regions=[tree.village], instruction="立即转移")
 
 
 def drain(now):

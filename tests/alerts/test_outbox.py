@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from anlan.alerts import outbox, services
-from anlan.alerts.models import Delivery, Resident, Warning
+from anlan.alerts.models import Delivery, Resident
 from anlan.core.testing.personas import persona
 from anlan.inbox.models import Notification
+from tests.alerts.helpers import issue_warning
 
 
 class Gateway:
@@ -65,23 +66,7 @@ def issued(tree):
     Resident.objects.bulk_create(
         [Resident(name=f"居民{i}", region=tree.village, phone=f"139{i:08d}") for i in range(40)]
     )
-    officer = persona("county_operator")
-    warning = Warning(
-        region_id=tree.county.code,
-        event="山洪",
-        category="Met",
-        level="red",
-        urgency="Immediate",
-        severity="Extreme",
-        certainty="Likely",
-        headline="山洪红色预警",
-        description="d",
-        instruction="立即向高处转移",
-        expires=timezone.now() + dt.timedelta(hours=6),
-    )
-    warning = services.warning_create(actor=officer, warning=warning, regions=[tree.village])
-    services.warning_issue(actor=officer, warning=warning)
-    return warning
+    return issue_warning(tree, regions=[tree.village])
 
 
 @pytest.mark.django_db
