@@ -71,6 +71,8 @@ def test_report_on_phone_assign_submit_with_photo_verify_and_see_it_closed_on_th
     step.locator("button[type=submit]").click()
     page.wait_for_selector("#hazard-status:text('待验收')")
     assert page.locator(".photos img").count() == 1
+    # The page is drawn before the image arrives: wait for it to load (or fail) before measuring.
+    page.wait_for_function("() => document.querySelector('.photos img').complete")
     natural_width = page.locator(".photos img").evaluate("img => img.naturalWidth")
     assert natural_width == 2  # the photo is served back to a user in scope
 
