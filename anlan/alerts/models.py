@@ -138,13 +138,18 @@ class Delivery(models.Model):
         FAILED = "failed", "发送失败"
         ACKNOWLEDGED = "acknowledged", "已叫应"
 
-    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警")
+    # No index of its own: the unique (warning, recipient, channel) index starts with it.
+    warning = models.ForeignKey(
+        Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警", db_index=False
+    )
     recipient_key = models.CharField(
         "接收人", max_length=60, help_text="person:12、resident:7、user:3；上级叫应为 person:5#up:12"
     )
     recipient_name = models.CharField("姓名", max_length=100)
     # The address is looked up from the recipient when sending (no second copy of phone numbers here).
-    region_code = models.CharField("区划", max_length=12, db_index=True)
+    # Not indexed: scopes filter it by prefix, and issuing a county-wide warning writes a million rows, where
+    # every index costs; the unique (warning, recipient, channel) index serves per-warning queries.
+    region_code = models.CharField("区划", max_length=12)
     tier = models.CharField("层级", max_length=12, choices=Tier.choices)
     channel = models.CharField("渠道", max_length=16)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
@@ -167,7 +172,7 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["warning", "recipient_key", "channel"], name="one_delivery_per_channel")
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"]), models.Index(fields=["warning", "status"])]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
         return f"{self.warning_id} → {self.recipient_name} ({self.channel})"

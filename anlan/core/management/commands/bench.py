@@ -9,7 +9,8 @@ class Command(BaseCommand):
     help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500；anlan bench ingest --readings 200000"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["nearest", "ingest"])
+        parser.add_argument("name", choices=["nearest", "ingest", "warnings"])
+        parser.add_argument("--recipients", type=int, default=1_000_000)
         parser.add_argument("--readings", type=int, default=200_000)
         parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
         parser.add_argument("--resources", type=int, default=10_000)
@@ -30,4 +31,10 @@ class Command(BaseCommand):
             if o["readings"] < 1:
                 raise CommandError("readings 须为正数")
             result = run(o["readings"], seed=o["seed"], batch=o["batch"])
+        elif o["name"] == "warnings":
+            from anlan.bench.warnings import run
+
+            if o["recipients"] < 1:
+                raise CommandError("recipients 须为正数")
+            result = run(o["recipients"])
         self.stdout.write(json.dumps(result, ensure_ascii=False))
