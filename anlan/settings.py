@@ -209,6 +209,26 @@ ANLAN_CAP_ORG_CODE = os.environ.get("ANLAN_CAP_ORG_CODE", "000")
 # Delivery gateways (the bureau's own, on its network) and the outbox worker's pacing.
 ANLAN_SMS_URL = os.environ.get("ANLAN_SMS_URL", "")
 ANLAN_VOICE_URL = os.environ.get("ANLAN_VOICE_URL", "")
+# 应急广播: the broadcast platform's HTTP gateway (same message format as SMS) for terminals marked HTTP,
+# and an MQTT broker (mqtt://host:port) for terminals that subscribe to ANLAN_BROADCAST_TOPIC/<terminal code>.
+ANLAN_BROADCAST_URL = os.environ.get("ANLAN_BROADCAST_URL", "")
+ANLAN_BROADCAST_MQTT_URL = os.environ.get("ANLAN_BROADCAST_MQTT_URL", "")
+ANLAN_BROADCAST_TOPIC = os.environ.get("ANLAN_BROADCAST_TOPIC", "anlan/broadcast")
+# The channel a recipient is tried on first and the ones after it, when the person has not chosen
+# (registry persons and residents can). Vulnerable residents (老弱病残孕) hear a voice call first.
+ANLAN_CHANNEL_ORDER = json.loads(os.environ.get("ANLAN_CHANNEL_ORDER") or "null") or {
+    "responsible": "sms,voice",
+    "resident": "sms,voice",
+    "vulnerable": "voice,sms",
+    "enterprise": "sms,voice",
+    "subscriber": "sms",
+}
+# Messages per period each channel may send, shared by all workers (the gateways' contracts): e.g.
+# "sms=200/s,voice=30/s,email=20/s". A channel not named is not limited. (Each 企业微信/钉钉 robot takes
+# 20 messages a minute; a warning sends one per group, so the channel-wide rate is what matters.)
+ANLAN_CHANNEL_RATES = os.environ.get(
+    "ANLAN_CHANNEL_RATES", "sms=200/s,voice=30/s,broadcast=20/s,email=20/s,wecom=10/s,dingtalk=10/s"
+)
 # E-mail through the bureau's SMTP server (warnings to platform users who have an address).
 EMAIL_HOST = os.environ.get("ANLAN_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("ANLAN_SMTP_PORT", 25))

@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from anlan.core.testing.personas import create_personas, demo_tree
+from tests.servers import Broker
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -42,4 +43,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def tree(db):
+    return demo_tree()
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """A real mosquitto broker per test: Debian's binary, a temporary directory, a free loopback port."""
+    binary = require_binary("/usr/sbin/mosquitto", "mosquitto (Debian package mosquitto)")
+    b = Broker(binary, tmp_path)
+    b.start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """Transactional tests start from the session data but flush it afterwards; reload when missing."""
+    from anlan.accounts.models import User
+    from anlan.core.testing.personas import create_personas, demo_tree
+    from anlan.demo.loader import load_demo
+    from anlan.geo.models import Region
+
+    if not Region.objects.exists():
+        load_demo(county6="500237", seed=42, with_users=False)
+    if not User.objects.filter(username="township_officer").exists():
+        create_personas(demo_tree())
     return demo_tree()

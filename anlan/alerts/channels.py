@@ -5,10 +5,16 @@ Every message carries its delivery id as an idempotency key, so a gateway that s
 a delivery and never makes a recipient's phone ring twice for one.
 """
 
+import base64
+import hashlib
+import hmac
 import json
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from django.conf import settings
 
@@ -22,6 +28,7 @@ class Outgoing:
     text: str
     title: str
     link: str = ""
+    level: str = ""
 
 
 class Channel:
@@ -32,9 +39,44 @@ class Channel:
         raise NotImplementedError
 
 
+class GatewayDown(Exception):
+    pass
+
+
+def post_json(url: str, payload: dict) -> dict:
+    """POST JSON, return the JSON answer; any failure (network, HTTP status, not JSON) is GatewayDown."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=settings.ANLAN_GATEWAY_TIMEOUT) as response:
+            answer = json.loads(response.read())
+    except (urllib.error.URLError, TimeoutError, ValueError, OSError) as exc:
+        raise GatewayDown(str(getattr(exc, "reason", None) or exc)) from None
+    if not isinstance(answer, dict):
+        raise GatewayDown("应答不是 JSON 对象")
+    return answer
+
+
+def gateway_send(url: str, messages: list[Outgoing], label: str, extra=None) -> dict[int, str | None]:
+    """The gateway protocol shared by SMS, voice and the broadcast platform:
+    POST {"messages": [{"id", "to", "text", …}]} → {"results": [{"id", "ok", "error"?}]}."""
+    items = [
+        {"id": str(m.delivery_id), "to": m.address, "text": m.text, **(extra(m) if extra else {})} for m in messages
+    ]
+    try:
+        results = post_json(url, {"messages": items}).get("results", [])
+    except GatewayDown as exc:
+        return {m.delivery_id: f"{label}网关不可用：{exc}"[:200] for m in messages}
+    by_id = {str(r.get("id")): r for r in results if isinstance(r, dict)} if isinstance(results, list) else {}
+    outcome = {}
+    for m in messages:
+        r = by_id.get(str(m.delivery_id))
+        outcome[m.delivery_id] = None if r and r.get("ok") else (str((r or {}).get("error") or "网关未确认"))[:200]
+    return outcome
+
+
 class HttpGatewayChannel(Channel):
-    """A gateway over HTTP (the bureau's 短信平台 or 智能外呼平台): POST {"messages": [{"id", "to", "text"}]} →
-    {"results": [{"id", "ok", "error"?}]}."""
+    """A gateway over HTTP (the bureau's 短信平台 or 智能外呼平台), see gateway_send."""
 
     setting = ""
     label = ""
@@ -43,23 +85,7 @@ class HttpGatewayChannel(Channel):
         url = getattr(settings, self.setting)
         if not url:
             return {m.delivery_id: f"未配置{self.label}网关（{self.setting}）" for m in messages}
-        body = json.dumps(
-            {"messages": [{"id": str(m.delivery_id), "to": m.address, "text": m.text} for m in messages]},
-            ensure_ascii=False,
-        ).encode()
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=settings.ANLAN_GATEWAY_TIMEOUT) as response:
-                results = json.loads(response.read()).get("results", [])
-        except (urllib.error.URLError, TimeoutError, ValueError, OSError) as exc:
-            reason = getattr(exc, "reason", None) or exc
-            return {m.delivery_id: f"{self.label}网关不可用：{reason}"[:200] for m in messages}
-        by_id = {str(r.get("id")): r for r in results if isinstance(r, dict)}
-        outcome = {}
-        for m in messages:
-            r = by_id.get(str(m.delivery_id))
-            outcome[m.delivery_id] = None if r and r.get("ok") else (str((r or {}).get("error") or "网关未确认"))[:200]
-        return outcome
+        return gateway_send(url, messages, self.label)
 
 
 class SmsChannel(HttpGatewayChannel):
@@ -120,4 +146,174 @@ class InAppChannel(Channel):
         return {m.delivery_id: None for m in messages}
 
 
-CHANNELS: dict[str, Channel] = {c.name: c for c in (SmsChannel(), VoiceChannel(), EmailChannel(), InAppChannel())}
+# How many times a loudspeaker repeats a warning, by level: louder levels are repeated more.
+BROADCAST_REPEAT = {"red": 3, "orange": 3, "yellow": 2, "blue": 1}
+
+
+class BroadcastChannel(Channel):
+    """应急广播: village loudspeakers read the warning aloud. The address is "<protocol>:<terminal code>":
+    HTTP terminals through the broadcast platform's gateway (ANLAN_BROADCAST_URL, the SMS protocol plus
+    "repeat"), MQTT terminals by a QoS 1 publish on ANLAN_BROADCAST_TOPIC/<code> whose PUBACK is the
+    broker's receipt. Both carry the delivery id, so a terminal that hears one twice plays it once."""
+
+    name = "broadcast"
+    batch_size = 200
+
+    def send(self, messages):
+        by_protocol: dict[str, list[Outgoing]] = {"http": [], "mqtt": []}
+        for m in messages:
+            protocol, _, code = m.address.partition(":")
+            by_protocol.setdefault(protocol, []).append(Outgoing(m.delivery_id, code, m.text, m.title, m.link, m.level))
+        outcome: dict[int, str | None] = {}
+        if by_protocol["http"]:
+            if settings.ANLAN_BROADCAST_URL:
+                outcome.update(
+                    gateway_send(
+                        settings.ANLAN_BROADCAST_URL,
+                        by_protocol["http"],
+                        "广播平台",
+                        extra=lambda m: {"repeat": BROADCAST_REPEAT.get(m.level, 1)},
+                    )
+                )
+            else:
+                outcome.update(dict.fromkeys((m.delivery_id for m in by_protocol["http"]), "未配置广播平台网关"))
+        if by_protocol["mqtt"]:
+            outcome.update(self._publish(by_protocol["mqtt"]))
+        return outcome
+
+    def _publish(self, messages: list[Outgoing]) -> dict[int, str | None]:
+        url = settings.ANLAN_BROADCAST_MQTT_URL
+        if not url:
+            return dict.fromkeys((m.delivery_id for m in messages), "未配置广播 MQTT 服务（ANLAN_BROADCAST_MQTT_URL）")
+        import paho.mqtt.client as mqtt
+
+        parsed = urlparse(url)
+        client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+        if parsed.username:
+            client.username_pw_set(parsed.username, parsed.password)
+        try:
+            client.connect(parsed.hostname or "127.0.0.1", parsed.port or 1883, keepalive=30)
+        except OSError as exc:
+            return dict.fromkeys((m.delivery_id for m in messages), f"广播 MQTT 服务不可用：{exc}"[:200])
+        client.loop_start()
+        try:
+            pending = []
+            for m in messages:
+                payload = {
+                    "id": str(m.delivery_id),
+                    "text": m.text,
+                    "level": m.level,
+                    "repeat": BROADCAST_REPEAT.get(m.level, 1),
+                }
+                info = client.publish(
+                    f"{settings.ANLAN_BROADCAST_TOPIC}/{m.address}", json.dumps(payload, ensure_ascii=False), qos=1
+                )
+                pending.append((m.delivery_id, info))
+            deadline = time.monotonic() + settings.ANLAN_GATEWAY_TIMEOUT
+            outcome = {}
+            for delivery_id, info in pending:
+                try:
+                    info.wait_for_publish(max(deadline - time.monotonic(), 0.01))
+                except (RuntimeError, ValueError) as exc:
+                    outcome[delivery_id] = f"广播 MQTT 发布失败：{exc}"[:200]
+                    continue
+                outcome[delivery_id] = None if info.is_published() else "广播 MQTT 服务未确认"
+            return outcome
+        finally:
+            client.disconnect()
+            client.loop_stop()
+
+
+class WebhookChannel(Channel):
+    """A work group's robot (企业微信群机器人 / 钉钉自定义机器人). The address is the WorkGroup id; the
+    webhook URL (a credential) is decrypted here only. The robots take no idempotency key: after a worker
+    crash a group may see a message twice, so the text carries its number (编号) for readers to tell."""
+
+    batch_size = 50
+
+    def send(self, messages):
+        from anlan.registry.models import Person
+
+        from .models import WorkGroup
+
+        groups = {str(g.pk): g for g in WorkGroup.objects.filter(pk__in=[int(m.address) for m in messages])}
+        mentions: dict[str, list[str]] = {}
+        regions = {g.region_id for g in groups.values() if g.mention_responsible}
+        for region, phone in Person.objects.filter(region_id__in=regions).values_list("region_id", "phone"):
+            if phone:
+                mentions.setdefault(region, []).append(phone)
+        outcome = {}
+        for m in messages:
+            group = groups.get(m.address)
+            if group is None or not group.active:
+                outcome[m.delivery_id] = "工作群已删除或停用"
+                continue
+            mobiles = mentions.get(group.region_id, []) if group.mention_responsible else []
+            text = f"{m.text}（编号 {m.delivery_id}）"
+            try:
+                answer = post_json(self.url(group), self.payload(text, mobiles))
+            except GatewayDown as exc:
+                outcome[m.delivery_id] = f"{self.label}机器人不可用：{exc}"[:200]
+                continue
+            if answer.get("errcode") == 0:
+                outcome[m.delivery_id] = None
+            else:
+                outcome[m.delivery_id] = f"{self.label}机器人拒绝：{answer.get('errcode')} {answer.get('errmsg')}"[:200]
+        return outcome
+
+
+class WeComChannel(WebhookChannel):
+    """企业微信群机器人: {"msgtype": "text", "text": {"content", "mentioned_mobile_list"}} → {"errcode": 0}."""
+
+    name, label = "wecom", "企业微信"
+
+    def url(self, group):
+        return group.webhook_url
+
+    def payload(self, text, mobiles):
+        return {"msgtype": "text", "text": {"content": text[:2000], "mentioned_mobile_list": mobiles}}
+
+
+class DingTalkChannel(WebhookChannel):
+    """钉钉自定义机器人: {"msgtype": "text", "text": {"content"}, "at": {"atMobiles"}} → {"errcode": 0}; with
+    加签 the URL carries timestamp (ms) and sign = base64(HMAC-SHA256(secret, "timestamp\nsecret"))."""
+
+    name, label = "dingtalk", "钉钉"
+
+    def url(self, group):
+        if not group.secret:
+            return group.webhook_url
+        timestamp = str(int(time.time() * 1000))
+        digest = hmac.new(group.secret.encode(), f"{timestamp}\n{group.secret}".encode(), hashlib.sha256).digest()
+        sign = urllib.parse.quote_plus(base64.b64encode(digest))
+        joiner = "&" if "?" in group.webhook_url else "?"
+        return f"{group.webhook_url}{joiner}timestamp={timestamp}&sign={sign}"
+
+    def payload(self, text, mobiles):
+        # DingTalk highlights an @ only when the number also appears in the text.
+        content = text + "".join(f" @{mobile}" for mobile in mobiles)
+        return {"msgtype": "text", "text": {"content": content[:2000]}, "at": {"atMobiles": mobiles, "isAtAll": False}}
+
+
+CHANNEL_LABELS = {
+    "sms": "短信",
+    "voice": "语音外呼",
+    "email": "邮件",
+    "inapp": "站内消息",
+    "broadcast": "应急广播",
+    "wecom": "企业微信群",
+    "dingtalk": "钉钉群",
+}
+
+CHANNELS: dict[str, Channel] = {
+    c.name: c
+    for c in (
+        SmsChannel(),
+        VoiceChannel(),
+        EmailChannel(),
+        InAppChannel(),
+        BroadcastChannel(),
+        WeComChannel(),
+        DingTalkChannel(),
+    )
+}

@@ -3,13 +3,22 @@
 from django.db import models
 from django.utils import timezone
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import EncryptedCharField, channel_order_field
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
-__all__ = ["Delivery", "Resident", "Warning"]
+__all__ = [
+    "BroadcastTerminal",
+    "ChannelBudget",
+    "Delivery",
+    "Resident",
+    "Subscriber",
+    "Warning",
+    "WarningTemplate",
+    "WorkGroup",
+]
 
 LEVEL_CHOICES = [("blue", "蓝色"), ("yellow", "黄色"), ("orange", "橙色"), ("red", "红色")]
 # CAP 1.2's own enumerations (reference §8.2).
@@ -67,6 +76,12 @@ class Warning(AnlanModel):
     headline = models.CharField("标题", max_length=200)
     description = models.TextField("内容")
     instruction = models.TextField("防御指引", blank=True)
+    # 一行业一措施、一乡镇一方案: instructions for one audience ("responsible", "resident", "enterprise",
+    # "enterprise:<行业>", "township:<区划代码>") replace or add to the general one in that audience's messages.
+    measures = models.JSONField("分对象防御措施", default=dict, blank=True)
+    template = models.ForeignKey(
+        "WarningTemplate", verbose_name="模板", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     region = models.ForeignKey(
         "geo.Region",
         verbose_name="发布单位区划",
@@ -108,6 +123,7 @@ class Resident(AnlanModel):
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     vulnerable = models.BooleanField("需重点帮扶（老弱病残孕）", default=False)
+    channel_order = channel_order_field()
 
     scope_spec = ScopeSpec(region="region")
 
@@ -130,6 +146,9 @@ class Delivery(models.Model):
         RESIDENT = "resident", "居民"
         ENTERPRISE = "enterprise", "企业"
         USER = "user", "平台用户"
+        SUBSCRIBER = "subscriber", "公众订阅"
+        TERMINAL = "terminal", "应急广播"
+        GROUP = "group", "工作群"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "待发送"
@@ -137,18 +156,18 @@ class Delivery(models.Model):
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
         ACKNOWLEDGED = "acknowledged", "已叫应"
+        DUPLICATE = "duplicate", "同号已发"
 
-    # No index of its own: the unique (warning, recipient, channel) index starts with it.
-    warning = models.ForeignKey(
-        Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警", db_index=False
-    )
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警")
     recipient_key = models.CharField(
-        "接收人", max_length=60, help_text="person:12、resident:7、user:3；上级叫应为 person:5#up:12"
+        "接收人",
+        max_length=60,
+        help_text="person:12、resident:7、user:3、subscriber:4、terminal:2、group:1；上级叫应为 person:5#up:12",
     )
     recipient_name = models.CharField("姓名", max_length=100)
     # The address is looked up from the recipient when sending (no second copy of phone numbers here).
     # Not indexed: scopes filter it by prefix, and issuing a county-wide warning writes a million rows, where
-    # every index costs; the unique (warning, recipient, channel) index serves per-warning queries.
+    # every index costs (benchmarks/README.md).
     region_code = models.CharField("区划", max_length=12)
     tier = models.CharField("层级", max_length=12, choices=Tier.choices)
     channel = models.CharField("渠道", max_length=16)
@@ -161,6 +180,7 @@ class Delivery(models.Model):
     acknowledged_at = models.DateTimeField("叫应时间", null=True, blank=True)
     last_error = models.CharField("错误", max_length=200, blank=True)
     message = models.CharField("专用内容", max_length=300, blank=True, help_text="为空时用预警的标题与防御指引")
+    fallback = models.CharField("备用渠道", max_length=40, blank=True, help_text="本渠道送达失败后依次改用，如 voice")
 
     objects = ScopedManager()
 
@@ -169,10 +189,155 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = "预警送达"
         verbose_name_plural = "预警送达"
+        # Responsible persons are written by several paths (issue, fallback, 叫应 voice calls, superiors called
+        # up), so a unique index keeps each to one delivery per channel. Everyone else is written once, by the
+        # single INSERT … SELECT of the issue (the warning row is locked and leaves draft), so they are unique
+        # by construction: a unique index over a million residents doubled the fan-out time on PostgreSQL.
         constraints = [
-            models.UniqueConstraint(fields=["warning", "recipient_key", "channel"], name="one_delivery_per_channel")
+            models.UniqueConstraint(
+                fields=["warning", "recipient_key", "channel"],
+                condition=models.Q(tier__in=["county", "township", "village"]),
+                name="one_responsible_delivery_per_channel",
+            )
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        # The claim index holds only what workers still have to do; sent rows leave it.
+        indexes = [
+            models.Index(
+                fields=["status", "channel", "next_attempt_at"],
+                condition=models.Q(status__in=["queued", "sending"]),
+                name="delivery_due",
+            )
+        ]
 
     def __str__(self):
         return f"{self.warning_id} → {self.recipient_name} ({self.channel})"
+
+
+class Subscriber(AnlanModel):
+    """A member of the public who subscribed on the public warnings page (公众订阅), confirmed by an SMS code."""
+
+    phone = EncryptedCharField("手机号码", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone])
+    # A keyed hash of the phone: finds an existing subscription without decrypting every row.
+    phone_digest = models.CharField("号码摘要", max_length=64, db_index=True, editable=False)
+    region = models.ForeignKey("geo.Region", verbose_name="订阅区域", on_delete=models.PROTECT)
+    name = models.CharField("称呼", max_length=64, blank=True)
+    confirmed = models.BooleanField("已确认", default=False)
+    code_digest = models.CharField("验证码摘要", max_length=64, blank=True, editable=False)
+    code_sent_at = models.DateTimeField("验证码发送时间", null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField("验证次数", default=0, editable=False)
+
+    scope_spec = ScopeSpec(region="region")
+    write_roles = frozenset()  # only the public page writes (with the SMS code): staff read and export
+
+    class Meta:
+        verbose_name = "公众订阅"
+        verbose_name_plural = "公众订阅"
+        ordering = ["region", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["phone_digest", "region"], name="one_subscription_per_area")]
+
+    def __str__(self):
+        return self.name or f"订阅者 {self.pk}"
+
+
+class BroadcastTerminal(AnlanModel):
+    """A village loudspeaker (应急广播/大喇叭) that plays warnings aloud, reached over HTTP or MQTT."""
+
+    class Protocol(models.TextChoices):
+        HTTP = "http", "HTTP 广播平台"
+        MQTT = "mqtt", "MQTT 直连终端"
+
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("终端编号", max_length=64, unique=True, help_text="广播平台或终端的设备编号")
+    region = models.ForeignKey("geo.Region", verbose_name="所在区划", on_delete=models.PROTECT)
+    protocol = models.CharField("接入方式", max_length=8, choices=Protocol.choices, default=Protocol.HTTP)
+    lon = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    active = models.BooleanField("在用", default=True)
+
+    scope_spec = ScopeSpec(region="region")
+    write_roles = COUNTY_ROLES
+
+    class Meta:
+        verbose_name = "应急广播终端"
+        verbose_name_plural = "应急广播终端"
+        ordering = ["region", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkGroup(AnlanModel):
+    """A work group (企业微信/钉钉群) whose robot webhook receives the warnings for its region."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", "企业微信"
+        DINGTALK = "dingtalk", "钉钉"
+
+    name = models.CharField("群名称", max_length=100)
+    region = models.ForeignKey("geo.Region", verbose_name="负责区划", on_delete=models.PROTECT)
+    platform = models.CharField("平台", max_length=10, choices=Platform.choices)
+    # The webhook address carries the robot's key: a credential, kept encrypted like phone numbers.
+    webhook_url = EncryptedCharField("机器人 Webhook 地址", max_length_plain=500)
+    secret = EncryptedCharField("加签密钥（钉钉）", max_length_plain=200, blank=True)
+    mention_responsible = models.BooleanField("@本区划责任人", default=True)
+    active = models.BooleanField("在用", default=True)
+
+    scope_spec = ScopeSpec(region="region")
+    write_roles = COUNTY_ROLES
+
+    class Meta:
+        verbose_name = "工作群"
+        verbose_name_plural = "工作群"
+        ordering = ["region", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WarningTemplate(AnlanModel):
+    """Ready wording for one hazard at one level, with measures per audience (一行业一措施、一乡镇一方案)."""
+
+    event = models.CharField("事件", max_length=100)
+    category = models.CharField("CAP 类别", max_length=12, choices=[(c, c) for c in CATEGORIES])
+    level = models.CharField("预警级别", max_length=8, choices=LEVEL_CHOICES)
+    urgency = models.CharField("紧迫程度", max_length=12, choices=[(c, c) for c in URGENCIES])
+    severity = models.CharField("严重程度", max_length=12, choices=[(c, c) for c in SEVERITIES])
+    certainty = models.CharField("确定程度", max_length=12, choices=[(c, c) for c in CERTAINTIES])
+    headline = models.CharField("标题", max_length=200, help_text="{区域} 会换成预警区域名称")
+    description = models.TextField("内容", help_text="{区域} 会换成预警区域名称")
+    instruction = models.TextField("防御指引（公众）")
+    measures = models.JSONField(
+        "分对象防御措施",
+        default=dict,
+        blank=True,
+        help_text='如 {"responsible": "…", "enterprise": "…", "enterprise:危险化学品": "…"}',
+    )
+    hours = models.PositiveSmallIntegerField("有效时长（小时）", default=24)
+
+    scope_spec = ScopeSpec(region=None)  # county-wide wording every author may use
+    write_roles = COUNTY_ROLES
+
+    class Meta:
+        verbose_name = "预警模板"
+        verbose_name_plural = "预警模板"
+        ordering = ["event", "level"]
+        constraints = [models.UniqueConstraint(fields=["event", "level"], name="one_template_per_event_level")]
+
+    def __str__(self):
+        return f"{self.event}{self.get_level_display()}预警"
+
+
+class ChannelBudget(models.Model):
+    """A token bucket per channel shared by every worker (ANLAN_CHANNEL_RATES): a claim takes tokens in
+    the same transaction, so two workers together never exceed what the gateway contract allows."""
+
+    channel = models.CharField("渠道", max_length=16, primary_key=True)
+    tokens = models.FloatField("可用额度")
+    updated_at = models.DateTimeField("更新时间")
+
+    class Meta:
+        verbose_name = "渠道限速"
+        verbose_name_plural = "渠道限速"
+
+    def __str__(self):
+        return self.channel

@@ -8,20 +8,23 @@ million recipients cost seconds, not a million round trips. A recipient is reach
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 import shapely
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.core.audit import actor_name, audit_record, snapshot
+from anlan.core.fields import CHANNEL_ORDERS
 from anlan.core.roles import COUNTY_ROLES
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Enterprise, Person
 
 from . import cap
-from .models import Delivery, Resident, Warning
+from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WorkGroup
 
 ISSUERS = COUNTY_ROLES  # 签发: county roles only
 
@@ -155,38 +158,109 @@ TIER_SQL = (
 )
 
 
+def _split(order: str) -> tuple[str, str]:
+    first, _, rest = order.partition(",")
+    return first, rest
+
+
+def channel_sql(default: str, vulnerable_default: str = "") -> tuple[str, str]:
+    """SQL for (first channel, fallback channels) from a recipient's `channel_order`, its default when
+    blank (`vulnerable_default` for rows whose `vulnerable` is true). Built from the fixed choices, so
+    the database does no string parsing."""
+    first, rest = ["CASE channel_order"], ["CASE channel_order"]
+    for order, _label in CHANNEL_ORDERS:
+        if order:
+            a, b = _split(order)
+            first.append(f"WHEN '{a}' THEN '{a}'")
+            rest.append(f"WHEN '{order}' THEN '{b}'")
+    a, b = _split(default)
+    if vulnerable_default:
+        va, vb = _split(vulnerable_default)
+        first.append(f"ELSE CASE WHEN vulnerable THEN '{va}' ELSE '{a}' END END")
+        rest.append(f"ELSE CASE WHEN vulnerable THEN '{vb}' ELSE '{b}' END END")
+    else:
+        first.append(f"ELSE '{a}' END")
+        rest.append(f"ELSE '{b}' END")
+    return " ".join(first), " ".join(rest)
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str  # SQL for the recipient key
+    name: str
+    tier: str  # SQL
+    channel: str  # SQL
+    table: str
+    fallback: str = "''"
+    condition: str = ""  # extra SQL condition (no parameters)
+    unique: bool = False  # written under the unique index: skip rows already there
+
+
+def _sources() -> list[Source]:
+    order = settings.ANLAN_CHANNEL_ORDER
+    person = channel_sql(order["responsible"])
+    resident = channel_sql(order["resident"], order["vulnerable"])
+    enterprise_first, enterprise_rest = _split(order["enterprise"])
+    subscriber_first, subscriber_rest = _split(order["subscriber"])
+    users = User._meta.db_table
+    return [
+        Source("'person:' || id", "name", TIER_SQL, person[0], Person._meta.db_table, person[1], unique=True),
+        Source("'resident:' || id", "name", "'resident'", resident[0], Resident._meta.db_table, resident[1]),
+        Source(
+            "'enterprise:' || id",
+            "name",
+            "'enterprise'",
+            f"'{enterprise_first}'",
+            Enterprise._meta.db_table,
+            f"'{enterprise_rest}'",
+        ),
+        Source(
+            "'subscriber:' || id",
+            "'公众订阅'",
+            "'subscriber'",
+            f"'{subscriber_first}'",
+            Subscriber._meta.db_table,
+            f"'{subscriber_rest}'",
+            condition=" AND confirmed = TRUE",
+        ),
+        Source(
+            "'terminal:' || id",
+            "name",
+            "'terminal'",
+            "'broadcast'",
+            BroadcastTerminal._meta.db_table,
+            condition=" AND active = TRUE",
+        ),
+        Source(
+            "'group:' || id", "name", "'group'", "platform", WorkGroup._meta.db_table, condition=" AND active = TRUE"
+        ),
+        Source("'user:' || id", "username", "'user'", "'inapp'", users, condition=" AND is_active = TRUE"),
+        Source(
+            "'user:' || id", "username", "'user'", "'email'", users, condition=" AND is_active = TRUE AND email <> ''"
+        ),
+    ]
+
+
 def enqueue(warning: Warning, codes: list[str]) -> int:
-    """Write the outbox for every recipient in `codes`, once per channel; returns the rows added."""
+    """Write the outbox for every recipient in `codes` on their first channel; returns the rows added.
+
+    Called once per warning, when it is issued (the warning row is locked and leaves draft/review), so
+    rows other than responsible persons' cannot exist yet and are inserted without a conflict check."""
     if not codes:
         return 0
     table = Delivery._meta.db_table
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     marks = ", ".join(["%s"] * len(codes))
-    sources = [
-        # (recipient key, name, region, tier, channel, source table, extra condition)
-        ("'person:' || id", "name", "region_id", TIER_SQL, "sms", Person._meta.db_table, ""),
-        ("'resident:' || id", "name", "region_id", "'resident'", "sms", Resident._meta.db_table, ""),
-        ("'enterprise:' || id", "name", "region_id", "'enterprise'", "sms", Enterprise._meta.db_table, ""),
-        ("'user:' || id", "username", "region_id", "'user'", "inapp", User._meta.db_table, " AND is_active = %s"),
-        (
-            "'user:' || id",
-            "username",
-            "region_id",
-            "'user'",
-            "email",
-            User._meta.db_table,
-            " AND is_active = %s AND email <> ''",
-        ),
-    ]
     added = 0
     with connection.cursor() as cursor:
-        for key, name, region, tier, channel, source, extra in sources:
+        for src in _sources():
             cursor.execute(
                 f"INSERT INTO {table} (warning_id, recipient_key, recipient_name, region_code, tier, channel, "
-                "status, attempts, next_attempt_at, last_error, message) "
-                f"SELECT %s, {key}, {name}, {region}, {tier}, %s, 'queued', 0, %s, '', '' FROM {source} "
-                f"WHERE {region} IN ({marks}){extra} ON CONFLICT DO NOTHING",
-                [warning.pk, channel, now, *codes, *([True] if extra else [])],
+                "status, attempts, next_attempt_at, last_error, message, fallback) "
+                f"SELECT %s, {src.key}, {src.name}, region_id, {src.tier}, {src.channel}, 'queued', 0, %s, '', '', "
+                f"{src.fallback} FROM {src.table} WHERE region_id IN ({marks}){src.condition}"
+                + (" ON CONFLICT DO NOTHING" if src.unique else ""),
+                [warning.pk, now, *codes],
             )
             added += max(cursor.rowcount, 0)
     return added

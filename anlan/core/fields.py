@@ -58,3 +58,25 @@ class EncryptedCharField(models.TextField):
         kwargs.setdefault("widget", forms.TextInput)
         kwargs.setdefault("max_length", self.max_length_plain)
         return super().formfield(**kwargs)
+
+
+# How a person prefers to be reached by warnings, in order: the first channel, then the next one if
+# the first cannot deliver (no gateway, number unreachable, given up). A fixed list rather than free
+# text so staff pick a meaning, not a syntax; "" = the default for the kind of recipient.
+CHANNEL_ORDERS = [
+    ("", "默认"),
+    ("sms,voice", "短信，未送达改语音外呼"),
+    ("voice,sms", "语音外呼优先（老人、视障），未接通改短信"),
+    ("sms", "仅短信"),
+    ("voice", "仅语音外呼"),
+]
+
+
+def channel_order_field() -> models.CharField:
+    return models.CharField(
+        "预警接收方式",
+        max_length=20,
+        blank=True,
+        choices=CHANNEL_ORDERS,
+        help_text="先用第一种方式，送达失败再用下一种；默认：责任人与居民先短信后外呼，需重点帮扶的居民先外呼",
+    )

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import EncryptedCharField, channel_order_field
 from anlan.core.models import AnlanModel
 from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_credit_code, validate_id_number, validate_phone
@@ -124,6 +124,7 @@ class Person(AnlanModel):
     id_number = EncryptedCharField(
         "身份证号码", sensitive_kind="id_number", max_length_plain=18, blank=True, validators=[validate_id_number]
     )
+    channel_order = channel_order_field()
     confirmed_on = models.DateField("信息核实日期", null=True, blank=True, help_text="责任人信息最近一次核实的日期")
     notes = models.TextField("备注", blank=True)
 
@@ -140,6 +141,7 @@ class Person(AnlanModel):
         "duty_roles",
         "phone",
         "id_number",
+        "channel_order",
         "confirmed_on",
         "notes",
     )

@@ -29,21 +29,6 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def demo_data(transactional_db):
-    """Transactional tests start from the session data but flush it afterwards; reload when missing."""
-    from anlan.accounts.models import User
-    from anlan.core.testing.personas import create_personas, demo_tree
-    from anlan.demo.loader import load_demo
-    from anlan.geo.models import Region
-
-    if not Region.objects.exists():
-        load_demo(county6="500237", seed=42, with_users=False)
-    if not User.objects.filter(username="township_officer").exists():
-        create_personas(demo_tree())
-    return demo_tree()
-
-
 def login(page, base_url: str, username: str, next_path: str = "/"):
     """Log in through the real form and land on `next_path`."""
     from anlan.core.testing.personas import PASSWORD
