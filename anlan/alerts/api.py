@@ -1,5 +1,6 @@
 """Early-warning API (CONTRACT.md): draft, issue, cancel, the CAP document, the delivery summary."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,6 +12,7 @@ from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.models import Region
 
 from . import cap, services
+from .forms import check_polygon
 from .models import Resident, Warning
 
 SUMMARY = inline_serializer(
@@ -33,21 +35,10 @@ class WarningSerializer(ScopedSerializer):
         read_only_fields = ["identifier", "msg_type", "references", "status", "sent", "author", "issuer"]
 
     def validate_polygon(self, value):
-        if value is None:
-            return value
-        ring = (value.get("coordinates") or [None])[0] if isinstance(value, dict) else None
-        if not (
-            isinstance(value, dict) and value.get("type") == "Polygon" and isinstance(ring, list) and len(ring) >= 4
-        ):
-            raise ValidationError(
-                '应为 GeoJSON 面：{"type": "Polygon", "coordinates": [[[经度, 纬度], …]]}（至少 4 个点，首尾相同）'
-            )
         try:
-            if not all(-180 <= float(p[0]) <= 180 and -90 <= float(p[1]) <= 90 for p in ring):
-                raise ValueError
-        except (TypeError, ValueError, IndexError):
-            raise ValidationError("坐标应为 [经度, 纬度] 且在有效范围内") from None
-        return value
+            return check_polygon(value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from None
 
     def validate(self, data):
         if not data.get("regions") and not data.get("polygon"):

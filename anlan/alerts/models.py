@@ -156,7 +156,6 @@ class Delivery(models.Model):
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
         ACKNOWLEDGED = "acknowledged", "已叫应"
-        DUPLICATE = "duplicate", "同号已发"
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警")
     recipient_key = models.CharField(

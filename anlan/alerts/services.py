@@ -101,7 +101,7 @@ def warning_issue(*, actor, warning: Warning) -> dict:
 
 
 @transaction.atomic
-def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict | None = None) -> Warning:
+def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict | None = None, regions=None) -> Warning:
     """A CAP Update (new content, same area unless changed) or Cancel of an issued warning, issued at once."""
     _check_issuer(actor)
     original = Warning.objects.select_for_update().get(pk=warning.pk)
@@ -118,7 +118,7 @@ def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict |
         follower.description = (changes or {}).get("description") or f"{original.event}预警解除。"
         follower.urgency, follower.certainty = "Past", "Observed"
     follower.save()
-    follower.regions.set(original.regions.all())
+    follower.regions.set(original.regions.all() if regions is None else regions)
     warning_issue(actor=actor, warning=follower)
     if msg_type == Warning.MsgType.CANCEL:
         Warning.objects.filter(pk=original.pk).update(status=Warning.Status.CANCELLED)
@@ -132,7 +132,11 @@ def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict |
 def target_codes(warning: Warning) -> list[str]:
     """Region codes reached: the chosen regions and their subtrees, villages the polygon touches, and
     the township and county above every reached village (their responsible persons act first)."""
-    chosen = list(warning.regions.values_list("code", "level"))
+    return area_codes(list(warning.regions.values_list("code", "level")), warning.polygon)
+
+
+def area_codes(chosen: list[tuple[str, str]], polygon: dict | None) -> list[str]:
+    """`target_codes` for (code, level) pairs and a GeoJSON polygon, before anything is saved."""
     prefixes = [
         code[:6] if level == RegionLevel.COUNTY else code[:9] if level == RegionLevel.TOWNSHIP else code
         for code, level in chosen
@@ -140,8 +144,8 @@ def target_codes(warning: Warning) -> list[str]:
     codes = set()
     for prefix in prefixes:
         codes.update(Region.objects.filter(code__startswith=prefix).values_list("code", flat=True))
-    if warning.polygon:
-        area = shapely.geometry.shape(warning.polygon)
+    if polygon:
+        area = shapely.geometry.shape(polygon)
         for code, boundary in Region.objects.filter(level=RegionLevel.VILLAGE, boundary__isnull=False).values_list(
             "code", "boundary"
         ):
@@ -264,6 +268,46 @@ def enqueue(warning: Warning, codes: list[str]) -> int:
             )
             added += max(cursor.rowcount, 0)
     return added
+
+
+def reach(codes: list[str]) -> list[tuple[str, str, int]]:
+    """Before issuing: how many recipients each source holds in these regions, as (label, channel, n)."""
+    if not codes:
+        return []
+    marks = ", ".join(["%s"] * len(codes))
+    labels = {
+        "person": "三级责任人",
+        "resident": "居民",
+        "enterprise": "企业",
+        "subscriber": "公众订阅",
+        "terminal": "应急广播终端",
+        "group": "工作群",
+        "user": "平台用户",
+    }
+    out = []
+    with connection.cursor() as cursor:
+        for src in _sources():
+            if src.channel == "'email'":
+                continue  # the same users as in-app
+            cursor.execute(f"SELECT count(*) FROM {src.table} WHERE region_id IN ({marks}){src.condition}", codes)
+            kind = src.key.split("'")[1].rstrip(":")
+            out.append((labels[kind], kind, cursor.fetchone()[0]))
+    return out
+
+
+@transaction.atomic
+def warning_update_draft(*, actor, warning: Warning, regions) -> Warning:
+    """Save changes to a draft (or one waiting for 签发): the wording, the area, the measures."""
+    current = Warning.objects.select_for_update().get(pk=warning.pk)
+    if current.status not in (Warning.Status.DRAFT, Warning.Status.REVIEW):
+        raise WarningError(f"当前为“{current.get_status_display()}”，只有草稿和待签发的预警可以修改")
+    before = snapshot(current, with_m2m=True)
+    warning.status = current.status
+    warning.full_clean(exclude=["regions"])
+    warning.save()
+    warning.regions.set(regions)
+    audit_record(action="warning_edit", obj=warning, actor=actor, before=before, after=snapshot(warning, with_m2m=True))
+    return warning
 
 
 def summary(warning: Warning) -> dict:

@@ -1,11 +1,21 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from anlan.core.kit import ModelConfig, register
+from anlan.core.kit import MenuLink, ModelConfig, register, register_link
+from anlan.core.roles import role_allows
 
-from . import acks
-from .models import Resident, Warning
+from . import acks, cap, services
+from .channels import CHANNEL_LABELS
+from .forms import WarningForm
+from .messages import AUDIENCES, compose
+from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
+from .wording import LEVEL_NAMES
 
 
 def _deliveries(warning, user):
@@ -37,7 +47,7 @@ register(
     ModelConfig(
         model=Warning,
         list_columns=["headline", "event", "level", "msg_type", "status", "sent", "expires"],
-        form_fields=[],  # authored and issued through the warning workflow (API; the map editor follows)
+        form_fields=[],  # authored in the map editor (compose) and issued through the workflow page (steps)
         detail_fields=[
             *("identifier", "msg_type", "references", "status", "event", "category", "level", "urgency"),
             *("severity", "certainty", "headline", "description", "instruction", "regions", "onset", "expires"),
@@ -48,10 +58,65 @@ register(
         selector=lambda qs: qs.select_related("references").prefetch_related("regions"),
         sortable=["sent", "level", "status"],
         related_tables=lambda w, user: [*_deliveries(w, user), *_board(w, user)],
+        detail_links=[("审核签发", "alerts:warning_steps"), ("CAP 文档", "alerts:warning_cap")],
         menu_group="预警发布",
         menu_order=60,
     )
 )
+register(
+    ModelConfig(
+        model=WarningTemplate,
+        list_columns=["event", "level", "category", "headline", "hours"],
+        form_fields=[
+            *("event", "category", "level", "urgency", "severity", "certainty", "headline", "description"),
+            *("instruction", "measures", "hours"),
+        ],
+        search_fields=["event", "headline"],
+        sortable=["event", "level"],
+        menu_group="预警发布",
+        menu_order=62,
+    )
+)
+register(
+    ModelConfig(
+        model=BroadcastTerminal,
+        list_columns=["name", "code", "region", "protocol", "active"],
+        form_fields=["name", "code", "region", "protocol", "lon", "lat", "active"],
+        search_fields=["name", "code"],
+        selector=lambda qs: qs.select_related("region"),
+        sortable=["name", "code", "region"],
+        menu_group="预警发布",
+        menu_order=63,
+    )
+)
+register(
+    ModelConfig(
+        model=WorkGroup,
+        list_columns=["name", "region", "platform", "mention_responsible", "active"],
+        form_fields=["name", "region", "platform", "webhook_url", "secret", "mention_responsible", "active"],
+        detail_fields=["name", "region", "platform", "mention_responsible", "active"],  # the webhook stays hidden
+        export_fields=["name", "region", "platform", "mention_responsible", "active"],
+        importable=False,
+        search_fields=["name"],
+        selector=lambda qs: qs.select_related("region"),
+        menu_group="预警发布",
+        menu_order=64,
+    )
+)
+register(
+    ModelConfig(
+        model=Subscriber,
+        list_columns=["name", "phone", "region", "confirmed", "created_at"],
+        form_fields=[],
+        detail_fields=["name", "phone", "region", "confirmed", "created_at"],
+        export_fields=["name", "phone", "region", "confirmed", "created_at"],
+        search_fields=["name"],
+        selector=lambda qs: qs.select_related("region"),
+        menu_group="预警发布",
+        menu_order=65,
+    )
+)
+register_link(MenuLink("预警发布", "拟制预警", "alerts:compose", Warning, "add", 59))
 
 
 def _board(warning, user):
@@ -81,3 +146,241 @@ def acknowledge(request, token):
         acks.acknowledge(warning_id=warning.pk, recipient_key=parsed[1], via="link")
         done = True
     return render(request, "alerts/ack.html", {"warning": warning, "done": done})
+
+
+# ---------------------------------------------------------------- authoring and the workflow page
+
+
+def _templates_json() -> list[dict]:
+    return [
+        {
+            "id": t.pk,
+            "event": t.event,
+            "category": t.category,
+            "level": t.level,
+            "urgency": t.urgency,
+            "severity": t.severity,
+            "certainty": t.certainty,
+            "headline": t.headline,
+            "description": t.description,
+            "instruction": t.instruction,
+            "measures": t.measures,
+            "hours": t.hours,
+        }
+        for t in WarningTemplate.objects.all()
+    ]
+
+
+def _editor(request, form, warning=None, follow_up_of=None):
+    from anlan.geo.views import tile_source
+
+    context = {
+        "form": form,
+        "warning": warning,
+        "follow_up_of": follow_up_of,
+        "templates_json": _templates_json(),
+        "tiles": tile_source(),
+        "reach": services.reach(form.area_codes) if getattr(form, "area_codes", None) else None,
+    }
+    return render(request, "alerts/compose.html", context, status=400 if form.errors else 200)
+
+
+def _warning_from(form, warning: Warning) -> tuple[Warning, list]:
+    data = form.cleaned_data
+    for name in ("event", "category", "level", "urgency", "severity", "certainty", "headline", "description"):
+        setattr(warning, name, data[name])
+    warning.instruction, warning.onset, warning.expires = data["instruction"], data["onset"], data["expires"]
+    warning.polygon, warning.template = data["polygon"], data["template"]
+    warning.measures = form.measures()
+    return warning, list(data["regions"])
+
+
+def _step_error(request, exc):
+    if getattr(exc, "forbidden", False):
+        raise PermissionDenied(str(exc))
+    messages.error(request, str(exc))
+
+
+@login_required
+def compose_view(request, pk=None):
+    """拟制预警: pick a template, the area (regions and/or a polygon drawn on the map), edit the wording
+    and the measures per audience and township, see how many will be reached, save as a draft. With
+    ?follow_up_of=<id> the form starts from an issued warning and publishes a CAP Update."""
+    if not role_allows(request.user, "add", Warning):
+        raise PermissionDenied("您的角色不能拟制预警")
+    warning, follow_up_of = None, None
+    if pk is not None:
+        warning = get_object_or_404(Warning.objects.restrict(request.user, "change"), pk=pk)
+        if warning.status not in (Warning.Status.DRAFT, Warning.Status.REVIEW):
+            messages.error(request, "只有草稿和待签发的预警可以修改；已发布的请用“更新”")
+            return redirect("alerts:warning_steps", pk=warning.pk)
+    elif request.GET.get("follow_up_of"):
+        follow_up_of = get_object_or_404(
+            Warning.objects.restrict(request.user), pk=request.GET["follow_up_of"], status=Warning.Status.ISSUED
+        )
+    instance = warning or follow_up_of
+    form = WarningForm(
+        request.POST or None,
+        instance=instance,
+        user=request.user,
+        initial={"regions": list(instance.regions.all())} if instance else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        form.area_codes = services.area_codes([(r.code, r.level) for r in data["regions"]], data["polygon"])
+        if "preview" in request.POST:
+            return _editor(request, form, warning, follow_up_of)
+        try:
+            if follow_up_of is not None:
+                changes, regions = _follow_up_changes(form)
+                follower = services.warning_follow_up(
+                    actor=request.user,
+                    warning=follow_up_of,
+                    msg_type=Warning.MsgType.UPDATE,
+                    changes=changes,
+                    regions=regions,
+                )
+                messages.success(request, f"已发布更新：{follower.headline}")
+                return redirect("alerts:warning_steps", pk=follower.pk)
+            if warning is not None:
+                warning, regions = _warning_from(form, warning)
+                services.warning_update_draft(actor=request.user, warning=warning, regions=regions)
+            else:
+                new = Warning(region_id=request.user.region_id or data["regions"][0].code)
+                new, regions = _warning_from(form, new)
+                warning = services.warning_create(actor=request.user, warning=new, regions=regions)
+        except (services.WarningError, cap.CapInvalid) as exc:
+            _step_error(request, exc)
+            return _editor(request, form, warning, follow_up_of)
+        messages.success(request, "预警草稿已保存")
+        return redirect("alerts:warning_steps", pk=warning.pk)
+    return _editor(request, form, warning, follow_up_of)
+
+
+def _follow_up_changes(form) -> tuple[dict, list]:
+    scratch, regions = _warning_from(form, Warning())
+    fields = ("event", "category", "level", "urgency", "severity", "certainty", "headline", "description")
+    changes = {name: getattr(scratch, name) for name in fields}
+    changes.update(
+        instruction=scratch.instruction,
+        onset=scratch.onset,
+        expires=scratch.expires,
+        polygon=scratch.polygon,
+        measures=scratch.measures,
+        template=scratch.template,
+    )
+    return changes, regions
+
+
+def _previews(warning: Warning) -> list[tuple[str, str]]:
+    """What each audience's SMS will say (the issuer reads these before signing)."""
+    sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
+    samples = [("responsible", "village", "三级责任人"), ("resident", "resident", "居民与公众")]
+    out = []
+    for _key, tier, label in samples:
+        out.append((label, _compose(warning, tier, sender)))
+    for key, label in AUDIENCES[2:]:
+        if key == "enterprise" or warning.measures.get(key):
+            sectors = (key.split(":", 1)[1],) if ":" in key else ()
+            out.append((label, _compose(warning, "enterprise", sender, sectors)))
+    return out
+
+
+def _compose(warning, tier, sender, sectors=()):
+    return compose(
+        sender=sender,
+        headline=warning.headline,
+        instruction=warning.instruction,
+        description=warning.description,
+        measures=warning.measures or {},
+        tier=tier,
+        region_code="",
+        sectors=sectors,
+    )
+
+
+@login_required
+def steps_view(request, pk):
+    """审核签发: the warning as each audience will read it, who it reaches, and the steps this user may
+    take now (submit, issue, update, cancel)."""
+    warning = get_object_or_404(
+        Warning.objects.restrict(request.user).select_related("references").prefetch_related("regions"), pk=pk
+    )
+    can_change = Warning.objects.restrict(request.user, "change").filter(pk=pk).exists()
+    may_issue = request.user.is_superuser or request.user.role in services.ISSUERS
+    issued = warning.status == Warning.Status.ISSUED
+    context = {
+        "warning": warning,
+        "level_name": LEVEL_NAMES.get(warning.level, warning.level),
+        "previews": _previews(warning),
+        "townships": sorted((k.split(":", 1)[1], v) for k, v in warning.measures.items() if k.startswith("township:")),
+        "reach": services.reach(services.target_codes(warning)) if not issued else None,
+        "summary": services.summary(warning) if warning.sent else None,
+        "channels": _channel_counts(warning) if warning.sent else [],
+        "can_edit": can_change and warning.status in (Warning.Status.DRAFT, Warning.Status.REVIEW),
+        "can_submit": can_change and warning.status == Warning.Status.DRAFT,
+        "can_issue": can_change and may_issue and warning.status in (Warning.Status.DRAFT, Warning.Status.REVIEW),
+        "can_follow_up": can_change and may_issue and issued,
+        "detail_url": reverse_detail(warning),
+    }
+    return render(request, "alerts/steps.html", context)
+
+
+def reverse_detail(warning):
+    from anlan.core.kit import config_for
+
+    return config_for(Warning).reverse("detail", warning.pk)
+
+
+def _channel_counts(warning):
+    from django.db.models import Count
+
+    rows = (
+        Delivery.objects.filter(warning=warning)
+        .values("channel", "status")
+        .annotate(n=Count("pk"))
+        .order_by("channel", "status")
+    )
+    table: dict[str, dict[str, int]] = {}
+    for row in rows:
+        table.setdefault(row["channel"], {})[row["status"]] = row["n"]
+    return [
+        (
+            CHANNEL_LABELS.get(channel, channel),
+            sum(counts.values()),
+            counts.get("sent", 0) + counts.get("acknowledged", 0),
+            counts.get("queued", 0) + counts.get("sending", 0),
+            counts.get("failed", 0),
+        )
+        for channel, counts in table.items()
+    ]
+
+
+@login_required
+@require_POST
+def step_action(request, pk, action):
+    warning = get_object_or_404(Warning.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        if action == "submit":
+            services.warning_submit(actor=request.user, warning=warning)
+            messages.success(request, "已提交签发")
+        elif action == "issue":
+            result = services.warning_issue(actor=request.user, warning=warning)
+            messages.success(request, f"已签发，发送对象 {result['targeted']} 个")
+        elif action == "cancel":
+            services.warning_follow_up(actor=request.user, warning=warning, msg_type=Warning.MsgType.CANCEL)
+            messages.success(request, "已发布撤销")
+        else:
+            raise Http404
+    except (services.WarningError, cap.CapInvalid) as exc:
+        _step_error(request, exc)
+    return redirect("alerts:warning_steps", pk=warning.pk)
+
+
+@login_required
+def cap_view(request, pk):
+    from django.http import HttpResponse
+
+    warning = get_object_or_404(Warning.objects.restrict(request.user).prefetch_related("regions"), pk=pk)
+    xml = cap.document(warning, list(warning.regions.order_by("code")))
+    return HttpResponse(xml, content_type="application/xml; charset=utf-8")

@@ -1,0 +1,65 @@
+"""Standard warning wording (data/warning_templates.json): per hazard and level, the headline, what is
+expected, the public instruction and the measures per audience. Measures add up level by level (a red
+warning asks for everything an orange one does, and more); the public instruction is the level's own.
+Installed once by a data migration; staff then edit the templates in the UI."""
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LEVELS = ["blue", "yellow", "orange", "red"]
+LEVEL_NAMES = {"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
+# CAP urgency, severity and certainty customary for each colour (CAP 1.2 values).
+CAP_BY_LEVEL = {
+    "blue": ("Future", "Minor", "Possible"),
+    "yellow": ("Expected", "Moderate", "Likely"),
+    "orange": ("Expected", "Severe", "Likely"),
+    "red": ("Immediate", "Extreme", "Likely"),
+}
+DATA = Path(__file__).parent / "data" / "warning_templates.json"
+AREA = "{区域}"
+
+
+@lru_cache(maxsize=1)
+def standard_templates() -> list[dict]:
+    """One dict of WarningTemplate fields per hazard and level the data defines."""
+    hazards = json.loads(DATA.read_text(encoding="utf-8"))["hazards"]
+    out = []
+    for hazard in hazards:
+        for i, level in enumerate(LEVELS):
+            description = hazard["levels"].get(level)
+            if not description:
+                continue  # e.g. 高温 has no blue signal
+            urgency, severity, certainty = CAP_BY_LEVEL[level]
+            measures = {
+                audience: "；".join(step for step in steps[: i + 1] if step)
+                for audience, steps in hazard["measures"].items()
+            }
+            out.append(
+                {
+                    "event": hazard["event"],
+                    "category": hazard["category"],
+                    "level": level,
+                    "urgency": urgency,
+                    "severity": severity,
+                    "certainty": certainty,
+                    "headline": f"{AREA}{hazard['event']}{LEVEL_NAMES[level]}预警",
+                    "description": description,
+                    "instruction": hazard["instruction"][i],
+                    "measures": {k: v for k, v in measures.items() if v},
+                    "hours": hazard["hours"],
+                }
+            )
+    return out
+
+
+def install(model) -> int:
+    """Add the standard templates that are missing (by event and level); edited ones are left alone."""
+    existing = set(model.objects.values_list("event", "level"))
+    new = [model(**t) for t in standard_templates() if (t["event"], t["level"]) not in existing]
+    model.objects.bulk_create(new)
+    return len(new)
+
+
+def fill(text: str, area: str) -> str:
+    return text.replace(AREA, area)

@@ -1,0 +1,138 @@
+/* 拟制预警: templates fill the wording; the area is picked as regions (list or township polygons on the
+   map) and/or drawn as a polygon (click the corners, then 完成). No drawing library: a few handlers. */
+(function () {
+  "use strict";
+  var form = document.getElementById("warning-form");
+  if (!form) return;
+  var templates = JSON.parse(document.getElementById("warning-templates").textContent);
+  var tiles = JSON.parse(document.getElementById("tile-config").textContent);
+  var regionSelect = form.elements["regions"];
+  var polygonInput = form.elements["polygon"];
+
+  // ------------------------------------------------------------ templates
+  function areaName() {
+    var names = Array.prototype.filter.call(regionSelect.options, function (o) { return o.selected; })
+      .map(function (o) { return o.text.trim(); });
+    if (!names.length) return polygonInput.value ? "预警范围内" : "";
+    return names.length > 3 ? names.slice(0, 3).join("、") + "等" + names.length + "地" : names.join("、");
+  }
+
+  function setField(name, value) {
+    var el = form.elements[name];
+    if (el) el.value = value === null || value === undefined ? "" : value;
+  }
+
+  function localInput(date) {
+    var pad = function (n) { return String(n).padStart(2, "0"); };
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" +
+      pad(date.getHours()) + ":" + pad(date.getMinutes());
+  }
+
+  function applyTemplate(id) {
+    var t = templates.find(function (x) { return String(x.id) === String(id); });
+    if (!t) return;
+    var area = areaName();
+    ["event", "category", "level", "urgency", "severity", "certainty", "instruction"].forEach(function (k) { setField(k, t[k]); });
+    setField("headline", t.headline.split("{区域}").join(area));
+    setField("description", t.description.split("{区域}").join(area || "预警区域"));
+    Array.prototype.forEach.call(form.querySelectorAll("textarea[name^='m_']"), function (el) {
+      if (el.name.indexOf("m_township__") === 0) return;  // township plans are the author's own
+      var key = el.name.slice(2).replace("__", ":");
+      el.value = t.measures[key] || "";
+    });
+    setField("expires", localInput(new Date(Date.now() + t.hours * 3600 * 1000)));
+  }
+
+  form.elements["template"].addEventListener("change", function (e) { applyTemplate(e.target.value); });
+
+  // ------------------------------------------------------------ map
+  var map = L.map("compose-map", { attributionControl: false });
+  if (tiles) L.tileLayer(tiles.url, { subdomains: tiles.subdomains || "abc", maxZoom: 18 }).addTo(map);
+  map.setView([31.07, 109.88], 9);
+  window.anlanComposeMap = map;
+  var townshipLayer = null;
+
+  function selectedCodes() {
+    var set = {};
+    Array.prototype.forEach.call(regionSelect.options, function (o) { if (o.selected) set[o.value] = true; });
+    return set;
+  }
+
+  function restyle() {
+    if (!townshipLayer) return;
+    var chosen = selectedCodes();
+    townshipLayer.setStyle(function (f) {
+      var on = chosen[f.properties.code] || chosen[f.properties.parent];
+      return { color: on ? "#c0392b" : "#2c3e50", weight: on ? 3 : 1, fillOpacity: on ? 0.25 : 0.04, fillColor: "#e74c3c" };
+    });
+  }
+
+  fetch("/api/v1/map/layers/townships/", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+    .then(function (collection) {
+      townshipLayer = L.geoJSON(collection, {
+        onEachFeature: function (feature, layer) {
+          layer.bindTooltip(feature.properties.name);
+          layer.on("click", function () {
+            if (drawing) return;
+            var option = Array.prototype.find.call(regionSelect.options, function (o) { return o.value === feature.properties.code; });
+            if (option) { option.selected = !option.selected; restyle(); }
+          });
+        },
+      }).addTo(map);
+      if (collection.features.length) map.fitBounds(townshipLayer.getBounds(), { animate: false });
+      restyle();
+      showPolygon();
+    });
+  regionSelect.addEventListener("change", restyle);
+
+  // ------------------------------------------------------------ drawing
+  var drawing = false, points = [], sketch = null, drawn = null;
+  var state = document.getElementById("draw-state");
+  var finish = document.getElementById("draw-finish");
+
+  function showPolygon() {
+    if (drawn) { map.removeLayer(drawn); drawn = null; }
+    if (!polygonInput.value) return;
+    try {
+      var geo = JSON.parse(polygonInput.value);
+      drawn = L.geoJSON(geo, { style: { color: "#d35400", weight: 2, fillOpacity: 0.2 } }).addTo(map);
+      state.textContent = "已绘制范围（" + (geo.coordinates[0].length - 1) + " 个点）";
+    } catch (e) { state.textContent = "范围无效"; }
+  }
+
+  document.getElementById("draw-start").addEventListener("click", function () {
+    drawing = true; points = [];
+    if (sketch) map.removeLayer(sketch);
+    sketch = L.polyline([], { color: "#d35400", dashArray: "4 4" }).addTo(map);
+    state.textContent = "在地图上依次点击范围的各个角点，至少 3 个，然后按“完成”";
+    map.getContainer().style.cursor = "crosshair";
+  });
+
+  map.on("click", function (e) {
+    if (!drawing) return;
+    points.push([e.latlng.lng, e.latlng.lat]);
+    sketch.addLatLng(e.latlng);
+    finish.disabled = points.length < 3;
+    state.textContent = "已点 " + points.length + " 个点";
+  });
+
+  finish.addEventListener("click", function () {
+    if (points.length < 3) return;
+    drawing = false; finish.disabled = true;
+    map.getContainer().style.cursor = "";
+    if (sketch) { map.removeLayer(sketch); sketch = null; }
+    var ring = points.map(function (p) { return [Number(p[0].toFixed(6)), Number(p[1].toFixed(6))]; });
+    ring.push(ring[0]);
+    polygonInput.value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
+    showPolygon();
+  });
+
+  document.getElementById("draw-clear").addEventListener("click", function () {
+    drawing = false; points = []; finish.disabled = true;
+    if (sketch) { map.removeLayer(sketch); sketch = null; }
+    polygonInput.value = "";
+    showPolygon();
+    state.textContent = "";
+  });
+})();
