@@ -191,6 +191,8 @@ ANLAN_PUBLIC_URL = os.environ.get("ANLAN_PUBLIC_URL", "").rstrip("/")
 # Public tip page (群众举报): submissions per address per hour, and the least seconds a person takes.
 ANLAN_TIP_RATE_PER_HOUR = int(os.environ.get("ANLAN_TIP_RATE_PER_HOUR", 5))
 ANLAN_TIP_MIN_SECONDS = int(os.environ.get("ANLAN_TIP_MIN_SECONDS", 3))
+# 公众订阅: how long the SMS code that confirms a subscription (or an unsubscription) stays valid.
+ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES", 10))
 
 # Four-colour thresholds of the regional risk index per level (risk/index.py documents the index);
 # JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.

@@ -7,4 +7,8 @@ class AlertsConfig(AppConfig):
     verbose_name = "预警发布"
 
     def ready(self):
-        from . import api, outbox, views  # noqa: F401
+        from anlan.core.daily import register_daily_job
+
+        from . import api, outbox, public, views  # noqa: F401
+
+        register_daily_job("公众订阅清理", public.unconfirmed_cleanup_job)

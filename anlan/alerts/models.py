@@ -224,6 +224,8 @@ class Subscriber(AnlanModel):
     code_digest = models.CharField("验证码摘要", max_length=64, blank=True, editable=False)
     code_sent_at = models.DateTimeField("验证码发送时间", null=True, blank=True, editable=False)
     code_attempts = models.PositiveSmallIntegerField("验证次数", default=0, editable=False)
+    pending = models.CharField("待确认操作", max_length=12, blank=True, editable=False)  # subscribe | unsubscribe
+    requested_from = models.CharField("来源地址摘要", max_length=64, blank=True, editable=False)
 
     scope_spec = ScopeSpec(region="region")
     write_roles = frozenset()  # only the public page writes (with the SMS code): staff read and export

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
 
-from . import acks, cap, services
+from . import acks, cap, public, services
 from .channels import CHANNEL_LABELS
 from .forms import WarningForm
 from .messages import AUDIENCES, compose
@@ -384,3 +384,66 @@ def cap_view(request, pk):
     warning = get_object_or_404(Warning.objects.restrict(request.user).prefetch_related("regions"), pk=pk)
     xml = cap.document(warning, list(warning.regions.order_by("code")))
     return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+
+
+# ---------------------------------------------------------------- public pages (no account)
+
+
+@never_cache
+def public_warnings(request):
+    """当前预警: every issued, unexpired warning, or those reaching one township or village."""
+    from anlan.geo.models import Region
+
+    area = None
+    if request.GET.get("area"):
+        area = Region.objects.filter(code=request.GET["area"]).first()
+    context = {
+        "items": [
+            (w, names, public.public_instruction(w), LEVEL_NAMES.get(w.level, ""))
+            for w, names in public.current_warnings(area)
+        ],
+        "area": area,
+        "areas": public.area_choices(),
+    }
+    return render(request, "alerts/public_warnings.html", context)
+
+
+@never_cache
+def public_subscribe(request):
+    """公众订阅: phone + area (or 退订), a code by SMS, then the confirm page."""
+    from anlan.core.public import address_key, client_ip, with_fresh_challenge
+
+    form, status = None, 200
+    if request.method == "POST":
+        form = public.SubscribeForm(request.POST)
+        address = address_key(client_ip(request))
+        if public.recent_requests(address) >= settings.ANLAN_TIP_RATE_PER_HOUR:
+            form.add_error(None, "请求次数过多，请一小时后再试")
+            status = 429
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                public.request_code(
+                    phone=d["phone"], action=d["action"], region=d["region"], name=d["name"], address=address
+                )
+            except public.SubscribeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                confirm_form = public.ConfirmForm(initial={"phone": d["phone"]})
+                return render(request, "alerts/public_confirm.html", {"form": confirm_form, "sent": True})
+        status = status if status != 200 else 400
+    form = with_fresh_challenge(public.SubscribeForm, form)
+    return render(request, "alerts/public_subscribe.html", {"form": form}, status=status)
+
+
+@never_cache
+def public_confirm(request):
+    form = public.ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action, names = public.confirm(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
+        except public.SubscribeError as exc:
+            form.add_error("code", str(exc))
+        else:
+            return render(request, "alerts/public_confirm_done.html", {"action": action, "names": names})
+    return render(request, "alerts/public_confirm.html", {"form": form}, status=400 if form.errors else 200)

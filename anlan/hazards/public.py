@@ -1,48 +1,27 @@
-"""The public tip page (群众举报): anyone may report a hazard without an account.
-
-Anti-spam without any outside service (isolated networks, no reCAPTCHA):
-- a signed challenge carries the time the form was shown and the answer to a small sum; a tip sent
-  sooner than ANLAN_TIP_MIN_SECONDS after, later than two hours after, or with a wrong sum is refused;
-- a honeypot field that people do not see and robots fill in;
-- at most ANLAN_TIP_RATE_PER_HOUR tips per address per hour, counted in the database (a keyed hash of
-  the address, never the address itself) so the limit holds across server processes.
+"""The public tip page (群众举报): anyone may report a hazard without an account. Protected as every
+public form is (core/public.py); at most ANLAN_TIP_RATE_PER_HOUR tips per address per hour.
 """
 
 import datetime as dt
-import hashlib
-import hmac
-import secrets
-import time
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 
+from anlan.core.public import ChallengeForm, address_key, client_ip
+from anlan.core.public import new_challenge as _new_challenge
 from anlan.core.validators import validate_phone
 from anlan.geo.models import Region, RegionLevel
 
 from .models import HiddenHazard
 
+__all__ = ["PublicTipForm", "address_key", "client_ip", "new_challenge", "recent_tips"]
+
 SALT = "anlan.public-tip"
-MAX_AGE_SECONDS = 2 * 3600
 REVIEW_DAYS = 7  # the deadline a tip carries until a township assigns it with its own
 
 
 def new_challenge(now: float | None = None) -> tuple[str, str]:
-    """(question, signed token) for a fresh form."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    token = signing.dumps({"t": now if now is not None else time.time(), "s": a + b}, salt=SALT)
-    return f"{a} + {b} = ?", token
-
-
-def address_key(ip: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request) -> str:
-    # Behind the bureau's reverse proxy REMOTE_ADDR is the proxy; it passes the client in X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "")
+    return _new_challenge(SALT, now)
 
 
 def recent_tips(key: str) -> int:
@@ -52,7 +31,9 @@ def recent_tips(key: str) -> int:
     ).count()
 
 
-class PublicTipForm(forms.Form):
+class PublicTipForm(ChallengeForm):
+    salt = SALT
+
     region = forms.ModelChoiceField(label="所在村（社区）", queryset=None, to_field_name="code")
     place = forms.CharField(label="具体位置", max_length=200)
     description = forms.CharField(label="隐患情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
@@ -61,9 +42,6 @@ class PublicTipForm(forms.Form):
     phone = forms.CharField(
         label="联系电话（可选，便于核实）", max_length=20, required=False, validators=[validate_phone]
     )
-    answer = forms.IntegerField(label="验证：")
-    website = forms.CharField(label="请勿填写", required=False)  # honeypot, hidden by CSS
-    challenge = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,24 +54,6 @@ class PublicTipForm(forms.Form):
             f"{r.parent.name} {r.name}" if r.level == "village" else r.name
         )
         self.fields["region"].error_messages["invalid_choice"] = "请选择所在村（社区）"
-        self.fields["answer"].error_messages["invalid"] = "请填写计算结果（数字）"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("website"):
-            raise forms.ValidationError("提交未通过校验，请刷新页面后重试")
-        try:
-            challenge = signing.loads(data.get("challenge") or "", salt=SALT, max_age=None)
-        except signing.BadSignature:
-            raise forms.ValidationError("页面已失效，请刷新后重新填写") from None
-        age = time.time() - float(challenge["t"])
-        if age > MAX_AGE_SECONDS:
-            raise forms.ValidationError("页面打开时间过长，请刷新后重新填写")
-        if age < settings.ANLAN_TIP_MIN_SECONDS:
-            raise forms.ValidationError("提交过快，请稍候再提交")
-        if data.get("answer") is not None and data["answer"] != challenge["s"]:
-            self.add_error("answer", "计算结果不正确")
-        return data
 
     def hazard(self, key: str) -> HiddenHazard:
         d = self.cleaned_data

@@ -14,6 +14,7 @@ from anlan.core import excel
 from anlan.core.audit import audit_record
 from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
 from anlan.core.views import attachment_response, xlsx_response
 from anlan.geo.models import Region
@@ -167,13 +168,7 @@ def public_tip(request):
             else:
                 return render(request, "hazards/public_tip_done.html", {"hazard": hazard})
         status = status if status != 200 else 400
-    question, token = public.new_challenge()
-    if form is None:
-        form = public.PublicTipForm(initial={"challenge": token})
-    else:  # a fresh challenge each time the form is shown again, the rest kept as typed
-        form.data = form.data.copy()
-        form.data["challenge"], form.data["answer"] = token, ""
-    form.fields["answer"].label = f"验证：{question}"
+    form = with_fresh_challenge(public.PublicTipForm, form)
     return render(request, "hazards/public_tip.html", {"form": form}, status=status)
 
 

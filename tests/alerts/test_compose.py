@@ -75,7 +75,7 @@ def test_the_county_sees_the_reach_issues_updates_and_cancels(client, tree):
     client.force_login(persona("county_operator"))
     preview = client.post("/alerts/warnings/compose/", {**form_data(tree), "preview": "1", "save": ""})
     assert preview.status_code == 200 and not Warning.objects.filter(headline__contains=tree.township.name).exists()
-    reach = dict((kind, n) for _label, kind, n in preview.context["reach"])
+    reach = {kind: n for _label, kind, n in preview.context["reach"]}
     assert reach["person"] > 0 and reach["user"] > 0
     client.post("/alerts/warnings/compose/", form_data(tree))
     warning = Warning.objects.latest("pk")

@@ -1,0 +1,86 @@
+"""Pages anyone may use without an account (群众举报, 公众订阅): protection without any outside service
+(isolated networks, no reCAPTCHA).
+
+- a signed challenge carries the time the form was shown and the answer to a small sum; a form sent
+  sooner than ANLAN_TIP_MIN_SECONDS after, later than two hours after, or with a wrong sum is refused;
+- a honeypot field that people do not see and robots fill in;
+- the caller's address only as a keyed hash (address_key), for per-address limits counted in the
+  database so they hold across server processes.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+MAX_AGE_SECONDS = 2 * 3600
+
+
+def new_challenge(salt: str, now: float | None = None) -> tuple[str, str]:
+    """(question, signed token) for a fresh form."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    token = signing.dumps({"t": now if now is not None else time.time(), "s": a + b}, salt=salt)
+    return f"{a} + {b} = ?", token
+
+
+def keyed_hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def address_key(ip: str) -> str:
+    return keyed_hash(ip)
+
+
+def client_ip(request) -> str:
+    # Behind the bureau's reverse proxy REMOTE_ADDR is the proxy; it passes the client in X-Real-IP.
+    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "")
+
+
+class ChallengeForm(forms.Form):
+    """A public form with the sum challenge and the honeypot; subclasses set `salt` and add fields."""
+
+    salt = "anlan.public"
+
+    answer = forms.IntegerField(label="验证：")
+    website = forms.CharField(label="请勿填写", required=False)  # honeypot, hidden by CSS
+    challenge = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].error_messages["invalid"] = "请填写计算结果（数字）"
+        # The challenge fields come last, whatever the subclass declares.
+        for name in ("answer", "website", "challenge"):
+            self.fields[name] = self.fields.pop(name)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError("提交未通过校验，请刷新页面后重试")
+        try:
+            challenge = signing.loads(data.get("challenge") or "", salt=self.salt, max_age=None)
+        except signing.BadSignature:
+            raise forms.ValidationError("页面已失效，请刷新后重新填写") from None
+        age = time.time() - float(challenge["t"])
+        if age > MAX_AGE_SECONDS:
+            raise forms.ValidationError("页面打开时间过长，请刷新后重新填写")
+        if age < settings.ANLAN_TIP_MIN_SECONDS:
+            raise forms.ValidationError("提交过快，请稍候再提交")
+        if data.get("answer") is not None and data["answer"] != challenge["s"]:
+            self.add_error("answer", "计算结果不正确")
+        return data
+
+
+def with_fresh_challenge(form_class, form=None, **kwargs):
+    """The form to show: new, or the one sent back with a new challenge and the rest kept as typed."""
+    question, token = new_challenge(form_class.salt)
+    if form is None:
+        form = form_class(initial={"challenge": token}, **kwargs)
+    else:
+        form.data = form.data.copy()
+        form.data["challenge"], form.data["answer"] = token, ""
+    form.fields["answer"].label = f"验证：{question}"
+    return form
