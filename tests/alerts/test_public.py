@@ -8,11 +8,11 @@ import pytest
 
 from anlan.alerts import outbox
 from anlan.alerts.models import Delivery, Subscriber
-from anlan.alerts.public import SALT, phone_digest
+from anlan.alerts.public import SALT
 from anlan.core.audit import AuditEntry
 from anlan.core.public import new_challenge
 from tests.alerts.helpers import issue_warning
-from tests.servers import JsonServer, free_port
+from tests.servers import JsonServer
 
 pytestmark = pytest.mark.django_db
 
