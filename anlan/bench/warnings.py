@@ -32,8 +32,8 @@ def _residents(villages, n: int) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = Resident._meta.db_table
     sql = (
-        f"INSERT INTO {table} (name, region_id, household, phone, lon, lat, vulnerable, created_at, updated_at, "
-        "synthetic) VALUES (%s, %s, '', %s, NULL, NULL, %s, %s, %s, %s)"
+        f"INSERT INTO {table} (name, region_id, household, phone, lon, lat, vulnerable, channel_order, created_at, "
+        "updated_at, synthetic) VALUES (%s, %s, '', %s, NULL, NULL, %s, '', %s, %s, %s)"
     )
     with connection.cursor() as cursor:
         for start in range(0, n, 50_000):
