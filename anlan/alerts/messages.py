@@ -18,6 +18,7 @@ AUDIENCES = [
     ("responsible", "三级责任人（县、乡镇、村）"),
     ("resident", "居民与公众（含应急广播）"),
     ("enterprise", "企业（通用）"),
+    ("shelter", "避难场所管理人"),
     *((f"enterprise:{flag}", label) for flag, label in SECTORS),
 ]
 AUDIENCE_KEYS = {key for key, _ in AUDIENCES}
@@ -28,6 +29,8 @@ def audience_of(tier: str) -> str:
         return "responsible"
     if tier == "enterprise":
         return "enterprise"
+    if tier == "shelter":
+        return "shelter"
     if tier in ("user", "group"):
         return "responsible"  # staff and their work groups act on the warning
     return "resident"  # residents, subscribers, loudspeakers

@@ -147,6 +147,7 @@ class Delivery(models.Model):
         ENTERPRISE = "enterprise", "企业"
         USER = "user", "平台用户"
         SUBSCRIBER = "subscriber", "公众订阅"
+        SHELTER = "shelter", "避难场所"
         TERMINAL = "terminal", "应急广播"
         GROUP = "group", "工作群"
 
@@ -161,7 +162,7 @@ class Delivery(models.Model):
     recipient_key = models.CharField(
         "接收人",
         max_length=60,
-        help_text="person:12、resident:7、user:3、subscriber:4、terminal:2、group:1；上级叫应为 person:5#up:12",
+        help_text="种类:编号，如 person:12、resident:7、shelter:6；上级叫应为 person:5#up:12",
     )
     recipient_name = models.CharField("姓名", max_length=100)
     # The address is looked up from the recipient when sending (no second copy of phone numbers here).

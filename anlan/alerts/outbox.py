@@ -24,6 +24,7 @@ from django.utils import timezone
 from anlan.accounts.models import User
 from anlan.core.embedded import EmbeddedService, register_service
 from anlan.registry.models import Enterprise, Person
+from anlan.resources.models import Shelter
 
 from . import acks, ratelimit
 from .channels import CHANNEL_LABELS, CHANNELS, Outgoing
@@ -82,6 +83,11 @@ def _lookup(kind: str, pks: list[int]):
     elif kind == "enterprise":
         for e in Enterprise.objects.filter(pk__in=pks).only("pk", "principal_phone", *(f for f, _ in SECTORS)):
             yield e.pk, {"phone": e.principal_phone or ""}, tuple(f for f, _ in SECTORS if getattr(e, f))
+    elif kind == "shelter":
+        for pk, phone in (
+            (s.pk, s.manager_phone) for s in Shelter.objects.filter(pk__in=pks).only("pk", "manager_phone")
+        ):
+            yield pk, {"phone": phone or ""}, ()
     elif kind == "user":
         for pk, email in User.objects.filter(pk__in=pks, is_active=True).values_list("pk", "email"):
             yield pk, {"inapp": str(pk), "email": email}, ()

@@ -22,6 +22,7 @@ from anlan.core.fields import CHANNEL_ORDERS
 from anlan.core.roles import COUNTY_ROLES
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Enterprise, Person
+from anlan.resources.models import Shelter
 
 from . import cap
 from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WorkGroup
@@ -219,6 +220,15 @@ def _sources() -> list[Source]:
             f"'{enterprise_rest}'",
         ),
         Source(
+            "'shelter:' || id",
+            "name",
+            "'shelter'",
+            "'sms'",
+            Shelter._meta.db_table,
+            "'voice'",
+            condition=" AND status <> 'closed'",
+        ),
+        Source(
             "'subscriber:' || id",
             "'公众订阅'",
             "'subscriber'",
@@ -280,6 +290,7 @@ def reach(codes: list[str]) -> list[tuple[str, str, int]]:
         "resident": "居民",
         "enterprise": "企业",
         "subscriber": "公众订阅",
+        "shelter": "避难场所管理人",
         "terminal": "应急广播终端",
         "group": "工作群",
         "user": "平台用户",

@@ -273,16 +273,15 @@ def _follow_up_changes(form) -> tuple[dict, list]:
 
 
 def _previews(warning: Warning) -> list[tuple[str, str]]:
-    """What each audience's SMS will say (the issuer reads these before signing)."""
+    """What each audience's SMS will say (the issuer reads these before signing): the three main
+    audiences always, a sector or shelters when they have measures of their own."""
     sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
-    samples = [("responsible", "village", "三级责任人"), ("resident", "resident", "居民与公众")]
+    tiers = {"responsible": "village", "resident": "resident", "enterprise": "enterprise", "shelter": "shelter"}
     out = []
-    for _key, tier, label in samples:
-        out.append((label, _compose(warning, tier, sender)))
-    for key, label in AUDIENCES[2:]:
-        if key == "enterprise" or warning.measures.get(key):
-            sectors = (key.split(":", 1)[1],) if ":" in key else ()
-            out.append((label, _compose(warning, "enterprise", sender, sectors)))
+    for key, label in AUDIENCES:
+        base, _, sector = key.partition(":")
+        if key in ("responsible", "resident", "enterprise") or warning.measures.get(key):
+            out.append((label, _compose(warning, tiers[base], sender, (sector,) if sector else ())))
     return out
 
 

@@ -17,6 +17,13 @@ CAP_BY_LEVEL = {
     "red": ("Immediate", "Extreme", "Likely"),
 }
 DATA = Path(__file__).parent / "data" / "warning_templates.json"
+# Shelter managers' measures when a hazard does not give its own: ready at once, open from orange.
+SHELTER_STEPS = [
+    "检查场所设施和物资，保持联系畅通",
+    "做好开放准备，安排人员值守",
+    "开放场所，准备接收转移群众",
+    "全面开放，登记安置转移群众并报告人数",
+]
 AREA = "{区域}"
 
 
@@ -31,9 +38,10 @@ def standard_templates() -> list[dict]:
             if not description:
                 continue  # e.g. 高温 has no blue signal
             urgency, severity, certainty = CAP_BY_LEVEL[level]
+            steps_by_audience = {"shelter": SHELTER_STEPS, **hazard["measures"]}
             measures = {
                 audience: "；".join(step for step in steps[: i + 1] if step)
-                for audience, steps in hazard["measures"].items()
+                for audience, steps in steps_by_audience.items()
             }
             out.append(
                 {

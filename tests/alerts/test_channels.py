@@ -17,6 +17,7 @@ from django.utils import timezone
 from anlan.alerts import outbox, ratelimit
 from anlan.alerts.models import BroadcastTerminal, Delivery, Resident, WorkGroup
 from anlan.registry.models import Enterprise, Person
+from anlan.resources.models import Shelter
 from tests.alerts.helpers import issue_warning
 from tests.servers import JsonServer
 
@@ -209,6 +210,20 @@ def test_each_audience_reads_its_own_measures_and_its_townships_plan(tree, http_
         is_hazchem=True,
         principal_phone="13700000003",
     )
+    Shelter.objects.filter(region=tree.village).delete()
+    Shelter.objects.create(
+        name="村小学避难场所",
+        region=tree.village,
+        level="village",
+        period="emergency",
+        site_class="III",
+        effective_area_m2=600,
+        address="村小学",
+        lon=tree.village.center_lon,
+        lat=tree.village.center_lat,
+        manager="校长",
+        manager_phone="13700000004",
+    )
     assert chem.pk
     issue_warning(
         tree,
@@ -218,6 +233,7 @@ def test_each_audience_reads_its_own_measures_and_its_townships_plan(tree, http_
             "resident": "听从村干部安排转移",
             "enterprise": "停止户外作业",
             "enterprise:is_hazchem": "停止装卸危险化学品，检查储罐围堰",
+            "shelter": "开放场所，准备接收转移群众",
             f"township:{tree.township.code}": "转移至镇中心小学安置点",
         },
     )
@@ -226,3 +242,4 @@ def test_each_audience_reads_its_own_measures_and_its_townships_plan(tree, http_
     assert "逐户敲门" in texts["13700000001"] and "转移至镇中心小学" in texts["13700000001"]
     assert "听从村干部安排" in texts["13700000002"]
     assert "检查储罐围堰" in texts["13700000003"] and "停止户外作业" not in texts["13700000003"]
+    assert "准备接收转移群众" in texts["13700000004"]  # the shelter's manager (a public place in the area)
