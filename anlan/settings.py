@@ -211,6 +211,9 @@ ANLAN_CAP_ORG_CODE = os.environ.get("ANLAN_CAP_ORG_CODE", "000")
 # Delivery gateways (the bureau's own, on its network) and the outbox worker's pacing.
 ANLAN_SMS_URL = os.environ.get("ANLAN_SMS_URL", "")
 ANLAN_VOICE_URL = os.environ.get("ANLAN_VOICE_URL", "")
+# The SMS gateway forwards replies to POST /gateway/sms-replies/ with this token in X-Anlan-Gateway-Token;
+# when set, responsible persons are told they may reply 1 to acknowledge (叫应). Empty = replies off.
+ANLAN_SMS_REPLY_TOKEN = os.environ.get("ANLAN_SMS_REPLY_TOKEN", "")
 # 应急广播: the broadcast platform's HTTP gateway (same message format as SMS) for terminals marked HTTP,
 # and an MQTT broker (mqtt://host:port) for terminals that subscribe to ANLAN_BROADCAST_TOPIC/<terminal code>.
 ANLAN_BROADCAST_URL = os.environ.get("ANLAN_BROADCAST_URL", "")

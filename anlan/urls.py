@@ -50,6 +50,7 @@ urlpatterns = [
     path("p/tip/", public_tip, name="public_tip"),
     path("p/ack/<str:token>/", alerts_views.acknowledge, name="warning_ack"),
     path("p/warnings/", alerts_views.public_warnings, name="public_warnings"),
+    path("gateway/sms-replies/", alerts_views.sms_replies, name="sms_replies"),
     path("p/warnings/subscribe/", alerts_views.public_subscribe, name="public_subscribe"),
     path("p/warnings/confirm/", alerts_views.public_confirm, name="public_confirm"),
     path("feeds/cap.atom", feeds.atom, name="cap_feed"),

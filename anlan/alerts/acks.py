@@ -69,6 +69,44 @@ def acknowledge(*, warning_id: int, recipient_key: str, via: str, now: dt.dateti
     return changed
 
 
+REPLY_WORDS = ("1", "收到", "确认", "已收到")
+
+
+def is_ack_reply(text: str) -> bool:
+    return text.strip().strip("。.!！ ").upper() in REPLY_WORDS
+
+
+def acknowledge_by_reply(*, phone: str, text: str, now: dt.datetime | None = None) -> int:
+    """A responsible person answered the SMS ("回复1确认"): acknowledge every active warning still waiting
+    for them. Phones are encrypted, so the candidates are the few persons with an open 叫应, decrypted
+    in one query, and compared. Returns the deliveries acknowledged."""
+    if not is_ack_reply(text):
+        return 0
+    now = now or timezone.now()
+    waiting = (
+        Delivery.objects.filter(
+            warning__status=Warning.Status.ISSUED,
+            warning__expires__gt=now,
+            tier__in=RESPONSIBLE_TIERS,
+            acknowledged_at__isnull=True,
+            sent_at__isnull=False,
+        )
+        .exclude(recipient_key__contains="#")
+        .values_list("warning_id", "recipient_key")
+        .distinct()
+    )
+    by_person: dict[int, set[int]] = {}
+    for warning_id, key in waiting:
+        by_person.setdefault(int(key.split(":")[1]), set()).add(warning_id)
+    wanted = phone.strip().removeprefix("+86")
+    changed = 0
+    for person in Person.objects.filter(pk__in=list(by_person)).only("pk", "phone"):
+        if person.phone and person.phone.strip() == wanted:
+            for warning_id in by_person[person.pk]:
+                changed += acknowledge(warning_id=warning_id, recipient_key=f"person:{person.pk}", via="sms", now=now)
+    return changed
+
+
 def _acknowledged_keys(warning) -> set[str]:
     return set(
         Delivery.objects.filter(warning=warning, acknowledged_at__isnull=False).values_list("recipient_key", flat=True)

@@ -114,8 +114,11 @@ def _text(delivery: Delivery, sectors: tuple[str, ...] = ()) -> str:
         region_code=delivery.region_code,
         sectors=sectors,
     )
-    if delivery.tier in acks.RESPONSIBLE_TIERS and delivery.channel == "sms" and settings.ANLAN_PUBLIC_URL:
-        body = f"{body[:220]} 收到请确认：{acks.ack_url(warning.pk, delivery.recipient_key)}"
+    if delivery.tier in acks.RESPONSIBLE_TIERS and delivery.channel == "sms" and not delivery.message:
+        if settings.ANLAN_SMS_REPLY_TOKEN:
+            body = f"{body[:220]}（回复1确认收到）"
+        if settings.ANLAN_PUBLIC_URL:
+            body = f"{body[:230]} 收到请确认：{acks.ack_url(warning.pk, delivery.recipient_key)}"
     return body[:300]
 
 

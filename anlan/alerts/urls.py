@@ -12,5 +12,6 @@ urlpatterns = [
     path("warnings/<int:pk>/steps/", views.steps_view, name="warning_steps"),
     path("warnings/<int:pk>/steps/<str:action>/", views.step_action, name="warning_step"),
     path("warnings/<int:pk>/cap.xml", views.cap_view, name="warning_cap"),
+    path("warnings/<int:pk>/board/", views.board_view, name="warning_board"),
     *kit_urlpatterns("alerts"),
 ]

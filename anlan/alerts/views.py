@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
@@ -446,3 +447,34 @@ def public_confirm(request):
         else:
             return render(request, "alerts/public_confirm_done.html", {"action": action, "names": names})
     return render(request, "alerts/public_confirm.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@csrf_exempt
+@require_POST
+def sms_replies(request):
+    """SMS replies forwarded by the bureau's gateway: {"replies": [{"from": "139…", "text": "1"}]}.
+    Authenticated by the shared ANLAN_SMS_REPLY_TOKEN (the gateway holds no user account)."""
+    import hmac
+    import json
+
+    from django.http import JsonResponse
+
+    token = settings.ANLAN_SMS_REPLY_TOKEN
+    given = request.headers.get("X-Anlan-Gateway-Token", "")
+    if not token or not hmac.compare_digest(given.encode(), token.encode()):
+        return JsonResponse({"detail": "网关令牌无效或未启用短信回复"}, status=403)
+    try:
+        replies = json.loads(request.body)["replies"]
+        pairs = [(str(r["from"]), str(r["text"])) for r in replies]
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": '应为 {"replies": [{"from": 手机号, "text": 回复内容}]}'}, status=400)
+    acknowledged = sum(acks.acknowledge_by_reply(phone=phone, text=text) for phone, text in pairs)
+    return JsonResponse({"received": len(pairs), "acknowledged": acknowledged})
+
+
+@login_required
+def board_view(request, pk):
+    """The 叫应 board as a fragment, refreshed by the 审核签发 page every few seconds."""
+    warning = get_object_or_404(Warning.objects.restrict(request.user), pk=pk)
+    ((_title, headers, rows),) = _board(warning, request.user)
+    return render(request, "alerts/board.html", {"headers": headers, "rows": rows})

@@ -91,3 +91,43 @@ def test_the_link_acknowledges_and_stops_escalation(client, gateways, tree):
     client.force_login(persona("county_operator"))
     detail = client.get(f"/alerts/warning/{warning.pk}/").content.decode()
     assert "叫应情况" in detail and "未确认人员" in detail
+
+
+@pytest.mark.django_db
+def test_replying_1_by_sms_acknowledges_and_the_board_shows_it(gateways, tree, client, settings):
+    sms, _voice = gateways
+    settings.ANLAN_SMS_REPLY_TOKEN = "gw-secret"
+    head = Person.objects.filter(region=tree.village).order_by("pk").first()
+    warning = issue_red(tree)
+    drain(timezone.now())
+    message = next(m for m in sms.received.values() if m["to"] == head.phone)
+    assert "回复1确认收到" in message["text"]
+
+    body = {"replies": [{"from": head.phone, "text": " 1 "}, {"from": "13000000000", "text": "1"}]}
+    refused = client.post("/gateway/sms-replies/", body, content_type="application/json")
+    assert refused.status_code == 403  # no gateway token
+    answer = client.post(
+        "/gateway/sms-replies/", body, content_type="application/json", headers={"X-Anlan-Gateway-Token": "gw-secret"}
+    )
+    assert answer.json() == {"received": 2, "acknowledged": 1}
+    delivery = Delivery.objects.get(warning=warning, channel="sms", recipient_key=f"person:{head.pk}")
+    assert delivery.status == "acknowledged"
+    entry = AuditEntry.objects.filter(action="warning_ack").latest("pk")
+    assert entry.after == {"recipient": f"person:{head.pk}", "via": "sms"}
+    bad = client.post(
+        "/gateway/sms-replies/",
+        "not json",
+        content_type="application/json",
+        headers={"X-Anlan-Gateway-Token": "gw-secret"},
+    )
+    assert bad.status_code == 400
+
+    client.force_login(persona("county_operator"))
+    board = client.get(f"/alerts/warnings/{warning.pk}/board/").content.decode()
+    (village_row,) = [row for row in board.split("<tr>") if f"<td>{tree.village.name}</td>" in row]
+    cells = [c.split("</td>")[0] for c in village_row.split("<td>")[1:]]
+    people = Person.objects.filter(region=tree.village).count()
+    assert cells[1:4] == [str(people), "1", str(people - 1)]  # targeted, acknowledged, silent
+    assert head.name not in cells[4]
+    steps = client.get(f"/alerts/warnings/{warning.pk}/steps/").content.decode()
+    assert f'hx-get="/alerts/warnings/{warning.pk}/board/"' in steps
