@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "anlan.inbox",
     "anlan.monitoring",
     "anlan.alerts",
+    "anlan.plans",
+    "anlan.incidents",
     "anlan.demo",
 ]
 

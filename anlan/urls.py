@@ -10,6 +10,7 @@ from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
 from anlan.hazards.views import public_tip
+from anlan.incidents.api import GradeView
 from anlan.monitoring.api import ReadingsView
 from anlan.resources.api import NearestView
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
@@ -29,6 +30,7 @@ api_urlpatterns = [
     ),
     *alerts_api.contract_urlpatterns(),
     re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
+    re_path(r"^incidents/grade/?$", GradeView.as_view(), name="api-incidents-grade"),
     path("", include(router.urls)),
 ]
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "anlan.incidents"
+    label = "incidents"
+    verbose_name = "事件处置"
+
+    def ready(self):
+        from . import api, views  # noqa: F401

@@ -1,0 +1,81 @@
+"""Incident grading from the regulations, as pure functions with their tables as data.
+
+Production-safety accidents: 生产安全事故报告和调查处理条例 (国务院令第493号) Art. 3 (reference §2.1). The grade is
+the highest any of the three criteria reaches ("或者"); "以上包括本数，以下不包括本数", so 3 deaths is 较大, 10 重大,
+30 特别重大, and a loss of exactly 1,000万元 is 较大. Losses are in 万元 (10,000 yuan).
+
+Other kinds have no numeric rule in the reference (natural disasters grade their *response* by the relief plan,
+social-safety events are not graded by the law's Art. 3): their level is decided and recorded by people.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+LEVELS = ["IV", "III", "II", "I"]  # low → high
+LABELS = {"I": "特别重大", "II": "重大", "III": "较大", "IV": "一般"}
+
+# (level, minimum deaths, minimum serious injuries, minimum direct loss in 万元): a criterion is met at or
+# above its minimum. Checked from the highest level down.
+PRODUCTION_SAFETY = [
+    ("I", 30, 100, Decimal(10000)),
+    ("II", 10, 50, Decimal(5000)),
+    ("III", 3, 10, Decimal(1000)),
+]
+
+
+class GradingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Grade:
+    level: str
+    label: str
+    basis: str  # which criterion decided it, in words
+
+
+def _count(name: str, value) -> int:
+    if isinstance(value, bool) or value is None:
+        raise GradingError(f"{name}应为非负整数")
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise GradingError(f"{name}应为非负整数") from None
+    if not number.is_finite() or number < 0 or number != number.to_integral_value():
+        raise GradingError(f"{name}应为非负整数")
+    return int(number)
+
+
+def _amount(name: str, value) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        raise GradingError(f"{name}应为非负数")
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise GradingError(f"{name}应为非负数") from None
+    if not number.is_finite() or number < 0:
+        raise GradingError(f"{name}应为非负数")
+    return number
+
+
+def production_safety(deaths, serious_injuries, direct_loss_10k_yuan) -> Grade:
+    """生产安全事故等级 (Art. 3)."""
+    d = _count("死亡人数", deaths)
+    s = _count("重伤人数（含急性工业中毒）", serious_injuries)
+    loss = _amount("直接经济损失（万元）", direct_loss_10k_yuan)
+    for level, min_d, min_s, min_loss in PRODUCTION_SAFETY:
+        reasons = []
+        if d >= min_d:
+            reasons.append(f"死亡 {d} 人（{min_d} 人以上）")
+        if s >= min_s:
+            reasons.append(f"重伤 {s} 人（{min_s} 人以上）")
+        if loss >= min_loss:
+            reasons.append(f"直接经济损失 {loss} 万元（{min_loss} 万元以上）")
+        if reasons:
+            return Grade(level, LABELS[level], "；".join(reasons))
+    return Grade("IV", LABELS["IV"], "死亡 3 人以下、重伤 10 人以下、直接经济损失 1000 万元以下")
+
+
+def rank(level: str) -> int:
+    """IV → 1 … I → 4; blank → 0."""
+    return LEVELS.index(level) + 1 if level in LEVELS else 0

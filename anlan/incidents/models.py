@@ -1,0 +1,308 @@
+"""Incidents (突发事件): intake, grading, response, information reports, tasks, dispatch and the timeline."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from anlan.core.fields import EncryptedCharField
+from anlan.core.models import AnlanModel
+from anlan.core.roles import COUNTY_ROLES
+from anlan.core.scoping import ScopeSpec
+from anlan.core.validators import validate_phone
+
+from .grading import LABELS
+
+LEVEL_CHOICES = [(level, f"{LABELS[level]}（{level}级）") for level in ("I", "II", "III", "IV")]
+RESPONSE_CHOICES = [("I", "Ⅰ级响应"), ("II", "Ⅱ级响应"), ("III", "Ⅲ级响应"), ("IV", "Ⅳ级响应")]
+HOLDERS = frozenset({*COUNTY_ROLES, "township_operator", "department_operator"})
+
+
+class IncidentKind(models.Model):
+    """A kind of emergency event: the four categories of the 突发事件应对法 (Art. 2) and their sub-types as
+    the national master plan lists them. GB/T 35561-2017 numeric codes are left to be filled in from the
+    standard's text (not available to us: reference §3.2 says not to invent them)."""
+
+    class Category(models.TextChoices):
+        NATURAL = "natural", "自然灾害"
+        ACCIDENT = "accident", "事故灾难"
+        HEALTH = "health", "公共卫生事件"
+        SOCIAL = "social", "社会安全事件"
+
+    class Grading(models.TextChoices):
+        PRODUCTION_SAFETY = "production_safety", "生产安全事故（国务院令第493号）"
+        MANUAL = "manual", "人工研判"
+
+    category = models.CharField("类别", max_length=12, choices=Category.choices)
+    name = models.CharField("类型", max_length=50, unique=True)
+    code = models.CharField("GB/T 35561 代码", max_length=20, blank=True, help_text="取得标准文本后填写")
+    grading = models.CharField("分级依据", max_length=20, choices=Grading.choices, default=Grading.MANUAL)
+    first_report_minutes = models.PositiveIntegerField(
+        "首报时限（分钟）", default=120, help_text="接报后向上级报告的时限：事故 60，自然灾害初报 120"
+    )
+    follow_up_hours = models.PositiveIntegerField(
+        "续报间隔（小时）", default=24, help_text="Ⅱ级以上减半（每日至少两次续报）"
+    )
+    order = models.PositiveSmallIntegerField("排序", default=100)
+
+    class Meta:
+        verbose_name = "事件类型"
+        verbose_name_plural = "事件类型"
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return f"{self.get_category_display()}·{self.name}"
+
+
+class Incident(AnlanModel):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已接报"
+        RESPONDING = "responding", "响应中"
+        ENDED = "ended", "响应结束"
+        CLOSED = "closed", "已结案"
+
+    class Source(models.TextChoices):
+        CALL = "call", "电话接报"
+        ALARM = "alarm", "监测报警"
+        PUBLIC = "public", "群众报告"
+        WARNING = "warning", "预警研判"
+        REPORT = "report", "下级报告"
+
+    number = models.CharField("事件编号", max_length=32, unique=True, editable=False)
+    title = models.CharField("事件名称", max_length=200)
+    kind = models.ForeignKey(IncidentKind, verbose_name="事件类型", on_delete=models.PROTECT)
+    region = models.ForeignKey("geo.Region", verbose_name="发生地", on_delete=models.PROTECT)
+    place = models.CharField("具体位置", max_length=200, blank=True)
+    lon = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    affected_area = models.JSONField("影响范围（GeoJSON 面）", null=True, blank=True)
+    occurred_at = models.DateTimeField("发生时间")
+    received_at = models.DateTimeField("接报时间")
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.CALL)
+    caller_name = models.CharField("报告人", max_length=64, blank=True)
+    caller_phone = EncryptedCharField(
+        "报告人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
+    )
+    caller_unit = models.CharField("报告单位", max_length=100, blank=True)
+    alarm = models.ForeignKey(
+        "monitoring.Alarm", verbose_name="关联报警", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    description = models.TextField("事件经过")
+    deaths = models.PositiveIntegerField("死亡", default=0)
+    missing = models.PositiveIntegerField("失踪", default=0)
+    injured = models.PositiveIntegerField("受伤", default=0)
+    serious_injuries = models.PositiveIntegerField("其中重伤（含急性工业中毒）", default=0)
+    trapped = models.PositiveIntegerField("被困", default=0)
+    evacuated = models.PositiveIntegerField("转移人数", default=0)
+    direct_loss_10k_yuan = models.DecimalField(
+        "直接经济损失（万元）", max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    level = models.CharField("事件等级", max_length=4, choices=LEVEL_CHOICES, blank=True)
+    level_basis = models.CharField("定级依据", max_length=300, blank=True)
+    response_level = models.CharField("响应级别", max_length=4, choices=RESPONSE_CHOICES, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    commander = models.CharField("现场指挥", max_length=64, blank=True)
+    ended_at = models.DateTimeField("响应结束时间", null=True, blank=True)
+    recorded_by = models.CharField("接报人", max_length=150, blank=True)
+
+    scope_spec = ScopeSpec(region="region")
+    write_roles = frozenset()  # every change is a workflow step in incidents.services
+
+    class Meta:
+        verbose_name = "突发事件"
+        verbose_name_plural = "突发事件"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class TimelineEntry(models.Model):
+    """One thing that happened in an incident, in order: every report, decision, order, task update,
+    alarm and warning (the 时间轴), with an optional attachment."""
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake", "接报"
+        FACTS = "facts", "情况更新"
+        REPORT = "report", "信息报送"
+        GRADE = "grade", "定级"
+        RESPONSE = "response", "响应"
+        TASK = "task", "任务"
+        ORDER = "order", "调度"
+        FEEDBACK = "feedback", "现场反馈"
+        SUPPLIES = "supplies", "物资"
+        EVACUATION = "evacuation", "转移安置"
+        ALARM = "alarm", "报警"
+        WARNING = "warning", "预警"
+        NOTE = "note", "记录"
+        CLOSE = "close", "结束"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline", verbose_name="事件")
+    at = models.DateTimeField("时间", db_index=True)
+    kind = models.CharField("类别", max_length=12, choices=Kind.choices)
+    title = models.CharField("摘要", max_length=300)
+    detail = models.TextField("详情", blank=True)
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+    attachment = models.FileField("附件", upload_to="incidents/%Y/%m/", blank=True)
+    attachment_name = models.CharField("附件名", max_length=200, blank=True)
+    lon = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "事件时间轴"
+        verbose_name_plural = "事件时间轴"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class InfoReport(models.Model):
+    """信息报送: 首报, 续报, 终报 — each with its statutory deadline, its content (条例第十二条), a Word
+    document, and the log of whom it went to."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "首报"
+        FOLLOW_UP = "follow_up", "续报"
+        FINAL = "final", "终报"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="reports", verbose_name="事件")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    sequence = models.PositiveSmallIntegerField("序号", default=1)
+    due_at = models.DateTimeField("报送时限")
+    situation = models.TextField("事件概况（时间、地点、经过）")
+    casualties = models.CharField("伤亡及失踪", max_length=300, blank=True)
+    loss = models.CharField("直接经济损失", max_length=200, blank=True)
+    measures = models.TextField("已采取的措施", blank=True)
+    other = models.TextField("其他情况", blank=True)
+    written_by = models.CharField("填报人", max_length=150)
+    signed_by = models.CharField("签发人", max_length=64, blank=True)
+    sent_at = models.DateTimeField("报出时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "信息报告"
+        verbose_name_plural = "信息报告"
+        ordering = ["incident", "created_at"]
+        constraints = [models.UniqueConstraint(fields=["incident", "kind", "sequence"], name="one_report_per_sequence")]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()}（第{self.sequence}次）" if self.kind == "follow_up" else self.get_kind_display()
+        )
+
+
+class ReportDispatch(models.Model):
+    """Whom a report went to, how and when (the 报送记录)."""
+
+    class Method(models.TextChoices):
+        SYSTEM = "system", "系统报送"
+        PHONE = "phone", "电话"
+        FAX = "fax", "传真"
+        EMAIL = "email", "电子邮件"
+        PAPER = "paper", "纸质文件"
+
+    report = models.ForeignKey(InfoReport, on_delete=models.CASCADE, related_name="dispatches")
+    recipient = models.CharField("报送单位", max_length=100)
+    method = models.CharField("方式", max_length=8, choices=Method.choices)
+    sent_at = models.DateTimeField("报送时间")
+    received_by = models.CharField("接收人", max_length=64, blank=True)
+    actor_name = models.CharField("报送人", max_length=150)
+
+    class Meta:
+        verbose_name = "报送记录"
+        verbose_name_plural = "报送记录"
+        ordering = ["sent_at"]
+
+    def __str__(self):
+        return f"{self.recipient}（{self.get_method_display()}）"
+
+
+class ResponseTask(models.Model):
+    """A task the response created from the plan (or added by the commander), with its department."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "已下达"
+        ACCEPTED = "accepted", "已接收"
+        DONE = "done", "已完成"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tasks", verbose_name="事件")
+    action = models.ForeignKey(
+        "plans.PlanAction", verbose_name="预案措施", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    level = models.CharField("响应级别", max_length=4, choices=RESPONSE_CHOICES, blank=True)
+    title = models.CharField("任务", max_length=300)
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ASSIGNED)
+    due_at = models.DateTimeField("完成时限", null=True, blank=True)
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    note = models.CharField("办理情况", max_length=300, blank=True)
+    created_at = models.DateTimeField("下达时间")
+
+    class Meta:
+        verbose_name = "响应任务"
+        verbose_name_plural = "响应任务"
+        ordering = ["incident", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "action"], condition=models.Q(action__isnull=False), name="one_task_per_action"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DispatchOrder(models.Model):
+    """A dispatch order (调度指令) to a team, an expert, a shelter or a warehouse (supplies), tracked from
+    sent to done; the assignee reports from the field (position, photos), the commander may return it."""
+
+    class Kind(models.TextChoices):
+        TEAM = "team", "救援队伍"
+        EXPERT = "expert", "专家"
+        SUPPLIES = "supplies", "物资"
+        SHELTER = "shelter", "避难场所"
+
+    class Status(models.TextChoices):
+        SENT = "sent", "已下达"
+        READ = "read", "已读"
+        ACCEPTED = "accepted", "已接受"
+        EN_ROUTE = "en_route", "在途"
+        ON_SCENE = "on_scene", "到场"
+        DONE = "done", "已完成"
+        RETURNED = "returned", "退回重办"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="orders", verbose_name="事件")
+    kind = models.CharField("调度对象", max_length=10, choices=Kind.choices)
+    team = models.ForeignKey(
+        "resources.RescueTeam", verbose_name="队伍", null=True, blank=True, on_delete=models.PROTECT
+    )
+    expert = models.ForeignKey("resources.Expert", verbose_name="专家", null=True, blank=True, on_delete=models.PROTECT)
+    shelter = models.ForeignKey(
+        "resources.Shelter", verbose_name="避难场所", null=True, blank=True, on_delete=models.PROTECT
+    )
+    warehouse = models.ForeignKey(
+        "supplies.Warehouse", verbose_name="仓库", null=True, blank=True, on_delete=models.PROTECT
+    )
+    item = models.ForeignKey(
+        "supplies.SupplyItem", verbose_name="物资", null=True, blank=True, on_delete=models.PROTECT
+    )
+    quantity = models.DecimalField("数量", max_digits=12, decimal_places=2, null=True, blank=True)
+    assignee_name = models.CharField("接收对象", max_length=150)
+    instruction = models.TextField("指令内容")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SENT)
+    sent_at = models.DateTimeField("下达时间")
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    last_lon = models.FloatField("最新经度", null=True, blank=True)
+    last_lat = models.FloatField("最新纬度", null=True, blank=True)
+    last_position_at = models.DateTimeField("位置时间", null=True, blank=True)
+    issued_by = models.CharField("下达人", max_length=150)
+
+    class Meta:
+        verbose_name = "调度指令"
+        verbose_name_plural = "调度指令"
+        ordering = ["incident", "sent_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.assignee_name}"
