@@ -1,0 +1,61 @@
+"""Starting plans for a county (loaded with the demo county; a bureau edits its own): who does what at
+each response level, by department code (demo/data/departments.json)."""
+
+from anlan.accounts.models import Department
+from anlan.incidents.models import IncidentKind
+
+from .models import Plan, PlanAction
+
+PLANS = [
+    (
+        "县突发地质灾害应急预案",
+        ["地质灾害", "水旱灾害", "气象灾害"],
+        [
+            ("IV", "YJ", "派工作组赶赴现场，核实灾情并报告", 2),
+            ("IV", "GZ", "派专业技术人员调查险情，划定危险区", 2),
+            ("IV", "QX", "加密天气会商，滚动发布降雨预报", 6),
+            ("III", "YJ", "组织受威胁群众转移安置，开放避难场所", 4),
+            ("III", "XF", "派救援队伍开展搜救", 1),
+            ("III", "WJ", "派医疗队救治伤员", 2),
+            ("III", "JT", "抢通受损道路，保障救援通道", 12),
+            ("II", "GA", "实施交通管制和现场警戒", 2),
+            ("II", "ZJ", "排查受损房屋安全", 24),
+            ("II", "SW", "调运生活必需品", 12),
+            ("I", "YJ", "成立现场指挥部，请求市级支援", 1),
+        ],
+    ),
+    (
+        "县生产安全事故应急预案",
+        ["工矿商贸等企业安全事故", "火灾事故", "公共设施和设备事故", "交通运输事故"],
+        [
+            ("IV", "YJ", "派员赶赴现场，核实事故情况并按时限报告", 1),
+            ("IV", "XF", "开展抢险救援", 1),
+            ("IV", "WJ", "组织医疗救治", 2),
+            ("III", "GA", "设置警戒区，疏散周边人员，维护秩序", 2),
+            ("III", "ST", "开展环境监测，防止次生污染", 4),
+            ("III", "JX", "组织行业专家研判，协调事故单位抢险", 4),
+            ("II", "SJ", "排查同类设备、场所隐患", 24),
+            ("I", "YJ", "成立现场指挥部，请求市级支援", 1),
+        ],
+    ),
+]
+
+
+def install_county_plans(county, *, synthetic: bool = False) -> int:
+    """Create the starting plans for a county (skipped if it already has plans)."""
+    if Plan.objects.filter(region=county).exists():
+        return 0
+    departments = {d.code.rsplit("-", 1)[-1]: d for d in Department.objects.filter(code__startswith=county.code[:6])}
+    kinds = {k.name: k for k in IncidentKind.objects.all()}
+    created = 0
+    for name, kind_names, actions in PLANS:
+        plan = Plan.objects.create(name=name, region=county, synthetic=synthetic)
+        plan.kinds.set([kinds[k] for k in kind_names if k in kinds])
+        PlanAction.objects.bulk_create(
+            [
+                PlanAction(plan=plan, level=level, title=title, department=departments.get(code), hours=hours, order=i)
+                for i, (level, code, title, hours) in enumerate(actions, start=1)
+            ]
+        )
+        created += 1
+    return created

@@ -1,0 +1,190 @@
+"""The incident workflow: intake with automatic grading, regrading as facts change, response levels that
+create the plan's tasks once, report clocks, dispatch orders tracked to done and returned, supplies out
+of stock, evacuation into shelters — all on the timeline."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from anlan.core.models import AuditEntry
+from anlan.core.testing.personas import persona
+from anlan.incidents import services
+from anlan.incidents.models import Incident, IncidentKind, InfoReport, ResponseTask
+from anlan.plans.defaults import install_county_plans
+from anlan.resources.models import RescueTeam, Shelter
+from anlan.resources.services import shelter_occupancy
+from anlan.supplies.models import Movement, Stock
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(tree):
+    install_county_plans(tree.county)
+
+
+def intake(tree, kind="工矿商贸等企业安全事故", at=None, **facts):
+    at = at or timezone.now()
+    incident = Incident(
+        title="某厂反应釜爆炸" if kind != "地质灾害" else "早阳村山体滑坡",
+        kind=IncidentKind.objects.get(name=kind),
+        region=tree.village,
+        lon=tree.village.center_lon,
+        lat=tree.village.center_lat,
+        occurred_at=at - dt.timedelta(minutes=10),
+        received_at=at,
+        caller_name="张三",
+        caller_phone="13900001111",
+        description="现场有人员被困",
+        **facts,
+    )
+    return services.incident_create(actor=persona("county_operator"), incident=incident)
+
+
+def test_intake_numbers_grades_and_puts_it_on_the_timeline(tree):
+    incident = intake(tree, deaths=1, serious_injuries=2)
+    assert incident.number.startswith(f"SJ500237{timezone.localtime(incident.received_at):%Y%m%d}")
+    assert incident.level == "IV" and "493" in incident.level_basis
+    assert [e.kind for e in incident.timeline.all()] == ["intake", "grade"]
+    assert AuditEntry.objects.filter(action="incident_create", object_id=str(incident.pk)).exists()
+
+
+def test_new_casualties_regrade_the_accident_on_the_boundary(tree):
+    incident = intake(tree, deaths=2)
+    services.facts_update(actor=persona("county_operator"), incident=incident, deaths=3, note="搜救中发现遇难者")
+    incident.refresh_from_db()
+    assert incident.level == "III"
+    grade = incident.timeline.filter(kind="grade").last()
+    assert grade.data == {"before": "IV", "after": "III"} and "死亡 3 人" in grade.detail
+    services.facts_update(actor=persona("county_operator"), incident=incident, direct_loss_10k_yuan=Decimal(5000))
+    incident.refresh_from_db()
+    assert incident.level == "II"
+
+
+def test_manual_grading_is_a_county_decision_with_a_basis(tree):
+    landslide = intake(tree, kind="地质灾害")
+    assert landslide.level == ""
+    with pytest.raises(services.IncidentError) as refused:
+        services.grade_set(actor=persona("township_officer"), incident=landslide, level="III", basis="x")
+    assert refused.value.forbidden
+    with pytest.raises(services.IncidentError, match="定级依据"):
+        services.grade_set(actor=persona("county_operator"), incident=landslide, level="III", basis=" ")
+    services.grade_set(actor=persona("county_operator"), incident=landslide, level="III", basis="县指挥部研判")
+    landslide.refresh_from_db()
+    assert landslide.level == "III"
+    accident = intake(tree)
+    with pytest.raises(services.IncidentError, match="自动定级"):
+        services.grade_set(actor=persona("county_operator"), incident=accident, level="I", basis="x")
+
+
+def test_response_creates_the_plan_tasks_once_and_raising_adds_the_new_ones(tree, plans):
+    incident = intake(tree, kind="地质灾害")
+    officer = persona("county_operator")
+    first = services.response_set(actor=officer, incident=incident, level="IV", reason="滑坡威胁 12 户")
+    assert {t.title for t in first} == {
+        "派工作组赶赴现场，核实灾情并报告",
+        "派专业技术人员调查险情，划定危险区",
+        "加密天气会商，滚动发布降雨预报",
+    }
+    assert all(t.department and t.due_at for t in first)
+    raised = services.response_set(actor=officer, incident=incident, level="III", reason="发现被困人员")
+    assert len(raised) == 4 and ResponseTask.objects.filter(incident=incident).count() == 7
+    lowered = services.response_set(actor=officer, incident=incident, level="IV", reason="险情趋缓")
+    assert lowered == [] and ResponseTask.objects.filter(incident=incident).count() == 7
+    responses = list(incident.timeline.filter(kind="response").values_list("title", "actor_name"))
+    assert [t for t, _ in responses] == ["启动Ⅳ级响应", "提升Ⅲ级响应", "降低Ⅳ级响应"]
+    assert all(name for _, name in responses)  # who decided
+    with pytest.raises(services.IncidentError) as refused:
+        services.response_set(actor=persona("township_officer"), incident=incident, level="II", reason="x")
+    assert refused.value.forbidden
+
+
+def test_report_clock_first_within_an_hour_then_follow_ups(tree):
+    t0 = timezone.now()
+    incident = intake(tree, at=t0)
+    clock = services.report_clock(incident, t0 + dt.timedelta(minutes=50))
+    assert clock.label == "首报" and not clock.overdue and clock.minutes_left == 10
+    assert services.report_clock(incident, t0 + dt.timedelta(minutes=61)).overdue
+    officer = persona("county_operator")
+    report = services.report_create(
+        actor=officer, incident=incident, kind="first", fields=services.report_draft(incident), at=t0
+    )
+    assert "张三" not in report.situation and "某厂反应釜爆炸" in report.situation
+    services.report_send(
+        actor=officer,
+        report=report,
+        recipients=[("市应急管理局", "system", "李四"), ("县人民政府", "phone", "")],
+        at=t0 + dt.timedelta(minutes=70),
+    )
+    entry = incident.timeline.filter(kind="report").last()
+    assert "超时" in entry.title and entry.data["late"] is True
+    clock = services.report_clock(incident, t0 + dt.timedelta(hours=2))
+    assert clock.label == "续报" and clock.due_at == t0 + dt.timedelta(minutes=70) + dt.timedelta(hours=24)
+    with pytest.raises(services.IncidentError, match="已有首报"):
+        services.report_create(actor=officer, incident=incident, kind="first", fields={"situation": "x"})
+    with pytest.raises(services.IncidentError, match="响应结束后"):
+        services.report_create(actor=officer, incident=incident, kind="final", fields={"situation": "x"})
+    follow = services.report_create(actor=officer, incident=incident, kind="follow_up", fields={"situation": "续"})
+    assert follow.sequence == 1 and str(follow) == "续报（第1次）"
+    assert InfoReport.objects.filter(incident=incident).count() == 2
+
+
+def test_dispatch_orders_go_from_sent_to_done_and_can_be_returned(tree):
+    incident = intake(tree)
+    officer = persona("county_operator")
+    team = RescueTeam.objects.filter(region__code__startswith="500237").first()
+    order = services.order_create(
+        actor=officer, incident=incident, kind="team", target=team, instruction="携带破拆设备赶赴现场"
+    )
+    assert order.status == "sent" and order.last_lon == team.lon
+    services.order_read(actor="队长", order=order)
+    order.refresh_from_db()
+    assert order.status == "read" and order.read_at
+    with pytest.raises(services.IncidentError, match="不能改为"):
+        services.order_progress(actor="队长", order=order, status="on_scene")
+    for status in ("accepted", "en_route"):
+        services.order_progress(actor="队长", order=order, status=status, lon=109.9, lat=31.1)
+    services.order_progress(actor="队长", order=order, status="on_scene", note="已到达", lon=109.91, lat=31.11)
+    services.order_progress(actor="队长", order=order, status="done", note="被困人员已救出")
+    services.order_return(actor=officer, order=order, reason="请继续排查二次坍塌风险")
+    order.refresh_from_db()
+    assert order.status == "returned" and (order.last_lon, order.last_lat) == (109.91, 31.11)
+    feedback = list(incident.timeline.filter(kind="feedback").values_list("data__status", flat=True))
+    assert feedback == ["read", "accepted", "en_route", "on_scene", "done"]
+
+
+def test_supplies_leave_the_ledger_and_evacuees_fill_the_shelter(tree):
+    incident = intake(tree, kind="地质灾害")
+    officer = persona("county_operator")
+    stock = Stock.objects.filter(quantity__gte=10).select_related("warehouse", "item").first()
+    before = stock.quantity
+    services.order_create(
+        actor=officer,
+        incident=incident,
+        kind="supplies",
+        target=stock.warehouse,
+        item=stock.item,
+        quantity=Decimal(5),
+        instruction="送至早阳村安置点",
+    )
+    stock.refresh_from_db()
+    assert stock.quantity == before - 5
+    assert Movement.objects.filter(kind="allocate", reference=incident.number).exists()
+    with pytest.raises(services.IncidentError):
+        services.order_create(
+            actor=officer,
+            incident=incident,
+            kind="supplies",
+            target=stock.warehouse,
+            item=stock.item,
+            quantity=before * 100,
+            instruction="too much",
+        )
+    shelter = Shelter.objects.filter(status="ready").first()
+    occupied = shelter_occupancy(shelter)
+    services.evacuate(actor=officer, incident=incident, shelter=shelter, people=12, from_region=tree.village)
+    incident.refresh_from_db()
+    assert shelter_occupancy(shelter) == occupied + 12 and incident.evacuated == 12
+    assert incident.timeline.filter(kind="evacuation").exists()
