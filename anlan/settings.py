@@ -170,6 +170,7 @@ MEDIA_URL = "/media/"
 # Uploads (Excel imports) are checked for type and size before they are read.
 ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 ANLAN_MAX_PHOTO_BYTES = int(os.environ.get("ANLAN_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
+ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
 
 # Map base tiles: none by default (isolated networks). Either a local XYZ folder served by Anlan,

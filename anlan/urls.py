@@ -10,6 +10,7 @@ from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
 from anlan.hazards.views import public_tip
+from anlan.incidents import views as incident_views
 from anlan.incidents.api import GradeView
 from anlan.monitoring.api import ReadingsView
 from anlan.resources.api import NearestView
@@ -47,6 +48,9 @@ urlpatterns = [
     path("inbox/", include("anlan.inbox.urls")),
     path("monitoring/", include("anlan.monitoring.urls")),
     path("alerts/", include("anlan.alerts.urls")),
+    path("incidents/", include("anlan.incidents.urls")),
+    path("plans/", include("anlan.plans.urls")),
+    path("p/order/<str:token>/", incident_views.field_order, name="field_order"),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),

@@ -6,7 +6,6 @@ in the same transaction as the change.
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +13,11 @@ from django.utils import timezone
 from anlan.accounts.models import User
 from anlan.core.audit import AuditItem, actor_name, append, audit_record, snapshot
 from anlan.core.roles import Role
+from anlan.core.uploads import UploadRejected, check_upload
 from anlan.inbox.services import Message, notify_many
 
 from . import workflow
 from .models import HazardEvent, HazardPhoto, HiddenHazard
-
-PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
 
 
 class HazardError(Exception):
@@ -137,15 +135,10 @@ def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str 
 
 def check_photo(upload) -> str:
     """The file extension for a JPEG or PNG within the size limit; HazardError otherwise."""
-    limit = settings.ANLAN_MAX_PHOTO_BYTES
-    if upload.size > limit:
-        raise HazardError(f"照片不能超过 {limit // (1024 * 1024)} MB")
-    head = upload.read(8)
-    upload.seek(0)
-    for magic, ext in PHOTO_TYPES.items():
-        if head.startswith(magic):
-            return ext
-    raise HazardError("只接受 JPEG 或 PNG 格式的照片")
+    try:
+        return check_upload(upload, images_only=True)
+    except UploadRejected as exc:
+        raise HazardError(str(exc).replace("文件", "照片")) from None
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.geo.fields import LocationField
 
 from . import grading, services
 from .models import Incident, TimelineEntry
@@ -45,24 +46,19 @@ class GradeView(APIView):
         return Response({"level": grade.level, "label": grade.label, "basis": grade.basis})
 
 
-class LocationField(serializers.Serializer):
-    lon = serializers.FloatField(min_value=-180, max_value=180)
-    lat = serializers.FloatField(min_value=-90, max_value=90)
-
-
 class IncidentSerializer(ScopedSerializer):
-    location = LocationField(required=False, allow_null=True, write_only=True)
+    location = LocationField()
 
     class Meta:
         model = Incident
         fields = [
-            *("id", "number", "title", "kind", "region", "place", "lon", "lat", "location", "affected_area"),
+            *("id", "number", "title", "kind", "region", "place", "location", "affected_area"),
             *("occurred_at", "received_at", "source", "caller_name", "caller_phone", "caller_unit", "description"),
             *("deaths", "missing", "injured", "serious_injuries", "trapped", "evacuated", "direct_loss_10k_yuan"),
             *("level", "level_basis", "response_level", "status", "ended_at", "recorded_by"),
         ]
         read_only_fields = [
-            *("number", "lon", "lat", "level", "level_basis", "response_level", "status", "ended_at"),
+            *("number", "level", "level_basis", "response_level", "status", "ended_at"),
             *("recorded_by", "evacuated"),
         ]
         extra_kwargs = {"received_at": {"required": False}}
@@ -84,9 +80,7 @@ class IncidentViewSet(ScopedModelViewSet):
     selector = staticmethod(lambda qs: qs.select_related("kind", "region"))
 
     def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        location = data.pop("location", None) or {}
-        incident = Incident(**data, lon=location.get("lon"), lat=location.get("lat"))
+        incident = Incident(**serializer.validated_data)
         try:
             serializer.instance = services.incident_create(actor=self.request.user, incident=incident)
         except services.IncidentError as exc:

@@ -1,1 +1,380 @@
-"""Incident pages (workspace, command map, field order page) are added in views.py."""
+"""Incident pages: the duty desk's intake, the workspace (clock, facts, grade, response, reports, tasks,
+dispatch with recommendations, evacuation, timeline), the command map, and the field page of an order."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.views import attachment_response
+from anlan.plans.models import Plan, PlanAction
+from anlan.resources import nearest
+from anlan.resources.models import Expert, RescueTeam, Shelter
+from anlan.supplies.models import SupplyItem, Warehouse
+
+from . import documents, forms, services, situation
+from .models import DispatchOrder, Incident, IncidentKind, InfoReport, ResponseTask, TimelineEntry
+
+register(
+    ModelConfig(
+        model=Incident,
+        list_columns=["number", "title", "kind", "region", "level", "response_level", "status", "received_at"],
+        form_fields=[],
+        detail_fields=[
+            *("number", "title", "kind", "region", "place", "occurred_at", "received_at", "source", "caller_name"),
+            *("caller_phone", "caller_unit", "description", "deaths", "missing", "injured", "serious_injuries"),
+            *("trapped", "evacuated", "direct_loss_10k_yuan", "level", "level_basis", "response_level", "status"),
+            *("ended_at", "recorded_by"),
+        ],
+        search_fields=["title", "number", "place"],
+        importable=False,
+        selector=lambda qs: qs.select_related("kind", "region"),
+        sortable=["received_at", "level", "status"],
+        detail_links=[("事件工作台", "incidents:workspace"), ("指挥一张图", "incidents:command_map")],
+        menu_group="事件处置",
+        menu_order=70,
+    )
+)
+register(
+    ModelConfig(
+        model=IncidentKind,
+        list_columns=["category", "name", "code", "grading", "first_report_minutes", "follow_up_hours"],
+        form_fields=["category", "name", "code", "grading", "first_report_minutes", "follow_up_hours", "order"],
+        sortable=["category", "name"],
+        menu_group="事件处置",
+        menu_order=73,
+    )
+)
+register(
+    ModelConfig(
+        model=Plan,
+        list_columns=["name", "region", "active"],
+        form_fields=["name", "kinds", "region", "active", "notes"],
+        search_fields=["name"],
+        selector=lambda qs: qs.select_related("region"),
+        related_tables=lambda plan, user: [
+            (
+                "响应措施",
+                ["启动级别", "措施", "责任部门", "时限（小时）"],
+                [
+                    (a.get_level_display(), a.title, a.department or "—", a.hours or "—")
+                    for a in plan.actions.select_related("department")
+                ],
+            )
+        ],
+        menu_group="事件处置",
+        menu_order=74,
+    )
+)
+register(
+    ModelConfig(
+        model=PlanAction,
+        list_columns=["plan", "level", "title", "department", "hours"],
+        form_fields=["plan", "level", "title", "department", "hours", "order"],
+        selector=lambda qs: qs.select_related("plan", "department"),
+        menu_group="事件处置",
+        menu_order=75,
+    )
+)
+register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incident, "view", 69))
+
+
+def _may_act(user) -> bool:
+    return user.is_superuser or user.role in services.GRADERS or user.role in ("township_operator",)
+
+
+@login_required
+def intake(request):
+    """接报登记: the duty officer records a call (or a report) in one form."""
+    if not _may_act(request.user):
+        raise PermissionDenied("您的角色不能登记事件")
+    form = forms.IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(actor=request.user, incident=form.save(commit=False))
+        except services.IncidentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记事件 {incident.number}")
+            return redirect("incidents:workspace", pk=incident.pk)
+    return render(request, "incidents/intake.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _incident(request, pk, action="view"):
+    return get_object_or_404(Incident.objects.restrict(request.user, action).select_related("kind", "region"), pk=pk)
+
+
+OPEN = (Incident.Status.RECEIVED, Incident.Status.RESPONDING)
+STEPS = {
+    "facts": forms.FactsForm,
+    "grade": forms.GradeForm,
+    "response": forms.ResponseForm,
+    "end": forms.EndForm,
+    "report": forms.ReportForm,
+    "send": forms.SendForm,
+    "task": forms.TaskForm,
+    "order": forms.OrderForm,
+    "return": forms.ReturnForm,
+    "evacuate": forms.EvacuateForm,
+    "note": forms.NoteForm,
+}
+
+
+@login_required
+def workspace(request, pk):
+    """事件工作台: everything about one incident on one page, the steps this user may take."""
+    incident = _incident(request, pk)
+    can_act = _may_act(request.user) and Incident.objects.restrict(request.user, "view").filter(pk=pk).exists()
+    bound = None
+    if request.method == "POST":
+        if not can_act:
+            raise PermissionDenied("您的角色不能处置事件")
+        step = request.POST.get("step", "")
+        if step not in STEPS:
+            raise Http404
+        bound = (step, STEPS[step](request.POST, request.FILES))
+        if bound[1].is_valid():
+            try:
+                with transaction.atomic():
+                    _apply(request, incident, step, bound[1])
+            except services.IncidentError as exc:
+                if exc.forbidden:
+                    raise PermissionDenied(str(exc)) from None
+                bound[1].add_error(None, str(exc))
+            else:
+                return redirect(reverse("incidents:workspace", kwargs={"pk": pk}) + f"#{step}")
+    return render(
+        request,
+        "incidents/workspace.html",
+        _context(request, incident, can_act, bound),
+        status=400 if bound else 200,
+    )
+
+
+def _apply(request, incident, step, form):
+    user, d = request.user, form.cleaned_data
+    if step == "facts":
+        facts = {k: d[k] for k in services.FACT_FIELDS if k in d and k != "evacuated"}
+        services.facts_update(actor=user, incident=incident, note=d["note"], **facts)
+    elif step == "grade":
+        services.grade_set(actor=user, incident=incident, level=d["level"], basis=d["basis"])
+    elif step == "response":
+        services.response_set(actor=user, incident=incident, level=d["level"], reason=d["reason"])
+    elif step == "end":
+        services.response_end(actor=user, incident=incident, summary=d["summary"])
+    elif step == "report":
+        fields = {k: d[k] for k in ("situation", "casualties", "loss", "measures", "other")}
+        services.report_create(actor=user, incident=incident, kind=d["kind"], fields=fields, signed_by=d["signed_by"])
+    elif step == "send":
+        report = get_object_or_404(incident.reports, pk=request.POST.get("report"))
+        services.report_send(actor=user, report=report, recipients=form.recipients())
+    elif step == "task":
+        task = get_object_or_404(incident.tasks, pk=request.POST.get("task"))
+        services.task_update(actor=user, task=task, status=d["status"], note=d["note"])
+    elif step == "order":
+        target, item = _target(user, d)
+        services.order_create(
+            actor=user,
+            incident=incident,
+            kind=d["kind"],
+            target=target,
+            item=item,
+            quantity=d["quantity"],
+            instruction=d["instruction"],
+        )
+    elif step == "return":
+        order = get_object_or_404(incident.orders, pk=request.POST.get("order"))
+        services.order_return(actor=user, order=order, reason=d["reason"])
+    elif step == "evacuate":
+        shelter = get_object_or_404(Shelter.objects.restrict(user), pk=d["shelter"])
+        services.evacuate(
+            actor=user,
+            incident=incident,
+            shelter=shelter,
+            people=d["people"],
+            from_region=incident.region,
+            household=d["household"],
+        )
+    elif step == "note":
+        services.note_add(actor=user, incident=incident, text=d["text"], upload=d["attachment"])
+
+
+def _target(user, d):
+    """The dispatched resource, looked up within what this user may see."""
+    kind = d["kind"]
+    if kind == DispatchOrder.Kind.TEAM:
+        return get_object_or_404(RescueTeam.objects.restrict(user), pk=d["target"]), None
+    if kind == DispatchOrder.Kind.EXPERT:
+        return get_object_or_404(Expert.objects.restrict(user), pk=d["target"]), None
+    if kind == DispatchOrder.Kind.SHELTER:
+        return get_object_or_404(Shelter.objects.restrict(user), pk=d["target"]), None
+    warehouse = get_object_or_404(Warehouse.objects.restrict(user), pk=d["target"])
+    item = get_object_or_404(SupplyItem.objects.all(), pk=d["item"]) if d.get("item") else None
+    return warehouse, item
+
+
+def _context(request, incident, can_act, bound):
+    user = request.user
+    step_forms = {name: cls() for name, cls in STEPS.items() if name not in ("report", "send")}
+    step_forms["facts"] = forms.FactsForm(initial={k: getattr(incident, k) for k in services.FACT_FIELDS})
+    step_forms["report"] = forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)})
+    step_forms["send"] = forms.SendForm()
+    if bound:
+        step_forms[bound[0]] = bound[1]
+    recommendations = []
+    if incident.lon is not None and incident.lat is not None and incident.status in OPEN:
+        lon, lat = incident.lon, incident.lat
+        warehouses = nearest.nearest_warehouses(user, lon, lat, k=3)
+        stock = _stock_options([w.id for w in warehouses])
+        recommendations = [
+            ("team", "救援队伍", [(r, None) for r in nearest.nearest_teams(user, lon, lat, k=5)]),
+            ("expert", "专家", [(r, None) for r in nearest.nearest_experts(user, lon, lat, k=3)]),
+            ("supplies", "物资仓库", [(r, stock.get(r.id, [])) for r in warehouses]),
+            ("shelter", "避难场所", [(r, None) for r in nearest.nearest_shelters(user, lon, lat, k=5)]),
+        ]
+    orders = list(incident.orders.select_related("item"))
+    return {
+        "incident": incident,
+        "can_act": can_act,
+        "can_decide": user.is_superuser or user.role in services.GRADERS,
+        "clock": services.report_clock(incident),
+        "forms": step_forms,
+        "reports": list(incident.reports.prefetch_related("dispatches")),
+        "tasks": list(incident.tasks.select_related("department")),
+        "task_statuses": ResponseTask.Status.choices,
+        "orders": [(o, services.order_token(o)) for o in orders],
+        "recommendations": recommendations,
+        "timeline": list(incident.timeline.all()),
+        "detail_url": config_for(Incident).reverse("detail", incident.pk),
+        "manual_grading": incident.kind.grading == IncidentKind.Grading.MANUAL,
+    }
+
+
+def _stock_options(warehouse_ids) -> dict[int, list[tuple[int, str]]]:
+    """What each recommended warehouse holds: (item id, "name (quantity unit)")."""
+    from django.db.models import Sum
+
+    from anlan.supplies.models import Stock
+
+    rows = (
+        Stock.objects.filter(warehouse_id__in=warehouse_ids, quantity__gt=0)
+        .values("warehouse_id", "item_id", "item__name", "item__unit")
+        .annotate(total=Sum("quantity"))
+        .order_by("warehouse_id", "item__name")
+    )
+    out: dict[int, list[tuple[int, str]]] = {}
+    for r in rows:
+        out.setdefault(r["warehouse_id"], []).append(
+            (r["item_id"], f"{r['item__name']}（{r['total']:g}{r['item__unit']}）")
+        )
+    return out
+
+
+def _next_kind(incident) -> str:
+    kinds = set(incident.reports.values_list("kind", flat=True))
+    if InfoReport.Kind.FIRST not in kinds:
+        return InfoReport.Kind.FIRST
+    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED) and InfoReport.Kind.FINAL not in kinds:
+        return InfoReport.Kind.FINAL
+    return InfoReport.Kind.FOLLOW_UP
+
+
+@login_required
+def report_docx(request, pk, report_pk):
+    incident = _incident(request, pk)
+    report = get_object_or_404(incident.reports, pk=report_pk)
+    filename = f"{incident.number}-{report}.docx"
+    return attachment_response(documents.report_document(report), filename, documents.DOCX)
+
+
+@login_required
+def brief_docx(request, pk):
+    """态势简报 as it stands now."""
+    incident = _incident(request, pk)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    return attachment_response(
+        documents.situation_brief(incident), f"{incident.number}-态势简报-{stamp}.docx", documents.DOCX
+    )
+
+
+@login_required
+def attachment(request, pk, entry_pk):
+    """Timeline attachments are served to users who can see the incident (not public files)."""
+    incident = _incident(request, pk)
+    item = get_object_or_404(TimelineEntry, pk=entry_pk, incident=incident)
+    if not item.attachment:
+        raise Http404
+    from django.http import FileResponse
+
+    return FileResponse(item.attachment.open("rb"), as_attachment=False, filename=item.attachment_name)
+
+
+@login_required
+def command_map(request, pk):
+    """一张图指挥: the incident, its area, what is around it, and the dispatched resources, updated live."""
+    from anlan.geo.views import tile_source
+
+    incident = _incident(request, pk)
+    return render(request, "incidents/command_map.html", {"incident": incident, "tiles": tile_source()})
+
+
+@never_cache
+@login_required
+def situation_json(request, pk):
+    """The command map's data; polled every 2 seconds."""
+    incident = _incident(request, pk)
+    return JsonResponse(situation.collect(incident, request.user))
+
+
+# ---------------------------------------------------------------- the field page of an order (no account)
+
+
+@never_cache
+def field_order(request, token):
+    """The assignee's page (a team leader's phone): opening it is the read receipt; status, position and
+    photos go back to the command. The signed link is the credential: social rescue teams have no accounts."""
+    pk = services.read_order_token(token)
+    if pk is None:
+        raise Http404
+    order = get_object_or_404(DispatchOrder.objects.select_related("incident", "incident__region"), pk=pk)
+    who = f"{order.assignee_name}（现场）"
+    error = None
+    if request.method == "POST":
+        form = forms.FieldForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.order_progress(
+                    actor=who,
+                    order=order,
+                    status=d["status"],
+                    note=d["note"],
+                    lon=d["lon"],
+                    lat=d["lat"],
+                    upload=d["photo"],
+                )
+            except services.IncidentError as exc:
+                error = str(exc)
+            else:
+                return redirect("field_order", token=token)
+        else:
+            error = "；".join(e for errors in form.errors.values() for e in errors)
+    else:
+        order = services.order_read(actor=who, order=order)
+    nexts = [
+        (s, DispatchOrder.Status(s).label)
+        for s in DispatchOrder.Status.values
+        if s in services.ORDER_FLOW[order.status]
+    ]
+    return render(
+        request,
+        "incidents/field_order.html",
+        {"order": order, "incident": order.incident, "nexts": nexts, "error": error},
+        status=400 if error else 200,
+    )

@@ -182,6 +182,11 @@ def default_area_per_person() -> float:
     return settings.ANLAN_SHELTER_AREA_PER_PERSON_M2
 
 
+def capacity_for(effective_area_m2: float, area_per_person_m2: float) -> int:
+    """Persons a shelter can take: effective area ÷ area per person, rounded down."""
+    return int(effective_area_m2 // area_per_person_m2)
+
+
 class Shelter(AnlanModel):
     """An emergency shelter (应急避难场所). Capacity = effective area ÷ area per person."""
 
@@ -246,7 +251,7 @@ class Shelter(AnlanModel):
 
     @property
     def capacity(self) -> int:
-        return int(self.effective_area_m2 // self.area_per_person_m2)
+        return capacity_for(self.effective_area_m2, self.area_per_person_m2)
 
 
 class ShelterCheck(models.Model):

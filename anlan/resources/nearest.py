@@ -16,7 +16,7 @@ from django.db.models import Count, Max, Sum
 
 from anlan.geo import spatial
 
-from .models import Expert, Readiness, RescueTeam, Shelter
+from .models import Expert, Readiness, RescueTeam, Shelter, capacity_for
 from .routing import router, travel_params
 from .services import with_occupancy
 
@@ -162,7 +162,7 @@ def nearest_shelters(user, lon, lat, k=5, min_free: int = 1) -> list[Nearby]:
     for row in qs.values(
         "pk", "lon", "lat", "region_id", "name", "effective_area_m2", "area_per_person_m2", "occupancy"
     ):
-        capacity = int(row["effective_area_m2"] // row["area_per_person_m2"])
+        capacity = capacity_for(row["effective_area_m2"], row["area_per_person_m2"])
         free = capacity - row["occupancy"]
         if free >= min_free:
             rows.append({**row, "capacity": capacity, "free": free})

@@ -1,0 +1,153 @@
+"""Forms of the duty desk and the incident workspace: intake, facts, grade, response, reports, orders,
+evacuation, notes, and the field page of a dispatch order."""
+
+from django import forms
+from django.utils import timezone
+
+from anlan.core.kit import regions_writable_by
+from anlan.core.uploads import UploadRejected, check_upload
+
+from .grading import LEVELS
+from .models import DispatchOrder, Incident, InfoReport, ReportDispatch, ResponseTask
+
+LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocal(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format=LOCAL)
+
+
+class IntakeForm(forms.ModelForm):
+    class Meta:
+        model = Incident
+        fields = [
+            *("kind", "title", "region", "place", "lon", "lat", "occurred_at", "source", "caller_name"),
+            *("caller_phone", "caller_unit", "description", "deaths", "missing", "injured", "serious_injuries"),
+            *("trapped", "direct_loss_10k_yuan"),
+        ]
+        widgets = {"occurred_at": DateTimeLocal(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_writable_by(user).only("code", "name")
+        self.fields["region"].to_field_name = "code"
+        self.fields["region"].error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
+        self.fields["occurred_at"].input_formats = [LOCAL]
+        self.fields["occurred_at"].initial = timezone.localtime().strftime(LOCAL)
+        for name in ("lon", "lat"):
+            self.fields[name].widget.attrs["step"] = "any"
+
+
+class FactsForm(forms.Form):
+    deaths = forms.IntegerField(label="死亡", min_value=0)
+    missing = forms.IntegerField(label="失踪", min_value=0)
+    injured = forms.IntegerField(label="受伤", min_value=0)
+    serious_injuries = forms.IntegerField(label="其中重伤", min_value=0)
+    trapped = forms.IntegerField(label="被困", min_value=0)
+    direct_loss_10k_yuan = forms.DecimalField(label="直接经济损失（万元）", min_value=0, decimal_places=2)
+    note = forms.CharField(label="说明", required=False, max_length=500)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("serious_injuries", 0) > data.get("injured", 0):
+            self.add_error("serious_injuries", "重伤人数不能多于受伤人数")
+        return data
+
+
+class GradeForm(forms.Form):
+    level = forms.ChoiceField(label="事件等级", choices=[(lv, lv) for lv in reversed(LEVELS)])
+    basis = forms.CharField(label="定级依据", max_length=300)
+
+
+class ResponseForm(forms.Form):
+    level = forms.ChoiceField(label="响应级别", choices=[(lv, f"{lv}级响应") for lv in reversed(LEVELS)])
+    reason = forms.CharField(label="理由（研判意见）", max_length=500)
+
+
+class EndForm(forms.Form):
+    summary = forms.CharField(label="结束响应的情况说明", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = InfoReport
+        fields = ["kind", "situation", "casualties", "loss", "measures", "other", "signed_by"]
+        widgets = {
+            "situation": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+            "other": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class SendForm(forms.Form):
+    """Up to three recipients of one report (unit, method, who received it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        defaults = ["市应急管理局", "县人民政府办公室", ""]
+        for i in range(3):
+            self.fields[f"unit_{i}"] = forms.CharField(
+                label=f"报送单位{i + 1}", max_length=100, required=i == 0, initial=defaults[i]
+            )
+            self.fields[f"method_{i}"] = forms.ChoiceField(label="方式", choices=ReportDispatch.Method.choices)
+            self.fields[f"received_by_{i}"] = forms.CharField(label="接收人", max_length=64, required=False)
+
+    def recipients(self) -> list[tuple[str, str, str]]:
+        d = self.cleaned_data
+        return [(d[f"unit_{i}"], d[f"method_{i}"], d[f"received_by_{i}"]) for i in range(3) if d.get(f"unit_{i}")]
+
+
+class TaskForm(forms.Form):
+    status = forms.ChoiceField(label="状态", choices=ResponseTask.Status.choices)
+    note = forms.CharField(label="办理情况", max_length=300, required=False)
+
+
+class OrderForm(forms.Form):
+    kind = forms.ChoiceField(label="调度对象", choices=DispatchOrder.Kind.choices)
+    target = forms.IntegerField(widget=forms.HiddenInput)
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    quantity = forms.DecimalField(label="数量", required=False, min_value=0.01, decimal_places=2)
+    instruction = forms.CharField(label="指令内容", max_length=500)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回理由", max_length=300)
+
+
+class EvacuateForm(forms.Form):
+    shelter = forms.IntegerField(widget=forms.HiddenInput)
+    people = forms.IntegerField(label="人数", min_value=1)
+    household = forms.CharField(label="户主/联系人", max_length=64, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label="记录", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attachment = forms.FileField(label="附件（照片、文件）", required=False)
+
+    def clean_attachment(self):
+        return _checked(self.cleaned_data.get("attachment"), images_only=False)
+
+
+class FieldForm(forms.Form):
+    """What the assignee sends from the field."""
+
+    status = forms.ChoiceField(label="状态", choices=DispatchOrder.Status.choices)
+    note = forms.CharField(label="情况", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    photo = forms.FileField(label="现场照片", required=False)
+
+    def clean_photo(self):
+        return _checked(self.cleaned_data.get("photo"), images_only=True)
+
+
+def _checked(upload, *, images_only: bool):
+    if upload:
+        try:
+            check_upload(upload, images_only=images_only)
+        except UploadRejected as exc:
+            raise forms.ValidationError(str(exc)) from None
+    return upload

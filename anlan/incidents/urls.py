@@ -1,0 +1,18 @@
+from django.urls import path
+
+from anlan.core.views import kit_urlpatterns
+
+from . import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("intake/", views.intake, name="intake"),
+    path("<int:pk>/", views.workspace, name="workspace"),
+    path("<int:pk>/map/", views.command_map, name="command_map"),
+    path("<int:pk>/situation.json", views.situation_json, name="situation"),
+    path("<int:pk>/brief.docx", views.brief_docx, name="brief"),
+    path("<int:pk>/reports/<int:report_pk>.docx", views.report_docx, name="report_docx"),
+    path("<int:pk>/attachments/<int:entry_pk>/", views.attachment, name="attachment"),
+    *kit_urlpatterns("incidents"),
+]

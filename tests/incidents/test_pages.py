@@ -1,0 +1,157 @@
+"""The duty desk and the workspace through the pages: intake, response with plan tasks, reports with their
+Word documents, dispatch from the recommendations, the field page's read receipt, the command map data,
+and scope (a township sees and acts on its own incidents only)."""
+
+import io
+
+import pytest
+from django.utils import timezone
+from docx import Document
+
+from anlan.core.testing.personas import persona
+from anlan.incidents import services
+from anlan.incidents.models import DispatchOrder, Incident, IncidentKind
+from anlan.plans.defaults import install_county_plans
+
+pytestmark = pytest.mark.django_db
+
+
+def intake_data(tree, **extra):
+    return {
+        "kind": IncidentKind.objects.get(name="地质灾害").pk,
+        "title": "早阳村山体滑坡",
+        "region": tree.village.code,
+        "place": "三组",
+        "lon": tree.village.center_lon,
+        "lat": tree.village.center_lat,
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "source": "call",
+        "caller_name": "村支书",
+        "caller_phone": "13900002222",
+        "caller_unit": "早阳村委会",
+        "description": "滑坡体约 2 万方，掩埋民房 2 间，3 人被困",
+        "deaths": 0,
+        "missing": 0,
+        "injured": 1,
+        "serious_injuries": 0,
+        "trapped": 3,
+        "direct_loss_10k_yuan": "50",
+        **extra,
+    }
+
+
+def test_township_records_a_call_and_works_it_the_county_decides(client, tree):
+    install_county_plans(tree.county)
+    client.force_login(persona("township_officer"))
+    response = client.post("/incidents/intake/", intake_data(tree))
+    incident = Incident.objects.get(title="早阳村山体滑坡")
+    assert response.status_code == 302 and response["Location"] == f"/incidents/{incident.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "首报" in page and "report-clock" in page
+    assert "启动 / 调整响应" not in page  # the township cannot start the response
+    refused = client.post(f"/incidents/{incident.pk}/", {"step": "response", "level": "IV", "reason": "x"})
+    incident.refresh_from_db()
+    assert refused.status_code == 403 and incident.response_level == ""
+
+    county = persona("county_operator")
+    client.force_login(county)
+    client.post(f"/incidents/{incident.pk}/", {"step": "response", "level": "III", "reason": "3 人被困"})
+    incident.refresh_from_db()
+    assert incident.response_level == "III" and incident.tasks.count() == 7
+    client.post(
+        f"/incidents/{incident.pk}/",
+        {
+            "step": "facts",
+            "deaths": 1,
+            "missing": 0,
+            "injured": 1,
+            "serious_injuries": 0,
+            "trapped": 2,
+            "direct_loss_10k_yuan": "80",
+            "note": "搜救出 1 人，已遇难",
+        },
+    )
+    incident.refresh_from_db()
+    assert incident.deaths == 1 and incident.trapped == 2
+
+    draft = client.get(f"/incidents/{incident.pk}/").context["forms"]["report"].initial
+    client.post(f"/incidents/{incident.pk}/", {"step": "report", **draft, "signed_by": "王局长"})
+    report = incident.reports.get()
+    client.post(
+        f"/incidents/{incident.pk}/",
+        {
+            "step": "send",
+            "report": report.pk,
+            "unit_0": "市应急管理局",
+            "method_0": "system",
+            "received_by_0": "值班员",
+            "unit_1": "",
+            "method_1": "phone",
+            "unit_2": "",
+            "method_2": "phone",
+        },
+    )
+    report.refresh_from_db()
+    assert report.sent_at and report.dispatches.get().recipient == "市应急管理局"
+    word = client.get(f"/incidents/{incident.pk}/reports/{report.pk}.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    assert "关于早阳村山体滑坡的首报" in text and "滑坡体约 2 万方" in text
+    brief = client.get(f"/incidents/{incident.pk}/brief.docx")
+    brief_text = "\n".join(p.text for p in Document(io.BytesIO(brief.content)).paragraphs)
+    assert "态势简报" in brief_text and "Ⅲ级响应" in brief_text
+
+
+def test_dispatch_from_the_recommendations_and_the_field_page(client, tree):
+    client.force_login(persona("county_operator"))
+    client.post("/incidents/intake/", intake_data(tree))
+    incident = Incident.objects.get(title="早阳村山体滑坡")
+    page = client.get(f"/incidents/{incident.pk}/")
+    kind, _label, rows = page.context["recommendations"][0]
+    nearest_team, _stock = rows[0]
+    assert kind == "team" and nearest_team.distance_m <= rows[-1][0].distance_m
+    client.post(
+        f"/incidents/{incident.pk}/",
+        {"step": "order", "kind": "team", "target": nearest_team.id, "instruction": "携带生命探测仪赶赴现场"},
+    )
+    order = DispatchOrder.objects.get(incident=incident)
+    assert order.team_id == nearest_team.id and order.status == "sent"
+    token = services.order_token(order)
+    client.logout()
+    field = client.get(f"/p/order/{token}/")
+    order.refresh_from_db()
+    assert field.status_code == 200 and order.status == "read" and order.read_at  # opening is the read receipt
+    client.post(f"/p/order/{token}/", {"status": "accepted", "note": "", "lon": "", "lat": ""})
+    client.post(f"/p/order/{token}/", {"status": "en_route", "note": "出发", "lon": "109.9", "lat": "31.1"})
+    order.refresh_from_db()
+    assert order.status == "en_route" and order.last_lon == 109.9
+    bad = client.post(f"/p/order/{token}/", {"status": "accepted", "note": ""})
+    assert bad.status_code == 400 and "不能改为" in bad.content.decode()
+    assert client.get("/p/order/forged-token/").status_code == 404
+
+    client.force_login(persona("county_operator"))
+    data = client.get(f"/incidents/{incident.pk}/situation.json").json()
+    (feature,) = [f for f in data["features"] if f["properties"]["layer"] == "order"]
+    assert feature["properties"]["status"] == "en_route" and feature["geometry"]["coordinates"] == [109.9, 31.1]
+    assert any(f["properties"]["layer"] == "incident" for f in data["features"])
+
+
+def test_a_township_sees_and_acts_on_its_own_incidents_only(client, tree):
+    client.force_login(persona("county_operator"))
+    client.post("/incidents/intake/", intake_data(tree, region=tree.other_village.code, title="别处的事件"))
+    elsewhere = Incident.objects.get(title="别处的事件")
+    client.force_login(persona("township_officer"))
+    assert client.get(f"/incidents/{elsewhere.pk}/").status_code == 404
+    assert client.get(f"/incidents/{elsewhere.pk}/situation.json").status_code == 404
+    assert client.post(f"/incidents/{elsewhere.pk}/", {"step": "note", "text": "x"}).status_code == 404
+    listing = client.get("/incidents/incident/").content.decode()
+    assert "别处的事件" not in listing
+    assert client.get(f"/api/v1/incidents/{elsewhere.pk}/").status_code == 404
+    outside = client.post("/incidents/intake/", intake_data(tree, region=tree.other_village.code))
+    assert outside.status_code == 400 and "不在您的管辖范围内" in outside.content.decode()
+
+
+def test_a_viewer_cannot_record_incidents(client, tree):
+    client.force_login(persona("viewer"))
+    assert client.get("/incidents/intake/").status_code == 403
+    assert client.post("/incidents/intake/", intake_data(tree)).status_code == 403
+    assert not Incident.objects.exists()
