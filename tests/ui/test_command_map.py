@@ -1,0 +1,56 @@
+"""The command map in a real browser: a dispatch order's status changes in the field and the map shows it
+within 5 seconds, without reloading."""
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from anlan.core.testing.personas import persona
+from anlan.incidents import services
+from anlan.incidents.models import Incident, IncidentKind
+from anlan.resources.models import RescueTeam
+from tests.ui.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_order_status_change_reaches_the_map_within_five_seconds(browser, live_server, demo_data):
+    village = demo_data.village
+    officer = persona("county_operator")
+    incident = services.incident_create(
+        actor=officer,
+        incident=Incident(
+            title="早阳村山体滑坡",
+            kind=IncidentKind.objects.get(name="地质灾害"),
+            region=village,
+            lon=village.center_lon,
+            lat=village.center_lat,
+            occurred_at=timezone.now(),
+            description="3 人被困",
+        ),
+    )
+    team = RescueTeam.objects.filter(region__code__startswith="500237").first()
+    order = services.order_create(actor=officer, incident=incident, kind="team", target=team, instruction="赶赴现场")
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    login(page, live_server.url, "county_operator", f"/incidents/{incident.pk}/map/")
+    page.wait_for_selector(f"#order-list li[data-order='{order.pk}'][data-status='sent']")
+    assert page.evaluate("Object.keys(window.anlanCommand.orders).length") == 1
+    page.evaluate("window.notReloaded = true")
+
+    # The team leader reports from the field page on a phone: en route, with a position.
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"{live_server.url}/p/order/{services.order_token(order)}/")
+    phone.check("input[name=status][value=accepted]")
+    phone.click("#field-form button[type=submit]")
+    phone.wait_for_selector("#order-status")
+    services.order_progress(
+        actor="队长", order=order, status="en_route", lon=village.center_lon + 0.01, lat=village.center_lat
+    )
+    changed = time.monotonic()
+    page.wait_for_selector(f"#order-list li[data-order='{order.pk}'][data-status='en_route']", timeout=5000)
+    assert time.monotonic() - changed < 5
+    position = page.evaluate(f"window.anlanCommand.orders[{order.pk}]")
+    assert abs(position["lon"] - (village.center_lon + 0.01)) < 1e-6
+    assert page.evaluate("window.notReloaded === true")  # updated in place, not reloaded
