@@ -49,7 +49,11 @@ register(
         menu_group="企业与风险",
         menu_label="隐患台账",
         menu_order=32,
-        detail_links=[("办理", "hazards:handle"), ("整改通知书", "hazards:notice")],
+        detail_links=[
+            ("办理", "hazards:handle"),
+            ("整改通知书", "hazards:notice"),
+            ("转为事件", "incidents:intake_from_hazard"),
+        ],
     )
 )
 register_link(MenuLink("企业与风险", "上报隐患", "hazards:report", HiddenHazard, "add", 33))

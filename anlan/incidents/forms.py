@@ -1,6 +1,8 @@
 """Forms of the duty desk and the incident workspace: intake, facts, grade, response, reports, orders,
 evacuation, notes, and the field page of a dispatch order."""
 
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 
@@ -151,3 +153,37 @@ def _checked(upload, *, images_only: bool):
         except UploadRejected as exc:
             raise forms.ValidationError(str(exc)) from None
     return upload
+
+
+class WarningLinkForm(forms.Form):
+    warning = forms.ModelChoiceField(label="关联预警", queryset=None)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anlan.alerts.models import Warning
+
+        since = timezone.now() - dt.timedelta(days=7)
+        queryset = Warning.objects.filter(sent__gte=since).exclude(msg_type="Cancel").order_by("-sent")
+        self.fields["warning"].queryset = queryset.restrict(user) if user is not None else queryset.none()
+        self.fields["warning"].error_messages["invalid_choice"] = "请选择近 7 天发布的预警"
+
+
+class ReviewForm(forms.Form):
+    course = forms.CharField(label="事件经过与处置评估", widget=forms.Textarea(attrs={"rows": 3}))
+    cause = forms.CharField(label="原因分析", widget=forms.Textarea(attrs={"rows": 2}))
+    lessons = forms.CharField(label="经验教训", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from anlan.accounts.models import Department
+
+        for i in range(3):
+            self.fields[f"task_{i}"] = forms.CharField(label=f"整改任务{i + 1}", max_length=300, required=False)
+            self.fields[f"department_{i}"] = forms.ModelChoiceField(
+                label="责任部门", queryset=Department.objects.all(), required=False
+            )
+            self.fields[f"days_{i}"] = forms.IntegerField(label="期限（天）", min_value=1, required=False)
+
+    def follow_ups(self):
+        d = self.cleaned_data
+        return [(d[f"task_{i}"], d[f"department_{i}"], d[f"days_{i}"]) for i in range(3) if d.get(f"task_{i}")]

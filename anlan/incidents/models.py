@@ -225,7 +225,12 @@ class ResponseTask(models.Model):
         ACCEPTED = "accepted", "已接收"
         DONE = "done", "已完成"
 
+    class Stage(models.TextChoices):
+        RESPONSE = "response", "响应处置"
+        FOLLOW_UP = "follow_up", "整改落实"
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="tasks", verbose_name="事件")
+    stage = models.CharField("阶段", max_length=10, choices=Stage.choices, default=Stage.RESPONSE)
     action = models.ForeignKey(
         "plans.PlanAction", verbose_name="预案措施", null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -306,3 +311,22 @@ class DispatchOrder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}：{self.assignee_name}"
+
+
+class Review(models.Model):
+    """调查评估: after the response, what happened and why, the lessons, and follow-up tasks (as tasks of
+    stage 整改落实). Recording it closes the incident (结案)."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="review", verbose_name="事件")
+    course = models.TextField("事件经过与处置评估")
+    cause = models.TextField("原因分析")
+    lessons = models.TextField("经验教训")
+    written_by = models.CharField("填写人", max_length=150)
+    created_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "调查评估"
+        verbose_name_plural = "调查评估"
+
+    def __str__(self):
+        return f"{self.incident}调查评估"

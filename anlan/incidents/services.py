@@ -21,7 +21,16 @@ from anlan.supplies.models import Movement
 from anlan.supplies.services import StockError, stock_issue
 
 from . import grading
-from .models import DispatchOrder, Incident, IncidentKind, InfoReport, ReportDispatch, ResponseTask, TimelineEntry
+from .models import (
+    DispatchOrder,
+    Incident,
+    IncidentKind,
+    InfoReport,
+    ReportDispatch,
+    ResponseTask,
+    Review,
+    TimelineEntry,
+)
 
 ORDER_SALT = "anlan.dispatch-order"
 GRADERS = COUNTY_ROLES  # 定级 and 响应 are county decisions
@@ -94,6 +103,16 @@ def incident_create(*, actor, incident: Incident) -> Incident:
         lon=incident.lon,
         lat=incident.lat,
     )
+    if incident.alarm_id:
+        alarm = incident.alarm
+        entry(
+            incident,
+            TimelineEntry.Kind.ALARM,
+            f"{alarm}",
+            at=alarm.opened_at,
+            detail=f"触发值 {alarm.value}，峰值 {alarm.peak_value}",
+            data={"alarm": alarm.pk},
+        )
     if incident.level:
         entry(incident, TimelineEntry.Kind.GRADE, f"定级：{incident.get_level_display()}", detail=incident.level_basis)
     return incident
@@ -618,3 +637,62 @@ def note_add(*, actor, incident: Incident, text: str, upload=None, at=None) -> T
     return entry(
         incident, TimelineEntry.Kind.NOTE, text.strip()[:300] or "附件", actor=actor, at=at, detail=text, upload=upload
     )
+
+
+@transaction.atomic
+def warning_link(*, actor, incident: Incident, warning, at=None) -> TimelineEntry:
+    """Put an early warning on the incident's timeline (issued for the area before or during it)."""
+    if incident.timeline.filter(kind=TimelineEntry.Kind.WARNING, data__warning=warning.pk).exists():
+        raise IncidentError("该预警已关联")
+    audit_record(action="incident_warning", obj=incident, actor=actor, after={"warning": warning.pk})
+    return entry(
+        incident,
+        TimelineEntry.Kind.WARNING,
+        f"{warning.headline}（{warning.get_status_display()}）",
+        actor=actor,
+        at=at or warning.sent or timezone.now(),
+        detail=warning.instruction or warning.description,
+        data={"warning": warning.pk, "identifier": warning.identifier},
+    )
+
+
+@transaction.atomic
+def review_record(*, actor, incident: Incident, course: str, cause: str, lessons: str, follow_ups, at=None) -> Review:
+    """调查评估 and 结案: the review, follow-up tasks (title, department, days), the incident closed."""
+    _county_only(actor, "调查评估与结案")
+    at = at or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != Incident.Status.ENDED:
+        raise IncidentError("响应结束后才能填写调查评估并结案")
+    if not (course.strip() and cause.strip() and lessons.strip()):
+        raise IncidentError("请填写事件经过、原因分析和经验教训")
+    review = Review.objects.create(
+        incident=incident, course=course, cause=cause, lessons=lessons, written_by=actor_name(actor)
+    )
+    tasks = [
+        ResponseTask(
+            incident=incident,
+            stage=ResponseTask.Stage.FOLLOW_UP,
+            title=title[:300],
+            department=department,
+            due_at=at + dt.timedelta(days=days) if days else None,
+            created_at=at,
+        )
+        for title, department, days in follow_ups
+        if title.strip()
+    ]
+    ResponseTask.objects.bulk_create(tasks)
+    incident.status = Incident.Status.CLOSED
+    incident.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="incident_review", obj=incident, actor=actor, after={"status": incident.status, "follow_ups": len(tasks)}
+    )
+    entry(
+        incident,
+        TimelineEntry.Kind.CLOSE,
+        f"调查评估完成，结案；整改任务 {len(tasks)} 项",
+        actor=actor,
+        at=at,
+        detail=lessons,
+    )
+    return review

@@ -89,15 +89,75 @@ def _may_act(user) -> bool:
     return user.is_superuser or user.role in services.GRADERS or user.role in ("township_operator",)
 
 
+# The kind an alarm most likely announces, by sensor kind (the officer may change it).
+ALARM_KINDS = {
+    "rain_gauge": "水旱灾害",
+    "water_level": "水旱灾害",
+    "gnss": "地质灾害",
+    "crack": "地质灾害",
+    "soil_moisture": "地质灾害",
+    "gas": "工矿商贸等企业安全事故",
+    "tank_level": "工矿商贸等企业安全事故",
+    "temperature": "工矿商贸等企业安全事故",
+    "pressure": "工矿商贸等企业安全事故",
+    "smoke": "火灾事故",
+}
+
+
+def _from_alarm(user, pk) -> tuple[dict, object]:
+    from anlan.monitoring.models import Alarm
+
+    alarm = get_object_or_404(Alarm.objects.restrict(user).select_related("sensor", "sensor__region"), pk=pk)
+    sensor = alarm.sensor
+    kind = IncidentKind.objects.filter(name=ALARM_KINDS.get(sensor.kind, "")).first()
+    initial = {
+        "kind": kind,
+        "title": f"{sensor.region.name}{sensor.name}{alarm.get_level_display()}报警",
+        "region": sensor.region_id,
+        "lon": sensor.lon,
+        "lat": sensor.lat,
+        "occurred_at": timezone.localtime(alarm.opened_at).strftime(forms.LOCAL),
+        "source": Incident.Source.ALARM,
+        "caller_unit": "监测预警系统",
+        "description": f"{sensor.name}（{sensor.code}）{alarm.get_level_display()}报警，触发值 {alarm.value}，"
+        f"峰值 {alarm.peak_value}。",
+    }
+    return initial, alarm
+
+
+def _from_hazard(user, pk) -> dict:
+    from anlan.hazards.models import HiddenHazard
+
+    hazard = get_object_or_404(HiddenHazard.objects.restrict(user), pk=pk)
+    return {
+        "title": hazard.title.removeprefix("群众举报："),
+        "region": hazard.region_id,
+        "lon": hazard.lon,
+        "lat": hazard.lat,
+        "source": Incident.Source.PUBLIC if hazard.source == "public_tip" else Incident.Source.REPORT,
+        "caller_name": hazard.reporter_name,
+        "caller_phone": hazard.reporter_phone,
+        "description": hazard.description,
+    }
+
+
 @login_required
-def intake(request):
-    """接报登记: the duty officer records a call (or a report) in one form."""
+def intake(request, alarm_pk=None, hazard_pk=None):
+    """接报登记: the duty officer records a call (or a report) in one form; from an alarm or a public
+    report the form starts filled in."""
     if not _may_act(request.user):
         raise PermissionDenied("您的角色不能登记事件")
-    form = forms.IntakeForm(request.POST or None, user=request.user)
+    initial, alarm = None, None
+    if alarm_pk is not None:
+        initial, alarm = _from_alarm(request.user, alarm_pk)
+    elif hazard_pk is not None:
+        initial = _from_hazard(request.user, hazard_pk)
+    form = forms.IntakeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            incident = services.incident_create(actor=request.user, incident=form.save(commit=False))
+            new = form.save(commit=False)
+            new.alarm = alarm
+            incident = services.incident_create(actor=request.user, incident=new)
         except services.IncidentError as exc:
             form.add_error(None, str(exc))
         else:
@@ -123,7 +183,10 @@ STEPS = {
     "return": forms.ReturnForm,
     "evacuate": forms.EvacuateForm,
     "note": forms.NoteForm,
+    "warning": forms.WarningLinkForm,
+    "review": forms.ReviewForm,
 }
+NEEDS_USER = ("warning",)
 
 
 @login_required
@@ -138,7 +201,8 @@ def workspace(request, pk):
         step = request.POST.get("step", "")
         if step not in STEPS:
             raise Http404
-        bound = (step, STEPS[step](request.POST, request.FILES))
+        extra = {"user": request.user} if step in NEEDS_USER else {}
+        bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         if bound[1].is_valid():
             try:
                 with transaction.atomic():
@@ -203,6 +267,17 @@ def _apply(request, incident, step, form):
         )
     elif step == "note":
         services.note_add(actor=user, incident=incident, text=d["text"], upload=d["attachment"])
+    elif step == "warning":
+        services.warning_link(actor=user, incident=incident, warning=d["warning"])
+    elif step == "review":
+        services.review_record(
+            actor=user,
+            incident=incident,
+            course=d["course"],
+            cause=d["cause"],
+            lessons=d["lessons"],
+            follow_ups=form.follow_ups(),
+        )
 
 
 def _target(user, d):
@@ -221,7 +296,8 @@ def _target(user, d):
 
 def _context(request, incident, can_act, bound):
     user = request.user
-    step_forms = {name: cls() for name, cls in STEPS.items() if name not in ("report", "send")}
+    step_forms = {name: cls() for name, cls in STEPS.items() if name not in ("report", "send", *NEEDS_USER)}
+    step_forms["warning"] = forms.WarningLinkForm(user=user)
     step_forms["facts"] = forms.FactsForm(initial={k: getattr(incident, k) for k in services.FACT_FIELDS})
     step_forms["report"] = forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)})
     step_forms["send"] = forms.SendForm()
@@ -247,6 +323,7 @@ def _context(request, incident, can_act, bound):
         "forms": step_forms,
         "reports": list(incident.reports.prefetch_related("dispatches")),
         "tasks": list(incident.tasks.select_related("department")),
+        "review": getattr(incident, "review", None),
         "task_statuses": ResponseTask.Status.choices,
         "orders": [(o, services.order_token(o)) for o in orders],
         "recommendations": recommendations,

@@ -91,7 +91,7 @@ register(
         importable=False,
         selector=lambda qs: qs.select_related("sensor", "rule", "rule__sensor"),
         sortable=["opened_at", "level", "status"],
-        detail_links=[("确认报警", "monitoring:alarm_acknowledge")],
+        detail_links=[("确认报警", "monitoring:alarm_acknowledge"), ("转为事件", "incidents:intake_from_alarm")],
         related_tables=_alarm_events,
         menu_group="监测预警",
         menu_order=52,

@@ -155,3 +155,21 @@ def test_a_viewer_cannot_record_incidents(client, tree):
     assert client.get("/incidents/intake/").status_code == 403
     assert client.post("/incidents/intake/", intake_data(tree)).status_code == 403
     assert not Incident.objects.exists()
+
+
+def test_an_alarm_opens_the_intake_form_filled_in(client, tree):
+    from anlan.monitoring.models import Alarm, Rule, Sensor
+
+    sensor = Sensor.objects.filter(kind="gnss", region__code__startswith=tree.township.code[:9]).first()
+    sensor = sensor or Sensor.objects.filter(kind="gnss").first()
+    rule = Rule.objects.filter(sensor=sensor).first() or Rule.objects.create(sensor=sensor, kind="threshold", red=1)
+    alarm = Alarm.objects.create(sensor=sensor, rule=rule, level="red", value=42.0, opened_at=timezone.now())
+    client.force_login(persona("county_operator"))
+    page = client.get(f"/incidents/intake/alarm/{alarm.pk}/")
+    form = page.context["form"]
+    assert form.initial["source"] == "alarm" and form.initial["region"] == sensor.region_id
+    assert form.initial["kind"].name == "地质灾害" and "42.0" in form.initial["description"]
+    data = intake_data(tree, region=sensor.region_id, source="alarm", title=form.initial["title"])
+    client.post(f"/incidents/intake/alarm/{alarm.pk}/", data)
+    incident = Incident.objects.get(title=form.initial["title"])
+    assert incident.alarm_id == alarm.pk and incident.timeline.filter(kind="alarm").exists()

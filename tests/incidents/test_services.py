@@ -188,3 +188,53 @@ def test_supplies_leave_the_ledger_and_evacuees_fill_the_shelter(tree):
     incident.refresh_from_db()
     assert shelter_occupancy(shelter) == occupied + 12 and incident.evacuated == 12
     assert incident.timeline.filter(kind="evacuation").exists()
+
+
+def test_review_after_the_response_closes_the_incident_with_follow_up_tasks(tree, plans):
+    from anlan.accounts.models import Department
+
+    incident = intake(tree, kind="地质灾害")
+    officer = persona("county_operator")
+    with pytest.raises(services.IncidentError, match="响应结束后"):
+        services.review_record(actor=officer, incident=incident, course="a", cause="b", lessons="c", follow_ups=[])
+    services.response_set(actor=officer, incident=incident, level="IV", reason="r")
+    services.response_end(actor=officer, incident=incident, summary="险情排除")
+    dept = Department.objects.filter(code__endswith="-GZ").first()
+    services.review_record(
+        actor=officer,
+        incident=incident,
+        course="处置及时",
+        cause="持续强降雨诱发",
+        lessons="隐患点监测需加密",
+        follow_ups=[("补充早阳村滑坡监测设备", dept, 30), ("", None, None)],
+    )
+    incident.refresh_from_db()
+    assert incident.status == "closed" and incident.review.cause == "持续强降雨诱发"
+    (follow_up,) = incident.tasks.filter(stage="follow_up")
+    assert follow_up.department == dept and follow_up.due_at
+    final = services.report_create(actor=officer, incident=incident, kind="final", fields={"situation": "险情已排除"})
+    assert final.kind == "final"
+
+
+def test_alarms_and_warnings_join_the_timeline(tree):
+    from anlan.monitoring.models import Alarm, Rule, Sensor
+    from tests.alerts.helpers import issue_warning
+
+    sensor = Sensor.objects.filter(kind="gnss").first()
+    rule = Rule.objects.filter(sensor=sensor).first() or Rule.objects.create(sensor=sensor, kind="threshold", red=1)
+    alarm = Alarm.objects.create(sensor=sensor, rule=rule, level="red", value=35.0, opened_at=timezone.now())
+    incident = Incident(
+        title="滑坡",
+        kind=IncidentKind.objects.get(name="地质灾害"),
+        region=sensor.region,
+        occurred_at=timezone.now(),
+        description="d",
+        alarm=alarm,
+    )
+    incident = services.incident_create(actor=persona("county_operator"), incident=incident)
+    assert incident.timeline.filter(kind="alarm", data__alarm=alarm.pk).exists()
+    warning = issue_warning(tree, regions=[tree.village])
+    services.warning_link(actor=persona("county_operator"), incident=incident, warning=warning)
+    assert incident.timeline.filter(kind="warning", data__warning=warning.pk).exists()
+    with pytest.raises(services.IncidentError, match="已关联"):
+        services.warning_link(actor=persona("county_operator"), incident=incident, warning=warning)
