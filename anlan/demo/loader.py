@@ -23,6 +23,7 @@ from anlan.core.services import objects_bulk_create
 from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_number_check_char
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.services import county_load
+from anlan.plans.defaults import install_county_plans
 from anlan.registry.models import DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
@@ -63,6 +64,7 @@ class DemoResult:
         "hidden_hazards": "隐患",
         "patrol_tasks": "巡查任务",
         "sensors": "监测设备",
+        "plans": "应急预案",
     }
 
     def summary(self) -> str:
@@ -332,6 +334,7 @@ def load_demo(
         figures=figures,
     )
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
+    resources["plans"] = install_county_plans(county, synthetic=True)
 
     logins = []
     if with_users:
