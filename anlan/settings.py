@@ -293,6 +293,8 @@ SPECTACULAR_SETTINGS = {
         "HazardStatusEnum": "anlan.hazards.models.HiddenHazard.Status",
         "HazardLevelEnum": "anlan.hazards.models.HiddenHazard.Level",
         "ColourLevelEnum": "anlan.monitoring.models.LEVEL_CHOICES",
+        "HazardSourceEnum": "anlan.hazards.models.HiddenHazard.Source",
+        "IncidentSourceEnum": "anlan.incidents.models.Incident.Source",
     },
 }
 
