@@ -68,8 +68,4 @@ def demo_data(transactional_db):
         load_demo(county6="500237", seed=42, with_users=False)
     if not User.objects.filter(username="township_officer").exists():
         create_personas(demo_tree())
-    from anlan.alerts import wording
-    from anlan.alerts.models import WarningTemplate
-
-    wording.install(WarningTemplate)  # installed by a migration, so flushed with everything else
     return demo_tree()

@@ -334,6 +334,7 @@ def load_demo(
         figures=figures,
     )
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
+    reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
     resources["plans"] = install_county_plans(county, synthetic=True)
 
     logins = []
@@ -345,6 +346,16 @@ def load_demo(
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )
+
+
+def reference_data_install() -> None:
+    from anlan.alerts import wording
+    from anlan.alerts.models import WarningTemplate
+    from anlan.incidents import kinds
+    from anlan.incidents.models import IncidentKind
+
+    kinds.install(IncidentKind)
+    wording.install(WarningTemplate)
 
 
 def is_loaded() -> bool:

@@ -6,7 +6,7 @@ from django.db import models
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES
-from anlan.core.scoping import ScopeSpec
+from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
 from .grading import LABELS
@@ -42,6 +42,11 @@ class IncidentKind(models.Model):
         "续报间隔（小时）", default=24, help_text="Ⅱ级以上减半（每日至少两次续报）"
     )
     order = models.PositiveSmallIntegerField("排序", default=100)
+
+    objects = ScopedManager()
+
+    scope_spec = ScopeSpec(region=None)  # reference data every role reads
+    write_roles = COUNTY_ROLES
 
     class Meta:
         verbose_name = "事件类型"

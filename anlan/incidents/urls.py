@@ -8,8 +8,8 @@ app_name = "incidents"
 
 urlpatterns = [
     path("intake/", views.intake, name="intake"),
-    path("intake/alarm/<int:alarm_pk>/", views.intake, name="intake_from_alarm"),
-    path("intake/hazard/<int:hazard_pk>/", views.intake, name="intake_from_hazard"),
+    path("intake/alarm/<int:pk>/", views.intake_from_alarm, name="intake_from_alarm"),
+    path("intake/hazard/<int:pk>/", views.intake_from_hazard, name="intake_from_hazard"),
     path("<int:pk>/", views.workspace, name="workspace"),
     path("<int:pk>/map/", views.command_map, name="command_map"),
     path("<int:pk>/situation.json", views.situation_json, name="situation"),

@@ -189,6 +189,14 @@ STEPS = {
 NEEDS_USER = ("warning",)
 
 
+def intake_from_alarm(request, pk):
+    return intake(request, alarm_pk=pk)
+
+
+def intake_from_hazard(request, pk):
+    return intake(request, hazard_pk=pk)
+
+
 @login_required
 def workspace(request, pk):
     """事件工作台: everything about one incident on one page, the steps this user may take."""

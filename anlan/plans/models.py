@@ -6,7 +6,7 @@ from django.db import models
 
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES
-from anlan.core.scoping import ScopeSpec
+from anlan.core.scoping import ScopedManager, ScopeSpec
 
 RESPONSE_CHOICES = [("IV", "Ⅳ级及以上"), ("III", "Ⅲ级及以上"), ("II", "Ⅱ级及以上"), ("I", "Ⅰ级")]
 
@@ -41,6 +41,11 @@ class PlanAction(models.Model):
     )
     hours = models.PositiveSmallIntegerField("完成时限（小时）", null=True, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=10)
+
+    objects = ScopedManager()
+
+    scope_spec = ScopeSpec(region="plan__region", ancestors_visible=True)
+    write_roles = COUNTY_ROLES
 
     class Meta:
         verbose_name = "预案措施"
