@@ -447,12 +447,13 @@ def report_send(*, actor, report: InfoReport, recipients: list[tuple[str, str, s
 
 
 def order_token(order: DispatchOrder) -> str:
-    return signing.dumps(order.pk, salt=ORDER_SALT)
+    """The field link's credential: the order id, signed (stable, so the link sent stays the link shown)."""
+    return signing.Signer(salt=ORDER_SALT).sign(str(order.pk))
 
 
 def read_order_token(token: str) -> int | None:
     try:
-        return int(signing.loads(token, salt=ORDER_SALT))
+        return int(signing.Signer(salt=ORDER_SALT).unsign(token))
     except (signing.BadSignature, ValueError, TypeError):
         return None
 
@@ -512,16 +513,47 @@ def order_create(*, actor, incident: Incident, kind: str, instruction: str, targ
     audit_record(
         action="incident_order", obj=incident, actor=actor, after={"order": order.pk, "to": order.assignee_name}
     )
+    texted = _text_assignee(order)
     entry(
         incident,
         TimelineEntry.Kind.ORDER if kind != DispatchOrder.Kind.SUPPLIES else TimelineEntry.Kind.SUPPLIES,
-        f"下达指令：{order.assignee_name}",
+        f"下达指令：{order.assignee_name}" + (f"（{texted}）" if texted else ""),
         actor=actor,
         at=at,
         detail=order.instruction,
         data={"order": order.pk},
     )
     return order
+
+
+def _assignee_phone(order: DispatchOrder) -> str:
+    if order.team_id:
+        return order.team.leader_phone
+    if order.expert_id:
+        return order.expert.phone
+    if order.shelter_id:
+        return order.shelter.manager_phone
+    if order.warehouse_id:
+        return order.warehouse.manager_phone
+    return ""
+
+
+def _text_assignee(order: DispatchOrder) -> str:
+    """Text the order and its field link to the assignee (the SMS gateway, synchronously: an order must
+    not wait in a queue). Returns what happened, for the timeline; empty when SMS is not configured."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from anlan.alerts.channels import CHANNELS, Outgoing
+
+    phone = _assignee_phone(order)
+    if not (settings.ANLAN_SMS_URL and settings.ANLAN_PUBLIC_URL and phone):
+        return ""
+    link = settings.ANLAN_PUBLIC_URL + reverse("field_order", kwargs={"token": order_token(order)})
+    text = f"【调度指令】{order.incident.title}：{order.instruction[:120]} 请打开链接接收并反馈：{link}"
+    ref = f"order-{order.pk}"
+    error = CHANNELS["sms"].send([Outgoing(ref, phone, text, "调度指令")]).get(ref)
+    return f"短信未送达：{error}" if error else "已短信通知"
 
 
 @transaction.atomic

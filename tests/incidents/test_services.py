@@ -238,3 +238,22 @@ def test_alarms_and_warnings_join_the_timeline(tree):
     assert incident.timeline.filter(kind="warning", data__warning=warning.pk).exists()
     with pytest.raises(services.IncidentError, match="已关联"):
         services.warning_link(actor=persona("county_operator"), incident=incident, warning=warning)
+
+
+def test_the_assignee_gets_the_order_and_its_field_link_by_sms(tree, settings):
+    from tests.servers import JsonServer
+
+    gateway = JsonServer()
+    settings.ANLAN_SMS_URL, settings.ANLAN_PUBLIC_URL = gateway.base + "/sms", "https://yjj.example.gov.cn"
+    try:
+        incident = intake(tree)
+        team = RescueTeam.objects.filter(region__code__startswith="500237").first()
+        order = services.order_create(
+            actor=persona("county_operator"), incident=incident, kind="team", target=team, instruction="赶赴现场"
+        )
+    finally:
+        gateway.close()
+    (message,) = gateway.requests[-1][1]["messages"]
+    assert message["to"] == team.leader_phone
+    assert f"https://yjj.example.gov.cn/p/order/{services.order_token(order)}/" in message["text"]
+    assert "已短信通知" in incident.timeline.filter(kind="order").last().title
