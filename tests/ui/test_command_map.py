@@ -54,3 +54,36 @@ def test_an_order_status_change_reaches_the_map_within_five_seconds(browser, liv
     position = page.evaluate(f"window.anlanCommand.orders[{order.pk}]")
     assert abs(position["lon"] - (village.center_lon + 0.01)) < 1e-6
     assert page.evaluate("window.notReloaded === true")  # updated in place, not reloaded
+
+
+def test_the_report_clock_counts_down_and_turns_red_when_late(browser, live_server, demo_data):
+    import datetime as dt
+
+    village = demo_data.village
+    officer = persona("county_operator")
+    kind = IncidentKind.objects.get(name="工矿商贸等企业安全事故")
+    late = services.incident_create(
+        actor=officer,
+        incident=Incident(
+            title="某厂闪爆",
+            kind=kind,
+            region=village,
+            occurred_at=timezone.now() - dt.timedelta(minutes=70),
+            received_at=timezone.now() - dt.timedelta(minutes=65),
+            description="d",
+        ),
+    )
+    fresh = services.incident_create(
+        actor=officer,
+        incident=Incident(title="某厂泄漏", kind=kind, region=village, occurred_at=timezone.now(), description="d"),
+    )
+    page = browser.new_page()
+    login(page, live_server.url, "county_operator", f"/incidents/{late.pk}/")
+    page.wait_for_function("document.querySelector('#report-clock .countdown').textContent.indexOf('已超时') === 0")
+    assert "overdue" in page.get_attribute("#report-clock", "class")
+    page.goto(f"{live_server.url}/incidents/{fresh.pk}/")
+    first = page.inner_text("#report-clock .countdown")
+    page.wait_for_timeout(1500)
+    assert first.startswith(("剩余 59 分", "剩余 60 分"))
+    assert page.inner_text("#report-clock .countdown") != first  # ticking
+    assert "overdue" not in (page.get_attribute("#report-clock", "class") or "")
