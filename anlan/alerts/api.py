@@ -10,9 +10,9 @@ from rest_framework.response import Response
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.models import Region
+from anlan.geo.polygons import check_polygon
 
 from . import cap, services
-from .forms import check_polygon
 from .models import Resident, Warning
 
 SUMMARY = inline_serializer(

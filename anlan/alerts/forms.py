@@ -10,28 +10,12 @@ from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
 from anlan.geo.models import Region, RegionLevel
+from anlan.geo.polygons import check_polygon
 
 from .messages import AUDIENCES
 from .models import Warning, WarningTemplate
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def check_polygon(value):
-    """A GeoJSON Polygon in WGS84 with at least four points, or None."""
-    if value is None:
-        return value
-    ring = (value.get("coordinates") or [None])[0] if isinstance(value, dict) else None
-    if not (isinstance(value, dict) and value.get("type") == "Polygon" and isinstance(ring, list) and len(ring) >= 4):
-        raise ValidationError(
-            '应为 GeoJSON 面：{"type": "Polygon", "coordinates": [[[经度, 纬度], …]]}（至少 4 个点，首尾相同）'
-        )
-    try:
-        if not all(-180 <= float(p[0]) <= 180 and -90 <= float(p[1]) <= 90 for p in ring):
-            raise ValueError
-    except (TypeError, ValueError, IndexError):
-        raise ValidationError("坐标应为 [经度, 纬度] 且在有效范围内") from None
-    return value
 
 
 class DateTimeLocal(forms.DateTimeInput):

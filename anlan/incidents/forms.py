@@ -2,12 +2,14 @@
 evacuation, notes, and the field page of a dispatch order."""
 
 import datetime as dt
+import json
 
 from django import forms
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
 from anlan.core.uploads import UploadRejected, check_upload
+from anlan.geo.polygons import check_polygon
 
 from .grading import LEVELS
 from .models import DispatchOrder, Incident, InfoReport, ReportDispatch, ResponseTask
@@ -187,3 +189,17 @@ class ReviewForm(forms.Form):
     def follow_ups(self):
         d = self.cleaned_data
         return [(d[f"task_{i}"], d[f"department_{i}"], d[f"days_{i}"]) for i in range(3) if d.get(f"task_{i}")]
+
+
+class AreaForm(forms.Form):
+    area = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_area(self):
+        text = self.cleaned_data["area"].strip()
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            raise forms.ValidationError("影响范围不是有效的 GeoJSON") from None
+        return check_polygon(value)

@@ -728,3 +728,22 @@ def review_record(*, actor, incident: Incident, course: str, cause: str, lessons
         detail=lessons,
     )
     return review
+
+
+@transaction.atomic
+def area_set(*, actor, incident: Incident, polygon: dict | None, at=None) -> Incident:
+    """影响范围: the affected area drawn on the map (shown on the command map)."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    before = incident.affected_area
+    incident.affected_area = polygon
+    incident.save(update_fields=["affected_area", "updated_at"])
+    audit_record(action="incident_area", obj=incident, actor=actor, before={"area": before}, after={"area": polygon})
+    points = len(polygon["coordinates"][0]) - 1 if polygon else 0
+    entry(
+        incident,
+        TimelineEntry.Kind.NOTE,
+        f"影响范围：{points} 个角点" if polygon else "清除影响范围",
+        actor=actor,
+        at=at,
+    )
+    return incident

@@ -1,6 +1,8 @@
 """Incident pages: the duty desk's intake, the workspace (clock, facts, grade, response, reports, tasks,
 dispatch with recommendations, evacuation, timeline), the command map, and the field page of an order."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.views import attachment_response
+from anlan.geo.views import tile_source
 from anlan.plans.models import Plan, PlanAction
 from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
@@ -185,6 +188,7 @@ STEPS = {
     "note": forms.NoteForm,
     "warning": forms.WarningLinkForm,
     "review": forms.ReviewForm,
+    "area": forms.AreaForm,
 }
 NEEDS_USER = ("warning",)
 
@@ -275,6 +279,8 @@ def _apply(request, incident, step, form):
         )
     elif step == "note":
         services.note_add(actor=user, incident=incident, text=d["text"], upload=d["attachment"])
+    elif step == "area":
+        services.area_set(actor=user, incident=incident, polygon=d["area"])
     elif step == "warning":
         services.warning_link(actor=user, incident=incident, warning=d["warning"])
     elif step == "review":
@@ -306,6 +312,9 @@ def _context(request, incident, can_act, bound):
     user = request.user
     step_forms = {name: cls() for name, cls in STEPS.items() if name not in ("report", "send", *NEEDS_USER)}
     step_forms["warning"] = forms.WarningLinkForm(user=user)
+    step_forms["area"] = forms.AreaForm(
+        initial={"area": json.dumps(incident.affected_area) if incident.affected_area else ""}
+    )
     step_forms["facts"] = forms.FactsForm(initial={k: getattr(incident, k) for k in services.FACT_FIELDS})
     step_forms["report"] = forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)})
     step_forms["send"] = forms.SendForm()
@@ -338,6 +347,7 @@ def _context(request, incident, can_act, bound):
         "timeline": list(incident.timeline.all()),
         "detail_url": config_for(Incident).reverse("detail", incident.pk),
         "manual_grading": incident.kind.grading == IncidentKind.Grading.MANUAL,
+        "tiles": tile_source(),
     }
 
 
@@ -403,8 +413,6 @@ def attachment(request, pk, entry_pk):
 @login_required
 def command_map(request, pk):
     """一张图指挥: the incident, its area, what is around it, and the dispatched resources, updated live."""
-    from anlan.geo.views import tile_source
-
     incident = _incident(request, pk)
     return render(request, "incidents/command_map.html", {"incident": incident, "tiles": tile_source()})
 

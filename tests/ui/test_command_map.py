@@ -87,3 +87,34 @@ def test_the_report_clock_counts_down_and_turns_red_when_late(browser, live_serv
     assert first.startswith(("剩余 59 分", "剩余 60 分"))
     assert page.inner_text("#report-clock .countdown") != first  # ticking
     assert "overdue" not in (page.get_attribute("#report-clock", "class") or "")
+
+
+def test_the_affected_area_is_drawn_in_the_workspace_and_shown_on_the_command_map(browser, live_server, demo_data):
+    village = demo_data.village
+    incident = services.incident_create(
+        actor=persona("county_operator"),
+        incident=Incident(
+            title="山洪",
+            kind=IncidentKind.objects.get(name="水旱灾害"),
+            region=village,
+            lon=village.center_lon,
+            lat=village.center_lat,
+            occurred_at=timezone.now(),
+            description="d",
+        ),
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    login(page, live_server.url, "county_operator", f"/incidents/{incident.pk}/")
+    page.locator("#area-map").scroll_into_view_if_needed()
+    box = page.locator("#area-map").bounding_box()
+    page.click("#draw-start")
+    for dx, dy in ((-40, -30), (40, -30), (0, 40)):
+        page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
+    page.click("#draw-finish")
+    page.click("#area-form button[type=submit]")
+    page.wait_for_selector("#timeline")
+    incident.refresh_from_db()
+    ring = incident.affected_area["coordinates"][0]
+    assert len(ring) == 4 and ring[0] == ring[-1]
+    page.goto(f"{live_server.url}/incidents/{incident.pk}/map/")
+    page.wait_for_function("document.querySelectorAll('#map path.leaflet-interactive').length > 0")

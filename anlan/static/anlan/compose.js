@@ -74,7 +74,7 @@
         onEachFeature: function (feature, layer) {
           layer.bindTooltip(feature.properties.name);
           layer.on("click", function () {
-            if (drawing) return;
+            if (drawer.drawing()) return;
             var option = Array.prototype.find.call(regionSelect.options, function (o) { return o.value === feature.properties.code; });
             if (option) { option.selected = !option.selected; restyle(); }
           });
@@ -82,57 +82,15 @@
       }).addTo(map);
       if (collection.features.length) map.fitBounds(townshipLayer.getBounds(), { animate: false });
       restyle();
-      showPolygon();
     });
   regionSelect.addEventListener("change", restyle);
 
-  // ------------------------------------------------------------ drawing
-  var drawing = false, points = [], sketch = null, drawn = null;
-  var state = document.getElementById("draw-state");
-  var finish = document.getElementById("draw-finish");
-
-  function showPolygon() {
-    if (drawn) { map.removeLayer(drawn); drawn = null; }
-    if (!polygonInput.value) return;
-    try {
-      var geo = JSON.parse(polygonInput.value);
-      drawn = L.geoJSON(geo, { style: { color: "#d35400", weight: 2, fillOpacity: 0.2 } }).addTo(map);
-      state.textContent = "已绘制范围（" + (geo.coordinates[0].length - 1) + " 个点）";
-    } catch (e) { state.textContent = "范围无效"; }
-  }
-
-  document.getElementById("draw-start").addEventListener("click", function () {
-    drawing = true; points = [];
-    if (sketch) map.removeLayer(sketch);
-    sketch = L.polyline([], { color: "#d35400", dashArray: "4 4" }).addTo(map);
-    state.textContent = "在地图上依次点击范围的各个角点，至少 3 个，然后按“完成”";
-    map.getContainer().style.cursor = "crosshair";
-  });
-
-  map.on("click", function (e) {
-    if (!drawing) return;
-    points.push([e.latlng.lng, e.latlng.lat]);
-    sketch.addLatLng(e.latlng);
-    finish.disabled = points.length < 3;
-    state.textContent = "已点 " + points.length + " 个点";
-  });
-
-  finish.addEventListener("click", function () {
-    if (points.length < 3) return;
-    drawing = false; finish.disabled = true;
-    map.getContainer().style.cursor = "";
-    if (sketch) { map.removeLayer(sketch); sketch = null; }
-    var ring = points.map(function (p) { return [Number(p[0].toFixed(6)), Number(p[1].toFixed(6))]; });
-    ring.push(ring[0]);
-    polygonInput.value = JSON.stringify({ type: "Polygon", coordinates: [ring] });
-    showPolygon();
-  });
-
-  document.getElementById("draw-clear").addEventListener("click", function () {
-    drawing = false; points = []; finish.disabled = true;
-    if (sketch) { map.removeLayer(sketch); sketch = null; }
-    polygonInput.value = "";
-    showPolygon();
-    state.textContent = "";
+  // ------------------------------------------------------------ drawing (draw.js)
+  var drawer = window.anlanPolygonDraw(map, {
+    input: polygonInput,
+    start: document.getElementById("draw-start"),
+    finish: document.getElementById("draw-finish"),
+    clear: document.getElementById("draw-clear"),
+    state: document.getElementById("draw-state"),
   });
 })();

@@ -20,3 +20,29 @@
   tick();
   setInterval(tick, 1000);
 })();
+
+/* 影响范围: draw the affected area on a small map around the incident (draw.js). */
+(function () {
+  "use strict";
+  var el = document.getElementById("area-map");
+  if (!el || !window.L) return;
+  var tiles = JSON.parse(document.getElementById("tile-config").textContent);
+  var map = L.map(el, { attributionControl: false });
+  if (tiles) L.tileLayer(tiles.url, { subdomains: tiles.subdomains || "abc", maxZoom: 18 }).addTo(map);
+  var lon = parseFloat(el.dataset.lon), lat = parseFloat(el.dataset.lat);
+  if (!isNaN(lon) && !isNaN(lat)) {
+    map.setView([lat, lon], 14);
+    L.marker([lat, lon]).addTo(map);
+  } else {
+    map.setView([31.07, 109.88], 10);
+  }
+  window.anlanAreaMap = map;
+  window.anlanPolygonDraw(map, {
+    input: document.querySelector("#area-form input[name=area]"),
+    start: document.getElementById("draw-start"),
+    finish: document.getElementById("draw-finish"),
+    clear: document.getElementById("draw-clear"),
+    state: document.getElementById("draw-state"),
+    style: { color: "#c0392b", weight: 2, fillOpacity: 0.15 },
+  });
+})();
