@@ -89,7 +89,18 @@ register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incid
 
 
 def _may_act(user) -> bool:
+    """County roles and townships handle incidents (within their scope)."""
     return user.is_superuser or user.role in services.GRADERS or user.role in ("township_operator",)
+
+
+def _steps_for(user) -> set[str]:
+    """The workspace steps a user may take: all for those who handle incidents; a department operator
+    updates the tasks of their own department and adds notes."""
+    if _may_act(user):
+        return set(STEPS)
+    if user.role == "department_operator" and user.department_id:
+        return {"task", "note"}
+    return set()
 
 
 # The kind an alarm most likely announces, by sensor kind (the officer may change it).
@@ -205,14 +216,14 @@ def intake_from_hazard(request, pk):
 def workspace(request, pk):
     """事件工作台: everything about one incident on one page, the steps this user may take."""
     incident = _incident(request, pk)
-    can_act = _may_act(request.user) and Incident.objects.restrict(request.user, "view").filter(pk=pk).exists()
+    steps = _steps_for(request.user)
     bound = None
     if request.method == "POST":
-        if not can_act:
-            raise PermissionDenied("您的角色不能处置事件")
         step = request.POST.get("step", "")
         if step not in STEPS:
             raise Http404
+        if step not in steps:
+            raise PermissionDenied("您的角色不能办理这一步")
         extra = {"user": request.user} if step in NEEDS_USER else {}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         if bound[1].is_valid():
@@ -228,7 +239,7 @@ def workspace(request, pk):
     return render(
         request,
         "incidents/workspace.html",
-        _context(request, incident, can_act, bound),
+        _context(request, incident, steps, bound),
         status=400 if bound else 200,
     )
 
@@ -252,6 +263,8 @@ def _apply(request, incident, step, form):
         services.report_send(actor=user, report=report, recipients=form.recipients())
     elif step == "task":
         task = get_object_or_404(incident.tasks, pk=request.POST.get("task"))
+        if not _may_act(user) and task.department_id != user.department_id:
+            raise PermissionDenied("只能办理本部门的任务")
         services.task_update(actor=user, task=task, status=d["status"], note=d["note"])
     elif step == "order":
         target, item = _target(user, d)
@@ -308,8 +321,9 @@ def _target(user, d):
     return warehouse, item
 
 
-def _context(request, incident, can_act, bound):
+def _context(request, incident, steps, bound):
     user = request.user
+    can_act = _may_act(user)
     step_forms = {name: cls() for name, cls in STEPS.items() if name not in ("report", "send", *NEEDS_USER)}
     step_forms["warning"] = forms.WarningLinkForm(user=user)
     step_forms["area"] = forms.AreaForm(
@@ -335,6 +349,7 @@ def _context(request, incident, can_act, bound):
     return {
         "incident": incident,
         "can_act": can_act,
+        "steps": steps,
         "can_decide": user.is_superuser or user.role in services.GRADERS,
         "clock": services.report_clock(incident),
         "forms": step_forms,

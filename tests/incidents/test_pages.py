@@ -173,3 +173,27 @@ def test_an_alarm_opens_the_intake_form_filled_in(client, tree):
     client.post(f"/incidents/intake/alarm/{alarm.pk}/", data)
     incident = Incident.objects.get(title=form.initial["title"])
     assert incident.alarm_id == alarm.pk and incident.timeline.filter(kind="alarm").exists()
+
+
+def test_a_department_updates_its_own_tasks_only(client, tree):
+    install_county_plans(tree.county)
+    client.force_login(persona("county_operator"))
+    client.post("/incidents/intake/", intake_data(tree))
+    incident = Incident.objects.get(title="早阳村山体滑坡")
+    client.post(f"/incidents/{incident.pk}/", {"step": "response", "level": "III", "reason": "被困"})
+    water = persona("department_operator")
+    own, other = incident.tasks.all()[:2]
+    own.department = water.department  # the water bureau holds one task
+    own.save()
+    client.force_login(water)
+    page = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "启动 / 调整响应" not in page
+    refused = client.post(
+        f"/incidents/{incident.pk}/", {"step": "task", "task": other.pk, "status": "done", "note": ""}
+    )
+    assert refused.status_code == 403
+    assert client.post(f"/incidents/{incident.pk}/", {"step": "order", "kind": "team", "target": 1}).status_code == 403
+    client.post(f"/incidents/{incident.pk}/", {"step": "task", "task": own.pk, "status": "done", "note": "已完成"})
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert own.status == "done" and other.status == "assigned"
