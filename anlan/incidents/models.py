@@ -13,7 +13,8 @@ from .grading import LABELS
 
 LEVEL_CHOICES = [(level, f"{LABELS[level]}（{level}级）") for level in ("I", "II", "III", "IV")]
 RESPONSE_CHOICES = [("I", "Ⅰ级响应"), ("II", "Ⅱ级响应"), ("III", "Ⅲ级响应"), ("IV", "Ⅳ级响应")]
-HOLDERS = frozenset({*COUNTY_ROLES, "township_operator", "department_operator"})
+# Who records and handles incidents (within their region); department operators update their tasks only.
+HANDLERS = frozenset({*COUNTY_ROLES, "township_operator"})
 
 
 class IncidentKind(models.Model):
@@ -109,7 +110,7 @@ class Incident(AnlanModel):
     recorded_by = models.CharField("接报人", max_length=150, blank=True)
 
     scope_spec = ScopeSpec(region="region")
-    write_roles = frozenset()  # every change is a workflow step in incidents.services
+    write_roles = HANDLERS  # recorded through intake; every later change is a step in incidents.services
 
     class Meta:
         verbose_name = "突发事件"

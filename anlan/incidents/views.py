@@ -22,7 +22,7 @@ from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
 from . import documents, forms, services, situation
-from .models import DispatchOrder, Incident, IncidentKind, InfoReport, ResponseTask, TimelineEntry
+from .models import HANDLERS, DispatchOrder, Incident, IncidentKind, InfoReport, ResponseTask, TimelineEntry
 
 register(
     ModelConfig(
@@ -90,7 +90,7 @@ register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incid
 
 def _may_act(user) -> bool:
     """County roles and townships handle incidents (within their scope)."""
-    return user.is_superuser or user.role in services.GRADERS or user.role in ("township_operator",)
+    return user.is_superuser or user.role in HANDLERS
 
 
 def _steps_for(user) -> set[str]:

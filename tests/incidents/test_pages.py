@@ -197,3 +197,26 @@ def test_a_department_updates_its_own_tasks_only(client, tree):
     own.refresh_from_db()
     other.refresh_from_db()
     assert own.status == "done" and other.status == "assigned"
+
+
+def test_the_api_records_an_incident_and_reads_its_timeline(client, tree):
+    client.force_login(persona("county_operator"))
+    body = {
+        "title": "某矿冒顶",
+        "kind": IncidentKind.objects.get(name="工矿商贸等企业安全事故").pk,
+        "region": tree.village.code,
+        "location": {"lon": tree.village.center_lon, "lat": tree.village.center_lat},
+        "occurred_at": timezone.now().isoformat(),
+        "description": "井下冒顶",
+        "deaths": 3,
+        "serious_injuries": 0,
+        "direct_loss_10k_yuan": "120",
+    }
+    created = client.post("/api/v1/incidents/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["level"] == "III" and data["number"].startswith("SJ500237") and data["status"] == "received"
+    timeline = client.get(f"/api/v1/incidents/{data['id']}/timeline/").json()
+    assert [e["kind"] for e in timeline] == ["intake", "grade"]
+    outside = client.post("/api/v1/incidents/", {**body, "region": "110101001001"}, content_type="application/json")
+    assert outside.status_code == 400
