@@ -93,8 +93,11 @@ def _incident(actor, alarm: Alarm) -> Incident:
     sensor = alarm.sensor
     site = sensor.hazard_site
     threatened = site.threatened_people if site else 0
+    name = site.name if site else sensor.name
+    if not name.startswith(sensor.region.name):
+        name = sensor.region.name + name
     incident = Incident(
-        title=f"{sensor.region.name}{site.name if site else sensor.name}滑坡",
+        title=f"{name}险情",
         kind=IncidentKind.objects.get(name="地质灾害"),
         region=sensor.region,
         place=site.name if site else "",
