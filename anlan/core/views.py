@@ -142,8 +142,9 @@ class ObjectDetailView(ConfigView):
                 "fields": fields,
                 "history": history,
                 "related_tables": self.config.related_tables(obj, request.user) if self.config.related_tables else [],
-                "can_change": role_allows(request.user, "change", self.config.model),
-                "can_delete": role_allows(request.user, "delete", self.config.model),
+                # Rows written only by services (workflows, ledgers) offer no edit or delete.
+                "can_change": not self.config.read_only and role_allows(request.user, "change", self.config.model),
+                "can_delete": not self.config.read_only and role_allows(request.user, "delete", self.config.model),
             },
         )
 

@@ -563,6 +563,8 @@ def order_progress(
     """The assignee's report: read, accepted, en route, on scene, done — with position and photo."""
     at = at or timezone.now()
     order = DispatchOrder.objects.select_for_update().select_related("incident").get(pk=order.pk)
+    if order.incident.status == Incident.Status.CLOSED:
+        raise IncidentError("事件已结案，指令不再接收反馈")
     if status not in ORDER_FLOW.get(order.status, set()) and not (status == order.status and (lon or note or upload)):
         raise IncidentError(
             f"当前为“{order.get_status_display()}”，不能改为“{DispatchOrder.Status(status).label}”"

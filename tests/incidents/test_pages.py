@@ -220,3 +220,13 @@ def test_the_api_records_an_incident_and_reads_its_timeline(client, tree):
     assert [e["kind"] for e in timeline] == ["intake", "grade"]
     outside = client.post("/api/v1/incidents/", {**body, "region": "110101001001"}, content_type="application/json")
     assert outside.status_code == 400
+
+
+def test_incident_detail_offers_no_edit_or_delete_of_a_workflow_record(client, tree):
+    client.force_login(persona("county_operator"))
+    client.post("/incidents/intake/", intake_data(tree))
+    incident = Incident.objects.get(title="早阳村山体滑坡")
+    page = client.get(f"/incidents/incident/{incident.pk}/").content.decode()
+    assert "事件工作台" in page and ">编辑<" not in page and ">删除<" not in page
+    assert client.post(f"/incidents/incident/{incident.pk}/delete/").status_code == 404
+    assert Incident.objects.filter(pk=incident.pk).exists()
