@@ -158,7 +158,13 @@ class Delivery(models.Model):
         FAILED = "failed", "发送失败"
         ACKNOWLEDGED = "acknowledged", "已叫应"
 
-    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警")
+    # A delivery carries a warning, or a monitoring alarm told to the hazard site's 群测群防员 (alarm_sms).
+    warning = models.ForeignKey(
+        Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警", null=True, blank=True
+    )
+    alarm = models.ForeignKey(
+        "monitoring.Alarm", on_delete=models.CASCADE, related_name="+", verbose_name="监测报警", null=True, blank=True
+    )
     recipient_key = models.CharField(
         "接收人",
         max_length=60,
@@ -198,7 +204,12 @@ class Delivery(models.Model):
                 fields=["warning", "recipient_key", "channel"],
                 condition=models.Q(tier__in=["county", "township", "village"]),
                 name="one_responsible_delivery_per_channel",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["alarm", "recipient_key", "channel"],
+                condition=models.Q(alarm__isnull=False),
+                name="one_alarm_delivery_per_channel",
+            ),
         ]
         # The claim index holds only what workers still have to do; sent rows leave it.
         indexes = [
@@ -210,7 +221,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.warning_id} → {self.recipient_name} ({self.channel})"
+        return f"{self.warning_id or self.alarm_id} → {self.recipient_name} ({self.channel})"
 
 
 class Subscriber(AnlanModel):

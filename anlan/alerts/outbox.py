@@ -140,7 +140,7 @@ def claim(*, limit: int, now: dt.datetime) -> list[Delivery]:
             found = list(due.values_list("pk", flat=True)[:limit])
             ids += found[: ratelimit.take(channel, len(found), now)]
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENDING, claimed_at=now)
-    return list(Delivery.objects.filter(pk__in=ids).select_related("warning").order_by("pk"))
+    return list(Delivery.objects.filter(pk__in=ids).select_related("warning", "alarm", "alarm__sensor").order_by("pk"))
 
 
 def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
@@ -162,18 +162,19 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
         for i in range(0, len(deliveries), channel.batch_size):
             chunk = deliveries[i : i + channel.batch_size]
             messages = [
-                Outgoing(
-                    d.pk,
-                    addresses[d.pk].address,
-                    _text(d, addresses[d.pk].sectors),
-                    d.warning.headline,
-                    reverse("alerts:warning_detail", kwargs={"pk": d.warning_id}),
-                    d.warning.level,
-                )
-                for d in chunk
+                Outgoing(d.pk, addresses[d.pk].address, _text(d, addresses[d.pk].sectors), *_about(d)) for d in chunk
             ]
             outcome.update(channel.send(messages))
     return _record(batch, outcome, now)
+
+
+def _about(delivery: Delivery) -> tuple[str, str, str]:
+    """(title, link, level) of what the delivery carries: a warning or a monitoring alarm."""
+    if delivery.warning_id:
+        warning = delivery.warning
+        return warning.headline, reverse("alerts:warning_detail", kwargs={"pk": warning.pk}), warning.level
+    alarm = delivery.alarm
+    return str(alarm), reverse("monitoring:alarm_detail", kwargs={"pk": alarm.pk}), alarm.level
 
 
 def _record(batch: list[Delivery], outcome: dict, now: dt.datetime) -> dict:
@@ -215,6 +216,7 @@ def _fall_back(failed: list[Delivery], now: dt.datetime) -> int:
         nexts.append(
             Delivery(
                 warning_id=d.warning_id,
+                alarm_id=d.alarm_id,
                 recipient_key=d.recipient_key,
                 recipient_name=d.recipient_name,
                 region_code=d.region_code,

@@ -409,12 +409,13 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
         ],
         actor=actor,
     )
-    pairs = []
+    pairs, texts = [], []
     for c in steps:
         if c.action not in ("open", "raise"):
             continue
         sensor = sensors[c.alarm.sensor_id]
         rank = LEVELS.index(c.level)
+        texts.append((c.alarm, c.level, sensor, _sms_text(c, sensor)))
         message = Message(
             category="alarm",
             title=f"{LEVEL_LABELS[c.level]}报警：{sensor.name}（{sensor.region.name}）",
@@ -425,6 +426,20 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
         )
         pairs += [(uid, message) for uid, min_rank in notified.get(sensor.pk, []) if rank >= min_rank]
     notify_many(pairs)
+    # The site's watchers have no accounts: they get an SMS (through the warning outbox).
+    from anlan.alerts.alarm_sms import enqueue_alarm_sms
+
+    enqueue_alarm_sms(texts)
+
+
+def _sms_text(change, sensor) -> str:
+    site = sensor.hazard_site.name if sensor.hazard_site_id else sensor.region.name
+    sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
+    return (
+        f"【{sender}】{site}{sensor.name}{LEVEL_LABELS[change.level]}报警：{RULE_LABELS[change.alarm.rule.kind]}"
+        f"{change.value:g}{sensor.unit}（{timezone.localtime(change.at):%m-%d %H:%M}）。请立即到现场巡查，"
+        "发现险情马上组织群众撤离并报告。"
+    )
 
 
 def _save_alarms(alarms: list[Alarm]) -> None:
