@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from .messages import sender_name
+
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 XSD = Path(__file__).resolve().parent / "data" / "CAP-v1.2.xsd"
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -78,7 +80,7 @@ def document(warning, regions) -> bytes:
     if warning.onset:
         _sub(info, "onset", cap_time(warning.onset))
     _sub(info, "expires", cap_time(warning.expires))
-    _sub(info, "senderName", settings.ANLAN_CAP_SENDER_NAME or "应急管理局")
+    _sub(info, "senderName", sender_name())
     _sub(info, "headline", warning.headline)
     _sub(info, "description", warning.description)
     if warning.instruction:

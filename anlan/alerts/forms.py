@@ -5,24 +5,15 @@ import datetime as dt
 import json
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
+from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.geo.models import Region, RegionLevel
-from anlan.geo.polygons import check_polygon
+from anlan.geo.polygons import parse_polygon
 
 from .messages import AUDIENCES
 from .models import Warning, WarningTemplate
-
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self):
-        super().__init__(format=LOCAL_INPUT)
 
 
 class WarningForm(forms.ModelForm):
@@ -81,14 +72,7 @@ class WarningForm(forms.ModelForm):
         return name
 
     def clean_polygon(self):
-        text = self.cleaned_data["polygon"].strip()
-        if not text:
-            return None
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            raise ValidationError("预警范围不是有效的 GeoJSON") from None
-        return check_polygon(value)
+        return parse_polygon(self.cleaned_data["polygon"], "预警范围")
 
     def clean(self):
         data = super().clean()

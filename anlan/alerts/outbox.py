@@ -28,7 +28,7 @@ from anlan.resources.models import Shelter
 
 from . import acks, ratelimit
 from .channels import CHANNEL_LABELS, CHANNELS, Outgoing
-from .messages import SECTORS, compose
+from .messages import SECTORS, compose, sender_name
 from .models import BroadcastTerminal, Delivery, Resident, Subscriber, WorkGroup
 
 NO_ADDRESS = "无联系方式"
@@ -105,7 +105,7 @@ def _text(delivery: Delivery, sectors: tuple[str, ...] = ()) -> str:
     for responsible persons when the platform has a public address."""
     warning = delivery.warning
     body = delivery.message or compose(
-        sender=settings.ANLAN_CAP_SENDER_NAME or "应急管理局",
+        sender=sender_name(),
         headline=warning.headline,
         instruction=warning.instruction,
         description=warning.description,

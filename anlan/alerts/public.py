@@ -21,6 +21,7 @@ from anlan.geo.models import Region, RegionLevel
 
 from . import services
 from .channels import CHANNELS, Outgoing
+from .messages import sender_name
 from .models import Subscriber, Warning
 
 SALT = "anlan.public-subscribe"
@@ -84,7 +85,7 @@ def recent_requests(address: str) -> int:
 
 
 def _send_code(phone: str, code: str, purpose: str, ref: str) -> None:
-    sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
+    sender = sender_name()
     minutes = settings.ANLAN_SUBSCRIBE_CODE_MINUTES
     text = f"【{sender}】您正在{purpose}预警短信，验证码 {code}，{minutes} 分钟内有效。如非本人操作请忽略。"
     outcome = CHANNELS["sms"].send([Outgoing(ref, phone, text, "验证码")])

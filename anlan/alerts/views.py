@@ -14,7 +14,7 @@ from anlan.core.roles import role_allows
 from . import acks, cap, public, services
 from .channels import CHANNEL_LABELS
 from .forms import WarningForm
-from .messages import AUDIENCES, compose
+from .messages import AUDIENCES, compose, sender_name
 from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
 from .wording import LEVEL_NAMES
 
@@ -276,7 +276,7 @@ def _follow_up_changes(form) -> tuple[dict, list]:
 def _previews(warning: Warning) -> list[tuple[str, str]]:
     """What each audience's SMS will say (the issuer reads these before signing): the three main
     audiences always, a sector or shelters when they have measures of their own."""
-    sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
+    sender = sender_name()
     tiers = {"responsible": "village", "resident": "resident", "enterprise": "enterprise", "shelter": "shelter"}
     out = []
     for key, label in AUDIENCES:

@@ -1,5 +1,7 @@
 """Checking a GeoJSON polygon drawn on a map or sent to the API (warning areas, incident areas)."""
 
+import json
+
 from django.core.exceptions import ValidationError
 
 
@@ -18,3 +20,15 @@ def check_polygon(value):
     except (TypeError, ValueError, IndexError):
         raise ValidationError("坐标应为 [经度, 纬度] 且在有效范围内") from None
     return value
+
+
+def parse_polygon(text: str, label: str):
+    """A polygon from a form's hidden JSON field: None when empty, ValidationError naming `label` when bad."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        raise ValidationError(f"{label}不是有效的 GeoJSON") from None
+    return check_polygon(value)

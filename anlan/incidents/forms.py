@@ -2,26 +2,17 @@
 evacuation, notes, and the field page of a dispatch order."""
 
 import datetime as dt
-import json
 
 from django import forms
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
 from anlan.core.uploads import UploadRejected, check_upload
-from anlan.geo.polygons import check_polygon
+from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
+from anlan.geo.polygons import parse_polygon
 
 from .grading import LEVELS
 from .models import DispatchOrder, Incident, InfoReport, ReportDispatch, ResponseTask
-
-LOCAL = "%Y-%m-%dT%H:%M"
-
-
-class DateTimeLocal(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self):
-        super().__init__(format=LOCAL)
 
 
 class IntakeForm(forms.ModelForm):
@@ -39,8 +30,8 @@ class IntakeForm(forms.ModelForm):
         self.fields["region"].queryset = regions_writable_by(user).only("code", "name")
         self.fields["region"].to_field_name = "code"
         self.fields["region"].error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
-        self.fields["occurred_at"].input_formats = [LOCAL]
-        self.fields["occurred_at"].initial = timezone.localtime().strftime(LOCAL)
+        self.fields["occurred_at"].input_formats = [LOCAL_INPUT]
+        self.fields["occurred_at"].initial = timezone.localtime().strftime(LOCAL_INPUT)
         for name in ("lon", "lat"):
             self.fields[name].widget.attrs["step"] = "any"
 
@@ -195,11 +186,4 @@ class AreaForm(forms.Form):
     area = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_area(self):
-        text = self.cleaned_data["area"].strip()
-        if not text:
-            return None
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError:
-            raise forms.ValidationError("影响范围不是有效的 GeoJSON") from None
-        return check_polygon(value)
+        return parse_polygon(self.cleaned_data["area"], "影响范围")

@@ -34,35 +34,25 @@ class Grade:
     basis: str  # which criterion decided it, in words
 
 
-def _count(name: str, value) -> int:
+def _non_negative(name: str, value, *, whole: bool) -> Decimal:
+    """The value as a Decimal ≥ 0 (a whole number when `whole`); GradingError naming the field otherwise."""
+    message = f"{name}应为非负整数" if whole else f"{name}应为非负数"
     if isinstance(value, bool) or value is None:
-        raise GradingError(f"{name}应为非负整数")
+        raise GradingError(message)
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        raise GradingError(f"{name}应为非负整数") from None
-    if not number.is_finite() or number < 0 or number != number.to_integral_value():
-        raise GradingError(f"{name}应为非负整数")
-    return int(number)
-
-
-def _amount(name: str, value) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise GradingError(f"{name}应为非负数")
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        raise GradingError(f"{name}应为非负数") from None
-    if not number.is_finite() or number < 0:
-        raise GradingError(f"{name}应为非负数")
+        raise GradingError(message) from None
+    if not number.is_finite() or number < 0 or (whole and number != number.to_integral_value()):
+        raise GradingError(message)
     return number
 
 
 def production_safety(deaths, serious_injuries, direct_loss_10k_yuan) -> Grade:
     """生产安全事故等级 (Art. 3)."""
-    d = _count("死亡人数", deaths)
-    s = _count("重伤人数（含急性工业中毒）", serious_injuries)
-    loss = _amount("直接经济损失（万元）", direct_loss_10k_yuan)
+    d = int(_non_negative("死亡人数", deaths, whole=True))
+    s = int(_non_negative("重伤人数（含急性工业中毒）", serious_injuries, whole=True))
+    loss = _non_negative("直接经济损失（万元）", direct_loss_10k_yuan, whole=False)
     for level, min_d, min_s, min_loss in PRODUCTION_SAFETY:
         reasons = []
         if d >= min_d:

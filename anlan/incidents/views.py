@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.views import attachment_response
+from anlan.core.widgets import LOCAL_INPUT
 from anlan.geo.views import tile_source
 from anlan.plans.models import Plan, PlanAction
 from anlan.resources import nearest
@@ -130,7 +131,7 @@ def _from_alarm(user, pk) -> tuple[dict, object]:
         "region": sensor.region_id,
         "lon": sensor.lon,
         "lat": sensor.lat,
-        "occurred_at": timezone.localtime(alarm.opened_at).strftime(forms.LOCAL),
+        "occurred_at": timezone.localtime(alarm.opened_at).strftime(LOCAL_INPUT),
         "source": Incident.Source.ALARM,
         "caller_unit": "监测预警系统",
         "description": f"{sensor.name}（{sensor.code}）{alarm.get_level_display()}报警，触发值 {alarm.value}，"

@@ -434,7 +434,9 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
 
 def _sms_text(change, sensor) -> str:
     site = sensor.hazard_site.name if sensor.hazard_site_id else sensor.region.name
-    sender = settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
+    from anlan.alerts.messages import sender_name
+
+    sender = sender_name()
     return (
         f"【{sender}】{site}{sensor.name}{LEVEL_LABELS[change.level]}报警：{RULE_LABELS[change.alarm.rule.kind]}"
         f"{change.value:g}{sensor.unit}（{timezone.localtime(change.at):%m-%d %H:%M}）。请立即到现场巡查，"
