@@ -186,14 +186,18 @@ def _editor(request, form, warning=None, follow_up_of=None):
     return render(request, "alerts/compose.html", context, status=400 if form.errors else 200)
 
 
+# What the editor sets on a warning (and what an Update may change): the form's fields, plus the measures.
+EDITED_FIELDS = (
+    *("event", "category", "level", "urgency", "severity", "certainty", "headline", "description"),
+    *("instruction", "onset", "expires", "polygon", "template"),
+)
+
+
 def _warning_from(form, warning: Warning) -> tuple[Warning, list]:
-    data = form.cleaned_data
-    for name in ("event", "category", "level", "urgency", "severity", "certainty", "headline", "description"):
-        setattr(warning, name, data[name])
-    warning.instruction, warning.onset, warning.expires = data["instruction"], data["onset"], data["expires"]
-    warning.polygon, warning.template = data["polygon"], data["template"]
+    for name in EDITED_FIELDS:
+        setattr(warning, name, form.cleaned_data[name])
     warning.measures = form.measures()
-    return warning, list(data["regions"])
+    return warning, list(form.cleaned_data["regions"])
 
 
 def _step_error(request, exc):
@@ -260,17 +264,7 @@ def compose_view(request, pk=None):
 
 def _follow_up_changes(form) -> tuple[dict, list]:
     scratch, regions = _warning_from(form, Warning())
-    fields = ("event", "category", "level", "urgency", "severity", "certainty", "headline", "description")
-    changes = {name: getattr(scratch, name) for name in fields}
-    changes.update(
-        instruction=scratch.instruction,
-        onset=scratch.onset,
-        expires=scratch.expires,
-        polygon=scratch.polygon,
-        measures=scratch.measures,
-        template=scratch.template,
-    )
-    return changes, regions
+    return {name: getattr(scratch, name) for name in (*EDITED_FIELDS, "measures")}, regions
 
 
 def _previews(warning: Warning) -> list[tuple[str, str]]:

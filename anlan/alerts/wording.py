@@ -3,9 +3,12 @@ expected, the public instruction and the measures per audience. Measures add up 
 warning asks for everything an orange one does, and more); the public instruction is the level's own.
 Installed once by a data migration; staff then edit the templates in the UI."""
 
+import datetime as dt
 import json
 from functools import lru_cache
 from pathlib import Path
+
+from django.utils import timezone
 
 LEVELS = ["blue", "yellow", "orange", "red"]
 LEVEL_NAMES = {"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
@@ -71,3 +74,18 @@ def install(model) -> int:
 
 def fill(text: str, area: str) -> str:
     return text.replace(AREA, area)
+
+
+def warning_fields(template, area: str) -> dict:
+    """A warning's fields from a template for an area (what the editor's template picker fills in)."""
+    return {
+        "template": template,
+        **{
+            name: getattr(template, name) for name in ("event", "category", "level", "urgency", "severity", "certainty")
+        },
+        "headline": fill(template.headline, area),
+        "description": fill(template.description, area),
+        "instruction": template.instruction,
+        "measures": dict(template.measures),
+        "expires": timezone.now() + dt.timedelta(hours=template.hours),
+    }

@@ -11,7 +11,6 @@
 Every step goes through the same services as the pages, so it lands in the timeline and the audit trail.
 """
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -23,7 +22,7 @@ from anlan.alerts.models import Warning, WarningTemplate
 from anlan.monitoring.models import Alarm
 from anlan.monitoring.replay import DEMO_STORM, replay
 from anlan.resources import nearest
-from anlan.resources.models import RescueTeam, Shelter
+from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import Stock
 
 from . import services
@@ -118,21 +117,7 @@ def _incident(actor, alarm: Alarm) -> Incident:
 def _warning(actor, region) -> Warning:
     template = WarningTemplate.objects.get(event="地质灾害", level="red")
     township = region.parent if region.level == "village" else region
-    warning = Warning(
-        region_id=actor.region_id or township.code,
-        template=template,
-        event=template.event,
-        category=template.category,
-        level=template.level,
-        urgency=template.urgency,
-        severity=template.severity,
-        certainty=template.certainty,
-        headline=wording.fill(template.headline, township.name),
-        description=wording.fill(template.description, township.name),
-        instruction=template.instruction,
-        measures=template.measures,
-        expires=timezone.now() + dt.timedelta(hours=template.hours),
-    )
+    warning = Warning(region_id=actor.region_id or township.code, **wording.warning_fields(template, township.name))
     warning = alert_services.warning_create(actor=actor, warning=warning, regions=[township])
     alert_services.warning_issue(actor=actor, warning=warning)
     warning.refresh_from_db()
@@ -153,8 +138,6 @@ def _dispatch(actor, incident: Incident) -> int:
             )
         )
     for expert in nearest.nearest_experts(actor, lon, lat, k=1):
-        from anlan.resources.models import Expert
-
         orders.append(
             services.order_create(
                 actor=actor,

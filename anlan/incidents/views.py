@@ -325,18 +325,18 @@ def _target(user, d):
 def _context(request, incident, steps, bound):
     user = request.user
     can_act = _may_act(user)
-    step_forms = {name: cls() for name, cls in STEPS.items() if name not in ("report", "send", *NEEDS_USER)}
-    step_forms["warning"] = forms.WarningLinkForm(user=user)
-    step_forms["area"] = forms.AreaForm(
-        initial={"area": json.dumps(incident.affected_area) if incident.affected_area else ""}
-    )
-    step_forms["facts"] = forms.FactsForm(initial={k: getattr(incident, k) for k in services.FACT_FIELDS})
-    step_forms["report"] = forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)})
-    step_forms["send"] = forms.SendForm()
+    prepared = {
+        "warning": forms.WarningLinkForm(user=user),
+        "area": forms.AreaForm(initial={"area": json.dumps(incident.affected_area) if incident.affected_area else ""}),
+        "facts": forms.FactsForm(initial={k: getattr(incident, k) for k in services.FACT_FIELDS}),
+        "report": forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)}),
+    }
+    step_forms = {name: prepared[name] if name in prepared else cls() for name, cls in STEPS.items()}
     if bound:
         step_forms[bound[0]] = bound[1]
     recommendations = []
-    if incident.lon is not None and incident.lat is not None and incident.status in OPEN:
+    # Only those who dispatch see the recommendations: no nearest-resource search for anyone else.
+    if can_act and incident.lon is not None and incident.lat is not None and incident.status in OPEN:
         lon, lat = incident.lon, incident.lat
         warehouses = nearest.nearest_warehouses(user, lon, lat, k=3)
         stock = _stock_options([w.id for w in warehouses])
