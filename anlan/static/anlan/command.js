@@ -4,9 +4,7 @@
   "use strict";
   var el = document.getElementById("map");
   if (!el) return;
-  var tiles = JSON.parse(document.getElementById("tile-config").textContent);
-  var map = L.map(el, { attributionControl: false });
-  if (tiles) L.tileLayer(tiles.url, { subdomains: tiles.subdomains || "abc", maxZoom: 18 }).addTo(map);
+  var map = window.anlanBaseMap(el);
   L.control.scale({ imperial: false }).addTo(map);
   var layer = L.layerGroup().addTo(map);
   var revision = null, fitted = false;

@@ -5,7 +5,6 @@
   var form = document.getElementById("warning-form");
   if (!form) return;
   var templates = JSON.parse(document.getElementById("warning-templates").textContent);
-  var tiles = JSON.parse(document.getElementById("tile-config").textContent);
   var regionSelect = form.elements["regions"];
   var polygonInput = form.elements["polygon"];
 
@@ -46,8 +45,7 @@
   form.elements["template"].addEventListener("change", function (e) { applyTemplate(e.target.value); });
 
   // ------------------------------------------------------------ map
-  var map = L.map("compose-map", { attributionControl: false });
-  if (tiles) L.tileLayer(tiles.url, { subdomains: tiles.subdomains || "abc", maxZoom: 18 }).addTo(map);
+  var map = window.anlanBaseMap("compose-map");
   map.setView([31.07, 109.88], 9);
   window.anlanComposeMap = map;
   var townshipLayer = null;

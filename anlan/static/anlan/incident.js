@@ -26,9 +26,7 @@
   "use strict";
   var el = document.getElementById("area-map");
   if (!el || !window.L) return;
-  var tiles = JSON.parse(document.getElementById("tile-config").textContent);
-  var map = L.map(el, { attributionControl: false });
-  if (tiles) L.tileLayer(tiles.url, { subdomains: tiles.subdomains || "abc", maxZoom: 18 }).addTo(map);
+  var map = window.anlanBaseMap(el);
   var lon = parseFloat(el.dataset.lon), lat = parseFloat(el.dataset.lat);
   if (!isNaN(lon) && !isNaN(lat)) {
     map.setView([lat, lon], 14);
