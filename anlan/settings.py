@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "anlan.plans",
     "anlan.incidents",
     "anlan.demo",
+    "anlan.bench",
 ]
 
 MIDDLEWARE = [
