@@ -12,7 +12,7 @@ from anlan.registry.models import Enterprise
 
 from . import services
 from .filters import EquipmentFilterSet, ExpertFilterSet, RescueTeamFilterSet, ShelterFilterSet
-from .models import Equipment, Expert, RescueTeam, Shelter, ShelterCheck, Specialty, TravelProfile
+from .models import Equipment, Expert, RescueTeam, Shelter, ShelterCheck, Specialty
 
 register(
     ModelConfig(
@@ -94,18 +94,6 @@ register(
         detail_links=[("入住登记", "resources:shelter_checks")],
         menu_group="应急资源",
         menu_order=44,
-    )
-)
-
-
-register(
-    ModelConfig(
-        model=TravelProfile,
-        list_columns=["region", "road_factor", "speed_kmh"],
-        form_fields=["region", "road_factor", "speed_kmh"],
-        selector=lambda qs: qs.select_related("region"),
-        menu_group="应急资源",
-        menu_order=49,
     )
 )
 
