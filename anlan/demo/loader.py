@@ -15,7 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
-from anlan.accounts.models import Department, User
+from anlan.accounts.models import User
 from anlan.accounts.services import user_create
 from anlan.core.audit import AuditItem, append
 from anlan.core.roles import Role
@@ -24,7 +24,7 @@ from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.services import county_load
 from anlan.plans.defaults import install_county_plans
-from anlan.registry.models import DutyRole, Enterprise, Person
+from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
 from .monitoring import load_monitoring

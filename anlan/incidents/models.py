@@ -243,7 +243,7 @@ class ResponseTask(models.Model):
     level = models.CharField("响应级别", max_length=4, choices=RESPONSE_CHOICES, blank=True)
     title = models.CharField("任务", max_length=300)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ASSIGNED)
     due_at = models.DateTimeField("完成时限", null=True, blank=True)

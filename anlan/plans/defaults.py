@@ -1,8 +1,8 @@
 """Starting plans for a county (loaded with the demo county; a bureau edits its own): who does what at
 each response level, by department code (demo/data/departments.json)."""
 
-from anlan.accounts.models import Department
 from anlan.incidents.models import IncidentKind
+from anlan.registry.models import Department
 
 from .models import Plan, PlanAction
 

@@ -37,7 +37,7 @@ class PlanAction(models.Model):
     level = models.CharField("启动级别", max_length=4, choices=RESPONSE_CHOICES)
     title = models.CharField("措施", max_length=300)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="责任部门", null=True, blank=True, on_delete=models.PROTECT
     )
     hours = models.PositiveSmallIntegerField("完成时限（小时）", null=True, blank=True)
     order = models.PositiveSmallIntegerField("顺序", default=10)

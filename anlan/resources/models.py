@@ -68,7 +68,7 @@ class RescueTeam(AnlanModel):
     kind = models.CharField("队伍类别", max_length=20, choices=Kind.choices)
     region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT

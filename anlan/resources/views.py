@@ -4,11 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from anlan.accounts.models import Department
 from anlan.core.kit import ModelConfig, config_for, register
 from anlan.core.roles import role_allows
 from anlan.geo.models import Region
-from anlan.registry.models import Enterprise
+from anlan.registry.models import Department, Enterprise
 
 from . import services
 from .filters import EquipmentFilterSet, ExpertFilterSet, RescueTeamFilterSet, ShelterFilterSet

@@ -191,7 +191,7 @@ def test_supplies_leave_the_ledger_and_evacuees_fill_the_shelter(tree):
 
 
 def test_review_after_the_response_closes_the_incident_with_follow_up_tasks(tree, plans):
-    from anlan.accounts.models import Department
+    from anlan.registry.models import Department
 
     incident = intake(tree, kind="地质灾害")
     officer = persona("county_operator")
