@@ -351,8 +351,8 @@ def load_demo(
 def reference_data_install() -> None:
     from anlan.alerts import wording
     from anlan.alerts.models import WarningTemplate
-    from anlan.incidents import kinds
-    from anlan.incidents.models import IncidentKind
+    from anlan.plans import kinds
+    from anlan.plans.models import IncidentKind
 
     kinds.install(IncidentKind)
     wording.install(WarningTemplate)

@@ -2,9 +2,8 @@
 each response level, by department code (demo/data/departments.json)."""
 
 from anlan.accounts.models import Department
-from anlan.incidents.models import IncidentKind
 
-from .models import Plan, PlanAction
+from .models import IncidentKind, Plan, PlanAction
 
 PLANS = [
     (
