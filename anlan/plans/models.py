@@ -81,10 +81,6 @@ class Plan(AnlanModel):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        if not self.name.strip():
-            raise ValidationError({"name": "请填写预案名称"})
-
 
 class PlanAction(models.Model):
     """One response action: started at `level` and every higher level."""
@@ -112,10 +108,6 @@ class PlanAction(models.Model):
         return self.title
 
     def clean(self):
-        errors = {}
-        if not self.title.strip():
-            errors["title"] = "请填写措施内容"
+        # 0 hours would make the task overdue the moment the response starts; "no limit" is a blank.
         if self.hours == 0:
-            errors["hours"] = "完成时限应至少 1 小时；不限时请留空"
-        if errors:
-            raise ValidationError(errors)
+            raise ValidationError({"hours": "完成时限应至少 1 小时；不限时请留空"})

@@ -1,16 +1,20 @@
 """Writing plans and their actions (audited, in one transaction each), and the one question incidents ask
 of plans: which actions does a response of a given level start for an incident of a given kind?
 
-Rules a user may break come back as Django `ValidationError`s naming the field, in Chinese: the registry
-kit shows them on the form and the API turns them into a 400 naming the field (core.drf).
+Only county roles write plans (the models' `write_roles`); the services check it again, so a caller
+that forgot gets a 403 rather than a township editing the county's plan (a township sees the county's
+plans: `ancestors_visible`). Rules a user may break come back as Django `ValidationError`s naming the
+field, in Chinese: the registry kit shows them on the form and the API turns them into a 400 naming
+the field (core.drf).
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
 from anlan.core.audit import snapshot
 from anlan.core.regioncodes import region_prefix
+from anlan.core.roles import role_allows
 from anlan.core.services import object_create, object_update
 
 from .models import LEVELS, IncidentKind, Plan, PlanAction
@@ -54,6 +58,11 @@ def actions_for_response(*, kind: IncidentKind, level: str, region_code: str) ->
 # ---------------------------------------------------------------- writing plans
 
 
+def _require(actor, action: str, model) -> None:
+    if actor is not None and not role_allows(actor, action, model):
+        raise PermissionDenied(f"您的角色不能编制或修改{model._meta.verbose_name}")
+
+
 def _check_kinds(kinds) -> list[IncidentKind]:
     kinds = list(kinds or [])
     if not kinds:
@@ -70,6 +79,7 @@ def _check_fields(given: dict, allowed: tuple[str, ...]) -> None:
 @transaction.atomic
 def plan_create(*, actor, name: str, region, kinds, active: bool = True, notes: str = "") -> Plan:
     """A new plan for `kinds`, owned by `region` (within the actor's scope, checked after saving)."""
+    _require(actor, "add", Plan)
     kinds = _check_kinds(kinds)
     plan = Plan(name=name.strip(), region=region, active=active, notes=notes)
     return object_create(actor=actor, instance=plan, after_save=lambda: plan.kinds.set(kinds))
@@ -78,6 +88,7 @@ def plan_create(*, actor, name: str, region, kinds, active: bool = True, notes: 
 @transaction.atomic
 def plan_update(*, actor, plan: Plan, **changes) -> Plan:
     """Change a plan's name, region, kinds, active flag or notes; the audit entry lists what changed."""
+    _require(actor, "change", Plan)
     kinds = changes.pop("kinds", None)
     _check_fields(changes, PLAN_FIELDS)
     if kinds is not None:
@@ -104,6 +115,7 @@ def action_add(
     *, actor, plan: Plan, level: str, title: str, department=None, hours: int | None = None, order: int | None = None
 ) -> PlanAction:
     """Add an action to a plan (last in its order unless `order` is given)."""
+    _require(actor, "add", PlanAction)
     action = PlanAction(
         plan=plan,
         level=level,
@@ -118,6 +130,7 @@ def action_add(
 @transaction.atomic
 def action_update(*, actor, action: PlanAction, **changes) -> PlanAction:
     """Change an action's level, title, department, time limit or order (not the plan it belongs to)."""
+    _require(actor, "change", PlanAction)
     _check_fields(changes, ACTION_FIELDS)
     action = PlanAction.objects.select_for_update().get(pk=action.pk)
     before = snapshot(action)
