@@ -120,3 +120,15 @@ def test_an_action_update_is_audited_and_cannot_move_it_to_another_plan(tree):
     with pytest.raises(ValidationError) as err:
         services.action_update(actor=actor, action=action, plan=other)
     assert err.value.message_dict == {"plan": ["不能修改此项"]}
+
+
+def test_the_demo_county_plans_are_installed_with_their_kinds_and_audited(tree):
+    plans = Plan.objects.filter(region=tree.county, synthetic=True)
+    assert {p.name: sorted(k.name for k in p.kinds.all()) for p in plans}["县突发地质灾害应急预案"] == [
+        "地质灾害",
+        "气象灾害",
+        "水旱灾害",
+    ]
+    created = AuditEntry.objects.filter(action="create", actor_name="演示数据")
+    assert created.filter(object_type="plans.plan").count() == plans.count() == 2
+    assert created.filter(object_type="plans.planaction").count() == PlanAction.objects.filter(plan__in=plans).count()
