@@ -296,6 +296,7 @@ SPECTACULAR_SETTINGS = {
         "ColourLevelEnum": "anlan.monitoring.models.LEVEL_CHOICES",
         "HazardSourceEnum": "anlan.hazards.models.HiddenHazard.Source",
         "IncidentSourceEnum": "anlan.incidents.models.Incident.Source",
+        "PlanActionLevelEnum": "anlan.plans.models.RESPONSE_CHOICES",
     },
 }
 
