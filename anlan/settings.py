@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anlan.core.middleware.ActorMiddleware",
+    "anlan.core.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "anlan.urls"
