@@ -6,8 +6,8 @@ and `field` the input it is about (None: the request as a whole). Nothing below 
 
 - the API translates it once, in `core.drf.exception_handler` (`{"detail": …, "code": …}` or
   `{field: […], "code": …}`);
-- pages translate it once, in `DomainErrorMiddleware` (403/404 pages; otherwise the message shown with
-  django messages on the page the user came from), or on a form they re-render with `shown_on(form)`.
+- pages translate it once, in `DomainErrorMiddleware` (the 403/404 pages, else a page with the message
+  and status), or, where the view re-renders a form or returns to a page, with `shown_on(form or request)`.
 
 docs/api-errors.md lists the codes.
 """
@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
 
 
 class DomainError(Exception):
@@ -52,24 +52,42 @@ class Conflict(DomainError):
     status = 409
 
 
+class Outcome:
+    """What `shown_on` saw: `refused` is the DomainError it showed, or None when the block succeeded."""
+
+    refused: DomainError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refused is None
+
+
 @contextmanager
-def shown_on(form, field: str | None = None):
-    """Show a DomainError raised inside the block on `form` (its own field if the form has it, else
-    `field`, else the form as a whole) so the view re-renders the form with what was typed. 403 and 404
-    still go to DomainErrorMiddleware. Use `form.errors` after the block to know whether it failed."""
+def shown_on(target, field: str | None = None):
+    """Show a DomainError raised inside the block to the user and carry on rendering: on a form (its own
+    field if the form has it, else `field`, else the form as a whole) so the page keeps what was typed,
+    or, given the request, with django messages. 403 and 404 still go to DomainErrorMiddleware.
+
+        with shown_on(form, "photo") as outcome, transaction.atomic():
+            ...
+        if outcome.ok: ...
+    """
+    outcome = Outcome()
     try:
-        yield
+        yield outcome
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
-        target = exc.field if exc.field in form.fields else field
-        form.add_error(target, exc.message)
+        outcome.refused = exc
+        if isinstance(target, HttpRequest):
+            messages.error(target, exc.message)
+        else:
+            target.add_error(exc.field if exc.field in target.fields else field, exc.message)
 
 
 class DomainErrorMiddleware:
-    """Pages: a DomainError that leaves a view becomes the 403 or 404 page carrying its message, or, for
-    a refused step (400/409), the message shown with django messages on the page that posted it (the same
-    URL, fetched again) — or, without a page to return to, an error page with the message and status."""
+    """Pages: a DomainError that leaves a view becomes the 403 or 404 page carrying its message, or a page
+    with the message and its status (views that re-render a form or go back to a page use `shown_on`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,7 +102,4 @@ class DomainErrorMiddleware:
             return response_for_exception(request, PermissionDenied(exc.message))
         if exc.status == 404:
             return response_for_exception(request, Http404(exc.message))
-        if request.method == "POST":
-            messages.error(request, exc.message)
-            return redirect(request.get_full_path())
         return render(request, "core/error.html", {"message": exc.message, "code": exc.code}, status=exc.status)

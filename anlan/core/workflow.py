@@ -122,6 +122,11 @@ class Workflow:
         state = self.state_of(obj)
         return [t for t in self.table.values() if not t.system and state in t.sources and self.may(actor, obj, t)]
 
+    def can(self, actor, obj, action: str) -> bool:
+        """Whether `action` is among `allowed(actor, obj)`."""
+        step = self.table.get(action)
+        return step is not None and self.state_of(obj) in step.sources and self.may(actor, obj, step)
+
     def check(self, actor, obj, action: str, **data) -> Transition:
         """The transition if `actor` may take `action` on `obj` now with `data`; else a DomainError:
         who first (403), then the state (400), then each requirement in order (400)."""
