@@ -56,7 +56,7 @@ def _date(value, field: str):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise DomainError("hazard.bad_date", f"{field} 日期格式应为 YYYY-MM-DD：{value}", field=field) from None
+        raise DomainError("hazard.bad_date", f"{field} 日期格式应为 YYYY-MM-DD：{value}") from None
 
 
 @transaction.atomic

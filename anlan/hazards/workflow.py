@@ -107,7 +107,6 @@ FLOW = Workflow(
                     _later_deadline,
                     "申请延期须给出晚于当前期限的新期限（new_deadline）",
                     "later_deadline_required",
-                    "new_deadline",
                 ),
                 Requires(
                     lambda h, d: not h.pending_deadline,

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -81,12 +81,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         incident = Incident(**serializer.validated_data)
-        try:
-            serializer.instance = services.incident_create(actor=self.request.user, incident=incident)
-        except services.IncidentError as exc:
-            if exc.forbidden:
-                raise PermissionDenied(str(exc)) from None
-            raise ValidationError({"detail": str(exc)}) from None
+        serializer.instance = services.incident_create(actor=self.request.user, incident=incident)
 
     @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
@@ -22,7 +23,7 @@ from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
-from . import documents, forms, services, situation
+from . import documents, forms, services, situation, workflow
 from .models import HANDLERS, DispatchOrder, Incident, IncidentKind, InfoReport, ResponseTask, TimelineEntry
 
 register(
@@ -169,13 +170,11 @@ def intake(request, alarm_pk=None, hazard_pk=None):
         initial = _from_hazard(request.user, hazard_pk)
     form = forms.IntakeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as outcome:
             new = form.save(commit=False)
             new.alarm = alarm
             incident = services.incident_create(actor=request.user, incident=new)
-        except services.IncidentError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, f"已登记事件 {incident.number}")
             return redirect("incidents:workspace", pk=incident.pk)
     return render(request, "incidents/intake.html", {"form": form}, status=400 if form.errors else 200)
@@ -228,14 +227,9 @@ def workspace(request, pk):
         extra = {"user": request.user} if step in NEEDS_USER else {}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         if bound[1].is_valid():
-            try:
-                with transaction.atomic():
-                    _apply(request, incident, step, bound[1])
-            except services.IncidentError as exc:
-                if exc.forbidden:
-                    raise PermissionDenied(str(exc)) from None
-                bound[1].add_error(None, str(exc))
-            else:
+            with shown_on(bound[1]) as outcome, transaction.atomic():
+                _apply(request, incident, step, bound[1])
+            if outcome.ok:
                 return redirect(reverse("incidents:workspace", kwargs={"pk": pk}) + f"#{step}")
     return render(
         request,
@@ -458,7 +452,7 @@ def field_order(request, token):
         form = forms.FieldForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with shown_on(form) as outcome:
                 services.order_progress(
                     actor=who,
                     order=order,
@@ -468,19 +462,12 @@ def field_order(request, token):
                     lat=d["lat"],
                     upload=d["photo"],
                 )
-            except services.IncidentError as exc:
-                error = str(exc)
-            else:
+            if outcome.ok:
                 return redirect("field_order", token=token)
-        else:
-            error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = "；".join(e for errors in form.errors.values() for e in errors)
     else:
         order = services.order_read(actor=who, order=order)
-    nexts = [
-        (s, DispatchOrder.Status(s).label)
-        for s in DispatchOrder.Status.values
-        if s in services.ORDER_FLOW[order.status]
-    ]
+    nexts = [(t.action, t.label) for t in workflow.ORDER.allowed(who, order) if t.target]
     return render(
         request,
         "incidents/field_order.html",
