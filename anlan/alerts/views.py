@@ -407,13 +407,11 @@ def public_subscribe(request):
             status = 429
         elif form.is_valid():
             d = form.cleaned_data
-            try:
+            with shown_on(form) as outcome:
                 public.request_code(
                     phone=d["phone"], action=d["action"], region=d["region"], name=d["name"], address=address
                 )
-            except public.SubscribeError as exc:
-                form.add_error(None, str(exc))
-            else:
+            if outcome.ok:
                 confirm_form = public.ConfirmForm(initial={"phone": d["phone"]})
                 return render(request, "alerts/public_confirm.html", {"form": confirm_form, "sent": True})
         status = status if status != 200 else 400
@@ -425,11 +423,9 @@ def public_subscribe(request):
 def public_confirm(request):
     form = public.ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form, "code") as outcome:
             action, names = public.confirm(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
-        except public.SubscribeError as exc:
-            form.add_error("code", str(exc))
-        else:
+        if outcome.ok:
             return render(request, "alerts/public_confirm_done.html", {"action": action, "names": names})
     return render(request, "alerts/public_confirm.html", {"form": form}, status=400 if form.errors else 200)
 

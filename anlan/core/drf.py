@@ -1,8 +1,10 @@
 """DRF settings hooks (permission, pagination, errors), kept apart from api.py so that DRF can import
 them while it is itself being imported (api.py imports DRF's viewsets)."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from django.http import Http404
 from rest_framework import exceptions, pagination, permissions
 
 from .errors import DomainError
@@ -59,6 +61,10 @@ def exception_handler(exc, context):
         code, exc = exc.code, _as_api_exception(exc)
     if isinstance(exc, ProtectedError):
         code, exc = "protected", exceptions.ValidationError({"detail": "仍被其他记录引用，不能删除"})
+    if isinstance(exc, Http404):  # DRF would convert these itself, after our chance to name the code
+        exc = exceptions.NotFound(*exc.args)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         # A model's clean() speaks for the whole row (e.g. thresholds out of order): a 400 naming the fields.
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -66,7 +66,8 @@ class Outcome:
 def shown_on(target, field: str | None = None):
     """Show a DomainError raised inside the block to the user and carry on rendering: on a form (its own
     field if the form has it, else `field`, else the form as a whole) so the page keeps what was typed,
-    or, given the request, with django messages. 403 and 404 still go to DomainErrorMiddleware.
+    or, given the request, with django messages; given None, the view shows `outcome.refused` itself.
+    403 and 404 still go to DomainErrorMiddleware.
 
         with shown_on(form, "photo") as outcome, transaction.atomic():
             ...
@@ -79,6 +80,8 @@ def shown_on(target, field: str | None = None):
         if exc.status in (403, 404):
             raise
         outcome.refused = exc
+        if target is None:
+            return  # the view shows outcome.refused itself
         if isinstance(target, HttpRequest):
             messages.error(target, exc.message)
         else:

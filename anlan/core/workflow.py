@@ -125,7 +125,9 @@ class Workflow:
     def can(self, actor, obj, action: str) -> bool:
         """Whether `action` is among `allowed(actor, obj)`."""
         step = self.table.get(action)
-        return step is not None and self.state_of(obj) in step.sources and self.may(actor, obj, step)
+        return (
+            step is not None and not step.system and self.state_of(obj) in step.sources and self.may(actor, obj, step)
+        )
 
     def check(self, actor, obj, action: str, **data) -> Transition:
         """The transition if `actor` may take `action` on `obj` now with `data`; else a DomainError:
