@@ -63,10 +63,11 @@ class Outcome:
 
 
 @contextmanager
-def shown_on(target, field: str | None = None):
+def shown_on(target, field: str | None = None, *, whole_form: bool = False):
     """Show a DomainError raised inside the block to the user and carry on rendering: on a form (its own
     field if the form has it, else `field`, else the form as a whole) so the page keeps what was typed,
     or, given the request, with django messages; given None, the view shows `outcome.refused` itself.
+    `whole_form` puts every message on the form as a whole (for pages that draw their fields by hand).
     403 and 404 still go to DomainErrorMiddleware.
 
         with shown_on(form, "photo") as outcome, transaction.atomic():
@@ -85,7 +86,8 @@ def shown_on(target, field: str | None = None):
         if isinstance(target, HttpRequest):
             messages.error(target, exc.message)
         else:
-            target.add_error(exc.field if exc.field in target.fields else field, exc.message)
+            own = exc.field if exc.field in target.fields and not whole_form else None
+            target.add_error(own or field, exc.message)
 
 
 class DomainErrorMiddleware:

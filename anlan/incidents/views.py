@@ -184,7 +184,6 @@ def _incident(request, pk, action="view"):
     return get_object_or_404(Incident.objects.restrict(request.user, action).select_related("kind", "region"), pk=pk)
 
 
-OPEN = (Incident.Status.RECEIVED, Incident.Status.RESPONDING)
 STEPS = {
     "facts": forms.FactsForm,
     "grade": forms.GradeForm,
@@ -227,7 +226,7 @@ def workspace(request, pk):
         extra = {"user": request.user} if step in NEEDS_USER else {}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         if bound[1].is_valid():
-            with shown_on(bound[1]) as outcome, transaction.atomic():
+            with shown_on(bound[1], whole_form=True) as outcome, transaction.atomic():
                 _apply(request, incident, step, bound[1])
             if outcome.ok:
                 return redirect(reverse("incidents:workspace", kwargs={"pk": pk}) + f"#{step}")
@@ -330,7 +329,8 @@ def _context(request, incident, steps, bound):
         step_forms[bound[0]] = bound[1]
     recommendations = []
     # Only those who dispatch see the recommendations: no nearest-resource search for anyone else.
-    if can_act and incident.lon is not None and incident.lat is not None and incident.status in OPEN:
+    may_order = workflow.INCIDENT.can(user, incident, "order")
+    if can_act and incident.lon is not None and incident.lat is not None and may_order:
         lon, lat = incident.lon, incident.lat
         warehouses = nearest.nearest_warehouses(user, lon, lat, k=3)
         stock = _stock_options([w.id for w in warehouses])
@@ -385,7 +385,7 @@ def _next_kind(incident) -> str:
     kinds = set(incident.reports.values_list("kind", flat=True))
     if InfoReport.Kind.FIRST not in kinds:
         return InfoReport.Kind.FIRST
-    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED) and InfoReport.Kind.FINAL not in kinds:
+    if workflow.INCIDENT.can(None, incident, "final_report") and InfoReport.Kind.FINAL not in kinds:
         return InfoReport.Kind.FINAL
     return InfoReport.Kind.FOLLOW_UP
 

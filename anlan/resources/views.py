@@ -138,7 +138,7 @@ def shelter_checks(request, pk):
                 if origin is None:
                     form.add_error("from_region", f"区划不存在：{data['from_region']}")
             if not form.errors:
-                with shown_on(form) as outcome:
+                with shown_on(form, whole_form=True) as outcome:
                     services.shelter_check(
                         actor=user,
                         shelter=shelter,

@@ -120,7 +120,7 @@ def check_in(*, actor, task: PatrolTask, lon=None, lat=None, note: str = "", fou
         raise DomainError("patrol.already_done", f"该巡查任务已于 {timezone.localtime(task.done_at):%m-%d %H:%M} 打卡")
     today = timezone.localdate()
     if task.status == PatrolTask.Status.MISSED or task.due < today:
-        raise DomainError("patrol.already_done", "该巡查任务已过期（漏巡），不能补打卡")
+        raise DomainError("patrol.missed", "该巡查任务已过期（漏巡），不能补打卡")
     if task.period_start > today:
         raise DomainError("patrol.not_started", "该巡查任务尚未开始")
     if found_problem and not note:

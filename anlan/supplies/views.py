@@ -128,7 +128,7 @@ def movement_create(request):
             "reference": d["reference"],
             "note": d["note"],
         }
-        with shown_on(form) as outcome:
+        with shown_on(form, whole_form=True) as outcome:
             if d["kind"] in ("receive", "return"):
                 services.stock_receive(
                     warehouse=d["warehouse"], kind=d["kind"], batch=d["batch"], expires_on=d["expires_on"], **common
