@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anlan.core.middleware.ActorMiddleware",
     "anlan.core.middleware.SecurityHeadersMiddleware",
+    "anlan.core.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "anlan.urls"

@@ -9,15 +9,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from anlan.core.audit import audit_record, snapshot
+from anlan.core.errors import DomainError
 from anlan.core.regioncodes import is_region_code
 from anlan.core.roles import Role
 from anlan.registry.models import Department
 
 from .models import ApiToken, LoginAttempt, User, hash_token
-
-
-class AccountError(Exception):
-    """A Chinese message for the person at the command line or the form."""
 
 
 def _window_start():
@@ -60,28 +57,28 @@ def user_create(
     from anlan.registry.models import Enterprise
 
     if role not in Role.values:
-        raise AccountError(f"未知角色：{role}（可用：{', '.join(Role.values)}）")
+        raise DomainError("account.unknown_role", f"未知角色：{role}（可用：{', '.join(Role.values)}）")
     if not is_region_code(region_code):
-        raise AccountError(f"区划代码应为12位数字：{region_code}")
+        raise DomainError("account.bad_region_code", f"区划代码应为12位数字：{region_code}")
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        raise AccountError(f"区划不存在：{region_code}（请先运行 anlan load-demo 或导入区划）")
+        raise DomainError("account.region_missing", f"区划不存在：{region_code}（请先运行 anlan load-demo 或导入区划）")
     if User.objects.filter(username=username).exists():
-        raise AccountError(f"用户名已存在：{username}")
+        raise DomainError("account.username_taken", f"用户名已存在：{username}")
     department = None
     if department_code:
         department = Department.objects.filter(code=department_code).first()
         if department is None:
-            raise AccountError(f"部门不存在：{department_code}")
+            raise DomainError("account.department_missing", f"部门不存在：{department_code}")
     elif role == Role.DEPARTMENT_OPERATOR:
-        raise AccountError("行业部门人员须指定所属部门（--department）")
+        raise DomainError("account.department_required", "行业部门人员须指定所属部门（--department）")
     enterprise = None
     if enterprise_id is not None:
         enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
         if enterprise is None:
-            raise AccountError(f"企业不存在：{enterprise_id}")
+            raise DomainError("account.enterprise_missing", f"企业不存在：{enterprise_id}")
     elif role == Role.ENTERPRISE_USER:
-        raise AccountError("企业用户须指定所属企业（--enterprise）")
+        raise DomainError("account.enterprise_required", "企业用户须指定所属企业（--enterprise）")
     user = User(
         username=username,
         display_name=display_name,
@@ -99,7 +96,7 @@ def user_create(
         with translation.override(settings.LANGUAGE_CODE):
             messages = [str(m) for m in exc.messages]
     if messages:
-        raise AccountError("密码不符合要求：" + "；".join(messages))
+        raise DomainError("account.weak_password", "密码不符合要求：" + "；".join(messages))
     user.set_password(password)
     user.save()
     audit_record(action="create", obj=user, actor=actor, after=snapshot(user))

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
@@ -22,7 +23,7 @@ from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
-from . import documents, forms, services, situation
+from . import documents, forms, services, situation, workflow
 from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
@@ -128,13 +129,11 @@ def intake(request, alarm_pk=None, hazard_pk=None):
         initial = _from_hazard(request.user, hazard_pk)
     form = forms.IntakeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as outcome:
             new = form.save(commit=False)
             new.alarm = alarm
             incident = services.incident_create(actor=request.user, incident=new)
-        except services.IncidentError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, f"已登记事件 {incident.number}")
             return redirect("incidents:workspace", pk=incident.pk)
     return render(request, "incidents/intake.html", {"form": form}, status=400 if form.errors else 200)
@@ -144,7 +143,6 @@ def _incident(request, pk, action="view"):
     return get_object_or_404(Incident.objects.restrict(request.user, action).select_related("kind", "region"), pk=pk)
 
 
-OPEN = (Incident.Status.RECEIVED, Incident.Status.RESPONDING)
 STEPS = {
     "facts": forms.FactsForm,
     "grade": forms.GradeForm,
@@ -187,14 +185,9 @@ def workspace(request, pk):
         extra = {"user": request.user} if step in NEEDS_USER else {}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         if bound[1].is_valid():
-            try:
-                with transaction.atomic():
-                    _apply(request, incident, step, bound[1])
-            except services.IncidentError as exc:
-                if exc.forbidden:
-                    raise PermissionDenied(str(exc)) from None
-                bound[1].add_error(None, str(exc))
-            else:
+            with shown_on(bound[1], whole_form=True) as outcome, transaction.atomic():
+                _apply(request, incident, step, bound[1])
+            if outcome.ok:
                 return redirect(reverse("incidents:workspace", kwargs={"pk": pk}) + f"#{step}")
     return render(
         request,
@@ -295,7 +288,8 @@ def _context(request, incident, steps, bound):
         step_forms[bound[0]] = bound[1]
     recommendations = []
     # Only those who dispatch see the recommendations: no nearest-resource search for anyone else.
-    if can_act and incident.lon is not None and incident.lat is not None and incident.status in OPEN:
+    may_order = workflow.INCIDENT.can(user, incident, "order")
+    if can_act and incident.lon is not None and incident.lat is not None and may_order:
         lon, lat = incident.lon, incident.lat
         warehouses = nearest.nearest_warehouses(user, lon, lat, k=3)
         stock = _stock_options([w.id for w in warehouses])
@@ -350,7 +344,7 @@ def _next_kind(incident) -> str:
     kinds = set(incident.reports.values_list("kind", flat=True))
     if InfoReport.Kind.FIRST not in kinds:
         return InfoReport.Kind.FIRST
-    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED) and InfoReport.Kind.FINAL not in kinds:
+    if workflow.INCIDENT.can(None, incident, "final_report") and InfoReport.Kind.FINAL not in kinds:
         return InfoReport.Kind.FINAL
     return InfoReport.Kind.FOLLOW_UP
 
@@ -417,7 +411,7 @@ def field_order(request, token):
         form = forms.FieldForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with shown_on(form) as outcome:
                 services.order_progress(
                     actor=who,
                     order=order,
@@ -427,19 +421,12 @@ def field_order(request, token):
                     lat=d["lat"],
                     upload=d["photo"],
                 )
-            except services.IncidentError as exc:
-                error = str(exc)
-            else:
+            if outcome.ok:
                 return redirect("field_order", token=token)
-        else:
-            error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = "；".join(e for errors in form.errors.values() for e in errors)
     else:
         order = services.order_read(actor=who, order=order)
-    nexts = [
-        (s, DispatchOrder.Status(s).label)
-        for s in DispatchOrder.Status.values
-        if s in services.ORDER_FLOW[order.status]
-    ]
+    nexts = [(t.action, t.label) for t in workflow.ORDER.allowed(who, order) if t.target]
     return render(
         request,
         "incidents/field_order.html",

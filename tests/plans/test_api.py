@@ -44,11 +44,11 @@ def test_bad_input_is_a_400_naming_the_field_in_chinese(client, tree):
     client.force_login(persona("county_operator"))
     no_kinds = client.patch(f"/api/v1/plans/{plan.pk}/", {"kinds": []}, content_type=JSON)
     assert no_kinds.status_code == 400
-    assert no_kinds.json() == {"kinds": ["请至少选择一种适用事件类型"]}
+    assert no_kinds.json() == {"kinds": ["请至少选择一种适用事件类型"], "code": "invalid"}
     action = plan.actions.get()
     zero = client.patch(f"/api/v1/plan-actions/{action.pk}/", {"hours": 0}, content_type=JSON)
     assert zero.status_code == 400
-    assert zero.json() == {"hours": ["完成时限应至少 1 小时；不限时请留空"]}
+    assert zero.json() == {"hours": ["完成时限应至少 1 小时；不限时请留空"], "code": "invalid"}
     unknown = client.post(
         "/api/v1/plans/", {"name": "预案", "kinds": ["没有这种灾害"], "region": tree.county.code}, content_type=JSON
     )

@@ -19,9 +19,9 @@ def _watch(page) -> list[str]:
     problems: list[str] = []
     page.on(
         "console",
-        lambda msg: problems.append(msg.text)
-        if "Content Security Policy" in msg.text or "Refused to" in msg.text
-        else None,
+        lambda msg: (
+            problems.append(msg.text) if "Content Security Policy" in msg.text or "Refused to" in msg.text else None
+        ),
     )
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     return problems

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from anlan.accounts.services import AccountError, user_create
+from anlan.accounts.services import user_create
+from anlan.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -29,6 +30,6 @@ class Command(BaseCommand):
                 enterprise_id=o["enterprise"],
                 display_name=o["display_name"],
             )
-        except AccountError as exc:
-            raise CommandError(str(exc)) from None
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(f"已创建用户 {user.username}（{user.get_role_display()}，{user.region.name}）")
