@@ -1,8 +1,9 @@
 """`anlan serve`: the web UI and API on waitress (a production-grade pure-Python WSGI server).
 
-In the embedded default the background worker and the MQTT subscriber run in the same process
-group; apps that need them register an `EmbeddedService` in core.embedded (none does yet: the
-monitoring and warning apps will). SIGINT/SIGTERM stop the services and then the server.
+In the embedded default the background workers (the outbox and the scheduler of core.schedule) and the
+MQTT subscriber run in the same process group, as services registered in core.embedded
+(ANLAN_EMBEDDED_WORKER=false leaves the workers to `anlan worker`). SIGINT/SIGTERM stop the services and
+then the server.
 """
 
 import signal
@@ -26,7 +27,7 @@ class Command(BaseCommand):
 
         from anlan.wsgi import application
 
-        services = embedded.start_all()
+        services = embedded.start_all("serve")
         server = create_server(application, host=o["host"], port=o["port"], threads=o["threads"], ident="anlan")
 
         def stop(signum, frame):
