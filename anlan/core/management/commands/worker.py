@@ -25,6 +25,7 @@ class Command(BaseCommand):
         services = embedded.start_all("worker")
         names = "、".join(service.name for service, _, _ in services)
         self.stdout.write(f"后台进程已启动：{names}（Ctrl+C 停止）")
+        self.stdout.flush()  # a supervisor (or a test) reading a redirected log sees the start at once
         try:
             while not stop.wait(1):
                 pass
