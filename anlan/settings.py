@@ -268,6 +268,7 @@ ANLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("ANLAN_OUTBOX_LEASE_SECONDS", 12
 # by the daily job (hourly rollups are kept).
 ANLAN_INGEST_MAX_AGE_DAYS = int(os.environ.get("ANLAN_INGEST_MAX_AGE_DAYS", 30))
 ANLAN_READING_RETENTION_DAYS = int(os.environ.get("ANLAN_READING_RETENTION_DAYS", 730))
+# The scheduler's queue (huey, core.scheduler) on Redis; empty = SQLite in the data directory.
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 
 REST_FRAMEWORK = {
