@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import daily
@@ -152,7 +152,6 @@ def run(name: str, period: int) -> str:
     if job is None:  # registered in the process that queued it, not in this one (or turned off since)
         log.warning("scheduled job %s is not known here; skipped", name)
         return "skipped"
-    close_old_connections()
     try:
         if not claim(name, period):
             return "skipped"
@@ -173,8 +172,6 @@ def run(name: str, period: int) -> str:
     except Exception:  # the database itself failed (claim or record): the next period tries again
         log.exception("scheduled job %s could not be claimed or recorded (period %s)", name, period)
         return "failed"
-    finally:
-        close_old_connections()
 
 
 def prune_job(today: dt.date) -> str:

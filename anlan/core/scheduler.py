@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import close_old_connections
 from huey import Huey
 from huey.api import TaskWrapper
 from huey.consumer import Consumer, Scheduler
@@ -34,7 +35,17 @@ WORKER_THREADS = 2  # a long daily job does not hold up the offline watch
 @dataclass(frozen=True)
 class Engine:
     huey: Huey
-    run_task: TaskWrapper  # run_task.s(name, period) runs schedule.run(name, period) on a worker thread
+    run_task: TaskWrapper  # run_task.s(name, period): schedule.run(name, period) on a worker thread
+
+
+def run_on_worker_thread(name: str, period: int) -> str:
+    """A worker thread lives as long as the process: like a request, each run starts and ends by dropping a
+    connection that is broken or past ANLAN_DB_CONN_MAX_AGE."""
+    close_old_connections()
+    try:
+        return schedule.run(name, period)
+    finally:
+        close_old_connections()
 
 
 def make_engine(redis_url: str, data_dir: Path) -> Engine:
@@ -47,7 +58,7 @@ def make_engine(redis_url: str, data_dir: Path) -> Engine:
         from huey import SqliteHuey
 
         huey = SqliteHuey("anlan", filename=str(data_dir / "huey.sqlite3"), results=False)
-    run_task = huey.task(name="anlan.scheduled_job")(schedule.run)
+    run_task = huey.task(name="anlan.scheduled_job")(run_on_worker_thread)
     return Engine(huey, run_task)
 
 
