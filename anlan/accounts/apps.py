@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与部门"
 
     def ready(self):
-        from . import api, views  # noqa: F401
+        from . import views  # noqa: F401

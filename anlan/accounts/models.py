@@ -1,4 +1,4 @@
-"""Users with a role and a scope, industry departments, login attempts and API tokens."""
+"""Users with a role and a scope (region, department, enterprise), login attempts and API tokens."""
 
 import hashlib
 import secrets
@@ -6,54 +6,10 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from anlan.core.models import AnlanModel
 from anlan.core.roles import Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
 
-__all__ = ["ApiToken", "Department", "DepartmentKind", "LoginAttempt", "User"]
-
-
-class DepartmentKind(models.TextChoices):
-    EMERGENCY = "emergency", "应急管理"
-    WATER = "water", "水利"
-    NATURAL_RESOURCES = "natural_resources", "规划和自然资源"
-    FORESTRY = "forestry", "林业"
-    METEOROLOGY = "meteorology", "气象"
-    TRANSPORT = "transport", "交通运输"
-    HOUSING = "housing", "住房城乡建设"
-    ECONOMY = "economy", "经济信息"
-    MARKET = "market", "市场监管"
-    TOURISM = "tourism", "文化旅游"
-    EDUCATION = "education", "教育"
-    HEALTH = "health", "卫生健康"
-    PUBLIC_SECURITY = "public_security", "公安"
-    FIRE_RESCUE = "fire_rescue", "消防救援"
-    AGRICULTURE = "agriculture", "农业农村"
-    ECOLOGY = "ecology", "生态环境"
-    COMMERCE = "commerce", "商务"
-    OTHER = "other", "其他"
-
-
-class Department(AnlanModel):
-    """An industry department (行业部门) of a county: it owns sectors, hazards and tasks."""
-
-    code = models.CharField("部门编码", max_length=32, unique=True)
-    name = models.CharField("部门名称", max_length=100)
-    kind = models.CharField("行业类别", max_length=32, choices=DepartmentKind.choices)
-    region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
-    duty_phone = models.CharField("值班电话", max_length=32, blank=True)
-    responsibilities = models.TextField("主要职责", blank=True)
-
-    scope_spec = ScopeSpec(region="region", department="id", ancestors_visible=True)
-    write_roles = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
-
-    class Meta:
-        verbose_name = "行业部门"
-        verbose_name_plural = "行业部门"
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
+__all__ = ["ApiToken", "LoginAttempt", "User"]
 
 
 class AnlanUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -69,7 +25,12 @@ class User(AbstractUser):
         "geo.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     department = models.ForeignKey(
-        Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "registry.Department",
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise",

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 from anlan.core.audit import audit_record, snapshot
 from anlan.core.regioncodes import is_region_code
 from anlan.core.roles import Role
+from anlan.registry.models import Department
 
-from .models import ApiToken, Department, LoginAttempt, User, hash_token
+from .models import ApiToken, LoginAttempt, User, hash_token
 
 
 class AccountError(Exception):

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from anlan.core.kit import ModelConfig, register
 
 from .forms import LoginForm, UserForm
-from .models import Department, User
+from .models import User
 
 
 class LoginView(auth_views.LoginView):
@@ -15,19 +15,6 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     pass
 
-
-register(
-    ModelConfig(
-        model=Department,
-        list_columns=["code", "name", "kind", "region", "duty_phone"],
-        form_fields=["code", "name", "kind", "region", "duty_phone", "responsibilities"],
-        search_fields=["name", "code"],
-        natural_keys={},
-        selector=lambda qs: qs.select_related("region"),
-        menu_group="人员与部门",
-        menu_order=20,
-    )
-)
 
 register(
     ModelConfig(

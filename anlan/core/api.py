@@ -14,6 +14,7 @@ from .drf import RolePermission, StandardPagination, view_action
 from .fields import EncryptedCharField
 from .kit import ensure_ordered, regions_writable_by
 from .masking import visible_value
+from .regions import region_model
 
 router = DefaultRouter(trailing_slash=True)
 
@@ -36,7 +37,7 @@ class ScopedSerializer(serializers.ModelSerializer):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return fields
-        from anlan.geo.models import Region
+        Region = region_model()
 
         for field in fields.values():
             related = getattr(field, "queryset", None)

@@ -26,6 +26,7 @@ from .audit import AuditItem, append, owner_region_code, snapshot
 from .fields import EncryptedCharField
 from .kit import ModelConfig, regions_writable_by
 from .masking import mask, visible_value
+from .regions import region_model
 
 ID_HEADER = "ID"
 XLSX_MAGIC = b"PK\x03\x04"
@@ -201,7 +202,7 @@ class _Lookups:
     """Natural key → primary key maps for every related model, one query each."""
 
     def __init__(self, config: ModelConfig, user, fields):
-        from anlan.geo.models import Region
+        Region = region_model()
 
         self.maps: dict[str, dict[str, object]] = {}
         for f in fields:

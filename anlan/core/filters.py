@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 
 from .regioncodes import region_prefix
+from .regions import region_model
 from .validators import validate_region_code
 
 
@@ -31,7 +32,7 @@ class ScopedFilterSet(django_filters.FilterSet):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return
-        from anlan.geo.models import Region
+        Region = region_model()
 
         for name, flt in self.filters.items():
             form_field = self.form.fields.get(name)

@@ -22,6 +22,7 @@ from django.db import models
 from .fields import EncryptedCharField
 from .masking import visible_value
 from .regioncodes import region_prefix
+from .regions import region_model
 
 __all__ = [
     "MenuLink",
@@ -214,7 +215,7 @@ def display_value(obj, name: str, user) -> str:
 
 def regions_writable_by(user):
     """The regions a user may own records in: their subtree (ancestors are view-only)."""
-    from anlan.geo.models import Region
+    Region = region_model()
 
     qs = Region.objects.all()
     if user.is_superuser:
@@ -230,7 +231,7 @@ class ScopedModelForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-        from anlan.geo.models import Region
+        Region = region_model()
 
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField) and not isinstance(form_field, forms.DateTimeField):

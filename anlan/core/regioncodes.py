@@ -32,3 +32,33 @@ def ancestor_codes(code: str) -> list[str]:
 def county_code(code6: str) -> str:
     """The 6-digit county form (only `--county` takes it) to the 12-digit code."""
     return code6.ljust(12, "0")
+
+
+def county6(code: str) -> str:
+    """The county's 6 digits of any code at or below a county ('500237101203' → '500237')."""
+    return code[:6]
+
+
+def county_of(code: str) -> str:
+    """The 12-digit code of the county a code lies in ('500237101203' → '500237000000')."""
+    return code[:6].ljust(12, "0")
+
+
+def township_of(code: str) -> str:
+    """The 12-digit code of the township a code lies in; a county code stays a county code
+    ('500237101203' → '500237101000')."""
+    return code[:9].ljust(12, "0")
+
+
+def is_village(code: str) -> bool:
+    """A village (村/社区) code: its last three digits are not all zero."""
+    return len(code) == 12 and code[9:] != "000"
+
+
+def same_county(a: str, b: str) -> bool:
+    return a[:6] == b[:6]
+
+
+def owner_codes(code: str) -> list[str]:
+    """The code itself and the township and county above it (plans or measures owned at any of them)."""
+    return sorted({county_of(code), township_of(code), code})

@@ -15,7 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
-from anlan.accounts.models import Department, User
+from anlan.accounts.models import User
 from anlan.accounts.services import user_create
 from anlan.core.audit import AuditItem, append
 from anlan.core.roles import Role
@@ -24,7 +24,7 @@ from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.services import county_load
 from anlan.plans.defaults import install_county_plans
-from anlan.registry.models import DutyRole, Enterprise, Person
+from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
 from .monitoring import load_monitoring
@@ -335,7 +335,7 @@ def load_demo(
     )
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
     reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
-    resources["plans"] = install_county_plans(county, synthetic=True)
+    resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
 
     logins = []
     if with_users:
@@ -351,8 +351,8 @@ def load_demo(
 def reference_data_install() -> None:
     from anlan.alerts import wording
     from anlan.alerts.models import WarningTemplate
-    from anlan.incidents import kinds
-    from anlan.incidents.models import IncidentKind
+    from anlan.plans import kinds
+    from anlan.plans.models import IncidentKind
 
     kinds.install(IncidentKind)
     wording.install(WarningTemplate)

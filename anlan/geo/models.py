@@ -1,9 +1,10 @@
 """The jurisdiction tree: every record's owner is a node of it."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from anlan.core.models import AnlanModel
-from anlan.core.scoping import ScopeSpec
+from anlan.core.scoping import ScopedManager, ScopeSpec
 
 __all__ = ["Region", "RegionLevel"]
 
@@ -43,3 +44,28 @@ class Region(AnlanModel):
 
     def __str__(self):
         return f"{self.name}（{self.code}）"
+
+
+class TravelProfile(models.Model):
+    """Road factor and average speed for travel estimates in a region (nearest ancestor applies)."""
+
+    region = models.OneToOneField("geo.Region", verbose_name="区划", on_delete=models.CASCADE)
+    road_factor = models.FloatField(
+        "道路曲折系数", validators=[MinValueValidator(1.0)], help_text="道路距离 ÷ 直线距离，山区约 1.4–2.0"
+    )
+    speed_kmh = models.FloatField("平均车速（km/h）", validators=[MinValueValidator(1.0)])
+
+    objects = ScopedManager()
+
+    scope_spec = ScopeSpec(region="region", ancestors_visible=True)
+    write_roles = frozenset({"county_admin", "county_operator"})
+
+    class Meta:
+        # The table keeps its first name: the model moved here from resources (geo migration 0002).
+        db_table = "resources_travelprofile"
+        verbose_name = "通行参数"
+        verbose_name_plural = "通行参数"
+        ordering = ["region_id"]
+
+    def __str__(self):
+        return f"{self.region.name}：系数{self.road_factor}，{self.speed_kmh}km/h"

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from anlan.core.kit import ModelConfig, register
 
-from .models import Region
+from .models import Region, TravelProfile
 
 
 def tile_source() -> dict | None:
@@ -70,5 +70,18 @@ register(
         sortable=["code", "name", "level", "area_km2"],
         menu_group="行政区划",
         menu_order=1,
+    )
+)
+
+
+# Travel parameters refine dispatch estimates (geo.routing); the menu keeps them beside the resources they serve.
+register(
+    ModelConfig(
+        model=TravelProfile,
+        list_columns=["region", "road_factor", "speed_kmh"],
+        form_fields=["region", "road_factor", "speed_kmh"],
+        selector=lambda qs: qs.select_related("region"),
+        menu_group="应急资源",
+        menu_order=49,
     )
 )

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from anlan.core.documents import OfficialDocument
+from anlan.core.regioncodes import county_of
 from anlan.geo.models import Region
 
 from .models import HiddenHazard
@@ -15,13 +16,13 @@ def _cn_date(day) -> str:
 
 
 def notice_number(hazard: HiddenHazard) -> str:
-    county = Region.objects.filter(code=hazard.region_id[:6] + "000000").values_list("name", flat=True).first() or ""
+    county = Region.objects.filter(code=county_of(hazard.region_id)).values_list("name", flat=True).first() or ""
     short = county.removesuffix("县").removesuffix("区").removesuffix("市")[:2]
     return f"{short}应急隐改〔{hazard.created_at:%Y}〕{hazard.pk}号"
 
 
 def rectification_notice(hazard: HiddenHazard) -> bytes:
-    county = Region.objects.filter(code=hazard.region_id[:6] + "000000").first()
+    county = Region.objects.filter(code=county_of(hazard.region_id)).first()
     issuer = f"{county.name}应急管理局" if county else "应急管理局"
     addressee = (
         hazard.enterprise.name

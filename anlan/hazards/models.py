@@ -47,7 +47,7 @@ class HiddenHazard(AnlanModel):
         "registry.Enterprise", verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT
     )
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     responsible = models.CharField("整改责任人", max_length=64, blank=True)
     measures = models.TextField("整改措施", blank=True)

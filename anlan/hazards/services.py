@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anlan.accounts.models import User
+from anlan.accounts.officers import above_holder, active_officers
 from anlan.core.audit import AuditItem, actor_name, append, audit_record, snapshot
 from anlan.core.roles import Role
 from anlan.core.uploads import UploadRejected, check_upload
@@ -202,20 +202,6 @@ def overdue_mark(*, today: dt.date | None = None) -> list[HiddenHazard]:
     return newly
 
 
-def _is_superior(role: str, region: str, department, hazard: HiddenHazard) -> bool:
-    """Whether a user (role, region code, department id) is one level above whoever holds `hazard`."""
-    if region[:6] != hazard.region_id[:6]:
-        return False
-    at_village = hazard.region_id[9:] != "000"
-    if role == Role.TOWNSHIP_OPERATOR:
-        return at_village and region == hazard.region_id[:9] + "000"
-    if role in workflow.COUNTY:
-        return not at_village or hazard.level == HiddenHazard.Level.MAJOR
-    if role == Role.DEPARTMENT_OPERATOR:
-        return bool(hazard.department_id) and department == hazard.department_id
-    return False
-
-
 def superiors_of(hazards: list[HiddenHazard]) -> dict[int, set[int]]:
     """Hazard id → ids of the active users one level above whoever holds it.
 
@@ -223,14 +209,13 @@ def superiors_of(hazards: list[HiddenHazard]) -> dict[int, set[int]]:
     roles; a hazard with a supervising department also to that department's operators; a major hazard
     always to the county roles too (it is verified there). One query whatever the number of hazards.
     """
-    roles = [*workflow.COUNTY, Role.TOWNSHIP_OPERATOR, Role.DEPARTMENT_OPERATOR]
-    users = list(
-        User.objects.filter(is_active=True, role__in=roles, region__isnull=False).values_list(
-            "pk", "role", "region_id", "department_id"
-        )
-    )
+    officers = active_officers([*workflow.COUNTY, Role.TOWNSHIP_OPERATOR, Role.DEPARTMENT_OPERATOR])
     return {
-        h.pk: {pk for pk, role, region, department in users if _is_superior(role, region, department, h)}
+        h.pk: {
+            o.pk
+            for o in officers
+            if above_holder(o, h.region_id, h.department_id, major=h.level == HiddenHazard.Level.MAJOR)
+        }
         for h in hazards
     }
 

@@ -8,8 +8,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from anlan.accounts.models import Department
 from anlan.geo.models import Region
+from anlan.registry.models import Department
 
 from . import workflow
 from .models import HiddenHazard

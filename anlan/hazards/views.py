@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from anlan.accounts.models import Department
 from anlan.core import excel
 from anlan.core.audit import audit_record
 from anlan.core.documents import DOCX_CONTENT_TYPE
@@ -18,7 +17,7 @@ from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
 from anlan.core.views import attachment_response, xlsx_response
 from anlan.geo.models import Region
-from anlan.registry.models import Enterprise
+from anlan.registry.models import Department, Enterprise
 
 from . import documents, public, services, stats, workflow
 from .filters import HiddenHazardFilterSet

@@ -4,6 +4,7 @@
 from django.utils import timezone
 
 from anlan.core.documents import DOCX_CONTENT_TYPE, OfficialDocument
+from anlan.core.regioncodes import county_of
 from anlan.geo.models import Region
 
 from .models import DispatchOrder, Incident, InfoReport
@@ -12,7 +13,7 @@ DOCX = DOCX_CONTENT_TYPE
 
 
 def _county_name(incident: Incident) -> str:
-    county = Region.objects.filter(code=incident.region_id[:6] + "000000").values_list("name", flat=True).first()
+    county = Region.objects.filter(code=county_of(incident.region_id)).values_list("name", flat=True).first()
     return county or ""
 
 

@@ -168,7 +168,7 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from anlan.accounts.models import Department
+        from anlan.registry.models import Department
 
         for i in range(3):
             self.fields[f"task_{i}"] = forms.CharField(label=f"整改任务{i + 1}", max_length=300, required=False)

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.roles import COUNTY_ROLES
-from anlan.plans.models import PlanAction
+from anlan.plans.models import IncidentKind
+from anlan.plans.services import actions_for_response
 from anlan.resources.models import ShelterCheck
 from anlan.resources.services import OccupancyError, shelter_check
 from anlan.supplies.models import Movement
@@ -24,7 +25,6 @@ from . import grading
 from .models import (
     DispatchOrder,
     Incident,
-    IncidentKind,
     InfoReport,
     ReportDispatch,
     ResponseTask,
@@ -237,10 +237,7 @@ def response_set(*, actor, incident: Incident, level: str, reason: str, at=None)
 
 
 def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]:
-    applies = [lv for lv in grading.LEVELS if grading.rank(lv) <= grading.rank(level)]
-    actions = PlanAction.objects.filter(
-        plan__active=True, plan__kinds=incident.kind, level__in=applies, plan__region_id__in=_owner_codes(incident)
-    ).select_related("department")
+    actions = actions_for_response(kind=incident.kind, level=level, region_code=incident.region_id)
     done = set(incident.tasks.filter(action__isnull=False).values_list("action_id", flat=True))
     tasks = [
         ResponseTask(
@@ -252,7 +249,7 @@ def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]
             due_at=at + dt.timedelta(hours=action.hours) if action.hours else None,
             created_at=at,
         )
-        for action in actions.distinct()
+        for action in actions
         if action.pk not in done
     ]
     ResponseTask.objects.bulk_create(tasks)
@@ -260,12 +257,6 @@ def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]
         names = "；".join(f"{t.title}（{t.department or '未指定部门'}）" for t in tasks)
         entry(incident, TimelineEntry.Kind.TASK, f"按预案下达任务 {len(tasks)} 项", actor=actor, at=at, detail=names)
     return tasks
-
-
-def _owner_codes(incident: Incident) -> list[str]:
-    """Plans of the incident's county, township and village apply."""
-    code = incident.region_id
-    return sorted({code[:6] + "000000", code[:9] + "000", code})
 
 
 @transaction.atomic

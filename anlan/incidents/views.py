@@ -17,13 +17,13 @@ from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
 from anlan.geo.views import tile_source
-from anlan.plans.models import Plan, PlanAction
+from anlan.plans.models import IncidentKind
 from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
 from . import documents, forms, services, situation
-from .models import HANDLERS, DispatchOrder, Incident, IncidentKind, InfoReport, ResponseTask, TimelineEntry
+from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
     ModelConfig(
@@ -43,47 +43,6 @@ register(
         detail_links=[("事件工作台", "incidents:workspace"), ("指挥一张图", "incidents:command_map")],
         menu_group="事件处置",
         menu_order=70,
-    )
-)
-register(
-    ModelConfig(
-        model=IncidentKind,
-        list_columns=["category", "name", "code", "grading", "first_report_minutes", "follow_up_hours"],
-        form_fields=["category", "name", "code", "grading", "first_report_minutes", "follow_up_hours", "order"],
-        sortable=["category", "name"],
-        menu_group="事件处置",
-        menu_order=73,
-    )
-)
-register(
-    ModelConfig(
-        model=Plan,
-        list_columns=["name", "region", "active"],
-        form_fields=["name", "kinds", "region", "active", "notes"],
-        search_fields=["name"],
-        selector=lambda qs: qs.select_related("region"),
-        related_tables=lambda plan, user: [
-            (
-                "响应措施",
-                ["启动级别", "措施", "责任部门", "时限（小时）"],
-                [
-                    (a.get_level_display(), a.title, a.department or "—", a.hours or "—")
-                    for a in plan.actions.select_related("department")
-                ],
-            )
-        ],
-        menu_group="事件处置",
-        menu_order=74,
-    )
-)
-register(
-    ModelConfig(
-        model=PlanAction,
-        list_columns=["plan", "level", "title", "department", "hours"],
-        form_fields=["plan", "level", "title", "department", "hours", "order"],
-        selector=lambda qs: qs.select_related("plan", "department"),
-        menu_group="事件处置",
-        menu_order=75,
     )
 )
 register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incident, "view", 69))

@@ -59,7 +59,7 @@ class Sensor(AnlanModel):
     unit = models.CharField("单位", max_length=16, blank=True)
     region = models.ForeignKey("geo.Region", verbose_name="所在区划", on_delete=models.PROTECT)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="权属部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="权属部门", null=True, blank=True, on_delete=models.PROTECT
     )
     station = models.CharField("所属监测站", max_length=100, blank=True)
     lon = models.FloatField("经度")

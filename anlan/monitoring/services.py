@@ -19,9 +19,8 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from anlan.accounts.models import User
+from anlan.accounts.officers import Relation, active_officers, relation
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
-from anlan.core.roles import COUNTY_ROLES, Role
 from anlan.inbox.services import Message, notify_many
 
 from . import engine, storage, window_cache
@@ -463,25 +462,16 @@ def _recipients(sensors) -> dict[int, list[tuple[int, int]]]:
     sensors = list(sensors)
     if not sensors:
         return {}
-    users = list(
-        User.objects.filter(is_active=True, region__isnull=False)
-        .filter(role__in=[*COUNTY_ROLES, Role.TOWNSHIP_OPERATOR, Role.VILLAGE_WORKER, Role.DEPARTMENT_OPERATOR])
-        .values_list("pk", "role", "region_id", "department_id")
-    )
+    officers = active_officers()
     out = {}
     for s in sensors:
-        township, mine = s.region_id[:9] + "000", []
-        for pk, role, region, department in users:
-            if region[:6] != s.region_id[:6]:
-                continue
-            local = (role == Role.VILLAGE_WORKER and region == s.region_id) or (
-                role == Role.TOWNSHIP_OPERATOR and region == township
-            )
-            upper = role in COUNTY_ROLES or (role == Role.DEPARTMENT_OPERATOR and department == s.department_id)
-            if local:
-                mine.append((pk, 0))
-            elif upper:
-                mine.append((pk, 2))
+        mine = []
+        for o in officers:
+            rel = relation(o, s.region_id, s.department_id)
+            if rel in (Relation.VILLAGE, Relation.TOWNSHIP):
+                mine.append((o.pk, 0))
+            elif rel in (Relation.COUNTY, Relation.DEPARTMENT):
+                mine.append((o.pk, 2))
         out[s.pk] = mine
     return out
 

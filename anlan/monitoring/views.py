@@ -5,9 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from anlan.accounts.models import Department
 from anlan.core.kit import ModelConfig, config_for, register
 from anlan.core.roles import role_allows
+from anlan.registry.models import Department
 
 from . import services
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 
 from .filters import EnterpriseFilterSet, PersonFilterSet
-from .models import DutyRole, Enterprise, Person
+from .models import Department, DutyRole, Enterprise, Person
 from .views import ENTERPRISE_FIELDS
 
 
@@ -46,3 +46,20 @@ class EnterpriseViewSet(ScopedModelViewSet):
 
 router.register("persons", PersonViewSet, basename="person")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+
+
+class DepartmentSerializer(ScopedSerializer):
+    class Meta:
+        model = Department
+        fields = ["id", "code", "name", "kind", "region", "duty_phone", "responsibilities"]
+
+
+class DepartmentViewSet(ScopedModelViewSet):
+    """行业部门。"""
+
+    queryset = Department.objects.all()
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["kind", "region"]
+
+
+router.register("departments", DepartmentViewSet, basename="department")

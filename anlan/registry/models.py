@@ -1,15 +1,63 @@
-"""Responsible persons with their duty roles, and enterprises (辖企档案)."""
+"""The county's organisations and people: industry departments (行业部门), responsible persons with their duty
+roles, and enterprises (辖企档案). Users (accounts) belong to a department or an enterprise, so this app sits
+below accounts."""
 
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField, channel_order_field
 from anlan.core.models import AnlanModel
+from anlan.core.roles import Role
 from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_credit_code, validate_id_number, validate_phone
 
 from .gbt4754 import INDUSTRY_CHOICES, section_of
 
-__all__ = ["DutyRole", "Enterprise", "Person"]
+__all__ = ["Department", "DepartmentKind", "DutyRole", "Enterprise", "Person"]
+
+
+class DepartmentKind(models.TextChoices):
+    EMERGENCY = "emergency", "应急管理"
+    WATER = "water", "水利"
+    NATURAL_RESOURCES = "natural_resources", "规划和自然资源"
+    FORESTRY = "forestry", "林业"
+    METEOROLOGY = "meteorology", "气象"
+    TRANSPORT = "transport", "交通运输"
+    HOUSING = "housing", "住房城乡建设"
+    ECONOMY = "economy", "经济信息"
+    MARKET = "market", "市场监管"
+    TOURISM = "tourism", "文化旅游"
+    EDUCATION = "education", "教育"
+    HEALTH = "health", "卫生健康"
+    PUBLIC_SECURITY = "public_security", "公安"
+    FIRE_RESCUE = "fire_rescue", "消防救援"
+    AGRICULTURE = "agriculture", "农业农村"
+    ECOLOGY = "ecology", "生态环境"
+    COMMERCE = "commerce", "商务"
+    OTHER = "other", "其他"
+
+
+class Department(AnlanModel):
+    """An industry department (行业部门) of a county: it owns sectors, hazards and tasks."""
+
+    code = models.CharField("部门编码", max_length=32, unique=True)
+    name = models.CharField("部门名称", max_length=100)
+    kind = models.CharField("行业类别", max_length=32, choices=DepartmentKind.choices)
+    region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
+    duty_phone = models.CharField("值班电话", max_length=32, blank=True)
+    responsibilities = models.TextField("主要职责", blank=True)
+
+    scope_spec = ScopeSpec(region="region", department="id", ancestors_visible=True)
+    write_roles = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
+
+    class Meta:
+        # The table keeps its first name: the model moved here from accounts (registry migration 0005).
+        db_table = "accounts_department"
+        verbose_name = "行业部门"
+        verbose_name_plural = "行业部门"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
 
 
 class DutyRole(models.Model):
@@ -48,7 +96,7 @@ class Enterprise(AnlanModel):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
     region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
+        Department, verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     industry = models.CharField(
         "行业（GB/T 4754 大类）", max_length=2, choices=INDUSTRY_CHOICES, blank=True, help_text="门类由大类自动确定"
@@ -113,9 +161,7 @@ class Person(AnlanModel):
 
     name = models.CharField("姓名", max_length=64)
     region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
-    department = models.ForeignKey(
-        "accounts.Department", verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT
-    )
+    department = models.ForeignKey(Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT)
     enterprise = models.ForeignKey(Enterprise, verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT)
     organisation = models.CharField("工作单位", max_length=100, blank=True)
     position = models.CharField("职务", max_length=64, blank=True)

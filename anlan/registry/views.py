@@ -1,8 +1,7 @@
-from anlan.accounts.models import Department
 from anlan.core.kit import ModelConfig, register
 
 from .filters import EnterpriseFilterSet, PersonFilterSet
-from .models import DutyRole, Enterprise, Person
+from .models import Department, DutyRole, Enterprise, Person
 
 register(
     ModelConfig(
@@ -39,5 +38,19 @@ register(
         sortable=["name", "region", "industry", "scale", "standard_grade"],
         menu_group="企业与风险",
         menu_order=30,
+    )
+)
+
+
+register(
+    ModelConfig(
+        model=Department,
+        list_columns=["code", "name", "kind", "region", "duty_phone"],
+        form_fields=["code", "name", "kind", "region", "duty_phone", "responsibilities"],
+        search_fields=["name", "code"],
+        natural_keys={},
+        selector=lambda qs: qs.select_related("region"),
+        menu_group="人员与部门",
+        menu_order=20,
     )
 )

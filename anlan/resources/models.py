@@ -16,7 +16,6 @@ __all__ = [
     "Shelter",
     "ShelterCheck",
     "Specialty",
-    "TravelProfile",
 ]
 
 
@@ -69,7 +68,7 @@ class RescueTeam(AnlanModel):
     kind = models.CharField("队伍类别", max_length=20, choices=Kind.choices)
     region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name="所属企业", null=True, blank=True, on_delete=models.PROTECT
@@ -282,26 +281,3 @@ class ShelterCheck(models.Model):
 
     def __str__(self):
         return f"{self.shelter} {self.get_kind_display()} {self.people}人"
-
-
-class TravelProfile(models.Model):
-    """Road factor and average speed for travel estimates in a region (nearest ancestor applies)."""
-
-    region = models.OneToOneField("geo.Region", verbose_name="区划", on_delete=models.CASCADE)
-    road_factor = models.FloatField(
-        "道路曲折系数", validators=[MinValueValidator(1.0)], help_text="道路距离 ÷ 直线距离，山区约 1.4–2.0"
-    )
-    speed_kmh = models.FloatField("平均车速（km/h）", validators=[MinValueValidator(1.0)])
-
-    objects = ScopedManager()
-
-    scope_spec = ScopeSpec(region="region", ancestors_visible=True)
-    write_roles = frozenset({"county_admin", "county_operator"})
-
-    class Meta:
-        verbose_name = "通行参数"
-        verbose_name_plural = "通行参数"
-        ordering = ["region_id"]
-
-    def __str__(self):
-        return f"{self.region.name}：系数{self.road_factor}，{self.speed_kmh}km/h"

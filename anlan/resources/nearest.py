@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db.models import Count, Max, Sum
 
 from anlan.geo import spatial
+from anlan.geo.routing import router, travel_params
 
 from .models import Expert, Readiness, RescueTeam, Shelter, capacity_for
-from .routing import router, travel_params
 from .services import with_occupancy
 
 

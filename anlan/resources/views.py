@@ -4,15 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from anlan.accounts.models import Department
 from anlan.core.kit import ModelConfig, config_for, register
 from anlan.core.roles import role_allows
 from anlan.geo.models import Region
-from anlan.registry.models import Enterprise
+from anlan.registry.models import Department, Enterprise
 
 from . import services
 from .filters import EquipmentFilterSet, ExpertFilterSet, RescueTeamFilterSet, ShelterFilterSet
-from .models import Equipment, Expert, RescueTeam, Shelter, ShelterCheck, Specialty, TravelProfile
+from .models import Equipment, Expert, RescueTeam, Shelter, ShelterCheck, Specialty
 
 register(
     ModelConfig(
@@ -94,18 +93,6 @@ register(
         detail_links=[("入住登记", "resources:shelter_checks")],
         menu_group="应急资源",
         menu_order=44,
-    )
-)
-
-
-register(
-    ModelConfig(
-        model=TravelProfile,
-        list_columns=["region", "road_factor", "speed_kmh"],
-        form_fields=["region", "road_factor", "speed_kmh"],
-        selector=lambda qs: qs.select_related("region"),
-        menu_group="应急资源",
-        menu_order=49,
     )
 )
 

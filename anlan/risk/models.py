@@ -100,7 +100,7 @@ class RiskPoint(AnlanModel):
     )
     region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="行业主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     address = models.CharField("位置描述", max_length=200, blank=True)
     lon = models.FloatField("经度", null=True, blank=True)
@@ -202,7 +202,7 @@ class MajorHazardSource(AnlanModel):
     unit_kind = models.CharField("单元类型", max_length=12, choices=UnitKind.choices, default=UnitKind.STORAGE)
     region = models.ForeignKey("geo.Region", verbose_name="所属区划", on_delete=models.PROTECT, editable=False)
     department = models.ForeignKey(
-        "accounts.Department",
+        "registry.Department",
         verbose_name="行业主管部门",
         null=True,
         blank=True,

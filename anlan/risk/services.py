@@ -4,6 +4,7 @@ source when its substances change. Each write is audited in the same transaction
 from django.db import transaction
 
 from anlan.core.audit import actor_name, audit_record, snapshot
+from anlan.core.regioncodes import county_of
 
 from . import gb18218, lec, matrix
 from .models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, RiskMatrixSetting, RiskPoint
@@ -15,7 +16,7 @@ class RiskError(ValueError):
 
 def matrix_thresholds(region_code: str) -> dict:
     """The LS thresholds of the county that holds `region_code` (the defaults when it set none)."""
-    setting = RiskMatrixSetting.objects.filter(region_id=region_code[:6] + "000000").first()
+    setting = RiskMatrixSetting.objects.filter(region_id=county_of(region_code)).first()
     return setting.thresholds() if setting else dict(matrix.DEFAULT_THRESHOLDS)
 
 

@@ -12,12 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from anlan.accounts.models import Department
 from anlan.core import excel
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.roles import role_allows
 from anlan.core.views import xlsx_response
-from anlan.registry.models import Enterprise
+from anlan.registry.models import Department, Enterprise
 
 from . import index, regional, services
 from .filters import MajorHazardSourceFilterSet, RiskPointFilterSet

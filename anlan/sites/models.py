@@ -51,7 +51,7 @@ class HazardSite(AnlanModel):
     scale = models.CharField("规模", max_length=8, choices=Scale.choices, blank=True)
     region = models.ForeignKey("geo.Region", verbose_name="所在区划", on_delete=models.PROTECT)
     department = models.ForeignKey(
-        "accounts.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT
+        "registry.Department", verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     lon = models.FloatField("经度")
     lat = models.FloatField("纬度")

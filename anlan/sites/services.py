@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
+from anlan.core.regioncodes import township_of
 from anlan.core.roles import Role
 from anlan.geo.spatial import distances_m
 from anlan.inbox.services import Message, notify_many
@@ -82,7 +83,8 @@ def patrols_flag_missed(*, today: dt.date | None = None) -> int:
     overdue = PatrolTask.objects.filter(status=PatrolTask.Status.PENDING, due__lt=today)
     by_township: dict[str, int] = {}
     for region_code in overdue.values_list("site__region_id", flat=True):
-        by_township[region_code[:9] + "000"] = by_township.get(region_code[:9] + "000", 0) + 1
+        township = township_of(region_code)
+        by_township[township] = by_township.get(township, 0) + 1
     count = overdue.update(status=PatrolTask.Status.MISSED)
     if count:
         append(

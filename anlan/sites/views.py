@@ -7,10 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from anlan.accounts.models import Department
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import COUNTY_ROLES, Role
-from anlan.registry.models import Person
+from anlan.registry.models import Department, Person
 from anlan.resources.models import Shelter
 
 from . import services

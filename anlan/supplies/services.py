@@ -288,7 +288,7 @@ def warehouses_within(user, region_code: str, hours: float) -> list[int]:
     """Warehouses the user can see whose estimated travel time to the region's centre is ≤ hours
     (the seeds' "4 小时之内得到基本生活救助"): any warehouse in the county may serve, if it is near enough."""
     from anlan.geo.models import Region
-    from anlan.resources.routing import router, travel_params
+    from anlan.geo.routing import router, travel_params
 
     region = Region.objects.filter(code=region_code).values("center_lon", "center_lat").first()
     if region is None or region["center_lon"] is None:

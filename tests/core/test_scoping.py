@@ -1,10 +1,9 @@
 import pytest
 
-from anlan.accounts.models import Department
 from anlan.core.regioncodes import ancestor_codes, region_prefix
 from anlan.core.testing.personas import persona
 from anlan.geo.models import Region
-from anlan.registry.models import Person
+from anlan.registry.models import Department, Person
 
 
 def test_region_prefix_and_ancestors():

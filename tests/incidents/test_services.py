@@ -11,8 +11,9 @@ from django.utils import timezone
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
 from anlan.incidents import services
-from anlan.incidents.models import Incident, IncidentKind, InfoReport, ResponseTask
+from anlan.incidents.models import Incident, InfoReport, ResponseTask
 from anlan.plans.defaults import install_county_plans
+from anlan.plans.models import IncidentKind
 from anlan.resources.models import RescueTeam, Shelter
 from anlan.resources.services import shelter_occupancy
 from anlan.supplies.models import Movement, Stock
@@ -191,7 +192,7 @@ def test_supplies_leave_the_ledger_and_evacuees_fill_the_shelter(tree):
 
 
 def test_review_after_the_response_closes_the_incident_with_follow_up_tasks(tree, plans):
-    from anlan.accounts.models import Department
+    from anlan.registry.models import Department
 
     incident = intake(tree, kind="地质灾害")
     officer = persona("county_operator")

@@ -92,7 +92,7 @@ def test_bad_phone_and_id_number_get_chinese_messages(client, tree):
 
 @pytest.mark.django_db
 def test_department_operator_sees_only_their_department(client, tree):
-    from anlan.accounts.models import Department
+    from anlan.registry.models import Department
 
     user = persona("department_operator")
     ours = Person.objects.create(name="水利员", region=tree.village, phone="13811115555", department=user.department)

@@ -8,9 +8,10 @@ from django.core.management import call_command
 
 from anlan.core.testing.personas import persona
 from anlan.geo import spatial
-from anlan.resources.models import RescueTeam, Shelter, TravelProfile
+from anlan.geo.models import TravelProfile
+from anlan.geo.routing import OsrmRouter, StraightLineRouter, TravelParams, travel_params
+from anlan.resources.models import RescueTeam, Shelter
 from anlan.resources.nearest import nearest_shelters, nearest_teams, nearest_warehouses
-from anlan.resources.routing import OsrmRouter, StraightLineRouter, TravelParams, travel_params
 from anlan.resources.services import shelter_check
 
 

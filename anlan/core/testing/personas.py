@@ -6,10 +6,10 @@ scope test compares.
 
 from dataclasses import dataclass
 
-from anlan.accounts.models import Department, User
+from anlan.accounts.models import User
 from anlan.core.roles import Role
 from anlan.geo.models import Region, RegionLevel
-from anlan.registry.models import Enterprise
+from anlan.registry.models import Department, Enterprise
 
 PASSWORD = "Test-Pass-2026"
 

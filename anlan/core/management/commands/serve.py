@@ -23,11 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, **o):
+        from django.core.wsgi import get_wsgi_application
         from waitress.server import create_server
 
-        from anlan.wsgi import application
-
         services = embedded.start_all("serve")
+        application = get_wsgi_application()
         server = create_server(application, host=o["host"], port=o["port"], threads=o["threads"], ident="anlan")
 
         def stop(signum, frame):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from anlan.core.regioncodes import ancestor_codes
-from anlan.geo.spatial import distances_m
+
+from .spatial import distances_m
 
 
 @dataclass
