@@ -252,9 +252,16 @@ ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES"
 # JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.
 ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESHOLDS") or "null")
 
-# Daily jobs run inside `anlan serve` after this local hour; turn off when cron runs `anlan daily-jobs`.
+# Background work (core.embedded, core.schedule): `anlan serve` also runs the background workers (outbox,
+# scheduler) unless ANLAN_EMBEDDED_WORKER=false, for a web tier whose `anlan worker` processes do that work.
+ANLAN_EMBEDDED_WORKER = _env_bool("ANLAN_EMBEDDED_WORKER", True)
+# The scheduler runs the daily jobs once a day after this local hour; turn off when cron runs `anlan daily-jobs`.
 ANLAN_DAILY_HOUR = int(os.environ.get("ANLAN_DAILY_HOUR", 1))
 ANLAN_DAILY_JOBS_EMBEDDED = _env_bool("ANLAN_DAILY_JOBS_EMBEDDED", True)
+# A probe job appending "period pid" to this file every ANLAN_SCHEDULE_PROBE_SECONDS (checks which process
+# ran which period; the multi-process scheduling test uses it). Empty = no probe.
+ANLAN_SCHEDULE_PROBE = os.environ.get("ANLAN_SCHEDULE_PROBE", "")
+ANLAN_SCHEDULE_PROBE_SECONDS = int(os.environ.get("ANLAN_SCHEDULE_PROBE_SECONDS", 2))
 
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 # CAP: who the warnings are from (sender: no spaces; senderName: as people read it) and the issuing
@@ -312,6 +319,7 @@ ANLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("ANLAN_OUTBOX_LEASE_SECONDS", 12
 # by the daily job (hourly rollups are kept).
 ANLAN_INGEST_MAX_AGE_DAYS = int(os.environ.get("ANLAN_INGEST_MAX_AGE_DAYS", 30))
 ANLAN_READING_RETENTION_DAYS = int(os.environ.get("ANLAN_READING_RETENTION_DAYS", 730))
+# The scheduler's queue (huey, core.scheduler) on Redis; empty = SQLite in the data directory.
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 
 REST_FRAMEWORK = {
