@@ -83,7 +83,7 @@ def test_phone_pages_run_without_a_policy_violation(browser, live_server, demo_d
     )
     page = context.new_page()
     problems = _watch(page)
-    login(page, live_server.url, "village_worker", "/hazards/report/")
+    login(page, live_server.url, "village_grid_worker", "/hazards/report/")
     _visit(page, live_server.url, ["/sites/patrols/", "/hazards/report/"])
     page.click("#locate")
     page.wait_for_selector("#locate-status[data-ready='1']", state="attached")
