@@ -13,7 +13,7 @@ from django.utils import timezone
 from anlan.accounts.models import User
 from anlan.core.audit import AuditItem, actor_name, append, audit_record, snapshot
 from anlan.core.roles import Role
-from anlan.core.uploads import UploadRejected, check_upload
+from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.inbox.services import Message, notify_many
 
 from . import workflow
@@ -133,8 +133,8 @@ def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str 
     return hazard
 
 
-def check_photo(upload) -> str:
-    """The file extension for a JPEG or PNG within the size limit; HazardError otherwise."""
+def check_photo(upload) -> CheckedUpload:
+    """A JPEG or PNG within the size limit, re-encoded (core.uploads); HazardError otherwise."""
     try:
         return check_upload(upload, images_only=True)
     except UploadRejected as exc:
@@ -147,9 +147,9 @@ def photo_add(*, actor, hazard: HiddenHazard, stage: str, upload) -> HazardPhoto
         raise HazardError("stage 应为 before（整改前）或 after（整改后）")
     if hazard.status == workflow.CLOSED:
         raise HazardError("已销号的隐患不能再上传照片")
-    ext = check_photo(upload)
-    photo = HazardPhoto(hazard=hazard, stage=stage, extension=ext, uploaded_by=actor_name(actor))
-    photo.image.save(f"{stage}.{ext}", upload, save=False)
+    checked = upload if isinstance(upload, CheckedUpload) else check_photo(upload)
+    photo = HazardPhoto(hazard=hazard, stage=stage, extension=checked.extension, uploaded_by=actor_name(actor))
+    photo.image.save(checked.stored_name, checked.as_file(), save=False)
     photo.save()
     audit_record(action="hazard_photo", obj=hazard, actor=actor, after={"stage": stage, "file": photo.image.name})
     return photo
