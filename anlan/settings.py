@@ -194,6 +194,9 @@ ANLAN_PUBLIC_URL = os.environ.get("ANLAN_PUBLIC_URL", "").rstrip("/")
 # Public tip page (群众举报): submissions per address per hour, and the least seconds a person takes.
 ANLAN_TIP_RATE_PER_HOUR = int(os.environ.get("ANLAN_TIP_RATE_PER_HOUR", 5))
 ANLAN_TIP_MIN_SECONDS = int(os.environ.get("ANLAN_TIP_MIN_SECONDS", 3))
+# Reverse proxies whose X-Real-IP / X-Forwarded-For are believed (comma-separated IPs or CIDRs, e.g.
+# "127.0.0.1,10.0.0.0/8"); from anyone else these headers are ignored. Empty: REMOTE_ADDR only.
+ANLAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANLAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # 公众订阅: how long the SMS code that confirms a subscription (or an unsubscription) stays valid.
 ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES", 10))
 

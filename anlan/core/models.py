@@ -4,7 +4,7 @@ from django.db import models
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
 
-__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError"]
+__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "UsedChallenge"]
 
 
 class AnlanModel(models.Model):
@@ -79,3 +79,22 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTamperError("审计记录只能追加，不能删除")
+
+
+class UsedChallenge(models.Model):
+    """A public form's signed challenge that has been sent once (core.public): kept, as a keyed hash
+    only, until it would have expired anyway, so the same page cannot be submitted again (a penetration
+    test sent 13 tips with one challenge)."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    view_roles = frozenset()  # nobody reads it: it only answers "used already?"
+    write_roles = frozenset()  # written only by core.public
+
+    class Meta:
+        verbose_name = "已用验证"
+        verbose_name_plural = "已用验证"
+
+    def __str__(self):
+        return self.digest[:12]
