@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 from anlan.core.models import AnlanModel
-from anlan.core.roles import Role
+from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
 
 __all__ = ["ApiToken", "Department", "DepartmentKind", "LoginAttempt", "User"]
@@ -103,6 +103,8 @@ class LoginAttempt(models.Model):
     success = models.BooleanField("成功")
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "登录记录"
         verbose_name_plural = "登录记录"
@@ -127,6 +129,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked = models.BooleanField("已吊销", default=False)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "API令牌"

@@ -5,7 +5,7 @@ from django.db import models
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES
+from anlan.core.roles import COUNTY_ROLES, NOBODY
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
@@ -153,6 +153,8 @@ class TimelineEntry(models.Model):
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "事件时间轴"
         verbose_name_plural = "事件时间轴"
@@ -185,6 +187,8 @@ class InfoReport(models.Model):
     sent_at = models.DateTimeField("报出时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "信息报告"
         verbose_name_plural = "信息报告"
@@ -213,6 +217,8 @@ class ReportDispatch(models.Model):
     sent_at = models.DateTimeField("报送时间")
     received_by = models.CharField("接收人", max_length=64, blank=True)
     actor_name = models.CharField("报送人", max_length=150)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "报送记录"
@@ -250,6 +256,8 @@ class ResponseTask(models.Model):
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     note = models.CharField("办理情况", max_length=300, blank=True)
     created_at = models.DateTimeField("下达时间")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "响应任务"
@@ -310,6 +318,8 @@ class DispatchOrder(models.Model):
     last_position_at = models.DateTimeField("位置时间", null=True, blank=True)
     issued_by = models.CharField("下达人", max_length=150)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "调度指令"
         verbose_name_plural = "调度指令"
@@ -329,6 +339,8 @@ class Review(models.Model):
     lessons = models.TextField("经验教训")
     written_by = models.CharField("填写人", max_length=150)
     created_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "调查评估"
