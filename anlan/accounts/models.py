@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from anlan.core.roles import Role
+from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
 
 __all__ = ["ApiToken", "LoginAttempt", "User"]
@@ -64,6 +64,8 @@ class LoginAttempt(models.Model):
     success = models.BooleanField("成功")
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "登录记录"
         verbose_name_plural = "登录记录"
@@ -88,6 +90,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked = models.BooleanField("已吊销", default=False)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "API令牌"

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField, channel_order_field
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES
+from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
@@ -127,6 +127,9 @@ class Resident(AnlanModel):
 
     scope_spec = ScopeSpec(region="region")
 
+    # Grid workers keep their village's resident lists.
+    write_roles = frozenset({*LOCAL_REGISTRY_ROLES, Role.VILLAGE_WORKER})
+
     class Meta:
         verbose_name = "居民"
         verbose_name_plural = "居民"
@@ -191,6 +194,8 @@ class Delivery(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="region_code")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "预警送达"
@@ -347,6 +352,8 @@ class ChannelBudget(models.Model):
     channel = models.CharField("渠道", max_length=16, primary_key=True)
     tokens = models.FloatField("可用额度")
     updated_at = models.DateTimeField("更新时间")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "渠道限速"

@@ -50,8 +50,9 @@ def entry(incident, kind, title, *, actor=None, at=None, detail="", data=None, l
         lat=lat,
     )
     if upload is not None:
-        item.attachment_name = upload.name[:200]
-        item.attachment.save(upload.name, upload, save=False)
+        # A CheckedUpload (core.uploads): the type was decided from its content, the name is generated.
+        item.attachment_name = upload.display_name[:200]
+        item.attachment.save(upload.stored_name, upload.as_file(), save=False)
     item.save()
     return item
 

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.uploads import serve_upload
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
 from anlan.geo.views import tile_source
@@ -372,11 +373,7 @@ def attachment(request, pk, entry_pk):
     """Timeline attachments are served to users who can see the incident (not public files)."""
     incident = _incident(request, pk)
     item = get_object_or_404(TimelineEntry, pk=entry_pk, incident=incident)
-    if not item.attachment:
-        raise Http404
-    from django.http import FileResponse
-
-    return FileResponse(item.attachment.open("rb"), as_attachment=False, filename=item.attachment_name)
+    return serve_upload(item.attachment, item.attachment_name)
 
 
 @login_required
