@@ -18,9 +18,9 @@ from anlan.core.audit import audit_record
 from anlan.core.public import ChallengeForm, keyed_hash
 from anlan.core.validators import validate_phone
 from anlan.geo.models import Region, RegionLevel
+from anlan.notify.channels import CHANNELS, Outgoing
 
 from . import services
-from .channels import CHANNELS, Outgoing
 from .messages import sender_name
 from .models import Subscriber, Warning
 

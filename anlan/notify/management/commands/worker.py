@@ -3,7 +3,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from anlan.alerts.outbox import run_worker
+from anlan.notify.outbox import run_worker
 
 
 class Command(BaseCommand):
