@@ -1,10 +1,11 @@
 """Warning workflow (draft → review → issue; update and cancel by CAP reference) and targeting.
 
 Issuing resolves the area to regions (the chosen ones and everything below them, plus every village
-the drawn polygon touches, plus the township and county above each: 三级), then writes the outbox in
-a few INSERT … SELECT statements — responsible persons by tier, residents, enterprises — so that a
-million recipients cost seconds, not a million round trips. A recipient is reached once per channel
-(unique constraint; issuing twice adds nothing).
+the drawn polygon touches, plus the township and county above each: 三级), renders the warning as a
+notify Notice (one text per audience, enterprise sector and township plan), then has notify write the
+outbox with one INSERT … SELECT per recipient source — responsible persons by tier, residents,
+enterprises… — each row naming the text variant it reads, so that a million recipients cost seconds, not
+a million round trips. A recipient is reached once per channel (issuing twice adds nothing).
 """
 
 import datetime as dt
@@ -259,9 +260,14 @@ def enqueue(warning: Warning, codes: list[str]) -> int:
     return recipients.enqueue_area(notice, codes, variant=lambda source: _variant_sql(source, measures))
 
 
+# The order the 审核签发 page lists who a warning reaches (sources registered later come last).
+REACH_ORDER = ["person", "resident", "enterprise", "shelter", "subscriber", "terminal", "group", "user"]
+
+
 def reach(codes: list[str]) -> list[tuple[str, str, int]]:
     """Before issuing: how many recipients each source holds in these regions, as (label, kind, n)."""
-    return recipients.reach(codes)
+    rows = recipients.reach(codes)
+    return sorted(rows, key=lambda row: REACH_ORDER.index(row[1]) if row[1] in REACH_ORDER else len(REACH_ORDER))
 
 
 @transaction.atomic

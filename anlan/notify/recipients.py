@@ -15,11 +15,11 @@ from django.db import connection
 from django.utils import timezone
 
 from anlan.core.fields import CHANNEL_ORDERS
+from anlan.geo.models import Region
 
 from .models import Delivery, Notice
 
-# A share of a source's rows above which reading its whole table beats the region index: a county-wide
-# warning reaches most residents, and fetching a million rows through the index one by one is ~2× slower.
+# The share of all regions above which an area is "wide": its recipients are read by a table scan.
 SCAN_SHARE = 0.3
 
 
@@ -88,19 +88,13 @@ def channel_order_sql(default: str, vulnerable_default: str = "") -> tuple[str, 
     return " ".join(first), " ".join(rest)
 
 
-def _in_area(source: Source, codes: list[str], cursor) -> tuple[str, list[str]]:
-    """The WHERE clause for rows in `codes`, reading the whole table instead of the region index when
-    most of its rows are wanted (SQLite has no statistics to choose so itself)."""
+def _in_area(source: Source, codes: list[str], wide: bool) -> str:
+    """The WHERE clause for rows in `codes`. For an area covering most regions SQLite is told to read the
+    whole table rather than the region index (it has no statistics to choose so itself, and fetching a
+    million rows through the index one by one costs about twice as much)."""
     marks = ", ".join(["%s"] * len(codes))
     clause = f"{source.region} IN ({marks}){source.condition}"
-    if connection.vendor == "sqlite" and len(codes) > 50:
-        cursor.execute(f"SELECT count(*) FROM {source.table}")
-        total = cursor.fetchone()[0]
-        if total > 10_000:
-            cursor.execute(f"SELECT count(*) FROM {source.table} WHERE {clause}", codes)
-            if cursor.fetchone()[0] > SCAN_SHARE * total:
-                clause = f"+{clause}"  # the unary plus keeps SQLite off the index
-    return clause, codes
+    return f"+{clause}" if wide and connection.vendor == "sqlite" else clause
 
 
 INSERT_COLUMNS = (
@@ -121,18 +115,19 @@ def enqueue_area(
     if not codes:
         return 0
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    wide = len(codes) > SCAN_SHARE * Region.objects.count()
     added = 0
     with connection.cursor() as cursor:
         for src in sources():
             if not (src.by_area and only(src)):
                 continue
-            where, params = _in_area(src, codes, cursor)
+            where = _in_area(src, codes, wide)
             cursor.execute(
                 f"INSERT INTO {Delivery._meta.db_table} ({INSERT_COLUMNS}) "
                 f"SELECT %s, '{src.kind}:' || id, {src.name}, {src.region}, {src.tier}, {src.channel}, 'queued', 0, "
                 f"%s, '', {variant(src)}, {src.fallback} FROM {src.table} WHERE {where}"
                 + (" ON CONFLICT DO NOTHING" if src.unique else ""),
-                [notice.pk, now, *params],
+                [notice.pk, now, *codes],
             )
             added += max(cursor.rowcount, 0)
     return added

@@ -18,7 +18,10 @@ def to_notices(apps, schema_editor):
     sender = sender_name()
     for warning in Warning.objects.filter(pk__in=Delivery.objects.values("warning_id")):
         notice = Notice.objects.create(
-            topic=f"warning:{warning.pk}", title=warning.headline, link=f"/warnings/{warning.pk}/", level=warning.level
+            topic=f"warning:{warning.pk}",
+            title=warning.headline,
+            link=f"/alerts/warning/{warning.pk}/",
+            level=warning.level,
         )
         rows = Delivery.objects.filter(warning_id=warning.pk)
         rows.update(notice_id=notice.pk)
@@ -51,7 +54,7 @@ def to_notices(apps, schema_editor):
         rows = alarms.filter(alarm_id=alarm_id, recipient_key__endswith=f"#alarm:{level}")
         first = rows.first()
         notice = Notice.objects.create(
-            topic=f"alarm:{alarm_id}:{level}", title=first.message[:200], link=f"/monitoring/alarms/{alarm_id}/"
+            topic=f"alarm:{alarm_id}:{level}", title=first.message[:200], link=f"/monitoring/alarm/{alarm_id}/"
         )
         NoticeText.objects.create(notice=notice, key="", text=first.message[:300])
         rows.update(notice_id=notice.pk)
