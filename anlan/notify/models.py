@@ -12,9 +12,6 @@ from anlan.core.scoping import ScopedManager, ScopeSpec
 
 __all__ = ["ChannelBudget", "Delivery", "Notice", "NoticeText"]
 
-# Tiers written by several paths (the issue, a fallback, a 叫应 call): one delivery per channel each.
-ONCE_PER_CHANNEL_TIERS = ("county", "township", "village")
-
 
 class Notice(models.Model):
     """One message as its sender rendered it: title and link for every channel, and the texts in
@@ -103,20 +100,22 @@ class Delivery(models.Model):
         # up, alarm SMS), so a unique index keeps each to one delivery per channel. Everyone else is written
         # once, by the single INSERT … SELECT of the issue, so they are unique by construction: a unique index
         # over a million residents doubled the fan-out time on PostgreSQL.
+        # The conditions are written as ORs of equalities: SQLite evaluates a partial index's `IN (…)` list
+        # on every inserted row at a cost that doubled the fan-out (benchmarks/README.md).
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "recipient_key", "channel"],
-                condition=models.Q(tier__in=ONCE_PER_CHANNEL_TIERS),
+                condition=models.Q(tier="county") | models.Q(tier="township") | models.Q(tier="village"),
                 name="one_responsible_delivery_per_channel",
             ),
         ]
-        # The claim index holds only what workers still have to do; sent rows leave it.
+        # The claim index holds only what workers still have to do (sent rows leave it); claimed rows are
+        # found by the lease index, which the fan-out does not touch (it writes queued rows).
         indexes = [
             models.Index(
-                fields=["status", "channel", "next_attempt_at"],
-                condition=models.Q(status__in=["queued", "sending"]),
-                name="delivery_due",
-            )
+                fields=["channel", "next_attempt_at"], condition=models.Q(status="queued"), name="delivery_due"
+            ),
+            models.Index(fields=["claimed_at"], condition=models.Q(status="sending"), name="delivery_leased"),
         ]
 
     def __str__(self):

@@ -88,13 +88,23 @@ def channel_order_sql(default: str, vulnerable_default: str = "") -> tuple[str, 
     return " ".join(first), " ".join(rest)
 
 
-def _in_area(source: Source, codes: list[str], wide: bool) -> str:
-    """The WHERE clause for rows in `codes`. For an area covering most regions SQLite is told to read the
-    whole table rather than the region index (it has no statistics to choose so itself, and fetching a
-    million rows through the index one by one costs about twice as much)."""
+def _in_area(source: Source, codes: list[str], extent: str) -> str:
+    """The WHERE clause for rows in `codes`. `extent` is "all" when the codes are every region there is
+    (a county-wide warning on a county's platform): no membership test per row is needed then. When it is
+    "wide" (most regions) SQLite is told to read the whole table rather than the region index: it has no
+    statistics to choose so itself, and fetching a million rows through the index costs about twice as much."""
+    if extent == "all":
+        return f"{source.region} IS NOT NULL{source.condition}"
     marks = ", ".join(["%s"] * len(codes))
     clause = f"{source.region} IN ({marks}){source.condition}"
-    return f"+{clause}" if wide and connection.vendor == "sqlite" else clause
+    return f"+{clause}" if extent == "wide" and connection.vendor == "sqlite" else clause
+
+
+def _extent(codes: list[str]) -> str:
+    regions = Region.objects.count()
+    if len(codes) >= regions and not Region.objects.exclude(code__in=codes).exists():
+        return "all"
+    return "wide" if len(codes) > SCAN_SHARE * regions else "narrow"
 
 
 INSERT_COLUMNS = (
@@ -115,19 +125,19 @@ def enqueue_area(
     if not codes:
         return 0
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    wide = len(codes) > SCAN_SHARE * Region.objects.count()
+    extent = _extent(codes)
     added = 0
     with connection.cursor() as cursor:
         for src in sources():
             if not (src.by_area and only(src)):
                 continue
-            where = _in_area(src, codes, wide)
+            where = _in_area(src, codes, extent)
             cursor.execute(
                 f"INSERT INTO {Delivery._meta.db_table} ({INSERT_COLUMNS}) "
                 f"SELECT %s, '{src.kind}:' || id, {src.name}, {src.region}, {src.tier}, {src.channel}, 'queued', 0, "
                 f"%s, '', {variant(src)}, {src.fallback} FROM {src.table} WHERE {where}"
                 + (" ON CONFLICT DO NOTHING" if src.unique else ""),
-                [notice.pk, now, *codes],
+                [notice.pk, now, *([] if extent == "all" else codes)],
             )
             added += max(cursor.rowcount, 0)
     return added
