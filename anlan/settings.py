@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "anlan.risk",
     "anlan.hazards",
     "anlan.sites",
+    "anlan.notify",
     "anlan.inbox",
     "anlan.monitoring",
     "anlan.alerts",
