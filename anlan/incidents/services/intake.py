@@ -1,0 +1,119 @@
+"""Intake (接报登记): the incident number, recording, facts with automatic regrading of
+production-safety incidents."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from anlan.core.audit import actor_name, audit_record, snapshot
+from anlan.core.errors import DomainError
+from anlan.plans.models import IncidentKind
+
+from .. import grading
+from ..models import (
+    Incident,
+    TimelineEntry,
+)
+from .timeline import entry
+
+
+def next_number(incident: Incident) -> str:
+    day = timezone.localtime(incident.received_at).strftime("%Y%m%d")
+    prefix = f"SJ{incident.region_id[:6]}{day}"
+    taken = Incident.objects.filter(number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
+
+
+@transaction.atomic
+def incident_create(*, actor, incident: Incident) -> Incident:
+    """接报: number the incident, record it, grade it when a regulation decides the grade."""
+    incident.received_at = incident.received_at or timezone.now()
+    if incident.occurred_at and incident.occurred_at > incident.received_at + dt.timedelta(minutes=5):
+        raise DomainError("incident.occurred_after_received", "发生时间不能晚于接报时间")
+    incident.number = next_number(incident)
+    incident.recorded_by = actor_name(actor)
+    incident.status = Incident.Status.RECEIVED
+    _auto_grade(incident)
+    incident.full_clean()
+    incident.save()
+    audit_record(action="incident_create", obj=incident, actor=actor, after=snapshot(incident))
+    entry(
+        incident,
+        TimelineEntry.Kind.INTAKE,
+        f"{incident.get_source_display()}：{incident.title}",
+        actor=actor,
+        at=incident.received_at,
+        detail=incident.description,
+        data={"caller": incident.caller_name, "unit": incident.caller_unit},
+        lon=incident.lon,
+        lat=incident.lat,
+    )
+    if incident.alarm_id:
+        alarm = incident.alarm
+        entry(
+            incident,
+            TimelineEntry.Kind.ALARM,
+            f"{alarm}",
+            at=alarm.opened_at,
+            detail=f"触发值 {alarm.value}，峰值 {alarm.peak_value}",
+            data={"alarm": alarm.pk},
+        )
+    if incident.level:
+        entry(incident, TimelineEntry.Kind.GRADE, f"定级：{incident.get_level_display()}", detail=incident.level_basis)
+    return incident
+
+
+def _auto_grade(incident: Incident) -> bool:
+    """Set the grade from the regulation when the kind has one; True if it changed."""
+    if incident.kind.grading != IncidentKind.Grading.PRODUCTION_SAFETY:
+        return False
+    grade = grading.production_safety(incident.deaths, incident.serious_injuries, incident.direct_loss_10k_yuan)
+    changed = grade.level != incident.level
+    incident.level, incident.level_basis = grade.level, f"国务院令第493号第三条：{grade.basis}"
+    return changed
+
+
+FACT_FIELDS = (
+    "deaths",
+    "missing",
+    "injured",
+    "serious_injuries",
+    "trapped",
+    "evacuated",
+    "direct_loss_10k_yuan",
+)
+
+
+@transaction.atomic
+def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts) -> Incident:
+    """续报的事实：伤亡、失踪、被困、损失 … a production-safety accident is regraded at once."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    before = {name: str(getattr(incident, name)) for name in FACT_FIELDS}
+    for name, value in facts.items():
+        if name not in FACT_FIELDS:
+            raise DomainError("incident.unknown_fact", f"未知字段：{name}", field=name)
+        setattr(incident, name, value)
+    old_level = incident.level
+    regraded = _auto_grade(incident)
+    incident.full_clean()
+    incident.save()
+    after = {name: str(getattr(incident, name)) for name in FACT_FIELDS}
+    audit_record(action="incident_facts", obj=incident, actor=actor, before=before, after=after)
+    changes = "，".join(
+        f"{Incident._meta.get_field(n).verbose_name} {before[n]}→{after[n]}"
+        for n in FACT_FIELDS
+        if before[n] != after[n]
+    )
+    entry(incident, TimelineEntry.Kind.FACTS, f"情况更新：{changes or '无变化'}", actor=actor, at=at, detail=note)
+    if regraded:
+        entry(
+            incident,
+            TimelineEntry.Kind.GRADE,
+            f"等级调整：{old_level or '未定级'} → {incident.get_level_display()}",
+            actor=actor,
+            at=at,
+            detail=incident.level_basis,
+            data={"before": old_level, "after": incident.level},
+        )
+    return incident
