@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.audit import AuditItem, append
+from anlan.core.regioncodes import county_of, township_of
 from anlan.notify import recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
 from anlan.notify.tokens import confirm_token, read_confirm_token
@@ -174,7 +175,7 @@ def _superior_calls(warning, notice, unanswered, now) -> list[Delivery]:
     if not unanswered:
         return []
     codes = {
-        d.region_code[:9] + "000" if d.tier == "village" else d.region_code[:6] + "000000"
+        township_of(d.region_code) if d.tier == "village" else county_of(d.region_code)
         for d in unanswered
         if d.tier in SUPERIOR_TIER
     }
@@ -186,7 +187,7 @@ def _superior_calls(warning, notice, unanswered, now) -> list[Delivery]:
         tier = SUPERIOR_TIER.get(d.tier)
         if tier is None:
             continue
-        region = d.region_code[:9] + "000" if tier == "township" else d.region_code[:6] + "000000"
+        region = township_of(d.region_code) if tier == "township" else county_of(d.region_code)
         original = d.recipient_key.split(":")[1]
         texts.append(
             NoticeText(

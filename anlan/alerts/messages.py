@@ -2,6 +2,7 @@
 for the recipient's audience — responsible persons, residents, enterprises of a special sector — and the
 plan for the recipient's township, falling back to the general instruction."""
 
+from anlan.core.regioncodes import township_of
 from anlan.notify.texts import sender_name
 
 __all__ = ["AUDIENCES", "SECTORS", "audience_of", "compose", "measure_for", "sender_name", "valid_measure_key"]
@@ -72,7 +73,7 @@ def compose(
 ) -> str:
     """【sender】headline。measures (or the general instruction) + the township's plan, cut to `limit`."""
     body = measure_for(measures, tier, sectors) or instruction or description
-    plan = measures.get(f"township:{region_code[:9]}000", "") if len(region_code) == 12 else ""
+    plan = measures.get(f"township:{township_of(region_code)}", "") if len(region_code) == 12 else ""
     text = f"【{sender}】{headline}。{body}"
     if plan:
         text = f"{text} 本乡镇：{plan}"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.errors import DomainError
+from anlan.core.regioncodes import county_of, township_of
 from anlan.geo.models import Region, RegionLevel
 from anlan.notify import recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
@@ -135,7 +136,7 @@ def area_codes(chosen: list[tuple[str, str]], polygon: dict | None) -> list[str]
             if shapely.geometry.shape(boundary).intersects(area):
                 codes.add(code)
     for code in list(codes):
-        codes.update({code[:9] + "000", code[:6] + "000000"})
+        codes.update({township_of(code), county_of(code)})
     return sorted(codes)
 
 
