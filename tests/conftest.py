@@ -6,6 +6,8 @@ it, and fail under CI=true, where .ci/run installs it.
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,15 @@ def pytest_configure(config):
 
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Audit checkpoints describe one database: the test database's must not land in the data dir.
+    settings.ANLAN_AUDIT_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="anlan-test-")) / "audit-checkpoints.log"
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints_file(tmp_path, settings):
+    """Each test rolls its database back, so each gets its own checkpoint file (core/audit.py)."""
+    settings.ANLAN_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"
+    return settings.ANLAN_AUDIT_CHECKPOINTS
 
 
 @pytest.fixture(scope="session")

@@ -1,24 +1,20 @@
-"""Fields encrypted at rest (phone and ID numbers).
+"""Fields encrypted at rest (phone and ID numbers, webhook addresses and secrets).
 
-Values are Fernet tokens in the database (AES-128-CBC + HMAC), keyed by settings.FIELD_ENCRYPTION_KEYS
-(from the environment or the data directory, never the repository). Several keys allow rotation:
-the first encrypts, all decrypt. Encrypted columns cannot be searched by value, by design.
+The cipher is chosen by settings.ANLAN_CRYPTO (core/crypto.py): Fernet tokens (AES-128-CBC + HMAC) by
+default, SM4-GCM tokens (prefixed `sm4gcm:<key id>:`) in "sm" mode. Reading accepts both, so a database
+can hold both while `anlan crypto-migrate` converts it. Keys come from the environment or the data
+directory, never the repository; several keys allow rotation: the first encrypts, all decrypt.
+Encrypted columns cannot be searched by value, by design.
 """
 
-from functools import lru_cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
 from django.db import models
 
-
-@lru_cache(maxsize=4)
-def _cipher(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in keys])
+from . import crypto
 
 
-def cipher() -> MultiFernet:
-    return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS))
+def cipher():
+    """The Fernet key ring (kept for callers that predate core/crypto.py)."""
+    return crypto.fernet()
 
 
 class EncryptedCharField(models.TextField):
@@ -41,8 +37,8 @@ class EncryptedCharField(models.TextField):
         if value in (None, ""):
             return value
         try:
-            return cipher().decrypt(value.encode()).decode()
-        except InvalidToken:
+            return crypto.decrypt_field(value)
+        except (crypto.DecryptError, crypto.KeyMissingError):
             # A row written with a key no longer configured: show that plainly rather than crash.
             return "（无法解密）"
 
@@ -50,7 +46,7 @@ class EncryptedCharField(models.TextField):
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
-        return cipher().encrypt(str(value).encode()).decode()
+        return crypto.encrypt_field(str(value))
 
     def formfield(self, **kwargs):
         from django import forms
