@@ -19,6 +19,7 @@ a syslog collector. `verify_chain` checks the entries and the checkpoints: delet
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 import logging
@@ -146,7 +147,8 @@ class KeyRing:
 
     @classmethod
     def load(cls) -> "KeyRing":
-        return cls(crypto.audit_keys())
+        # Read on every append (a lost or replaced key file shows at once); built once per key set.
+        return _keyring(tuple(crypto.audit_keys()))
 
     def sealing_label(self) -> str:
         scheme = crypto.configured_scheme()
@@ -159,6 +161,11 @@ class KeyRing:
 
     def knows(self, label: str) -> bool:
         return label in self._by_label
+
+
+@functools.lru_cache(maxsize=8)
+def _keyring(keys: tuple[bytes, ...]) -> KeyRing:
+    return KeyRing(list(keys))
 
 
 _MISSING_KEY = (
@@ -419,6 +426,14 @@ def _write_checkpoint_locked(ring: KeyRing) -> Checkpoint:
 def write_checkpoint() -> Checkpoint:
     """Anchor the chain now: count + head hash + time, HMACed with the audit key, outside the database."""
     _lock_and_tail()
+    last = _last_line(checkpoints_path()) or {}
+    count = AuditEntry.objects.count()
+    if int(last.get("count", 0) or 0) > count:
+        # Never paper over a truncation with a fresh anchor: the older, longer checkpoint is the evidence.
+        raise CheckpointError(
+            f"审计链现有 {count} 条记录，少于检查点 #{last.get('n')} 记录的 {last.get('count')} 条："
+            "记录被删除或数据库被替换，请先运行 anlan audit-verify 调查；不写入新检查点"
+        )
     return _write_checkpoint_locked(_sealing_keyring())
 
 

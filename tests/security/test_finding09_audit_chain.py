@@ -19,6 +19,7 @@ from anlan.core import crypto, daily
 from anlan.core.audit import (
     GENESIS,
     LEGACY,
+    CheckpointError,
     audit_record,
     compute_hash,
     verify_chain,
@@ -72,6 +73,8 @@ def test_deleting_the_last_entries_fails_verify(tree):
     assert f"检查点 #{checkpoint.number}" in result.reason
     with pytest.raises(CommandError, match=r"审计链被截断.*检查点 #1"):
         call_command("audit_verify")
+    with pytest.raises(CheckpointError, match="不写入新检查点"):
+        write_checkpoint()  # the daily job does not anchor the shortened chain
 
 
 @pytest.mark.django_db
