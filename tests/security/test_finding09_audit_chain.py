@@ -26,6 +26,7 @@ from anlan.core.audit import (
     write_checkpoint,
 )
 from anlan.core.models import AuditEntry
+from anlan.core.testing.personas import persona
 
 
 def _entries(tree, n=5):
@@ -226,3 +227,12 @@ def test_checkpoints_are_sent_to_a_syslog_collector(tree, settings):
         collector.close()
     assert "anlan-audit:" in message
     assert checkpoint.line() in message
+
+
+@pytest.mark.django_db
+def test_the_audit_page_shows_which_scheme_sealed_an_entry(client, tree):
+    entry = audit_record(action="shown", obj=tree.village)
+    client.force_login(persona("county_admin"))
+    page = client.get(f"/audit/{entry.pk}/").content.decode()
+    assert "校验算法" in page
+    assert entry.scheme in page
