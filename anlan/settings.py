@@ -53,7 +53,9 @@ FIELD_ENCRYPTION_KEYS = _secret_from_env_or_file("ANLAN_FIELD_KEYS", "field_keys
 # chain) or "sm" (商用密码 for 密评: SM4-GCM and HMAC-SM3). `anlan crypto-migrate` converts stored data.
 ANLAN_CRYPTO = os.environ.get("ANLAN_CRYPTO", "default").strip().lower() or "default"
 if ANLAN_CRYPTO not in {"default", "sm"}:
-    raise ValueError(f"ANLAN_CRYPTO must be 'default' or 'sm', not {ANLAN_CRYPTO!r}")
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ANLAN_CRYPTO 只能是 default（默认）或 sm（商用密码），而不是 {ANLAN_CRYPTO!r}")
 # SM4 keys (hex, 128 bit, newest first, comma-separated); else the data dir's sm4_keys file, created
 # the first time a value is encrypted in "sm" mode. Back it up with the database, like field_keys.
 ANLAN_SM4_KEYS = [k for k in os.environ.get("ANLAN_SM4_KEYS", "").split(",") if k.strip()]

@@ -17,8 +17,10 @@ a syslog collector. `verify_chain` checks the entries and the checkpoints: delet
 (count below a checkpoint) or re-hashing a chain (head differs from a checkpoint at its count) fails.
 """
 
+import contextlib
 import datetime as dt
 import decimal
+import fcntl
 import functools
 import hashlib
 import json
@@ -366,14 +368,22 @@ def _last_line(path: Path) -> dict | None:
         return {}
 
 
-def _append_line(path: Path, line: str) -> None:
+@contextlib.contextmanager
+def _checkpoint_file_locked(path: Path):
+    """Hold an exclusive lock on the checkpoint file (created 0600), so two processes writing a checkpoint
+    at once (SQLite gives no chain lock to readers) cannot both link to the same predecessor."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        os.write(fd, (line + "\n").encode())
-        os.fsync(fd)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield fd
     finally:
-        os.close(fd)
+        os.close(fd)  # releases the lock
+
+
+def _append_line(fd: int, line: str) -> None:
+    os.write(fd, (line + "\n").encode())
+    os.fsync(fd)
 
 
 def send_to_syslog(line: str, url: str) -> None:
@@ -399,7 +409,19 @@ def _write_checkpoint_locked(ring: KeyRing) -> Checkpoint:
     head = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
     legacy = AuditEntry.objects.filter(scheme=LEGACY).count()
     path = checkpoints_path()
-    last = _last_line(path)
+    with _checkpoint_file_locked(path) as fd:
+        checkpoint = _sign_checkpoint(ring, count, head, legacy, _last_line(path))
+        _append_line(fd, checkpoint.line())
+    if settings.ANLAN_AUDIT_SYSLOG:
+        try:
+            send_to_syslog(checkpoint.line(), settings.ANLAN_AUDIT_SYSLOG)
+        except OSError:
+            # The local file is written; a collector that is down must not stop the audit trail.
+            log.exception("audit checkpoint not sent to %s", settings.ANLAN_AUDIT_SYSLOG)
+    return checkpoint
+
+
+def _sign_checkpoint(ring: KeyRing, count: int, head: str, legacy: int, last: dict | None) -> Checkpoint:
     label = ring.sealing_label()
     unsigned = Checkpoint(
         number=int((last or {}).get("n", 0)) + 1,
@@ -411,15 +433,7 @@ def _write_checkpoint_locked(ring: KeyRing) -> Checkpoint:
         prev=str((last or {}).get("mac", "")),
         mac="",
     )
-    checkpoint = Checkpoint(**{**unsigned.__dict__, "mac": ring.mac(label, _signed_text(unsigned.body()))})
-    _append_line(path, checkpoint.line())
-    if settings.ANLAN_AUDIT_SYSLOG:
-        try:
-            send_to_syslog(checkpoint.line(), settings.ANLAN_AUDIT_SYSLOG)
-        except OSError:
-            # The local file is written; a collector that is down must not stop the audit trail.
-            log.exception("audit checkpoint not sent to %s", settings.ANLAN_AUDIT_SYSLOG)
-    return checkpoint
+    return Checkpoint(**{**unsigned.__dict__, "mac": ring.mac(label, _signed_text(unsigned.body()))})
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from anlan.core import crypto
-from anlan.core.audit import audit_record, verify_chain
+from anlan.core.audit import audit_record, verify_chain, write_checkpoint
 from anlan.core.fields import encrypted_fields, encrypted_models
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
@@ -95,7 +95,10 @@ def test_the_audit_chain_is_sealed_with_hmac_sm3_and_mixed_chains_verify(sm, tre
     after = audit_record(action="after", obj=tree.village)
     assert before.scheme.startswith("hmac-sha256:")
     assert after.scheme.startswith("hmac-sm3:")
-    assert verify_chain().ok
+    assert write_checkpoint().scheme.startswith("hmac-sm3:")
+    result = verify_chain()
+    assert result.ok, result.reason
+    assert result.checkpoints == 1
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET action = %s WHERE id = %s", ["forged", after.pk])
     assert verify_chain().broken_id == after.pk
