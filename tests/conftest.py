@@ -33,14 +33,23 @@ def pytest_configure(config):
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Audit checkpoints describe one database: the test database's must not land in the data dir.
-    settings.ANLAN_AUDIT_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="anlan-test-")) / "audit-checkpoints.log"
+    global SESSION_CHECKPOINTS
+    SESSION_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="anlan-test-")) / "audit-checkpoints.log"
+    settings.ANLAN_AUDIT_CHECKPOINTS = SESSION_CHECKPOINTS
+
+
+SESSION_CHECKPOINTS: Path | None = None
 
 
 @pytest.fixture(autouse=True)
 def audit_checkpoints_file(tmp_path, settings):
-    """Each test rolls its database back, so each gets its own checkpoint file (core/audit.py)."""
-    settings.ANLAN_AUDIT_CHECKPOINTS = tmp_path / "audit-checkpoints.log"
-    return settings.ANLAN_AUDIT_CHECKPOINTS
+    """Each test rolls its database back, so each gets its own checkpoint file (core/audit.py), starting
+    with what the session's database setup wrote (the chain's switch-over checkpoint)."""
+    path = tmp_path / "audit-checkpoints.log"
+    if SESSION_CHECKPOINTS is not None and SESSION_CHECKPOINTS.exists():
+        shutil.copy(SESSION_CHECKPOINTS, path)
+    settings.ANLAN_AUDIT_CHECKPOINTS = path
+    return path
 
 
 @pytest.fixture(scope="session")

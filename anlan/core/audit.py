@@ -376,6 +376,7 @@ def _checkpoint_file_locked(path: Path):
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        os.fchmod(fd, 0o600)  # also when someone created the file beforehand with a looser mode
         yield fd
     finally:
         os.close(fd)  # releases the lock
@@ -581,4 +582,21 @@ def verify_chain(batch_size: int = 5000, checkpoints_file: Path | None = None) -
                     "带密钥的记录被改写为旧算法（篡改）"
                 )
                 break
+    if not problem and not checkpoints:
+        problem = _missing_checkpoints(checked, legacy, checkpoints_file or checkpoints_path())
     return VerifyResult(checked, reason=problem, legacy=legacy, checkpoints=len(checkpoints) - len(pending))
+
+
+def _missing_checkpoints(checked: int, legacy: int, path: Path) -> str:
+    """A keyed chain always has its switch-over checkpoint (written with the first keyed entry), and the
+    key file is only ever created together with it: without any checkpoint, the file was removed."""
+    if checked > legacy:
+        evidence = "链中已有带密钥的记录"
+    elif checked and crypto.audit_key_path().exists():
+        evidence = f"审计密钥文件 {crypto.audit_key_path()} 已存在"
+    else:
+        return ""
+    return (
+        f"检查点文件 {path} 缺失或为空，但{evidence}，启用密钥时必定写入过切换点检查点："
+        "检查点文件被删除或指向了错误的位置（ANLAN_AUDIT_CHECKPOINTS）"
+    )

@@ -59,7 +59,7 @@ def test_new_entries_are_keyed_and_the_chain_verifies(tree, capsys):
     call_command("audit_verify")
     out = capsys.readouterr().out
     assert "审计链完整" in out
-    assert "与 1 个检查点一致" in out
+    assert "与 2 个检查点一致" in out  # the switch-over one written when the test database's chain began
 
 
 @pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_deleting_the_last_entries_fails_verify(tree):
     assert not result.ok
     assert "截断" in result.reason
     assert f"检查点 #{checkpoint.number}" in result.reason
-    with pytest.raises(CommandError, match=r"审计链被截断.*检查点 #1"):
+    with pytest.raises(CommandError, match=rf"审计链被截断.*检查点 #{checkpoint.number}"):
         call_command("audit_verify")
     with pytest.raises(CheckpointError, match="不写入新检查点"):
         write_checkpoint()  # the daily job does not anchor the shortened chain
@@ -140,6 +140,8 @@ def test_another_key_cannot_verify_the_chain(tree, settings):
 
 @pytest.mark.django_db
 def test_old_unkeyed_entries_still_verify_and_new_ones_are_keyed(tree, audit_checkpoints_file):
+    # An installation from before the key: no checkpoints yet, a chain of plain SHA-256 entries.
+    audit_checkpoints_file.unlink()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditentry")
     # A chain as written before the key existed: plain SHA-256, scheme "sha256" (the migration's default).
@@ -189,18 +191,23 @@ def test_checkpoint_file_tampering_is_detected(tree, audit_checkpoints_file):
     write_checkpoint()
     assert stat.S_IMODE(os.stat(audit_checkpoints_file).st_mode) == 0o600
     lines = audit_checkpoints_file.read_text().splitlines()
-    assert verify_chain().checkpoints == 2
+    assert verify_chain().checkpoints == len(lines) == 3
 
-    forged = json.loads(lines[1])
+    forged = json.loads(lines[2])
     forged["count"] -= 2
-    audit_checkpoints_file.write_text("\n".join([lines[0], json.dumps(forged)]) + "\n")
+    audit_checkpoints_file.write_text("\n".join([*lines[:2], json.dumps(forged)]) + "\n")
     result = verify_chain()
-    assert "第 2 行签名不符" in result.reason
+    assert "第 3 行签名不符" in result.reason
     with pytest.raises(CommandError, match="签名不符"):
         call_command("audit_verify")
 
-    audit_checkpoints_file.write_text(lines[1] + "\n")  # the first checkpoint removed
-    assert "第 1 行与前一个检查点的链接不符" in verify_chain().reason
+    audit_checkpoints_file.write_text("\n".join([lines[0], lines[2]]) + "\n")  # a checkpoint removed
+    assert "第 2 行与前一个检查点的链接不符" in verify_chain().reason
+
+    audit_checkpoints_file.unlink()  # the whole file removed
+    result = verify_chain()
+    assert "缺失或为空" in result.reason
+    assert "链中已有带密钥的记录" in result.reason
 
 
 @pytest.mark.django_db
@@ -208,8 +215,8 @@ def test_the_daily_job_writes_a_checkpoint(tree, audit_checkpoints_file):
     _entries(tree, 1)
     job = daily.daily_jobs()["审计链检查点"]
     summary = job(tree.village.created_at.date())
-    assert "审计链检查点 #1" in summary
-    checkpoint = json.loads(audit_checkpoints_file.read_text())
+    checkpoint = json.loads(audit_checkpoints_file.read_text().splitlines()[-1])
+    assert f"审计链检查点 #{checkpoint['n']}" in summary
     assert checkpoint["count"] == AuditEntry.objects.count()
     assert checkpoint["head"] == AuditEntry.objects.order_by("-id").first().hash
 

@@ -16,10 +16,13 @@ class Command(BaseCommand):
         result = verify_chain(checkpoints_file=Path(path) if path else None)
         if result.ok:
             legacy = f"，其中 {result.legacy} 条为启用密钥前的旧记录" if result.legacy else ""
-            self.stdout.write(
-                f"审计链完整：共校验 {result.checked} 条记录{legacy}；"
-                f"与 {result.checkpoints} 个检查点一致（{path or checkpoints_path()}）"
+            where = path or checkpoints_path()
+            anchored = (
+                f"与 {result.checkpoints} 个检查点一致（{where}）"
+                if result.checkpoints
+                else f"尚无检查点（{where}；每日任务写入，或运行 anlan audit-checkpoint）"
             )
+            self.stdout.write(f"审计链完整：共校验 {result.checked} 条记录{legacy}；{anchored}")
             return
         if result.broken_id is not None:
             raise CommandError(
