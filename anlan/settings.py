@@ -56,6 +56,26 @@ SECRET_KEY = _secret_from_env_or_file("ANLAN_SECRET_KEY", "secret_key", lambda: 
 # back it up with the database. Several keys (newest first, comma-separated) allow rotation.
 FIELD_ENCRYPTION_KEYS = _secret_from_env_or_file("ANLAN_FIELD_KEYS", "field_keys", _fernet_key).split(",")
 
+# Cryptography scheme (core/crypto.py): "default" (Fernet for personal data, HMAC-SHA256 for the audit
+# chain) or "sm" (商用密码 for 密评: SM4-GCM and HMAC-SM3). `anlan crypto-migrate` converts stored data.
+ANLAN_CRYPTO = os.environ.get("ANLAN_CRYPTO", "default").strip().lower() or "default"
+if ANLAN_CRYPTO not in {"default", "sm"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"ANLAN_CRYPTO 只能是 default（默认）或 sm（商用密码），而不是 {ANLAN_CRYPTO!r}")
+# SM4 keys (hex, 128 bit, newest first, comma-separated); else the data dir's sm4_keys file, created
+# the first time a value is encrypted in "sm" mode. Back it up with the database, like field_keys.
+ANLAN_SM4_KEYS = [k for k in os.environ.get("ANLAN_SM4_KEYS", "").split(",") if k.strip()]
+ANLAN_SM4_KEY_FILE = DATA_DIR / "sm4_keys"
+# Audit chain key (hex, newest first, comma-separated); else the data dir's audit_key file, created when
+# the first keyed entry is written — and never silently re-created once entries were sealed with it.
+ANLAN_AUDIT_KEYS = [k for k in os.environ.get("ANLAN_AUDIT_KEYS", "").split(",") if k.strip()]
+ANLAN_AUDIT_KEY_FILE = DATA_DIR / "audit_key"
+# Signed checkpoints of the audit chain (count + head hash), appended daily outside the database, and
+# optionally sent to a syslog collector (udp://host:514 or tcp://host:514).
+ANLAN_AUDIT_CHECKPOINTS = Path(os.environ.get("ANLAN_AUDIT_CHECKPOINTS", DATA_DIR / "audit-checkpoints.log"))
+ANLAN_AUDIT_SYSLOG = os.environ.get("ANLAN_AUDIT_SYSLOG", "")
+
 DEBUG = _env_bool("ANLAN_DEBUG")
 ALLOWED_HOSTS = [h for h in os.environ.get("ANLAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("ANLAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]

@@ -6,6 +6,8 @@ it, and fail under CI=true, where .ci/run installs it.
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +32,24 @@ def pytest_configure(config):
 
     # Fast hashing in tests only; production keeps Django's PBKDF2 default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Audit checkpoints describe one database: the test database's must not land in the data dir.
+    global SESSION_CHECKPOINTS
+    SESSION_CHECKPOINTS = Path(tempfile.mkdtemp(prefix="anlan-test-")) / "audit-checkpoints.log"
+    settings.ANLAN_AUDIT_CHECKPOINTS = SESSION_CHECKPOINTS
+
+
+SESSION_CHECKPOINTS: Path | None = None
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints_file(tmp_path, settings):
+    """Each test rolls its database back, so each gets its own checkpoint file (core/audit.py), starting
+    with what the session's database setup wrote (the chain's switch-over checkpoint)."""
+    path = tmp_path / "audit-checkpoints.log"
+    if SESSION_CHECKPOINTS is not None and SESSION_CHECKPOINTS.exists():
+        shutil.copy(SESSION_CHECKPOINTS, path)
+    settings.ANLAN_AUDIT_CHECKPOINTS = path
+    return path
 
 
 @pytest.fixture(scope="session")

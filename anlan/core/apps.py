@@ -10,9 +10,12 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         from . import api, schedule, scheduler, views  # noqa: F401  (the audit view, API and the scheduler service)
+        from .audit import checkpoint_job
         from .daily import register_daily_job
 
         register_daily_job("定时任务记录清理", schedule.prune_job)
+        # A signed checkpoint a day, outside the database, bounds what a truncation could hide to one day.
+        register_daily_job("审计链检查点", checkpoint_job)
         if settings.ANLAN_SCHEDULE_PROBE:
             schedule.register_periodic_job(
                 "调度探针", schedule.probe_job, seconds=settings.ANLAN_SCHEDULE_PROBE_SECONDS

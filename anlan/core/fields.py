@@ -1,24 +1,20 @@
-"""Fields encrypted at rest (phone and ID numbers).
+"""Fields encrypted at rest (phone and ID numbers, webhook addresses and secrets).
 
-Values are Fernet tokens in the database (AES-128-CBC + HMAC), keyed by settings.FIELD_ENCRYPTION_KEYS
-(from the environment or the data directory, never the repository). Several keys allow rotation:
-the first encrypts, all decrypt. Encrypted columns cannot be searched by value, by design.
+The cipher is chosen by settings.ANLAN_CRYPTO (core/crypto.py): Fernet tokens (AES-128-CBC + HMAC) by
+default, SM4-GCM tokens (prefixed `sm4gcm:<key id>:`) in "sm" mode. Reading accepts both, so a database
+can hold both while `anlan crypto-migrate` converts it. Keys come from the environment or the data
+directory, never the repository; several keys allow rotation: the first encrypts, all decrypt.
+Encrypted columns cannot be searched by value, by design.
 """
 
-from functools import lru_cache
-
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
 from django.db import models
 
-
-@lru_cache(maxsize=4)
-def _cipher(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in keys])
+from . import crypto
 
 
-def cipher() -> MultiFernet:
-    return _cipher(tuple(settings.FIELD_ENCRYPTION_KEYS))
+def cipher():
+    """The Fernet key ring (kept for callers that predate core/crypto.py)."""
+    return crypto.fernet()
 
 
 class EncryptedCharField(models.TextField):
@@ -41,8 +37,8 @@ class EncryptedCharField(models.TextField):
         if value in (None, ""):
             return value
         try:
-            return cipher().decrypt(value.encode()).decode()
-        except InvalidToken:
+            return crypto.decrypt_field(value)
+        except (crypto.DecryptError, crypto.KeyMissingError):
             # A row written with a key no longer configured: show that plainly rather than crash.
             return "（无法解密）"
 
@@ -50,7 +46,7 @@ class EncryptedCharField(models.TextField):
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
-        return cipher().encrypt(str(value).encode()).decode()
+        return crypto.encrypt_field(str(value))
 
     def formfield(self, **kwargs):
         from django import forms
@@ -80,3 +76,94 @@ def channel_order_field() -> models.CharField:
         choices=CHANNEL_ORDERS,
         help_text="先用第一种方式，送达失败再用下一种；默认：责任人与居民先短信后外呼，需重点帮扶的居民先外呼",
     )
+
+
+# ---------------------------------------------------------------- re-encryption (anlan crypto-migrate)
+
+
+def encrypted_fields(model) -> list[EncryptedCharField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+
+
+def encrypted_models() -> list:
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if not m._meta.proxy and encrypted_fields(m)]
+
+
+class ReencryptError(Exception):
+    pass
+
+
+def _raw_columns(fields) -> dict:
+    # The stored text as it is: a Cast to a plain text column skips the field's decryption.
+    from django.db.models.functions import Cast
+
+    return {f"raw_{f.attname}": Cast(f.attname, output_field=models.TextField()) for f in fields}
+
+
+def _stale_rows(model, fields, target: str):
+    """Rows with at least one value not yet in the target scheme (so a rerun resumes where it stopped)."""
+    raws = _raw_columns(fields)
+    stale = models.Q()
+    for alias in raws:
+        if target == crypto.SM4_GCM:
+            stale |= (
+                models.Q(**{f"{alias}__isnull": False})
+                & ~models.Q(**{alias: ""})
+                & ~models.Q(**{f"{alias}__startswith": crypto.SM4_GCM + ":"})
+            )
+        else:
+            stale |= models.Q(**{f"{alias}__startswith": crypto.SM4_GCM + ":"})
+    return model._base_manager.annotate(**raws).filter(stale), list(raws)
+
+
+def reencrypt_model(model, *, batch_size: int = 500, progress=None) -> int:
+    """Re-encrypt every encrypted value of one model to the configured scheme, one transaction per batch
+    of rows; only those columns change (no save(): timestamps and signals stay untouched). Returns the
+    number of rows converted; one audit entry records it. Idempotent, so an interrupted run resumes."""
+    from django.db import transaction
+
+    from .audit import audit_record
+
+    fields = encrypted_fields(model)
+    target = crypto.field_scheme()
+    rows, aliases = _stale_rows(model, fields, target)
+    total = rows.count()
+    done = 0
+    last_pk = None
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
+    while True:
+        batch_rows = rows.order_by("pk")
+        if last_pk is not None:
+            batch_rows = batch_rows.filter(pk__gt=last_pk)
+        batch = list(batch_rows.values("pk", *aliases)[:batch_size])
+        if not batch:
+            break
+        with transaction.atomic():
+            for row in batch:
+                plain = {}
+                for field, alias in zip(fields, aliases, strict=True):
+                    token = row[alias]
+                    if not token or crypto.ciphertext_scheme(token) == target:
+                        continue
+                    try:
+                        plain[field.attname] = crypto.decrypt_field(token)
+                    except (crypto.DecryptError, crypto.KeyMissingError) as exc:
+                        raise ReencryptError(
+                            f"{label} 第 {row['pk']} 条的“{field.verbose_name}”无法解密（{exc}）："
+                            "请先配置写入它时所用的密钥；已转换的批次保留，修复后重新运行即可继续"
+                        ) from None
+                # update() with plain values: get_prep_value encrypts them in the configured scheme.
+                model._base_manager.filter(pk=row["pk"]).update(**plain)
+        done += len(batch)
+        last_pk = batch[-1]["pk"]
+        if progress:
+            progress(label, done, total)
+    if done:
+        audit_record(
+            action="crypto_migrate",
+            model=model,
+            extra={"scheme": target, "rows": done, "fields": [f.attname for f in fields]},
+        )
+    return done

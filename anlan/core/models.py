@@ -41,8 +41,11 @@ class AuditQuerySet(ScopedQuerySet):
 class AuditEntry(models.Model):
     """One link of the append-only, hash-chained audit trail.
 
-    hash = SHA-256(prev_hash + canonical JSON of this entry); see core/audit.py. Changing, removing
-    or reordering any entry breaks the chain at that point, which `anlan audit-verify` reports.
+    hash = HMAC(audit key, prev_hash + canonical JSON of this entry and its scheme); `scheme` says which
+    MAC and key made it ("hmac-sha256:<key id>" or "hmac-sm3:<key id>"; "sha256" for entries written
+    before the chain was keyed: a plain SHA-256). See core/audit.py. Changing, removing or reordering any
+    entry breaks the chain at that point, and daily signed checkpoints kept outside the database catch
+    truncation; `anlan audit-verify` reports both.
     """
 
     created_at = models.DateTimeField("时间", db_index=True)
@@ -57,6 +60,7 @@ class AuditEntry(models.Model):
     after = models.JSONField("变更后", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    scheme = models.CharField("校验算法", max_length=40, default="sha256")
 
     objects = AuditQuerySet.as_manager()
 
