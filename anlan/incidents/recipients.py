@@ -7,7 +7,7 @@ from .models import DispatchOrder
 
 
 def _assignee_phones(ids):
-    from .services import _assignee_phone
+    from .services.dispatch import _assignee_phone
 
     orders = DispatchOrder.objects.filter(pk__in=ids).select_related("team", "expert", "shelter", "warehouse")
     for order in orders:
