@@ -1,4 +1,5 @@
-"""Test setup: the demo county is loaded once per test database, with one persona per role.
+"""Test setup: the demo county, with one persona per role, is loaded once per test run and copied into
+every process's test database (tests/dbsnapshot.py); transactional tests get it back from that copy.
 
 Tests that need a real service (PostgreSQL, Chromium …) skip with a message on a laptop that lacks
 it, and fail under CI=true, where .ci/run installs it.
@@ -6,10 +7,12 @@ it, and fail under CI=true, where .ci/run installs it.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 from anlan.core.testing.personas import create_personas, demo_tree
+from tests.dbsnapshot import Snapshot, drop_template
 from tests.servers import Broker
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -32,13 +35,63 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def load_demo_county():
     from anlan.demo.loader import load_demo
 
+    load_demo(county6="500237", seed=42, with_users=False)
+    create_personas(demo_tree())
+
+
+def run_dir(config) -> Path:
+    """The temporary directory of this run: shared by its xdist workers (each has a subdirectory)."""
+    basetemp = config._tmp_path_factory.getbasetemp()
+    return basetemp.parent if hasattr(config, "workerinput") else basetemp
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """This process's test database, a copy of the run's demo county (built by the first process)."""
     with django_db_blocker.unblock():
-        load_demo(county6="500237", seed=42, with_users=False)
-        create_personas(demo_tree())
+        snapshot = Snapshot.for_connection(run_dir(request.config), verbosity=request.config.option.verbose)
+        snapshot.setup(load_demo_county)
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.teardown()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(demo_snapshot):
+    """Replaces pytest-django's: the test database is the demo snapshot's copy, migrated and loaded."""
+    return demo_snapshot
+
+
+def is_transactional(item) -> bool:
+    """Whether pytest-django runs this test outside a transaction, flushing every table afterwards."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        if is_transactional(item):
+            item.config.stash[FLUSHED] = True
+
+
+FLUSHED = pytest.StashKey[bool]()
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        return  # the process that started the run drops the template, once every worker is done
+    from pytest_django.plugin import blocking_manager_key
+
+    with session.config.stash[blocking_manager_key].unblock():
+        drop_template(run_dir(session.config))
 
 
 @pytest.fixture
@@ -57,15 +110,10 @@ def broker(tmp_path):
 
 
 @pytest.fixture
-def demo_data(transactional_db):
-    """Transactional tests start from the session data but flush it afterwards; reload when missing."""
-    from anlan.accounts.models import User
-    from anlan.core.testing.personas import create_personas, demo_tree
-    from anlan.demo.loader import load_demo
-    from anlan.geo.models import Region
-
-    if not Region.objects.exists():
-        load_demo(county6="500237", seed=42, with_users=False)
-    if not User.objects.filter(username="township_officer").exists():
-        create_personas(demo_tree())
+def demo_data(request, demo_snapshot, transactional_db):
+    """Transactional tests start from the demo county with its personas: when a transactional test has
+    flushed the tables since, the test database is restored from the snapshot (about a second)."""
+    if request.config.stash.get(FLUSHED, False):
+        demo_snapshot.restore()
+        request.config.stash[FLUSHED] = False
     return demo_tree()
