@@ -213,7 +213,12 @@ class PostgresSnapshot(Snapshot):
             # FORCE: a thread of a finished test (a live server request, a subscriber) may still hold a
             # connection to the old copy.
             cursor.execute(f"DROP DATABASE IF EXISTS {self._quote(self.test_name)} WITH (FORCE)")
-            cursor.execute(f"CREATE DATABASE {self._quote(self.test_name)} TEMPLATE {self._quote(self.template)}")
+            # FILE_COPY (the only way before PostgreSQL 15) copies the files: about twice as fast here as
+            # 15's default of writing every page to the WAL.
+            strategy = " STRATEGY FILE_COPY" if cursor.db.pg_version >= 150000 else ""
+            cursor.execute(
+                f"CREATE DATABASE {self._quote(self.test_name)} TEMPLATE {self._quote(self.template)}{strategy}"
+            )
 
     def teardown(self) -> None:
         _close_connections(self.alias)
