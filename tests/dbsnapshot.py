@@ -2,11 +2,12 @@
 
 One process of the run builds the snapshot (migrations, demo county, personas) while holding a file
 lock in the run's temporary directory, which every xdist worker of the run shares; the others wait for
-it and copy it. After a transactional test has flushed the tables, `restore()` copies it back:
+it and copy it. `restore()` copies it back (tests/conftest.py calls it after every transactional test,
+where Django would flush the tables):
 
-- PostgreSQL: the snapshot is a database used as a TEMPLATE. A process's test database
-  (`test_<name>`, `test_<name>_gw0` …) is `CREATE DATABASE … TEMPLATE` of it; restoring drops and
-  creates it again. Nobody connects to the template after it is built (PostgreSQL refuses to copy a
+- PostgreSQL: the snapshot is a database used as a TEMPLATE (`test_demo_snapshot_<random>`). A
+  process's test database (`test_<name>`, `test_<name>_gw0` …) is `CREATE DATABASE … TEMPLATE` of it;
+  restoring drops and creates it again. Nobody connects to the template after it is built (PostgreSQL refuses to copy a
   database in use). `drop_template()` removes it when the run ends.
 - SQLite: tests run in an in-memory database (Django's default for a test database). The snapshot is a
   file written with SQLite's backup API; installing and restoring back it up into the in-memory database.
@@ -86,7 +87,6 @@ class Snapshot:
         self.alias = alias
         self.verbosity = verbosity
         self.original_name = self.connection.settings_dict["NAME"]
-        self.restores = 0
 
     @property
     def connection(self):
@@ -121,7 +121,6 @@ class Snapshot:
         """Bring the test database back to the snapshot, whatever tests did to it."""
         self.install()
         clear_process_caches()
-        self.restores += 1
 
     def _use(self, name: str) -> None:
         # Django keeps settings.DATABASES[alias] and the connection's settings_dict as the same dict,
@@ -192,7 +191,7 @@ class PostgresSnapshot(Snapshot):
 
     def build(self, load: Callable[[], None]) -> None:
         # Unique per run, so that two runs against one server never share or drop each other's template.
-        self.template = f"{self.test_name}_demo_{uuid.uuid4().hex[:8]}"
+        self.template = f"test_demo_snapshot_{uuid.uuid4().hex[:8]}"
         test_settings = self.connection.settings_dict.setdefault("TEST", {})
         test_name = test_settings.get("NAME")
         test_settings["NAME"] = self.template
