@@ -1,4 +1,5 @@
-"""Test setup: the demo county is loaded once per test database, with one persona per role.
+"""Test setup: the demo county, with one persona per role, is loaded once per test run and copied into
+every process's test database (tests/dbsnapshot.py); transactional tests get it back from that copy.
 
 Tests that need a real service (PostgreSQL, Chromium …) skip with a message on a laptop that lacks
 it, and fail under CI=true, where .ci/run installs it.
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from anlan.core.testing.personas import create_personas, demo_tree
+from tests.dbsnapshot import Snapshot, drop_template
 from tests.servers import Broker
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -52,13 +54,61 @@ def audit_checkpoints_file(tmp_path, settings):
     return path
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def load_demo_county():
     from anlan.demo.loader import load_demo
 
+    load_demo(county6="500237", seed=42, with_users=False)
+    create_personas(demo_tree())
+
+
+def run_dir(config) -> Path:
+    """The temporary directory of this run: shared by its xdist workers (each has a subdirectory)."""
+    basetemp = config._tmp_path_factory.getbasetemp()
+    return basetemp.parent if hasattr(config, "workerinput") else basetemp
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """This process's test database, a copy of the run's demo county (built by the first process).
+
+    Where Django would flush every table after a transactional test, the snapshot is restored instead
+    (faster than the flush on both backends), so every test starts from the demo county."""
+    from django.test import TransactionTestCase
+
+    shared_checkpoints = run_dir(request.config) / "audit-checkpoints.log"
+
+    def build():
+        load_demo_county()
+        # The builder's checkpoints describe the snapshot: every process starts from them (below).
+        if SESSION_CHECKPOINTS is not None and SESSION_CHECKPOINTS.exists():
+            shutil.copy(SESSION_CHECKPOINTS, shared_checkpoints)
+
     with django_db_blocker.unblock():
-        load_demo(county6="500237", seed=42, with_users=False)
-        create_personas(demo_tree())
+        snapshot = Snapshot.for_connection(run_dir(request.config), verbosity=request.config.option.verbose)
+        snapshot.setup(build)
+    if shared_checkpoints.exists() and SESSION_CHECKPOINTS is not None:
+        shutil.copy(shared_checkpoints, SESSION_CHECKPOINTS)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(TransactionTestCase, "_fixture_teardown", lambda test_case: snapshot.restore())
+    yield snapshot
+    patch.undo()
+    with django_db_blocker.unblock():
+        snapshot.teardown()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(demo_snapshot):
+    """Replaces pytest-django's: the test database is the demo snapshot's copy, migrated and loaded."""
+    return demo_snapshot
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workerinput"):
+        return  # the process that started the run drops the template, once every worker is done
+    from pytest_django.plugin import blocking_manager_key
+
+    with session.config.stash[blocking_manager_key].unblock():
+        drop_template(run_dir(session.config))
 
 
 @pytest.fixture
@@ -78,14 +128,6 @@ def broker(tmp_path):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """Transactional tests start from the session data but flush it afterwards; reload when missing."""
-    from anlan.accounts.models import User
-    from anlan.core.testing.personas import create_personas, demo_tree
-    from anlan.demo.loader import load_demo
-    from anlan.geo.models import Region
-
-    if not Region.objects.exists():
-        load_demo(county6="500237", seed=42, with_users=False)
-    if not User.objects.filter(username="township_officer").exists():
-        create_personas(demo_tree())
+    """A transactional test on the demo county with its personas (every test starts from it: see
+    demo_snapshot); returns the tree the personas sit in."""
     return demo_tree()

@@ -52,6 +52,12 @@ def region_index(level: str) -> RegionIndex:
         return index
 
 
+def clear_cache() -> None:
+    """Forget the indexes (tests restore the database to a snapshot whose rows may match the key)."""
+    with _lock:
+        _cache.clear()
+
+
 def region_of_point(lon: float, lat: float, level: str = "village") -> str | None:
     """The code of the region of `level` containing the point, or None outside the tree."""
     return region_index(level).region_at(lon, lat)

@@ -63,6 +63,12 @@ def _cached_points(key: tuple, queryset, fields: list[str]) -> dict:
     return entry
 
 
+def clear_cache() -> None:
+    """Forget the point sets (tests restore the database to a snapshot whose rows may match the key)."""
+    with _lock:
+        _CACHE.clear()
+
+
 def _pick(kind, lon, lat, rows, index, k, name_of, detail_of) -> list[Nearby]:
     chosen = index.nearest(lon, lat, k)
     if not chosen:

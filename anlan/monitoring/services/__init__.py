@@ -8,7 +8,7 @@ batch (none per reading).
 """
 
 from .alarms import OPEN_STATUSES, RULE_LABELS, alarm_acknowledge
-from .evaluation import evaluate
+from .evaluation import clear_rule_cache, evaluate
 from .ingest import MAX_FUTURE, IngestResult, ingest
 from .upkeep import offline_check, retention_job
 
@@ -18,6 +18,7 @@ __all__ = [
     "RULE_LABELS",
     "IngestResult",
     "alarm_acknowledge",
+    "clear_rule_cache",
     "evaluate",
     "ingest",
     "offline_check",

@@ -37,6 +37,11 @@ def _active_rules(sensor_ids) -> list[Rule]:
     return [rule for sid in sensor_ids for rule in by_sensor.get(sid, ())]
 
 
+def clear_rule_cache() -> None:
+    """Forget the cached rules (tests restore the database to a snapshot whose rows may match the key)."""
+    _rule_cache.update(version=None, by_sensor={})
+
+
 def _windows(rules: list[Rule]) -> dict[int, int]:
     """Sensor id → its longest window (minutes) over its accumulation and rate rules."""
     windows: dict[int, int] = {}
