@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from anlan.core.testing.personas import create_personas, demo_tree
+from anlan.testing.personas import create_personas, demo_tree
 from tests.dbsnapshot import Snapshot, drop_template
 from tests.servers import Broker
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from anlan.core.testing.personas import persona
 from anlan.geo.models import Region
 from anlan.monitoring import window_cache
 from anlan.monitoring.models import Sensor
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from anlan.core.testing.personas import persona
 from anlan.inbox.models import Notification
 from anlan.inbox.services import Message, notify
+from anlan.testing.personas import persona
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from anlan.accounts.models import LoginAttempt
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import PASSWORD
+from anlan.testing.personas import PASSWORD
 
 
 def login(client, username, password):

@@ -2,7 +2,7 @@ import pytest
 
 from anlan.accounts.models import User
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 
 def form(tree, **overrides):

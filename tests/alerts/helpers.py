@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from anlan.alerts import services
 from anlan.alerts.models import Warning
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 
 def issue_warning(tree, *, regions, **fields) -> Warning:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from anlan.alerts import wording
 from anlan.alerts.models import Warning, WarningTemplate
 from anlan.alerts.services import deliveries
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

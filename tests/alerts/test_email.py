@@ -7,8 +7,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
 
 from anlan.alerts.services import deliveries
-from anlan.core.testing.personas import persona
 from anlan.notify import outbox
+from anlan.testing.personas import persona
 from tests.alerts.helpers import issue_warning
 
 

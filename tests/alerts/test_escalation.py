@@ -9,9 +9,9 @@ from django.utils import timezone
 from anlan.alerts import acks, services
 from anlan.alerts.services import deliveries
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.notify import outbox
 from anlan.registry.models import Person
+from anlan.testing.personas import persona
 from tests.alerts.helpers import issue_warning
 from tests.notify.test_outbox import Gateway
 

@@ -10,9 +10,9 @@ from anlan.alerts import cap, services
 from anlan.alerts.models import Resident, Warning
 from anlan.alerts.services import deliveries
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.registry.models import Person
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 NS = {"c": cap.NS}
 

@@ -5,7 +5,7 @@ from django.db import connection
 
 from anlan.core.audit import audit_record, verify_chain
 from anlan.core.models import AuditEntry, AuditTamperError
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 
 @pytest.mark.django_db

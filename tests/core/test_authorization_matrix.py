@@ -15,7 +15,7 @@ from anlan.core.api import router
 from anlan.core.drf import RolePermission
 from anlan.core.permission_table import permission_markdown, permission_table
 from anlan.core.roles import Role
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 # The whole role × model × action table (issue 12, finding 2: write permission is denied by default).
 # v = view, a = add, c = change, d = delete; "-" = nothing. Columns are the roles in this order:
@@ -85,7 +85,7 @@ EXPECTED = {
     "supplies.SupplyNorm": "vacd  vacd  v     v     v     v     v     v",
     "supplies.Warehouse": "vacd  vacd  v     vacd  v     v     v     v",
 }
-# One persona per role (core/testing/personas.py).
+# One persona per role (anlan/testing/personas.py).
 PERSONA_OF_ROLE = {
     Role.COUNTY_ADMIN: "county_admin",
     Role.COUNTY_OPERATOR: "county_operator",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from anlan.alerts import services as warnings
 from anlan.alerts.models import Warning
 from anlan.core.errors import DomainError, DomainErrorMiddleware
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 import pytest
 
 from anlan.core.regioncodes import ancestor_codes, region_prefix
-from anlan.core.testing.personas import persona
 from anlan.geo.models import Region
 from anlan.registry.models import Department, Person
+from anlan.testing.personas import persona
 
 
 def test_region_prefix_and_ancestors():

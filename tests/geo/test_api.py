@@ -1,7 +1,7 @@
 import pytest
 
-from anlan.core.testing.helpers import count_queries
-from anlan.core.testing.personas import persona
+from anlan.testing.helpers import count_queries
+from anlan.testing.personas import persona
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 
 @pytest.mark.django_db

@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from anlan.core.testing.helpers import image_bytes
-from anlan.core.testing.personas import persona
 from anlan.hazards.models import HazardPhoto, HiddenHazard
+from anlan.testing.helpers import image_bytes
+from anlan.testing.personas import persona
 
 PNG = image_bytes("PNG")
 

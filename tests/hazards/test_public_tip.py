@@ -6,10 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.helpers import image_bytes
-from anlan.core.testing.personas import persona
 from anlan.hazards import public
 from anlan.hazards.models import HazardPhoto, HiddenHazard
+from anlan.testing.helpers import image_bytes
+from anlan.testing.personas import persona
 
 PNG = image_bytes("PNG")
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 from docx import Document
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.helpers import count_queries, read_xlsx
-from anlan.core.testing.personas import persona
 from anlan.hazards import services
 from anlan.hazards.models import HiddenHazard
 from anlan.inbox.models import Notification
+from anlan.testing.helpers import count_queries, read_xlsx
+from anlan.testing.personas import persona
 
 
 def new_hazard(region, *, level="general", days=5, title="楼梯扶手松动", **extra):

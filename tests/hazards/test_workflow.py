@@ -6,11 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.helpers import image_bytes
-from anlan.core.testing.personas import persona
 from anlan.hazards import workflow
 from anlan.hazards.models import HazardEvent, HiddenHazard
 from anlan.hazards.services import overdue_mark
+from anlan.testing.helpers import image_bytes
+from anlan.testing.personas import persona
 
 PNG = image_bytes("PNG")
 

@@ -50,7 +50,7 @@ def test_bad_counts_are_refused_in_chinese(bad):
 
 @pytest.mark.django_db
 def test_grade_api_per_contract(client):
-    from anlan.core.testing.personas import persona
+    from anlan.testing.personas import persona
 
     client.force_login(persona("viewer"))
     body = {"kind": "production_safety", "deaths": 3, "serious_injuries": 0, "direct_loss_10k_yuan": 0}

@@ -8,11 +8,11 @@ import pytest
 from django.utils import timezone
 from docx import Document
 
-from anlan.core.testing.personas import persona
 from anlan.incidents import services
 from anlan.incidents.models import DispatchOrder, Incident
 from anlan.plans.defaults import install_county_plans
 from anlan.plans.models import IncidentKind
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.incidents import services
 from anlan.incidents.models import Incident, InfoReport, ResponseTask
 from anlan.plans.defaults import install_county_plans
@@ -18,6 +17,7 @@ from anlan.plans.models import IncidentKind
 from anlan.resources.models import RescueTeam, Shelter
 from anlan.resources.services import shelter_occupancy
 from anlan.supplies.models import Movement, Stock
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

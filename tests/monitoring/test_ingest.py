@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.inbox.models import Notification
 from anlan.monitoring import services
 from anlan.monitoring.models import Alarm, Reading, ReadingHourly, Rule, Sensor
+from anlan.testing.personas import persona
 
 
 def iso(minutes_ago: float) -> str:

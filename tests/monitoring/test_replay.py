@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from anlan.core.testing.personas import persona
 from anlan.monitoring.models import Alarm, Sensor
+from anlan.testing.personas import persona
 
 
 @pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.utils import timezone
 from anlan.alerts import services
 from anlan.alerts.models import Resident
 from anlan.alerts.services import deliveries
-from anlan.core.testing.personas import persona
 from anlan.inbox.models import Notification
 from anlan.notify import outbox
+from anlan.testing.personas import persona
 from tests.alerts.helpers import issue_warning
 
 

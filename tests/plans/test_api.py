@@ -4,9 +4,9 @@ townships and viewers read within their scope and get 403 on writes; incident ki
 import pytest
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.plans.models import IncidentKind, Plan
 from anlan.registry.models import Department
+from anlan.testing.personas import persona
 
 from .helpers import drill_kind, plan_with_actions
 

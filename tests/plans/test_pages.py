@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.helpers import read_xlsx
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.plans.models import IncidentKind, Plan, PlanAction
+from anlan.testing.helpers import read_xlsx
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 from .helpers import drill_kind, plan_with_actions
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.plans import services
 from anlan.plans.models import Plan, PlanAction
+from anlan.testing.personas import persona
 
 from .helpers import drill_kind, plan_with_actions
 

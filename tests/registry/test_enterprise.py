@@ -1,10 +1,10 @@
 import pytest
 
-from anlan.core.testing.helpers import xlsx_upload
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.core.validators import credit_code_check_char
 from anlan.registry.models import Enterprise
+from anlan.testing.helpers import xlsx_upload
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 _counter = iter(range(10_000, 99_999))
 

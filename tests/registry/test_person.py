@@ -1,10 +1,10 @@
 import pytest
 from django.db import connection
 
-from anlan.core.testing.helpers import read_xlsx
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.registry.models import DutyRole, Person
+from anlan.testing.helpers import read_xlsx
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 
 class TestPersonRegistry(RegistryTests):
@@ -62,7 +62,7 @@ def test_phone_masked_for_viewer_and_full_for_township_officer(client, tree):
 
 @pytest.mark.django_db
 def test_masked_phone_in_reimported_export_keeps_the_real_number(client, tree):
-    from anlan.core.testing.helpers import xlsx_upload
+    from anlan.testing.helpers import xlsx_upload
 
     person = Person.objects.create(name="孙八", region=tree.village, phone="13811114444")
     client.force_login(persona("village_grid_worker"))  # sees masked phones

@@ -6,13 +6,13 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from django.core.management import call_command
 
-from anlan.core.testing.personas import persona
 from anlan.geo import spatial
 from anlan.geo.models import TravelProfile
 from anlan.geo.routing import OsrmRouter, StraightLineRouter, TravelParams, travel_params
 from anlan.resources.models import RescueTeam, Shelter
 from anlan.resources.nearest import nearest_shelters, nearest_teams, nearest_warehouses
 from anlan.resources.services import shelter_check
+from anlan.testing.personas import persona
 
 
 @pytest.mark.django_db

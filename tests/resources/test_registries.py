@@ -1,8 +1,8 @@
 import pytest
 
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.resources.models import Equipment, Expert, RescueTeam, Shelter, Specialty
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 
 def _point(region):

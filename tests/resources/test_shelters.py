@@ -2,9 +2,9 @@ import pytest
 
 from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.resources.models import Shelter
 from anlan.resources.services import shelter_check, shelter_occupancy
+from anlan.testing.personas import persona
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anlan.core.errors import DomainError
-from anlan.core.testing.personas import persona
 from anlan.risk import gb18218, lec, matrix
+from anlan.testing.personas import persona
 
 
 def test_lec_boundaries_follow_the_contract():

@@ -5,11 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from anlan.core.testing.helpers import count_queries, read_xlsx
-from anlan.core.testing.personas import persona
 from anlan.hazards import services as hazard_services
 from anlan.hazards.models import HiddenHazard
 from anlan.risk import index, regional
+from anlan.testing.helpers import count_queries, read_xlsx
+from anlan.testing.personas import persona
 
 
 def test_formula_on_a_worked_example():

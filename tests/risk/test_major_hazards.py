@@ -3,10 +3,10 @@
 import pytest
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.registry.models import Enterprise
 from anlan.risk import services
 from anlan.risk.models import MajorHazardSource
+from anlan.testing.personas import persona
 
 
 @pytest.fixture

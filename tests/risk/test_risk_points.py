@@ -3,10 +3,10 @@
 import pytest
 
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.risk import services
 from anlan.risk.models import RiskMatrixSetting, RiskPoint
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 
 def make_point(region, **extra):

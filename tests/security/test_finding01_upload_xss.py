@@ -14,14 +14,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from anlan.core.testing.helpers import image_bytes
-from anlan.core.testing.personas import persona
 from anlan.core.uploads import display_name
 from anlan.hazards import public as hazard_public
 from anlan.hazards.models import HazardPhoto, HiddenHazard
 from anlan.incidents import services as incident_services
 from anlan.incidents.models import Incident, IncidentKind, TimelineEntry
 from anlan.resources.models import RescueTeam
+from anlan.testing.helpers import image_bytes
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

@@ -5,13 +5,13 @@ penetration test's reproductions, as a team leader, through the API and the regi
 
 import pytest
 
-from anlan.core.testing.personas import persona
 from anlan.monitoring.models import Rule, Sensor
 from anlan.registry.models import Enterprise, Person
 from anlan.resources.models import Shelter
 from anlan.risk.models import RiskPoint
 from anlan.sites.models import HazardSite
 from anlan.supplies.models import Warehouse
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

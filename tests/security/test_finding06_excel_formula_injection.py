@@ -10,8 +10,8 @@ import pytest
 
 from anlan.core import excel
 from anlan.core.services import object_create
-from anlan.core.testing.personas import persona
 from anlan.registry.models import Person
+from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from rest_framework import serializers
 
 from anlan.alerts.models import Warning
 from anlan.core.api import ScopedSerializer, router
-from anlan.core.testing.personas import persona
 from anlan.geo.models import Region
+from anlan.testing.personas import persona
 from tests.alerts.test_warnings import body
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ from anlan.core.audit import (
     write_checkpoint,
 )
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 
 def _entries(tree, n=5):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import anlan
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 SETTINGS = Path(anlan.__file__).parent / "settings.py"
 

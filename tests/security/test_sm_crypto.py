@@ -15,8 +15,8 @@ from anlan.core import crypto
 from anlan.core.audit import audit_record, verify_chain, write_checkpoint
 from anlan.core.fields import encrypted_fields, encrypted_models
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.registry.models import Person
+from anlan.testing.personas import persona
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.sites import patrol, services
 from anlan.sites.models import HazardSite, PatrolTask
+from anlan.testing.personas import persona
 
 
 def test_periods():

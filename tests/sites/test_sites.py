@@ -2,9 +2,9 @@
 
 import pytest
 
-from anlan.core.testing.personas import persona
-from anlan.core.testing.registry import RegistryTests
 from anlan.sites.models import HazardSite
+from anlan.testing.personas import persona
+from anlan.testing.registry import RegistryTests
 
 
 class TestHazardSiteRegistry(RegistryTests):

@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from anlan.core.testing.personas import persona
 from anlan.supplies.gbt38565 import is_other, major_category, validate_supply_code
 from anlan.supplies.models import SupplyNorm
 from anlan.supplies.services import adequacy, need_for
+from anlan.testing.personas import persona
 
 
 def test_supply_code_structure_from_gbt38565():

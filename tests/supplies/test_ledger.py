@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
-from anlan.core.testing.personas import persona
 from anlan.supplies.models import Movement, Stock, SupplyItem, Warehouse
 from anlan.supplies.services import (
     low_stock,
@@ -19,6 +18,7 @@ from anlan.supplies.services import (
     stock_receive,
     stock_transfer,
 )
+from anlan.testing.personas import persona
 
 
 @pytest.fixture

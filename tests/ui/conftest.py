@@ -31,7 +31,7 @@ def browser():
 
 def login(page, base_url: str, username: str, next_path: str = "/"):
     """Log in through the real form and land on `next_path`."""
-    from anlan.core.testing.personas import PASSWORD
+    from anlan.testing.personas import PASSWORD
 
     page.goto(f"{base_url}/accounts/login/?next={next_path}")
     page.fill("input[name=username]", username)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from anlan.core.testing.personas import PASSWORD
+from anlan.testing.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,11 +6,11 @@ import time
 import pytest
 from django.utils import timezone
 
-from anlan.core.testing.personas import persona
 from anlan.incidents import services
 from anlan.incidents.models import Incident
 from anlan.plans.models import IncidentKind
 from anlan.resources.models import RescueTeam
+from anlan.testing.personas import persona
 from tests.ui.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

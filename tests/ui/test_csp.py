@@ -4,12 +4,12 @@ single violation (Chromium reports each one on the console), and their scripts s
 import pytest
 from django.utils import timezone
 
-from anlan.core.testing.personas import persona
 from anlan.incidents import services
 from anlan.incidents.models import Incident
 from anlan.monitoring.models import Sensor
 from anlan.plans.models import IncidentKind
 from anlan.risk.models import RiskPoint
+from anlan.testing.personas import persona
 from tests.ui.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,8 +5,8 @@ import zlib
 
 import pytest
 
-from anlan.core.testing.personas import persona
 from anlan.hazards.models import HiddenHazard
+from anlan.testing.personas import persona
 from tests.ui.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

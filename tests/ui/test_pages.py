@@ -9,7 +9,7 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from anlan.core.kit import all_configs
-from anlan.core.testing.personas import persona
+from anlan.testing.personas import persona
 
 # Absolute URLs that appear in vendored code but are never fetched: an XML namespace, a link in an
 # attribution string we switch off, and bug-tracker references in comments.
