@@ -20,7 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .fields import EncryptedCharField
-from .masking import visible_value
+from .masking import visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
 
@@ -196,7 +196,7 @@ def display_value(obj, name: str, user) -> str:
         value = getattr(obj, name)
         return "" if value is None else str(value)
     if isinstance(f, EncryptedCharField):
-        return visible_value(user, f.sensitive_kind, getattr(obj, name))
+        return visible_field_value(user, obj, f)
     if _is_m2m(f):
         return "；".join(str(x) for x in getattr(obj, name).all())
     if f.choices:
