@@ -135,6 +135,7 @@ class UserForm(ScopedModelForm):
     def save(self, commit=True):
         from .services import after_admin_reset, password_set
 
+        old_hash = User.objects.filter(pk=self.instance.pk).values_list("password", flat=True).first() or ""
         user = super().save(commit=False)
         password = self.cleaned_data.get("new_password")
         if password:
@@ -143,7 +144,7 @@ class UserForm(ScopedModelForm):
 
             def save_m2m_and_reset():
                 save_m2m()
-                after_admin_reset(actor=self.user, user=user)
+                after_admin_reset(actor=self.user, user=user, old_hash=old_hash)
 
             self.save_m2m = save_m2m_and_reset
         if commit:

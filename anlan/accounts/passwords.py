@@ -95,7 +95,8 @@ class HistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None:
             return
-        hashes = list(user.password_history.values_list("password", flat=True)[: self.count])
+        # The current password and the count - 1 before it.
+        hashes = list(user.password_history.values_list("password", flat=True)[: self.count - 1])
         if user.password:
             hashes.append(user.password)
         if any(check_password(password, encoded) for encoded in hashes):

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -82,10 +83,13 @@ def login_unlock(*, actor, user: User) -> int:
     return cleared
 
 
-def _remember_password(user: User) -> None:
-    """Keep the new hash in the history (for the no-reuse rule) and trim it to what the rule needs."""
-    PasswordHistory.objects.create(user=user, password=user.password)
-    keep = list(user.password_history.values_list("pk", flat=True)[: _history_count()])
+def _remember_password(user: User, old_hash: str) -> None:
+    """Keep the replaced password's hash (for the no-reuse rule) and trim the history to what the rule needs:
+    the current password plus count - 1 earlier ones make the last `count`."""
+    if not old_hash or not is_password_usable(old_hash):
+        return
+    PasswordHistory.objects.create(user=user, password=old_hash)
+    keep = list(user.password_history.values_list("pk", flat=True)[: _history_count() - 1])
     user.password_history.exclude(pk__in=keep).delete()
 
 
@@ -123,16 +127,17 @@ def password_change_own(*, user: User, old_password: str, new_password: str) -> 
     messages = validated_password_messages(new_password, user)
     if messages:
         raise AccountError("；".join(messages))
+    old_hash = user.password
     password_set(user, new_password, must_change=False)
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    _remember_password(user)
+    _remember_password(user, old_hash)
     audit_record(action="password_change", obj=user, actor=user, after={"password": "已修改"})
 
 
-def after_admin_reset(*, actor, user: User) -> int:
-    """After an administrator set a user's password: remember it, revoke the user's API tokens (whoever
-    knew the old password may have made one). Returns the number of tokens revoked."""
-    _remember_password(user)
+def after_admin_reset(*, actor, user: User, old_hash: str) -> int:
+    """After an administrator set a user's password: remember the old one, revoke the user's API tokens
+    (whoever knew the old password may have made one). Returns the number of tokens revoked."""
+    _remember_password(user, old_hash)
     return tokens_revoke_all(actor=actor, user=user, reason="password_reset")
 
 
@@ -191,7 +196,6 @@ def user_create(
     # (service accounts and scripts: create-user --keep-password).
     password_set(user, password, must_change=not keep_password)
     user.save()
-    _remember_password(user)
     audit_record(action="create", obj=user, actor=actor, after=snapshot(user))
     return user
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_otp import login as otp_login
@@ -50,6 +51,14 @@ def _complete_login(request, user, backend: str, device=None):
     if device is not None:
         otp_login(request, device)
     login_attempt_record(username=user.username, success=True, ip=ip, address_key=key)
+
+
+def _wrong_code_message(device) -> str:
+    allowed, detail = device.verify_is_allowed()
+    if not allowed and detail and detail.get("locked_until"):
+        wait = max(1, int((detail["locked_until"] - timezone.now()).total_seconds()) + 1)
+        return f"验证码错误，请 {wait} 秒后输入验证器上的最新验证码"
+    return "验证码错误或已使用，请输入验证器上的最新验证码"
 
 
 class LoginView(auth_views.LoginView):
@@ -113,7 +122,7 @@ class LoginOtpView(View):
         # A wrong code counts as a failed login: the same lockout guards the second factor.
         login_attempt_record(username=user.username, success=False, ip=ip, address_key=key)
         if form.is_valid():
-            form.add_error("code", "验证码错误或已使用，请输入验证器上的最新验证码")
+            form.add_error("code", _wrong_code_message(device))
         return render(request, "accounts/login_otp.html", {"form": form}, status=400)
 
 
@@ -205,7 +214,7 @@ class OtpEnrolView(LoginRequiredMixin, View):
             messages.success(request, "两步验证已启用，今后登录时须输入验证器上的验证码")
             return redirect("accounts:security")
         if form.is_valid():
-            form.add_error("code", "验证码不正确，请核对手机时间后输入最新验证码")
+            form.add_error("code", _wrong_code_message(twofactor.pending_device(request.user)))
         return self.get(request, form=form)
 
 
