@@ -2,6 +2,7 @@
 expiry, history, and refusal of passwords built from the user name or common patterns."""
 
 import datetime as dt
+import itertools
 import io
 
 import pytest
@@ -107,7 +108,7 @@ def test_an_expired_password_must_be_changed(client, settings):
 def test_none_of_the_last_five_passwords_may_be_reused(client):
     login(client, "viewer", PASSWORD)
     passwords = [PASSWORD, "Cloud-Peak-2031", "Stone-Bridge-2032", "Green-Hill-2033", "Quiet-Lake-2034"]
-    for old, new in zip(passwords, passwords[1:], strict=False):
+    for old, new in itertools.pairwise(passwords):
         assert change(client, old, new).status_code == 302
     for reused in passwords[:-1]:
         response = change(client, passwords[-1], reused)
