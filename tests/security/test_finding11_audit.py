@@ -56,6 +56,11 @@ def test_every_view_of_a_full_id_number_is_audited(client):
     assert AuditEntry.objects.filter(action="view_id_number").count() == before + len(shown) > before
     assert verify_chain().ok
 
+    # The edit form shows it in full in its input: audited as well.
+    before = AuditEntry.objects.filter(action="view_id_number").count()
+    assert person.id_number in client.get(f"/registry/person/{person.pk}/edit/").content.decode()
+    assert AuditEntry.objects.filter(action="view_id_number").count() == before + 1
+
 
 @pytest.mark.django_db
 def test_masked_id_numbers_are_not_audited_as_views(client):

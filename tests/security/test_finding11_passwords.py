@@ -2,8 +2,8 @@
 expiry, history, and refusal of passwords built from the user name or common patterns."""
 
 import datetime as dt
-import itertools
 import io
+import itertools
 
 import pytest
 from django.core.management import call_command
