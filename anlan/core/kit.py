@@ -254,9 +254,9 @@ class ScopedModelForm(forms.ModelForm):
 def _note_id_numbers_in_form(instance, fields) -> None:
     """An edit form shows the stored ID number in full in its input: that is a view to audit too."""
     for f in instance._meta.concrete_fields:
-        if isinstance(f, EncryptedCharField) and f.sensitive_kind == "id_number" and f.name in fields:
-            if getattr(instance, f.name):
-                note_full_id_view(instance, f.name)
+        shown = isinstance(f, EncryptedCharField) and f.sensitive_kind == "id_number" and f.name in fields
+        if shown and getattr(instance, f.name):
+            note_full_id_view(instance, f.name)
 
 
 def modelform_for(config: ModelConfig) -> type[ScopedModelForm]:
