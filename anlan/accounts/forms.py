@@ -1,3 +1,5 @@
+import ipaddress
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -14,9 +16,16 @@ THROTTLED_MESSAGE = "本地址登录失败次数过多，请15分钟后再试"
 
 
 def request_address(request) -> tuple[str | None, str]:
-    """(the client's address, its keyed hash) for the login record and the per-address limits."""
-    ip = client_ip(request) if request is not None else ""
-    return ip or None, address_key(ip) if ip else ""
+    """(the client's address, its keyed hash) for the login record and the per-address limits.
+
+    The address is stored only when it is one (a forwarded header could carry anything); the keyed hash
+    is taken of whatever was given, so limits still hold."""
+    ip = (client_ip(request) if request is not None else "") or ""
+    try:
+        stored = str(ipaddress.ip_address(ip.strip()))
+    except ValueError:
+        stored = None
+    return stored, address_key(ip) if ip else ""
 
 
 class LoginForm(forms.Form):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views import View
 from django_otp import login as otp_login
 
@@ -200,7 +201,7 @@ class OtpEnrolView(LoginRequiredMixin, View):
         device = twofactor.pending_device(request.user)
         context = {
             "form": form or OtpForm(),
-            "qr": twofactor.qr_data_uri(device),
+            "qr": mark_safe(twofactor.qr_svg(device)),  # segno output: path data from our own URI
             "secret": twofactor.secret_base32(device),
             "required": twofactor.two_factor_required(request.user),
             "existing": twofactor.confirmed_device(request.user),
