@@ -23,6 +23,8 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# Apps import only from the layers below them (pyproject.toml [tool.importlinter], ARCHITECTURE.md).
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/anlan check --fail-level WARNING
 	$(BIN)/anlan makemigrations --check --dry-run
 	@# The published API schema is committed; a change to the API must change docs/openapi.yaml too.

@@ -91,9 +91,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "anlan.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anlan.core.middleware.ActorMiddleware",
+    "anlan.core.middleware.SecurityHeadersMiddleware",
+    "anlan.accounts.middleware.AccountSecurityMiddleware",
+    "anlan.core.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "anlan.urls"
@@ -165,9 +167,57 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("ANLAN_SECURE_COOKIES")
+# Served over TLS (behind the reverse proxy of docs/deploy.md, which sets X-Forwarded-Proto): secure cookies,
+# redirect plain HTTP, HSTS. ANLAN_SECURE_COOKIES is the older name for the cookie part alone.
+ANLAN_HTTPS = _env_bool("ANLAN_HTTPS")
+SESSION_COOKIE_SECURE = ANLAN_HTTPS or _env_bool("ANLAN_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-X_FRAME_OPTIONS = "SAMEORIGIN"
+if ANLAN_HTTPS:
+    # Trust the proxy's scheme header only in this mode: the proxy must overwrite it on every request.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("ANLAN_HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("ANLAN_HSTS_SUBDOMAINS", True)
+    # The preload flag alone submits nothing; it lets a bureau list its public domain if it wants to.
+    SECURE_HSTS_PRELOAD = _env_bool("ANLAN_HSTS_PRELOAD", True)
+# No page of Anlan is meant to be framed, by another site or by itself.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _tile_origins() -> list[str]:
+    """Where map tiles may come from besides this site (the configured source only)."""
+    from urllib.parse import urlsplit
+
+    urls = [os.environ.get("ANLAN_TILE_URL", "")]
+    if os.environ.get("ANLAN_TIANDITU_KEY"):
+        urls.append("https://t{s}.tianditu.gov.cn/")
+    origins = []
+    for url in filter(None, urls):
+        parts = urlsplit(url.replace("{s}", "*"))
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+# Content-Security-Policy (core.middleware.SecurityHeadersMiddleware): scripts only from this site's files —
+# no inline script, no eval; styles allow inline attributes (templates and Leaflet position elements with
+# them); images also from the configured tile source; nothing may frame a page.
+ANLAN_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *_tile_origins()],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "report-uri": ["/csp-report/"],
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -218,9 +268,16 @@ ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES"
 # JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.
 ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESHOLDS") or "null")
 
-# Daily jobs run inside `anlan serve` after this local hour; turn off when cron runs `anlan daily-jobs`.
+# Background work (core.embedded, core.schedule): `anlan serve` also runs the background workers (outbox,
+# scheduler) unless ANLAN_EMBEDDED_WORKER=false, for a web tier whose `anlan worker` processes do that work.
+ANLAN_EMBEDDED_WORKER = _env_bool("ANLAN_EMBEDDED_WORKER", True)
+# The scheduler runs the daily jobs once a day after this local hour; turn off when cron runs `anlan daily-jobs`.
 ANLAN_DAILY_HOUR = int(os.environ.get("ANLAN_DAILY_HOUR", 1))
 ANLAN_DAILY_JOBS_EMBEDDED = _env_bool("ANLAN_DAILY_JOBS_EMBEDDED", True)
+# A probe job appending "period pid" to this file every ANLAN_SCHEDULE_PROBE_SECONDS (checks which process
+# ran which period; the multi-process scheduling test uses it). Empty = no probe.
+ANLAN_SCHEDULE_PROBE = os.environ.get("ANLAN_SCHEDULE_PROBE", "")
+ANLAN_SCHEDULE_PROBE_SECONDS = int(os.environ.get("ANLAN_SCHEDULE_PROBE_SECONDS", 2))
 
 ANLAN_MQTT_URL = os.environ.get("ANLAN_MQTT_URL", "")
 # CAP: who the warnings are from (sender: no spaces; senderName: as people read it) and the issuing
@@ -278,6 +335,7 @@ ANLAN_OUTBOX_LEASE_SECONDS = int(os.environ.get("ANLAN_OUTBOX_LEASE_SECONDS", 12
 # by the daily job (hourly rollups are kept).
 ANLAN_INGEST_MAX_AGE_DAYS = int(os.environ.get("ANLAN_INGEST_MAX_AGE_DAYS", 30))
 ANLAN_READING_RETENTION_DAYS = int(os.environ.get("ANLAN_READING_RETENTION_DAYS", 730))
+# The scheduler's queue (huey, core.scheduler) on Redis; empty = SQLite in the data directory.
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 
 REST_FRAMEWORK = {
@@ -312,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "ColourLevelEnum": "anlan.monitoring.models.LEVEL_CHOICES",
         "HazardSourceEnum": "anlan.hazards.models.HiddenHazard.Source",
         "IncidentSourceEnum": "anlan.incidents.models.Incident.Source",
+        "PlanActionLevelEnum": "anlan.plans.models.RESPONSE_CHOICES",
     },
 }
 

@@ -10,15 +10,12 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from anlan.core.audit import audit_record, snapshot
+from anlan.core.errors import DomainError
 from anlan.core.regioncodes import is_region_code
 from anlan.core.roles import Role
 from anlan.registry.models import Department
 
 from .models import ApiToken, LoginAttempt, PasswordHistory, User, hash_token
-
-
-class AccountError(Exception):
-    """A Chinese message for the person at the command line or the form."""
 
 
 def _window_start():
@@ -121,12 +118,12 @@ def password_set(user: User, password: str, *, must_change: bool) -> None:
 def password_change_own(*, user: User, old_password: str, new_password: str) -> None:
     """The user changes their own password (also how a forced or expired change is completed)."""
     if not user.check_password(old_password):
-        raise AccountError("当前密码不正确")
+        raise DomainError("account.wrong_password", "当前密码不正确", field="old_password")
     if old_password == new_password:
-        raise AccountError("新密码不能与当前密码相同")
+        raise DomainError("account.same_password", "新密码不能与当前密码相同", field="new_password")
     messages = validated_password_messages(new_password, user)
     if messages:
-        raise AccountError("；".join(messages))
+        raise DomainError("account.weak_password", "；".join(messages), field="new_password")
     old_hash = user.password
     password_set(user, new_password, must_change=False)
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
@@ -158,28 +155,28 @@ def user_create(
     from anlan.registry.models import Enterprise
 
     if role not in Role.values:
-        raise AccountError(f"未知角色：{role}（可用：{', '.join(Role.values)}）")
+        raise DomainError("account.unknown_role", f"未知角色：{role}（可用：{', '.join(Role.values)}）")
     if not is_region_code(region_code):
-        raise AccountError(f"区划代码应为12位数字：{region_code}")
+        raise DomainError("account.bad_region_code", f"区划代码应为12位数字：{region_code}")
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        raise AccountError(f"区划不存在：{region_code}（请先运行 anlan load-demo 或导入区划）")
+        raise DomainError("account.region_missing", f"区划不存在：{region_code}（请先运行 anlan load-demo 或导入区划）")
     if User.objects.filter(username=username).exists():
-        raise AccountError(f"用户名已存在：{username}")
+        raise DomainError("account.username_taken", f"用户名已存在：{username}")
     department = None
     if department_code:
         department = Department.objects.filter(code=department_code).first()
         if department is None:
-            raise AccountError(f"部门不存在：{department_code}")
+            raise DomainError("account.department_missing", f"部门不存在：{department_code}")
     elif role == Role.DEPARTMENT_OPERATOR:
-        raise AccountError("行业部门人员须指定所属部门（--department）")
+        raise DomainError("account.department_required", "行业部门人员须指定所属部门（--department）")
     enterprise = None
     if enterprise_id is not None:
         enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
         if enterprise is None:
-            raise AccountError(f"企业不存在：{enterprise_id}")
+            raise DomainError("account.enterprise_missing", f"企业不存在：{enterprise_id}")
     elif role == Role.ENTERPRISE_USER:
-        raise AccountError("企业用户须指定所属企业（--enterprise）")
+        raise DomainError("account.enterprise_required", "企业用户须指定所属企业（--enterprise）")
     user = User(
         username=username,
         display_name=display_name,
@@ -191,7 +188,7 @@ def user_create(
     # Command-line callers run without a request locale: the site language is used.
     messages = validated_password_messages(password, user)
     if messages:
-        raise AccountError("密码不符合要求：" + "；".join(messages))
+        raise DomainError("account.weak_password", "密码不符合要求：" + "；".join(messages))
     # An initial password is known to whoever set it: changed at first login unless kept on purpose
     # (service accounts and scripts: create-user --keep-password).
     password_set(user, password, must_change=not keep_password)

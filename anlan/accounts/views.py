@@ -17,6 +17,7 @@ from django.views import View
 from django_otp import login as otp_login
 
 from anlan.core.audit import audit_record
+from anlan.core.errors import DomainError
 from anlan.core.kit import ModelConfig, register
 from anlan.core.roles import Role
 
@@ -25,7 +26,6 @@ from .forms import LOCKED_MESSAGE, LoginForm, OtpForm, PasswordChangeForm, Token
 from .models import ApiToken, User
 from .passwords import password_expired
 from .services import (
-    AccountError,
     address_throttled,
     is_locked_out,
     locked_addresses,
@@ -186,8 +186,8 @@ class PasswordChangeView(LoginRequiredMixin, View):
                     old_password=form.cleaned_data["old_password"],
                     new_password=form.cleaned_data["new_password"],
                 )
-            except AccountError as exc:
-                form.add_error("new_password" if "当前密码" not in str(exc) else "old_password", str(exc))
+            except DomainError as exc:
+                form.add_error(exc.field, exc.message)
             else:
                 # Keep this session (the password hash is part of the session's auth hash).
                 update_session_auth_hash(request, request.user)

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
@@ -70,21 +70,11 @@ class WarningViewSet(ScopedModelViewSet):
         warning = Warning(**data, region_id=user.region_id or (regions[0].code if regions else None))
         serializer.instance = services.warning_create(actor=user, warning=warning, regions=regions)
 
-    def _step(self, call):
-        try:
-            return call()
-        except services.WarningError as exc:
-            if exc.forbidden:
-                raise PermissionDenied(str(exc)) from None
-            raise ValidationError({"detail": str(exc)}) from None
-        except cap.CapInvalid as exc:
-            raise ValidationError({"detail": f"CAP 文档校验失败：{exc}"}) from None
-
     @extend_schema(request=None, responses=inline_serializer("WarningStatus", {"status": serializers.CharField()}))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """提交签发（拟稿人）。"""
-        warning = self._step(lambda: services.warning_submit(actor=request.user, warning=self.get_object()))
+        warning = services.warning_submit(actor=request.user, warning=self.get_object())
         return Response({"status": warning.status})
 
     @extend_schema(request=None, responses=inline_serializer("WarningIssued", {"status": serializers.CharField()}))
@@ -92,7 +82,7 @@ class WarningViewSet(ScopedModelViewSet):
     def issue(self, request, pk=None):
         """签发：校验 CAP 文档，确定三级责任人、居民、企业与平台用户，写入发送队列。"""
         warning = self.get_object()
-        self._step(lambda: services.warning_issue(actor=request.user, warning=warning))
+        services.warning_issue(actor=request.user, warning=warning)
         return Response({"status": "issued"})
 
     @extend_schema(
@@ -105,9 +95,7 @@ class WarningViewSet(ScopedModelViewSet):
     def cancel(self, request, pk=None):
         """撤销：发布一条引用原预警的 CAP Cancel。"""
         warning = self.get_object()
-        follower = self._step(
-            lambda: services.warning_follow_up(actor=request.user, warning=warning, msg_type=Warning.MsgType.CANCEL)
-        )
+        follower = services.warning_follow_up(actor=request.user, warning=warning, msg_type=Warning.MsgType.CANCEL)
         return Response({"status": "cancelled", "cancel_id": follower.pk})
 
     @extend_schema(responses={(200, "application/xml"): str})

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anlan.core.audit import audit_record
+from anlan.core.errors import DomainError
 from anlan.core.public import ChallengeForm, keyed_hash
 from anlan.core.validators import validate_phone
 from anlan.geo.models import Region, RegionLevel
@@ -28,10 +29,6 @@ SALT = "anlan.public-subscribe"
 RESEND_SECONDS = 60
 MAX_TRIES = 5
 PUBLIC_ACTOR = "公众（短信验证）"
-
-
-class SubscribeError(ValueError):
-    pass
 
 
 def phone_digest(phone: str) -> str:
@@ -91,7 +88,7 @@ def _send_code(phone: str, code: str, purpose: str, ref: str) -> None:
     outcome = CHANNELS["sms"].send([Outgoing(ref, phone, text, "验证码")])
     error = outcome.get(ref)
     if error:
-        raise SubscribeError(f"验证码短信发送失败，请稍后再试（{error}）")
+        raise DomainError("subscribe.sms_failed", f"验证码短信发送失败，请稍后再试（{error}）")
 
 
 @transaction.atomic
@@ -101,18 +98,18 @@ def request_code(*, phone: str, action: str, region: Region | None, name: str, a
     rows = Subscriber.objects.select_for_update().filter(phone_digest=digest)
     last = max((r.code_sent_at for r in rows if r.code_sent_at), default=None)
     if last and (now - last).total_seconds() < RESEND_SECONDS:
-        raise SubscribeError("验证码已发送，请 1 分钟后再试")
+        raise DomainError("subscribe.too_soon", "验证码已发送，请 1 分钟后再试")
     if action == "subscribe":
         row, _ = Subscriber.objects.get_or_create(
             phone_digest=digest, region=region, defaults={"phone": phone, "name": name}
         )
         if row.confirmed:
-            raise SubscribeError(f"该号码已订阅“{region.name}”的预警")
+            raise DomainError("subscribe.already", f"该号码已订阅“{region.name}”的预警")
         targets = [row]
     else:
         targets = list(rows.filter(confirmed=True))
         if not targets:
-            raise SubscribeError("该号码没有订阅任何区域")
+            raise DomainError("subscribe.not_subscribed", "该号码没有订阅任何区域")
     code = f"{secrets.randbelow(10**6):06d}"
     for row in targets:
         row.code_digest, row.code_sent_at, row.code_attempts = keyed_hash(f"code:{digest}:{code}"), now, 0
@@ -132,12 +129,12 @@ def confirm(*, phone: str, code: str) -> tuple[str, list[str]]:
     latest = max((r.code_sent_at for r in rows if r.code_sent_at), default=None)
     rows = [r for r in rows if latest and r.code_sent_at == latest and latest >= valid_since]
     if not rows:
-        raise SubscribeError("没有待确认的请求或验证码已过期，请重新获取")
+        raise DomainError("subscribe.no_pending", "没有待确认的请求或验证码已过期，请重新获取")
     if any(r.code_attempts >= MAX_TRIES for r in rows):
-        raise SubscribeError("验证码错误次数过多，请重新获取")
+        raise DomainError("subscribe.too_many_attempts", "验证码错误次数过多，请重新获取")
     if rows[0].code_digest != keyed_hash(f"code:{digest}:{code}"):
         Subscriber.objects.filter(pk__in=[r.pk for r in rows]).update(code_attempts=rows[0].code_attempts + 1)
-        raise SubscribeError("验证码不正确")
+        raise DomainError("subscribe.wrong_code", "验证码不正确")
     action = rows[0].pending
     names = [r.region.name for r in rows]
     for row in rows:

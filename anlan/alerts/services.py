@@ -18,24 +18,16 @@ from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.core.audit import actor_name, audit_record, snapshot
+from anlan.core.errors import DomainError
 from anlan.core.fields import CHANNEL_ORDERS
-from anlan.core.roles import COUNTY_ROLES
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Enterprise, Person
 from anlan.resources.models import Shelter
 
-from . import cap
+from . import cap, workflow
 from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WorkGroup
 
-ISSUERS = COUNTY_ROLES  # 签发: county roles only
-
-
-class WarningError(ValueError):
-    """A step that is not allowed now (400) — `forbidden` marks a role problem (403)."""
-
-    def __init__(self, message: str, forbidden: bool = False):
-        super().__init__(message)
-        self.forbidden = forbidden
+ISSUERS = workflow.ISSUERS
 
 
 def next_identifier(region_code: str, when: dt.datetime) -> str:
@@ -60,31 +52,23 @@ def warning_create(*, actor, warning: Warning, regions) -> Warning:
 @transaction.atomic
 def warning_submit(*, actor, warning: Warning) -> Warning:
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
-    if warning.status != Warning.Status.DRAFT:
-        raise WarningError(f"当前为“{warning.get_status_display()}”，只有草稿可以提交签发")
-    warning.status = Warning.Status.REVIEW
+    workflow.FLOW.apply(actor, warning, "submit")
     warning.save(update_fields=["status", "updated_at"])
     audit_record(action="warning_submit", obj=warning, actor=actor, after={"status": warning.status})
     return warning
 
 
-def _check_issuer(actor) -> None:
-    if not (getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in ISSUERS):
-        raise WarningError("预警须由县级有签发权限的人员签发", forbidden=True)
-
-
 @transaction.atomic
 def warning_issue(*, actor, warning: Warning) -> dict:
     """签发: validate the CAP document, mark issued, write the outbox. Returns the delivery summary."""
-    _check_issuer(actor)
     warning = Warning.objects.select_for_update().get(pk=warning.pk)
-    if warning.status not in (Warning.Status.DRAFT, Warning.Status.REVIEW):
-        raise WarningError(f"当前为“{warning.get_status_display()}”，不能签发")
-    if warning.expires <= timezone.now():
-        raise WarningError("失效时间已过，不能签发")
-    warning.sent, warning.issuer, warning.status = timezone.now(), actor_name(actor), Warning.Status.ISSUED
+    workflow.FLOW.apply(actor, warning, "issue")
+    warning.sent, warning.issuer = timezone.now(), actor_name(actor)
     regions = list(warning.regions.order_by("code"))
-    cap.document(warning, regions)  # raises CapInvalid before anything is published
+    try:
+        cap.document(warning, regions)  # checked before anything is published
+    except cap.CapInvalid as exc:
+        raise DomainError("warning.cap_invalid", f"CAP 文档校验失败：{exc}") from None
     warning.save(update_fields=["sent", "issuer", "status", "updated_at"])
     if warning.references_id:
         Warning.objects.filter(pk=warning.references_id, status=Warning.Status.ISSUED).update(
@@ -104,10 +88,8 @@ def warning_issue(*, actor, warning: Warning) -> dict:
 @transaction.atomic
 def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict | None = None, regions=None) -> Warning:
     """A CAP Update (new content, same area unless changed) or Cancel of an issued warning, issued at once."""
-    _check_issuer(actor)
     original = Warning.objects.select_for_update().get(pk=warning.pk)
-    if original.status != Warning.Status.ISSUED:
-        raise WarningError(f"当前为“{original.get_status_display()}”，只有已发布的预警可以更新或撤销")
+    step = workflow.FLOW.check(actor, original, msg_type.lower())  # update | cancel
     follower = Warning.objects.get(pk=original.pk)
     follower.pk, follower.id, follower.identifier = None, None, next_identifier(original.region_id, timezone.now())
     follower._state.adding = True
@@ -121,8 +103,7 @@ def warning_follow_up(*, actor, warning: Warning, msg_type: str, changes: dict |
     follower.save()
     follower.regions.set(original.regions.all() if regions is None else regions)
     warning_issue(actor=actor, warning=follower)
-    if msg_type == Warning.MsgType.CANCEL:
-        Warning.objects.filter(pk=original.pk).update(status=Warning.Status.CANCELLED)
+    Warning.objects.filter(pk=original.pk).update(status=step.target)  # superseded or cancelled
     follower.refresh_from_db()
     return follower
 
@@ -310,8 +291,7 @@ def reach(codes: list[str]) -> list[tuple[str, str, int]]:
 def warning_update_draft(*, actor, warning: Warning, regions) -> Warning:
     """Save changes to a draft (or one waiting for 签发): the wording, the area, the measures."""
     current = Warning.objects.select_for_update().get(pk=warning.pk)
-    if current.status not in (Warning.Status.DRAFT, Warning.Status.REVIEW):
-        raise WarningError(f"当前为“{current.get_status_display()}”，只有草稿和待签发的预警可以修改")
+    workflow.FLOW.check(actor, current, "edit")
     before = snapshot(current, with_m2m=True)
     warning.status = current.status
     warning.full_clean(exclude=["regions"])

@@ -8,10 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
 
-from . import acks, cap, public, services
+from . import acks, cap, public, services, workflow
 from .channels import CHANNEL_LABELS
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
@@ -200,12 +201,6 @@ def _warning_from(form, warning: Warning) -> tuple[Warning, list]:
     return warning, list(form.cleaned_data["regions"])
 
 
-def _step_error(request, exc):
-    if getattr(exc, "forbidden", False):
-        raise PermissionDenied(str(exc))
-    messages.error(request, str(exc))
-
-
 @login_required
 def compose_view(request, pk=None):
     """拟制预警: pick a template, the area (regions and/or a polygon drawn on the map), edit the wording
@@ -216,7 +211,7 @@ def compose_view(request, pk=None):
     warning, follow_up_of = None, None
     if pk is not None:
         warning = get_object_or_404(Warning.objects.restrict(request.user, "change"), pk=pk)
-        if warning.status not in (Warning.Status.DRAFT, Warning.Status.REVIEW):
+        if not workflow.FLOW.can(request.user, warning, "edit"):
             messages.error(request, "只有草稿和待签发的预警可以修改；已发布的请用“更新”")
             return redirect("alerts:warning_steps", pk=warning.pk)
     elif request.GET.get("follow_up_of"):
@@ -235,7 +230,7 @@ def compose_view(request, pk=None):
         form.area_codes = services.area_codes([(r.code, r.level) for r in data["regions"]], data["polygon"])
         if "preview" in request.POST:
             return _editor(request, form, warning, follow_up_of)
-        try:
+        with shown_on(request):
             if follow_up_of is not None:
                 changes, regions = _follow_up_changes(form)
                 follower = services.warning_follow_up(
@@ -254,11 +249,9 @@ def compose_view(request, pk=None):
                 new = Warning(region_id=request.user.region_id or data["regions"][0].code)
                 new, regions = _warning_from(form, new)
                 warning = services.warning_create(actor=request.user, warning=new, regions=regions)
-        except (services.WarningError, cap.CapInvalid) as exc:
-            _step_error(request, exc)
-            return _editor(request, form, warning, follow_up_of)
-        messages.success(request, "预警草稿已保存")
-        return redirect("alerts:warning_steps", pk=warning.pk)
+            messages.success(request, "预警草稿已保存")
+            return redirect("alerts:warning_steps", pk=warning.pk)
+        return _editor(request, form, warning, follow_up_of)
     return _editor(request, form, warning, follow_up_of)
 
 
@@ -301,7 +294,7 @@ def steps_view(request, pk):
         Warning.objects.restrict(request.user).select_related("references").prefetch_related("regions"), pk=pk
     )
     can_change = Warning.objects.restrict(request.user, "change").filter(pk=pk).exists()
-    may_issue = request.user.is_superuser or request.user.role in services.ISSUERS
+    steps = {t.action for t in workflow.FLOW.allowed(request.user, warning)} if can_change else set()
     issued = warning.status == Warning.Status.ISSUED
     context = {
         "warning": warning,
@@ -311,10 +304,10 @@ def steps_view(request, pk):
         "reach": services.reach(services.target_codes(warning)) if not issued else None,
         "summary": services.summary(warning) if warning.sent else None,
         "channels": _channel_counts(warning) if warning.sent else [],
-        "can_edit": can_change and warning.status in (Warning.Status.DRAFT, Warning.Status.REVIEW),
-        "can_submit": can_change and warning.status == Warning.Status.DRAFT,
-        "can_issue": can_change and may_issue and warning.status in (Warning.Status.DRAFT, Warning.Status.REVIEW),
-        "can_follow_up": can_change and may_issue and issued,
+        "can_edit": "edit" in steps,
+        "can_submit": "submit" in steps,
+        "can_issue": "issue" in steps,
+        "can_follow_up": "update" in steps,
         "detail_url": reverse_detail(warning),
     }
     return render(request, "alerts/steps.html", context)
@@ -354,7 +347,7 @@ def _channel_counts(warning):
 @require_POST
 def step_action(request, pk, action):
     warning = get_object_or_404(Warning.objects.restrict(request.user, "change"), pk=pk)
-    try:
+    with shown_on(request):
         if action == "submit":
             services.warning_submit(actor=request.user, warning=warning)
             messages.success(request, "已提交签发")
@@ -366,8 +359,6 @@ def step_action(request, pk, action):
             messages.success(request, "已发布撤销")
         else:
             raise Http404
-    except (services.WarningError, cap.CapInvalid) as exc:
-        _step_error(request, exc)
     return redirect("alerts:warning_steps", pk=warning.pk)
 
 
@@ -416,13 +407,11 @@ def public_subscribe(request):
             status = 429
         elif form.is_valid():
             d = form.cleaned_data
-            try:
+            with shown_on(form) as outcome:
                 public.request_code(
                     phone=d["phone"], action=d["action"], region=d["region"], name=d["name"], address=address
                 )
-            except public.SubscribeError as exc:
-                form.add_error(None, str(exc))
-            else:
+            if outcome.ok:
                 confirm_form = public.ConfirmForm(initial={"phone": d["phone"]})
                 return render(request, "alerts/public_confirm.html", {"form": confirm_form, "sent": True})
         status = status if status != 200 else 400
@@ -434,11 +423,9 @@ def public_subscribe(request):
 def public_confirm(request):
     form = public.ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form, "code") as outcome:
             action, names = public.confirm(phone=form.cleaned_data["phone"], code=form.cleaned_data["code"])
-        except public.SubscribeError as exc:
-            form.add_error("code", str(exc))
-        else:
+        if outcome.ok:
             return render(request, "alerts/public_confirm_done.html", {"action": action, "names": names})
     return render(request, "alerts/public_confirm.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -7,4 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self):
-        from . import api, daily, views  # noqa: F401  (register the audit view, API and daily scheduler)
+        from django.conf import settings
+
+        from . import api, schedule, scheduler, views  # noqa: F401  (the audit view, API and the scheduler service)
+        from .daily import register_daily_job
+
+        register_daily_job("定时任务记录清理", schedule.prune_job)
+        if settings.ANLAN_SCHEDULE_PROBE:
+            schedule.register_periodic_job(
+                "调度探针", schedule.probe_job, seconds=settings.ANLAN_SCHEDULE_PROBE_SECONDS
+            )

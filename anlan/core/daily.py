@@ -1,18 +1,14 @@
 """Daily jobs (overdue hazards, missed patrols …): registered by apps, run by `anlan daily-jobs` from cron,
-or by the embedded scheduler inside `anlan serve`: once at start (to catch up after downtime) and then
-every day after ANLAN_DAILY_HOUR (local time). Every job is idempotent, so running one twice is harmless.
+or by the scheduler (core.schedule, inside `anlan serve` and `anlan worker`) once per day after
+ANLAN_DAILY_HOUR (local time), catching up at start when a day's run was missed. Every job is idempotent,
+so running one twice (cron and the scheduler, say) is harmless.
 """
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 
-from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
-
-from .embedded import EmbeddedService, register_service
 
 log = logging.getLogger(__name__)
 
@@ -28,37 +24,24 @@ def daily_jobs() -> dict[str, Callable[[dt.date], str]]:
     return dict(_JOBS)
 
 
+def run_daily_job(name: str, today: dt.date | None = None) -> str:
+    return _JOBS[name](today or timezone.localdate())
+
+
 def run_daily_jobs(today: dt.date | None = None) -> list[tuple[str, str]]:
     """Run every job; one failing job is logged and reported, the others still run."""
     today = today or timezone.localdate()
     results = []
-    for name, job in _JOBS.items():
+    for name in _JOBS:
         try:
-            results.append((name, job(today)))
+            results.append((name, run_daily_job(name, today)))
         except Exception as exc:
             log.exception("daily job %s failed", name)
             results.append((name, f"失败：{exc}"))
     return results
 
 
-def _due(last_run: dt.date | None, now: dt.datetime, hour: int) -> bool:
-    if last_run is None:
-        return True
-    return now.date() > last_run and now.hour >= hour
-
-
-def scheduler(stop: threading.Event, poll_seconds: float = 60.0) -> None:
-    last_run = None
-    while not stop.is_set():
-        now = timezone.localtime()
-        if _due(last_run, now, settings.ANLAN_DAILY_HOUR):
-            try:
-                for name, summary in run_daily_jobs(now.date()):
-                    log.warning("daily job %s: %s", name, summary)
-            finally:
-                close_old_connections()
-            last_run = now.date()
-        stop.wait(poll_seconds)
-
-
-register_service(EmbeddedService("daily-jobs", scheduler, enabled=lambda: settings.ANLAN_DAILY_JOBS_EMBEDDED))
+def daily_period(now: dt.datetime, hour: int) -> dt.date:
+    """The day whose run is due at `now`: today once the local hour has come, else yesterday. A process
+    starting at 00:30 with hour 1 therefore still owes yesterday's run if nobody made it (catch-up)."""
+    return now.date() if now.hour >= hour else now.date() - dt.timedelta(days=1)

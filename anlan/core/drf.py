@@ -1,12 +1,14 @@
 """DRF settings hooks (permission, pagination, errors), kept apart from api.py so that DRF can import
 them while it is itself being imported (api.py imports DRF's viewsets)."""
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from django.http import Http404
 from rest_framework import exceptions, pagination, permissions
 
+from .errors import DomainError
 from .roles import role_allows
-from .services import ScopeViolation
 
 ACTION_FOR_METHOD = {
     "GET": "view",
@@ -48,14 +50,37 @@ class StandardPagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc, context):
+    """Every API error, translated once: DRF's body as CONTRACT.md shapes it (`{"detail": …}` or
+    `{field: […]}`) plus `"code"`: a DomainError's own code, or DRF's code for its own errors
+    ("invalid", "not_authenticated", "permission_denied", "not_found" …). A body whose fields already
+    include one named `code` (a serializer field of that name) keeps that field's messages there."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    code = None
+    if isinstance(exc, DomainError):
+        code, exc = exc.code, _as_api_exception(exc)
     if isinstance(exc, ProtectedError):
-        exc = exceptions.ValidationError({"detail": "仍被其他记录引用，不能删除"})
-    if isinstance(exc, ScopeViolation):
-        exc = exceptions.ValidationError({"detail": str(exc)})
+        code, exc = "protected", exceptions.ValidationError({"detail": "仍被其他记录引用，不能删除"})
+    if isinstance(exc, Http404):  # DRF would convert these itself, after our chance to name the code
+        exc = exceptions.NotFound(*exc.args)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         # A model's clean() speaks for the whole row (e.g. thresholds out of order): a 400 naming the fields.
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError({("detail" if k == "__all__" else k): v for k, v in detail.items()})
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict):
+        response.data.setdefault("code", code or getattr(exc, "default_code", "error"))
+    return response
+
+
+def _as_api_exception(exc: DomainError) -> exceptions.APIException:
+    body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
+    if exc.status == 403:
+        return exceptions.PermissionDenied(exc.message)
+    if exc.status == 404:
+        return exceptions.NotFound(exc.message)
+    error = exceptions.ValidationError(body)
+    error.status_code = exc.status
+    return error

@@ -1,11 +1,17 @@
-"""Services that `anlan serve` runs beside the web server in the embedded (one machine) mode.
+"""Background services run beside the web server by `anlan serve`, and on their own by `anlan worker`.
 
-An app registers a factory; `serve` starts each in a daemon thread and stops them on shutdown.
+An app registers a service; each runs in a daemon thread until its stop event is set. A *worker* service
+(the outbox, the scheduler) runs in `anlan worker`, and in `anlan serve` too unless
+ANLAN_EMBEDDED_WORKER=false (the web tier of a deployment whose `anlan worker` processes do that work).
+Other services (the MQTT subscriber, which has its own `anlan mqtt-subscribe`) run in `serve` only.
 """
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
+
+from django.conf import settings
 
 
 @dataclass
@@ -13,6 +19,7 @@ class EmbeddedService:
     name: str
     run: Callable[[threading.Event], None]  # runs until the event is set
     enabled: Callable[[], bool] = lambda: True
+    worker: bool = True  # a background worker: also run by `anlan worker`
 
 
 _SERVICES: list[EmbeddedService] = []
@@ -22,11 +29,18 @@ def register_service(service: EmbeddedService) -> None:
     _SERVICES.append(service)
 
 
-def start_all() -> list[tuple[EmbeddedService, threading.Thread, threading.Event]]:
+def services_for(command: Literal["serve", "worker"]) -> list[EmbeddedService]:
+    if command == "worker":
+        return [s for s in _SERVICES if s.worker and s.enabled()]
+    return [s for s in _SERVICES if s.enabled() and (settings.ANLAN_EMBEDDED_WORKER or not s.worker)]
+
+
+Running = list[tuple[EmbeddedService, threading.Thread, threading.Event]]
+
+
+def start_all(command: Literal["serve", "worker"] = "serve") -> Running:
     running = []
-    for service in _SERVICES:
-        if not service.enabled():
-            continue
+    for service in services_for(command):
         stop = threading.Event()
         thread = threading.Thread(target=service.run, args=(stop,), name=service.name, daemon=True)
         thread.start()
@@ -38,5 +52,5 @@ def stop_all(running) -> None:
     for _, _, stop in running:
         stop.set()
     for _, thread, _ in running:
-        thread.join(timeout=10)
+        thread.join(timeout=30)
     running.clear()

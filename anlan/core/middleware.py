@@ -24,3 +24,23 @@ class ActorMiddleware:
             return response
         finally:
             current_actor.reset(token)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response (settings.ANLAN_CSP).
+
+    Django's SecurityMiddleware sets HSTS, nosniff, the referrer and opener policies; X-Frame-Options comes
+    from its clickjacking middleware. A view that needs a different policy sets the header itself."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.csp = "; ".join(f"{name} {' '.join(values)}" for name, values in settings.ANLAN_CSP.items())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.csp)
+        # Phone pages locate the user (patrols, field orders, hazard reports); nothing else is needed.
+        response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
+        return response

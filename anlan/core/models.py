@@ -4,7 +4,7 @@ from django.db import models
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
 
-__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError"]
+__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "JobRun"]
 
 
 class AnlanModel(models.Model):
@@ -79,3 +79,24 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditTamperError("审计记录只能追加，不能删除")
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job in one period: the row is the claim. The unique (job, period) pair is
+    what makes a job run once per period however many processes schedule it (core.schedule)."""
+
+    job = models.CharField("任务", max_length=100)
+    period = models.BigIntegerField("周期", help_text="周期编号：按秒计的任务为 Unix 秒数整除周期，每日任务为日期序号")
+    started_at = models.DateTimeField("开始时间", auto_now_add=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    ok = models.BooleanField("成功", null=True)
+    summary = models.TextField("结果", blank=True)
+
+    class Meta:
+        verbose_name = "定时任务运行"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="core_jobrun_once_per_period")]
+        indexes = [models.Index(fields=["started_at"], name="core_jobrun_started")]
+
+    def __str__(self):
+        return f"{self.job} #{self.period}"

@@ -10,17 +10,15 @@ from collections.abc import Callable
 from django.db import transaction
 
 from .audit import audit_bulk_create, audit_record, snapshot
-
-
-class ScopeViolation(Exception):
-    """The written row would fall outside the writer's scope; the transaction is rolled back."""
+from .errors import DomainError
 
 
 def _check_visible(actor, instance) -> None:
     if actor is None or not hasattr(type(instance).objects, "restrict"):
         return
     if not type(instance).objects.restrict(actor, "view").filter(pk=instance.pk).exists():
-        raise ScopeViolation("保存后的记录不在您的管辖范围内，已撤销")
+        # The written row would fall outside the writer's scope: the transaction is rolled back.
+        raise DomainError("scope.outside_after_save", "保存后的记录不在您的管辖范围内，已撤销")
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.views import View
 
 from . import excel, services
 from .audit import audit_record, snapshot
+from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
 from .kit import ModelConfig, all_configs, display_value, modelform_for
 from .models import AuditEntry
@@ -175,15 +176,16 @@ class ObjectEditView(ConfigView):
         if form.is_valid():
             obj = form.save(commit=False)
             try:
-                if instance is None:
-                    services.object_create(actor=request.user, instance=obj, after_save=form.save_m2m)
-                else:
-                    services.object_update(actor=request.user, instance=obj, before=before, after_save=form.save_m2m)
-            except services.ScopeViolation as exc:
-                form.add_error(None, str(exc))
+                with shown_on(form):
+                    if instance is None:
+                        services.object_create(actor=request.user, instance=obj, after_save=form.save_m2m)
+                    else:
+                        services.object_update(
+                            actor=request.user, instance=obj, before=before, after_save=form.save_m2m
+                        )
             except ValidationError as exc:
                 form.add_error(None, exc)
-            else:
+            if not form.errors:
                 messages.success(request, f"{self.config.verbose_name}“{obj}”已保存")
                 return redirect(self.config.url_name("detail"), pk=obj.pk)
         return self._render(request, form, instance, status=400)

@@ -336,7 +336,7 @@ def load_demo(
     )
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
     reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
-    resources["plans"] = install_county_plans(county, synthetic=True)
+    resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
 
     logins = []
     if with_users:
@@ -352,8 +352,8 @@ def load_demo(
 def reference_data_install() -> None:
     from anlan.alerts import wording
     from anlan.alerts.models import WarningTemplate
-    from anlan.incidents import kinds
-    from anlan.incidents.models import IncidentKind
+    from anlan.plans import kinds
+    from anlan.plans.models import IncidentKind
 
     kinds.install(IncidentKind)
     wording.install(WarningTemplate)

@@ -70,7 +70,7 @@ class HiddenHazardDetailSerializer(HiddenHazardSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    action = serializers.ChoiceField(choices=list(workflow.FLOW))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     responsible = serializers.CharField(required=False, allow_blank=True)
     measures = serializers.CharField(required=False, allow_blank=True)
@@ -114,14 +114,7 @@ class HiddenHazardViewSet(ScopedModelViewSet):
         step = TransitionSerializer(data=request.data)
         step.is_valid(raise_exception=True)
         data = dict(step.validated_data)
-        try:
-            services.hazard_transition(actor=request.user, hazard=hazard, **data)
-        except workflow.TransitionError as exc:
-            if exc.kind == "role":
-                raise PermissionDenied(str(exc)) from None
-            raise ValidationError({"action": [str(exc)]}) from None
-        except services.HazardError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        services.hazard_transition(actor=request.user, hazard=hazard, **data)
         fresh = self.get_queryset().prefetch_related("events", "photos").get(pk=hazard.pk)
         return Response(HiddenHazardDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
@@ -143,12 +136,9 @@ class HiddenHazardViewSet(ScopedModelViewSet):
         upload = request.FILES.get("image")
         if upload is None:
             raise ValidationError({"image": ["请上传照片文件"]})
-        try:
-            photo = services.photo_add(
-                actor=request.user, hazard=hazard, stage=request.data.get("stage", ""), upload=upload
-            )
-        except services.HazardError as exc:
-            raise ValidationError({"image": [str(exc)]}) from None
+        photo = services.photo_add(
+            actor=request.user, hazard=hazard, stage=request.data.get("stage", ""), upload=upload
+        )
         return Response(
             HazardPhotoSerializer(photo, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )

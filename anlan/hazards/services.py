@@ -12,16 +12,13 @@ from django.utils import timezone
 
 from anlan.accounts.officers import above_holder, active_officers
 from anlan.core.audit import AuditItem, actor_name, append, audit_record, snapshot
+from anlan.core.errors import DomainError
 from anlan.core.roles import Role
 from anlan.core.uploads import UploadRejected, check_upload
 from anlan.inbox.services import Message, notify_many
 
 from . import workflow
 from .models import HazardEvent, HazardPhoto, HiddenHazard
-
-
-class HazardError(Exception):
-    """Bad input for a step (a 400), with a Chinese message."""
 
 
 def _event(hazard, *, action, actor, before_status, comment="", deadline_before=None, deadline_after=None):
@@ -59,57 +56,34 @@ def _date(value, field: str):
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise HazardError(f"{field} 日期格式应为 YYYY-MM-DD：{value}") from None
+        raise DomainError("hazard.bad_date", f"{field} 日期格式应为 YYYY-MM-DD：{value}") from None
 
 
 @transaction.atomic
 def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str = "", **data) -> HiddenHazard:
-    """Take one workflow step. Raises workflow.TransitionError (role/state) or HazardError (input)."""
+    """Take one step of workflow.FLOW (who, state and requirements are the table's); DomainError if refused."""
     hazard = HiddenHazard.objects.select_for_update().get(pk=hazard.pk)
-    step = workflow.check(
-        action,
-        status=hazard.status,
-        level=hazard.level,
-        role=getattr(actor, "role", ""),
-        superuser=getattr(actor, "is_superuser", False),
-    )
+    for name in ("deadline", "new_deadline"):
+        if name in data:
+            data[name] = _date(data[name], name)
     before = snapshot(hazard)
     before_status, deadline_before = hazard.status, hazard.deadline
+    workflow.FLOW.apply(actor, hazard, action, comment=comment, **data)
     if action == "assign":
         hazard.responsible = data.get("responsible") or hazard.responsible
         hazard.measures = data.get("measures") or hazard.measures
-        hazard.deadline = _date(data.get("deadline"), "deadline") or hazard.deadline
+        hazard.deadline = data.get("deadline") or hazard.deadline
         if hazard.level == HiddenHazard.Level.MAJOR:
             hazard.supervising_unit = data.get("supervising_unit") or hazard.supervising_unit
             hazard.supervising_leader = data.get("supervising_leader") or hazard.supervising_leader
-            if not (hazard.supervising_unit and hazard.supervising_leader):
-                raise HazardError(
-                    "重大隐患须挂牌督办：请填写督办单位（supervising_unit）和督办领导（supervising_leader）"
-                )
-        if not hazard.responsible:
-            raise HazardError("请指定整改责任人（responsible）")
     elif action == "submit":
         hazard.measures = data.get("measures") or hazard.measures
-        if not (hazard.measures or comment):
-            raise HazardError("提交整改时请说明整改措施（measures 或 comment）")
-    elif action in ("verify", "reject"):
-        if action == "reject" and not comment:
-            raise HazardError("验收不通过须填写意见（comment）")
     elif action == "request_extension":
-        wanted = _date(data.get("new_deadline"), "new_deadline")
-        if wanted is None or wanted <= hazard.deadline:
-            raise HazardError("申请延期须给出晚于当前期限的新期限（new_deadline）")
-        if hazard.pending_deadline:
-            raise HazardError(f"已有待审批的延期申请（至 {hazard.pending_deadline}）")
-        hazard.pending_deadline = wanted
+        hazard.pending_deadline = data["new_deadline"]
     elif action in ("approve_extension", "refuse_extension"):
-        if not hazard.pending_deadline:
-            raise HazardError("没有待审批的延期申请")
         if action == "approve_extension":
             hazard.deadline = hazard.pending_deadline
         hazard.pending_deadline = None
-    if step.target:
-        hazard.status = step.target
     hazard.closed_at = timezone.now() if hazard.status == workflow.CLOSED else None
     hazard.save()
     _event(
@@ -134,19 +108,19 @@ def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str 
 
 
 def check_photo(upload) -> str:
-    """The file extension for a JPEG or PNG within the size limit; HazardError otherwise."""
+    """The file extension for a JPEG or PNG within the size limit; DomainError otherwise."""
     try:
         return check_upload(upload, images_only=True)
     except UploadRejected as exc:
-        raise HazardError(str(exc).replace("文件", "照片")) from None
+        raise DomainError("hazard.photo_rejected", str(exc).replace("文件", "照片"), field="image") from None
 
 
 @transaction.atomic
 def photo_add(*, actor, hazard: HiddenHazard, stage: str, upload) -> HazardPhoto:
     if stage not in HazardPhoto.Stage.values:
-        raise HazardError("stage 应为 before（整改前）或 after（整改后）")
+        raise DomainError("hazard.bad_photo_stage", "stage 应为 before（整改前）或 after（整改后）", field="image")
     if hazard.status == workflow.CLOSED:
-        raise HazardError("已销号的隐患不能再上传照片")
+        raise DomainError("hazard.closed", "已销号的隐患不能再上传照片", field="image")
     ext = check_photo(upload)
     photo = HazardPhoto(hazard=hazard, stage=stage, extension=ext, uploaded_by=actor_name(actor))
     photo.image.save(f"{stage}.{ext}", upload, save=False)

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from anlan.core import excel
 from anlan.core.audit import audit_record
 from anlan.core.documents import DOCX_CONTENT_TYPE
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
@@ -80,14 +81,11 @@ def report(request):
             else HiddenHazard.Source.PATROL,
             enterprise_id=request.user.enterprise_id if request.user.role == "enterprise_user" else None,
         )
-        try:
-            with transaction.atomic():
-                services.hazard_report(actor=request.user, hazard=hazard)
-                if d["photo"]:
-                    services.photo_add(actor=request.user, hazard=hazard, stage="before", upload=d["photo"])
-        except services.HazardError as exc:
-            form.add_error("photo", str(exc))
-        else:
+        with shown_on(form, "photo"), transaction.atomic():
+            services.hazard_report(actor=request.user, hazard=hazard)
+            if d["photo"]:
+                services.photo_add(actor=request.user, hazard=hazard, stage="before", upload=d["photo"])
+        if not form.errors:
             messages.success(request, f"隐患“{hazard}”已上报")
             return redirect("hazards:handle", pk=hazard.pk)
     return render(request, "hazards/report.html", {"form": form}, status=400 if form.errors else 200)
@@ -97,33 +95,23 @@ def report(request):
 def handle(request, pk):
     """A hazard's status, history and photos, with the steps this user may take now."""
     hazard = get_object_or_404(HiddenHazard.objects.restrict(request.user).select_related("region"), pk=pk)
-    steps = workflow.available(
-        status=hazard.status, level=hazard.level, role=request.user.role, superuser=request.user.is_superuser
-    )
+    steps = workflow.FLOW.allowed(request.user, hazard)
     error = None
     if request.method == "POST":
         form = StepForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
             fields = {k: d[k] for k in STEP_FIELDS.get(d["action"], []) if k not in ("photo", "comment") and d[k]}
-            try:
-                with transaction.atomic():
-                    if d["photo"]:
-                        services.photo_add(actor=request.user, hazard=hazard, stage="after", upload=d["photo"])
-                    services.hazard_transition(
-                        actor=request.user, hazard=hazard, action=d["action"], comment=d["comment"], **fields
-                    )
-            except workflow.TransitionError as exc:
-                if exc.kind == "role":
-                    raise PermissionDenied(str(exc)) from None
-                error = str(exc)
-            except services.HazardError as exc:
-                error = str(exc)
-            else:
+            with shown_on(form), transaction.atomic():
+                if d["photo"]:
+                    services.photo_add(actor=request.user, hazard=hazard, stage="after", upload=d["photo"])
+                services.hazard_transition(
+                    actor=request.user, hazard=hazard, action=d["action"], comment=d["comment"], **fields
+                )
+            if not form.errors:
                 messages.success(request, "已办理")
                 return redirect("hazards:handle", pk=hazard.pk)
-        else:
-            error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = "；".join(e for errors in form.errors.values() for e in errors)
     forms_by_step = []
     for s in steps:
         blank = StepForm(initial={"action": s.action}, auto_id=f"id_{s.action}_%s")  # unique ids per step
@@ -161,14 +149,11 @@ def public_tip(request):
         elif form.is_valid():
             hazard = form.hazard(key)
             photo_upload = form.cleaned_data["photo"]
-            try:
-                with transaction.atomic():
-                    services.hazard_report(actor="群众举报", hazard=hazard)
-                    if photo_upload:
-                        services.photo_add(actor="群众举报", hazard=hazard, stage="before", upload=photo_upload)
-            except services.HazardError as exc:
-                form.add_error("photo", str(exc))
-            else:
+            with shown_on(form, "photo"), transaction.atomic():
+                services.hazard_report(actor="群众举报", hazard=hazard)
+                if photo_upload:
+                    services.photo_add(actor="群众举报", hazard=hazard, stage="before", upload=photo_upload)
+            if not form.errors:
                 return render(request, "hazards/public_tip_done.html", {"hazard": hazard})
         status = status if status != 200 else 400
     form = with_fresh_challenge(public.PublicTipForm, form)

@@ -1,4 +1,4 @@
-"""The hidden-hazard closed loop (隐患闭环) as a transition table (pure; CONTRACT.md).
+"""The hidden-hazard closed loop (隐患闭环) as a transition table (pure; CONTRACT.md; core.workflow).
 
     reported ─assign→ rectifying ─submit→ awaiting_verification ─verify→ closed (销号)
                           ↑                        │
@@ -6,11 +6,12 @@
 
 A hazard is closed only by verify; a major hazard is verified (or rejected) only by a county role.
 While rectifying, the holder may ask for a later deadline (延期); a superior approves or refuses.
+Requirements read the submitted data (`responsible`, `measures`, `comment`, `new_deadline` as a date)
+beside what the hazard already holds.
 """
 
-from dataclasses import dataclass
-
 from anlan.core.roles import Role
+from anlan.core.workflow import Requires, Transition, Workflow
 
 REPORTED, RECTIFYING, AWAITING, CLOSED = "reported", "rectifying", "awaiting_verification", "closed"
 STATUS_LABELS = {REPORTED: "已上报", RECTIFYING: "整改中", AWAITING: "待验收", CLOSED: "已销号"}
@@ -18,59 +19,120 @@ STATUS_LABELS = {REPORTED: "已上报", RECTIFYING: "整改中", AWAITING: "待�
 COUNTY = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
 SUPERIORS = COUNTY | {Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR}
 HOLDERS = SUPERIORS | {Role.VILLAGE_WORKER, Role.ENTERPRISE_USER}
+MAJOR = "major"
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[str]
-    target: str | None  # None: the status does not change
-    roles: frozenset[str]
-    major_roles: frozenset[str] | None = None  # stricter roles for major hazards
+def _county_if_major(actor, hazard) -> bool:
+    return hazard.level != MAJOR or getattr(actor, "role", "") in COUNTY
 
 
-TRANSITIONS = {
-    t.action: t
-    for t in (
-        Transition("assign", "交办整改", frozenset({REPORTED}), RECTIFYING, SUPERIORS),
-        Transition("submit", "提交整改", frozenset({RECTIFYING}), AWAITING, HOLDERS),
-        Transition("verify", "验收销号", frozenset({AWAITING}), CLOSED, SUPERIORS, COUNTY),
-        Transition("reject", "验收不通过", frozenset({AWAITING}), RECTIFYING, SUPERIORS, COUNTY),
-        Transition("request_extension", "申请延期", frozenset({RECTIFYING}), None, HOLDERS),
-        Transition("approve_extension", "同意延期", frozenset({RECTIFYING}), None, SUPERIORS, COUNTY),
-        Transition("refuse_extension", "不同意延期", frozenset({RECTIFYING}), None, SUPERIORS, COUNTY),
+def _county_label(hazard) -> str:
+    return "县级" if hazard.level == MAJOR else ""
+
+
+def _given(name: str):
+    return lambda hazard, data: bool(data.get(name) or getattr(hazard, name))
+
+
+def _supervised(hazard, data) -> bool:
+    if hazard.level != MAJOR:
+        return True
+    return bool(
+        (data.get("supervising_unit") or hazard.supervising_unit)
+        and (data.get("supervising_leader") or hazard.supervising_leader)
     )
-}
 
 
-class TransitionError(Exception):
-    """`kind` is "state" (a 400) or "role" (a 403)."""
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
+def _later_deadline(hazard, data) -> bool:
+    wanted = data.get("new_deadline")
+    return wanted is not None and wanted > hazard.deadline
 
 
-def check(action: str, *, status: str, level: str, role: str, superuser: bool = False) -> Transition:
-    """The transition if `role` may take `action` on a hazard in `status`; else TransitionError."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionError("state", f"未知操作：{action}（可用：{'、'.join(TRANSITIONS)}）")
-    roles = transition.major_roles if level == "major" and transition.major_roles else transition.roles
-    if not superuser and role not in roles:
-        who = "县级" if roles == COUNTY else ""
-        raise TransitionError("role", f"“{transition.label}”须由{who}有权限的角色办理")
-    if status not in transition.sources:
-        raise TransitionError("state", f"当前状态为“{STATUS_LABELS.get(status, status)}”，不能“{transition.label}”")
-    return transition
+COUNTY_FOR_MAJOR = {"when": _county_if_major, "who": _county_label}
+PENDING = Requires(lambda h, d: bool(h.pending_deadline), "没有待审批的延期申请", "no_pending_extension")
 
-
-def available(*, status: str, level: str, role: str, superuser: bool = False) -> list[Transition]:
-    out = []
-    for action in TRANSITIONS:
-        try:
-            out.append(check(action, status=status, level=level, role=role, superuser=superuser))
-        except TransitionError:
-            continue
-    return out
+FLOW = Workflow(
+    "hazard",
+    STATUS_LABELS,
+    [
+        Transition(
+            "assign",
+            "交办整改",
+            {REPORTED},
+            RECTIFYING,
+            roles=SUPERIORS,
+            requires=(
+                Requires(
+                    _supervised,
+                    "重大隐患须挂牌督办：请填写督办单位（supervising_unit）和督办领导（supervising_leader）",
+                    "supervision_required",
+                ),
+                Requires(_given("responsible"), "请指定整改责任人（responsible）", "responsible_required"),
+            ),
+        ),
+        Transition(
+            "submit",
+            "提交整改",
+            {RECTIFYING},
+            AWAITING,
+            roles=HOLDERS,
+            requires=(
+                Requires(
+                    lambda h, d: bool(d.get("measures") or h.measures or d.get("comment")),
+                    "提交整改时请说明整改措施（measures 或 comment）",
+                    "measures_required",
+                ),
+            ),
+        ),
+        Transition("verify", "验收销号", {AWAITING}, CLOSED, roles=SUPERIORS, **COUNTY_FOR_MAJOR),
+        Transition(
+            "reject",
+            "验收不通过",
+            {AWAITING},
+            RECTIFYING,
+            roles=SUPERIORS,
+            **COUNTY_FOR_MAJOR,
+            requires=(
+                Requires(lambda h, d: bool(d.get("comment")), "验收不通过须填写意见（comment）", "comment_required"),
+            ),
+        ),
+        Transition(
+            "request_extension",
+            "申请延期",
+            {RECTIFYING},
+            None,
+            roles=HOLDERS,
+            requires=(
+                Requires(
+                    _later_deadline,
+                    "申请延期须给出晚于当前期限的新期限（new_deadline）",
+                    "later_deadline_required",
+                ),
+                Requires(
+                    lambda h, d: not h.pending_deadline,
+                    lambda h, d: f"已有待审批的延期申请（至 {h.pending_deadline}）",
+                    "extension_pending",
+                ),
+            ),
+        ),
+        Transition(
+            "approve_extension",
+            "同意延期",
+            {RECTIFYING},
+            None,
+            roles=SUPERIORS,
+            **COUNTY_FOR_MAJOR,
+            requires=(PENDING,),
+        ),
+        Transition(
+            "refuse_extension",
+            "不同意延期",
+            {RECTIFYING},
+            None,
+            roles=SUPERIORS,
+            **COUNTY_FOR_MAJOR,
+            requires=(PENDING,),
+        ),
+    ],
+    state_field="action",  # CONTRACT: a wrong-state step is a 400 naming the action
+)

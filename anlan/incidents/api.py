@@ -3,7 +3,6 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -39,10 +38,7 @@ class GradeView(APIView):
         data = GradeInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        try:
-            grade = grading.production_safety(v["deaths"], v["serious_injuries"], v["direct_loss_10k_yuan"])
-        except grading.GradingError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        grade = grading.production_safety(v["deaths"], v["serious_injuries"], v["direct_loss_10k_yuan"])
         return Response({"level": grade.level, "label": grade.label, "basis": grade.basis})
 
 
@@ -81,12 +77,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer):
         incident = Incident(**serializer.validated_data)
-        try:
-            serializer.instance = services.incident_create(actor=self.request.user, incident=incident)
-        except services.IncidentError as exc:
-            if exc.forbidden:
-                raise PermissionDenied(str(exc)) from None
-            raise ValidationError({"detail": str(exc)}) from None
+        serializer.instance = services.incident_create(actor=self.request.user, incident=incident)
 
     @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -11,6 +11,8 @@ social-safety events are not graded by the law's Art. 3): their level is decided
 from dataclasses import dataclass
 from decimal import Decimal
 
+from anlan.core.errors import DomainError
+
 LEVELS = ["IV", "III", "II", "I"]  # low → high
 LABELS = {"I": "特别重大", "II": "重大", "III": "较大", "IV": "一般"}
 
@@ -23,10 +25,6 @@ PRODUCTION_SAFETY = [
 ]
 
 
-class GradingError(ValueError):
-    pass
-
-
 @dataclass(frozen=True)
 class Grade:
     level: str
@@ -35,16 +33,16 @@ class Grade:
 
 
 def _non_negative(name: str, value, *, whole: bool) -> Decimal:
-    """The value as a Decimal ≥ 0 (a whole number when `whole`); GradingError naming the field otherwise."""
+    """The value as a Decimal ≥ 0 (a whole number when `whole`); DomainError naming the field otherwise."""
     message = f"{name}应为非负整数" if whole else f"{name}应为非负数"
     if isinstance(value, bool) or value is None:
-        raise GradingError(message)
+        raise DomainError("grading.bad_number", message)
     try:
         number = Decimal(str(value))
     except ArithmeticError:
-        raise GradingError(message) from None
+        raise DomainError("grading.bad_number", message) from None
     if not number.is_finite() or number < 0 or (whole and number != number.to_integral_value()):
-        raise GradingError(message)
+        raise DomainError("grading.bad_number", message)
     return number
 
 

@@ -6,8 +6,9 @@ from django.db import models
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES
-from anlan.core.scoping import ScopedManager, ScopeSpec
+from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_phone
+from anlan.plans.models import IncidentKind  # kinds live in plans, below incidents (ARCHITECTURE.md)
 
 from .grading import LABELS
 
@@ -15,47 +16,6 @@ LEVEL_CHOICES = [(level, f"{LABELS[level]}（{level}级）") for level in ("I", 
 RESPONSE_CHOICES = [("I", "Ⅰ级响应"), ("II", "Ⅱ级响应"), ("III", "Ⅲ级响应"), ("IV", "Ⅳ级响应")]
 # Who records and handles incidents (within their region); department operators update their tasks only.
 HANDLERS = frozenset({*COUNTY_ROLES, "township_operator"})
-
-
-class IncidentKind(models.Model):
-    """A kind of emergency event: the four categories of the 突发事件应对法 (Art. 2) and their sub-types as
-    the national master plan lists them. GB/T 35561-2017 numeric codes are left to be filled in from the
-    standard's text (not available to us: reference §3.2 says not to invent them)."""
-
-    class Category(models.TextChoices):
-        NATURAL = "natural", "自然灾害"
-        ACCIDENT = "accident", "事故灾难"
-        HEALTH = "health", "公共卫生事件"
-        SOCIAL = "social", "社会安全事件"
-
-    class Grading(models.TextChoices):
-        PRODUCTION_SAFETY = "production_safety", "生产安全事故（国务院令第493号）"
-        MANUAL = "manual", "人工研判"
-
-    category = models.CharField("类别", max_length=12, choices=Category.choices)
-    name = models.CharField("类型", max_length=50, unique=True)
-    code = models.CharField("GB/T 35561 代码", max_length=20, blank=True, help_text="取得标准文本后填写")
-    grading = models.CharField("分级依据", max_length=20, choices=Grading.choices, default=Grading.MANUAL)
-    first_report_minutes = models.PositiveIntegerField(
-        "首报时限（分钟）", default=120, help_text="接报后向上级报告的时限：事故 60，自然灾害初报 120"
-    )
-    follow_up_hours = models.PositiveIntegerField(
-        "续报间隔（小时）", default=24, help_text="Ⅱ级以上减半（每日至少两次续报）"
-    )
-    order = models.PositiveSmallIntegerField("排序", default=100)
-
-    objects = ScopedManager()
-
-    scope_spec = ScopeSpec(region=None)  # reference data every role reads
-    write_roles = COUNTY_ROLES
-
-    class Meta:
-        verbose_name = "事件类型"
-        verbose_name_plural = "事件类型"
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return f"{self.get_category_display()}·{self.name}"
 
 
 class Incident(AnlanModel):

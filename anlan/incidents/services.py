@@ -13,18 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_record, snapshot
-from anlan.core.roles import COUNTY_ROLES
-from anlan.plans.models import PlanAction
+from anlan.core.errors import DomainError
+from anlan.plans.models import IncidentKind
+from anlan.plans.services import actions_for_response
 from anlan.resources.models import ShelterCheck
-from anlan.resources.services import OccupancyError, shelter_check
+from anlan.resources.services import shelter_check
 from anlan.supplies.models import Movement
-from anlan.supplies.services import StockError, stock_issue
+from anlan.supplies.services import stock_issue
 
-from . import grading
+from . import grading, workflow
 from .models import (
     DispatchOrder,
     Incident,
-    IncidentKind,
     InfoReport,
     ReportDispatch,
     ResponseTask,
@@ -33,20 +33,7 @@ from .models import (
 )
 
 ORDER_SALT = "anlan.dispatch-order"
-GRADERS = COUNTY_ROLES  # 定级 and 响应 are county decisions
-
-
-class IncidentError(ValueError):
-    """A step not allowed now (400); `forbidden` marks a role problem (403)."""
-
-    def __init__(self, message: str, forbidden: bool = False):
-        super().__init__(message)
-        self.forbidden = forbidden
-
-
-def _county_only(actor, what: str) -> None:
-    if not (getattr(actor, "is_superuser", False) or getattr(actor, "role", None) in GRADERS):
-        raise IncidentError(f"{what}须由县级人员决定", forbidden=True)
+GRADERS = workflow.GRADERS
 
 
 def entry(incident, kind, title, *, actor=None, at=None, detail="", data=None, lon=None, lat=None, upload=None):
@@ -84,7 +71,7 @@ def incident_create(*, actor, incident: Incident) -> Incident:
     """接报: number the incident, record it, grade it when a regulation decides the grade."""
     incident.received_at = incident.received_at or timezone.now()
     if incident.occurred_at and incident.occurred_at > incident.received_at + dt.timedelta(minutes=5):
-        raise IncidentError("发生时间不能晚于接报时间")
+        raise DomainError("incident.occurred_after_received", "发生时间不能晚于接报时间")
     incident.number = next_number(incident)
     incident.recorded_by = actor_name(actor)
     incident.status = Incident.Status.RECEIVED
@@ -146,7 +133,7 @@ def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts)
     before = {name: str(getattr(incident, name)) for name in FACT_FIELDS}
     for name, value in facts.items():
         if name not in FACT_FIELDS:
-            raise IncidentError(f"未知字段：{name}")
+            raise DomainError("incident.unknown_fact", f"未知字段：{name}", field=name)
         setattr(incident, name, value)
     old_level = incident.level
     regraded = _auto_grade(incident)
@@ -176,14 +163,8 @@ def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts)
 @transaction.atomic
 def grade_set(*, actor, incident: Incident, level: str, basis: str, at=None) -> Incident:
     """人工定级 for kinds without a numeric rule; a production-safety accident follows its regulation."""
-    _county_only(actor, "事件定级")
     incident = Incident.objects.select_for_update().select_related("kind").get(pk=incident.pk)
-    if incident.kind.grading == IncidentKind.Grading.PRODUCTION_SAFETY:
-        raise IncidentError("生产安全事故按伤亡和损失自动定级，请更新伤亡与损失情况")
-    if level not in grading.LEVELS:
-        raise IncidentError("等级应为 I、II、III、IV")
-    if not basis.strip():
-        raise IncidentError("请填写定级依据")
+    workflow.INCIDENT.apply(actor, incident, "grade", level=level, basis=basis)
     old = incident.level
     incident.level, incident.level_basis = level, basis.strip()[:300]
     incident.save(update_fields=["level", "level_basis", "updated_at"])
@@ -206,20 +187,12 @@ def grade_set(*, actor, incident: Incident, level: str, basis: str, at=None) -> 
 @transaction.atomic
 def response_set(*, actor, incident: Incident, level: str, reason: str, at=None) -> list[ResponseTask]:
     """启动、提升或降低响应. Starting or raising creates the plan's tasks for the new level (each once)."""
-    _county_only(actor, "启动或调整应急响应")
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().select_related("kind").get(pk=incident.pk)
-    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED):
-        raise IncidentError("响应已结束，不能再调整")
-    if level not in grading.LEVELS:
-        raise IncidentError("响应级别应为 I、II、III、IV")
-    if level == incident.response_level:
-        raise IncidentError(f"当前已是{incident.get_response_level_display()}")
-    if not reason.strip():
-        raise IncidentError("请填写启动或调整响应的理由")
+    workflow.INCIDENT.apply(actor, incident, "respond", level=level, reason=reason)
     old = incident.response_level
     verb = "启动" if not old else "提升" if grading.rank(level) > grading.rank(old) else "降低"
-    incident.response_level, incident.status = level, Incident.Status.RESPONDING
+    incident.response_level = level
     incident.save(update_fields=["response_level", "status", "updated_at"])
     audit_record(
         action="incident_response", obj=incident, actor=actor, before={"response": old}, after={"response": level}
@@ -237,10 +210,7 @@ def response_set(*, actor, incident: Incident, level: str, reason: str, at=None)
 
 
 def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]:
-    applies = [lv for lv in grading.LEVELS if grading.rank(lv) <= grading.rank(level)]
-    actions = PlanAction.objects.filter(
-        plan__active=True, plan__kinds=incident.kind, level__in=applies, plan__region_id__in=_owner_codes(incident)
-    ).select_related("department")
+    actions = actions_for_response(kind=incident.kind, level=level, region_code=incident.region_id)
     done = set(incident.tasks.filter(action__isnull=False).values_list("action_id", flat=True))
     tasks = [
         ResponseTask(
@@ -252,7 +222,7 @@ def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]
             due_at=at + dt.timedelta(hours=action.hours) if action.hours else None,
             created_at=at,
         )
-        for action in actions.distinct()
+        for action in actions
         if action.pk not in done
     ]
     ResponseTask.objects.bulk_create(tasks)
@@ -262,17 +232,11 @@ def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]
     return tasks
 
 
-def _owner_codes(incident: Incident) -> list[str]:
-    """Plans of the incident's county, township and village apply."""
-    code = incident.region_id
-    return sorted({code[:6] + "000000", code[:9] + "000", code})
-
-
 @transaction.atomic
 def task_update(*, actor, task: ResponseTask, status: str, note: str = "", at=None) -> ResponseTask:
     task = ResponseTask.objects.select_for_update().get(pk=task.pk)
     if status not in ResponseTask.Status.values:
-        raise IncidentError("未知任务状态")
+        raise DomainError("incident.unknown_task_status", "未知任务状态", field="status")
     old = task.status
     task.status, task.note = status, note[:300] or task.note
     task.done_at = (at or timezone.now()) if status == ResponseTask.Status.DONE else None
@@ -297,12 +261,10 @@ def task_update(*, actor, task: ResponseTask, status: str, note: str = "", at=No
 
 @transaction.atomic
 def response_end(*, actor, incident: Incident, summary: str, at=None) -> Incident:
-    _county_only(actor, "结束应急响应")
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status != Incident.Status.RESPONDING:
-        raise IncidentError("只有响应中的事件可以结束响应")
-    incident.status, incident.ended_at = Incident.Status.ENDED, at
+    workflow.INCIDENT.apply(actor, incident, "end")
+    incident.ended_at = at
     incident.save(update_fields=["status", "ended_at", "updated_at"])
     audit_record(action="incident_end", obj=incident, actor=actor, after={"status": incident.status})
     entry(incident, TimelineEntry.Kind.CLOSE, "结束应急响应", actor=actor, at=at, detail=summary)
@@ -376,14 +338,14 @@ def report_create(*, actor, incident: Incident, kind: str, fields: dict, signed_
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().select_related("kind").get(pk=incident.pk)
     if kind not in InfoReport.Kind.values:
-        raise IncidentError("报告类别应为首报、续报或终报")
+        raise DomainError("incident.bad_report_kind", "报告类别应为首报、续报或终报", field="kind")
     existing = incident.reports.filter(kind=kind)
     if kind != InfoReport.Kind.FOLLOW_UP and existing.exists():
-        raise IncidentError(f"本事件已有{InfoReport.Kind(kind).label}")
+        raise DomainError("incident.report_exists", f"本事件已有{InfoReport.Kind(kind).label}")
     if kind == InfoReport.Kind.FOLLOW_UP and not incident.reports.filter(kind=InfoReport.Kind.FIRST).exists():
-        raise IncidentError("请先报送首报")
-    if kind == InfoReport.Kind.FINAL and incident.status not in (Incident.Status.ENDED, Incident.Status.CLOSED):
-        raise IncidentError("响应结束后才能报送终报")
+        raise DomainError("incident.first_report_missing", "请先报送首报")
+    if kind == InfoReport.Kind.FINAL:
+        workflow.INCIDENT.check(actor, incident, "final_report")
     clock = report_clock(incident, at)
     report = InfoReport(
         incident=incident,
@@ -395,7 +357,7 @@ def report_create(*, actor, incident: Incident, kind: str, fields: dict, signed_
         **{k: fields.get(k, "") for k in ("situation", "casualties", "loss", "measures", "other")},
     )
     if not report.situation.strip():
-        raise IncidentError("请填写事件概况")
+        raise DomainError("incident.situation_required", "请填写事件概况", field="situation")
     report.save()
     audit_record(action="incident_report_draft", obj=incident, actor=actor, after={"report": report.pk, "kind": kind})
     return report
@@ -407,13 +369,13 @@ def report_send(*, actor, report: InfoReport, recipients: list[tuple[str, str, s
     at = at or timezone.now()
     report = InfoReport.objects.select_for_update().select_related("incident").get(pk=report.pk)
     if report.sent_at:
-        raise IncidentError("该报告已报出；情况变化请报送续报")
+        raise DomainError("incident.report_sent", "该报告已报出；情况变化请报送续报")
     recipients = [(u.strip(), m, r.strip()) for u, m, r in recipients if u.strip()]
     if not recipients:
-        raise IncidentError("请填写报送单位")
+        raise DomainError("incident.recipients_required", "请填写报送单位", field="recipients")
     for _unit, method, _received in recipients:
         if method not in ReportDispatch.Method.values:
-            raise IncidentError(f"未知报送方式：{method}")
+            raise DomainError("incident.bad_report_method", f"未知报送方式：{method}", field="recipients")
     report.sent_at = at
     report.save(update_fields=["sent_at"])
     ReportDispatch.objects.bulk_create(
@@ -458,27 +420,12 @@ def read_order_token(token: str) -> int | None:
         return None
 
 
-# Allowed moves of the assignee; the commander returns a done order for rework.
-ORDER_FLOW = {
-    DispatchOrder.Status.SENT: {"read", "accepted"},
-    DispatchOrder.Status.READ: {"accepted"},
-    DispatchOrder.Status.ACCEPTED: {"en_route", "on_scene", "done"},
-    DispatchOrder.Status.EN_ROUTE: {"on_scene", "done"},
-    DispatchOrder.Status.ON_SCENE: {"done"},
-    DispatchOrder.Status.RETURNED: {"accepted", "en_route", "on_scene", "done"},
-    DispatchOrder.Status.DONE: set(),
-}
-
-
 @transaction.atomic
 def order_create(*, actor, incident: Incident, kind: str, instruction: str, target, item=None, quantity=None, at=None):
     """下达调度指令. Supplies leave the warehouse at once as an allocation to the incident (the stock ledger)."""
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED):
-        raise IncidentError("响应已结束，不能再下达指令")
-    if not instruction.strip():
-        raise IncidentError("请填写指令内容")
+    workflow.INCIDENT.check(actor, incident, "order", instruction=instruction)
     order = DispatchOrder(incident=incident, kind=kind, instruction=instruction.strip(), sent_at=at)
     order.issued_by = actor_name(actor)
     if kind == DispatchOrder.Kind.TEAM:
@@ -490,26 +437,23 @@ def order_create(*, actor, incident: Incident, kind: str, instruction: str, targ
         order.shelter, order.assignee_name = target, f"{target.name}（{target.manager}）"
     elif kind == DispatchOrder.Kind.SUPPLIES:
         if item is None or not quantity:
-            raise IncidentError("调拨物资须选择物资并填写数量")
+            raise DomainError("incident.supplies_required", "调拨物资须选择物资并填写数量", field="quantity")
         order.warehouse, order.item, order.quantity = target, item, quantity
         order.assignee_name = f"{target.name}：{item.name} {quantity}{item.unit}"
     else:
-        raise IncidentError("未知调度对象")
+        raise DomainError("incident.unknown_order_kind", "未知调度对象", field="kind")
     order.save()
     if kind == DispatchOrder.Kind.SUPPLIES:
-        try:
-            stock_issue(
-                actor=actor,
-                warehouse=target,
-                item=item,
-                quantity=quantity,
-                kind=Movement.Kind.ALLOCATE,
-                reference=incident.number,
-                note=f"调度指令 {order.pk}：{instruction[:100]}",
-                at=at,
-            )
-        except StockError as exc:
-            raise IncidentError(str(exc)) from None
+        stock_issue(
+            actor=actor,
+            warehouse=target,
+            item=item,
+            quantity=quantity,
+            kind=Movement.Kind.ALLOCATE,
+            reference=incident.number,
+            note=f"调度指令 {order.pk}：{instruction[:100]}",
+            at=at,
+        )
     audit_record(
         action="incident_order", obj=incident, actor=actor, after={"order": order.pk, "to": order.assignee_name}
     )
@@ -563,16 +507,9 @@ def order_progress(
     """The assignee's report: read, accepted, en route, on scene, done — with position and photo."""
     at = at or timezone.now()
     order = DispatchOrder.objects.select_for_update().select_related("incident").get(pk=order.pk)
-    if order.incident.status == Incident.Status.CLOSED:
-        raise IncidentError("事件已结案，指令不再接收反馈")
-    if status not in ORDER_FLOW.get(order.status, set()) and not (status == order.status and (lon or note or upload)):
-        raise IncidentError(
-            f"当前为“{order.get_status_display()}”，不能改为“{DispatchOrder.Status(status).label}”"
-            if status in DispatchOrder.Status.values
-            else "未知状态"
-        )
     old = order.status
-    order.status = status
+    feedback_only = status == order.status and (lon or note or upload)
+    workflow.ORDER.apply(actor, order, "report" if feedback_only else status)
     if status == DispatchOrder.Status.READ or (old == DispatchOrder.Status.SENT and not order.read_at):
         order.read_at = order.read_at or at
     if lon is not None and lat is not None:
@@ -611,11 +548,7 @@ def order_read(*, actor, order: DispatchOrder, at=None) -> DispatchOrder:
 def order_return(*, actor, order: DispatchOrder, reason: str, at=None) -> DispatchOrder:
     """退回重办: the commander sends a done order back with the reason."""
     order = DispatchOrder.objects.select_for_update().select_related("incident").get(pk=order.pk)
-    if order.status != DispatchOrder.Status.DONE:
-        raise IncidentError("只有已完成的指令可以退回重办")
-    if not reason.strip():
-        raise IncidentError("请填写退回理由")
-    order.status = DispatchOrder.Status.RETURNED
+    workflow.ORDER.apply(actor, order, "return", reason=reason)
     order.save(update_fields=["status"])
     audit_record(action="incident_order_return", obj=order.incident, actor=actor, after={"order": order.pk})
     entry(
@@ -637,19 +570,16 @@ def evacuate(
     """转移安置: people checked into a shelter for this incident; occupancy and the incident's count follow."""
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    try:
-        check = shelter_check(
-            actor=actor,
-            shelter=shelter,
-            kind=ShelterCheck.Kind.IN,
-            people=people,
-            household=household,
-            from_region=from_region,
-            note=f"事件 {incident.number}",
-            at=at,
-        )
-    except OccupancyError as exc:
-        raise IncidentError(str(exc)) from None
+    check = shelter_check(
+        actor=actor,
+        shelter=shelter,
+        kind=ShelterCheck.Kind.IN,
+        people=people,
+        household=household,
+        from_region=from_region,
+        note=f"事件 {incident.number}",
+        at=at,
+    )
     incident.evacuated += people
     incident.save(update_fields=["evacuated", "updated_at"])
     entry(
@@ -666,7 +596,7 @@ def evacuate(
 
 def note_add(*, actor, incident: Incident, text: str, upload=None, at=None) -> TimelineEntry:
     if not text.strip() and upload is None:
-        raise IncidentError("请填写内容或选择附件")
+        raise DomainError("incident.note_empty", "请填写内容或选择附件", field="text")
     audit_record(action="incident_note", obj=incident, actor=actor, after={"text": text[:200]})
     return entry(
         incident, TimelineEntry.Kind.NOTE, text.strip()[:300] or "附件", actor=actor, at=at, detail=text, upload=upload
@@ -677,7 +607,7 @@ def note_add(*, actor, incident: Incident, text: str, upload=None, at=None) -> T
 def warning_link(*, actor, incident: Incident, warning, at=None) -> TimelineEntry:
     """Put an early warning on the incident's timeline (issued for the area before or during it)."""
     if incident.timeline.filter(kind=TimelineEntry.Kind.WARNING, data__warning=warning.pk).exists():
-        raise IncidentError("该预警已关联")
+        raise DomainError("incident.warning_linked", "该预警已关联", field="warning")
     audit_record(action="incident_warning", obj=incident, actor=actor, after={"warning": warning.pk})
     return entry(
         incident,
@@ -693,13 +623,9 @@ def warning_link(*, actor, incident: Incident, warning, at=None) -> TimelineEntr
 @transaction.atomic
 def review_record(*, actor, incident: Incident, course: str, cause: str, lessons: str, follow_ups, at=None) -> Review:
     """调查评估 and 结案: the review, follow-up tasks (title, department, days), the incident closed."""
-    _county_only(actor, "调查评估与结案")
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    if incident.status != Incident.Status.ENDED:
-        raise IncidentError("响应结束后才能填写调查评估并结案")
-    if not (course.strip() and cause.strip() and lessons.strip()):
-        raise IncidentError("请填写事件经过、原因分析和经验教训")
+    workflow.INCIDENT.apply(actor, incident, "close", course=course, cause=cause, lessons=lessons)
     review = Review.objects.create(
         incident=incident, course=course, cause=cause, lessons=lessons, written_by=actor_name(actor)
     )
@@ -716,7 +642,6 @@ def review_record(*, actor, incident: Incident, course: str, cause: str, lessons
         if title.strip()
     ]
     ResponseTask.objects.bulk_create(tasks)
-    incident.status = Incident.Status.CLOSED
     incident.save(update_fields=["status", "updated_at"])
     audit_record(
         action="incident_review", obj=incident, actor=actor, after={"status": incident.status, "follow_ups": len(tasks)}

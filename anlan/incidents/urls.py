@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from anlan.core.views import kit_urlpatterns
 
@@ -16,5 +17,10 @@ urlpatterns = [
     path("<int:pk>/brief.docx", views.brief_docx, name="brief"),
     path("<int:pk>/reports/<int:report_pk>.docx", views.report_docx, name="report_docx"),
     path("<int:pk>/attachments/<int:entry_pk>/", views.attachment, name="attachment"),
+    # Incident kinds moved to plans (ARCHITECTURE.md): old links and bookmarks still arrive.
+    re_path(
+        r"^incidentkind/(?P<rest>.*)$",
+        RedirectView.as_view(url="/plans/incidentkind/%(rest)s", permanent=True, query_string=True),
+    ),
     *kit_urlpatterns("incidents"),
 ]

@@ -13,17 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
 from anlan.geo.views import tile_source
-from anlan.plans.models import Plan, PlanAction
+from anlan.plans.models import IncidentKind
 from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
-from . import documents, forms, services, situation
-from .models import HANDLERS, DispatchOrder, Incident, IncidentKind, InfoReport, ResponseTask, TimelineEntry
+from . import documents, forms, services, situation, workflow
+from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
     ModelConfig(
@@ -43,47 +44,6 @@ register(
         detail_links=[("事件工作台", "incidents:workspace"), ("指挥一张图", "incidents:command_map")],
         menu_group="事件处置",
         menu_order=70,
-    )
-)
-register(
-    ModelConfig(
-        model=IncidentKind,
-        list_columns=["category", "name", "code", "grading", "first_report_minutes", "follow_up_hours"],
-        form_fields=["category", "name", "code", "grading", "first_report_minutes", "follow_up_hours", "order"],
-        sortable=["category", "name"],
-        menu_group="事件处置",
-        menu_order=73,
-    )
-)
-register(
-    ModelConfig(
-        model=Plan,
-        list_columns=["name", "region", "active"],
-        form_fields=["name", "kinds", "region", "active", "notes"],
-        search_fields=["name"],
-        selector=lambda qs: qs.select_related("region"),
-        related_tables=lambda plan, user: [
-            (
-                "响应措施",
-                ["启动级别", "措施", "责任部门", "时限（小时）"],
-                [
-                    (a.get_level_display(), a.title, a.department or "—", a.hours or "—")
-                    for a in plan.actions.select_related("department")
-                ],
-            )
-        ],
-        menu_group="事件处置",
-        menu_order=74,
-    )
-)
-register(
-    ModelConfig(
-        model=PlanAction,
-        list_columns=["plan", "level", "title", "department", "hours"],
-        form_fields=["plan", "level", "title", "department", "hours", "order"],
-        selector=lambda qs: qs.select_related("plan", "department"),
-        menu_group="事件处置",
-        menu_order=75,
     )
 )
 register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incident, "view", 69))
@@ -169,13 +129,11 @@ def intake(request, alarm_pk=None, hazard_pk=None):
         initial = _from_hazard(request.user, hazard_pk)
     form = forms.IntakeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as outcome:
             new = form.save(commit=False)
             new.alarm = alarm
             incident = services.incident_create(actor=request.user, incident=new)
-        except services.IncidentError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, f"已登记事件 {incident.number}")
             return redirect("incidents:workspace", pk=incident.pk)
     return render(request, "incidents/intake.html", {"form": form}, status=400 if form.errors else 200)
@@ -185,7 +143,6 @@ def _incident(request, pk, action="view"):
     return get_object_or_404(Incident.objects.restrict(request.user, action).select_related("kind", "region"), pk=pk)
 
 
-OPEN = (Incident.Status.RECEIVED, Incident.Status.RESPONDING)
 STEPS = {
     "facts": forms.FactsForm,
     "grade": forms.GradeForm,
@@ -228,14 +185,9 @@ def workspace(request, pk):
         extra = {"user": request.user} if step in NEEDS_USER else {}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         if bound[1].is_valid():
-            try:
-                with transaction.atomic():
-                    _apply(request, incident, step, bound[1])
-            except services.IncidentError as exc:
-                if exc.forbidden:
-                    raise PermissionDenied(str(exc)) from None
-                bound[1].add_error(None, str(exc))
-            else:
+            with shown_on(bound[1], whole_form=True) as outcome, transaction.atomic():
+                _apply(request, incident, step, bound[1])
+            if outcome.ok:
                 return redirect(reverse("incidents:workspace", kwargs={"pk": pk}) + f"#{step}")
     return render(
         request,
@@ -336,7 +288,8 @@ def _context(request, incident, steps, bound):
         step_forms[bound[0]] = bound[1]
     recommendations = []
     # Only those who dispatch see the recommendations: no nearest-resource search for anyone else.
-    if can_act and incident.lon is not None and incident.lat is not None and incident.status in OPEN:
+    may_order = workflow.INCIDENT.can(user, incident, "order")
+    if can_act and incident.lon is not None and incident.lat is not None and may_order:
         lon, lat = incident.lon, incident.lat
         warehouses = nearest.nearest_warehouses(user, lon, lat, k=3)
         stock = _stock_options([w.id for w in warehouses])
@@ -391,7 +344,7 @@ def _next_kind(incident) -> str:
     kinds = set(incident.reports.values_list("kind", flat=True))
     if InfoReport.Kind.FIRST not in kinds:
         return InfoReport.Kind.FIRST
-    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED) and InfoReport.Kind.FINAL not in kinds:
+    if workflow.INCIDENT.can(None, incident, "final_report") and InfoReport.Kind.FINAL not in kinds:
         return InfoReport.Kind.FINAL
     return InfoReport.Kind.FOLLOW_UP
 
@@ -458,7 +411,7 @@ def field_order(request, token):
         form = forms.FieldForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            try:
+            with shown_on(form) as outcome:
                 services.order_progress(
                     actor=who,
                     order=order,
@@ -468,19 +421,12 @@ def field_order(request, token):
                     lat=d["lat"],
                     upload=d["photo"],
                 )
-            except services.IncidentError as exc:
-                error = str(exc)
-            else:
+            if outcome.ok:
                 return redirect("field_order", token=token)
-        else:
-            error = "；".join(e for errors in form.errors.values() for e in errors)
+        error = "；".join(e for errors in form.errors.values() for e in errors)
     else:
         order = services.order_read(actor=who, order=order)
-    nexts = [
-        (s, DispatchOrder.Status(s).label)
-        for s in DispatchOrder.Status.values
-        if s in services.ORDER_FLOW[order.status]
-    ]
+    nexts = [(t.action, t.label) for t in workflow.ORDER.allowed(who, order) if t.target]
     return render(
         request,
         "incidents/field_order.html",

@@ -8,7 +8,11 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from anlan.core.daily import register_daily_job
+        from anlan.core.schedule import register_periodic_job
 
-        from . import api, layers, mqtt, services, views, watch  # noqa: F401
+        from . import api, layers, mqtt, services, views  # noqa: F401
 
         register_daily_job("监测数据保留", services.retention_job)
+        # Sensors silent longer than their offline rule open an offline alarm (data arriving closes it again,
+        # in the ingest path).
+        register_periodic_job("监测离线检查", services.offline_check, seconds=60)

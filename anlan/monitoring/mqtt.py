@@ -133,5 +133,10 @@ def _handle(client, messages, ingest) -> bool:
 
 
 register_service(
-    EmbeddedService("mqtt-ingest", lambda stop: run_subscriber(stop), enabled=lambda: bool(settings.ANLAN_MQTT_URL))
+    EmbeddedService(
+        "mqtt-ingest",
+        lambda stop: run_subscriber(stop),
+        enabled=lambda: bool(settings.ANLAN_MQTT_URL),
+        worker=False,  # `anlan mqtt-subscribe` runs it on its own
+    )
 )

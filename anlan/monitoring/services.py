@@ -23,7 +23,7 @@ from anlan.accounts.officers import Relation, active_officers, relation
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
 from anlan.inbox.services import Message, notify_many
 
-from . import engine, storage, window_cache
+from . import engine, storage, window_cache, workflow
 from .models import LEVEL_LABELS, LEVELS, Alarm, AlarmEvent, Reading, Rule, Sensor
 
 MAX_FUTURE = dt.timedelta(minutes=5)  # device clocks drift; more than this is a wrong clock
@@ -514,20 +514,15 @@ def _refresh_sensors(new: dict, now: dt.datetime) -> None:
 @transaction.atomic
 def alarm_acknowledge(*, actor, alarm: Alarm, comment: str = "") -> Alarm:
     alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
-    if alarm.status != Alarm.Status.OPEN:
-        raise AlarmError(f"报警当前为“{alarm.get_status_display()}”，不能确认")
+    workflow.FLOW.apply(actor, alarm, "acknowledge")
     name = actor_name(actor)
-    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = Alarm.Status.ACKNOWLEDGED, timezone.now(), name
+    alarm.acknowledged_at, alarm.acknowledged_by = timezone.now(), name
     alarm.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     AlarmEvent.objects.create(
         alarm=alarm, action="acknowledge", level=alarm.level, at=alarm.acknowledged_at, actor=name, notified=comment
     )
     audit_record(action="alarm_acknowledge", obj=alarm, actor=actor, after={"level": alarm.level, "comment": comment})
     return alarm
-
-
-class AlarmError(ValueError):
-    pass
 
 
 # ---------------------------------------------------------------- offline watch and retention

@@ -2,11 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import ModelConfig, config_for, register
-from anlan.core.roles import role_allows
 from anlan.registry.models import Department
 
 from . import services
@@ -117,12 +116,8 @@ def alarm_acknowledge(request, pk):
     detail = config_for(Alarm).reverse("detail", alarm.pk)
     if request.method != "POST":
         return render(request, "monitoring/acknowledge.html", {"alarm": alarm, "detail_url": detail})
-    if not role_allows(request.user, "change", Sensor):
-        raise PermissionDenied("您的角色不能确认报警")
-    try:
+    with shown_on(request) as outcome:
         services.alarm_acknowledge(actor=request.user, alarm=alarm, comment=request.POST.get("comment", ""))
-    except services.AlarmError as exc:
-        messages.error(request, str(exc))
-    else:
+    if outcome.ok:
         messages.success(request, "已确认报警")
     return redirect(detail)

@@ -2,8 +2,11 @@ from django.apps import AppConfig
 
 
 class PlansConfig(AppConfig):
-    """Plan pages are registry-kit pages, registered by incidents.views next to the incident pages."""
+    """Plans and the incident kinds they are written for; below incidents, which reads them."""
 
     name = "anlan.plans"
     label = "plans"
     verbose_name = "应急预案"
+
+    def ready(self):
+        from . import api, views  # noqa: F401

@@ -1,10 +1,12 @@
 """Starting plans for a county (loaded with the demo county; a bureau edits its own): who does what at
 each response level, by department code (demo/data/departments.json)."""
 
-from anlan.incidents.models import IncidentKind
+from django.db import transaction
+
+from anlan.core.services import objects_bulk_create
 from anlan.registry.models import Department
 
-from .models import Plan, PlanAction
+from .models import IncidentKind, Plan, PlanAction
 
 PLANS = [
     (
@@ -41,21 +43,24 @@ PLANS = [
 ]
 
 
-def install_county_plans(county, *, synthetic: bool = False) -> int:
-    """Create the starting plans for a county (skipped if it already has plans)."""
+def install_county_plans(county, *, synthetic: bool = False, actor=None) -> int:
+    """Create the starting plans for a county (skipped if it already has plans), audited in bulk."""
     if Plan.objects.filter(region=county).exists():
         return 0
     departments = {d.code.rsplit("-", 1)[-1]: d for d in Department.objects.filter(code__startswith=county.code[:6])}
     kinds = {k.name: k for k in IncidentKind.objects.all()}
-    created = 0
-    for name, kind_names, actions in PLANS:
-        plan = Plan.objects.create(name=name, region=county, synthetic=synthetic)
-        plan.kinds.set([kinds[k] for k in kind_names if k in kinds])
-        PlanAction.objects.bulk_create(
-            [
-                PlanAction(plan=plan, level=level, title=title, department=departments.get(code), hours=hours, order=i)
-                for i, (level, code, title, hours) in enumerate(actions, start=1)
-            ]
+    with transaction.atomic():
+        plans = objects_bulk_create(
+            actor=actor,
+            model=Plan,
+            instances=[Plan(name=name, region=county, synthetic=synthetic) for name, _, _ in PLANS],
         )
-        created += 1
-    return created
+        actions = []
+        for plan, (_, kind_names, rows) in zip(plans, PLANS, strict=True):
+            plan.kinds.set([kinds[k] for k in kind_names if k in kinds])
+            actions += [
+                PlanAction(plan=plan, level=level, title=title, department=departments.get(code), hours=hours, order=i)
+                for i, (level, code, title, hours) in enumerate(rows, start=1)
+            ]
+        objects_bulk_create(actor=actor, model=PlanAction, instances=actions)
+    return len(plans)

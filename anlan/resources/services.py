@@ -6,12 +6,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from anlan.core.audit import audit_record
+from anlan.core.errors import DomainError
 
 from .models import Shelter, ShelterCheck
-
-
-class OccupancyError(Exception):
-    pass
 
 
 def occupancy_expression(prefix: str = "checks__"):
@@ -39,16 +36,20 @@ def shelter_check(
 ) -> ShelterCheck:
     """Record people arriving at or leaving a shelter. Leaving more than are present is refused."""
     if people < 1:
-        raise OccupancyError("人数须为正整数")
+        raise DomainError("shelter.people_not_positive", "人数须为正整数", field="people")
     if kind not in ShelterCheck.Kind.values:
-        raise OccupancyError(f"未知登记类型：{kind}")
+        raise DomainError("shelter.bad_check_kind", f"未知登记类型：{kind}", field="people")
     # Lock the shelter row so that two desks checking people out cannot both pass the check.
     shelter = Shelter.objects.select_for_update().get(pk=shelter.pk)
     current = shelter_occupancy(shelter)
     if kind == ShelterCheck.Kind.OUT and people > current:
-        raise OccupancyError(f"离开人数（{people}）超过当前在场人数（{current}）")
+        raise DomainError(
+            "shelter.more_out_than_present", f"离开人数（{people}）超过当前在场人数（{current}）", field="people"
+        )
     if shelter.status in (Shelter.Status.CLOSED, Shelter.Status.MAINTENANCE) and kind == ShelterCheck.Kind.IN:
-        raise OccupancyError(f"避难场所“{shelter}”当前{shelter.get_status_display()}，不能登记入住")
+        raise DomainError(
+            "shelter.not_open", f"避难场所“{shelter}”当前{shelter.get_status_display()}，不能登记入住", field="people"
+        )
     check = ShelterCheck.objects.create(
         shelter=shelter,
         kind=kind,

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import ModelConfig, config_for, register
 from anlan.core.roles import role_allows
 from anlan.geo.models import Region
@@ -124,7 +125,7 @@ def shelter_checks(request, pk):
                 if origin is None:
                     form.add_error("from_region", f"区划不存在：{data['from_region']}")
             if not form.errors:
-                try:
+                with shown_on(form, whole_form=True) as outcome:
                     services.shelter_check(
                         actor=user,
                         shelter=shelter,
@@ -134,9 +135,7 @@ def shelter_checks(request, pk):
                         from_region=origin,
                         note=data["note"],
                     )
-                except services.OccupancyError as exc:
-                    form.add_error(None, str(exc))
-                else:
+                if outcome.ok:
                     messages.success(request, "已登记")
                     return redirect("resources:shelter_checks", pk=shelter.pk)
     checks = shelter.checks.select_related("from_region").order_by("-at", "-id")[:100]

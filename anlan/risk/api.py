@@ -80,10 +80,7 @@ class MajorHazardEvaluateView(APIView):
         data = MajorHazardInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        try:
-            result = gb18218.evaluate([dict(s) for s in v["substances"]], v["exposed_people"])
-        except gb18218.SubstanceError as exc:
-            raise ValidationError({"substances": [str(exc)]}) from None
+        result = gb18218.evaluate([dict(s) for s in v["substances"]], v["exposed_people"])
         return Response(
             {
                 "is_major_hazard": result.is_major_hazard,
@@ -158,10 +155,7 @@ class RiskPointViewSet(ScopedModelViewSet):
             raise ValidationError({"L": ["风险矩阵法的 L 应为 1–5 的整数"]})
         if method == "matrix":
             v["L"] = int(v["L"])
-        try:
-            record = services.assess(actor=request.user, point=point, method=method, note=note, **v)
-        except services.RiskError as exc:
-            raise ValidationError({"detail": str(exc)}) from None
+        record = services.assess(actor=request.user, point=point, method=method, note=note, **v)
         return Response(RiskAssessmentSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -204,10 +198,7 @@ class MajorHazardSourceViewSet(ScopedModelViewSet):
         source = self.get_object()
         rows = MajorHazardSubstanceSerializer(data=request.data, many=True)
         rows.is_valid(raise_exception=True)
-        try:
-            source = services.substances_replace(actor=request.user, source=source, items=rows.validated_data)
-        except services.RiskError as exc:
-            raise ValidationError({"substances": [str(exc)]}) from None
+        source = services.substances_replace(actor=request.user, source=source, items=rows.validated_data)
         fresh = self.get_queryset().get(pk=source.pk)
         return Response(MajorHazardSourceSerializer(fresh, context=self.get_serializer_context()).data)
 

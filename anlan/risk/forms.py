@@ -11,7 +11,12 @@ def _choices(values: dict) -> list[tuple[str, str]]:
 class AssessForm(forms.Form):
     """LEC (L, E, C from the pinned tables) or LS matrix (L, S from 1 to 5): the page shows one at a time."""
 
-    method = forms.ChoiceField(label="评估方法", choices=RiskAssessment.Method.choices)
+    method = forms.ChoiceField(
+        label="评估方法",
+        choices=RiskAssessment.Method.choices,
+        # behaviours.js shows only the chosen method's factors (fields named lec_* or matrix_*).
+        widget=forms.Select(attrs={"data-field-groups": ""}),
+    )
     lec_L = forms.ChoiceField(label="L 事故发生的可能性", choices=_choices(lec.L_VALUES), required=False)
     lec_E = forms.ChoiceField(label="E 暴露于危险环境的频繁程度", choices=_choices(lec.E_VALUES), required=False)
     lec_C = forms.ChoiceField(label="C 发生事故产生的后果", choices=_choices(lec.C_VALUES), required=False)

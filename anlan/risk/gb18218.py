@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from anlan.core.errors import DomainError
+
 DATA = Path(__file__).resolve().parent / "data" / "gb18218.json"
-
-
-class SubstanceError(ValueError):
-    """Bad input, with a Chinese message naming the item."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ def lookup(key: str) -> Substance | None:
 def alpha(exposed_people: int) -> float:
     """Table 5: α by the resident population within 500 m outside the plant."""
     if exposed_people < 0:
-        raise SubstanceError("厂区边界外500米范围内常住人口数不能为负数")
+        raise DomainError("risk.negative_people", "厂区边界外500米范围内常住人口数不能为负数", field="substances")
     for minimum, value in tables().alpha:
         if exposed_people >= minimum:
             return value
@@ -142,12 +140,18 @@ def _resolve(index: int, item: dict) -> tuple[str, str, str, float, float]:
     label = item.get("name") or item.get("cas") or item.get("category") or f"第{index + 1}项"
     category = item.get("category")
     if category is not None and category not in tables().classes:
-        raise SubstanceError(f"未知的危险性类别：{category}（表2类别如 J1、W2、W5.1）")
+        raise DomainError(
+            "risk.unknown_category", f"未知的危险性类别：{category}（表2类别如 J1、W2、W5.1）", field="substances"
+        )
     key = item.get("cas") or item.get("name")
     if key:
         substance = lookup(key)
         if substance is None:
-            raise SubstanceError(f"GB 18218 表1中没有该物质：{key}（未列名物质请用 category 给出表2类别）")
+            raise DomainError(
+                "risk.unknown_substance",
+                f"GB 18218 表1中没有该物质：{key}（未列名物质请用 category 给出表2类别）",
+                field="substances",
+            )
         beta = toxic_beta(substance)
         if beta is None:
             beta = tables().classes[category or substance.default_class]["beta"]
@@ -161,23 +165,23 @@ def _resolve(index: int, item: dict) -> tuple[str, str, str, float, float]:
     if category:
         c = tables().classes[category]
         return c["description"], "", category, float(c["critical_t"]), float(c["beta"])
-    raise SubstanceError(f"{label}：须给出 cas、name 或 category")
+    raise DomainError("risk.substance_unnamed", f"{label}：须给出 cas、name 或 category", field="substances")
 
 
 def evaluate(substances: list[dict], exposed_people: int) -> Evaluation:
-    """Identify and grade one unit. Raises SubstanceError (a 400 at the API) on bad input."""
+    """Identify and grade one unit. Raises DomainError (a 400 at the API) on bad input."""
     if not substances:
-        raise SubstanceError("单元内至少应有一种危险化学品")
+        raise DomainError("risk.no_substance", "单元内至少应有一种危险化学品", field="substances")
     if not isinstance(exposed_people, int) or isinstance(exposed_people, bool):
-        raise SubstanceError("exposed_people 应为整数")
+        raise DomainError("risk.bad_people", "exposed_people 应为整数", field="substances")
     a = alpha(exposed_people)
     items = []
     for index, item in enumerate(substances):
         quantity = item.get("quantity_t")
         if not isinstance(quantity, int | float) or isinstance(quantity, bool) or not math.isfinite(quantity):
-            raise SubstanceError(f"第{index + 1}项：quantity_t 应为数值（吨）")
+            raise DomainError("risk.bad_quantity", f"第{index + 1}项：quantity_t 应为数值（吨）", field="substances")
         if quantity < 0:
-            raise SubstanceError(f"第{index + 1}项：quantity_t 不能为负数")
+            raise DomainError("risk.negative_quantity", f"第{index + 1}项：quantity_t 不能为负数", field="substances")
         name, cas, category, critical, beta = _resolve(index, item)
         items.append(ItemResult(name, cas, category, float(quantity), critical, quantity / critical, beta))
     s = sum(i.ratio for i in items)

@@ -4,14 +4,11 @@ source when its substances change. Each write is audited in the same transaction
 from django.db import transaction
 
 from anlan.core.audit import actor_name, audit_record, snapshot
+from anlan.core.errors import DomainError
 from anlan.core.regioncodes import county_of
 
 from . import gb18218, lec, matrix
 from .models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, RiskMatrixSetting, RiskPoint
-
-
-class RiskError(ValueError):
-    """Bad input for an assessment or a substance list, with a Chinese message (a 400)."""
 
 
 def matrix_thresholds(region_code: str) -> dict:
@@ -24,7 +21,7 @@ def _number(value, name: str) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise RiskError(f"{name} 应为数值") from None
+        raise DomainError("risk.not_a_number", f"{name} 应为数值") from None
 
 
 @transaction.atomic
@@ -37,23 +34,23 @@ def assess(*, actor, point: RiskPoint, method: str, note: str = "", **factors) -
         try:
             result = lec.evaluate(L, E, C)
         except ValueError as exc:
-            raise RiskError(str(exc)) from None
+            raise DomainError("risk.bad_factor", str(exc)) from None
         record = RiskAssessment(point=point, method=method, L=L, E=E, C=C, score=result.D, grade=result.grade)
     elif method == RiskAssessment.Method.MATRIX:
         try:
             L, S = int(factors.get("L")), int(factors.get("S"))
         except (TypeError, ValueError):
-            raise RiskError("风险矩阵法的 L 与 S 应为 1–5 的整数") from None
+            raise DomainError("risk.bad_matrix_factor", "风险矩阵法的 L 与 S 应为 1–5 的整数") from None
         thresholds = matrix_thresholds(point.region_id)
         try:
             result = matrix.evaluate(L, S, thresholds)
         except ValueError as exc:
-            raise RiskError(str(exc)) from None
+            raise DomainError("risk.bad_factor", str(exc)) from None
         record = RiskAssessment(
             point=point, method=method, L=L, S=S, score=result.R, grade=result.grade, thresholds=thresholds
         )
     else:
-        raise RiskError(f"未知的评估方法：{method}（lec 或 matrix）")
+        raise DomainError("risk.unknown_method", f"未知的评估方法：{method}（lec 或 matrix）")
     record.assessor, record.note = actor_name(actor), note
     record.save()
     point.grade, point.assessed_at = record.grade, record.assessed_at
@@ -69,7 +66,7 @@ def assess(*, actor, point: RiskPoint, method: str, note: str = "", **factors) -
 
 
 def parse_substances(items: list[dict]) -> list[MajorHazardSubstance]:
-    """Unsaved substance rows, each matched against GB 18218 (RiskError names the bad row)."""
+    """Unsaved substance rows, each matched against GB 18218 (a DomainError names the bad row)."""
     rows = []
     for index, item in enumerate(items):
         row = MajorHazardSubstance(
@@ -79,8 +76,8 @@ def parse_substances(items: list[dict]) -> list[MajorHazardSubstance]:
         )
         try:
             checked = gb18218.evaluate([row.as_input() | {"quantity_t": _number(row.quantity_t, "quantity_t")}], 0)
-        except (gb18218.SubstanceError, RiskError) as exc:
-            raise RiskError(f"第{index + 1}种物质：{exc}") from None
+        except DomainError as exc:
+            raise DomainError(exc.code, f"第{index + 1}种物质：{exc.message}", field="substances") from None
         row.quantity_t = checked.items[0].quantity_t
         row.matched_name, row.critical_t = checked.items[0].name, checked.items[0].critical_t
         rows.append(row)

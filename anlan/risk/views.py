@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from anlan.core import excel
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.roles import role_allows
 from anlan.core.views import xlsx_response
@@ -119,7 +120,7 @@ def assess(request, pk):
     point = get_object_or_404(RiskPoint.objects.restrict(request.user, "change"), pk=pk)
     form = AssessForm(request.POST or None, initial={"method": "lec"})
     if request.method == "POST" and form.is_valid():
-        try:
+        with shown_on(form) as outcome:
             record = services.assess(
                 actor=request.user,
                 point=point,
@@ -127,9 +128,7 @@ def assess(request, pk):
                 note=form.cleaned_data["note"],
                 **form.factors(),
             )
-        except services.RiskError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, f"评估完成：{record.get_grade_display()}（{record.score:g}）")
             return redirect(config_for(RiskPoint).reverse("detail", point.pk))
     context = {
@@ -179,10 +178,10 @@ def substances(request, pk):
     error = None
     if request.method == "POST" and formset.is_valid():
         items = [f.cleaned_data for f in formset if f.cleaned_data.get("name") or f.cleaned_data.get("category")]
-        try:
+        with shown_on(None) as outcome:
             source = services.substances_replace(actor=request.user, source=source, items=items)
-        except services.RiskError as exc:
-            error = str(exc)
+        if not outcome.ok:
+            error = outcome.refused.message
         else:
             messages.success(
                 request,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
+from anlan.core.errors import DomainError
 from anlan.core.regioncodes import township_of
 from anlan.core.roles import Role
 from anlan.geo.spatial import distances_m
@@ -34,10 +35,6 @@ DEFAULT_RULES = [
     ("汛期乡镇（街道）周抽查", "township", "weekly", "05-01", "09-30"),
     ("汛期县级部门月检查", "department", "monthly", "05-01", "09-30"),
 ]
-
-
-class PatrolError(ValueError):
-    """A check-in that cannot be recorded, with a Chinese message."""
 
 
 def rules_sync() -> int:
@@ -122,16 +119,16 @@ def check_in(*, actor, task: PatrolTask, lon=None, lat=None, note: str = "", fou
     """Record a patrol from the field; the position is compared with the site's."""
     task = PatrolTask.objects.select_for_update().select_related("site").get(pk=task.pk)
     if task.status == PatrolTask.Status.DONE:
-        raise PatrolError(f"该巡查任务已于 {timezone.localtime(task.done_at):%m-%d %H:%M} 打卡")
+        raise DomainError("patrol.already_done", f"该巡查任务已于 {timezone.localtime(task.done_at):%m-%d %H:%M} 打卡")
     today = timezone.localdate()
     if task.status == PatrolTask.Status.MISSED or task.due < today:
-        raise PatrolError("该巡查任务已过期（漏巡），不能补打卡")
+        raise DomainError("patrol.missed", "该巡查任务已过期（漏巡），不能补打卡")
     if task.period_start > today:
-        raise PatrolError("该巡查任务尚未开始")
+        raise DomainError("patrol.not_started", "该巡查任务尚未开始")
     if found_problem and not note:
-        raise PatrolError("发现异常时请填写巡查情况")
+        raise DomainError("patrol.note_required", "发现异常时请填写巡查情况")
     if (lon is None) != (lat is None):
-        raise PatrolError("经度和纬度应同时提供")
+        raise DomainError("patrol.position_incomplete", "经度和纬度应同时提供")
     task.status, task.done_at, task.note, task.found_problem = (
         PatrolTask.Status.DONE,
         timezone.now(),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import COUNTY_ROLES, Role
 from anlan.registry.models import Department, Person
@@ -139,13 +140,11 @@ def check_in(request, pk):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("sites:patrols")
     d = form.cleaned_data
-    try:
+    with shown_on(request) as outcome:
         task = services.check_in(
             actor=request.user, task=task, lon=d["lon"], lat=d["lat"], note=d["note"], found_problem=d["found_problem"]
         )
-    except services.PatrolError as exc:
-        messages.error(request, str(exc))
-    else:
+    if outcome.ok:
         where = f"，距隐患点约 {task.distance_m} 米" if task.distance_m is not None else "（未取得位置）"
         far = "，位置偏远，将提请核实" if task.far_away else ""
         messages.success(request, f"{task.site} 已打卡{where}{far}")

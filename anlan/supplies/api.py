@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.core.errors import DomainError
 from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet
 from anlan.core.kit import ensure_ordered
 from anlan.geo.models import Region
@@ -153,29 +154,24 @@ class MovementViewSet(
             "reference": d.get("reference", ""),
             "note": d.get("note", ""),
         }
-        try:
-            if d["kind"] in ("receive", "return"):
-                made = [
-                    services.stock_receive(
-                        warehouse=d["warehouse"],
-                        kind=d["kind"],
-                        batch=d.get("batch", ""),
-                        expires_on=d.get("expires_on"),
-                        **common,
-                    )
-                ]
-            elif d["kind"] == "transfer_out":
-                if not d.get("counterpart"):
-                    raise services.StockError("调拨须指定调入仓库 counterpart")
-                made = services.stock_transfer(
-                    source=d["warehouse"], target=d["counterpart"], batch=d.get("batch", ""), **common
+        if d["kind"] in ("receive", "return"):
+            made = [
+                services.stock_receive(
+                    warehouse=d["warehouse"],
+                    kind=d["kind"],
+                    batch=d.get("batch", ""),
+                    expires_on=d.get("expires_on"),
+                    **common,
                 )
-            else:
-                made = services.stock_issue(
-                    warehouse=d["warehouse"], kind=d["kind"], batch=d.get("batch", ""), **common
-                )
-        except services.StockError as exc:
-            raise ValidationError({"quantity": [str(exc)]}) from None
+            ]
+        elif d["kind"] == "transfer_out":
+            if not d.get("counterpart"):
+                raise DomainError("stock.counterpart_required", "调拨须指定调入仓库 counterpart", field="quantity")
+            made = services.stock_transfer(
+                source=d["warehouse"], target=d["counterpart"], batch=d.get("batch", ""), **common
+            )
+        else:
+            made = services.stock_issue(warehouse=d["warehouse"], kind=d["kind"], batch=d.get("batch", ""), **common)
         data = MovementSerializer(made, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 

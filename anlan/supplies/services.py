@@ -11,6 +11,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from anlan.core.audit import AuditItem, append
+from anlan.core.errors import DomainError
 from anlan.core.regioncodes import region_prefix
 
 from .models import Movement, Stock, SupplyItem, SupplyNorm, Warehouse
@@ -18,17 +19,13 @@ from .models import Movement, Stock, SupplyItem, SupplyNorm, Warehouse
 K = Movement.Kind
 
 
-class StockError(Exception):
-    """A Chinese message for the person moving stock."""
-
-
 def _quantity(value) -> Decimal:
     try:
         quantity = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise StockError(f"数量应为数字：{value}") from None
+        raise DomainError("stock.bad_quantity", f"数量应为数字：{value}", field="quantity") from None
     if quantity <= 0:
-        raise StockError("数量须大于 0")
+        raise DomainError("stock.quantity_not_positive", "数量须大于 0", field="quantity")
     return quantity.quantize(Decimal("0.01"))
 
 
@@ -77,8 +74,10 @@ def _take(warehouse, item, batch, quantity) -> list[tuple[Stock, Decimal]]:
     available = sum((r.quantity for r in rows), Decimal("0"))
     if available < quantity:
         where = f"批次 {batch} " if batch else ""
-        raise StockError(
-            f"库存不足：{warehouse} 的 {item.name} {where}现有 {available}{item.unit}，需要 {quantity}{item.unit}"
+        raise DomainError(
+            "stock.insufficient",
+            f"库存不足：{warehouse} 的 {item.name} {where}现有 {available}{item.unit}，需要 {quantity}{item.unit}",
+            field="quantity",
         )
     taken, remaining = [], quantity
     for row in rows:
@@ -107,7 +106,7 @@ def stock_receive(
 ) -> Movement:
     """Goods in: receive (入库) or return (归还入库)."""
     if kind not in (K.RECEIVE, K.RETURN):
-        raise StockError(f"入库类型应为入库或归还：{kind}")
+        raise DomainError("stock.bad_receive_kind", f"入库类型应为入库或归还：{kind}", field="quantity")
     quantity = _quantity(quantity)
     if expires_on is None and item.shelf_life_days:
         expires_on = timezone.localdate() + dt.timedelta(days=item.shelf_life_days)
@@ -143,9 +142,9 @@ def stock_issue(
 ) -> list[Movement]:
     """Goods out: issue (出库), allocate to an incident (调拨至事件) or write off (报损核销)."""
     if kind not in (K.ISSUE, K.ALLOCATE, K.WRITE_OFF):
-        raise StockError(f"出库类型应为出库、调拨至事件或报损核销：{kind}")
+        raise DomainError("stock.bad_issue_kind", f"出库类型应为出库、调拨至事件或报损核销：{kind}", field="quantity")
     if kind == K.ALLOCATE and not reference:
-        raise StockError("调拨至事件须填写关联事件")
+        raise DomainError("stock.reference_required", "调拨至事件须填写关联事件", field="quantity")
     quantity = _quantity(quantity)
     at = at or timezone.now()
     movements = [
@@ -182,7 +181,7 @@ def stock_transfer(
 ) -> list[Movement]:
     """Move goods between warehouses: a transfer-out and a transfer-in per batch, in one transaction."""
     if source.pk == target.pk:
-        raise StockError("调出与调入仓库不能相同")
+        raise DomainError("stock.same_warehouse", "调出与调入仓库不能相同", field="quantity")
     quantity = _quantity(quantity)
     at = at or timezone.now()
     name = _actor_name(actor)
@@ -309,7 +308,7 @@ def adequacy(
     in any visible warehouse that can reach the region's centre within that many hours.
     """
     if population < 1 or days < 1:
-        raise StockError("保障人数和天数须为正整数")
+        raise DomainError("supplies.bad_population_days", "保障人数和天数须为正整数")
     norms = list(SupplyNorm.objects.restrict(user).select_related("item").order_by("item__code"))
     stock = Stock.objects.restrict(user).filter(item__in=[n.item for n in norms])
     if hours is None:

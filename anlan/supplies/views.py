@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from anlan.core.errors import DomainError, shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
 from anlan.geo.models import Region
@@ -127,20 +128,18 @@ def movement_create(request):
             "reference": d["reference"],
             "note": d["note"],
         }
-        try:
+        with shown_on(form, whole_form=True) as outcome:
             if d["kind"] in ("receive", "return"):
                 services.stock_receive(
                     warehouse=d["warehouse"], kind=d["kind"], batch=d["batch"], expires_on=d["expires_on"], **common
                 )
             elif d["kind"] == "transfer_out":
                 if d["counterpart"] is None:
-                    raise services.StockError("调拨须选择调入仓库")
+                    raise DomainError("stock.counterpart_required", "调拨须选择调入仓库", field="counterpart")
                 services.stock_transfer(source=d["warehouse"], target=d["counterpart"], batch=d["batch"], **common)
             else:
                 services.stock_issue(warehouse=d["warehouse"], kind=d["kind"], batch=d["batch"], **common)
-        except services.StockError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if outcome.ok:
             messages.success(request, "已登记")
             return redirect("supplies:movement_list")
     status = 400 if form.errors else 200

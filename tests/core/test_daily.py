@@ -1,8 +1,7 @@
-"""Daily jobs: all registered jobs run from one command or the embedded scheduler; a failing one does not
-stop the others."""
+"""Daily jobs: all registered jobs run from one command or the scheduler (test_schedule.py); a failing one
+does not stop the others."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -10,12 +9,11 @@ from django.core.management import call_command
 from anlan.core import daily
 
 
-def test_due_once_a_day_after_the_hour():
-    day = dt.date(2026, 7, 15)
-    assert daily._due(None, dt.datetime(2026, 7, 15, 0, 5), 1)  # first run at start-up
-    assert not daily._due(day, dt.datetime(2026, 7, 15, 23, 0), 1)
-    assert not daily._due(day, dt.datetime(2026, 7, 16, 0, 30), 1)
-    assert daily._due(day, dt.datetime(2026, 7, 16, 1, 0), 1)
+def test_the_day_due_changes_once_a_day_at_the_hour():
+    assert daily.daily_period(dt.datetime(2026, 7, 15, 0, 5), 1) == dt.date(2026, 7, 14)  # yesterday's run
+    assert daily.daily_period(dt.datetime(2026, 7, 15, 1, 0), 1) == dt.date(2026, 7, 15)
+    assert daily.daily_period(dt.datetime(2026, 7, 15, 23, 0), 1) == dt.date(2026, 7, 15)
+    assert daily.daily_period(dt.datetime(2026, 7, 16, 0, 30), 1) == dt.date(2026, 7, 15)
 
 
 @pytest.mark.django_db
@@ -35,16 +33,3 @@ def test_a_failing_job_is_reported_and_the_rest_still_run(monkeypatch):
     monkeypatch.setattr(daily, "_JOBS", {"坏任务": broken, "好任务": lambda today: ran.append(today) or "完成"})
     results = dict(daily.run_daily_jobs(dt.date(2026, 7, 15)))
     assert results == {"坏任务": "失败：磁盘已满", "好任务": "完成"} and ran == [dt.date(2026, 7, 15)]
-
-
-def test_scheduler_runs_at_start_and_stops_on_request(monkeypatch):
-    ran = threading.Event()
-    monkeypatch.setattr(daily, "_JOBS", {"探针": lambda today: ran.set() or "完成"})
-    monkeypatch.setattr(daily, "close_old_connections", lambda: None)
-    stop = threading.Event()
-    thread = threading.Thread(target=daily.scheduler, args=(stop, 0.05))
-    thread.start()
-    assert ran.wait(5)
-    stop.set()
-    thread.join(5)
-    assert not thread.is_alive()

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anlan.core.errors import DomainError
 from anlan.incidents import grading
 from anlan.incidents.grading import production_safety
 
@@ -43,7 +44,7 @@ def test_more_harm_never_lowers_the_grade(deaths, injuries, loss):
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "x", None, True])
 def test_bad_counts_are_refused_in_chinese(bad):
-    with pytest.raises(grading.GradingError, match="死亡人数"):
+    with pytest.raises(DomainError, match="死亡人数"):
         production_safety(bad, 0, 0)
 
 

@@ -10,8 +10,9 @@ from docx import Document
 
 from anlan.core.testing.personas import persona
 from anlan.incidents import services
-from anlan.incidents.models import DispatchOrder, Incident, IncidentKind
+from anlan.incidents.models import DispatchOrder, Incident
 from anlan.plans.defaults import install_county_plans
+from anlan.plans.models import IncidentKind
 
 pytestmark = pytest.mark.django_db
 

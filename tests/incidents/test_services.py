@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
 from anlan.incidents import services
-from anlan.incidents.models import Incident, IncidentKind, InfoReport, ResponseTask
+from anlan.incidents.models import Incident, InfoReport, ResponseTask
 from anlan.plans.defaults import install_county_plans
+from anlan.plans.models import IncidentKind
 from anlan.resources.models import RescueTeam, Shelter
 from anlan.resources.services import shelter_occupancy
 from anlan.supplies.models import Movement, Stock
@@ -66,16 +68,16 @@ def test_new_casualties_regrade_the_accident_on_the_boundary(tree):
 def test_manual_grading_is_a_county_decision_with_a_basis(tree):
     landslide = intake(tree, kind="地质灾害")
     assert landslide.level == ""
-    with pytest.raises(services.IncidentError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.grade_set(actor=persona("township_officer"), incident=landslide, level="III", basis="x")
-    assert refused.value.forbidden
-    with pytest.raises(services.IncidentError, match="定级依据"):
+    assert refused.value.status == 403 and refused.value.code == "incident.grade_county_only"
+    with pytest.raises(DomainError, match="定级依据"):
         services.grade_set(actor=persona("county_operator"), incident=landslide, level="III", basis=" ")
     services.grade_set(actor=persona("county_operator"), incident=landslide, level="III", basis="县指挥部研判")
     landslide.refresh_from_db()
     assert landslide.level == "III"
     accident = intake(tree)
-    with pytest.raises(services.IncidentError, match="自动定级"):
+    with pytest.raises(DomainError, match="自动定级"):
         services.grade_set(actor=persona("county_operator"), incident=accident, level="I", basis="x")
 
 
@@ -96,9 +98,9 @@ def test_response_creates_the_plan_tasks_once_and_raising_adds_the_new_ones(tree
     responses = list(incident.timeline.filter(kind="response").values_list("title", "actor_name"))
     assert [t for t, _ in responses] == ["启动Ⅳ级响应", "提升Ⅲ级响应", "降低Ⅳ级响应"]
     assert all(name for _, name in responses)  # who decided
-    with pytest.raises(services.IncidentError) as refused:
+    with pytest.raises(DomainError) as refused:
         services.response_set(actor=persona("township_officer"), incident=incident, level="II", reason="x")
-    assert refused.value.forbidden
+    assert refused.value.status == 403 and refused.value.code == "incident.response_county_only"
 
 
 def test_report_clock_first_within_an_hour_then_follow_ups(tree):
@@ -122,9 +124,9 @@ def test_report_clock_first_within_an_hour_then_follow_ups(tree):
     assert "超时" in entry.title and entry.data["late"] is True
     clock = services.report_clock(incident, t0 + dt.timedelta(hours=2))
     assert clock.label == "续报" and clock.due_at == t0 + dt.timedelta(minutes=70) + dt.timedelta(hours=24)
-    with pytest.raises(services.IncidentError, match="已有首报"):
+    with pytest.raises(DomainError, match="已有首报"):
         services.report_create(actor=officer, incident=incident, kind="first", fields={"situation": "x"})
-    with pytest.raises(services.IncidentError, match="响应结束后"):
+    with pytest.raises(DomainError, match="响应结束后"):
         services.report_create(actor=officer, incident=incident, kind="final", fields={"situation": "x"})
     follow = services.report_create(actor=officer, incident=incident, kind="follow_up", fields={"situation": "续"})
     assert follow.sequence == 1 and str(follow) == "续报（第1次）"
@@ -142,7 +144,7 @@ def test_dispatch_orders_go_from_sent_to_done_and_can_be_returned(tree):
     services.order_read(actor="队长", order=order)
     order.refresh_from_db()
     assert order.status == "read" and order.read_at
-    with pytest.raises(services.IncidentError, match="不能改为"):
+    with pytest.raises(DomainError, match="不能改为"):
         services.order_progress(actor="队长", order=order, status="on_scene")
     for status in ("accepted", "en_route"):
         services.order_progress(actor="队长", order=order, status=status, lon=109.9, lat=31.1)
@@ -172,7 +174,7 @@ def test_supplies_leave_the_ledger_and_evacuees_fill_the_shelter(tree):
     stock.refresh_from_db()
     assert stock.quantity == before - 5
     assert Movement.objects.filter(kind="allocate", reference=incident.number).exists()
-    with pytest.raises(services.IncidentError):
+    with pytest.raises(DomainError):
         services.order_create(
             actor=officer,
             incident=incident,
@@ -195,7 +197,7 @@ def test_review_after_the_response_closes_the_incident_with_follow_up_tasks(tree
 
     incident = intake(tree, kind="地质灾害")
     officer = persona("county_operator")
-    with pytest.raises(services.IncidentError, match="响应结束后"):
+    with pytest.raises(DomainError, match="响应结束后"):
         services.review_record(actor=officer, incident=incident, course="a", cause="b", lessons="c", follow_ups=[])
     services.response_set(actor=officer, incident=incident, level="IV", reason="r")
     services.response_end(actor=officer, incident=incident, summary="险情排除")
@@ -236,7 +238,7 @@ def test_alarms_and_warnings_join_the_timeline(tree):
     warning = issue_warning(tree, regions=[tree.village])
     services.warning_link(actor=persona("county_operator"), incident=incident, warning=warning)
     assert incident.timeline.filter(kind="warning", data__warning=warning.pk).exists()
-    with pytest.raises(services.IncidentError, match="已关联"):
+    with pytest.raises(DomainError, match="已关联"):
         services.warning_link(actor=persona("county_operator"), incident=incident, warning=warning)
 
 

@@ -1,9 +1,10 @@
 import pytest
 
+from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
 from anlan.resources.models import Shelter
-from anlan.resources.services import OccupancyError, shelter_check, shelter_occupancy
+from anlan.resources.services import shelter_check, shelter_occupancy
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_occupancy_follows_check_ins_and_outs_and_never_goes_negative(tree, shel
     shelter_check(actor=officer, shelter=shelter, kind="in", people=25)
     shelter_check(actor=officer, shelter=shelter, kind="out", people=15)
     assert shelter_occupancy(shelter) == 50
-    with pytest.raises(OccupancyError, match="超过当前在场人数（50）"):
+    with pytest.raises(DomainError, match="超过当前在场人数（50）"):
         shelter_check(actor=officer, shelter=shelter, kind="out", people=51)
     assert shelter_occupancy(shelter) == 50
     entries = AuditEntry.objects.filter(object_type="resources.shelter", object_id=str(shelter.pk))
@@ -53,7 +54,7 @@ def test_occupancy_follows_check_ins_and_outs_and_never_goes_negative(tree, shel
 def test_closed_shelter_refuses_check_in(tree, shelter):
     shelter.status = Shelter.Status.CLOSED
     shelter.save()
-    with pytest.raises(OccupancyError, match="已关闭"):
+    with pytest.raises(DomainError, match="已关闭"):
         shelter_check(actor=persona("township_officer"), shelter=shelter, kind="in", people=1)
 
 

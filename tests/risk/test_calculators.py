@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anlan.core.errors import DomainError
 from anlan.core.testing.personas import persona
 from anlan.risk import gb18218, lec, matrix
 
@@ -76,9 +77,9 @@ def test_category_items_and_overrides():
     assert not w51.is_major_hazard and w51.items[0].critical_t == 10
     ethanol = gb18218.evaluate([{"name": "乙醇", "category": "W5.1", "quantity_t": 600}], 0)
     assert ethanol.items[0].critical_t == 500 and ethanol.items[0].beta == 1.5
-    with pytest.raises(gb18218.SubstanceError, match="没有该物质：不存在的化学品"):
+    with pytest.raises(DomainError, match="没有该物质：不存在的化学品"):
         gb18218.evaluate([{"name": "不存在的化学品", "quantity_t": 1}], 0)
-    with pytest.raises(gb18218.SubstanceError, match="不能为负数"):
+    with pytest.raises(DomainError, match="不能为负数"):
         gb18218.evaluate([{"name": "氯", "quantity_t": -1}], 0)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anlan.core.errors import DomainError
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
 from anlan.sites import patrol, services
@@ -98,7 +99,7 @@ def test_check_in_measures_the_distance_and_flags_a_far_one(site):
     worker = persona("village_grid_worker")
     done = services.check_in(actor=worker, task=task, lon=site.lon + 0.01, lat=site.lat, note="未见异常")
     assert done.status == "done" and 900 < done.distance_m < 1100 and done.far_away
-    with pytest.raises(services.PatrolError, match="已于"):
+    with pytest.raises(DomainError, match="已于"):
         services.check_in(actor=worker, task=task)
     assert AuditEntry.objects.filter(action="patrol_check_in", object_id=str(site.pk)).exists()
 
@@ -109,11 +110,11 @@ def test_problem_needs_a_note_and_past_tasks_cannot_be_checked_in(site):
     today = timezone.localdate()
     services.patrols_plan(today=today)
     task = PatrolTask.objects.get(site=site, tier="village", period_start__lte=today, due__gte=today)
-    with pytest.raises(services.PatrolError, match="请填写巡查情况"):
+    with pytest.raises(DomainError, match="请填写巡查情况"):
         services.check_in(actor=persona("village_grid_worker"), task=task, found_problem=True)
     task.due = today - dt.timedelta(days=1)
     task.save()
-    with pytest.raises(services.PatrolError, match="漏巡"):
+    with pytest.raises(DomainError, match="漏巡"):
         services.check_in(actor=persona("village_grid_worker"), task=task)
 
 

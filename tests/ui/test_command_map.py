@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from anlan.core.testing.personas import persona
 from anlan.incidents import services
-from anlan.incidents.models import Incident, IncidentKind
+from anlan.incidents.models import Incident
+from anlan.plans.models import IncidentKind
 from anlan.resources.models import RescueTeam
 from tests.ui.conftest import login
 

@@ -8,9 +8,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_move_department"),
         ("hazards", "0003_move_department"),
-        ("incidents", "0005_move_department"),
+        ("incidents", "0006_move_department"),
         ("monitoring", "0002_move_department"),
-        ("plans", "0002_move_department"),
+        ("plans", "0004_move_department"),
         ("registry", "0005_move_department"),
         ("resources", "0005_move_department"),
         ("risk", "0002_move_department"),

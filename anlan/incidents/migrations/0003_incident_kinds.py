@@ -1,15 +1,12 @@
-"""Install the incident kinds (incidents/kinds.py): the law's four categories and the plan's sub-types."""
+"""Installed the incident kinds until they moved to plans (issue 20); plans 0003 installs them now.
+
+Kept as a no-op so the migration graph of existing databases stays the same: incidents imports no data
+of plans here, and the kinds are installed once, by their own app."""
 
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    from anlan.incidents.kinds import install as install_kinds
-
-    install_kinds(apps.get_model("incidents", "IncidentKind"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("incidents", "0002_initial")]
 
-    operations = [migrations.RunPython(install, migrations.RunPython.noop)]
+    operations = []

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from anlan.accounts.services import AccountError, user_create
+from anlan.accounts.services import user_create
+from anlan.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -36,6 +37,6 @@ class Command(BaseCommand):
                 display_name=o["display_name"],
                 keep_password=o["keep_password"],
             )
-        except AccountError as exc:
-            raise CommandError(str(exc)) from None
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(f"已创建用户 {user.username}（{user.get_role_display()}，{user.region.name}）")

@@ -1,8 +1,9 @@
 """`anlan serve`: the web UI and API on waitress (a production-grade pure-Python WSGI server).
 
-In the embedded default the background worker and the MQTT subscriber run in the same process
-group; apps that need them register an `EmbeddedService` in core.embedded (none does yet: the
-monitoring and warning apps will). SIGINT/SIGTERM stop the services and then the server.
+In the embedded default the background workers (the outbox and the scheduler of core.schedule) and the
+MQTT subscriber run in the same process group, as services registered in core.embedded
+(ANLAN_EMBEDDED_WORKER=false leaves the workers to `anlan worker`). SIGINT/SIGTERM stop the services and
+then the server.
 """
 
 import signal
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         from django.core.wsgi import get_wsgi_application
         from waitress.server import create_server
 
-        services = embedded.start_all()
+        services = embedded.start_all("serve")
         application = get_wsgi_application()
         server = create_server(application, host=o["host"], port=o["port"], threads=o["threads"], ident="anlan")
 

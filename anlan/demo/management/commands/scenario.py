@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from anlan.accounts.models import User
-from anlan.incidents.scenario import ScenarioError, play
+from anlan.demo.scenario import ScenarioError, play
 
 
 class Command(BaseCommand):

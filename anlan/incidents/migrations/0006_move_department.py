@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0001_initial"),
+        ("incidents", "0005_incident_kind_moved_to_plans"),
         ("registry", "0005_move_department"),
     ]
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="planaction",
+                    model_name="responsetask",
                     name="department",
                     field=models.ForeignKey(
                         blank=True,

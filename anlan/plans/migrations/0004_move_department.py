@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0004_review_and_follow_ups"),
+        ("plans", "0003_incident_kinds_install"),
         ("registry", "0005_move_department"),
     ]
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.AlterField(
-                    model_name="responsetask",
+                    model_name="planaction",
                     name="department",
                     field=models.ForeignKey(
                         blank=True,

@@ -2,7 +2,9 @@
 sub-types the national master plan lists (reference §3.1). Production-safety accidents (including traffic
 and fire accidents) are graded by 国务院令第493号 and reported upward within an hour; natural disasters
 report their 初报 within 2 hours (自然灾害情况统计调查制度, reference §4.3). Environmental pollution is
-outside 493 (its Art. 2) and graded by people. Every limit is editable per kind."""
+outside 493 (its Art. 2) and graded by people. Every limit is editable per kind.
+
+Installed by migration plans 0003 and again by `anlan load-demo` after a flush (demo.loader)."""
 
 KINDS = [
     # (category, name, grading, first report minutes, follow-up hours)

@@ -19,14 +19,14 @@ from django.utils import timezone
 from anlan.alerts import services as alert_services
 from anlan.alerts import wording
 from anlan.alerts.models import Warning, WarningTemplate
+from anlan.incidents import services
+from anlan.incidents.models import Incident
 from anlan.monitoring.models import Alarm
 from anlan.monitoring.replay import DEMO_STORM, replay
+from anlan.plans.models import IncidentKind
 from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import Stock
-
-from . import services
-from .models import Incident, IncidentKind
 
 LEVEL_ORDER = {"blue": 1, "yellow": 2, "orange": 3, "red": 4}
 

@@ -1,0 +1,41 @@
+// Small page behaviours declared in HTML, so pages carry no inline script (the Content-Security-Policy
+// allows scripts from this site's files only):
+//   <form data-confirm="确认签发？">      asks before submitting
+//   <button data-print>                 prints the page
+//   <select data-autosubmit>            submits its form when changed
+//   <select data-toggle-prefix="id_method"> with fields named <value>_* shows only the chosen value's fields
+(function () {
+  "use strict";
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // A choice that decides which group of fields applies (e.g. LEC or matrix factors): fields whose name
+  // starts with "<option value>_" are shown only while that option is chosen.
+  document.querySelectorAll("select[data-field-groups]").forEach(function (select) {
+    var form = select.form;
+    var groups = Array.prototype.map.call(select.options, function (o) { return o.value; }).filter(Boolean);
+    function sync() {
+      form.querySelectorAll(".field").forEach(function (div) {
+        var input = div.querySelector("select, input, textarea");
+        if (!input || input === select) return;
+        groups.forEach(function (group) {
+          if (input.name.indexOf(group + "_") === 0) div.hidden = select.value !== group;
+        });
+      });
+    }
+    select.addEventListener("change", sync);
+    sync();
+  });
+})();
