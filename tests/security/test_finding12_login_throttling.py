@@ -79,3 +79,12 @@ def test_only_county_admins_unlock(client):
     viewer = persona("viewer")
     assert client.post(f"/accounts/user/{viewer.pk}/security/", {"action": "unlock"}).status_code == 403
     assert not AuditEntry.objects.filter(action="login_unlock").exists()
+
+
+@pytest.mark.django_db
+def test_a_forged_address_header_cannot_break_the_login(client):
+    response = client.post(
+        "/accounts/login/", {"username": "viewer", "password": PASSWORD}, HTTP_X_REAL_IP="<not an address>"
+    )
+    assert response.status_code == 302
+    assert LoginAttempt.objects.filter(username="viewer", success=True).exists()
