@@ -179,7 +179,11 @@ class PasswordChangeView(LoginRequiredMixin, View):
 
     def post(self, request):
         form = PasswordChangeForm(request.POST)
-        if form.is_valid():
+        ip, key = request_address(request)
+        # The current password is asked again: guessing it here is held to the login's limits.
+        if address_throttled(key) or is_locked_out(request.user.username, key):
+            form.add_error(None, LOCKED_MESSAGE)
+        elif form.is_valid():
             try:
                 password_change_own(
                     user=request.user,
@@ -188,6 +192,8 @@ class PasswordChangeView(LoginRequiredMixin, View):
                 )
             except DomainError as exc:
                 form.add_error(exc.field, exc.message)
+                if exc.code == "account.wrong_password":
+                    login_attempt_record(username=request.user.username, success=False, ip=ip, address_key=key)
             else:
                 # Keep this session (the password hash is part of the session's auth hash).
                 update_session_auth_hash(request, request.user)

@@ -88,3 +88,15 @@ def test_a_forged_address_header_cannot_break_the_login(client):
     )
     assert response.status_code == 302
     assert LoginAttempt.objects.filter(username="viewer", success=True).exists()
+
+
+@pytest.mark.django_db
+def test_guessing_the_current_password_on_the_change_page_is_held_to_the_same_lock(client):
+    client.force_login(persona("viewer"))
+    data = {"new_password": "River-Bank-2027", "confirm_password": "River-Bank-2027"}
+    for _ in range(5):
+        response = client.post("/accounts/security/password/", {**data, "old_password": "Guess-1"}, REMOTE_ADDR=OWNER)
+        assert "当前密码不正确" in response.content.decode()
+    response = client.post("/accounts/security/password/", {**data, "old_password": PASSWORD}, REMOTE_ADDR=OWNER)
+    assert response.status_code == 400 and "已锁定" in response.content.decode()
+    assert persona("viewer").check_password(PASSWORD)
