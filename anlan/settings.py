@@ -24,12 +24,19 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _private_data_dir() -> Path:
+    """The data dir, created readable by the service account only (0700): it holds the keys, the SQLite
+    database and the uploads, which no other local user may read."""
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return DATA_DIR
+
+
 def _secret_from_env_or_file(env_name: str, filename: str, factory) -> str:
     """Read a secret from the environment, else from a 0600 file in the data dir, creating it once."""
     value = os.environ.get(env_name)
     if value:
         return value
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_data_dir()
     path = DATA_DIR / filename
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -73,6 +80,7 @@ INSTALLED_APPS = [
     "anlan.risk",
     "anlan.hazards",
     "anlan.sites",
+    "anlan.notify",
     "anlan.inbox",
     "anlan.monitoring",
     "anlan.alerts",
@@ -132,6 +140,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _sqlite_file = DATABASES["default"]["NAME"]
+    if _sqlite_file and _sqlite_file != ":memory:" and not os.path.exists(_sqlite_file):
+        # Created 0600 before SQLite does (it would use the umask, often world-readable); SQLite gives its
+        # -wal and -shm files the database file's mode.
+        Path(_sqlite_file).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -234,8 +248,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/media/"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads (Excel imports) are checked for type and size before they are read.
-ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 ANLAN_MAX_PHOTO_BYTES = int(os.environ.get("ANLAN_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
 ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
@@ -261,6 +276,9 @@ ANLAN_PUBLIC_URL = os.environ.get("ANLAN_PUBLIC_URL", "").rstrip("/")
 # Public tip page (群众举报): submissions per address per hour, and the least seconds a person takes.
 ANLAN_TIP_RATE_PER_HOUR = int(os.environ.get("ANLAN_TIP_RATE_PER_HOUR", 5))
 ANLAN_TIP_MIN_SECONDS = int(os.environ.get("ANLAN_TIP_MIN_SECONDS", 3))
+# Reverse proxies whose X-Real-IP / X-Forwarded-For are believed (comma-separated IPs or CIDRs, e.g.
+# "127.0.0.1,10.0.0.0/8"); from anyone else these headers are ignored. Empty: REMOTE_ADDR only.
+ANLAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANLAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
 # 公众订阅: how long the SMS code that confirms a subscription (or an unsubscription) stays valid.
 ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES", 10))
 
@@ -377,6 +395,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_traceback_for_refusals": {"()": "anlan.core.logfilters.NoTracebackForRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # 403/404 are logged as one line, without a traceback (see core/logfilters.py).
+    "loggers": {"django.request": {"filters": ["no_traceback_for_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANLAN_LOG_LEVEL", "WARNING")},
 }

@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与部门"
 
     def ready(self):
-        from . import views  # noqa: F401
+        from . import recipients, views  # noqa: F401
+
+        recipients.register()  # who notify can reach (notify imports no domain app)

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from anlan.core.roles import Role
+from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
 
 __all__ = ["ApiToken", "LoginAttempt", "PasswordHistory", "User"]
@@ -72,6 +72,8 @@ class LoginAttempt(models.Model):
     # Set when an administrator unlocks the account: cleared failures no longer count towards a lock.
     cleared = models.BooleanField("已解除", default=False)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "登录记录"
         verbose_name_plural = "登录记录"
@@ -112,6 +114,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked = models.BooleanField("已吊销", default=False)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "API令牌"

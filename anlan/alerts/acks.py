@@ -15,17 +15,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.audit import AuditItem, append
+from anlan.notify import recipients
+from anlan.notify.models import Delivery, Notice, NoticeText
+from anlan.notify.tokens import confirm_token, read_confirm_token
 from anlan.registry.models import Person
 
-from .models import Delivery, Warning
+from .models import Warning
+from .services import deliveries, topic
 
 RESPONSIBLE_TIERS = ("county", "township", "village")
-SALT = "anlan.warning-ack"
+LEGACY_SALT = "anlan.warning-ack"  # links sent before notify signed them (still honoured)
 SUPERIOR_TIER = {"village": "township", "township": "county"}
 
 
 def ack_token(warning_id: int, recipient_key: str) -> str:
-    return signing.dumps([warning_id, recipient_key.split("#")[0]], salt=SALT, compress=True)
+    """The token notify puts in a responsible person's SMS (tokens.confirm_token of the warning's topic)."""
+    return confirm_token(topic(warning_id), recipient_key)
 
 
 def ack_url(warning_id: int, recipient_key: str) -> str:
@@ -33,8 +38,12 @@ def ack_url(warning_id: int, recipient_key: str) -> str:
 
 
 def read_token(token: str) -> tuple[int, str] | None:
+    confirmed = read_confirm_token(token)
+    if confirmed is not None:
+        kind, _, pk = confirmed[0].partition(":")
+        return (int(pk), confirmed[1]) if kind == "warning" and pk.isdigit() else None
     try:
-        warning_id, key = signing.loads(token, salt=SALT)
+        warning_id, key = signing.loads(token, salt=LEGACY_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     return int(warning_id), str(key)
@@ -46,7 +55,8 @@ def acknowledge(*, warning_id: int, recipient_key: str, via: str, now: dt.dateti
     now = now or timezone.now()
     base = recipient_key.split("#")[0]
     changed = (
-        Delivery.objects.filter(warning_id=warning_id, recipient_key=base, acknowledged_at__isnull=True)
+        deliveries(warning_id)
+        .filter(recipient_key=base, acknowledged_at__isnull=True)
         .exclude(status=Delivery.Status.FAILED)
         .update(status=Delivery.Status.ACKNOWLEDGED, acknowledged_at=now)
     )
@@ -83,21 +93,25 @@ def acknowledge_by_reply(*, phone: str, text: str, now: dt.datetime | None = Non
     if not is_ack_reply(text):
         return 0
     now = now or timezone.now()
+    open_topics = {
+        topic(pk): pk
+        for pk in Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=now).values_list("pk", flat=True)
+    }
     waiting = (
         Delivery.objects.filter(
-            warning__status=Warning.Status.ISSUED,
-            warning__expires__gt=now,
+            notice__topic__in=list(open_topics),
             tier__in=RESPONSIBLE_TIERS,
             acknowledged_at__isnull=True,
             sent_at__isnull=False,
         )
         .exclude(recipient_key__contains="#")
-        .values_list("warning_id", "recipient_key")
+        .values_list("notice__topic", "recipient_key")
         .distinct()
     )
     by_person: dict[int, set[int]] = {}
-    for warning_id, key in waiting:
-        by_person.setdefault(int(key.split(":")[1]), set()).add(warning_id)
+    for notice_topic, key in waiting:
+        if key.startswith("person:"):
+            by_person.setdefault(int(key.split(":")[1]), set()).add(open_topics[notice_topic])
     wanted = phone.strip().removeprefix("+86")
     changed = 0
     for person in Person.objects.filter(pk__in=list(by_person)).only("pk", "phone"):
@@ -108,9 +122,7 @@ def acknowledge_by_reply(*, phone: str, text: str, now: dt.datetime | None = Non
 
 
 def _acknowledged_keys(warning) -> set[str]:
-    return set(
-        Delivery.objects.filter(warning=warning, acknowledged_at__isnull=False).values_list("recipient_key", flat=True)
-    )
+    return set(deliveries(warning).filter(acknowledged_at__isnull=False).values_list("recipient_key", flat=True))
 
 
 def escalate(*, now: dt.datetime | None = None) -> dict:
@@ -119,14 +131,18 @@ def escalate(*, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     added = {"voice": 0, "superior": 0}
     for warning in Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=now):
+        notice = Notice.objects.filter(topic=topic(warning.pk)).first()
+        if notice is None:
+            continue
         deadline = now - dt.timedelta(minutes=settings.ANLAN_ACK_MINUTES.get(warning.level, 30))
         acked = _acknowledged_keys(warning)
-        late = Delivery.objects.filter(warning=warning, tier__in=RESPONSIBLE_TIERS, sent_at__lte=deadline)
-        # Stage 1: no answer to the SMS → voice call (once).
-        voiced = set(Delivery.objects.filter(warning=warning, channel="voice").values_list("recipient_key", flat=True))
+        late = deliveries(warning).filter(tier__in=RESPONSIBLE_TIERS, sent_at__lte=deadline)
+        # Stage 1: no answer to the SMS → voice call (once), reading the responsible persons' text.
+        voiced = set(deliveries(warning).filter(channel="voice").values_list("recipient_key", flat=True))
         calls = [
             Delivery(
-                warning=warning,
+                notice=notice,
+                variant=d.variant,
                 recipient_key=d.recipient_key,
                 recipient_name=d.recipient_name,
                 region_code=d.region_code,
@@ -144,17 +160,17 @@ def escalate(*, now: dt.datetime | None = None) -> dict:
             d for d in late.filter(channel="voice").exclude(recipient_key__contains="#") if d.recipient_key not in acked
         ]
         called_up = set(
-            Delivery.objects.filter(warning=warning, recipient_key__contains="#up:").values_list(
-                "recipient_key", flat=True
-            )
+            deliveries(warning).filter(recipient_key__contains="#up:").values_list("recipient_key", flat=True)
         )
-        ups = [d for d in _superior_calls(warning, unanswered, now) if d.recipient_key not in called_up]
+        ups = [d for d in _superior_calls(warning, notice, unanswered, now) if d.recipient_key not in called_up]
         Delivery.objects.bulk_create(ups, ignore_conflicts=True)
         added["superior"] += len(ups)
     return added
 
 
-def _superior_calls(warning, unanswered, now) -> list[Delivery]:
+def _superior_calls(warning, notice, unanswered, now) -> list[Delivery]:
+    """Voice calls to the persons one level up from each silent one, with a text naming who is silent
+    (one notice text per silent person: variant "up:<their id>")."""
     if not unanswered:
         return []
     codes = {
@@ -162,29 +178,37 @@ def _superior_calls(warning, unanswered, now) -> list[Delivery]:
         for d in unanswered
         if d.tier in SUPERIOR_TIER
     }
-    superiors: dict[str, list[tuple[int, str]]] = {}
-    for pk, name, region in Person.objects.filter(region_id__in=codes).values_list("pk", "name", "region_id"):
-        superiors.setdefault(region, []).append((pk, name))
-    out = []
+    superiors: dict[str, list[recipients.Recipient]] = {}
+    for r in recipients.recipients_in("person", codes):
+        superiors.setdefault(r.region_code, []).append(r)
+    out, texts = [], []
     for d in unanswered:
         tier = SUPERIOR_TIER.get(d.tier)
         if tier is None:
             continue
         region = d.region_code[:9] + "000" if tier == "township" else d.region_code[:6] + "000000"
         original = d.recipient_key.split(":")[1]
-        for pk, name in superiors.get(region, []):
+        texts.append(
+            NoticeText(
+                notice=notice,
+                key=f"up:{original}",
+                text=f"{d.recipient_name}（{d.region_code}）未确认收到“{warning.headline}”，请立即联系督促落实。"[:300],
+            )
+        )
+        for r in superiors.get(region, []):
             out.append(
                 Delivery(
-                    warning=warning,
-                    recipient_key=f"person:{pk}#up:{original}",
-                    recipient_name=name,
+                    notice=notice,
+                    variant=f"up:{original}",
+                    recipient_key=f"{r.key}#up:{original}",
+                    recipient_name=r.name,
                     region_code=region,
                     tier=tier,
                     channel="voice",
                     next_attempt_at=now,
-                    message=f"{d.recipient_name}（{d.region_code}）未确认收到“{warning.headline}”，请立即联系督促落实。",
                 )
             )
+    NoticeText.objects.bulk_create(texts, ignore_conflicts=True)
     return out
 
 
@@ -194,7 +218,8 @@ def board(warning) -> list[tuple[str, int, int, list[str]]]:
     acked = _acknowledged_keys(warning)
     seen = set()
     for key, name, region in (
-        Delivery.objects.filter(warning=warning, tier__in=RESPONSIBLE_TIERS)
+        deliveries(warning)
+        .filter(tier__in=RESPONSIBLE_TIERS)
         .filter(~Q(recipient_key__contains="#"))
         .values_list("recipient_key", "recipient_name", "region_code")
         .order_by("region_code", "recipient_name")

@@ -8,7 +8,10 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         from anlan.core.daily import register_daily_job
+        from anlan.core.schedule import register_periodic_job
 
-        from . import api, outbox, public, views  # noqa: F401
+        from . import acks, api, public, recipients, views  # noqa: F401
 
+        recipients.register()  # residents, subscribers, loudspeakers, work groups: who notify can reach
         register_daily_job("公众订阅清理", public.unconfirmed_cleanup_job)
+        register_periodic_job("预警叫应升级", acks.escalate, seconds=60)

@@ -2,14 +2,11 @@
 for the recipient's audience — responsible persons, residents, enterprises of a special sector — and the
 plan for the recipient's township, falling back to the general instruction."""
 
-from django.conf import settings
+from anlan.notify.texts import sender_name
+
+__all__ = ["AUDIENCES", "SECTORS", "audience_of", "compose", "measure_for", "sender_name", "valid_measure_key"]
 
 RESPONSIBLE = ("county", "township", "village")
-
-
-def sender_name() -> str:
-    """Who the messages are from, as people read it (CAP senderName, the 【】 of an SMS)."""
-    return settings.ANLAN_CAP_SENDER_NAME or "应急管理局"
 
 
 # Audience keys of Warning.measures and WarningTemplate.measures, in the order the editor shows them.

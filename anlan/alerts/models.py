@@ -1,18 +1,17 @@
-"""Early warnings as CAP 1.2 messages, the residents they reach, and the delivery outbox."""
+"""Early warnings as CAP 1.2 messages and the residents, subscribers, loudspeakers and work groups they
+reach (the outbox that carries them is notify's)."""
 
 from django.db import models
 from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField, channel_order_field
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES
-from anlan.core.scoping import ScopedManager, ScopeSpec
+from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, Role
+from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_phone
 
 __all__ = [
     "BroadcastTerminal",
-    "ChannelBudget",
-    "Delivery",
     "Resident",
     "Subscriber",
     "Warning",
@@ -127,6 +126,9 @@ class Resident(AnlanModel):
 
     scope_spec = ScopeSpec(region="region")
 
+    # Grid workers keep their village's resident lists.
+    write_roles = frozenset({*LOCAL_REGISTRY_ROLES, Role.VILLAGE_WORKER})
+
     class Meta:
         verbose_name = "居民"
         verbose_name_plural = "居民"
@@ -134,94 +136,6 @@ class Resident(AnlanModel):
 
     def __str__(self):
         return self.name
-
-
-class Delivery(models.Model):
-    """One message to one recipient on one channel (the outbox); a recipient is reached once per channel."""
-
-    class Tier(models.TextChoices):
-        COUNTY = "county", "县级责任人"
-        TOWNSHIP = "township", "乡镇责任人"
-        VILLAGE = "village", "村级责任人"
-        RESIDENT = "resident", "居民"
-        ENTERPRISE = "enterprise", "企业"
-        USER = "user", "平台用户"
-        SUBSCRIBER = "subscriber", "公众订阅"
-        SHELTER = "shelter", "避难场所"
-        TERMINAL = "terminal", "应急广播"
-        GROUP = "group", "工作群"
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "待发送"
-        SENDING = "sending", "发送中"
-        SENT = "sent", "已发送"
-        FAILED = "failed", "发送失败"
-        ACKNOWLEDGED = "acknowledged", "已叫应"
-
-    # A delivery carries a warning, or a monitoring alarm told to the hazard site's 群测群防员 (alarm_sms).
-    warning = models.ForeignKey(
-        Warning, on_delete=models.CASCADE, related_name="deliveries", verbose_name="预警", null=True, blank=True
-    )
-    alarm = models.ForeignKey(
-        "monitoring.Alarm", on_delete=models.CASCADE, related_name="+", verbose_name="监测报警", null=True, blank=True
-    )
-    recipient_key = models.CharField(
-        "接收人",
-        max_length=60,
-        help_text="种类:编号，如 person:12、resident:7、shelter:6；上级叫应为 person:5#up:12",
-    )
-    recipient_name = models.CharField("姓名", max_length=100)
-    # The address is looked up from the recipient when sending (no second copy of phone numbers here).
-    # Not indexed: scopes filter it by prefix, and issuing a county-wide warning writes a million rows, where
-    # every index costs (benchmarks/README.md).
-    region_code = models.CharField("区划", max_length=12)
-    tier = models.CharField("层级", max_length=12, choices=Tier.choices)
-    channel = models.CharField("渠道", max_length=16)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试", default=timezone.now)
-    # A worker's claim; a claim older than the lease (the worker died) is taken over by another worker.
-    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
-    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
-    acknowledged_at = models.DateTimeField("叫应时间", null=True, blank=True)
-    last_error = models.CharField("错误", max_length=200, blank=True)
-    message = models.CharField("专用内容", max_length=300, blank=True, help_text="为空时用预警的标题与防御指引")
-    fallback = models.CharField("备用渠道", max_length=40, blank=True, help_text="本渠道送达失败后依次改用，如 voice")
-
-    objects = ScopedManager()
-
-    scope_spec = ScopeSpec(region="region_code")
-
-    class Meta:
-        verbose_name = "预警送达"
-        verbose_name_plural = "预警送达"
-        # Responsible persons are written by several paths (issue, fallback, 叫应 voice calls, superiors called
-        # up), so a unique index keeps each to one delivery per channel. Everyone else is written once, by the
-        # single INSERT … SELECT of the issue (the warning row is locked and leaves draft), so they are unique
-        # by construction: a unique index over a million residents doubled the fan-out time on PostgreSQL.
-        constraints = [
-            models.UniqueConstraint(
-                fields=["warning", "recipient_key", "channel"],
-                condition=models.Q(tier__in=["county", "township", "village"]),
-                name="one_responsible_delivery_per_channel",
-            ),
-            models.UniqueConstraint(
-                fields=["alarm", "recipient_key", "channel"],
-                condition=models.Q(alarm__isnull=False),
-                name="one_alarm_delivery_per_channel",
-            ),
-        ]
-        # The claim index holds only what workers still have to do; sent rows leave it.
-        indexes = [
-            models.Index(
-                fields=["status", "channel", "next_attempt_at"],
-                condition=models.Q(status__in=["queued", "sending"]),
-                name="delivery_due",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.warning_id or self.alarm_id} → {self.recipient_name} ({self.channel})"
 
 
 class Subscriber(AnlanModel):
@@ -338,19 +252,3 @@ class WarningTemplate(AnlanModel):
 
     def __str__(self):
         return f"{self.event}{self.get_level_display()}预警"
-
-
-class ChannelBudget(models.Model):
-    """A token bucket per channel shared by every worker (ANLAN_CHANNEL_RATES): a claim takes tokens in
-    the same transaction, so two workers together never exceed what the gateway contract allows."""
-
-    channel = models.CharField("渠道", max_length=16, primary_key=True)
-    tokens = models.FloatField("可用额度")
-    updated_at = models.DateTimeField("更新时间")
-
-    class Meta:
-        verbose_name = "渠道限速"
-        verbose_name_plural = "渠道限速"
-
-    def __str__(self):
-        return self.channel

@@ -19,9 +19,9 @@ from anlan.core.errors import DomainError
 from anlan.core.public import ChallengeForm, keyed_hash
 from anlan.core.validators import validate_phone
 from anlan.geo.models import Region, RegionLevel
+from anlan.notify.channels import CHANNELS, Outgoing
 
 from . import services
-from .channels import CHANNELS, Outgoing
 from .messages import sender_name
 from .models import Subscriber, Warning
 

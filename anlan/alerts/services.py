@@ -1,31 +1,31 @@
 """Warning workflow (draft → review → issue; update and cancel by CAP reference) and targeting.
 
 Issuing resolves the area to regions (the chosen ones and everything below them, plus every village
-the drawn polygon touches, plus the township and county above each: 三级), then writes the outbox in
-a few INSERT … SELECT statements — responsible persons by tier, residents, enterprises — so that a
-million recipients cost seconds, not a million round trips. A recipient is reached once per channel
-(unique constraint; issuing twice adds nothing).
+the drawn polygon touches, plus the township and county above each: 三级), renders the warning as a
+notify Notice (one text per audience, enterprise sector and township plan), then has notify write the
+outbox with one INSERT … SELECT per recipient source — responsible persons by tier, residents,
+enterprises… — each row naming the text variant it reads, so that a million recipients cost seconds, not
+a million round trips. A recipient is reached once per channel (issuing twice adds nothing).
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
 import shapely
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import models, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from anlan.accounts.models import User
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.errors import DomainError
-from anlan.core.fields import CHANNEL_ORDERS
 from anlan.geo.models import Region, RegionLevel
-from anlan.registry.models import Enterprise, Person
-from anlan.resources.models import Shelter
+from anlan.notify import recipients
+from anlan.notify.models import Delivery, Notice, NoticeText
 
 from . import cap, workflow
-from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WorkGroup
+from .messages import SECTORS, audience_of, compose, sender_name
+from .models import Warning
 
 ISSUERS = workflow.ISSUERS
 
@@ -82,7 +82,8 @@ def warning_issue(*, actor, warning: Warning) -> dict:
         actor=actor,
         after={"identifier": warning.identifier, "regions": len(codes), "queued": queued},
     )
-    return summary(warning)
+    # Nothing of this notice existed before and nothing has been sent yet: no need to count a million rows.
+    return {"targeted": queued, "queued": queued, "sent": 0, "failed": 0, "acknowledged": 0}
 
 
 @transaction.atomic
@@ -138,102 +139,94 @@ def area_codes(chosen: list[tuple[str, str]], polygon: dict | None) -> list[str]
     return sorted(codes)
 
 
-TIER_SQL = (
-    "CASE WHEN substr(region_id, 7) = '000000' THEN 'county' "
-    "WHEN substr(region_id, 10) = '000' THEN 'township' ELSE 'village' END"
-)
+def topic(warning_id: int) -> str:
+    """The notify topic of a warning's notice."""
+    return f"warning:{warning_id}"
 
 
-def _split(order: str) -> tuple[str, str]:
-    first, _, rest = order.partition(",")
-    return first, rest
+def deliveries(warning) -> "models.QuerySet[Delivery]":
+    """The outbox rows of a warning (its notice's deliveries)."""
+    return Delivery.objects.filter(notice__topic=topic(getattr(warning, "pk", warning)))
 
 
-def channel_sql(default: str, vulnerable_default: str = "") -> tuple[str, str]:
-    """SQL for (first channel, fallback channels) from a recipient's `channel_order`, its default when
-    blank (`vulnerable_default` for rows whose `vulnerable` is true). Built from the fixed choices, so
-    the database does no string parsing."""
-    first, rest = ["CASE channel_order"], ["CASE channel_order"]
-    for order, _label in CHANNEL_ORDERS:
-        if order:
-            a, b = _split(order)
-            first.append(f"WHEN '{a}' THEN '{a}'")
-            rest.append(f"WHEN '{order}' THEN '{b}'")
-    a, b = _split(default)
-    if vulnerable_default:
-        va, vb = _split(vulnerable_default)
-        first.append(f"ELSE CASE WHEN vulnerable THEN '{va}' ELSE '{a}' END END")
-        rest.append(f"ELSE CASE WHEN vulnerable THEN '{vb}' ELSE '{b}' END END")
-    else:
-        first.append(f"ELSE '{a}' END")
-        rest.append(f"ELSE '{b}' END")
-    return " ".join(first), " ".join(rest)
+# Text variants: every source's recipients read the measures of their audience (messages.audience_of);
+# responsible persons' SMS also ask for a confirmation (叫应). key → (a tier of that audience, confirm).
+VARIANTS = {
+    "responsible": ("village", True),
+    "staff": ("user", False),  # platform users and their work groups act on it like responsible persons
+    "resident": ("resident", False),
+    "enterprise": ("enterprise", False),
+    "shelter": ("shelter", False),
+}
 
 
-@dataclass(frozen=True)
-class Source:
-    key: str  # SQL for the recipient key
-    name: str
-    tier: str  # SQL
-    channel: str  # SQL
-    table: str
-    fallback: str = "''"
-    condition: str = ""  # extra SQL condition (no parameters)
-    unique: bool = False  # written under the unique index: skip rows already there
+def _variant_base(source) -> str:
+    tier = source.tiers[0] if source.tiers else ""
+    if tier in ("user", "group"):
+        return "staff"
+    return audience_of(tier)
 
 
-def _sources() -> list[Source]:
-    order = settings.ANLAN_CHANNEL_ORDER
-    person = channel_sql(order["responsible"])
-    resident = channel_sql(order["resident"], order["vulnerable"])
-    enterprise_first, enterprise_rest = _split(order["enterprise"])
-    subscriber_first, subscriber_rest = _split(order["subscriber"])
-    users = User._meta.db_table
-    return [
-        Source("'person:' || id", "name", TIER_SQL, person[0], Person._meta.db_table, person[1], unique=True),
-        Source("'resident:' || id", "name", "'resident'", resident[0], Resident._meta.db_table, resident[1]),
-        Source(
-            "'enterprise:' || id",
-            "name",
-            "'enterprise'",
-            f"'{enterprise_first}'",
-            Enterprise._meta.db_table,
-            f"'{enterprise_rest}'",
-        ),
-        Source(
-            "'shelter:' || id",
-            "name",
-            "'shelter'",
-            "'sms'",
-            Shelter._meta.db_table,
-            "'voice'",
-            condition=" AND status <> 'closed'",
-        ),
-        Source(
-            "'subscriber:' || id",
-            "'公众订阅'",
-            "'subscriber'",
-            f"'{subscriber_first}'",
-            Subscriber._meta.db_table,
-            f"'{subscriber_rest}'",
-            condition=" AND confirmed = TRUE",
-        ),
-        Source(
-            "'terminal:' || id",
-            "name",
-            "'terminal'",
-            "'broadcast'",
-            BroadcastTerminal._meta.db_table,
-            condition=" AND active = TRUE",
-        ),
-        Source(
-            "'group:' || id", "name", "'group'", "platform", WorkGroup._meta.db_table, condition=" AND active = TRUE"
-        ),
-        Source("'user:' || id", "username", "'user'", "'inapp'", users, condition=" AND is_active = TRUE"),
-        Source(
-            "'user:' || id", "username", "'user'", "'email'", users, condition=" AND is_active = TRUE AND email <> ''"
-        ),
-    ]
+def _plans(measures: dict) -> list[str]:
+    """Township codes with their own plan (一乡镇一方案)."""
+    return sorted(k.partition(":")[2] for k in measures if k.startswith("township:") and measures[k])
+
+
+def _sectors(measures: dict) -> list[str]:
+    return [flag for flag, _ in SECTORS if measures.get(f"enterprise:{flag}")]
+
+
+def _variant_sql(source, measures: dict) -> str:
+    """SQL for a recipient's text variant: audience, then the first of its sectors with its own measures
+    (enterprises), then its township when that township has a plan."""
+    base = _variant_base(source)
+    parts = [f"'{base}'"]
+    sectors = [f for f in _sectors(measures) if f in source.traits] if base == "enterprise" else []
+    if sectors:
+        parts.append("CASE " + " ".join(f"WHEN {source.traits[f]} THEN ':{f}'" for f in sectors) + " ELSE '' END")
+    plans = _plans(measures)
+    if plans:
+        whens = " ".join(f"WHEN '{code[:9]}' THEN '@{code}'" for code in plans)
+        parts.append(f"CASE substr({source.region}, 1, 9) {whens} ELSE '' END")
+    return " || ".join(parts)
+
+
+def render_notice(warning: Warning) -> Notice:
+    """The warning as notify sends it: title, link, level, the confirmation parts, and one text per
+    audience × sector × township plan, rendered now so the outbox composes nothing."""
+    link_template = ""
+    if settings.ANLAN_PUBLIC_URL:
+        link_template = settings.ANLAN_PUBLIC_URL + reverse("warning_ack", kwargs={"token": "TOKEN"}).replace(
+            "TOKEN", "{token}"
+        )
+    notice = Notice.objects.create(
+        topic=topic(warning.pk),
+        title=warning.headline,
+        link=reverse("alerts:warning_detail", kwargs={"pk": warning.pk}),
+        level=warning.level,
+        confirm_reply="（回复1确认收到）" if settings.ANLAN_SMS_REPLY_TOKEN else "",
+        confirm_link=link_template,
+    )
+    measures, sender = warning.measures or {}, sender_name()
+    texts = []
+    for base, (tier, confirm) in VARIANTS.items():
+        sectors = [None, *_sectors(measures)] if base == "enterprise" else [None]
+        for sector in sectors:
+            for plan in [None, *_plans(measures)]:
+                key = base + (f":{sector}" if sector else "") + (f"@{plan}" if plan else "")
+                text = compose(
+                    sender=sender,
+                    headline=warning.headline,
+                    instruction=warning.instruction,
+                    description=warning.description,
+                    measures=measures,
+                    tier=tier,
+                    region_code=plan or "",
+                    sectors=(sector,) if sector else (),
+                )
+                texts.append(NoticeText(notice=notice, key=key, text=text, confirm=confirm))
+    NoticeText.objects.bulk_create(texts)
+    return notice
 
 
 def enqueue(warning: Warning, codes: list[str]) -> int:
@@ -243,48 +236,19 @@ def enqueue(warning: Warning, codes: list[str]) -> int:
     rows other than responsible persons' cannot exist yet and are inserted without a conflict check."""
     if not codes:
         return 0
-    table = Delivery._meta.db_table
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    marks = ", ".join(["%s"] * len(codes))
-    added = 0
-    with connection.cursor() as cursor:
-        for src in _sources():
-            cursor.execute(
-                f"INSERT INTO {table} (warning_id, recipient_key, recipient_name, region_code, tier, channel, "
-                "status, attempts, next_attempt_at, last_error, message, fallback) "
-                f"SELECT %s, {src.key}, {src.name}, region_id, {src.tier}, {src.channel}, 'queued', 0, %s, '', '', "
-                f"{src.fallback} FROM {src.table} WHERE region_id IN ({marks}){src.condition}"
-                + (" ON CONFLICT DO NOTHING" if src.unique else ""),
-                [warning.pk, now, *codes],
-            )
-            added += max(cursor.rowcount, 0)
-    return added
+    notice = render_notice(warning)
+    measures = warning.measures or {}
+    return recipients.enqueue_area(notice, codes, variant=lambda source: _variant_sql(source, measures))
+
+
+# The order the 审核签发 page lists who a warning reaches (sources registered later come last).
+REACH_ORDER = ["person", "resident", "enterprise", "shelter", "subscriber", "terminal", "group", "user"]
 
 
 def reach(codes: list[str]) -> list[tuple[str, str, int]]:
-    """Before issuing: how many recipients each source holds in these regions, as (label, channel, n)."""
-    if not codes:
-        return []
-    marks = ", ".join(["%s"] * len(codes))
-    labels = {
-        "person": "三级责任人",
-        "resident": "居民",
-        "enterprise": "企业",
-        "subscriber": "公众订阅",
-        "shelter": "避难场所管理人",
-        "terminal": "应急广播终端",
-        "group": "工作群",
-        "user": "平台用户",
-    }
-    out = []
-    with connection.cursor() as cursor:
-        for src in _sources():
-            if src.channel == "'email'":
-                continue  # the same users as in-app
-            cursor.execute(f"SELECT count(*) FROM {src.table} WHERE region_id IN ({marks}){src.condition}", codes)
-            kind = src.key.split("'")[1].rstrip(":")
-            out.append((labels[kind], kind, cursor.fetchone()[0]))
-    return out
+    """Before issuing: how many recipients each source holds in these regions, as (label, kind, n)."""
+    rows = recipients.reach(codes)
+    return sorted(rows, key=lambda row: REACH_ORDER.index(row[1]) if row[1] in REACH_ORDER else len(REACH_ORDER))
 
 
 @transaction.atomic
@@ -303,8 +267,7 @@ def warning_update_draft(*, actor, warning: Warning, regions) -> Warning:
 
 def summary(warning: Warning) -> dict:
     counts = {
-        row["status"]: row["n"]
-        for row in Delivery.objects.filter(warning=warning).values("status").annotate(n=Count("pk")).order_by()
+        row["status"]: row["n"] for row in deliveries(warning).values("status").annotate(n=Count("pk")).order_by()
     }
     targeted = sum(counts.values())
     return {

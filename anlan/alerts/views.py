@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
+from anlan.notify.channels import CHANNEL_LABELS
 
 from . import acks, cap, public, services, workflow
-from .channels import CHANNEL_LABELS
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
-from .models import BroadcastTerminal, Delivery, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
+from .models import BroadcastTerminal, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
 from .wording import LEVEL_NAMES
 
 
@@ -323,10 +323,7 @@ def _channel_counts(warning):
     from django.db.models import Count
 
     rows = (
-        Delivery.objects.filter(warning=warning)
-        .values("channel", "status")
-        .annotate(n=Count("pk"))
-        .order_by("channel", "status")
+        services.deliveries(warning).values("channel", "status").annotate(n=Count("pk")).order_by("channel", "status")
     )
     table: dict[str, dict[str, int]] = {}
     for row in rows:

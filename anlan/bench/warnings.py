@@ -6,6 +6,11 @@ whole county, then times `alerts.services.warning_issue` as a county operator: C
 validated against the XSD, area resolved to regions, and the outbox written for every responsible
 person, resident, enterprise and user. Peak memory is the process's maximum resident set. Everything is
 rolled back at the end.
+
+The ceiling is what the database alone needs: a plain INSERT … SELECT of the same rows (every recipient
+of every source, constant tier/channel/text columns) into the same outbox table with its indexes, run
+first inside a savepoint that is rolled back. `ratio` = seconds / ceiling_seconds: what targeting, CAP,
+channel orders and text variants cost on top.
 """
 
 import datetime as dt
@@ -18,9 +23,11 @@ from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.alerts import services
-from anlan.alerts.models import Delivery, Resident, Warning
+from anlan.alerts.models import Resident, Warning
 from anlan.core.fields import EncryptedCharField
 from anlan.geo.models import Region, RegionLevel
+from anlan.notify import recipients as notify_recipients
+from anlan.notify.models import Delivery, Notice
 
 
 class _Rollback(Exception):
@@ -42,6 +49,29 @@ def _residents(villages, n: int) -> None:
                 for i in range(start, min(n, start + 50_000))
             ]
             cursor.executemany(sql, rows)
+
+
+def _ceiling() -> tuple[float, int]:
+    """Seconds and rows of the plain INSERT … SELECT of every recipient into the outbox (rolled back)."""
+    savepoint = transaction.savepoint()
+    notice = Notice.objects.create(topic="bench:ceiling", title="ceiling")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = 0
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for src in notify_recipients.sources():
+            if not src.by_area:
+                continue
+            cursor.execute(
+                f"INSERT INTO {Delivery._meta.db_table} ({notify_recipients.INSERT_COLUMNS}) "
+                f"SELECT %s, '{src.kind}:' || id, {src.name}, {src.region}, 'resident', 'sms', 'queued', 0, %s, '', "
+                f"'', '' FROM {src.table} WHERE {src.region} IS NOT NULL{src.condition}",
+                [notice.pk, now],
+            )
+            rows += max(cursor.rowcount, 0)
+    seconds = time.perf_counter() - start
+    transaction.savepoint_rollback(savepoint)
+    return seconds, rows
 
 
 def run(recipients: int) -> dict:
@@ -69,11 +99,13 @@ def run(recipients: int) -> dict:
                 expires=timezone.now() + dt.timedelta(hours=6),
             )
             warning = services.warning_create(actor=operator, warning=warning, regions=[county])
+            print("ceiling: plain INSERT … SELECT of the same rows …", file=sys.stderr)
+            ceiling, ceiling_rows = _ceiling()
             print("issuing …", file=sys.stderr)
             start = time.perf_counter()
             services.warning_issue(actor=operator, warning=warning)
             seconds = time.perf_counter() - start
-            written = Delivery.objects.filter(warning=warning).count()
+            written = services.deliveries(warning).count()
             if written < recipients:
                 raise SystemExit(f"发送队列只有 {written} 条，少于 {recipients}")
             result = {
@@ -81,7 +113,10 @@ def run(recipients: int) -> dict:
                 "seconds": round(seconds, 3),
                 "per_second": round(written / seconds),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "ceiling_seconds": round(ceiling, 3),
+                "ratio": round(seconds / ceiling, 2),
             }
+            print(f"ceiling wrote {ceiling_rows} rows", file=sys.stderr)
             raise _Rollback
     except _Rollback:
         pass

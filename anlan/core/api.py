@@ -40,15 +40,20 @@ class ScopedSerializer(serializers.ModelSerializer):
         Region = region_model()
 
         for field in fields.values():
-            related = getattr(field, "queryset", None)
+            # A many-valued field (many=True) checks each value with its child: scope the child, or a
+            # list of codes could name rows (e.g. warning regions) outside the user's scope.
+            relation = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            related = getattr(relation, "queryset", None)
             if related is None:
                 continue
             model = related.model
             if model is Region:
-                field.queryset = regions_writable_by(user)
+                relation.queryset = regions_writable_by(user)
             elif hasattr(model.objects, "restrict"):
-                field.queryset = model.objects.restrict(user, "view")
-            field.error_messages["does_not_exist"] = "“{pk_value}”不存在或不在您的管辖范围内"
+                relation.queryset = model.objects.restrict(user, "view")
+            # Each related field names the value its own way (pk_value for ids, value for codes).
+            placeholder = "{value}" if isinstance(relation, serializers.SlugRelatedField) else "{pk_value}"
+            relation.error_messages["does_not_exist"] = f"“{placeholder}”不存在或不在您的管辖范围内"
         return fields
 
     def to_representation(self, instance):

@@ -80,8 +80,25 @@ def _natural_key(config: ModelConfig, related_model) -> str:
 # ---------------------------------------------------------------- export and template
 
 
+# A text starting with one of these is a formula to Excel, LibreOffice or WPS (a person named
+# =HYPERLINK("http://…") would be a live link in the bureau's own spreadsheet; tab and CR start
+# DDE payloads). Such cells are written as text cells with Excel's "quote prefix" flag: the value stays
+# exactly what was stored (so an export imports back unchanged), but no program evaluates it, even after
+# the cell is edited.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _append(ws, values) -> None:
+    """ws.append for every export: formula-like texts become plain text cells (see FORMULA_STARTS)."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
 def _style_header(ws, headers: list[str]) -> None:
-    ws.append(headers)
+    _append(ws, headers)
     for i, _ in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font = Font(bold=True)
@@ -117,7 +134,7 @@ def export_workbook(config: ModelConfig, queryset, user) -> bytes:
     fields = [config.field(name) for name in config.columns_for_export()]
     _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
     for obj in queryset.iterator(chunk_size=2000) if not _has_prefetch(queryset) else queryset:
-        ws.append([obj.pk, *[_excel_value(config, obj, f, user) for f in fields]])
+        _append(ws, [obj.pk, *[_excel_value(config, obj, f, user) for f in fields]])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -136,7 +153,7 @@ def tables_workbook(sheets) -> bytes:
         ws = wb.create_sheet(title[:31])
         _style_header(ws, headers)
         for row in rows:
-            ws.append(list(row))
+            _append(ws, row)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -172,9 +189,9 @@ def template_workbook(config: ModelConfig) -> bytes:
     _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
     notes = wb.create_sheet("填写说明")
     _style_header(notes, ["列名", "是否必填", "说明"])
-    notes.append([ID_HEADER, "否", "留空表示新增；填写已有记录的ID表示修改该记录"])
+    _append(notes, [ID_HEADER, "否", "留空表示新增；填写已有记录的ID表示修改该记录"])
     for f in fields:
-        notes.append([_header(f), "是" if _required(f) else "否", _describe(config, f)])
+        _append(notes, [_header(f), "是" if _required(f) else "否", _describe(config, f)])
     notes.column_dimensions["C"].width = 80
     buffer = io.BytesIO()
     wb.save(buffer)

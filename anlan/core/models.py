@@ -4,7 +4,7 @@ from django.db import models
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
 
-__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "JobRun"]
+__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "JobRun", "UsedChallenge"]
 
 
 class AnlanModel(models.Model):
@@ -92,6 +92,9 @@ class JobRun(models.Model):
     ok = models.BooleanField("成功", null=True)
     summary = models.TextField("结果", blank=True)
 
+    view_roles = frozenset()  # operators read the log lines; the row is the scheduler's own claim
+    write_roles = frozenset()  # written only by core.schedule
+
     class Meta:
         verbose_name = "定时任务运行"
         verbose_name_plural = verbose_name
@@ -100,3 +103,22 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} #{self.period}"
+
+
+class UsedChallenge(models.Model):
+    """A public form's signed challenge that has been sent once (core.public): kept, as a keyed hash
+    only, until it would have expired anyway, so the same page cannot be submitted again (a penetration
+    test sent 13 tips with one challenge)."""
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    view_roles = frozenset()  # nobody reads it: it only answers "used already?"
+    write_roles = frozenset()  # written only by core.public
+
+    class Meta:
+        verbose_name = "已用验证"
+        verbose_name_plural = "已用验证"
+
+    def __str__(self):
+        return self.digest[:12]

@@ -4,18 +4,26 @@
 - a signed challenge carries the time the form was shown and the answer to a small sum; a form sent
   sooner than ANLAN_TIP_MIN_SECONDS after, later than two hours after, or with a wrong sum is refused;
 - a honeypot field that people do not see and robots fill in;
+- each challenge is good for one submission: its keyed hash is stored until it expires (UsedChallenge),
+  so one solved page cannot be replayed (the tip form and the subscribe page's SMS-code requests);
 - the caller's address only as a keyed hash (address_key), for per-address limits counted in the
-  database so they hold across server processes.
+  database so they hold across server processes. The address is REMOTE_ADDR, or what a configured
+  reverse proxy (ANLAN_TRUSTED_PROXIES) says it forwarded: anyone can send X-Real-IP themselves.
 """
 
+import datetime as dt
+import functools
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 MAX_AGE_SECONDS = 2 * 3600
 
@@ -35,9 +43,54 @@ def address_key(ip: str) -> str:
     return keyed_hash(ip)
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(setting: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in setting)
+
+
+def _ip(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _trusted(address) -> bool:
+    return address is not None and any(address in net for net in _networks(tuple(settings.ANLAN_TRUSTED_PROXIES)))
+
+
 def client_ip(request) -> str:
-    # Behind the bureau's reverse proxy REMOTE_ADDR is the proxy; it passes the client in X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "")
+    """The caller's address. Forwarded headers count only when the connection comes from a configured
+    proxy (ANLAN_TRUSTED_PROXIES): then X-Real-IP (set by the proxy itself), else the right-most
+    X-Forwarded-For entry that is not one of our proxies (entries left of it could be made up)."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not _trusted(_ip(remote)):
+        return remote
+    real = _ip(request.META.get("HTTP_X_REAL_IP", ""))
+    if real is not None:
+        return str(real)
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _ip(entry)
+        if address is not None and not _trusted(address):
+            return str(address)
+    return remote
+
+
+def spend_challenge(token: str, issued_at: float) -> bool:
+    """Mark a challenge as used; False when it had been used already. An insert on a unique key, so two
+    submissions racing each other cannot both pass (SQLite and PostgreSQL alike)."""
+    from .models import UsedChallenge
+
+    now = timezone.now()
+    expires = dt.datetime.fromtimestamp(issued_at + MAX_AGE_SECONDS, tz=dt.UTC)
+    # Forget challenges that would be refused as too old anyway (an indexed range delete).
+    UsedChallenge.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            UsedChallenge.objects.create(digest=keyed_hash("challenge:" + token), expires_at=expires)
+    except IntegrityError:
+        return False
+    return True
 
 
 class ChallengeForm(forms.Form):
@@ -67,6 +120,9 @@ class ChallengeForm(forms.Form):
         age = time.time() - float(challenge["t"])
         if age > MAX_AGE_SECONDS:
             raise forms.ValidationError("页面打开时间过长，请刷新后重新填写")
+        # Spent before the other checks: a wrong sum cannot be retried on the same page (17 guesses).
+        if not spend_challenge(data["challenge"], float(challenge["t"])):
+            raise forms.ValidationError("该页面已提交过，请刷新后重新填写")
         if age < settings.ANLAN_TIP_MIN_SECONDS:
             raise forms.ValidationError("提交过快，请稍候再提交")
         if data.get("answer") is not None and data["answer"] != challenge["s"]:

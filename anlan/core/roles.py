@@ -29,11 +29,21 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # Grid workers report and keep their village's records current, but do not delete.
     Role.VILLAGE_WORKER: frozenset({VIEW, ADD, CHANGE}),
     Role.ENTERPRISE_USER: frozenset({VIEW, ADD, CHANGE}),
-    Role.TEAM_LEADER: frozenset({VIEW, CHANGE}),
+    # Team leaders report from the field through the dispatch order's signed link, not the registries.
+    Role.TEAM_LEADER: frozenset({VIEW}),
     Role.VIEWER: frozenset({VIEW}),
 }
 
 COUNTY_ROLES = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
+
+# Who may write a model is never implied (a penetration test found team leaders changing monitoring rules,
+# sensors and phone numbers county-wide because models without `write_roles` were open to every role).
+# Every model names its writers, usually with one of these sets; rows stay limited by scoping.restrict.
+NOBODY: frozenset[str] = frozenset()  # written only by services (workflows, engines, imports of records)
+# Registries a township keeps for its own area (and the county for all).
+LOCAL_REGISTRY_ROLES = frozenset({*COUNTY_ROLES, Role.TOWNSHIP_OPERATOR})
+# … and that an industry department keeps for its own sector.
+SECTOR_REGISTRY_ROLES = frozenset({*LOCAL_REGISTRY_ROLES, Role.DEPARTMENT_OPERATOR})
 
 # Who needs full phone numbers: the people who call others during a response.
 PHONE_FULL_ROLES = frozenset(
@@ -44,7 +54,11 @@ ID_FULL_ROLES = frozenset({Role.COUNTY_ADMIN})
 
 
 def role_allows(user, action: str, model=None) -> bool:
-    """May this user's role take `action` on `model`? (Rows are decided by scoping.restrict.)"""
+    """May this user's role take `action` on `model`? (Rows are decided by scoping.restrict.)
+
+    Writing is denied by default: a model that names no `write_roles` is written by nobody (only by
+    services). Reading is allowed to every role unless the model names `view_roles`. Without a model
+    (calculators, views that declare their own `required_action`) only the role's actions count."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -52,11 +66,17 @@ def role_allows(user, action: str, model=None) -> bool:
     allowed = ROLE_ACTIONS.get(getattr(user, "role", ""), frozenset())
     if action not in allowed:
         return False
-    write_roles = getattr(model, "write_roles", None) if model is not None else None
-    if action != VIEW and write_roles is not None:
-        return user.role in write_roles
-    view_roles = getattr(model, "view_roles", None) if model is not None else None
-    return not (action == VIEW and view_roles is not None and user.role not in view_roles)
+    if model is None:
+        return True
+    if action != VIEW:
+        return user.role in (getattr(model, "write_roles", None) or NOBODY)
+    view_roles = getattr(model, "view_roles", None)
+    return view_roles is None or user.role in view_roles
+
+
+def write_roles_of(model) -> frozenset[str] | None:
+    """The roles a model names as its writers (None when it names none: then nobody writes it)."""
+    return getattr(model, "write_roles", None)
 
 
 def sees_full_phone(user) -> bool:

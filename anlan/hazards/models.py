@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
+from anlan.core.roles import NOBODY
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
@@ -105,6 +106,8 @@ class HazardEvent(models.Model):
 
     scope_spec = ScopeSpec(region="hazard__region", department="hazard__department", enterprise="hazard__enterprise")
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "隐患处理记录"
         verbose_name_plural = "隐患处理记录"
@@ -135,6 +138,8 @@ class HazardPhoto(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="hazard__region", department="hazard__department", enterprise="hazard__enterprise")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "隐患照片"

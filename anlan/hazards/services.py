@@ -14,7 +14,7 @@ from anlan.accounts.officers import above_holder, active_officers
 from anlan.core.audit import AuditItem, actor_name, append, audit_record, snapshot
 from anlan.core.errors import DomainError
 from anlan.core.roles import Role
-from anlan.core.uploads import UploadRejected, check_upload
+from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.inbox.services import Message, notify_many
 
 from . import workflow
@@ -107,8 +107,8 @@ def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str 
     return hazard
 
 
-def check_photo(upload) -> str:
-    """The file extension for a JPEG or PNG within the size limit; DomainError otherwise."""
+def check_photo(upload) -> CheckedUpload:
+    """A JPEG or PNG within the size limit, re-encoded (core.uploads); DomainError otherwise."""
     try:
         return check_upload(upload, images_only=True)
     except UploadRejected as exc:
@@ -121,9 +121,9 @@ def photo_add(*, actor, hazard: HiddenHazard, stage: str, upload) -> HazardPhoto
         raise DomainError("hazard.bad_photo_stage", "stage 应为 before（整改前）或 after（整改后）", field="image")
     if hazard.status == workflow.CLOSED:
         raise DomainError("hazard.closed", "已销号的隐患不能再上传照片", field="image")
-    ext = check_photo(upload)
-    photo = HazardPhoto(hazard=hazard, stage=stage, extension=ext, uploaded_by=actor_name(actor))
-    photo.image.save(f"{stage}.{ext}", upload, save=False)
+    checked = upload if isinstance(upload, CheckedUpload) else check_photo(upload)
+    photo = HazardPhoto(hazard=hazard, stage=stage, extension=checked.extension, uploaded_by=actor_name(actor))
+    photo.image.save(checked.stored_name, checked.as_file(), save=False)
     photo.save()
     audit_record(action="hazard_photo", obj=hazard, actor=actor, after={"stage": stage, "file": photo.image.name})
     return photo

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,7 @@ from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
+from anlan.core.uploads import serve_upload
 from anlan.core.views import attachment_response, xlsx_response
 from anlan.geo.models import Region
 from anlan.registry.models import Department, Enterprise
@@ -133,7 +134,7 @@ def photo(request, pk):
     item = HazardPhoto.objects.restrict(request.user).filter(pk=pk).first()
     if item is None:
         raise Http404
-    return FileResponse(item.image.open("rb"), content_type="image/png" if item.extension == "png" else "image/jpeg")
+    return serve_upload(item.image, f"{item.get_stage_display()}.{item.extension}")
 
 
 @never_cache

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from anlan.core.roles import NOBODY
+
 __all__ = ["Notification"]
 
 
@@ -38,6 +40,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "站内消息"

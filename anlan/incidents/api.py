@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.fields import LocationField
 
-from . import grading, services
+from . import grading, selectors, services
 from .models import Incident, TimelineEntry
 
 
@@ -73,7 +73,7 @@ class IncidentViewSet(ScopedModelViewSet):
     serializer_class = IncidentSerializer
     http_method_names = ["get", "post", "head", "options"]
     scope_actions = {"timeline": "view"}
-    selector = staticmethod(lambda qs: qs.select_related("kind", "region"))
+    selector = staticmethod(selectors.incidents)
 
     def perform_create(self, serializer):
         incident = Incident(**serializer.validated_data)
@@ -83,7 +83,7 @@ class IncidentViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         """时间轴：接报、报告、定级、响应、任务、调度、反馈、报警与预警，按时间排列。"""
-        return Response(TimelineSerializer(self.get_object().timeline.all(), many=True).data)
+        return Response(TimelineSerializer(selectors.timeline(self.get_object()), many=True).data)
 
 
 router.register("incidents", IncidentViewSet, basename="incident")

@@ -7,4 +7,6 @@ class IncidentsConfig(AppConfig):
     verbose_name = "事件处置"
 
     def ready(self):
-        from . import api, views  # noqa: F401
+        from . import api, recipients, views  # noqa: F401
+
+        recipients.register()  # dispatch orders' assignees: who notify can reach

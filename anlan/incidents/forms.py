@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
-from anlan.core.uploads import UploadRejected, check_upload
+from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.geo.polygons import parse_polygon
 
@@ -139,13 +139,14 @@ class FieldForm(forms.Form):
         return _checked(self.cleaned_data.get("photo"), images_only=True)
 
 
-def _checked(upload, *, images_only: bool):
-    if upload:
-        try:
-            check_upload(upload, images_only=images_only)
-        except UploadRejected as exc:
-            raise forms.ValidationError(str(exc)) from None
-    return upload
+def _checked(upload, *, images_only: bool) -> CheckedUpload | None:
+    """What the service stores: the upload checked by content (photos re-encoded), or None."""
+    if not upload:
+        return None
+    try:
+        return check_upload(upload, images_only=images_only)
+    except UploadRejected as exc:
+        raise forms.ValidationError(str(exc)) from None
 
 
 class WarningLinkForm(forms.Form):

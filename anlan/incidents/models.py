@@ -5,7 +5,7 @@ from django.db import models
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES
+from anlan.core.roles import COUNTY_ROLES, NOBODY
 from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_phone
 from anlan.plans.models import IncidentKind  # kinds live in plans, below incidents (ARCHITECTURE.md)
@@ -113,6 +113,8 @@ class TimelineEntry(models.Model):
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "事件时间轴"
         verbose_name_plural = "事件时间轴"
@@ -145,6 +147,8 @@ class InfoReport(models.Model):
     sent_at = models.DateTimeField("报出时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "信息报告"
         verbose_name_plural = "信息报告"
@@ -173,6 +177,8 @@ class ReportDispatch(models.Model):
     sent_at = models.DateTimeField("报送时间")
     received_by = models.CharField("接收人", max_length=64, blank=True)
     actor_name = models.CharField("报送人", max_length=150)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "报送记录"
@@ -210,6 +216,8 @@ class ResponseTask(models.Model):
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     note = models.CharField("办理情况", max_length=300, blank=True)
     created_at = models.DateTimeField("下达时间")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "响应任务"
@@ -270,6 +278,8 @@ class DispatchOrder(models.Model):
     last_position_at = models.DateTimeField("位置时间", null=True, blank=True)
     issued_by = models.CharField("下达人", max_length=150)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "调度指令"
         verbose_name_plural = "调度指令"
@@ -289,6 +299,8 @@ class Review(models.Model):
     lessons = models.TextField("经验教训")
     written_by = models.CharField("填写人", max_length=150)
     created_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "调查评估"

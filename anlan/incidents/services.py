@@ -50,8 +50,9 @@ def entry(incident, kind, title, *, actor=None, at=None, detail="", data=None, l
         lat=lat,
     )
     if upload is not None:
-        item.attachment_name = upload.name[:200]
-        item.attachment.save(upload.name, upload, save=False)
+        # A CheckedUpload (core.uploads): the type was decided from its content, the name is generated.
+        item.attachment_name = upload.display_name[:200]
+        item.attachment.save(upload.stored_name, upload.as_file(), save=False)
     item.save()
     return item
 
@@ -483,21 +484,27 @@ def _assignee_phone(order: DispatchOrder) -> str:
 
 
 def _text_assignee(order: DispatchOrder) -> str:
-    """Text the order and its field link to the assignee (the SMS gateway, synchronously: an order must
-    not wait in a queue). Returns what happened, for the timeline; empty when SMS is not configured."""
+    """Text the order and its field link to the assignee: enqueued to notify's outbox in the order's own
+    transaction, so the SMS leaves (within a second, by the worker) only once the order is committed.
+    Returns what happened, for the timeline; empty when SMS is not configured."""
     from django.conf import settings
     from django.urls import reverse
 
-    from anlan.alerts.channels import CHANNELS, Outgoing
+    from anlan.notify import recipients
+    from anlan.notify.models import Notice, NoticeText
 
     phone = _assignee_phone(order)
     if not (settings.ANLAN_SMS_URL and settings.ANLAN_PUBLIC_URL and phone):
         return ""
     link = settings.ANLAN_PUBLIC_URL + reverse("field_order", kwargs={"token": order_token(order)})
     text = f"【调度指令】{order.incident.title}：{order.instruction[:120]} 请打开链接接收并反馈：{link}"
-    ref = f"order-{order.pk}"
-    error = CHANNELS["sms"].send([Outgoing(ref, phone, text, "调度指令")]).get(ref)
-    return f"短信未送达：{error}" if error else "已短信通知"
+    notice = Notice.objects.create(topic=f"order:{order.pk}", title="调度指令", link=link)
+    NoticeText.objects.create(notice=notice, text=text[:300])
+    assignee = recipients.Recipient(
+        f"order:{order.pk}", order.assignee_name[:100], order.incident.region_id, "assignee", "sms"
+    )
+    recipients.enqueue(notice, [assignee])
+    return "已短信通知"
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.uploads import serve_upload
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
 from anlan.geo.views import tile_source
@@ -23,7 +24,7 @@ from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
-from . import documents, forms, services, situation, workflow
+from . import documents, forms, selectors, services, situation, workflow
 from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
@@ -39,7 +40,7 @@ register(
         ],
         search_fields=["title", "number", "place"],
         importable=False,
-        selector=lambda qs: qs.select_related("kind", "region"),
+        selector=selectors.incidents,
         sortable=["received_at", "level", "status"],
         detail_links=[("事件工作台", "incidents:workspace"), ("指挥一张图", "incidents:command_map")],
         menu_group="事件处置",
@@ -140,7 +141,7 @@ def intake(request, alarm_pk=None, hazard_pk=None):
 
 
 def _incident(request, pk, action="view"):
-    return get_object_or_404(Incident.objects.restrict(request.user, action).select_related("kind", "region"), pk=pk)
+    return get_object_or_404(selectors.incident_for(request.user, pk, action))
 
 
 STEPS = {
@@ -299,7 +300,7 @@ def _context(request, incident, steps, bound):
             ("supplies", "物资仓库", [(r, stock.get(r.id, [])) for r in warehouses]),
             ("shelter", "避难场所", [(r, None) for r in nearest.nearest_shelters(user, lon, lat, k=5)]),
         ]
-    orders = list(incident.orders.select_related("item"))
+    orders = list(selectors.orders(incident))
     return {
         "incident": incident,
         "can_act": can_act,
@@ -307,13 +308,13 @@ def _context(request, incident, steps, bound):
         "can_decide": user.is_superuser or user.role in services.GRADERS,
         "clock": services.report_clock(incident),
         "forms": step_forms,
-        "reports": list(incident.reports.prefetch_related("dispatches")),
-        "tasks": list(incident.tasks.select_related("department")),
+        "reports": list(selectors.reports(incident)),
+        "tasks": list(selectors.tasks(incident)),
         "review": getattr(incident, "review", None),
         "task_statuses": ResponseTask.Status.choices,
         "orders": [(o, services.order_token(o)) for o in orders],
         "recommendations": recommendations,
-        "timeline": list(incident.timeline.all()),
+        "timeline": list(selectors.timeline(incident)),
         "detail_url": config_for(Incident).reverse("detail", incident.pk),
         "manual_grading": incident.kind.grading == IncidentKind.Grading.MANUAL,
         "tiles": tile_source(),
@@ -372,11 +373,7 @@ def attachment(request, pk, entry_pk):
     """Timeline attachments are served to users who can see the incident (not public files)."""
     incident = _incident(request, pk)
     item = get_object_or_404(TimelineEntry, pk=entry_pk, incident=incident)
-    if not item.attachment:
-        raise Http404
-    from django.http import FileResponse
-
-    return FileResponse(item.attachment.open("rb"), as_attachment=False, filename=item.attachment_name)
+    return serve_upload(item.attachment, item.attachment_name)
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from anlan.core.models import AnlanModel
+from anlan.core.roles import COUNTY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
 
 __all__ = ["LEVELS", "Alarm", "AlarmEvent", "Reading", "ReadingHourly", "Rule", "Sensor"]
@@ -102,6 +103,8 @@ class Sensor(AnlanModel):
 
     scope_spec = ScopeSpec(region="region", department="department")
 
+    write_roles = COUNTY_ROLES
+
     class Meta:
         verbose_name = "监测设备"
         verbose_name_plural = "监测设备"
@@ -149,6 +152,8 @@ class Rule(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="sensor__region", department="sensor__department")
+
+    write_roles = COUNTY_ROLES
 
     class Meta:
         verbose_name = "报警规则"
@@ -201,6 +206,8 @@ class Reading(models.Model):
 
     scope_spec = ScopeSpec(region="sensor__region", department="sensor__department")
 
+    write_roles = SECTOR_REGISTRY_ROLES  # readings posted by the gateways of sensors in the poster's scope
+
     class Meta:
         verbose_name = "监测数据"
         verbose_name_plural = "监测数据"
@@ -219,6 +226,8 @@ class ReadingHourly(models.Model):
     min = models.FloatField("最小值")
     max = models.FloatField("最大值")
     sum = models.FloatField("合计")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "小时统计"
@@ -254,7 +263,12 @@ class Alarm(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="sensor__region", department="sensor__department")
-    write_roles = frozenset()  # alarms change only through the engine and the acknowledge action
+    write_roles = NOBODY  # alarms change only through the engine and the acknowledge action
+    # Who may acknowledge (已知悉、正在处置) an alarm in their scope: those on duty for the area, not the
+    # people who may change the sensor.
+    acknowledge_roles = frozenset(
+        {*COUNTY_ROLES, Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR, Role.VILLAGE_WORKER}
+    )
 
     class Meta:
         verbose_name = "报警"
@@ -278,6 +292,8 @@ class AlarmEvent(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="alarm__sensor__region", department="alarm__sensor__department")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "报警记录"

@@ -414,7 +414,7 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
             continue
         sensor = sensors[c.alarm.sensor_id]
         rank = LEVELS.index(c.level)
-        texts.append((c.alarm, c.level, sensor, _sms_text(c, sensor)))
+        texts.append((c.alarm, c.level, sensor, _sms_text(c, sensor), f"{sensor.name} {LEVEL_LABELS[c.level]}"))
         message = Message(
             category="alarm",
             title=f"{LEVEL_LABELS[c.level]}报警：{sensor.name}（{sensor.region.name}）",
@@ -425,15 +425,15 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
         )
         pairs += [(uid, message) for uid, min_rank in notified.get(sensor.pk, []) if rank >= min_rank]
     notify_many(pairs)
-    # The site's watchers have no accounts: they get an SMS (through the warning outbox).
-    from anlan.alerts.alarm_sms import enqueue_alarm_sms
+    # The site's watchers have no accounts: they get an SMS, through notify's outbox in this transaction.
+    from .alarm_sms import enqueue_alarm_sms
 
     enqueue_alarm_sms(texts)
 
 
 def _sms_text(change, sensor) -> str:
     site = sensor.hazard_site.name if sensor.hazard_site_id else sensor.region.name
-    from anlan.alerts.messages import sender_name
+    from anlan.notify.texts import sender_name
 
     sender = sender_name()
     return (

@@ -7,4 +7,6 @@ class RegistryConfig(AppConfig):
     verbose_name = "人员与企业"
 
     def ready(self):
-        from . import api, layers, views  # noqa: F401
+        from . import api, layers, recipients, views  # noqa: F401
+
+        recipients.register()  # who notify can reach (notify imports no domain app)

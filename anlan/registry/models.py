@@ -6,7 +6,7 @@ from django.db import models
 
 from anlan.core.fields import EncryptedCharField, channel_order_field
 from anlan.core.models import AnlanModel
-from anlan.core.roles import Role
+from anlan.core.roles import NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopeSpec
 from anlan.core.validators import validate_credit_code, validate_id_number, validate_phone
 
@@ -67,6 +67,8 @@ class DutyRole(models.Model):
     name = models.CharField("名称", max_length=64, unique=True)
     description = models.CharField("说明", max_length=200, blank=True)
 
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "责任类型"
         verbose_name_plural = "责任类型"
@@ -126,6 +128,8 @@ class Enterprise(AnlanModel):
     is_non_coal_mine = models.BooleanField("非煤矿山", default=False)
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="id")
+
+    write_roles = SECTOR_REGISTRY_ROLES
 
     class Meta:
         verbose_name = "企业"
@@ -191,6 +195,9 @@ class Person(AnlanModel):
         "confirmed_on",
         "notes",
     )
+
+    # Grid workers keep their village's responsible persons current (they see phones masked).
+    write_roles = frozenset({*SECTOR_REGISTRY_ROLES, Role.VILLAGE_WORKER})
 
     class Meta:
         verbose_name = "责任人"

@@ -7,4 +7,6 @@ class ResourcesConfig(AppConfig):
     verbose_name = "救援力量与避难场所"
 
     def ready(self):
-        from . import api, layers, views  # noqa: F401
+        from . import api, layers, recipients, views  # noqa: F401
+
+        recipients.register()  # who notify can reach (notify imports no domain app)

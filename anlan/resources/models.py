@@ -6,6 +6,7 @@ from django.db import models
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
+from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
@@ -24,6 +25,8 @@ class Specialty(models.Model):
 
     code = models.CharField("编码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=32, unique=True)
+
+    write_roles = COUNTY_ROLES  # a code table the county keeps
 
     class Meta:
         verbose_name = "专业类别"
@@ -89,6 +92,8 @@ class RescueTeam(AnlanModel):
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")
 
+    write_roles = SECTOR_REGISTRY_ROLES
+
     class Meta:
         verbose_name = "救援队伍"
         verbose_name_plural = "救援队伍"
@@ -120,6 +125,8 @@ class Expert(AnlanModel):
     notes = models.TextField("备注", blank=True)
 
     scope_spec = ScopeSpec(region="region")
+
+    write_roles = LOCAL_REGISTRY_ROLES
 
     class Meta:
         verbose_name = "专家"
@@ -167,6 +174,8 @@ class Equipment(AnlanModel):
     lat = models.FloatField("存放纬度")
 
     scope_spec = ScopeSpec(region="region")
+
+    write_roles = LOCAL_REGISTRY_ROLES
 
     class Meta:
         verbose_name = "大型装备"
@@ -240,6 +249,8 @@ class Shelter(AnlanModel):
 
     scope_spec = ScopeSpec(region="region")
 
+    write_roles = LOCAL_REGISTRY_ROLES
+
     class Meta:
         verbose_name = "避难场所"
         verbose_name_plural = "避难场所"
@@ -273,6 +284,8 @@ class ShelterCheck(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="shelter__region")
+
+    write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "入住登记"

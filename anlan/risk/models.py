@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES
+from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
@@ -124,6 +124,8 @@ class RiskPoint(AnlanModel):
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")
 
+    write_roles = frozenset({*SECTOR_REGISTRY_ROLES, Role.ENTERPRISE_USER})
+
     class Meta:
         verbose_name = "风险点"
         verbose_name_plural = "风险点"
@@ -224,6 +226,8 @@ class MajorHazardSource(AnlanModel):
 
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")
 
+    write_roles = frozenset({*SECTOR_REGISTRY_ROLES, Role.ENTERPRISE_USER})
+
     class Meta:
         verbose_name = "重大危险源"
         verbose_name_plural = "危险源辨识单元"
@@ -276,6 +280,8 @@ class MajorHazardSubstance(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec(region="source__region", department="source__department", enterprise="source__enterprise")
+
+    write_roles = frozenset({*SECTOR_REGISTRY_ROLES, Role.ENTERPRISE_USER})
 
     class Meta:
         verbose_name = "危险化学品"

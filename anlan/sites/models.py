@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES
+from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
 
 __all__ = ["HazardSite", "PatrolRule", "PatrolTask"]
@@ -71,6 +71,8 @@ class HazardSite(AnlanModel):
     notes = models.TextField("备注", blank=True)
 
     scope_spec = ScopeSpec(region="region", department="department")
+
+    write_roles = SECTOR_REGISTRY_ROLES
 
     class Meta:
         verbose_name = "灾害隐患点"

@@ -7,6 +7,7 @@ from django.db import models
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
+from anlan.core.roles import LOCAL_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
@@ -76,6 +77,8 @@ class Warehouse(AnlanModel):
     )
 
     scope_spec = ScopeSpec(region="region", enterprise="enterprise")
+
+    write_roles = LOCAL_REGISTRY_ROLES
 
     class Meta:
         verbose_name = "仓库"

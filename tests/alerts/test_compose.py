@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from anlan.alerts import wording
-from anlan.alerts.models import Delivery, Warning, WarningTemplate
+from anlan.alerts.models import Warning, WarningTemplate
+from anlan.alerts.services import deliveries
 from anlan.core.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_a_township_officer_drafts_from_a_template_and_submits(client, tree):
     assert warning.status == "review"
     assert client.post(f"/alerts/warnings/{warning.pk}/steps/issue/").status_code == 403
     warning.refresh_from_db()
-    assert warning.status == "review" and not Delivery.objects.filter(warning=warning).exists()
+    assert warning.status == "review" and not deliveries(warning).exists()
 
 
 def test_the_county_sees_the_reach_issues_updates_and_cancels(client, tree):
@@ -82,7 +83,7 @@ def test_the_county_sees_the_reach_issues_updates_and_cancels(client, tree):
     issued = client.post(f"/alerts/warnings/{warning.pk}/steps/issue/", follow=True)
     warning.refresh_from_db()
     assert warning.status == "issued" and "已签发" in issued.content.decode()
-    assert Delivery.objects.filter(warning=warning, region_code__startswith=tree.township.code[:9]).exists()
+    assert deliveries(warning).filter(region_code__startswith=tree.township.code[:9]).exists()
     # 更新: the editor starts from the issued warning; saving publishes a CAP Update that references it.
     page = client.get(f"/alerts/warnings/compose/?follow_up_of={warning.pk}")
     assert page.status_code == 200 and warning.headline in page.content.decode()
@@ -113,7 +114,7 @@ def test_a_polygon_alone_is_an_area_and_bad_input_is_explained(client, tree):
     warning = Warning.objects.latest("pk")
     assert warning.polygon["type"] == "Polygon" and not warning.regions.exists()
     client.post(f"/alerts/warnings/{warning.pk}/steps/issue/")
-    assert Delivery.objects.filter(warning=warning, region_code=tree.village.code).exists()
+    assert deliveries(warning).filter(region_code=tree.village.code).exists()
     count = Warning.objects.count()
     bad = client.post("/alerts/warnings/compose/", form_data(tree, regions=[], polygon="{oops"))
     assert bad.status_code == 400 and "不是有效的 GeoJSON" in bad.content.decode()

@@ -6,9 +6,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
 
-from anlan.alerts import outbox
-from anlan.alerts.models import Delivery
+from anlan.alerts.services import deliveries
 from anlan.core.testing.personas import persona
+from anlan.notify import outbox
 from tests.alerts.helpers import issue_warning
 
 
@@ -53,7 +53,7 @@ def test_users_with_an_address_get_the_warning_by_email(smtp, tree):
         headline="森林火险橙色预警",
         instruction="严禁野外用火",
     )
-    email = Delivery.objects.get(warning=warning, channel="email")
+    email = deliveries(warning).get(channel="email")
     assert email.recipient_key == f"user:{officer.pk}"
     outbox.process(limit=5000)
     email.refresh_from_db()
@@ -73,5 +73,5 @@ def test_an_unreachable_mail_server_is_retried(settings, tree):
     officer.save()
     warning = issue_warning(tree, regions=[tree.township], event="大风", level="blue", headline="大风蓝色预警")
     outbox.process(limit=5000)
-    email = Delivery.objects.get(warning=warning, channel="email")
+    email = deliveries(warning).get(channel="email")
     assert email.status == "queued" and "邮件服务器不可用" in email.last_error and email.attempts == 1

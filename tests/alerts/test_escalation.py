@@ -6,13 +6,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from anlan.alerts import acks, outbox, services
-from anlan.alerts.models import Delivery
+from anlan.alerts import acks, services
+from anlan.alerts.services import deliveries
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
+from anlan.notify import outbox
 from anlan.registry.models import Person
 from tests.alerts.helpers import issue_warning
-from tests.alerts.test_outbox import Gateway
+from tests.notify.test_outbox import Gateway
 
 
 @pytest.fixture
@@ -50,14 +51,14 @@ def test_silence_brings_a_voice_call_then_the_superior(gateways, tree):
     t1 = t0 + dt.timedelta(minutes=11)
     added = acks.escalate(now=t1)
     assert added["voice"] > 0 and added["superior"] == 0
-    assert Delivery.objects.filter(warning=warning, channel="voice", recipient_key=f"person:{head.pk}").exists()
+    assert deliveries(warning).filter(channel="voice", recipient_key=f"person:{head.pk}").exists()
     drain(t1)
     assert any(m["to"] == head.phone for m in voice.received.values())
     assert acks.escalate(now=t1)["voice"] == 0  # called once, not again
 
     t2 = t1 + dt.timedelta(minutes=11)
     added = acks.escalate(now=t2)
-    ups = Delivery.objects.filter(warning=warning, recipient_key__endswith=f"#up:{head.pk}")
+    ups = deliveries(warning).filter(recipient_key__endswith=f"#up:{head.pk}")
     assert added["superior"] > 0 and ups.exists()
     assert {int(d.recipient_key.split(":")[1].split("#")[0]) for d in ups} <= township_people
     assert acks.escalate(now=t2)["superior"] == 0  # called up once
@@ -77,13 +78,13 @@ def test_the_link_acknowledges_and_stops_escalation(client, gateways, tree):
     path = link.removeprefix("https://yjj.example.gov.cn")
     page = client.get(path)
     assert page.status_code == 200 and "确认收到" in page.content.decode()
-    assert not Delivery.objects.filter(warning=warning, acknowledged_at__isnull=False).exists()  # GET alone: no
+    assert not deliveries(warning).filter(acknowledged_at__isnull=False).exists()  # GET alone: no
     done = client.post(path)
     assert "已确认收到" in done.content.decode()
-    assert Delivery.objects.get(warning=warning, recipient_key=f"person:{head.pk}").status == "acknowledged"
+    assert deliveries(warning).get(recipient_key=f"person:{head.pk}").status == "acknowledged"
     assert AuditEntry.objects.filter(action="warning_ack", object_id=str(warning.pk)).exists()
     acks.escalate(now=t0 + dt.timedelta(minutes=30))
-    assert not Delivery.objects.filter(warning=warning, channel="voice", recipient_key=f"person:{head.pk}").exists()
+    assert not deliveries(warning).filter(channel="voice", recipient_key=f"person:{head.pk}").exists()
     assert services.summary(warning)["acknowledged"] == 1
     assert client.get("/p/ack/forged-token/").status_code == 404
     board = {code: (n, ok) for code, n, ok, _ in acks.board(warning)}
@@ -110,7 +111,7 @@ def test_replying_1_by_sms_acknowledges_and_the_board_shows_it(gateways, tree, c
         "/gateway/sms-replies/", body, content_type="application/json", headers={"X-Anlan-Gateway-Token": "gw-secret"}
     )
     assert answer.json() == {"received": 2, "acknowledged": 1}
-    delivery = Delivery.objects.get(warning=warning, channel="sms", recipient_key=f"person:{head.pk}")
+    delivery = deliveries(warning).get(channel="sms", recipient_key=f"person:{head.pk}")
     assert delivery.status == "acknowledged"
     entry = AuditEntry.objects.filter(action="warning_ack").latest("pk")
     assert entry.after == {"recipient": f"person:{head.pk}", "via": "sms"}

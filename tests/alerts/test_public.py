@@ -6,11 +6,12 @@ import time
 
 import pytest
 
-from anlan.alerts import outbox
-from anlan.alerts.models import Delivery, Subscriber
+from anlan.alerts.models import Subscriber
 from anlan.alerts.public import SALT
+from anlan.alerts.services import deliveries
 from anlan.core.audit import AuditEntry
 from anlan.core.public import new_challenge
+from anlan.notify import outbox
 from tests.alerts.helpers import issue_warning
 from tests.servers import JsonServer
 
@@ -69,7 +70,7 @@ def test_a_resident_subscribes_with_the_code_and_then_receives_warnings(client, 
     assert subscriber.phone == "13912345678" and subscriber.region_id == tree.village.code
     assert AuditEntry.objects.filter(action="subscriber_confirm", object_id=str(subscriber.pk)).exists()
     warning = issue_warning(tree, regions=[tree.township])
-    delivery = Delivery.objects.get(warning=warning, tier="subscriber")
+    delivery = deliveries(warning).get(tier="subscriber")
     while outbox.process(limit=5000)["claimed"]:
         pass
     delivery.refresh_from_db()

@@ -7,7 +7,8 @@ from django.utils import timezone
 from lxml import etree
 
 from anlan.alerts import cap, services
-from anlan.alerts.models import Delivery, Resident, Warning
+from anlan.alerts.models import Resident, Warning
+from anlan.alerts.services import deliveries
 from anlan.core.models import AuditEntry
 from anlan.core.testing.personas import persona
 from anlan.core.testing.registry import RegistryTests
@@ -64,17 +65,17 @@ def test_targeting_reaches_three_levels_residents_once_per_channel(client, tree)
     Person.objects.create(name="县防指值班长", region=tree.county, phone="13900003333")
     resident = Resident.objects.create(name="李婶", region=tree.village, phone="13900002222")
     client.post(f"/api/v1/warnings/{created['id']}/issue", content_type="application/json")
-    deliveries = Delivery.objects.filter(warning_id=created["id"])
-    tiers = set(deliveries.values_list("tier", flat=True))
+    outbox_rows = deliveries(created["id"])
+    tiers = set(outbox_rows.values_list("tier", flat=True))
     assert {"county", "township", "village", "resident", "user"} <= tiers
     village_people = Person.objects.filter(region=tree.village).count()
-    assert deliveries.filter(tier="village").count() == village_people
-    assert deliveries.filter(recipient_key=f"resident:{resident.pk}").count() == 1
-    assert not deliveries.filter(region_code__startswith=tree.other_township.code[:9]).exists()
+    assert outbox_rows.filter(tier="village").count() == village_people
+    assert outbox_rows.filter(recipient_key=f"resident:{resident.pk}").count() == 1
+    assert not outbox_rows.filter(region_code__startswith=tree.other_township.code[:9]).exists()
     # Issuing again is refused, and the outbox never holds a recipient twice on a channel.
     again = client.post(f"/api/v1/warnings/{created['id']}/issue", content_type="application/json")
     assert again.status_code == 400
-    assert deliveries.count() == deliveries.values("recipient_key", "channel").distinct().count()
+    assert outbox_rows.count() == outbox_rows.values("recipient_key", "channel").distinct().count()
 
 
 @pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_polygon_reaches_the_villages_it_touches(client, tree):
     }
     created = draft(client, tree, regions=[], polygon=square)
     client.post(f"/api/v1/warnings/{created['id']}/issue", content_type="application/json")
-    codes = set(Delivery.objects.filter(warning_id=created["id"]).values_list("region_code", flat=True))
+    codes = set(deliveries(created["id"]).values_list("region_code", flat=True))
     assert tree.other_village.code in codes and tree.village.code not in codes
     doc = etree.fromstring(client.get(f"/api/v1/warnings/{created['id']}/cap").content)
     assert doc.findtext("c:info/c:area/c:polygon", namespaces=NS).startswith(f"{lat - 0.001:.6f},")

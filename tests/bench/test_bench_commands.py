@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from anlan.alerts.models import Delivery, Resident, Warning
+from anlan.alerts.models import Resident, Warning
+from anlan.notify.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,9 @@ def test_bench_warnings_reaches_every_synthetic_resident_and_rolls_back():
     call_command("bench", "warnings", "--recipients", "3000", stdout=out)
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     assert result["recipients"] >= 3000 and result["seconds"] > 0
+    assert result["ceiling_seconds"] > 0 and result["ratio"] == pytest.approx(
+        result["seconds"] / result["ceiling_seconds"], rel=0.05
+    )
     assert Resident.objects.count() == residents_before and Warning.objects.count() == warnings_before
     assert not Delivery.objects.exists()
 

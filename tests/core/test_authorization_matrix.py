@@ -12,7 +12,93 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from anlan.core.api import router
+from anlan.core.drf import RolePermission
+from anlan.core.permission_table import permission_markdown, permission_table
+from anlan.core.roles import Role
 from anlan.core.testing.personas import persona
+
+# The whole role × model × action table (issue 12, finding 2: write permission is denied by default).
+# v = view, a = add, c = change, d = delete; "-" = nothing. Columns are the roles in this order:
+#   county_admin county_operator department_operator township_operator village_worker enterprise_user
+#   team_leader viewer
+# Changing who may write a model means changing this table on purpose (and docs/accounts.md with it).
+EXPECTED = {
+    "accounts.ApiToken": "v     v     v     v     v     v     v     v",
+    "accounts.LoginAttempt": "v     v     v     v     v     v     v     v",
+    "accounts.User": "vacd  -     -     -     -     -     -     -",
+    "alerts.BroadcastTerminal": "vacd  vacd  v     v     v     v     v     v",
+    "alerts.Resident": "vacd  vacd  v     vacd  vac   v     v     v",
+    "alerts.Subscriber": "v     v     v     v     v     v     v     v",
+    "alerts.Warning": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "alerts.WarningTemplate": "vacd  vacd  v     v     v     v     v     v",
+    "alerts.WorkGroup": "vacd  vacd  v     v     v     v     v     v",
+    "core.AuditEntry": "v     -     -     -     -     -     -     -",
+    "core.JobRun": "-     -     -     -     -     -     -     -",
+    "core.UsedChallenge": "-     -     -     -     -     -     -     -",
+    "geo.Region": "vacd  v     v     v     v     v     v     v",
+    "geo.TravelProfile": "vacd  vacd  v     v     v     v     v     v",
+    "hazards.HazardEvent": "v     v     v     v     v     v     v     v",
+    "hazards.HazardPhoto": "v     v     v     v     v     v     v     v",
+    "hazards.HiddenHazard": "vacd  vacd  vacd  vacd  vac   vac   v     v",
+    "inbox.Notification": "v     v     v     v     v     v     v     v",
+    "incidents.DispatchOrder": "v     v     v     v     v     v     v     v",
+    "incidents.Incident": "vacd  vacd  v     vacd  v     v     v     v",
+    "incidents.InfoReport": "v     v     v     v     v     v     v     v",
+    "incidents.ReportDispatch": "v     v     v     v     v     v     v     v",
+    "incidents.ResponseTask": "v     v     v     v     v     v     v     v",
+    "incidents.Review": "v     v     v     v     v     v     v     v",
+    "incidents.TimelineEntry": "v     v     v     v     v     v     v     v",
+    "monitoring.Alarm": "v     v     v     v     v     v     v     v",
+    "monitoring.AlarmEvent": "v     v     v     v     v     v     v     v",
+    "monitoring.Reading": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "monitoring.ReadingHourly": "v     v     v     v     v     v     v     v",
+    "monitoring.Rule": "vacd  vacd  v     v     v     v     v     v",
+    "monitoring.Sensor": "vacd  vacd  v     v     v     v     v     v",
+    "notify.ChannelBudget": "v     v     v     v     v     v     v     v",
+    "notify.Delivery": "v     v     v     v     v     v     v     v",
+    "notify.Notice": "-     -     -     -     -     -     -     -",
+    "notify.NoticeText": "-     -     -     -     -     -     -     -",
+    "plans.IncidentKind": "vacd  vacd  v     v     v     v     v     v",
+    "plans.Plan": "vacd  vacd  v     v     v     v     v     v",
+    "plans.PlanAction": "vacd  vacd  v     v     v     v     v     v",
+    "registry.Department": "vacd  vacd  v     v     v     v     v     v",
+    "registry.DutyRole": "v     v     v     v     v     v     v     v",
+    "registry.Enterprise": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "registry.Person": "vacd  vacd  vacd  vacd  vac   v     v     v",
+    "resources.Equipment": "vacd  vacd  v     vacd  v     v     v     v",
+    "resources.Expert": "vacd  vacd  v     vacd  v     v     v     v",
+    "resources.RescueTeam": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "resources.Shelter": "vacd  vacd  v     vacd  v     v     v     v",
+    "resources.ShelterCheck": "v     v     v     v     v     v     v     v",
+    "resources.Specialty": "vacd  vacd  v     v     v     v     v     v",
+    "risk.MajorHazardSource": "vacd  vacd  vacd  vacd  v     vac   v     v",
+    "risk.MajorHazardSubstance": "vacd  vacd  vacd  vacd  v     vac   v     v",
+    "risk.RiskAssessment": "v     v     v     v     v     v     v     v",
+    "risk.RiskMatrixSetting": "vacd  vacd  v     v     v     v     v     v",
+    "risk.RiskPoint": "vacd  vacd  vacd  vacd  v     vac   v     v",
+    "sites.HazardSite": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "sites.PatrolRule": "vacd  vacd  v     v     v     v     v     v",
+    "sites.PatrolTask": "v     v     v     v     v     v     v     v",
+    "supplies.Movement": "v     v     v     v     v     v     v     v",
+    "supplies.Stock": "v     v     v     v     v     v     v     v",
+    "supplies.SupplyItem": "vacd  vacd  v     v     v     v     v     v",
+    "supplies.SupplyNorm": "vacd  vacd  v     v     v     v     v     v",
+    "supplies.Warehouse": "vacd  vacd  v     vacd  v     v     v     v",
+}
+# One persona per role (core/testing/personas.py).
+PERSONA_OF_ROLE = {
+    Role.COUNTY_ADMIN: "county_admin",
+    Role.COUNTY_OPERATOR: "county_operator",
+    Role.DEPARTMENT_OPERATOR: "department_operator",
+    Role.TOWNSHIP_OPERATOR: "township_officer",
+    Role.VILLAGE_WORKER: "village_grid_worker",
+    Role.ENTERPRISE_USER: "enterprise_user",
+    Role.TEAM_LEADER: "team_leader",
+    Role.VIEWER: "viewer",
+}
+# Endpoints whose POST is decided by another model's write permission: issuing or receiving stock is
+# writing to the warehouse (the ledger itself is written only by supplies.services).
+POST_DECIDED_BY = {"supplies/movements": "supplies.Warehouse"}
 
 
 def _list_url(basename):
@@ -64,3 +150,62 @@ def test_no_endpoint_leaks_another_townships_objects(client, tree):
 def test_every_endpoint_requires_authentication(client):
     for _, _, basename in router.registry:
         assert client.get(_list_url(basename)).status_code == 401, basename
+
+
+def _expected(label: str, role: str) -> str:
+    cells = EXPECTED[label].split()
+    return cells[Role.values.index(role)].replace("-", "")
+
+
+def test_the_whole_role_model_action_table():
+    """Every model of the project × every role × view/add/change/delete, as decided by the code."""
+    computed = permission_table()
+    assert set(computed) == set(EXPECTED), "a model was added or removed: name its writers and extend EXPECTED"
+    mismatches = [
+        f"{label} {role}: code says {computed[label][role] or '-'}, table says {_expected(label, role) or '-'}"
+        for label in EXPECTED
+        for role in Role.values
+        if computed[label][role] != _expected(label, role)
+    ]
+    assert mismatches == []
+
+
+def test_every_model_names_its_writers():
+    from anlan.core.permission_table import project_models
+
+    unnamed = [m._meta.label for m in project_models() if getattr(m, "write_roles", None) is None]
+    assert unnamed == [], f"models that name no write_roles: {unnamed}"
+
+
+def test_docs_accounts_has_the_table_the_code_computes():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "accounts.md").read_text(encoding="utf-8")
+    assert permission_markdown() in doc, "docs/accounts.md is stale: paste the output of `anlan permission-table`"
+
+
+@pytest.mark.django_db
+def test_every_api_write_is_refused_to_roles_the_table_does_not_allow(client, tree):
+    """For every endpoint and every role: POST, PATCH and DELETE are 403 exactly when the table says so
+    (a missing row is used for PATCH/DELETE, so an allowed role gets 404 or 405 and nothing is written)."""
+    checked, unchecked = 0, []
+    for prefix, viewset, basename in router.registry:
+        model = getattr(getattr(viewset, "queryset", None), "model", None)
+        if model is None or RolePermission not in [*getattr(viewset, "permission_classes", [RolePermission])]:
+            unchecked.append(prefix)
+            continue
+        for role, name in PERSONA_OF_ROLE.items():
+            client.force_login(persona(name))
+            post_allowed = "a" in _expected(POST_DECIDED_BY.get(prefix, model._meta.label), role)
+            posted = client.post(_list_url(basename), {}, content_type="application/json")
+            assert (posted.status_code == 403) != post_allowed, (prefix, role, "POST", posted.status_code)
+            url = _detail_url(basename, "999999999")
+            if url is None:
+                continue
+            for method, action in (("patch", "c"), ("delete", "d")):
+                response = getattr(client, method)(url, {}, content_type="application/json")
+                allowed = action in _expected(model._meta.label, role)
+                assert (response.status_code == 403) != allowed, (prefix, role, method, response.status_code)
+            checked += 1
+    assert sorted(unchecked) == ["inbox", "map/layers"]  # own recipient's messages; read-only layers
+    assert checked >= 20 * len(PERSONA_OF_ROLE)

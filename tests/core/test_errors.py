@@ -64,7 +64,7 @@ def test_drf_errors_get_a_code_too(client, tree):
 
 
 def test_a_field_named_code_keeps_its_messages(client, tree):
-    client.force_login(persona("township_officer"))
+    client.force_login(persona("county_operator"))  # sensors are configured by county roles
     body = {
         "code": "RG-X-001",
         "name": "雨量站",

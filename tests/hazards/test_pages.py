@@ -6,10 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from anlan.core.testing.helpers import image_bytes
 from anlan.core.testing.personas import persona
 from anlan.hazards.models import HazardPhoto, HiddenHazard
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def form(tree, region=None, **extra):

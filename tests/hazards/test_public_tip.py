@@ -6,11 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anlan.core.models import AuditEntry
+from anlan.core.testing.helpers import image_bytes
 from anlan.core.testing.personas import persona
 from anlan.hazards import public
 from anlan.hazards.models import HazardPhoto, HiddenHazard
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def tip(tree, *, seconds_ago=10, answer=None, **extra):

@@ -6,12 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from anlan.core.models import AuditEntry
+from anlan.core.testing.helpers import image_bytes
 from anlan.core.testing.personas import persona
 from anlan.hazards import workflow
 from anlan.hazards.models import HazardEvent, HiddenHazard
 from anlan.hazards.services import overdue_mark
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def report(client, tree, level="general", who="village_grid_worker", region=None, **extra):

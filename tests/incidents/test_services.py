@@ -243,6 +243,9 @@ def test_alarms_and_warnings_join_the_timeline(tree):
 
 
 def test_the_assignee_gets_the_order_and_its_field_link_by_sms(tree, settings):
+    """The SMS goes through notify's outbox: queued with the order (same transaction), sent by the worker."""
+    from anlan.notify import outbox
+    from anlan.notify.models import Delivery
     from tests.servers import JsonServer
 
     gateway = JsonServer()
@@ -253,8 +256,12 @@ def test_the_assignee_gets_the_order_and_its_field_link_by_sms(tree, settings):
         order = services.order_create(
             actor=persona("county_operator"), incident=incident, kind="team", target=team, instruction="赶赴现场"
         )
+        queued = Delivery.objects.get(notice__topic=f"order:{order.pk}")
+        assert queued.status == "queued" and not gateway.requests  # nothing leaves inside the transaction
+        outbox.process()
     finally:
         gateway.close()
+    assert Delivery.objects.get(pk=queued.pk).status == "sent"
     (message,) = gateway.requests[-1][1]["messages"]
     assert message["to"] == team.leader_phone
     assert f"https://yjj.example.gov.cn/p/order/{services.order_token(order)}/" in message["text"]

@@ -18,7 +18,7 @@ def iso(minutes_ago: float) -> str:
 
 @pytest.fixture
 def gauge(client, tree):
-    client.force_login(persona("township_officer"))
+    client.force_login(persona("county_operator"))  # sensors and rules are the county's (issue 12)
     body = {
         "code": "RG-T-001",
         "name": "测试雨量站",
@@ -29,6 +29,7 @@ def gauge(client, tree):
     }
     created = client.post("/api/v1/monitoring/sensors/", body, content_type="application/json")
     assert created.status_code == 201, created.content
+    client.force_login(persona("township_officer"))  # the township's gateway posts the readings
     return Sensor.objects.get(code="RG-T-001")
 
 
@@ -74,6 +75,7 @@ def test_a_sensor_outside_the_scope_is_unknown(client, gauge):
 
 @pytest.mark.django_db
 def test_threshold_alarm_opens_raises_is_acknowledged_and_closes_after_recovery(client, gauge):
+    client.force_login(persona("county_operator"))
     rule = client.post(
         "/api/v1/monitoring/rules/",
         {"sensor": "RG-T-001", "kind": "threshold", "direction": "above", "levels": {"yellow": 30, "red": 50}},
@@ -152,6 +154,7 @@ def test_offline_alarm_opens_and_recovers_with_data(client, gauge):
 
 @pytest.mark.django_db
 def test_rule_thresholds_must_rise_with_the_level(client, gauge):
+    client.force_login(persona("county_operator"))
     bad = client.post(
         "/api/v1/monitoring/rules/",
         {"sensor": "RG-T-001", "kind": "threshold", "direction": "above", "levels": {"yellow": 30, "red": 20}},

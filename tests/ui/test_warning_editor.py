@@ -3,7 +3,8 @@ an extra area is drawn, the draft is saved, read per audience and issued."""
 
 import pytest
 
-from anlan.alerts.models import Delivery, Warning
+from anlan.alerts.models import Warning
+from anlan.alerts.services import deliveries
 from tests.ui.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,7 +58,7 @@ def test_compose_from_a_template_on_the_map_then_issue(browser, live_server, dem
     assert page.inner_text("#warning-status") == "已发布"
     warning = Warning.objects.get(headline=f"{tree.township.name}暴雨红色预警")
     assert warning.polygon["type"] == "Polygon" and len(warning.polygon["coordinates"][0]) == 4
-    reached = set(Delivery.objects.filter(warning=warning).values_list("region_code", flat=True))
+    reached = set(deliveries(warning).values_list("region_code", flat=True))
     assert tree.village.code in reached and other.code in reached
     # Only the villages the drawn area touches, not the whole other township.
     from anlan.geo.models import Region

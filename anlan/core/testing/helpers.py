@@ -31,3 +31,12 @@ def xlsx_upload(rows: list[list], name: str = "导入.xlsx") -> SimpleUploadedFi
     buffer = io.BytesIO()
     wb.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6)) -> bytes:
+    """A real, decodable photo (uploads are re-encoded with Pillow, so a magic number alone is refused)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 80, 40)).save(buffer, fmt)
+    return buffer.getvalue()

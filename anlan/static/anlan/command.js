@@ -17,7 +17,7 @@
     order: { radius: 9, weight: 3, color: "#fff", fillOpacity: 1 },
   };
 
-  function esc(t) { return String(t === null || t === undefined ? "" : t).replace(/&/g, "&amp;").replace(/</g, "&lt;"); }
+  var esc = window.anlanEscape;  // escape.js: the one helper
 
   function draw(data) {
     layer.clearLayers();
@@ -44,7 +44,7 @@
         window.anlanCommand.orders[p.id] = { status: p.status, lon: ll[1], lat: ll[0] };
         var li = document.createElement("li");
         li.dataset.order = p.id; li.dataset.status = p.status;
-        li.innerHTML = "<span class='dot' style='background:" + p.colour + "'></span>" + esc(p.name) + " · <strong>" + esc(p.status_label) + "</strong>";
+        li.innerHTML = "<span class='dot' style='background:" + esc(p.colour) + "'></span>" + esc(p.name) + " · <strong>" + esc(p.status_label) + "</strong>";
         orders.appendChild(li);
       } else if (p.layer === "shelter") {
         text += "<br>在场 " + p.occupancy + " / " + p.capacity + " 人";

@@ -70,7 +70,7 @@
     .then(function (collection) {
       townshipLayer = L.geoJSON(collection, {
         onEachFeature: function (feature, layer) {
-          layer.bindTooltip(feature.properties.name);
+          layer.bindTooltip(window.anlanEscape(feature.properties.name));  // Leaflet takes HTML
           layer.on("click", function () {
             if (drawer.drawing()) return;
             var option = Array.prototype.find.call(regionSelect.options, function (o) { return o.value === feature.properties.code; });

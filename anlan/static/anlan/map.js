@@ -24,17 +24,13 @@
   var wanted = (new URLSearchParams(window.location.search).get("layer") || "").split(",");
   var labelGroups = [];
 
-  function escapeHtml(text) {
-    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  }
-
   function popupHtml(props, labels) {
     var rows = [];
     Object.keys(labels || {}).forEach(function (k) {
       var v = props[k];
       if (v === null || v === undefined || v === "") return;
       v = v === true ? "是" : v === false ? "否" : v;
-      rows.push("<tr><th>" + escapeHtml(labels[k]) + "</th><td>" + escapeHtml(v) + "</td></tr>");
+      rows.push("<tr><th>" + window.anlanEscape(labels[k]) + "</th><td>" + window.anlanEscape(v) + "</td></tr>");
     });
     return "<table class='popup'>" + rows.join("") + "</table>";
   }
@@ -58,7 +54,7 @@
             if (text && at && at[0] !== null) {
               labels.addLayer(L.marker([at[1], at[0]], {
                 interactive: false,
-                icon: L.divIcon({ className: "map-label map-label-" + meta.key, html: "<span>" + String(text).replace(/</g, "&lt;") + "</span>", iconSize: null }),
+                icon: L.divIcon({ className: "map-label map-label-" + meta.key, html: "<span>" + window.anlanEscape(text) + "</span>", iconSize: null }),
               }));
             }
           },

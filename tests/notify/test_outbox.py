@@ -9,10 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from anlan.alerts import outbox, services
-from anlan.alerts.models import Delivery, Resident
+from anlan.alerts import services
+from anlan.alerts.models import Resident
+from anlan.alerts.services import deliveries
 from anlan.core.testing.personas import persona
 from anlan.inbox.models import Notification
+from anlan.notify import outbox
 from tests.alerts.helpers import issue_warning
 
 
@@ -71,7 +73,7 @@ def issued(tree):
 
 @pytest.mark.django_db
 def test_sms_reaches_the_gateway_once_each_and_in_app_lands_in_the_inbox(gateway, issued):
-    sms = Delivery.objects.filter(warning=issued, channel="sms")
+    sms = deliveries(issued).filter(channel="sms")
     while outbox.process(limit=25)["claimed"]:
         pass
     assert len(gateway.received) == sms.count() and gateway.repeats == 0
@@ -79,8 +81,8 @@ def test_sms_reaches_the_gateway_once_each_and_in_app_lands_in_the_inbox(gateway
     assert not sms.filter(status="failed").exclude(last_error="无联系方式").exists()
     assert "立即向高处转移" in next(iter(gateway.received.values()))["text"]
     summary = services.summary(issued)
-    assert summary["sent"] == Delivery.objects.filter(warning=issued, status="sent").count() > 40
-    user_deliveries = Delivery.objects.filter(warning=issued, channel="inapp")
+    assert summary["sent"] == deliveries(issued).filter(status="sent").count() > 40
+    user_deliveries = deliveries(issued).filter(channel="inapp")
     assert user_deliveries.exists() and not user_deliveries.exclude(status="sent").exists()
     assert Notification.objects.filter(recipient=persona("village_grid_worker"), category="warning").count() == 1
 
@@ -91,19 +93,19 @@ def test_a_failing_gateway_is_retried_with_backoff_then_given_up(gateway, issued
     gateway.fail = True
     now = timezone.now()
     outbox.process(limit=5000, now=now)
-    waiting = Delivery.objects.filter(warning=issued, channel="sms", status="queued")
+    waiting = deliveries(issued).filter(channel="sms", status="queued")
     assert waiting.exists() and "短信网关不可用" in waiting.first().last_error
     assert outbox.process(limit=5000, now=now)["claimed"] == 0  # not due before the backoff
     outbox.process(limit=5000, now=now + dt.timedelta(seconds=31))
     outbox.process(limit=5000, now=now + dt.timedelta(seconds=200))
-    assert not Delivery.objects.filter(warning=issued, channel="sms", status="queued").exists()
-    assert Delivery.objects.filter(warning=issued, channel="sms", status="failed", attempts=3).exists()
+    assert not deliveries(issued).filter(channel="sms", status="queued").exists()
+    assert deliveries(issued).filter(channel="sms", status="failed", attempts=3).exists()
 
 
 @pytest.mark.django_db
 def test_a_worker_that_dies_mid_fan_out_loses_and_duplicates_nothing(gateway, issued, settings, monkeypatch):
     settings.ANLAN_OUTBOX_LEASE_SECONDS = 60
-    sms = Delivery.objects.filter(warning=issued, channel="sms")
+    sms = deliveries(issued).filter(channel="sms")
 
     def die(*args, **kwargs):  # the worker is killed after the gateway accepted, before it recorded anything
         raise SystemExit("killed")
@@ -114,17 +116,14 @@ def test_a_worker_that_dies_mid_fan_out_loses_and_duplicates_nothing(gateway, is
         outbox.process(limit=30, now=now)
     monkeypatch.undo()
     assert sms.filter(status="sending").count() == 30  # up to the limit on each channel
-    leased = set(Delivery.objects.filter(warning=issued, status="sending").values_list("pk", flat=True))
+    leased = set(deliveries(issued).filter(status="sending").values_list("pk", flat=True))
     outbox.process(limit=5000, now=now + dt.timedelta(seconds=10))  # still leased: others go, those wait
-    assert set(Delivery.objects.filter(warning=issued, status="sending").values_list("pk", flat=True)) == leased
+    assert set(deliveries(issued).filter(status="sending").values_list("pk", flat=True)) == leased
     later = now + dt.timedelta(seconds=61)
     while outbox.process(limit=5000, now=later)["claimed"]:
         pass
-    assert not Delivery.objects.filter(warning=issued, status__in=["sending", "queued"]).exists()
-    sent_ids = {
-        str(pk)
-        for pk in Delivery.objects.filter(warning=issued, channel="sms", status="sent").values_list("pk", flat=True)
-    }
+    assert not deliveries(issued).filter(status__in=["sending", "queued"]).exists()
+    sent_ids = {str(pk) for pk in deliveries(issued).filter(channel="sms", status="sent").values_list("pk", flat=True)}
     assert sent_ids == set(gateway.received)
     unreachable = sms.filter(status="failed")
     assert len(sent_ids) + unreachable.count() == sms.count()

@@ -14,8 +14,9 @@ import paho.mqtt.client as mqtt
 import pytest
 from django.utils import timezone
 
-from anlan.alerts import outbox, ratelimit
-from anlan.alerts.models import BroadcastTerminal, Delivery, Resident, WorkGroup
+from anlan.alerts.models import BroadcastTerminal, Resident, WorkGroup
+from anlan.alerts.services import deliveries
+from anlan.notify import outbox, ratelimit
 from anlan.registry.models import Enterprise, Person
 from anlan.resources.models import Shelter
 from tests.alerts.helpers import issue_warning
@@ -52,7 +53,7 @@ def test_http_loudspeakers_get_the_warning_with_repeats_by_level(tree, http_serv
     (message,) = body["messages"]
     assert message["to"] == "GB-001" and message["repeat"] == 3  # red: read three times
     assert "听到广播立即到安置点" in message["text"]
-    delivery = Delivery.objects.get(warning=warning, channel="broadcast")
+    delivery = deliveries(warning).get(channel="broadcast")
     assert delivery.status == "sent" and delivery.tier == "terminal"
 
 
@@ -79,7 +80,7 @@ def test_mqtt_loudspeakers_receive_on_their_topic_and_the_broker_acknowledges(de
         listener.disconnect()
     topic, payload = got[0]
     assert topic == "anlan/broadcast/GB-MQ-7" and payload["repeat"] == 2 and "暴雨黄色预警" in payload["text"]
-    assert Delivery.objects.get(warning=warning, channel="broadcast").status == "sent"
+    assert deliveries(warning).get(channel="broadcast").status == "sent"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -91,7 +92,7 @@ def test_a_loudspeaker_whose_broker_is_down_is_retried_not_lost(demo_data, setti
     BroadcastTerminal.objects.create(name="喇叭", code="GB-MQ-8", region=tree.village, protocol="mqtt")
     warning = issue_warning(tree, regions=[tree.village])
     drain()
-    delivery = Delivery.objects.get(warning=warning, channel="broadcast")
+    delivery = deliveries(warning).get(channel="broadcast")
     assert delivery.status == "queued" and "广播 MQTT 服务不可用" in delivery.last_error
 
 
@@ -136,7 +137,7 @@ def test_work_group_robots_of_wecom_and_dingtalk(tree, http_server):
     ding_path, ding = by_path["/dingtalk/good"]
     assert _dingtalk_signature_ok(ding_path, "SECabc")
     assert "13800000001" in ding["at"]["atMobiles"] and "@13800000001" in ding["text"]["content"]
-    groups = {d.recipient_name: d for d in Delivery.objects.filter(warning=warning, tier="group")}
+    groups = {d.recipient_name: d for d in deliveries(warning).filter(tier="group")}
     assert groups["乡镇应急群"].status == "sent" and groups["乡镇钉钉群"].status == "sent"
     assert groups["失效群"].status == "queued" and "93000" in groups["失效群"].last_error
 
@@ -150,9 +151,7 @@ def test_each_person_is_tried_on_their_channels_in_order_and_falls_back(tree, ht
     young = Resident.objects.create(name="年轻人", region=tree.village, phone="13900000002")
     chose = Resident.objects.create(name="选了外呼", region=tree.village, phone="13900000003", channel_order="voice")
     warning = issue_warning(tree, regions=[tree.village])
-    first = {
-        d.recipient_key: (d.channel, d.fallback) for d in Delivery.objects.filter(warning=warning, tier="resident")
-    }
+    first = {d.recipient_key: (d.channel, d.fallback) for d in deliveries(warning).filter(tier="resident")}
     assert first[f"resident:{elder.pk}"] == ("voice", "sms")  # vulnerable: a call first
     assert first[f"resident:{young.pk}"] == ("sms", "voice")
     assert first[f"resident:{chose.pk}"] == ("voice", "")
@@ -162,9 +161,9 @@ def test_each_person_is_tried_on_their_channels_in_order_and_falls_back(tree, ht
     drain(now + dt.timedelta(seconds=80))
     texts = {m["to"] for _, body in sms.requests for m in body["messages"]}
     assert "13900000001" in texts  # the elder's call failed, so the SMS went
-    elder_rows = Delivery.objects.filter(warning=warning, recipient_key=f"resident:{elder.pk}")
+    elder_rows = deliveries(warning).filter(recipient_key=f"resident:{elder.pk}")
     assert dict(elder_rows.values_list("channel", "status")) == {"voice": "failed", "sms": "sent"}
-    chose_rows = Delivery.objects.filter(warning=warning, recipient_key=f"resident:{chose.pk}")
+    chose_rows = deliveries(warning).filter(recipient_key=f"resident:{chose.pk}")
     assert dict(chose_rows.values_list("channel", "status")) == {"voice": "failed"}  # no fallback chosen
 
 
@@ -180,7 +179,7 @@ def test_channel_rates_are_a_budget_shared_by_every_worker(tree, http_server, se
     now = timezone.now()
     first_worker = outbox.process(limit=5000, now=now)
     second_worker = outbox.process(limit=5000, now=now)  # same instant: the budget is spent
-    sms_sent = Delivery.objects.filter(warning=warning, channel="sms", status="sent")
+    sms_sent = deliveries(warning).filter(channel="sms", status="sent")
     assert sms_sent.count() == 10
     assert first_worker["claimed"] > 10 and second_worker["claimed"] == 0  # in-app is not limited
     outbox.process(limit=5000, now=now + dt.timedelta(milliseconds=500))

@@ -12,24 +12,18 @@ messages may already have left, so every message carries its delivery id and gat
 import datetime as dt
 import logging
 import threading
-import time
 from collections import defaultdict
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from anlan.accounts.models import User
 from anlan.core.embedded import EmbeddedService, register_service
-from anlan.registry.models import Enterprise, Person
-from anlan.resources.models import Shelter
 
-from . import acks, ratelimit
+from . import ratelimit, recipients
 from .channels import CHANNEL_LABELS, CHANNELS, Outgoing
-from .messages import SECTORS, compose, sender_name
-from .models import BroadcastTerminal, Delivery, Resident, Subscriber, WorkGroup
+from .models import Delivery, NoticeText
+from .tokens import confirm_token
 
 NO_ADDRESS = "无联系方式"
 
@@ -40,85 +34,49 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-@dataclass
-class Resolved:
-    address: str
-    sectors: tuple[str, ...] = ()  # an enterprise's special sectors, for its measures
-
-
-def _kind_and_pk(delivery: Delivery) -> tuple[str, int]:
-    kind, _, pk = delivery.recipient_key.split("#")[0].partition(":")
-    return kind, int(pk)
-
-
-def _addresses(deliveries) -> dict[int, Resolved]:
-    """Delivery id → address, resolved in one query per recipient kind (phones decrypted here only). A
+def _addresses(deliveries) -> dict[int, str]:
+    """Delivery id → address, read in one query per recipient source (phones decrypted there only). A
     recipient without an address on the delivery's channel is left out (the outcome "无联系方式")."""
     wanted: dict[str, dict[int, list[Delivery]]] = defaultdict(lambda: defaultdict(list))
     for d in deliveries:
-        kind, pk = _kind_and_pk(d)
+        kind, pk = recipients.split_key(d.recipient_key)
         wanted[kind][pk].append(d)
-    out: dict[int, Resolved] = {}
+    out: dict[int, str] = {}
     for kind, by_pk in wanted.items():
-        for pk, address, sectors in _lookup(kind, list(by_pk)):
+        try:
+            found = recipients.lookup(kind, list(by_pk))
+        except KeyError:
+            log.error("no recipient source %s", kind)
+            continue
+        for pk, addresses in found:
             for d in by_pk[pk]:
-                resolved = _for_channel(d.channel, address)
-                if resolved:
-                    out[d.pk] = Resolved(resolved, sectors)
+                channel = CHANNELS.get(d.channel)
+                address = channel.address(addresses) if channel else ""
+                if address:
+                    out[d.pk] = address
     return out
 
 
-def _for_channel(channel: str, address: dict) -> str:
-    if channel in ("sms", "voice"):
-        return address.get("phone", "")
-    return address.get(channel, "")
+def _texts(batch: list[Delivery]) -> dict[tuple[int, str], NoticeText]:
+    """(notice id, variant) → text, for the notices of a batch: one query."""
+    notices = {d.notice_id for d in batch}
+    return {(t.notice_id, t.key): t for t in NoticeText.objects.filter(notice_id__in=notices)}
 
 
-def _lookup(kind: str, pks: list[int]):
-    """(pk, {channel: address}, sectors) for the recipients of one kind."""
-    if kind in ("person", "resident", "subscriber"):
-        model = {"person": Person, "resident": Resident, "subscriber": Subscriber}[kind]
-        for obj in model.objects.filter(pk__in=pks).only("pk", "phone"):
-            yield obj.pk, {"phone": obj.phone or ""}, ()
-    elif kind == "enterprise":
-        for e in Enterprise.objects.filter(pk__in=pks).only("pk", "principal_phone", *(f for f, _ in SECTORS)):
-            yield e.pk, {"phone": e.principal_phone or ""}, tuple(f for f, _ in SECTORS if getattr(e, f))
-    elif kind == "shelter":
-        for pk, phone in (
-            (s.pk, s.manager_phone) for s in Shelter.objects.filter(pk__in=pks).only("pk", "manager_phone")
-        ):
-            yield pk, {"phone": phone or ""}, ()
-    elif kind == "user":
-        for pk, email in User.objects.filter(pk__in=pks, is_active=True).values_list("pk", "email"):
-            yield pk, {"inapp": str(pk), "email": email}, ()
-    elif kind == "terminal":
-        terminals = BroadcastTerminal.objects.filter(pk__in=pks, active=True).values_list("pk", "protocol", "code")
-        for pk, protocol, code in terminals:
-            yield pk, {"broadcast": f"{protocol}:{code}"}, ()
-    elif kind == "group":
-        for pk, platform in WorkGroup.objects.filter(pk__in=pks, active=True).values_list("pk", "platform"):
-            yield pk, {platform: str(pk)}, ()
-
-
-def _text(delivery: Delivery, sectors: tuple[str, ...] = ()) -> str:
-    """The message: the delivery's own (escalations) or the warning's for this audience, with the 叫应 link
-    for responsible persons when the platform has a public address."""
-    warning = delivery.warning
-    body = delivery.message or compose(
-        sender=sender_name(),
-        headline=warning.headline,
-        instruction=warning.instruction,
-        description=warning.description,
-        measures=warning.measures or {},
-        tier=delivery.tier,
-        region_code=delivery.region_code,
-        sectors=sectors,
-    )
-    if delivery.tier in acks.RESPONSIBLE_TIERS and delivery.channel == "sms" and not delivery.message:
-        if settings.ANLAN_SMS_REPLY_TOKEN:
-            body = f"{body[:220]}（回复1确认收到）"
-        if settings.ANLAN_PUBLIC_URL:
-            body = f"{body[:230]} 收到请确认：{acks.ack_url(warning.pk, delivery.recipient_key)}"
+def _text(delivery: Delivery, texts: dict) -> str:
+    """The notice's text for the delivery's variant (the general one when it has none), with the
+    per-recipient confirmation parts (reply hint, signed link) on SMS where the text asks for them."""
+    text = texts.get((delivery.notice_id, delivery.variant)) or texts.get((delivery.notice_id, ""))
+    if text is None:
+        return delivery.notice.title[:300]
+    body = text.text
+    if text.confirm and delivery.channel == "sms":
+        notice = delivery.notice
+        if notice.confirm_reply:
+            body = f"{body[:220]}{notice.confirm_reply}"
+        if notice.confirm_link:
+            link = notice.confirm_link.replace("{token}", confirm_token(notice.topic, delivery.recipient_key))
+            body = f"{body[:230]} 收到请确认：{link}"
     return body[:300]
 
 
@@ -140,7 +98,7 @@ def claim(*, limit: int, now: dt.datetime) -> list[Delivery]:
             found = list(due.values_list("pk", flat=True)[:limit])
             ids += found[: ratelimit.take(channel, len(found), now)]
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.SENDING, claimed_at=now)
-    return list(Delivery.objects.filter(pk__in=ids).select_related("warning", "alarm", "alarm__sensor").order_by("pk"))
+    return list(Delivery.objects.filter(pk__in=ids).select_related("notice").order_by("pk"))
 
 
 def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
@@ -150,6 +108,7 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
     if not batch:
         return {"claimed": 0, "sent": 0, "failed": 0, "retry": 0}
     addresses = _addresses(batch)
+    texts = _texts(batch)
     outcome: dict[int, str | None] = {}
     by_channel: dict[str, list[Delivery]] = defaultdict(list)
     for d in batch:
@@ -162,19 +121,19 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
         for i in range(0, len(deliveries), channel.batch_size):
             chunk = deliveries[i : i + channel.batch_size]
             messages = [
-                Outgoing(d.pk, addresses[d.pk].address, _text(d, addresses[d.pk].sectors), *_about(d)) for d in chunk
+                Outgoing(
+                    d.pk,
+                    addresses[d.pk],
+                    _text(d, texts),
+                    d.notice.title,
+                    d.notice.link,
+                    d.notice.level,
+                    d.notice.topic,
+                )
+                for d in chunk
             ]
             outcome.update(channel.send(messages))
     return _record(batch, outcome, now)
-
-
-def _about(delivery: Delivery) -> tuple[str, str, str]:
-    """(title, link, level) of what the delivery carries: a warning or a monitoring alarm."""
-    if delivery.warning_id:
-        warning = delivery.warning
-        return warning.headline, reverse("alerts:warning_detail", kwargs={"pk": warning.pk}), warning.level
-    alarm = delivery.alarm
-    return str(alarm), reverse("monitoring:alarm_detail", kwargs={"pk": alarm.pk}), alarm.level
 
 
 def _record(batch: list[Delivery], outcome: dict, now: dt.datetime) -> dict:
@@ -215,15 +174,14 @@ def _fall_back(failed: list[Delivery], now: dt.datetime) -> int:
         channel, _, rest = d.fallback.partition(",")
         nexts.append(
             Delivery(
-                warning_id=d.warning_id,
-                alarm_id=d.alarm_id,
+                notice_id=d.notice_id,
+                variant=d.variant,
                 recipient_key=d.recipient_key,
                 recipient_name=d.recipient_name,
                 region_code=d.region_code,
                 tier=d.tier,
                 channel=channel,
                 fallback=rest,
-                message=d.message,
                 next_attempt_at=now,
                 last_error=f"{CHANNEL_LABELS.get(d.channel, d.channel)}未送达，改用本渠道",
             )
@@ -234,13 +192,9 @@ def _fall_back(failed: list[Delivery], now: dt.datetime) -> int:
 
 
 def run_worker(stop: threading.Event, *, idle_seconds: float = 1.0) -> None:
-    """Send until stopped; once a minute also run the 叫应 escalation (voice calls, superiors)."""
-    next_escalation = 0.0
+    """Send until stopped. (Periodic jobs such as the 叫应 escalation are the scheduler's, core.schedule.)"""
     while not stop.is_set():
         try:
-            if time.monotonic() >= next_escalation:
-                acks.escalate()
-                next_escalation = time.monotonic() + 60
             counts = process()
         except Exception:
             log.exception("outbox round failed")

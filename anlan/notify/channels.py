@@ -18,8 +18,6 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 
-from anlan.inbox.services import Message, notify_many
-
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -29,11 +27,18 @@ class Outgoing:
     title: str
     link: str = ""
     level: str = ""
+    topic: str = ""  # what the notice is about ("warning:12"): its kind becomes the in-app category
 
 
 class Channel:
     name = ""
+    label = ""
     batch_size = 500
+    # Which entry of a recipient's addresses (their source's lookup) this channel sends to.
+    address_key = ""
+
+    def address(self, addresses: dict[str, str]) -> str:
+        return addresses.get(self.address_key or self.name, "")
 
     def send(self, messages: list[Outgoing]) -> dict[int, str | None]:
         raise NotImplementedError
@@ -90,12 +95,14 @@ class HttpGatewayChannel(Channel):
 
 class SmsChannel(HttpGatewayChannel):
     name, setting, label = "sms", "ANLAN_SMS_URL", "短信"
+    address_key = "phone"
 
 
 class VoiceChannel(HttpGatewayChannel):
     """智能外呼: the gateway reads the text aloud; used when a responsible person has not answered (叫应)."""
 
     name, setting, label = "voice", "ANLAN_VOICE_URL", "外呼"
+    address_key = "phone"
     batch_size = 100
 
 
@@ -103,7 +110,7 @@ class EmailChannel(Channel):
     """E-mail over SMTP, one connection per batch; the delivery id goes in Message-ID so mail systems can
     drop a repeat."""
 
-    name = "email"
+    name, label = "email", "邮件"
     batch_size = 200
 
     def send(self, messages):
@@ -132,20 +139,6 @@ class EmailChannel(Channel):
         return outcome
 
 
-class InAppChannel(Channel):
-    """站内消息 to platform users (address = user id); idempotent through the inbox's dedupe key."""
-
-    name = "inapp"
-    batch_size = 5000
-
-    def send(self, messages):
-        notify_many(
-            (int(m.address), Message("warning", m.title, m.text, m.link, dedupe_key=f"delivery:{m.delivery_id}"))
-            for m in messages
-        )
-        return {m.delivery_id: None for m in messages}
-
-
 # How many times a loudspeaker repeats a warning, by level: louder levels are repeated more.
 BROADCAST_REPEAT = {"red": 3, "orange": 3, "yellow": 2, "blue": 1}
 
@@ -156,14 +149,16 @@ class BroadcastChannel(Channel):
     "repeat"), MQTT terminals by a QoS 1 publish on ANLAN_BROADCAST_TOPIC/<code> whose PUBACK is the
     broker's receipt. Both carry the delivery id, so a terminal that hears one twice plays it once."""
 
-    name = "broadcast"
+    name, label = "broadcast", "应急广播"
     batch_size = 200
 
     def send(self, messages):
         by_protocol: dict[str, list[Outgoing]] = {"http": [], "mqtt": []}
         for m in messages:
             protocol, _, code = m.address.partition(":")
-            by_protocol.setdefault(protocol, []).append(Outgoing(m.delivery_id, code, m.text, m.title, m.link, m.level))
+            by_protocol.setdefault(protocol, []).append(
+                Outgoing(m.delivery_id, code, m.text, m.title, m.link, m.level, m.topic)
+            )
         outcome: dict[int, str | None] = {}
         if by_protocol["http"]:
             if settings.ANLAN_BROADCAST_URL:
@@ -225,30 +220,24 @@ class BroadcastChannel(Channel):
 
 
 class WebhookChannel(Channel):
-    """A work group's robot (企业微信群机器人 / 钉钉自定义机器人). The address is the WorkGroup id; the
-    webhook URL (a credential) is decrypted here only. The robots take no idempotency key: after a worker
-    crash a group may see a message twice, so the text carries its number (编号) for readers to tell."""
+    """A work group's robot (企业微信群机器人 / 钉钉自定义机器人). The address is a JSON object
+    {"url", "secret", "mentions"} that the group's source reads (the webhook URL is a credential, decrypted
+    there only). The robots take no idempotency key: after a worker crash a group may see a message twice,
+    so the text carries its number (编号) for readers to tell."""
 
     batch_size = 50
 
     def send(self, messages):
-        from anlan.registry.models import Person
-
-        from .models import WorkGroup
-
-        groups = {str(g.pk): g for g in WorkGroup.objects.filter(pk__in=[int(m.address) for m in messages])}
-        mentions: dict[str, list[str]] = {}
-        regions = {g.region_id for g in groups.values() if g.mention_responsible}
-        for region, phone in Person.objects.filter(region_id__in=regions).values_list("region_id", "phone"):
-            if phone:
-                mentions.setdefault(region, []).append(phone)
         outcome = {}
         for m in messages:
-            group = groups.get(m.address)
-            if group is None or not group.active:
+            try:
+                group = json.loads(m.address)
+            except ValueError:
+                group = {}
+            if not group.get("active"):
                 outcome[m.delivery_id] = "工作群已删除或停用"
                 continue
-            mobiles = mentions.get(group.region_id, []) if group.mention_responsible else []
+            mobiles = group.get("mentions", [])
             text = f"{m.text}（编号 {m.delivery_id}）"
             try:
                 answer = post_json(self.url(group), self.payload(text, mobiles))
@@ -268,7 +257,7 @@ class WeComChannel(WebhookChannel):
     name, label = "wecom", "企业微信"
 
     def url(self, group):
-        return group.webhook_url
+        return group["url"]
 
     def payload(self, text, mobiles):
         return {"msgtype": "text", "text": {"content": text[:2000], "mentioned_mobile_list": mobiles}}
@@ -281,13 +270,14 @@ class DingTalkChannel(WebhookChannel):
     name, label = "dingtalk", "钉钉"
 
     def url(self, group):
-        if not group.secret:
-            return group.webhook_url
+        url, secret = group["url"], group.get("secret", "")
+        if not secret:
+            return url
         timestamp = str(int(time.time() * 1000))
-        digest = hmac.new(group.secret.encode(), f"{timestamp}\n{group.secret}".encode(), hashlib.sha256).digest()
+        digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
         sign = urllib.parse.quote_plus(base64.b64encode(digest))
-        joiner = "&" if "?" in group.webhook_url else "?"
-        return f"{group.webhook_url}{joiner}timestamp={timestamp}&sign={sign}"
+        joiner = "&" if "?" in url else "?"
+        return f"{url}{joiner}timestamp={timestamp}&sign={sign}"
 
     def payload(self, text, mobiles):
         # DingTalk highlights an @ only when the number also appears in the text.
@@ -295,25 +285,23 @@ class DingTalkChannel(WebhookChannel):
         return {"msgtype": "text", "text": {"content": content[:2000]}, "at": {"atMobiles": mobiles, "isAtAll": False}}
 
 
-CHANNEL_LABELS = {
-    "sms": "短信",
-    "voice": "语音外呼",
-    "email": "邮件",
-    "inapp": "站内消息",
-    "broadcast": "应急广播",
-    "wecom": "企业微信群",
-    "dingtalk": "钉钉群",
-}
+# Channels by name. Channels that write into an app (the in-app inbox) are registered by that app at
+# ready(), like recipient sources, so notify imports none.
+CHANNELS: dict[str, Channel] = {}
+CHANNEL_LABELS: dict[str, str] = {}
 
-CHANNELS: dict[str, Channel] = {
-    c.name: c
-    for c in (
-        SmsChannel(),
-        VoiceChannel(),
-        EmailChannel(),
-        InAppChannel(),
-        BroadcastChannel(),
-        WeComChannel(),
-        DingTalkChannel(),
-    )
-}
+
+def register_channel(channel: Channel, label: str = "") -> None:
+    CHANNELS[channel.name] = channel
+    CHANNEL_LABELS[channel.name] = label or channel.label
+
+
+for _channel, _label in (
+    (SmsChannel(), "短信"),
+    (VoiceChannel(), "语音外呼"),
+    (EmailChannel(), "邮件"),
+    (BroadcastChannel(), "应急广播"),
+    (WeComChannel(), "企业微信群"),
+    (DingTalkChannel(), "钉钉群"),
+):
+    register_channel(_channel, _label)

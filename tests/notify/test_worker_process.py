@@ -75,7 +75,7 @@ def anlan(env, *args, **kwargs):
 def counts(db: Path) -> dict[str, int]:
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "SELECT status, count(*) FROM alerts_delivery WHERE channel = 'sms' GROUP BY status"
+            "SELECT status, count(*) FROM notify_delivery WHERE channel = 'sms' GROUP BY status"
         ).fetchall()
     return dict(rows)
 
@@ -113,7 +113,7 @@ def test_a_killed_worker_process_loses_and_duplicates_nothing(tmp_path):
         gateway.close()
     assert counts(db) == {"sent": RESIDENTS}
     with sqlite3.connect(db) as connection:
-        sent_ids = {str(r[0]) for r in connection.execute("SELECT id FROM alerts_delivery WHERE channel = 'sms'")}
+        sent_ids = {str(r[0]) for r in connection.execute("SELECT id FROM notify_delivery WHERE channel = 'sms'")}
     assert set(gateway.accepted) == sent_ids  # nothing lost
     assert gateway.repeats > 0  # the killed batch came again, and the gateway dropped the repeats
     assert len({m["to"] for m in gateway.accepted.values()}) == RESIDENTS  # each phone once

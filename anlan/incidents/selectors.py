@@ -1,0 +1,34 @@
+"""Reads shared by the incident pages and the API: one place says which related rows each read needs, so
+lists and the workspace make a fixed number of queries however many incidents, orders or entries there are.
+Scope stays with `restrict()`: these functions shape querysets already restricted to the user."""
+
+from django.db.models import QuerySet
+
+from .models import DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
+
+
+def incidents(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Incident lists and details show the kind and the place by name."""
+    return queryset.select_related("kind", "region")
+
+
+def incident_for(user, pk, action: str = "view") -> QuerySet[Incident]:
+    """The incidents a user may reach for `action`, shaped for the workspace (filter by pk, then get)."""
+    return incidents(Incident.objects.restrict(user, action)).filter(pk=pk)
+
+
+def timeline(incident: Incident) -> QuerySet[TimelineEntry]:
+    """Every step in time order (the model's ordering), for the workspace and `GET …/timeline/`."""
+    return incident.timeline.all()
+
+
+def orders(incident: Incident) -> QuerySet[DispatchOrder]:
+    return incident.orders.select_related("item")
+
+
+def reports(incident: Incident) -> QuerySet[InfoReport]:
+    return incident.reports.prefetch_related("dispatches")
+
+
+def tasks(incident: Incident) -> QuerySet[ResponseTask]:
+    return incident.tasks.select_related("department")
