@@ -90,6 +90,9 @@ class PasswordHistory(models.Model):
     password = models.CharField("密码哈希", max_length=128)
     created_at = models.DateTimeField("时间", default=timezone.now)
 
+    view_roles = NOBODY  # password hashes: read only by the password policy
+    write_roles = NOBODY  # written only by its services
+
     class Meta:
         verbose_name = "历史密码"
         verbose_name_plural = "历史密码"
