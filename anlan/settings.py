@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "anlan.core",
     "anlan.geo",
     "anlan.accounts",
@@ -120,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "anlan.core.middleware.ActorMiddleware",
     "anlan.core.middleware.SecurityHeadersMiddleware",
+    "anlan.accounts.middleware.AccountSecurityMiddleware",
     "anlan.core.errors.DomainErrorMiddleware",
 ]
 
@@ -171,13 +174,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "anlan.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "anlan.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "anlan.accounts.passwords.UsernameValidator"},
+    {"NAME": "anlan.accounts.passwords.GuessabilityValidator", "OPTIONS": {"min_score": 3}},
+    {"NAME": "anlan.accounts.passwords.HistoryValidator", "OPTIONS": {"count": 5}},
 ]
+# A password older than this many days must be changed at the next request (0: never expires).
+ANLAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANLAN_PASSWORD_MAX_AGE_DAYS", 90))
+# API tokens expire after this many days unless created with another lifetime.
+ANLAN_API_TOKEN_DAYS = int(os.environ.get("ANLAN_API_TOKEN_DAYS", 90))
+OTP_TOTP_ISSUER = "安澜"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Lockout: this many failed logins for one account within the window lock it for the window.
+# Lockout: this many failed logins for one account from one address within the window lock that account
+# for that address (a stranger elsewhere cannot lock the owner out); an administrator can unlock.
 ANLAN_LOGIN_MAX_FAILURES = 5
 ANLAN_LOGIN_WINDOW_MINUTES = 15
+# Failed logins from one address within the window after which that address is refused before any
+# password hash runs (finding 12: login as a CPU lever).
+ANLAN_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("ANLAN_LOGIN_ADDRESS_MAX_FAILURES", 20))
 
 # Sessions expire after two hours without activity and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("ANLAN_SESSION_SECONDS", 2 * 3600))

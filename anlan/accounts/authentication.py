@@ -6,6 +6,10 @@ from rest_framework import authentication, exceptions
 
 from .models import ApiToken, hash_token
 
+# A token's "last used" time is written at most once a minute: a write per request would make every API
+# read a write, queued behind any long write transaction (finding 4: SQLite's single writer).
+LAST_USED_EVERY_SECONDS = 60
+
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Token"
@@ -24,9 +28,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("令牌无效或已吊销")
         now = timezone.now()
-        if token.expires_at and token.expires_at < now:
+        if token.is_expired(now):
             raise exceptions.AuthenticationFailed("令牌已过期")
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_EVERY_SECONDS:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 

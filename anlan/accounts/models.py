@@ -5,11 +5,12 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 
 from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
 
-__all__ = ["ApiToken", "LoginAttempt", "User"]
+__all__ = ["ApiToken", "LoginAttempt", "PasswordHistory", "User"]
 
 
 class AnlanUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -40,6 +41,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # An initial or reset password must be changed at the next login (create-user --keep-password exempts).
+    must_change_password = models.BooleanField("须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
 
     objects = AnlanUserManager()
 
@@ -63,16 +67,39 @@ class LoginAttempt(models.Model):
     at = models.DateTimeField("时间", db_index=True)
     success = models.BooleanField("成功")
     ip = models.GenericIPAddressField("IP", null=True, blank=True)
+    # Keyed hash of the client address (core.public.address_key): per-address throttling and lockout.
+    address_key = models.CharField("地址指纹", max_length=64, blank=True, default="")
+    # Set when an administrator unlocks the account: cleared failures no longer count towards a lock.
+    cleared = models.BooleanField("已解除", default=False)
 
     write_roles = NOBODY  # written only by its services
 
     class Meta:
         verbose_name = "登录记录"
         verbose_name_plural = "登录记录"
-        indexes = [models.Index(fields=["username", "at"])]
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["address_key", "at"])]
 
     def __str__(self):
         return f"{self.username} {'成功' if self.success else '失败'} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class PasswordHistory(models.Model):
+    """A user's earlier password hashes (Django's salted hashes, never the password): no reuse of the last N."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", verbose_name="用户")
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    view_roles = NOBODY  # password hashes: read only by the password policy
+    write_roles = NOBODY  # written only by its services
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
 
 
 def hash_token(key: str) -> str:
@@ -99,6 +126,9 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.user})"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
     @staticmethod
     def new_key() -> str:

@@ -8,6 +8,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/otp/", views.LoginOtpView.as_view(), name="login_otp"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("security/", views.SecurityView.as_view(), name="security"),
+    path("security/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("security/otp/", views.OtpEnrolView.as_view(), name="otp_enrol"),
+    path("user/<int:pk>/security/", views.UserSecurityView.as_view(), name="user_security"),
     *kit_urlpatterns("accounts"),
 ]

@@ -13,7 +13,7 @@ from .audit import snapshot
 from .drf import RolePermission, StandardPagination, view_action
 from .fields import EncryptedCharField
 from .kit import ensure_ordered, regions_writable_by
-from .masking import visible_value
+from .masking import visible_field_value
 from .regions import region_model
 
 router = DefaultRouter(trailing_slash=True)
@@ -62,7 +62,7 @@ class ScopedSerializer(serializers.ModelSerializer):
         user = getattr(request, "user", None)
         for field in instance._meta.concrete_fields:
             if isinstance(field, EncryptedCharField) and field.name in data:
-                data[field.name] = visible_value(user, field.sensitive_kind, getattr(instance, field.name))
+                data[field.name] = visible_field_value(user, instance, field)
         return data
 
 

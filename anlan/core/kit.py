@@ -20,7 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .fields import EncryptedCharField
-from .masking import visible_value
+from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
 
@@ -196,7 +196,7 @@ def display_value(obj, name: str, user) -> str:
         value = getattr(obj, name)
         return "" if value is None else str(value)
     if isinstance(f, EncryptedCharField):
-        return visible_value(user, f.sensitive_kind, getattr(obj, name))
+        return visible_field_value(user, obj, f)
     if _is_m2m(f):
         return "；".join(str(x) for x in getattr(obj, name).all())
     if f.choices:
@@ -232,6 +232,8 @@ class ScopedModelForm(forms.ModelForm):
         self.user = user
         super().__init__(*args, **kwargs)
         Region = region_model()
+        if self.instance.pk is not None and not self.is_bound:
+            _note_id_numbers_in_form(self.instance, self.fields)
 
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField) and not isinstance(form_field, forms.DateTimeField):
@@ -247,6 +249,14 @@ class ScopedModelForm(forms.ModelForm):
             elif hasattr(related.objects, "restrict"):
                 form_field.queryset = related.objects.restrict(user, "view")
                 form_field.error_messages["invalid_choice"] = "所选项不存在或不在您的管辖范围内"
+
+
+def _note_id_numbers_in_form(instance, fields) -> None:
+    """An edit form shows the stored ID number in full in its input: that is a view to audit too."""
+    for f in instance._meta.concrete_fields:
+        shown = isinstance(f, EncryptedCharField) and f.sensitive_kind == "id_number" and f.name in fields
+        if shown and getattr(instance, f.name):
+            note_full_id_view(instance, f.name)
 
 
 def modelform_for(config: ModelConfig) -> type[ScopedModelForm]:

@@ -1,6 +1,7 @@
-"""Request-scoped actor for the audit trail."""
+"""Request-scoped actor for the audit trail, and the audit of full ID numbers shown during the request."""
 
 from .audit import current_actor
+from .masking import discard_full_id_views, flush_full_id_views, start_full_id_views
 
 
 class ActorMiddleware:
@@ -10,8 +11,17 @@ class ActorMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         token = current_actor.set(user if user is not None and user.is_authenticated else None)
+        views = start_full_id_views()
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
+        except BaseException:
+            discard_full_id_views(views)
+            raise
+        else:
+            # Token-authenticated API users are known only after the view ran (DRF authenticates there).
+            actor = getattr(request, "user", None)
+            flush_full_id_views(views, actor=actor if actor is not None and actor.is_authenticated else None)
+            return response
         finally:
             current_actor.reset(token)
 

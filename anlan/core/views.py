@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views import View
 
 from . import excel, services
-from .audit import snapshot
+from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
 from .kit import ModelConfig, all_configs, display_value, modelform_for
@@ -89,6 +89,7 @@ class ObjectListView(ConfigView):
         _require(request.user, "view", config.model)
         filterset, qs = _filtered(config, request)
         if request.GET.get("export") == "xlsx":
+            audit_record(action="export", model=config.model, after={"query": request.GET.urlencode()})
             data = excel.export_workbook(config, qs, request.user)
             stamp = timezone.localtime().strftime("%Y%m%d%H%M")
             return xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")

@@ -251,6 +251,7 @@ def demo_users(actor, county: Region, township: Region, village: Region, enterpr
             department_code=dept.code if dept else None,
             enterprise_id=ent.pk if ent else None,
             display_name=display,
+            keep_password=True,  # demo logins are printed for trying the platform, not initial passwords
         )
         logins.append((username, password, Role(role).label, region.name))
     path = _logins_file()

@@ -6,6 +6,8 @@ scope test compares.
 
 from dataclasses import dataclass
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from anlan.accounts.models import User
 from anlan.core.roles import Role
 from anlan.geo.models import Region, RegionLevel
@@ -46,11 +48,23 @@ def create_personas(tree: Tree) -> dict[str, User]:
     }
     users = {}
     for name, (role, region, department, ent) in specs.items():
-        user = User(username=name, role=role, region=region, department=department, enterprise=ent)
+        # Known test passwords are kept on purpose, as `create-user --keep-password` keeps them.
+        user = User(
+            username=name, role=role, region=region, department=department, enterprise=ent, must_change_password=False
+        )
         user.set_password(PASSWORD)
         user.save()
         users[name] = user
+    # County administrators must log in with a second factor: the persona has an authenticator.
+    TOTPDevice.objects.create(user=users["county_admin"], name="验证器", confirmed=True)
     return users
+
+
+def otp_code(username: str) -> str:
+    """The code the persona's authenticator shows now (a real TOTP from the device's key)."""
+    from anlan.accounts.twofactor import confirmed_device, current_code
+
+    return current_code(confirmed_device(User.objects.get(username=username)))
 
 
 def persona(name: str) -> User:

@@ -27,7 +27,7 @@ def test_password_policy(password, message, tree):
 
 @pytest.mark.django_db
 def test_create_user_and_token_commands(tree, client):
-    argv = command_argv(["anlan", "create-user", "duty", "--password", "Duty-Room-2026", "--role", "county_operator"])
+    argv = command_argv(["anlan", "create-user", "duty", "--password", "Night-Shift-2026", "--role", "county_operator"])
     assert argv[1] == "create_user" and argv[3] == "--password"
     call_command(argv[1], *argv[2:], "--region", tree.county.code, stdout=io.StringIO())
     stdout = io.StringIO()

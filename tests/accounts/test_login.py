@@ -52,3 +52,12 @@ def test_sessions_expire(settings, client):
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     login(client, "viewer", PASSWORD)
     assert client.session.get_expire_at_browser_close()
+
+
+@pytest.mark.django_db
+def test_a_forged_address_header_cannot_break_the_login(client):
+    response = client.post(
+        "/accounts/login/", {"username": "viewer", "password": PASSWORD}, HTTP_X_REAL_IP="<not an address>"
+    )
+    assert response.status_code == 302
+    assert LoginAttempt.objects.filter(username="viewer", success=True).exists()

@@ -12,8 +12,8 @@ def form(tree, **overrides):
         "role": "township_operator",
         "region": tree.township.code,
         "is_active": "on",
-        "new_password": "Zhang-San-2026",
-        "confirm_password": "Zhang-San-2026",
+        "new_password": "Anlan-Safe-2026",
+        "confirm_password": "Anlan-Safe-2026",
     }
     data.update(overrides)
     return data
@@ -25,12 +25,12 @@ def test_county_admin_creates_a_user_who_can_then_log_in(client, tree):
     response = client.post("/accounts/user/add/", form(tree))
     assert response.status_code == 302, response.content.decode()[:1500]
     user = User.objects.get(username="zhangsan")
-    assert user.check_password("Zhang-San-2026") and user.region_id == tree.township.code
+    assert user.check_password("Anlan-Safe-2026") and user.region_id == tree.township.code
     entry = AuditEntry.objects.get(object_type="accounts.user", object_id=str(user.pk), action="create")
     assert "pbkdf2" not in str(entry.after) and "md5" not in str(entry.after)
     assert entry.after["password"].startswith("指纹:")
     client.logout()
-    assert client.post("/accounts/login/", {"username": "zhangsan", "password": "Zhang-San-2026"}).status_code == 302
+    assert client.post("/accounts/login/", {"username": "zhangsan", "password": "Anlan-Safe-2026"}).status_code == 302
 
 
 @pytest.mark.django_db
@@ -60,7 +60,9 @@ def test_password_reset_is_audited_and_blank_password_keeps_it(client, tree):
         .order_by("id")
         .last()
     )
-    assert set(entry.after) == {"password"}
+    # A reset password is the administrator's: the user must change it at next login.
+    assert set(entry.after) == {"password", "must_change_password", "password_changed_at"}
+    assert entry.after["must_change_password"] is True and entry.after["password"].startswith("指纹:")
 
 
 @pytest.mark.django_db

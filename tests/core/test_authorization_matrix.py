@@ -25,6 +25,7 @@ from anlan.testing.personas import persona
 EXPECTED = {
     "accounts.ApiToken": "v     v     v     v     v     v     v     v",
     "accounts.LoginAttempt": "v     v     v     v     v     v     v     v",
+    "accounts.PasswordHistory": "-     -     -     -     -     -     -     -",
     "accounts.User": "vacd  -     -     -     -     -     -     -",
     "alerts.BroadcastTerminal": "vacd  vacd  v     v     v     v     v     v",
     "alerts.Resident": "vacd  vacd  v     vacd  vac   v     v     v",

@@ -76,6 +76,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "DJANGO_SETTINGS_MODULE": "anlan.settings",
     }
     env.pop("ANLAN_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser fixture; not a production setting
     result = subprocess.run(
         [sys.executable, "-m", "anlan", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

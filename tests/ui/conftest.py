@@ -37,4 +37,15 @@ def login(page, base_url: str, username: str, next_path: str = "/"):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    otp_step(page, base_url, username)
     page.wait_for_url(f"{base_url}{next_path}")
+
+
+def otp_step(page, base_url: str, username: str):
+    """Second login step for a persona with an authenticator (county_admin): type its current code."""
+    from anlan.testing.personas import otp_code
+
+    page.wait_for_load_state()
+    if page.url.startswith(f"{base_url}/accounts/login/otp/"):
+        page.fill("input[name=code]", otp_code(username))
+        page.click("button[type=submit]")

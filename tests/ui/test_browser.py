@@ -3,6 +3,7 @@
 import pytest
 
 from anlan.testing.personas import PASSWORD
+from tests.ui.conftest import otp_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +23,7 @@ def test_login_open_map_see_county_boundary_and_township_label(browser, live_ser
     page.fill("input[name=username]", "county_admin")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    otp_step(page, live_server.url, "county_admin")
     page.wait_for_url(f"{live_server.url}/geo/map/")
     page.wait_for_selector("#map[data-ready='1']", state="attached", timeout=30_000)
 

@@ -3,6 +3,7 @@ opening the warning editor (compose.js put the name into a Leaflet tooltip, whic
 script that builds HTML from data now goes through one helper (static/anlan/escape.js)."""
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ PAYLOAD = '巫山<img src=x onerror="window.__xss=(window.__xss||0)+1">镇'
 STATIC = Path(anlan.__file__).parent / "static" / "anlan"
 
 
+def _wait_until(page, expression: str, seconds: float = 30) -> None:
+    """Poll from Python: the page's CSP forbids eval, which a string predicate in wait_for_function needs."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(100)
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_finding08_region_name_does_not_run_in_the_warning_editor_or_the_map(browser, live_server, demo_data):
@@ -22,7 +31,7 @@ def test_finding08_region_name_does_not_run_in_the_warning_editor_or_the_map(bro
     Region.objects.filter(code=tree.township.code).update(name=PAYLOAD)
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     login(page, live_server.url, "township_officer", "/alerts/warnings/compose/")
-    page.wait_for_function("document.querySelectorAll('#compose-map path.leaflet-interactive').length > 0")
+    page.wait_for_selector("#compose-map path.leaflet-interactive", state="attached")
     # Open every tooltip (they are built when shown), then give a broken image time to fail.
     page.evaluate("window.anlanComposeMap.eachLayer(l => { if (l.getTooltip && l.getTooltip()) l.openTooltip(); })")
     page.wait_for_selector(".leaflet-tooltip")
@@ -32,7 +41,7 @@ def test_finding08_region_name_does_not_run_in_the_warning_editor_or_the_map(bro
     assert "<img src=x" in page.inner_text(".leaflet-tooltip")  # shown as the text it is
 
     page.goto(f"{live_server.url}/geo/map/")
-    page.wait_for_function("window.anlanLayers && window.anlanLayers.townships")
+    _wait_until(page, "!!(window.anlanLayers && window.anlanLayers.townships)")
     page.evaluate(
         "Object.values(window.anlanLayers).forEach(g => { window.anlanMap.addLayer(g);"
         " g.eachLayer(l => { if (l.getPopup && l.getPopup()) l.openPopup(); }); })"

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name")
         parser.add_argument("--label", default="命令行创建")
-        parser.add_argument("--days", type=int, default=None, help="有效天数（默认不过期）")
+        parser.add_argument(
+            "--days", type=int, default=None, help="有效天数（默认 ANLAN_API_TOKEN_DAYS，即90天；0 表示不过期）"
+        )
 
     def handle(self, *args, **o):
         user = User.objects.filter(username=o["name"]).first()

@@ -6,7 +6,8 @@ from anlan.core.errors import DomainError
 
 class Command(BaseCommand):
     help = (
-        "创建用户：anlan create-user NAME --password P --role ROLE --region CODE [--department CODE] [--enterprise ID]"
+        "创建用户：anlan create-user NAME --password P --role ROLE --region CODE [--department CODE]"
+        " [--enterprise ID] [--keep-password]"
     )
 
     def add_arguments(self, parser):
@@ -17,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--department", help="部门编码")
         parser.add_argument("--enterprise", type=int, help="企业ID")
         parser.add_argument("--display-name", default="")
+        parser.add_argument(
+            "--keep-password",
+            action="store_true",
+            help="不要求首次登录修改密码（服务账户、脚本）",
+        )
 
     def handle(self, *args, **o):
         try:
@@ -29,6 +35,7 @@ class Command(BaseCommand):
                 department_code=o["department"],
                 enterprise_id=o["enterprise"],
                 display_name=o["display_name"],
+                keep_password=o["keep_password"],
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None

@@ -30,3 +30,4 @@ def print_logins(out, logins) -> None:
     out.write("演示账号（密码仅保存在数据目录 demo-logins.txt）：")
     for username, password, role, region in logins:
         out.write(f"  {username:<11} {password:<16} {role}（{region}）")
+    out.write("县级管理员首次登录时须用手机验证器（TOTP）绑定两步验证。")
