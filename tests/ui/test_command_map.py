@@ -80,7 +80,9 @@ def test_the_report_clock_counts_down_and_turns_red_when_late(browser, live_serv
     )
     page = browser.new_page()
     login(page, live_server.url, "county_operator", f"/incidents/{late.pk}/")
-    page.wait_for_function("document.querySelector('#report-clock .countdown').textContent.indexOf('已超时') === 0")
+    page.wait_for_function(
+        "() => document.querySelector('#report-clock .countdown').textContent.indexOf('已超时') === 0"
+    )
     assert "overdue" in page.get_attribute("#report-clock", "class")
     page.goto(f"{live_server.url}/incidents/{fresh.pk}/")
     first = page.inner_text("#report-clock .countdown")
@@ -118,4 +120,4 @@ def test_the_affected_area_is_drawn_in_the_workspace_and_shown_on_the_command_ma
     ring = incident.affected_area["coordinates"][0]
     assert len(ring) == 4 and ring[0] == ring[-1]
     page.goto(f"{live_server.url}/incidents/{incident.pk}/map/")
-    page.wait_for_function("document.querySelectorAll('#map path.leaflet-interactive').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#map path.leaflet-interactive').length > 0")

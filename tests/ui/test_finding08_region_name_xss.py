@@ -3,7 +3,6 @@ opening the warning editor (compose.js put the name into a Leaflet tooltip, whic
 script that builds HTML from data now goes through one helper (static/anlan/escape.js)."""
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from tests.ui.conftest import login
 
 PAYLOAD = '巫山<img src=x onerror="window.__xss=(window.__xss||0)+1">镇'
 STATIC = Path(anlan.__file__).parent / "static" / "anlan"
-
-
-def _wait_until(page, expression: str, seconds: float = 30) -> None:
-    """Poll from Python: the page's CSP forbids eval, which a string predicate in wait_for_function needs."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 @pytest.mark.browser
@@ -41,7 +32,7 @@ def test_finding08_region_name_does_not_run_in_the_warning_editor_or_the_map(bro
     assert "<img src=x" in page.inner_text(".leaflet-tooltip")  # shown as the text it is
 
     page.goto(f"{live_server.url}/geo/map/")
-    _wait_until(page, "!!(window.anlanLayers && window.anlanLayers.townships)")
+    page.wait_for_function("() => window.anlanLayers && window.anlanLayers.townships")
     page.evaluate(
         "Object.values(window.anlanLayers).forEach(g => { window.anlanMap.addLayer(g);"
         " g.eachLayer(l => { if (l.getPopup && l.getPopup()) l.openPopup(); }); })"

@@ -43,7 +43,7 @@ def test_report_on_phone_assign_submit_with_photo_verify_and_see_it_closed_on_th
     page.fill("#id_description", "雨后坡面松动，有碎石落到村道上")
     page.select_option("#id_level", "general")
     page.click("#locate")
-    page.wait_for_function("document.getElementById('id_lon').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_lon').value !== ''")
     assert "已定位" in page.inner_text("#locate-status")
     page.click("button[type=submit]")
     page.wait_for_selector("#hazard-status")

@@ -23,7 +23,7 @@ def test_compose_from_a_template_on_the_map_then_issue(browser, live_server, dem
     tree = demo_data
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     login(page, live_server.url, "county_operator", "/alerts/warnings/compose/")
-    page.wait_for_function("document.querySelectorAll('#compose-map path.leaflet-interactive').length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#compose-map path.leaflet-interactive').length > 0")
 
     # Pick the township by clicking its area on the map: the list follows.
     click_at(page, tree.township.center_lon, tree.township.center_lat)
