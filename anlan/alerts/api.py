@@ -12,7 +12,7 @@ from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.models import Region
 from anlan.geo.polygons import check_polygon
 
-from . import cap, services
+from . import cap, selectors, services
 from .models import Resident, Warning
 
 SUMMARY = inline_serializer(
@@ -61,7 +61,7 @@ class WarningViewSet(ScopedModelViewSet):
         "cap": "view",
         "delivery_summary": "view",
     }
-    selector = staticmethod(lambda qs: qs.prefetch_related("regions").select_related("references"))
+    selector = staticmethod(selectors.warnings)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -13,7 +13,7 @@ from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
 from anlan.notify.channels import CHANNEL_LABELS
 
-from . import acks, cap, public, services, workflow
+from . import acks, cap, public, selectors, services, workflow
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
 from .models import BroadcastTerminal, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
@@ -57,7 +57,7 @@ register(
         ],
         search_fields=["headline", "event", "identifier"],
         importable=False,
-        selector=lambda qs: qs.select_related("references").prefetch_related("regions"),
+        selector=selectors.warnings,
         sortable=["sent", "level", "status"],
         related_tables=lambda w, user: [*_deliveries(w, user), *_board(w, user)],
         detail_links=[("审核签发", "alerts:warning_steps"), ("CAP 文档", "alerts:warning_cap")],
@@ -290,9 +290,7 @@ def _compose(warning, tier, sender, sectors=()):
 def steps_view(request, pk):
     """审核签发: the warning as each audience will read it, who it reaches, and the steps this user may
     take now (submit, issue, update, cancel)."""
-    warning = get_object_or_404(
-        Warning.objects.restrict(request.user).select_related("references").prefetch_related("regions"), pk=pk
-    )
+    warning = get_object_or_404(selectors.warning_for(request.user, pk))
     can_change = Warning.objects.restrict(request.user, "change").filter(pk=pk).exists()
     steps = {t.action for t in workflow.FLOW.allowed(request.user, warning)} if can_change else set()
     issued = warning.status == Warning.Status.ISSUED

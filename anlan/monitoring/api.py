@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.fields import LocationField
 
-from . import services
+from . import selectors, services
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
 from .models import LEVELS, Alarm, Reading, ReadingHourly, Rule, Sensor
 
@@ -118,7 +118,7 @@ class RuleViewSet(ScopedModelViewSet):
     queryset = Rule.objects.all()
     serializer_class = RuleSerializer
     filterset_class = RuleFilterSet
-    selector = staticmethod(lambda qs: qs.select_related("sensor"))
+    selector = staticmethod(selectors.rules)
 
 
 router.register("monitoring/rules", RuleViewSet, basename="rule")
@@ -185,7 +185,7 @@ class AlarmViewSet(ScopedModelViewSet):
     filterset_class = AlarmFilterSet
     http_method_names = ["get", "post", "head", "options"]
     scope_actions = {"acknowledge": "view"}
-    selector = staticmethod(lambda qs: qs.select_related("sensor"))
+    selector = staticmethod(selectors.alarms)
 
     def create(self, request, *args, **kwargs):
         raise ValidationError({"detail": "报警由规则产生，不能手工创建"})

@@ -8,7 +8,7 @@ from anlan.core.errors import shown_on
 from anlan.core.kit import ModelConfig, config_for, register
 from anlan.registry.models import Department
 
-from . import services
+from . import selectors, services
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
 from .models import Alarm, Rule, Sensor
 
@@ -35,7 +35,7 @@ register(
         filterset_class=SensorFilterSet,
         search_fields=["code", "name", "station"],
         natural_keys={Department: "code"},
-        selector=lambda qs: qs.select_related("region", "department"),
+        selector=selectors.sensors,
         sortable=["code", "name", "region", "live_status", "last_ts"],
         detail_links=[("曲线", "monitoring:sensor_chart")],
         related_tables=_sensor_alarms,
@@ -63,7 +63,7 @@ register(
         filterset_class=RuleFilterSet,
         search_fields=["name", "sensor__code", "sensor__name"],
         natural_keys={Sensor: "code"},
-        selector=lambda qs: qs.select_related("sensor"),
+        selector=selectors.rules,
         sortable=["kind"],
         menu_group="监测预警",
         menu_order=51,
@@ -88,7 +88,7 @@ register(
         filterset_class=AlarmFilterSet,
         search_fields=["sensor__name", "sensor__code"],
         importable=False,
-        selector=lambda qs: qs.select_related("sensor", "rule", "rule__sensor"),
+        selector=selectors.alarms,
         sortable=["opened_at", "level", "status"],
         detail_links=[("确认报警", "monitoring:alarm_acknowledge"), ("转为事件", "incidents:intake_from_alarm")],
         related_tables=_alarm_events,
