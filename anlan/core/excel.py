@@ -6,7 +6,9 @@ Import rules (issue: bad input writes nothing partial):
 - every row is parsed and validated first, related rows are looked up by natural key in one query per
   related model, uniqueness is checked in one query per unique column;
 - if any row has any error, nothing is written and the report lists row, column and reason;
-- otherwise all rows are written in one transaction and each is audited.
+- otherwise all rows are written in one short transaction and each is audited: the reading and validation
+  before it hold no lock (a 300,000-row import once held SQLite's write lock for 50 s, issue 12 finding 4);
+- a file has at most ANLAN_IMPORT_MAX_ROWS data rows; big files run as a background job (core.imports).
 """
 
 import datetime as dt
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -312,22 +314,58 @@ def _parse(f, raw, lookups: _Lookups, existing):
     return text
 
 
-def _read_rows(uploaded):
+# Progress is reported every this many rows (a job row update each time: a short write of its own).
+PROGRESS_EVERY = 1000
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
+def _read_rows(uploaded, progress=_no_progress):
+    """The first sheet's rows (header first). A file with more data rows than ANLAN_IMPORT_MAX_ROWS is
+    counted to the end (so the message can say how many it has) but its rows are not kept."""
+    limit = settings.ANLAN_IMPORT_MAX_ROWS
     try:
         wb = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for corrupt files; all mean the same to the user
         raise ImportRejected([RowError(0, "文件", "文件已损坏或不是有效的 .xlsx 文件，无法读取")]) from None
     try:
-        ws = wb.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)]
+        rows, data_rows = [], 0
+        for index, values in enumerate(wb.worksheets[0].iter_rows(values_only=True)):
+            if index and any(_text(c) for c in values):
+                data_rows += 1
+                if data_rows % PROGRESS_EVERY == 0:
+                    progress("read", data_rows, 0)
+            if data_rows <= limit:
+                rows.append(list(values))
+    except ImportRejected:
+        raise
+    except Exception:
+        raise ImportRejected([RowError(0, "文件", "文件已损坏或不是有效的 .xlsx 文件，无法读取")]) from None
     finally:
         wb.close()
+    if data_rows > limit:
+        raise ImportRejected([too_many_rows(data_rows)])
+    return rows
 
 
-def parse_workbook(config: ModelConfig, uploaded, user):
-    """Validate a workbook fully. Returns (new, updates, m2m, errors) without writing anything."""
+def too_many_rows(data_rows: int) -> RowError:
+    limit = settings.ANLAN_IMPORT_MAX_ROWS
+    return RowError(
+        0,
+        "文件",
+        f"每次导入最多 {limit} 行数据，本文件有 {data_rows} 行；请拆分为多个文件分批导入（未写入任何数据）",
+    )
+
+
+def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress):
+    """Validate a workbook fully. Returns (new, updates, m2m, errors) without writing anything.
+
+    Only reads: it runs outside any transaction, so however long a big file takes, it holds no lock that
+    other writers wait for (a 300,000-row import once held SQLite's write lock for 50 s)."""
     check_upload(uploaded)
-    rows = _read_rows(uploaded)
+    rows = _read_rows(uploaded, progress)
     if not rows or not any(_text(c) for c in rows[0]):
         raise ImportRejected([RowError(1, "表头", "第一行应为列名（请使用下载的导入模板）")])
     fields = _fields(config)
@@ -344,10 +382,14 @@ def parse_workbook(config: ModelConfig, uploaded, user):
     id_index = header.index(ID_HEADER) if ID_HEADER in header else None
     lookups = _Lookups(config, user, [f for _, f, _ in columns if f is not None])
     ids = [_text(r[id_index]) for r in rows[1:] if id_index is not None and id_index < len(r) and _text(r[id_index])]
-    existing = {str(o.pk): o for o in config.model.objects.restrict(user, "change").filter(pk__in=ids)} if ids else {}
+    changeable = config.model.objects.restrict(user, "change")
+    existing = {str(o.pk): o for chunk in _chunks(ids) for o in changeable.filter(pk__in=chunk)}
 
     new, updates, m2m_values = [], [], {}
+    total = len(rows) - 1
     for excel_row, row in enumerate(rows[1:], start=2):
+        if (excel_row - 1) % PROGRESS_EVERY == 0:
+            progress("validate", excel_row - 1, total)
         if not any(_text(c) for c in row):
             continue
         row_errors: list[RowError] = []
@@ -421,25 +463,61 @@ def _unique_errors(config: ModelConfig, rows) -> list[RowError]:
         if not seen:
             continue
         own = {instance.pk for _, instance, current in rows if current is not None}
-        taken = set(
-            config.model.objects.filter(**{f"{f.attname}__in": list(seen)})
-            .exclude(pk__in=own)
-            .values_list(f.attname, flat=True)
-        )
+        taken = set()
+        for chunk in _chunks(list(seen)):
+            taken.update(
+                config.model.objects.filter(**{f"{f.attname}__in": chunk})
+                .exclude(pk__in=own)
+                .values_list(f.attname, flat=True)
+            )
         errors += [RowError(seen[v], _header(f), f"已存在：{v}") for v in taken]
     return errors
 
 
-@transaction.atomic
-def import_workbook(config: ModelConfig, uploaded, user) -> ImportResult:
-    """Validate everything, then write everything (audited) or nothing."""
+# Lists of keys go to the database in chunks of this size (PostgreSQL takes at most 65,535 parameters).
+CHUNK = 10_000
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def import_workbook(config: ModelConfig, uploaded, user, progress=_no_progress) -> ImportResult:
+    """Validate everything (reads only, no transaction), then write everything (audited) or nothing in
+    one short transaction."""
     try:
-        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user)
+        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user, progress)
     except ImportRejected as rejected:
         return ImportResult(errors=rejected.errors)
     if errors:
         return ImportResult(errors=errors)
+    progress("write", len(new) + len(updates), len(new) + len(updates))
+    try:
+        return _write(config, user, new, updates, m2m_values)
+    except ImportRejected as rejected:
+        return ImportResult(errors=rejected.errors)
+    except IntegrityError:
+        # A related row deleted (or a unique value taken) by someone else since the validation.
+        return ImportResult(errors=[CHANGED_MEANWHILE])
+
+
+CHANGED_MEANWHILE = RowError(0, "整表", "校验后数据已被他人修改（如关联记录被删除），未导入任何记录，请重新导入")
+
+
+@transaction.atomic
+def _write(config: ModelConfig, user, new, updates, m2m_values) -> ImportResult:
+    """The write phase: bulk inserts and updates, the scope check and the audit, nothing else.
+
+    The checks that other writers could have invalidated since the validation (uniqueness, rows to update
+    still there and still the user's) are repeated here, one query per column or per 10,000 rows."""
     model = config.model
+    if _unique_errors(config, new + updates):
+        raise ImportRejected([CHANGED_MEANWHILE])
+    update_pks = [instance.pk for _, instance, _ in updates]
+    still_there = sum(model.objects.restrict(user, "change").filter(pk__in=c).count() for c in _chunks(update_pks))
+    if still_there != len(update_pks):
+        raise ImportRejected([CHANGED_MEANWHILE])
+
     created = model.objects.bulk_create([instance for _, instance, _ in new], batch_size=1000)
     if updates:
         now = timezone.now()
@@ -452,11 +530,11 @@ def import_workbook(config: ModelConfig, uploaded, user) -> ImportResult:
         _set_m2m(f, [(inst, m2m_values.get(id(inst), {}).get(f.name)) for _, inst, _ in new + updates])
 
     written = [instance.pk for _, instance, _ in new + updates]
-    if model.objects.restrict(user, "view").filter(pk__in=written).count() != len(written):
+    visible = model.objects.restrict(user, "view")
+    if sum(visible.filter(pk__in=chunk).count() for chunk in _chunks(written)) != len(written):
         # e.g. a department operator naming another department: the rows would vanish from their view.
-        transaction.set_rollback(True)
-        return ImportResult(
-            errors=[RowError(0, "整表", "部分记录保存后不在您的管辖范围内（如所属部门不符），未导入任何记录")]
+        raise ImportRejected(
+            [RowError(0, "整表", "部分记录保存后不在您的管辖范围内（如所属部门不符），未导入任何记录")]
         )
     items = []
     for _, instance, _ in new:
