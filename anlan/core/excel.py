@@ -350,6 +350,27 @@ def _read_rows(uploaded, progress=_no_progress):
     return rows
 
 
+def has_more_rows_than(uploaded, count: int) -> bool:
+    """Whether a (checked) .xlsx has more than `count` data rows; reads no further than that."""
+    try:
+        wb = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
+    except Exception:
+        return False  # the import itself reports the broken file
+    try:
+        seen = 0
+        for index, values in enumerate(wb.worksheets[0].iter_rows(values_only=True)):
+            if index and any(_text(c) for c in values):
+                seen += 1
+                if seen > count:
+                    return True
+        return False
+    except Exception:
+        return False
+    finally:
+        wb.close()
+        uploaded.seek(0)
+
+
 def too_many_rows(data_rows: int) -> RowError:
     limit = settings.ANLAN_IMPORT_MAX_ROWS
     return RowError(

@@ -6,40 +6,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_used_challenge'),
+        ("core", "0003_used_challenge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model_label', models.CharField(help_text='app_label.model_name', max_length=100, verbose_name='台账')),
-                ('file', models.FileField(blank=True, upload_to='imports/', verbose_name='文件')),
-                ('file_name', models.CharField(blank=True, max_length=100, verbose_name='原文件名')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '导入中'), ('done', '已完成'), ('failed', '失败')], default='queued', max_length=10, verbose_name='状态')),
-                ('phase', models.CharField(blank=True, max_length=10, verbose_name='阶段')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='总行数')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='已处理行数')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='新增')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='修改')),
-                ('errors', models.JSONField(blank=True, default=list, help_text='[[行, 列, 原因], …]（最多前 1000 处）', verbose_name='错误')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('worker', models.CharField(blank=True, max_length=64, verbose_name='执行进程')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='提交时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='最近进展')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "model_label",
+                    models.CharField(help_text="app_label.model_name", max_length=100, verbose_name="台账"),
+                ),
+                ("file", models.FileField(blank=True, upload_to="imports/", verbose_name="文件")),
+                ("file_name", models.CharField(blank=True, max_length=100, verbose_name="原文件名")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "排队中"), ("running", "导入中"), ("done", "已完成"), ("failed", "失败")],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("phase", models.CharField(blank=True, max_length=10, verbose_name="阶段")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="总行数")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="已处理行数")),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="新增")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="修改")),
+                (
+                    "errors",
+                    models.JSONField(
+                        blank=True, default=list, help_text="[[行, 列, 原因], …]（最多前 1000 处）", verbose_name="错误"
+                    ),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("worker", models.CharField(blank=True, max_length=64, verbose_name="执行进程")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="提交时间")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True, verbose_name="最近进展")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name="导入人"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '导入任务',
-                'verbose_name_plural': '导入任务',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['status', 'id'], name='core_importjob_status')],
+                "verbose_name": "导入任务",
+                "verbose_name_plural": "导入任务",
+                "ordering": ["-id"],
+                "indexes": [models.Index(fields=["status", "id"], name="core_importjob_status")],
             },
         ),
     ]
