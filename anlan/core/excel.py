@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -512,9 +512,10 @@ def import_workbook(config: ModelConfig, uploaded, user, progress=_no_progress) 
         return ImportResult(errors=rejected.errors)
     if errors:
         return ImportResult(errors=errors)
+    plan = _WritePlan(config, new, updates, m2m_values)  # everything computable before the lock
     progress("write", len(new) + len(updates), len(new) + len(updates))
     try:
-        return _write(config, user, new, updates, m2m_values)
+        return _write(config, user, plan)
     except ImportRejected as rejected:
         return ImportResult(errors=rejected.errors)
     except IntegrityError:
@@ -523,53 +524,107 @@ def import_workbook(config: ModelConfig, uploaded, user, progress=_no_progress) 
 
 
 CHANGED_MEANWHILE = RowError(0, "整表", "校验后数据已被他人修改（如关联记录被删除），未导入任何记录，请重新导入")
+# Rows per INSERT statement (a few thousand parameters: within every database's limit).
+INSERT_BATCH = 500
+
+
+class _WritePlan:
+    """What the write transaction will do, prepared beforehand so the lock is held only for the
+    statements themselves: the new rows' column values as the database takes them (timestamps set,
+    phones and ID numbers encrypted), the audit snapshots, the many-to-many pairs."""
+
+    def __init__(self, config: ModelConfig, new, updates, m2m_values):
+        model = config.model
+        self.model = model
+        self.new = [instance for _, instance, _ in new]
+        self.updates = updates
+        self.m2m_values = m2m_values
+        connection = connections[router.db_for_write(model)]
+        pk = model._meta.pk
+        self.insert_fields = [
+            f for f in model._meta.concrete_fields if not (f is pk and f.db_returning) and not f.generated
+        ]
+        self.insert_rows = [
+            [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in self.insert_fields]
+            for instance in self.new
+        ]
+        now = timezone.now()
+        for _, instance, _ in updates:
+            instance.updated_at = now
+        self.update_names = [
+            *[f.attname for f in _fields(config) if f.concrete and not f.many_to_many],
+            "updated_at",
+        ]
+        self.m2m_fields = [f for f in _fields(config) if isinstance(f, models.ManyToManyField)]
+        self.new_audit = [
+            _item("import_create", instance, None, {**snapshot(instance), **m2m_values.get(id(instance), {})})
+            for instance in self.new
+        ]
+        self.update_audit = []
+        for _, instance, current in updates:
+            before, after = snapshot(current), {**snapshot(instance), **m2m_values.get(id(instance), {})}
+            changed = {k for k in after if before.get(k) != after[k] and k != "updated_at"}
+            if changed:
+                before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+                self.update_audit.append(_item("import_update", instance, before, after))
+
+    def insert(self) -> None:
+        """Multi-row INSERT … RETURNING of the prepared values; the new primary keys go to the instances
+        and their audit items."""
+        connection = connections[router.db_for_write(self.model)]
+        quote = connection.ops.quote_name
+        pk = self.model._meta.pk
+        columns = ", ".join(quote(f.column) for f in self.insert_fields)
+        row_sql = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        table = quote(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(self.insert_rows), INSERT_BATCH):
+                batch = self.insert_rows[start : start + INSERT_BATCH]
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))}"
+                cursor.execute(f"{sql} RETURNING {quote(pk.column)}", [v for row in batch for v in row])
+                ids = [row[0] for row in cursor.fetchall()]
+                for offset, pk_value in enumerate(ids):
+                    instance = self.new[start + offset]
+                    instance.pk = pk_value
+                    instance._state.adding = False
+                    instance._state.db = connection.alias
+                    item = self.new_audit[start + offset]
+                    item.object_id = str(pk_value)
+                    item.after[pk.attname] = pk_value
 
 
 @transaction.atomic
-def _write(config: ModelConfig, user, new, updates, m2m_values) -> ImportResult:
-    """The write phase: bulk inserts and updates, the scope check and the audit, nothing else.
+def _write(config: ModelConfig, user, plan: _WritePlan) -> ImportResult:
+    """The write phase: inserts and updates, the scope check and the audit, nothing else.
 
     The checks that other writers could have invalidated since the validation (uniqueness, rows to update
     still there and still the user's) are repeated here, one query per column or per 10,000 rows."""
     model = config.model
-    if _unique_errors(config, new + updates):
+    updates = plan.updates
+    if _unique_errors(config, [(0, i, None) for i in plan.new] + updates):
         raise ImportRejected([CHANGED_MEANWHILE])
     update_pks = [instance.pk for _, instance, _ in updates]
     still_there = sum(model.objects.restrict(user, "change").filter(pk__in=c).count() for c in _chunks(update_pks))
     if still_there != len(update_pks):
         raise ImportRejected([CHANGED_MEANWHILE])
 
-    created = model.objects.bulk_create([instance for _, instance, _ in new], batch_size=1000)
+    plan.insert()
     if updates:
-        now = timezone.now()
-        for _, instance, _ in updates:
-            instance.updated_at = now
-        names = [f.attname for f in _fields(config) if f.concrete and not f.many_to_many]
-        model.objects.bulk_update([instance for _, instance, _ in updates], [*names, "updated_at"], batch_size=500)
-    m2m_fields = [f for f in _fields(config) if isinstance(f, models.ManyToManyField)]
-    for f in m2m_fields:
-        _set_m2m(f, [(inst, m2m_values.get(id(inst), {}).get(f.name)) for _, inst, _ in new + updates])
+        model.objects.bulk_update([instance for _, instance, _ in updates], plan.update_names, batch_size=500)
+    everything = plan.new + [instance for _, instance, _ in updates]
+    for f in plan.m2m_fields:
+        pairs = [(inst, plan.m2m_values.get(id(inst), {}).get(f.name)) for inst in everything]
+        _set_m2m(f, pairs, replacing=update_pks)
 
-    written = [instance.pk for _, instance, _ in new + updates]
+    written = [instance.pk for instance in everything]
     visible = model.objects.restrict(user, "view")
     if sum(visible.filter(pk__in=chunk).count() for chunk in _chunks(written)) != len(written):
         # e.g. a department operator naming another department: the rows would vanish from their view.
         raise ImportRejected(
             [RowError(0, "整表", "部分记录保存后不在您的管辖范围内（如所属部门不符），未导入任何记录")]
         )
-    items = []
-    for _, instance, _ in new:
-        after = {**snapshot(instance), **m2m_values.get(id(instance), {})}
-        items.append(_item("import_create", instance, None, after))
-    for _, instance, current in updates:
-        before, after = snapshot(current), {**snapshot(instance), **m2m_values.get(id(instance), {})}
-        changed = {k for k in after if before.get(k) != after[k] and k != "updated_at"}
-        if changed:
-            items.append(
-                _item("import_update", instance, {k: before.get(k) for k in changed}, {k: after[k] for k in changed})
-            )
-    append(items, actor=user)
-    return ImportResult(created=len(created), updated=len(updates))
+    append(plan.new_audit + plan.update_audit, actor=user)
+    return ImportResult(created=len(plan.new), updated=len(updates))
 
 
 def _item(action, instance, before, after) -> AuditItem:
@@ -585,14 +640,20 @@ def _item(action, instance, before, after) -> AuditItem:
     )
 
 
-def _set_m2m(f, pairs) -> None:
+def _set_m2m(f, pairs, *, replacing: list) -> None:
+    """Write the relation's rows; for the updated rows (`replacing`), the rows they had are removed first."""
     through = f.remote_field.through
-    source = f.m2m_field_name()
-    target = f.m2m_reverse_field_name()
+    source = through._meta.get_field(f.m2m_field_name()).column
+    target = through._meta.get_field(f.m2m_reverse_field_name()).column
     pairs = [(inst, values) for inst, values in pairs if values is not None]
     if not pairs:
         return
-    through.objects.filter(**{f"{source}__in": [inst.pk for inst, _ in pairs]}).delete()
-    through.objects.bulk_create(
-        [through(**{f"{source}_id": inst.pk, f"{target}_id": v}) for inst, values in pairs for v in values]
-    )
+    replaced = set(replacing)
+    for chunk in _chunks([inst.pk for inst, _ in pairs if inst.pk in replaced]):
+        through.objects.filter(**{f"{f.m2m_field_name()}__in": chunk}).delete()
+    connection = connections[router.db_for_write(through)]
+    quote = connection.ops.quote_name
+    sql = f"INSERT INTO {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) VALUES (%s, %s)"
+    with connection.cursor() as cursor:
+        # Plain executemany: tens of thousands of two-integer rows without building a model for each.
+        cursor.executemany(sql, [(inst.pk, v) for inst, values in pairs for v in values])
