@@ -134,7 +134,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Excel import of ANLAN_IMPORT_MAX_ROWS rows writes in one transaction of a few seconds, see
     # benchmarks/README.md), so the default leaves a wide margin.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": float(os.environ.get("ANLAN_DB_BUSY_TIMEOUT", 20)),
+        "timeout": float(os.environ.get("ANLAN_DB_BUSY_TIMEOUT", 30)),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
@@ -243,7 +243,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
 # Excel imports (docs/registry-kit.md): at most this many data rows per file (a county's biggest registry,
 # its residents, is split by township); files with more than ANLAN_IMPORT_BACKGROUND_ROWS rows are imported
 # by a background job with a progress page instead of within the request.
-ANLAN_IMPORT_MAX_ROWS = int(os.environ.get("ANLAN_IMPORT_MAX_ROWS", 50_000))
+ANLAN_IMPORT_MAX_ROWS = int(os.environ.get("ANLAN_IMPORT_MAX_ROWS", 20_000))
 ANLAN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ANLAN_IMPORT_BACKGROUND_ROWS", 2_000))
 
 # Map base tiles: none by default (isolated networks). Either a local XYZ folder served by Anlan,
