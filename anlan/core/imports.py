@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.utils import timezone
 
@@ -47,7 +48,7 @@ def submit(config: ModelConfig, upload, user) -> ImportJob:
     if checked.extension != "xlsx":
         raise uploads.UploadRejected("只接受 Excel 2007 及以上格式（.xlsx）文件")
     job = ImportJob.objects.create(
-        user=user,
+        uploader_id=user.pk,
         model_label=config.model._meta.label_lower,
         file=checked.as_file(),
         file_name=checked.display_name,
@@ -102,8 +103,8 @@ class _Reporter:
 def run(job: ImportJob, observer: Callable | None = None) -> ImportJob:
     """Run a claimed job to its end. The uploader's role and scope apply, checked again now."""
     config = _config(job.model_label)
-    user = job.user
-    if config is None or not user.is_active or not role_allows(user, "add", config.model) or config.read_only:
+    user = get_user_model().objects.filter(pk=job.uploader_id).first()
+    if not _may_import(user, config):
         result = excel.ImportResult(errors=[excel.RowError(0, "文件", "导入人已无权导入此台账，未写入任何数据")])
     else:
         try:
@@ -115,6 +116,12 @@ def run(job: ImportJob, observer: Callable | None = None) -> ImportJob:
                 errors=[excel.RowError(0, "文件", "导入时发生内部错误，未写入任何数据；请联系系统管理员")]
             )
     return _finish(job, result)
+
+
+def _may_import(user, config: ModelConfig | None) -> bool:
+    if config is None or config.read_only or user is None or not user.is_active:
+        return False
+    return role_allows(user, "add", config.model)
 
 
 def _config(model_label: str) -> ModelConfig | None:

@@ -35,7 +35,7 @@ def test_finding04_big_import_runs_in_background_and_other_writes_do_not_wait(cl
     client.force_login(officer)
     response = client.post("/registry/person/import/", {"file": _upload([tree.village.code], ROWS)})
     assert response.status_code == 302, response.content.decode()[:500]
-    job = ImportJob.objects.get(user=officer)
+    job = ImportJob.objects.get(uploader_id=officer.pk)
     assert response.url.endswith(f"/registry/person/import/jobs/{job.pk}/")
     assert job.status == ImportJob.Status.QUEUED and not Person.objects.filter(name__startswith="导入0").exists()
 
