@@ -351,23 +351,22 @@ def _read_rows(uploaded, progress=_no_progress):
 
 
 def has_more_rows_than(uploaded, count: int) -> bool:
-    """Whether a (checked) .xlsx has more than `count` data rows; reads no further than that."""
+    """Whether a (checked) .xlsx has more than `count` data rows; reads no further than that. A broken file
+    is "no": the import itself then reports it."""
     try:
         wb = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
-    except Exception:
-        return False  # the import itself reports the broken file
-    try:
-        seen = 0
-        for index, values in enumerate(wb.worksheets[0].iter_rows(values_only=True)):
-            if index and any(_text(c) for c in values):
-                seen += 1
+        try:
+            seen = 0
+            for values in wb.worksheets[0].iter_rows(min_row=2, values_only=True):
+                seen += any(_text(c) for c in values)
                 if seen > count:
                     return True
-        return False
-    except Exception:
+            return False
+        finally:
+            wb.close()
+    except Exception:  # openpyxl raises many kinds for corrupt files
         return False
     finally:
-        wb.close()
         uploaded.seek(0)
 
 
