@@ -153,9 +153,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the web server read while the worker writes; a busy timeout instead of "database is locked".
+    # WAL lets the web server read while the worker writes; a busy timeout instead of "database is locked":
+    # a writer waits this long for another's transaction. The longest write transaction is an Excel import of
+    # ANLAN_IMPORT_MAX_ROWS rows (~10 s for 20,000 on the busy 2-core build machine, benchmarks/README.md), so
+    # the default leaves a margin of three.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        "timeout": float(os.environ.get("ANLAN_DB_BUSY_TIMEOUT", 30)),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
@@ -274,6 +277,12 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 ANLAN_MAX_PHOTO_BYTES = int(os.environ.get("ANLAN_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
 ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
+# Excel imports (docs/registry-kit.md): at most this many data rows per file, so that the one write
+# transaction stays well inside the SQLite busy timeout (a county's biggest registry, its residents, is
+# imported township by township); files with more than ANLAN_IMPORT_BACKGROUND_ROWS rows are imported
+# by a background job with a progress page instead of within the request.
+ANLAN_IMPORT_MAX_ROWS = int(os.environ.get("ANLAN_IMPORT_MAX_ROWS", 20_000))
+ANLAN_IMPORT_BACKGROUND_ROWS = int(os.environ.get("ANLAN_IMPORT_BACKGROUND_ROWS", 2_000))
 
 # Map base tiles: none by default (isolated networks). Either a local XYZ folder served by Anlan,
 # or a 天地图 key, or any XYZ URL template the bureau runs on its intranet.

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import api, schedule, scheduler, views  # noqa: F401  (the audit view, API and the scheduler service)
+        from . import api, imports, schedule, scheduler, views  # noqa: F401  (audit view, API, worker services)
         from .audit import checkpoint_job
         from .daily import register_daily_job
 

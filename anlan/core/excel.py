@@ -6,7 +6,9 @@ Import rules (issue: bad input writes nothing partial):
 - every row is parsed and validated first, related rows are looked up by natural key in one query per
   related model, uniqueness is checked in one query per unique column;
 - if any row has any error, nothing is written and the report lists row, column and reason;
-- otherwise all rows are written in one transaction and each is audited.
+- otherwise all rows are written in one short transaction and each is audited: the reading and validation
+  before it hold no lock (a 300,000-row import once held SQLite's write lock for 50 s, issue 12 finding 4);
+- a file has at most ANLAN_IMPORT_MAX_ROWS data rows; big files run as a background job (core.imports).
 """
 
 import datetime as dt
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -312,22 +314,78 @@ def _parse(f, raw, lookups: _Lookups, existing):
     return text
 
 
-def _read_rows(uploaded):
+# Progress is reported every this many rows (a job row update each time: a short write of its own).
+PROGRESS_EVERY = 1000
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    pass
+
+
+def _read_rows(uploaded, progress=_no_progress):
+    """The first sheet's rows (header first). A file with more data rows than ANLAN_IMPORT_MAX_ROWS is
+    counted to the end (so the message can say how many it has) but its rows are not kept."""
+    limit = settings.ANLAN_IMPORT_MAX_ROWS
     try:
         wb = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for corrupt files; all mean the same to the user
         raise ImportRejected([RowError(0, "文件", "文件已损坏或不是有效的 .xlsx 文件，无法读取")]) from None
     try:
-        ws = wb.worksheets[0]
-        return [list(row) for row in ws.iter_rows(values_only=True)]
+        rows, data_rows = [], 0
+        for index, values in enumerate(wb.worksheets[0].iter_rows(values_only=True)):
+            if index and any(_text(c) for c in values):
+                data_rows += 1
+                if data_rows % PROGRESS_EVERY == 0:
+                    progress("read", data_rows, 0)
+            if data_rows <= limit:
+                rows.append(list(values))
+    except ImportRejected:
+        raise
+    except Exception:
+        raise ImportRejected([RowError(0, "文件", "文件已损坏或不是有效的 .xlsx 文件，无法读取")]) from None
     finally:
         wb.close()
+    if data_rows > limit:
+        raise ImportRejected([too_many_rows(data_rows)])
+    return rows
 
 
-def parse_workbook(config: ModelConfig, uploaded, user):
-    """Validate a workbook fully. Returns (new, updates, m2m, errors) without writing anything."""
+def has_more_rows_than(uploaded, count: int) -> bool:
+    """Whether a (checked) .xlsx has more than `count` data rows; reads no further than that. A broken file
+    is "no": the import itself then reports it."""
+    try:
+        wb = openpyxl.load_workbook(uploaded, read_only=True, data_only=True)
+        try:
+            seen = 0
+            for values in wb.worksheets[0].iter_rows(min_row=2, values_only=True):
+                seen += any(_text(c) for c in values)
+                if seen > count:
+                    return True
+            return False
+        finally:
+            wb.close()
+    except Exception:  # openpyxl raises many kinds for corrupt files
+        return False
+    finally:
+        uploaded.seek(0)
+
+
+def too_many_rows(data_rows: int) -> RowError:
+    limit = settings.ANLAN_IMPORT_MAX_ROWS
+    return RowError(
+        0,
+        "文件",
+        f"每次导入最多 {limit} 行数据，本文件有 {data_rows} 行；请拆分为多个文件分批导入（未写入任何数据）",
+    )
+
+
+def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress):
+    """Validate a workbook fully. Returns (new, updates, m2m, errors) without writing anything.
+
+    Only reads: it runs outside any transaction, so however long a big file takes, it holds no lock that
+    other writers wait for (a 300,000-row import once held SQLite's write lock for 50 s)."""
     check_upload(uploaded)
-    rows = _read_rows(uploaded)
+    rows = _read_rows(uploaded, progress)
     if not rows or not any(_text(c) for c in rows[0]):
         raise ImportRejected([RowError(1, "表头", "第一行应为列名（请使用下载的导入模板）")])
     fields = _fields(config)
@@ -344,10 +402,14 @@ def parse_workbook(config: ModelConfig, uploaded, user):
     id_index = header.index(ID_HEADER) if ID_HEADER in header else None
     lookups = _Lookups(config, user, [f for _, f, _ in columns if f is not None])
     ids = [_text(r[id_index]) for r in rows[1:] if id_index is not None and id_index < len(r) and _text(r[id_index])]
-    existing = {str(o.pk): o for o in config.model.objects.restrict(user, "change").filter(pk__in=ids)} if ids else {}
+    changeable = config.model.objects.restrict(user, "change")
+    existing = {str(o.pk): o for chunk in _chunks(ids) for o in changeable.filter(pk__in=chunk)}
 
     new, updates, m2m_values = [], [], {}
+    total = len(rows) - 1
     for excel_row, row in enumerate(rows[1:], start=2):
+        if (excel_row - 1) % PROGRESS_EVERY == 0:
+            progress("validate", excel_row - 1, total)
         if not any(_text(c) for c in row):
             continue
         row_errors: list[RowError] = []
@@ -421,56 +483,147 @@ def _unique_errors(config: ModelConfig, rows) -> list[RowError]:
         if not seen:
             continue
         own = {instance.pk for _, instance, current in rows if current is not None}
-        taken = set(
-            config.model.objects.filter(**{f"{f.attname}__in": list(seen)})
-            .exclude(pk__in=own)
-            .values_list(f.attname, flat=True)
-        )
+        taken = set()
+        for chunk in _chunks(list(seen)):
+            taken.update(
+                config.model.objects.filter(**{f"{f.attname}__in": chunk})
+                .exclude(pk__in=own)
+                .values_list(f.attname, flat=True)
+            )
         errors += [RowError(seen[v], _header(f), f"已存在：{v}") for v in taken]
     return errors
 
 
-@transaction.atomic
-def import_workbook(config: ModelConfig, uploaded, user) -> ImportResult:
-    """Validate everything, then write everything (audited) or nothing."""
+# Lists of keys go to the database in chunks of this size (PostgreSQL takes at most 65,535 parameters).
+CHUNK = 10_000
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def import_workbook(config: ModelConfig, uploaded, user, progress=_no_progress) -> ImportResult:
+    """Validate everything (reads only, no transaction), then write everything (audited) or nothing in
+    one short transaction."""
     try:
-        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user)
+        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user, progress)
     except ImportRejected as rejected:
         return ImportResult(errors=rejected.errors)
     if errors:
         return ImportResult(errors=errors)
-    model = config.model
-    created = model.objects.bulk_create([instance for _, instance, _ in new], batch_size=1000)
-    if updates:
+    plan = _WritePlan(config, new, updates, m2m_values)  # everything computable before the lock
+    progress("write", len(new) + len(updates), len(new) + len(updates))
+    try:
+        return _write(config, user, plan)
+    except ImportRejected as rejected:
+        return ImportResult(errors=rejected.errors)
+    except IntegrityError:
+        # A related row deleted (or a unique value taken) by someone else since the validation.
+        return ImportResult(errors=[CHANGED_MEANWHILE])
+
+
+CHANGED_MEANWHILE = RowError(0, "整表", "校验后数据已被他人修改（如关联记录被删除），未导入任何记录，请重新导入")
+# Rows per INSERT statement (a few thousand parameters: within every database's limit).
+INSERT_BATCH = 500
+
+
+class _WritePlan:
+    """What the write transaction will do, prepared beforehand so the lock is held only for the
+    statements themselves: the new rows' column values as the database takes them (timestamps set,
+    phones and ID numbers encrypted), the audit snapshots, the many-to-many pairs."""
+
+    def __init__(self, config: ModelConfig, new, updates, m2m_values):
+        model = config.model
+        self.model = model
+        self.new = [instance for _, instance, _ in new]
+        self.updates = updates
+        self.m2m_values = m2m_values
+        connection = connections[router.db_for_write(model)]
+        pk = model._meta.pk
+        self.insert_fields = [
+            f for f in model._meta.concrete_fields if not (f is pk and f.db_returning) and not f.generated
+        ]
+        self.insert_rows = [
+            [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in self.insert_fields]
+            for instance in self.new
+        ]
         now = timezone.now()
         for _, instance, _ in updates:
             instance.updated_at = now
-        names = [f.attname for f in _fields(config) if f.concrete and not f.many_to_many]
-        model.objects.bulk_update([instance for _, instance, _ in updates], [*names, "updated_at"], batch_size=500)
-    m2m_fields = [f for f in _fields(config) if isinstance(f, models.ManyToManyField)]
-    for f in m2m_fields:
-        _set_m2m(f, [(inst, m2m_values.get(id(inst), {}).get(f.name)) for _, inst, _ in new + updates])
+        self.update_names = [
+            *[f.attname for f in _fields(config) if f.concrete and not f.many_to_many],
+            "updated_at",
+        ]
+        self.m2m_fields = [f for f in _fields(config) if isinstance(f, models.ManyToManyField)]
+        self.new_audit = [
+            _item("import_create", instance, None, {**snapshot(instance), **m2m_values.get(id(instance), {})})
+            for instance in self.new
+        ]
+        self.update_audit = []
+        for _, instance, current in updates:
+            before, after = snapshot(current), {**snapshot(instance), **m2m_values.get(id(instance), {})}
+            changed = {k for k in after if before.get(k) != after[k] and k != "updated_at"}
+            if changed:
+                before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+                self.update_audit.append(_item("import_update", instance, before, after))
 
-    written = [instance.pk for _, instance, _ in new + updates]
-    if model.objects.restrict(user, "view").filter(pk__in=written).count() != len(written):
+    def insert(self) -> None:
+        """Multi-row INSERT … RETURNING of the prepared values; the new primary keys go to the instances
+        and their audit items."""
+        connection = connections[router.db_for_write(self.model)]
+        quote = connection.ops.quote_name
+        pk = self.model._meta.pk
+        columns = ", ".join(quote(f.column) for f in self.insert_fields)
+        row_sql = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        table = quote(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(self.insert_rows), INSERT_BATCH):
+                batch = self.insert_rows[start : start + INSERT_BATCH]
+                sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(batch))}"
+                cursor.execute(f"{sql} RETURNING {quote(pk.column)}", [v for row in batch for v in row])
+                ids = [row[0] for row in cursor.fetchall()]
+                for offset, pk_value in enumerate(ids):
+                    instance = self.new[start + offset]
+                    instance.pk = pk_value
+                    instance._state.adding = False
+                    instance._state.db = connection.alias
+                    item = self.new_audit[start + offset]
+                    item.object_id = str(pk_value)
+                    item.after[pk.attname] = pk_value
+
+
+@transaction.atomic
+def _write(config: ModelConfig, user, plan: _WritePlan) -> ImportResult:
+    """The write phase: inserts and updates, the scope check and the audit, nothing else.
+
+    The checks that other writers could have invalidated since the validation (uniqueness, rows to update
+    still there and still the user's) are repeated here, one query per column or per 10,000 rows."""
+    model = config.model
+    updates = plan.updates
+    if _unique_errors(config, [(0, i, None) for i in plan.new] + updates):
+        raise ImportRejected([CHANGED_MEANWHILE])
+    update_pks = [instance.pk for _, instance, _ in updates]
+    still_there = sum(model.objects.restrict(user, "change").filter(pk__in=c).count() for c in _chunks(update_pks))
+    if still_there != len(update_pks):
+        raise ImportRejected([CHANGED_MEANWHILE])
+
+    plan.insert()
+    if updates:
+        model.objects.bulk_update([instance for _, instance, _ in updates], plan.update_names, batch_size=500)
+    everything = plan.new + [instance for _, instance, _ in updates]
+    for f in plan.m2m_fields:
+        pairs = [(inst, plan.m2m_values.get(id(inst), {}).get(f.name)) for inst in everything]
+        _set_m2m(f, pairs, replacing=update_pks)
+
+    written = [instance.pk for instance in everything]
+    visible = model.objects.restrict(user, "view")
+    if sum(visible.filter(pk__in=chunk).count() for chunk in _chunks(written)) != len(written):
         # e.g. a department operator naming another department: the rows would vanish from their view.
-        transaction.set_rollback(True)
-        return ImportResult(
-            errors=[RowError(0, "整表", "部分记录保存后不在您的管辖范围内（如所属部门不符），未导入任何记录")]
+        raise ImportRejected(
+            [RowError(0, "整表", "部分记录保存后不在您的管辖范围内（如所属部门不符），未导入任何记录")]
         )
-    items = []
-    for _, instance, _ in new:
-        after = {**snapshot(instance), **m2m_values.get(id(instance), {})}
-        items.append(_item("import_create", instance, None, after))
-    for _, instance, current in updates:
-        before, after = snapshot(current), {**snapshot(instance), **m2m_values.get(id(instance), {})}
-        changed = {k for k in after if before.get(k) != after[k] and k != "updated_at"}
-        if changed:
-            items.append(
-                _item("import_update", instance, {k: before.get(k) for k in changed}, {k: after[k] for k in changed})
-            )
-    append(items, actor=user)
-    return ImportResult(created=len(created), updated=len(updates))
+    append(plan.new_audit + plan.update_audit, actor=user)
+    return ImportResult(created=len(plan.new), updated=len(updates))
 
 
 def _item(action, instance, before, after) -> AuditItem:
@@ -486,14 +639,20 @@ def _item(action, instance, before, after) -> AuditItem:
     )
 
 
-def _set_m2m(f, pairs) -> None:
+def _set_m2m(f, pairs, *, replacing: list) -> None:
+    """Write the relation's rows; for the updated rows (`replacing`), the rows they had are removed first."""
     through = f.remote_field.through
-    source = f.m2m_field_name()
-    target = f.m2m_reverse_field_name()
+    source = through._meta.get_field(f.m2m_field_name()).column
+    target = through._meta.get_field(f.m2m_reverse_field_name()).column
     pairs = [(inst, values) for inst, values in pairs if values is not None]
     if not pairs:
         return
-    through.objects.filter(**{f"{source}__in": [inst.pk for inst, _ in pairs]}).delete()
-    through.objects.bulk_create(
-        [through(**{f"{source}_id": inst.pk, f"{target}_id": v}) for inst, values in pairs for v in values]
-    )
+    replaced = set(replacing)
+    for chunk in _chunks([inst.pk for inst, _ in pairs if inst.pk in replaced]):
+        through.objects.filter(**{f"{f.m2m_field_name()}__in": chunk}).delete()
+    connection = connections[router.db_for_write(through)]
+    quote = connection.ops.quote_name
+    sql = f"INSERT INTO {quote(through._meta.db_table)} ({quote(source)}, {quote(target)}) VALUES (%s, %s)"
+    with connection.cursor() as cursor:
+        # Plain executemany: tens of thousands of two-integer rows without building a model for each.
+        cursor.executemany(sql, [(inst.pk, v) for inst, values in pairs for v in values])

@@ -4,7 +4,7 @@ from django.db import models
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
 
-__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "JobRun", "UsedChallenge"]
+__all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "ImportJob", "JobRun", "UsedChallenge"]
 
 
 class AnlanModel(models.Model):
@@ -126,3 +126,67 @@ class UsedChallenge(models.Model):
 
     def __str__(self):
         return self.digest[:12]
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view"):
+        """A user's own jobs, and only to look at: jobs are written by core.imports alone."""
+        if action != "view" or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(uploader_id=user.pk)
+
+
+class ImportJob(models.Model):
+    """An Excel import run in the background (core.imports): the uploaded file, who sent it (their scope
+    applies when it runs), its progress and, when it fails, the row-by-row error report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    # The user's id, not a foreign key: core sits below accounts (tests/core/test_layers.py), as AuditEntry.
+    uploader_id = models.BigIntegerField("导入人ID", db_index=True)
+    model_label = models.CharField("台账", max_length=100, help_text="app_label.model_name")
+    file = models.FileField("文件", upload_to="imports/", blank=True)
+    file_name = models.CharField("原文件名", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField("阶段", max_length=10, blank=True)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("修改", default=0)
+    errors = models.JSONField("错误", default=list, blank=True, help_text="[[行, 列, 原因], …]（最多前 1000 处）")
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    worker = models.CharField("执行进程", max_length=64, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    view_roles = None  # every role sees its own jobs (ImportJobQuerySet.restrict)
+    write_roles = frozenset()  # written only by core.imports
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "id"], name="core_importjob_status")]
+
+    def __str__(self):
+        return f"{self.file_name or self.model_label} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

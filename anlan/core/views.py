@@ -5,6 +5,7 @@ one scoping function. Out-of-scope objects are 404; actions the role may not tak
 """
 
 import django_filters
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from . import excel, services
+from . import excel, imports, services
 from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
 from .kit import ModelConfig, all_configs, display_value, modelform_for
-from .models import AuditEntry
+from .models import AuditEntry, ImportJob
 from .roles import role_allows
+from .uploads import UploadRejected
 
 PAGE_SIZE = 50
 
@@ -224,20 +226,59 @@ class ObjectImportView(ConfigView):
 
     def get(self, request):
         _require(request.user, "add", self.config.model)
-        return render(request, "core/object_import.html", {"config": self.config, "urls": self.config.urls()})
+        return render(request, "core/object_import.html", self._context(request))
+
+    def _context(self, request, **extra):
+        jobs = ImportJob.objects.restrict(request.user).filter(model_label=self.config.model._meta.label_lower)[:5]
+        url_name = self.config.url_name("import_job")
+        return {
+            "config": self.config,
+            "urls": self.config.urls(),
+            "jobs": [(job, reverse(url_name, kwargs={"job_id": job.pk})) for job in jobs],
+            "max_rows": settings.ANLAN_IMPORT_MAX_ROWS,
+            "background_rows": settings.ANLAN_IMPORT_BACKGROUND_ROWS,
+            **extra,
+        }
 
     def post(self, request):
         _require(request.user, "add", self.config.model)
         upload = request.FILES.get("file")
         if upload is None:
-            result = excel.ImportResult(errors=[excel.RowError(0, "文件", "请选择要导入的 Excel 文件")])
-        else:
-            result = excel.import_workbook(self.config, upload, request.user)
+            return self._failed(request, [excel.RowError(0, "文件", "请选择要导入的 Excel 文件")])
+        try:
+            excel.check_upload(upload)
+            if excel.has_more_rows_than(upload, settings.ANLAN_IMPORT_BACKGROUND_ROWS):
+                # Big files run in the background; the page follows the job's progress.
+                job = imports.submit(self.config, upload, request.user)
+                return redirect(self.config.url_name("import_job"), job_id=job.pk)
+        except excel.ImportRejected as rejected:
+            return self._failed(request, rejected.errors)
+        except UploadRejected as rejected:
+            return self._failed(request, [excel.RowError(0, "文件", str(rejected))])
+        result = excel.import_workbook(self.config, upload, request.user)
         if result.ok:
             messages.success(request, f"导入成功：新增 {result.created} 条，修改 {result.updated} 条")
             return redirect(self.config.url_name("list"))
-        context = {"config": self.config, "urls": self.config.urls(), "result": result}
+        return self._failed(request, result.errors)
+
+    def _failed(self, request, errors):
+        context = self._context(request, result=excel.ImportResult(errors=errors))
         return render(request, "core/object_import.html", context, status=400)
+
+
+class ImportJobView(ConfigView):
+    """A background import's progress (polled by htmx every 2 s until it ends) and, when it failed, the
+    row-by-row error report. Only the user who uploaded sees it."""
+
+    def get(self, request, job_id):
+        job = get_object_or_404(
+            ImportJob.objects.restrict(request.user), pk=job_id, model_label=self.config.model._meta.label_lower
+        )
+        errors = [excel.RowError(*e) for e in job.errors]
+        context = {"config": self.config, "urls": self.config.urls(), "job": job, "errors": errors}
+        context["poll_url"] = reverse(self.config.url_name("import_job"), kwargs={"job_id": job.pk})
+        template = "core/import_job_status.html" if request.headers.get("HX-Request") else "core/import_job.html"
+        return render(request, template, context)
 
 
 class ObjectTemplateView(ObjectImportView):
@@ -273,6 +314,7 @@ def model_urlpatterns(config: ModelConfig):
         path(f"{name}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
         path(f"{name}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
         path(f"{name}/import/", ObjectImportView.as_view(**kwargs), name=f"{name}_import"),
+        path(f"{name}/import/jobs/<int:job_id>/", ImportJobView.as_view(**kwargs), name=f"{name}_import_job"),
         path(f"{name}/template.xlsx", ObjectTemplateView.as_view(**kwargs), name=f"{name}_template"),
         path(f"{name}/<str:pk>/", ObjectDetailView.as_view(**kwargs), name=f"{name}_detail"),
         path(f"{name}/<str:pk>/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),

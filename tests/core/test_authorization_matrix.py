@@ -34,6 +34,7 @@ EXPECTED = {
     "alerts.WarningTemplate": "vacd  vacd  v     v     v     v     v     v",
     "alerts.WorkGroup": "vacd  vacd  v     v     v     v     v     v",
     "core.AuditEntry": "v     -     -     -     -     -     -     -",
+    "core.ImportJob": "v     v     v     v     v     v     v     v",
     "core.JobRun": "-     -     -     -     -     -     -     -",
     "core.UsedChallenge": "-     -     -     -     -     -     -     -",
     "geo.Region": "vacd  v     v     v     v     v     v     v",

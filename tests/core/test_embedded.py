@@ -13,14 +13,14 @@ def names(command):
 
 @override_settings(ANLAN_MQTT_URL="mqtt://127.0.0.1:1883", ANLAN_EMBEDDED_WORKER=True)
 def test_serve_runs_the_workers_and_the_subscriber_in_the_embedded_default():
-    assert names("serve") == {"scheduler", "outbox", "mqtt-ingest"}
-    assert names("worker") == {"scheduler", "outbox"}
+    assert names("serve") == {"scheduler", "outbox", "imports", "mqtt-ingest"}
+    assert names("worker") == {"scheduler", "outbox", "imports"}
 
 
 @override_settings(ANLAN_MQTT_URL="mqtt://127.0.0.1:1883", ANLAN_EMBEDDED_WORKER=False)
 def test_a_web_only_serve_leaves_the_workers_to_anlan_worker():
     assert names("serve") == {"mqtt-ingest"}
-    assert names("worker") == {"scheduler", "outbox"}
+    assert names("worker") == {"scheduler", "outbox", "imports"}
 
 
 @override_settings(ANLAN_MQTT_URL="")

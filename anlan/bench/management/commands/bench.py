@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500；anlan bench ingest --readings 200000"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["nearest", "ingest", "warnings"])
+        parser.add_argument("name", choices=["nearest", "ingest", "warnings", "import"])
         parser.add_argument("--recipients", type=int, default=1_000_000)
         parser.add_argument("--readings", type=int, default=200_000)
         parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=int, default=500)
         parser.add_argument("--k", type=int, default=5)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--rows", type=int, default=50_000, help="import: persons in the workbook")
 
     def handle(self, *args, **o):
         if o["name"] == "nearest":
@@ -37,4 +38,10 @@ class Command(BaseCommand):
             if o["recipients"] < 1:
                 raise CommandError("recipients 须为正数")
             result = run(o["recipients"])
+        elif o["name"] == "import":
+            from anlan.bench.imports import run
+
+            if o["rows"] < 1:
+                raise CommandError("rows 须为正数")
+            result = run(o["rows"])
         self.stdout.write(json.dumps(result, ensure_ascii=False))
