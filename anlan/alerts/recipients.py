@@ -6,18 +6,10 @@ import json
 
 from django.conf import settings
 
-from anlan.notify.recipients import Source, channel_order_sql, register_source
+from anlan.notify.recipients import Source, channel_order_sql, phone_lookup, register_source
 from anlan.registry.models import Person
 
 from .models import BroadcastTerminal, Resident, Subscriber, WorkGroup
-
-
-def _phones(model):
-    def lookup(ids):
-        for obj in model.objects.filter(pk__in=ids).only("pk", "phone"):
-            yield obj.pk, {"phone": obj.phone or ""}
-
-    return lookup
 
 
 def _terminal_addresses(ids):
@@ -52,7 +44,7 @@ def residents() -> Source:
         kind="resident",
         label="居民",
         table=Resident._meta.db_table,
-        lookup=_phones(Resident),
+        lookup=phone_lookup(Resident),
         tier="'resident'",
         tiers=("resident",),
         channel=first,
@@ -66,7 +58,7 @@ def subscribers() -> Source:
         kind="subscriber",
         label="公众订阅",
         table=Subscriber._meta.db_table,
-        lookup=_phones(Subscriber),
+        lookup=phone_lookup(Subscriber),
         name="'公众订阅'",
         tier="'subscriber'",
         tiers=("subscriber",),

@@ -3,7 +3,7 @@ their region) and enterprises (their principal, with the special-sector flags as
 
 from django.conf import settings
 
-from anlan.notify.recipients import Source, channel_order_sql, register_source
+from anlan.notify.recipients import Source, channel_order_sql, phone_lookup, register_source
 
 from .models import Enterprise, Person
 
@@ -22,23 +22,13 @@ SECTOR_FLAGS = (
 )
 
 
-def _person_addresses(ids):
-    for person in Person.objects.filter(pk__in=ids).only("pk", "phone"):
-        yield person.pk, {"phone": person.phone or ""}
-
-
-def _enterprise_addresses(ids):
-    for enterprise in Enterprise.objects.filter(pk__in=ids).only("pk", "principal_phone"):
-        yield enterprise.pk, {"phone": enterprise.principal_phone or ""}
-
-
 def persons() -> Source:
     first, rest = channel_order_sql(settings.ANLAN_CHANNEL_ORDER["responsible"])
     return Source(
         kind="person",
         label="三级责任人",
         table=Person._meta.db_table,
-        lookup=_person_addresses,
+        lookup=phone_lookup(Person),
         tier=PERSON_TIER_SQL,
         tiers=("county", "township", "village"),
         channel=first,
@@ -53,7 +43,7 @@ def enterprises() -> Source:
         kind="enterprise",
         label="企业",
         table=Enterprise._meta.db_table,
-        lookup=_enterprise_addresses,
+        lookup=phone_lookup(Enterprise, "principal_phone"),
         tier="'enterprise'",
         tiers=("enterprise",),
         channel=f"'{first}'",

@@ -1,13 +1,8 @@
 """Recipient source of resources for notify: the managers of open shelters (避难场所管理人)."""
 
-from anlan.notify.recipients import Source, register_source
+from anlan.notify.recipients import Source, phone_lookup, register_source
 
 from .models import Shelter
-
-
-def _manager_phones(ids):
-    for pk, phone in Shelter.objects.filter(pk__in=ids).values_list("pk", "manager_phone"):
-        yield pk, {"phone": phone or ""}
 
 
 def shelters() -> Source:
@@ -15,7 +10,7 @@ def shelters() -> Source:
         kind="shelter",
         label="避难场所管理人",
         table=Shelter._meta.db_table,
-        lookup=_manager_phones,
+        lookup=phone_lookup(Shelter, "manager_phone"),
         tier="'shelter'",
         tiers=("shelter",),
         channel="'sms'",
