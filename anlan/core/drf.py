@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions
 
+from . import safejson
 from .errors import DomainError
 from .roles import role_allows
 
@@ -41,6 +42,17 @@ class RolePermission(permissions.BasePermission):
             return False
         model = getattr(getattr(view, "queryset", None), "model", None) or getattr(view, "model", None)
         return role_allows(request.user, view_action(request, view), model)
+
+
+class JSONParser(parsers.JSONParser):
+    """The API's JSON parser (settings DEFAULT_PARSER_CLASSES): core.safejson, so a deeply nested or
+    non-finite body is a 400 naming the reason instead of a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return safejson.loads(stream.read() if stream is not None else b"")
+        except safejson.MalformedJSON as exc:
+            raise exceptions.ParseError(str(exc)) from None
 
 
 class StandardPagination(pagination.PageNumberPagination):
