@@ -362,6 +362,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县区应急管理综合平台 API (v1)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint and field: it is for logged-in users (session or API token), like the
+    # docs page (issue 12, finding 13).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "level", "kind" or "status": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {
