@@ -4,6 +4,7 @@ The authorization-matrix test walks `router.registry`, so any viewset an app reg
 covered by it without the test being edited.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
@@ -33,6 +34,7 @@ class ScopedSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        _allow_blank_choices(self.Meta.model, fields)
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -64,6 +66,21 @@ class ScopedSerializer(serializers.ModelSerializer):
             if isinstance(field, EncryptedCharField) and field.name in data:
                 data[field.name] = visible_value(user, field.sensitive_kind, getattr(instance, field.name))
         return data
+
+
+def _allow_blank_choices(model, fields) -> None:
+    """A choice field that may be blank holds "" until it is set (an incident not yet graded, a risk point
+    not yet assessed). DRF drops allow_blank from read-only fields, so the published schema listed only
+    the choices and every such response was off-schema (issue 12, finding 14): put it back."""
+    for name, field in fields.items():
+        if not (isinstance(field, serializers.ChoiceField) and field.read_only):
+            continue
+        try:
+            model_field = model._meta.get_field(field.source or name)
+        except FieldDoesNotExist:  # a source that is not a model field (a property, a path)
+            continue
+        if getattr(model_field, "blank", False) and model_field.choices and not model_field.null:
+            field.allow_blank = True
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):

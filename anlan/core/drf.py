@@ -60,6 +60,16 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
 
+    def get_page_size(self, request):
+        """DRF silently falls back to the default for `page_size=abc`; a client that asked for something
+        it did not get should hear so (a 400 naming the parameter). Above the maximum is capped."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError({self.page_size_query_param: [f"应为 1 到 {self.max_page_size} 的整数"]})
+        return min(int(raw), self.max_page_size)
+
 
 def exception_handler(exc, context):
     """Every API error, translated once: DRF's body as CONTRACT.md shapes it (`{"detail": …}` or
