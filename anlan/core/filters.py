@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from .regioncodes import region_prefix
 from .regions import region_model
@@ -65,3 +67,18 @@ class ScopedFilterSet(django_filters.FilterSet):
                 regions = Region.objects.restrict(user).filter(level__in=levels)
                 choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
                 self.form.fields[name].widget = forms.Select(choices=choices)
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The API's filter backend (settings DEFAULT_FILTER_BACKENDS): FilterSets it builds from a viewset's
+    `filterset_fields` are ScopedFilterSets too, so every API filter is scoped and strict (a value it
+    cannot read is a 400, not a silently unfiltered list)."""
+
+    filterset_base = ScopedFilterSet
+
+
+
+class StrictFilterSchema(DjangoFilterExtension):
+    """drf-spectacular documents django-filter's own backend only; ours takes the same parameters."""
+
+    target_class = "anlan.core.filters.StrictFilterBackend"

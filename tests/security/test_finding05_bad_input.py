@@ -135,3 +135,10 @@ def test_finding05_warning_templates_export_json_fields_as_readable_text(client)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "responsible：立即上岗到位\nenterprise：停止户外作业" in cells
+
+
+def test_finding05_deeply_nested_mqtt_payload_is_rejected_not_raised():
+    from anlan.monitoring.mqtt import parse_message
+
+    code, items, error = parse_message("anlan/readings/RG-1", b"[" * 50_000 + b"]" * 50_000)
+    assert (code, items) == ("RG-1", []) and "嵌套" in error
