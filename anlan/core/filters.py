@@ -77,7 +77,6 @@ class StrictFilterBackend(DjangoFilterBackend):
     filterset_base = ScopedFilterSet
 
 
-
 class StrictFilterSchema(DjangoFilterExtension):
     """drf-spectacular documents django-filter's own backend only; ours takes the same parameters."""
 

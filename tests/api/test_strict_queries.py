@@ -67,3 +67,13 @@ def test_finding14_not_yet_graded_is_documented_as_blank(admin):
     for component, field in (("Incident", "level"), ("Incident", "response_level"), ("RiskPoint", "grade")):
         refs = [item["$ref"] for item in components[component]["properties"][field]["oneOf"]]
         assert "#/components/schemas/BlankEnum" in refs, (component, field)
+
+
+def test_finding14_a_nul_character_in_a_related_value_is_a_400(admin):
+    """PostgreSQL refuses NUL in a query: the lookup of a related value raised DataError (a 500)."""
+    response = admin.post(
+        "/api/v1/supplies/movements/",
+        {"item": "A\x00B", "kind": "receive", "quantity": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "空字符" in response.json()["item"][0]

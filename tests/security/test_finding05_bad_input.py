@@ -134,7 +134,8 @@ def test_finding05_warning_templates_export_json_fields_as_readable_text(client)
     assert response.status_code == 200, response.content[:300]
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert "responsible：立即上岗到位\nenterprise：停止户外作业" in cells
+    # One "key：value" line per entry (PostgreSQL's jsonb keeps its own key order).
+    assert {"responsible：立即上岗到位", "enterprise：停止户外作业"} in [set(c.split("\n")) for c in cells]
 
 
 def test_finding05_deeply_nested_mqtt_payload_is_rejected_not_raised():
