@@ -391,8 +391,14 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["anlan.core.drf.RolePermission"],
+    # One JSON parser for the API: depth-limited and strict (core.safejson); forms and uploads as DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "anlan.core.drf.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "anlan.core.drf.StandardPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["anlan.core.filters.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "anlan.core.drf.exception_handler",
@@ -402,6 +408,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "县区应急管理综合平台 API (v1)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps every endpoint and field: it is for logged-in users (session or API token), like the
+    # docs page (issue 12, finding 13).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "level", "kind" or "status": give each choice set its own schema name.
     "ENUM_NAME_OVERRIDES": {

@@ -175,6 +175,14 @@ def user_create(
         enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
         if enterprise is None:
             raise DomainError("account.enterprise_missing", f"企业不存在：{enterprise_id}")
+        if role == Role.ENTERPRISE_USER and enterprise.region_id != region.code:
+            # Scope is region AND enterprise: elsewhere the user would see nothing of their own enterprise
+            # and the shared records of a region that is not theirs (issue 12, finding 13).
+            raise DomainError(
+                "account.enterprise_region_mismatch",
+                f"企业用户的区划应为其企业所在区划：{enterprise.name} 位于 {enterprise.region_id}，"
+                f"而不是 {region.code}（--region {enterprise.region_id}）",
+            )
     elif role == Role.ENTERPRISE_USER:
         raise DomainError("account.enterprise_required", "企业用户须指定所属企业（--enterprise）")
     user = User(

@@ -431,16 +431,17 @@ def sms_replies(request):
     """SMS replies forwarded by the bureau's gateway: {"replies": [{"from": "139…", "text": "1"}]}.
     Authenticated by the shared ANLAN_SMS_REPLY_TOKEN (the gateway holds no user account)."""
     import hmac
-    import json
 
     from django.http import JsonResponse
+
+    from anlan.core import safejson
 
     token = settings.ANLAN_SMS_REPLY_TOKEN
     given = request.headers.get("X-Anlan-Gateway-Token", "")
     if not token or not hmac.compare_digest(given.encode(), token.encode()):
         return JsonResponse({"detail": "网关令牌无效或未启用短信回复"}, status=403)
     try:
-        replies = json.loads(request.body)["replies"]
+        replies = safejson.loads(request.body)["replies"]
         pairs = [(str(r["from"]), str(r["text"])) for r in replies]
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"detail": '应为 {"replies": [{"from": 手机号, "text": 回复内容}]}'}, status=400)

@@ -4,6 +4,7 @@ The authorization-matrix test walks `router.registry`, so any viewset an app reg
 covered by it without the test being edited.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
@@ -33,6 +34,7 @@ class ScopedSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        _allow_blank_choices(self.Meta.model, fields)
         request = self.context.get("request")
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -56,6 +58,10 @@ class ScopedSerializer(serializers.ModelSerializer):
             relation.error_messages["does_not_exist"] = f"“{placeholder}”不存在或不在您的管辖范围内"
         return fields
 
+    def to_internal_value(self, data):
+        _refuse_nul_in_lookups(data, self.fields)
+        return super().to_internal_value(data)
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
@@ -64,6 +70,39 @@ class ScopedSerializer(serializers.ModelSerializer):
             if isinstance(field, EncryptedCharField) and field.name in data:
                 data[field.name] = visible_field_value(user, instance, field)
         return data
+
+
+def _refuse_nul_in_lookups(data, fields) -> None:
+    """A related value is looked up before any validator runs, and PostgreSQL refuses a NUL character in
+    a query (DataError, a 500 schemathesis found). DRF's text fields already refuse NUL; refuse it here
+    for the lookups too, naming the field."""
+    if not hasattr(data, "get"):
+        return
+    errors = {}
+    for name, field in fields.items():
+        if field.read_only or not isinstance(field, serializers.RelatedField | serializers.ManyRelatedField):
+            continue
+        raw = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        values = raw if isinstance(raw, list) else [raw]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            errors[name] = ["不能包含空字符（\\0）"]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
+def _allow_blank_choices(model, fields) -> None:
+    """A choice field that may be blank holds "" until it is set (an incident not yet graded, a risk point
+    not yet assessed). DRF drops allow_blank from read-only fields, so the published schema listed only
+    the choices and every such response was off-schema (issue 12, finding 14): put it back."""
+    for name, field in fields.items():
+        if not (isinstance(field, serializers.ChoiceField) and field.read_only):
+            continue
+        try:
+            model_field = model._meta.get_field(field.source or name)
+        except FieldDoesNotExist:  # a source that is not a model field (a property, a path)
+            continue
+        if getattr(model_field, "blank", False) and model_field.choices and not model_field.null:
+            field.allow_blank = True
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):

@@ -5,12 +5,13 @@ page of ours that still carries inline script. Reports are logged (truncated, on
 operator; nothing is stored, and a flood costs one log line per request at most.
 """
 
-import json
 import logging
 
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from . import safejson
 
 log = logging.getLogger("anlan.csp")
 MAX_REPORT_BYTES = 8 * 1024
@@ -21,7 +22,7 @@ MAX_REPORT_BYTES = 8 * 1024
 def csp_report(request):
     body = request.body[:MAX_REPORT_BYTES]
     try:
-        report = json.loads(body).get("csp-report", {})
+        report = safejson.loads(body).get("csp-report", {})
     except (ValueError, AttributeError):
         return HttpResponse(status=400)
     if isinstance(report, dict):

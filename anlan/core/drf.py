@@ -5,8 +5,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.http import Http404
-from rest_framework import exceptions, pagination, permissions
+from rest_framework import exceptions, pagination, parsers, permissions
 
+from . import safejson
 from .errors import DomainError
 from .roles import role_allows
 
@@ -43,10 +44,31 @@ class RolePermission(permissions.BasePermission):
         return role_allows(request.user, view_action(request, view), model)
 
 
+class JSONParser(parsers.JSONParser):
+    """The API's JSON parser (settings DEFAULT_PARSER_CLASSES): core.safejson, so a deeply nested or
+    non-finite body is a 400 naming the reason instead of a RecursionError."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return safejson.loads(stream.read() if stream is not None else b"")
+        except safejson.MalformedJSON as exc:
+            raise exceptions.ParseError(str(exc)) from None
+
+
 class StandardPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        """DRF silently falls back to the default for `page_size=abc`; a client that asked for something
+        it did not get should hear so (a 400 naming the parameter). Above the maximum is capped."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or int(raw) < 1:
+            raise exceptions.ValidationError({self.page_size_query_param: [f"应为 1 到 {self.max_page_size} 的整数"]})
+        return min(int(raw), self.max_page_size)
 
 
 def exception_handler(exc, context):

@@ -126,6 +126,20 @@ def _excel_value(config: ModelConfig, obj, f, user):
         return "是" if value else "否"
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
+    if isinstance(f, models.JSONField):
+        # A cell holds one scalar: a list reads as one line per item, a mapping as "key：value" lines.
+        import json
+
+        def line(item):
+            return item if isinstance(item, str) else json.dumps(item, ensure_ascii=False)
+
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return "\n".join(line(item) for item in value)
+        if isinstance(value, dict):
+            return "\n".join(f"{key}：{line(item)}" for key, item in value.items())
+        return line(value)
     return value
 
 

@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from .regioncodes import region_prefix
 from .regions import region_model
@@ -24,8 +26,27 @@ class RegionSubtreeFilter(django_filters.CharFilter):
         return qs.filter(**{f"{column_path(qs.model, self.field_name)}__startswith": region_prefix(value)})
 
 
+class StrictFilterForm(forms.Form):
+    """A yes/no filter with a value it cannot read (`?active=maybe`) silently matched everything; now it is
+    an error, so the API answers 400 naming the parameter (DjangoFilterBackend raises on form errors)
+    and a list page shows the message on the filter."""
+
+    def clean(self):
+        data = super().clean()
+        for name, field in self.fields.items():
+            raw = self.data.get(self.add_prefix(name))
+            if isinstance(field, forms.NullBooleanField) and raw not in (None, "") and data.get(name) is None:
+                self.add_error(name, f"应为 true 或 false，而不是“{raw}”")
+        return data
+
+
 class ScopedFilterSet(django_filters.FilterSet):
-    """Base FilterSet: offers the user's own regions as choices for region filters in the UI."""
+    """Base FilterSet: offers the user's own regions as choices for region filters in the UI; strict about
+    values it cannot read (StrictFilterForm)."""
+
+    def get_form_class(self):
+        form = super().get_form_class()
+        return form if issubclass(form, StrictFilterForm) else type(form.__name__, (StrictFilterForm, form), {})
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -46,3 +67,17 @@ class ScopedFilterSet(django_filters.FilterSet):
                 regions = Region.objects.restrict(user).filter(level__in=levels)
                 choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
                 self.form.fields[name].widget = forms.Select(choices=choices)
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """The API's filter backend (settings DEFAULT_FILTER_BACKENDS): FilterSets it builds from a viewset's
+    `filterset_fields` are ScopedFilterSets too, so every API filter is scoped and strict (a value it
+    cannot read is a 400, not a silently unfiltered list)."""
+
+    filterset_base = ScopedFilterSet
+
+
+class StrictFilterSchema(DjangoFilterExtension):
+    """drf-spectacular documents django-filter's own backend only; ours takes the same parameters."""
+
+    target_class = "anlan.core.filters.StrictFilterBackend"

@@ -23,6 +23,7 @@ from .fields import EncryptedCharField
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
+from .validators import location_errors
 
 __all__ = [
     "MenuLink",
@@ -249,6 +250,13 @@ class ScopedModelForm(forms.ModelForm):
             elif hasattr(related.objects, "restrict"):
                 form_field.queryset = related.objects.restrict(user, "view")
                 form_field.error_messages["invalid_choice"] = "所选项不存在或不在您的管辖范围内"
+
+    def clean(self):
+        data = super().clean()
+        if {"lon", "lat"} <= set(self.fields) and not {"lon", "lat"} & set(self.errors):
+            for field, message in location_errors(data.get("lon"), data.get("lat")).items():
+                self.add_error(field, message)
+        return data
 
 
 def _note_id_numbers_in_form(instance, fields) -> None:

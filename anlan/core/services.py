@@ -11,6 +11,7 @@ from django.db import transaction
 
 from .audit import audit_bulk_create, audit_record, snapshot
 from .errors import DomainError
+from .validators import validate_instance_location
 
 
 def _check_visible(actor, instance) -> None:
@@ -23,6 +24,7 @@ def _check_visible(actor, instance) -> None:
 
 @transaction.atomic
 def object_create(*, actor, instance, after_save: Callable | None = None):
+    validate_instance_location(instance)
     instance.full_clean()
     instance.save()
     if after_save:
@@ -34,6 +36,7 @@ def object_create(*, actor, instance, after_save: Callable | None = None):
 
 @transaction.atomic
 def object_update(*, actor, instance, before: dict, after_save: Callable | None = None):
+    validate_instance_location(instance)
     instance.full_clean()
     instance.save()
     if after_save:

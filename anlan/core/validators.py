@@ -50,3 +50,40 @@ def validate_phone(value: str) -> None:
 def validate_region_code(value: str) -> None:
     if not re.match(r"^\d{12}$", value or ""):
         raise ValidationError("区划代码应为12位数字", code="region_code_format")
+
+
+# The PRC's extent, rounded outwards: 帕米尔 73.5°E to 抚远 134.8°E, 曾母暗沙 3.9°N to 漠河 53.6°N. Anlan
+# serves county bureaus in China, so a point outside this box is a typing or device error (e.g. latitude
+# and longitude swapped), and (0, 0) — the "null island" a GPS without a fix reports — is never real.
+CHINA_LON = (73.0, 136.0)
+CHINA_LAT = (3.0, 54.0)
+
+
+def location_errors(lon, lat, *, lon_field: str = "lon", lat_field: str = "lat") -> dict[str, str]:
+    """Chinese messages, keyed by field, for a point that cannot be in China ({} when it can, or when
+    neither coordinate is given). Non-finite numbers fail the range check too (NaN compares false)."""
+    if lon is None and lat is None:
+        return {}
+    if lon is None or lat is None:
+        missing = lat_field if lat is None else lon_field
+        return {missing: "经度和纬度应同时填写"}
+    errors = {}
+    if lon == 0 and lat == 0:
+        return {lon_field: "坐标 (0, 0) 不是有效位置（多为定位未成功），请重新定位"}
+    if not CHINA_LON[0] <= lon <= CHINA_LON[1]:
+        errors[lon_field] = f"经度 {lon} 不在中国境内（{CHINA_LON[0]:g}–{CHINA_LON[1]:g}）"
+    if not CHINA_LAT[0] <= lat <= CHINA_LAT[1]:
+        errors[lat_field] = f"纬度 {lat} 不在中国境内（{CHINA_LAT[0]:g}–{CHINA_LAT[1]:g}）"
+    return errors
+
+
+def validate_instance_location(instance) -> None:
+    """Every model with a location (fields `lon`/`lat`, or `last_lon`/`last_lat`) is checked here, on the
+    one write path (core.services) and in the kit's forms."""
+    for lon_field, lat_field in (("lon", "lat"), ("last_lon", "last_lat")):
+        if hasattr(instance, lon_field) and hasattr(instance, lat_field):
+            errors = location_errors(
+                getattr(instance, lon_field), getattr(instance, lat_field), lon_field=lon_field, lat_field=lat_field
+            )
+            if errors:
+                raise ValidationError(errors)

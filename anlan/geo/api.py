@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anlan.core.api import router
+from anlan.core.drf import StandardPagination
 from anlan.core.regioncodes import is_region_code
 
 from . import spatial
@@ -111,11 +112,15 @@ class MapLayerViewSet(viewsets.ViewSet):
     lookup_field = "key"
     lookup_value_regex = r"[a-z0-9_\-]+"
     serializer_class = MapLayerSerializer
+    pagination_class = StandardPagination
 
     @extend_schema(responses=MapLayerSerializer(many=True))
     def list(self, request):
         layers = [{**layer.describe(), "url": f"/api/v1/map/layers/{layer.key}/"} for layer in all_layers()]
-        return Response({"count": len(layers), "next": None, "previous": None, "results": layers})
+        # Paged like every list in the API (CONTRACT.md), so the schema documents the envelope and the
+        # page/page_size parameters it now honours.
+        paginator = self.pagination_class()
+        return paginator.get_paginated_response(paginator.paginate_queryset(layers, request, view=self))
 
     @extend_schema(
         responses={(200, "application/json"): {"type": "object", "description": "GeoJSON FeatureCollection"}}

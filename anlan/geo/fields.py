@@ -4,6 +4,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from anlan.core.validators import location_errors
+
 from .coords import to_wgs84
 
 
@@ -37,8 +39,9 @@ class LocationField(serializers.Field):
             lon, lat = float(data["lon"]), float(data["lat"])
         except (TypeError, KeyError, ValueError):
             raise ValidationError('location 应为 {"lon": 经度, "lat": 纬度}') from None
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ValidationError("经纬度超出范围")
+        errors = location_errors(lon, lat)
+        if errors:
+            raise ValidationError("；".join(errors.values()))
         try:
             lon, lat = to_wgs84(lon, lat, data.get("crs", "wgs84"))
         except ValueError as exc:

@@ -1,5 +1,6 @@
 """Hidden hazards API (CONTRACT.md): report, read, list with filters, and workflow transitions."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -31,9 +32,18 @@ class HazardEventSerializer(serializers.ModelSerializer):
 
 
 class HazardPhotoSerializer(serializers.ModelSerializer):
+    # Photos are not public media files: they are served, scope-checked, by hazards:photo (the storage
+    # URL a FileField gives would be a 404).
+    image = serializers.SerializerMethodField(help_text="照片地址（登录后按管辖范围提供）")
+
     class Meta:
         model = HazardPhoto
         fields = ["id", "stage", "image", "uploaded_by", "uploaded_at"]
+
+    def get_image(self, photo) -> str:
+        url = reverse("hazards:photo", args=[photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class HiddenHazardSerializer(ScopedSerializer):

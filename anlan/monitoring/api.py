@@ -12,6 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from anlan.core import safejson
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.fields import LocationField
 
@@ -137,9 +138,14 @@ class DeviceJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding", "utf-8")
         try:
-            return json.loads(stream.read().decode(encoding))
+            data = json.loads(stream.read().decode(encoding))
+        except RecursionError:  # Python's json recurses per bracket; core.safejson's limit says it plainly
+            raise ParseError(f"JSON 格式错误：嵌套超过 {safejson.MAX_DEPTH} 层") from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise ParseError(f"JSON 格式错误：{exc}") from None
+        if safejson.depth(data) > safejson.MAX_DEPTH:
+            raise ParseError(f"JSON 格式错误：嵌套超过 {safejson.MAX_DEPTH} 层")
+        return data
 
 
 class ReadingsView(APIView):

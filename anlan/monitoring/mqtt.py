@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.db import close_old_connections, connections
 
+from anlan.core import safejson
 from anlan.core.embedded import EmbeddedService, register_service
 
 log = logging.getLogger(__name__)
@@ -29,9 +30,13 @@ def parse_message(topic: str, payload: bytes) -> tuple[str, list, str | None]:
     """(sensor code, items, error) of one message."""
     code = topic.rsplit("/", 1)[-1]
     try:
-        data = json.loads(payload)
+        data = json.loads(payload)  # Python's json: devices send NaN, rejected item by item later
     except (UnicodeDecodeError, json.JSONDecodeError):
         return code, [], "载荷不是 JSON"
+    except RecursionError:  # deeply nested brackets must not stop the subscriber (issue 12, finding 5)
+        return code, [], f"载荷嵌套超过 {safejson.MAX_DEPTH} 层"
+    if safejson.depth(data) > safejson.MAX_DEPTH:
+        return code, [], f"载荷嵌套超过 {safejson.MAX_DEPTH} 层"
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):

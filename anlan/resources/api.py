@@ -1,3 +1,5 @@
+import math
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -6,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.core.validators import location_errors
 from anlan.geo.coords import to_wgs84
 from anlan.geo.models import Region
 
@@ -185,27 +188,59 @@ class NearestView(APIView):
         kind = p.get("kind", "")
         if kind not in FINDERS:
             raise ValidationError({"kind": [f"kind 应为 {'、'.join(sorted(FINDERS))} 之一"]})
+        lon, lat = _number(p, "lon"), _number(p, "lat")
+        errors = location_errors(lon, lat)
+        if errors:
+            raise ValidationError({k: [v] for k, v in errors.items()})
         try:
-            lon, lat = to_wgs84(float(p["lon"]), float(p["lat"]), p.get("crs", "wgs84"))
-            k = int(p.get("k", 5))
-        except (KeyError, ValueError) as exc:
-            raise ValidationError({"lon": [f"请提供数值型 lon、lat（及可选 k）：{exc}"]}) from None
-        if not 1 <= k <= 50:
-            raise ValidationError({"k": ["k 应在 1 到 50 之间"]})
+            lon, lat = to_wgs84(lon, lat, p.get("crs", "wgs84"))
+        except ValueError as exc:
+            raise ValidationError({"crs": [str(exc)]}) from None
+        k = _integer(p, "k", 5, 1, 50)
         options = {
             "teams": lambda: {"specialty": p.get("specialty") or None},
             "experts": lambda: {"field": p.get("field") or None},
             "warehouses": lambda: {"item": p.get("item") or None, "min_quantity": _decimal(p.get("min_quantity"))},
-            "shelters": lambda: {"min_free": int(p.get("min_free") or 1)},
+            "shelters": lambda: {"min_free": _integer(p, "min_free", 1, 1, 1_000_000)},
         }[kind]()
         found = FINDERS[kind](request.user, lon, lat, k=k, **options)
         return Response(NearbySerializer([vars(n) for n in found], many=True).data)
+
+
+def _number(params, name: str) -> float:
+    """A required finite number (1e200 parses, then fails the range check of its caller; "nan" and
+    "inf" are refused here so nothing non-finite reaches a distance or a JSON response)."""
+    try:
+        value = float(params[name])
+    except KeyError:
+        raise ValidationError({name: [f"请提供 {name}"]}) from None
+    except ValueError:
+        raise ValidationError({name: [f"{name} 应为数字"]}) from None
+    if not math.isfinite(value):
+        raise ValidationError({name: [f"{name} 应为有限数字"]})
+    return value
+
+
+def _integer(params, name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"{name} 应为整数"]}) from None
+    if not low <= value <= high:
+        raise ValidationError({name: [f"{name} 应在 {low} 到 {high} 之间"]})
+    return value
 
 
 def _decimal(value):
     from decimal import Decimal, InvalidOperation
 
     try:
-        return Decimal(value) if value else Decimal("0.01")
+        number = Decimal(value) if value else Decimal("0.01")
     except InvalidOperation:
         raise ValidationError({"min_quantity": [f"应为数字：{value}"]}) from None
+    if not number.is_finite() or not 0 <= number <= Decimal("1e12"):
+        raise ValidationError({"min_quantity": ["min_quantity 应为 0 到 10¹² 之间的数字"]})
+    return number

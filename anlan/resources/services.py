@@ -1,4 +1,4 @@
-"""Shelter occupancy: check-ins and check-outs, audited, never below zero."""
+"""Shelter occupancy: check-ins and check-outs, audited, never below zero nor above capacity."""
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Sum, Value, When
@@ -34,7 +34,8 @@ def shelter_occupancy(shelter: Shelter) -> int:
 def shelter_check(
     *, actor, shelter: Shelter, kind: str, people: int, household: str = "", from_region=None, note: str = "", at=None
 ) -> ShelterCheck:
-    """Record people arriving at or leaving a shelter. Leaving more than are present is refused."""
+    """Record people arriving at or leaving a shelter. Leaving more than are present, or arriving beyond
+    the shelter's capacity, is refused."""
     if people < 1:
         raise DomainError("shelter.people_not_positive", "人数须为正整数", field="people")
     if kind not in ShelterCheck.Kind.values:
@@ -49,6 +50,16 @@ def shelter_check(
     if shelter.status in (Shelter.Status.CLOSED, Shelter.Status.MAINTENANCE) and kind == ShelterCheck.Kind.IN:
         raise DomainError(
             "shelter.not_open", f"避难场所“{shelter}”当前{shelter.get_status_display()}，不能登记入住", field="people"
+        )
+    if kind == ShelterCheck.Kind.IN and current + people > shelter.capacity:
+        # Capacity is what the area holds (effective area ÷ area per person); 0 means the recorded area
+        # holds no one, so nobody can be checked in until the area is corrected.
+        free = max(shelter.capacity - current, 0)
+        raise DomainError(
+            "shelter.over_capacity",
+            f"入住人数（{people}）超过剩余容量（{free}）：“{shelter}”可容纳 {shelter.capacity} 人，"
+            f"当前在场 {current} 人；请安排到其他避难场所",
+            field="people",
         )
     check = ShelterCheck.objects.create(
         shelter=shelter,

@@ -15,9 +15,21 @@ from .models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, Ris
 
 
 class LecInput(serializers.Serializer):
-    L = serializers.FloatField(help_text="事故发生的可能性（10、6、3、1、0.5、0.2、0.1）")
-    E = serializers.FloatField(help_text="暴露于危险环境的频繁程度（10、6、3、2、1、0.5）")
-    C = serializers.FloatField(help_text="发生事故产生的后果（100、40、15、7、3、1）")
+    # Bounded by the method's own factor tables (lec.py, reference §7.1): a value outside them is not an LEC
+    # score, and 1e308 would overflow D to infinity, which JSON cannot carry.
+    L = serializers.FloatField(
+        min_value=min(lec.L_VALUES),
+        max_value=max(lec.L_VALUES),
+        help_text="事故发生的可能性（10、6、3、1、0.5、0.2、0.1）",
+    )
+    E = serializers.FloatField(
+        min_value=min(lec.E_VALUES),
+        max_value=max(lec.E_VALUES),
+        help_text="暴露于危险环境的频繁程度（10、6、3、2、1、0.5）",
+    )
+    C = serializers.FloatField(
+        min_value=min(lec.C_VALUES), max_value=max(lec.C_VALUES), help_text="发生事故产生的后果（100、40、15、7、3、1）"
+    )
 
 
 class LecEvaluateView(APIView):

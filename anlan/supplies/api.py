@@ -209,7 +209,7 @@ class SupplyNormViewSet(ScopedModelViewSet):
     scope_actions = {"adequacy": "view"}
 
     @extend_schema(request=AdequacyRequestSerializer, responses=AdequacyRowSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None, filter_backends=[])  # one row per item, unpaged
     def adequacy(self, request):
         """`{"region": CODE, "population": n, "days": 7}` → 每种物资的需求、现有与缺口。"""
         ask = AdequacyRequestSerializer(data=request.data)
