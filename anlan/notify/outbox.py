@@ -116,10 +116,16 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
             outcome[d.pk] = NO_ADDRESS
         else:
             by_channel[d.channel].append(d)
+    mark = now  # this worker's claim on the batch, renewed before each chunk (see _renew)
     for name, deliveries in by_channel.items():
         channel = CHANNELS[name]
         for i in range(0, len(deliveries), channel.batch_size):
-            chunk = deliveries[i : i + channel.batch_size]
+            mark, mine = _renew([d.pk for d in batch], mark)
+            # A row another worker took over (our lease ran out) or a recipient already confirmed (叫应) is
+            # not sent again by us.
+            chunk = [d for d in deliveries[i : i + channel.batch_size] if d.pk in mine]
+            if not chunk:
+                continue
             messages = [
                 Outgoing(
                     d.pk,
@@ -133,10 +139,37 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
                 for d in chunk
             ]
             outcome.update(channel.send(messages))
-    return _record(batch, outcome, now)
+    return _record(batch, outcome, now, mark)
 
 
-def _record(batch: list[Delivery], outcome: dict, now: dt.datetime) -> dict:
+def _renew(ids: list[int], mark: dt.datetime) -> tuple[dt.datetime, set[int]]:
+    """Renew the lease on the rows of this round still ours (sending, claimed at `mark`): a long round
+    (e-mail and robots send one by one) must not outlast the lease and be sent again by another worker.
+    Returns the new mark and the ids still ours."""
+    renewed = max(mark, timezone.now())
+    ours = Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING, claimed_at=mark)
+    ours.update(claimed_at=renewed)
+    mine = set(
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.SENDING, claimed_at=renewed).values_list(
+            "pk", flat=True
+        )
+    )
+    return renewed, mine
+
+
+def _record(batch: list[Delivery], outcome: dict, now: dt.datetime, mark: dt.datetime) -> dict:
+    """Write each delivery's outcome, only on rows still ours: a row acknowledged meanwhile (叫应) keeps its
+    status, and one another worker took over is left to that worker."""
+    with transaction.atomic():
+        mine = set(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=[d.pk for d in batch], status=Delivery.Status.SENDING, claimed_at=mark)
+            .values_list("pk", flat=True)
+        )
+        return _record_mine([d for d in batch if d.pk in mine], outcome, now, claimed=len(batch))
+
+
+def _record_mine(batch: list[Delivery], outcome: dict, now: dt.datetime, *, claimed: int) -> dict:
     sent, retry, failed = [], [], []
     for d in batch:
         error = outcome.get(d.pk, "未发送")
@@ -151,13 +184,12 @@ def _record(batch: list[Delivery], outcome: dict, now: dt.datetime) -> dict:
         else:
             d.status, d.last_error, d.next_attempt_at = Delivery.Status.QUEUED, error, now + backoff(d.attempts)
             retry.append(d)
-    with transaction.atomic():
-        Delivery.objects.bulk_update(
-            batch, ["status", "attempts", "claimed_at", "sent_at", "last_error", "next_attempt_at"], batch_size=1000
-        )
-        fell_back = _fall_back(failed, now)
+    Delivery.objects.bulk_update(
+        batch, ["status", "attempts", "claimed_at", "sent_at", "last_error", "next_attempt_at"], batch_size=1000
+    )
+    fell_back = _fall_back(failed, now)
     return {
-        "claimed": len(batch),
+        "claimed": claimed,
         "sent": len(sent),
         "failed": len(failed),
         "retry": len(retry),
