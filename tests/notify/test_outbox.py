@@ -129,3 +129,30 @@ def test_a_worker_that_dies_mid_fan_out_loses_and_duplicates_nothing(gateway, is
     assert len(sent_ids) + unreachable.count() == sms.count()
     assert set(unreachable.values_list("last_error", flat=True)) <= {"无联系方式"}
     assert gateway.repeats > 0  # the dead worker's messages came again and the gateway dropped them
+
+
+@pytest.mark.django_db
+def test_a_confirmation_during_the_round_is_kept_and_a_taken_over_row_is_not_overwritten(gateway, issued, monkeypatch):
+    """The round records outcomes only on rows still its own: one recipient confirms (叫应) while the SMS
+    batch is at the gateway, and another worker takes a second row over; neither is rewritten."""
+    from anlan.notify.channels import CHANNELS
+    from anlan.notify.models import Delivery
+
+    sms_channel = CHANNELS["sms"]
+    original = type(sms_channel).send
+    touched: dict[str, int] = {}
+
+    def send_while_others_act(self, messages):
+        if not touched:
+            confirmed, taken = messages[0].delivery_id, messages[1].delivery_id
+            Delivery.objects.filter(pk=confirmed).update(status="acknowledged", acknowledged_at=timezone.now())
+            Delivery.objects.filter(pk=taken).update(claimed_at=timezone.now() + dt.timedelta(hours=1))
+            touched.update(confirmed=confirmed, taken=taken)
+        return original(self, messages)
+
+    monkeypatch.setattr(type(sms_channel), "send", send_while_others_act)
+    outbox.process(limit=5000)
+    assert Delivery.objects.get(pk=touched["confirmed"]).status == "acknowledged"
+    taken = Delivery.objects.get(pk=touched["taken"])
+    assert taken.status == "sending" and taken.attempts == 0  # left to the worker that holds it
+    assert deliveries(issued).filter(channel="sms", status="sent").exists()
