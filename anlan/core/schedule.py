@@ -95,7 +95,11 @@ def _day(now: dt.datetime) -> int:
 
 
 def _run_daily(name: str) -> str:
-    return daily.run_daily_job(name, timezone.localdate())
+    """Run a daily job for the day it was claimed for (a catch-up run at start before ANLAN_DAILY_HOUR is
+    yesterday's run, not a second run of today's)."""
+    period = current_period()
+    day = dt.date.fromordinal(period) if period is not None else timezone.localdate()
+    return daily.run_daily_job(name, day)
 
 
 def scheduled_jobs() -> dict[str, ScheduledJob]:
