@@ -95,8 +95,22 @@ class PasswordChangeForm(forms.Form):
 
 
 class TokenCreateForm(forms.Form):
+    """A token outlives the session and skips the second factor, so creating one asks for the password
+    again: a session left open (or stolen) cannot mint lasting API access by itself."""
+
     name = forms.CharField(label="用途", max_length=100)
     days = forms.IntegerField(label="有效天数", min_value=1, max_value=365, initial=90)
+    password = forms.CharField(label="当前密码", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.user is None or not self.user.check_password(password):
+            raise forms.ValidationError("当前密码不正确")
+        return password
 
 
 class UserForm(ScopedModelForm):

@@ -129,6 +129,9 @@ def password_change_own(*, user: User, old_password: str, new_password: str) -> 
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     _remember_password(user, old_hash)
     audit_record(action="password_change", obj=user, actor=user, after={"password": "已修改"})
+    # Changing one's password is what a user does after a suspected compromise: tokens made with the old
+    # one (which skip the second factor) stop working too.
+    tokens_revoke_all(actor=user, user=user, reason="password_change")
 
 
 def after_admin_reset(*, actor, user: User, old_hash: str) -> int:

@@ -157,7 +157,7 @@ class SecurityView(LoginRequiredMixin, View):
             token_revoke(actor=user, token=token)
             messages.success(request, f"令牌 {token.prefix}… 已吊销")
             return redirect("accounts:security")
-        form = TokenCreateForm(request.POST)
+        form = TokenCreateForm(request.POST, user=user)
         if not form.is_valid():
             return self.get(request, token_form=form)
         key = token_create(actor=user, user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])

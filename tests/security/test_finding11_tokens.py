@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anlan.accounts.models import ApiToken
 from anlan.core.models import AuditEntry
-from anlan.testing.personas import persona
+from anlan.testing.personas import PASSWORD, persona
 
 
 def new_token(username="viewer", *args) -> str:
@@ -53,7 +53,11 @@ def test_a_user_lists_creates_and_revokes_their_tokens(client):
     assert api(client.__class__(), key).status_code == 401
     assert AuditEntry.objects.filter(action="token_revoke", object_id=str(token.user_id)).exists()
     # A new one is shown once, expiring after the days asked for.
-    page = client.post("/accounts/security/", {"name": "报表脚本", "days": 30}).content.decode()
+    # Creating one asks for the password again (a token outlives the session and skips the second factor).
+    refused = client.post("/accounts/security/", {"name": "报表脚本", "days": 30, "password": "wrong"})
+    assert "当前密码不正确" in refused.content.decode()
+    assert not ApiToken.objects.filter(user__username="viewer", revoked=False).exists()
+    page = client.post("/accounts/security/", {"name": "报表脚本", "days": 30, "password": PASSWORD}).content.decode()
     created = ApiToken.objects.filter(user__username="viewer", revoked=False).get()
     assert created.name == "报表脚本" and created.expires_at.date() == (timezone.now() + dt.timedelta(days=30)).date()
     assert 'id="new-token"' in page
@@ -98,3 +102,17 @@ def test_last_used_is_written_at_most_once_a_minute(client):
     api(client, key)
     token.refresh_from_db()
     assert timezone.now() - token.last_used_at < dt.timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_changing_ones_own_password_revokes_ones_tokens(client):
+    """A user who suspects a compromise changes their password: tokens made before stop working too."""
+    key = new_token()
+    assert api(client.__class__(), key).status_code == 200
+    client.force_login(persona("viewer"))
+    new = "Zhu-Quan-Shan-7319-Lu"
+    data = {"old_password": PASSWORD, "new_password": new, "confirm_password": new}
+    assert client.post("/accounts/security/password/", data).status_code == 302
+    assert api(client.__class__(), key).status_code == 401
+    revoked = AuditEntry.objects.filter(action="token_revoke", object_id=str(persona("viewer").pk)).get()
+    assert revoked.after["reason"] == "password_change"
