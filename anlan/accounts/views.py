@@ -203,10 +203,11 @@ class PasswordChangeView(LoginRequiredMixin, View):
 
 
 class OtpEnrolView(LoginRequiredMixin, View):
-    def get(self, request, form=None):
+    def get(self, request, form=None, password_errors=()):
         device = twofactor.pending_device(request.user)
         context = {
             "form": form or OtpForm(),
+            "password_errors": password_errors,
             "qr": mark_safe(twofactor.qr_svg(device)),  # segno output: path data from our own URI
             "secret": twofactor.secret_base32(device),
             "required": twofactor.two_factor_required(request.user),
@@ -216,6 +217,12 @@ class OtpEnrolView(LoginRequiredMixin, View):
 
     def post(self, request):
         form = OtpForm(request.POST)
+        # Replacing a device takes the password: an open (or stolen) session alone cannot swap the owner's
+        # authenticator for its own.
+        if twofactor.confirmed_device(request.user) and not request.user.check_password(
+            request.POST.get("password", "")
+        ):
+            return self.get(request, form=form, password_errors=["当前密码不正确"])
         if form.is_valid() and twofactor.enrol_confirm(user=request.user, code=form.cleaned_data["code"]):
             otp_login(request, twofactor.confirmed_device(request.user))
             messages.success(request, "两步验证已启用，今后登录时须输入验证器上的验证码")

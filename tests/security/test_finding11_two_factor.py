@@ -115,3 +115,20 @@ def test_an_administrator_resets_a_lost_device_and_it_is_audited(client):
     assert entry.actor_name == "county_admin"
     other = client.__class__()
     assert login(other, "viewer").status_code == 302 and other.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_replacing_a_device_takes_the_password(client):
+    """An open session alone cannot swap the owner's authenticator for another one."""
+    assert login(client, "viewer").status_code == 302
+    client.get("/accounts/security/otp/")
+    first = TOTPDevice.objects.get(user__username="viewer", confirmed=False)
+    assert client.post("/accounts/security/otp/", {"code": code_now(first)}).status_code == 302
+    client.get("/accounts/security/otp/")
+    second = TOTPDevice.objects.get(user__username="viewer", confirmed=False)
+    refused = client.post("/accounts/security/otp/", {"code": code_now(second), "password": "wrong"})
+    assert refused.status_code == 400 and "当前密码不正确" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user__username="viewer", confirmed=True).get() == first
+    ok = client.post("/accounts/security/otp/", {"code": code_now(second), "password": PASSWORD})
+    assert ok.status_code == 302
+    assert TOTPDevice.objects.filter(user__username="viewer", confirmed=True).get() == second
