@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.errors import DomainError
-from anlan.core.regioncodes import county_of, township_of
+from anlan.core.regioncodes import county_of, is_region_code, township_of
 from anlan.geo.models import Region, RegionLevel
 from anlan.notify import recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
@@ -169,8 +169,10 @@ def _variant_base(source) -> str:
 
 
 def _plans(measures: dict) -> list[str]:
-    """Township codes with their own plan (一乡镇一方案)."""
-    return sorted(k.partition(":")[2] for k in measures if k.startswith("township:") and measures[k])
+    """Township codes with their own plan (一乡镇一方案). Only well-formed 12-digit codes: they are written
+    into the fan-out's SQL (a CASE over the region column), so nothing else may reach it."""
+    codes = (k.partition(":")[2] for k in measures if k.startswith("township:") and measures[k])
+    return sorted(code for code in codes if is_region_code(code))
 
 
 def _sectors(measures: dict) -> list[str]:

@@ -49,7 +49,11 @@ class GatewayDown(Exception):
 
 
 def post_json(url: str, payload: dict) -> dict:
-    """POST JSON, return the JSON answer; any failure (network, HTTP status, not JSON) is GatewayDown."""
+    """POST JSON, return the JSON answer; any failure (network, HTTP status, not JSON) is GatewayDown.
+    Only http(s): a robot's webhook address is typed in by people, and urllib would also open file:// and
+    ftp:// addresses."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise GatewayDown("地址须以 http:// 或 https:// 开头")
     body = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
     try:

@@ -242,3 +242,12 @@ def test_each_audience_reads_its_own_measures_and_its_townships_plan(tree, http_
     assert "听从村干部安排" in texts["13700000002"]
     assert "检查储罐围堰" in texts["13700000003"] and "停止户外作业" not in texts["13700000003"]
     assert "准备接收转移群众" in texts["13700000004"]  # the shelter's manager (a public place in the area)
+
+
+def test_only_http_addresses_are_posted_to():
+    """A robot's webhook address is typed in by people: urllib would also open file:// or ftp:// addresses."""
+    from anlan.notify.channels import GatewayDown, post_json
+
+    for url in ("file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/"):
+        with pytest.raises(GatewayDown, match="http"):
+            post_json(url, {"msgtype": "text"})
