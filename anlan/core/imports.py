@@ -102,6 +102,7 @@ class _Reporter:
 
 def run(job: ImportJob, observer: Callable | None = None) -> ImportJob:
     """Run a claimed job to its end. The uploader's role and scope apply, checked again now."""
+    job.refresh_from_db(fields=["worker"])  # the claim's worker: the outcome is recorded as its own
     config = _config(job.model_label)
     user = get_user_model().objects.filter(pk=job.uploader_id).first()
     if not _may_import(user, config):
@@ -131,9 +132,17 @@ def _config(model_label: str) -> ModelConfig | None:
         return None
 
 
-def _finish(job: ImportJob, result: excel.ImportResult) -> ImportJob:
+def _finish(job: ImportJob, result: excel.ImportResult, *, only_if_stale_before=None) -> ImportJob:
+    """Record the outcome. The worker that ran the import always records what happened (its transaction
+    committed or not), even after the stale watch gave up on it; the stale watch records a failure only on
+    a job still running and still silent (`only_if_stale_before`), never over a finished one."""
     errors = [[e.row, e.column, e.message] for e in result.errors[:MAX_STORED_ERRORS]]
-    ImportJob.objects.filter(pk=job.pk).update(
+    target = ImportJob.objects.filter(pk=job.pk)
+    if only_if_stale_before is not None:
+        target = target.filter(status=Status.RUNNING, heartbeat_at__lt=only_if_stale_before)
+    else:
+        target = target.filter(worker=job.worker)
+    updated = target.update(
         status=Status.DONE if result.ok else Status.FAILED,
         created_count=result.created,
         updated_count=result.updated,
@@ -142,7 +151,8 @@ def _finish(job: ImportJob, result: excel.ImportResult) -> ImportJob:
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),
     )
-    _delete_file(job)
+    if updated:
+        _delete_file(job)
     job.refresh_from_db()
     return job
 
@@ -158,10 +168,11 @@ def fail_stale(now: dt.datetime | None = None) -> int:
     """Jobs whose worker died mid-run: failed, so the user is told to upload again (the import's one
     transaction was rolled back with the process, so nothing of them was written)."""
     now = now or timezone.now()
-    stale = list(ImportJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER))
+    cutoff = now - STALE_AFTER
+    stale = list(ImportJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff))
     for job in stale:
         message = "导入中断（执行进程已停止），未写入任何数据；请重新上传"
-        _finish(job, excel.ImportResult(errors=[excel.RowError(0, "文件", message)]))
+        _finish(job, excel.ImportResult(errors=[excel.RowError(0, "文件", message)]), only_if_stale_before=cutoff)
     return len(stale)
 
 
