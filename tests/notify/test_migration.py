@@ -35,6 +35,7 @@ with connection.cursor() as c:
         (1, None, 'person:1', '张三', '500237000000', 'county', 'sms', 'sent', ''),
         (1, None, 'resident:7', '李婶', '500237000000', 'resident', 'sms', 'queued', ''),
         (1, None, 'person:1#up:2', '张三', '500237000000', 'county', 'voice', 'queued', '王五未确认收到'),
+        (1, None, 'person:4#up:5', '钱七', '500237000000', 'county', 'voice', 'sent', '孙八未确认收到'),
         (None, alarm.pk, 'person:3#alarm:red', '赵六', '500237000000', 'village', 'sms', 'sent', '【应急管理局】红报'),
     ]
     for warning, alarm, key, name, region, tier, channel, status, message in rows:
@@ -76,9 +77,10 @@ def test_an_existing_outbox_migrates_with_its_rows_and_texts(tmp_path):
             "LEFT JOIN notify_noticetext t ON t.notice_id = n.id AND t.key = d.variant ORDER BY d.id"
         ).fetchall()
     by_key = {key: (status, topic, text) for key, status, topic, text in rows}
-    assert len(rows) == 4
+    assert len(rows) == 5
     assert by_key["person:1"][:2] == ("sent", "warning:1")
     # The queued resident keeps the text it would have been composed with; the escalation its own.
     assert by_key["resident:7"][1] == "warning:1" and "立即转移" in by_key["resident:7"][2]
     assert by_key["person:1#up:2"][2] == "王五未确认收到"
+    assert by_key["person:4#up:5"] == ("sent", "warning:1", "孙八未确认收到")  # what was sent stays exact
     assert by_key["person:3#alarm:red"][1:] == ("alarm:1:red", "【应急管理局】红报")

@@ -26,10 +26,11 @@ def to_notices(apps, schema_editor):
         rows = Delivery.objects.filter(warning_id=warning.pk)
         rows.update(notice_id=notice.pk)
         texts = {}
-        # Rows still to send keep the text they would have been composed with (by tier and township).
-        for pk, tier, region, message in rows.filter(status__in=["queued", "sending"]).values_list(
-            "pk", "tier", "region_code", "message"
-        ):
+        # Rows still to send keep the text they would have been composed with (by tier and township); every
+        # row that carried its own text (escalation calls), sent or not, keeps that text as its own variant,
+        # so the history of what was sent stays exact.
+        keep = models.Q(status__in=["queued", "sending"]) | ~models.Q(message="")
+        for pk, tier, region, message in rows.filter(keep).values_list("pk", "tier", "region_code", "message"):
             key = f"m{pk}" if message else f"{tier}@{region[:9]}"
             if key not in texts:
                 texts[key] = message or compose(
