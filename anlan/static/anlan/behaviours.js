@@ -60,6 +60,12 @@
     drawer.querySelectorAll("[data-menu-close]").forEach(function (button) {
       button.addEventListener("click", function () { setOpen(false); toggle.focus(); });
     });
+    // A tap on the dimmed page beside the drawer closes it, as on any phone app.
+    document.addEventListener("click", function (event) {
+      if (!drawer.classList.contains("open")) return;
+      if (drawer.contains(event.target) || toggle.contains(event.target)) return;
+      setOpen(false);
+    });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && drawer.classList.contains("open")) { setOpen(false); toggle.focus(); }
     });
