@@ -50,6 +50,7 @@ register(
         model=Warning,
         list_columns=["headline", "event", "level", "msg_type", "status", "sent", "expires"],
         form_fields=[],  # authored in the map editor (compose) and issued through the workflow page (steps)
+        add_url="alerts:compose",
         detail_fields=[
             *("identifier", "msg_type", "references", "status", "event", "category", "level", "urgency"),
             *("severity", "certainty", "headline", "description", "instruction", "regions", "onset", "expires"),

@@ -64,6 +64,9 @@ class ModelConfig:
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
     form_class: type | None = None
     importable: bool = True
+    # URL name of the page that creates a row when that is not the generic form (a report form, an
+    # intake, a map editor): the list's 新增 button leads there.
+    add_url: str | None = None
     menu_label: str | None = None
     menu_order: int = 100
     icon: str = "▤"
@@ -102,7 +105,12 @@ class ModelConfig:
             actions = ("list",)
         else:
             actions = ("list", "add", "import", "template") if self.importable else ("list", "add")
-        return {action: self.reverse(action) for action in actions}
+        urls = {action: self.reverse(action) for action in actions}
+        if self.add_url:
+            from django.urls import reverse
+
+            urls["add"] = reverse(self.add_url)
+        return urls
 
     def columns_for_import(self) -> list[str]:
         return list(self.import_fields or self.form_fields)

@@ -31,6 +31,7 @@ register(
         model=HiddenHazard,
         list_columns=["title", "level", "status", "region", "deadline", "responsible", "source", "created_at"],
         form_fields=[],  # reported and handled through the workflow pages, not a generic form
+        add_url="hazards:report",
         detail_fields=[
             *("title", "description", "level", "status", "source", "region", "enterprise", "department"),
             *("deadline", "pending_deadline", "responsible", "measures", "supervising_unit", "supervising_leader"),

@@ -32,6 +32,7 @@ register(
         model=Incident,
         list_columns=["number", "title", "kind", "region", "level", "response_level", "status", "received_at"],
         form_fields=[],
+        add_url="incidents:intake",  # recorded through 接报登记
         detail_fields=[
             *("number", "title", "kind", "region", "place", "occurred_at", "received_at", "source", "caller_name"),
             *("caller_phone", "caller_unit", "description", "deaths", "missing", "injured", "serious_injuries"),
@@ -47,7 +48,7 @@ register(
         menu_order=70,
     )
 )
-register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incident, "view", 69))
+register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incident, "add", 69))
 
 
 def _may_act(user) -> bool:

@@ -4,6 +4,8 @@
 //   <button data-print>                 prints the page
 //   <select data-autosubmit>            submits its form when changed
 //   <select data-toggle-prefix="id_method"> with fields named <value>_* shows only the chosen value's fields
+//   <button data-menu-toggle aria-controls="sidebar"> opens/closes the menu drawer on phones
+//                                       (<button data-menu-close> inside it and Escape close it)
 (function () {
   "use strict";
 
@@ -38,4 +40,34 @@
     select.addEventListener("change", sync);
     sync();
   });
+
+  // Phone menu: below 700 px the sidebar is hidden; the 菜单 button shows it as a drawer. aria-expanded
+  // tells screen readers its state; focus moves into the drawer and back to the button on closing.
+  var toggle = document.querySelector("[data-menu-toggle]");
+  var drawer = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (toggle && drawer) {
+    var setOpen = function (open) {
+      drawer.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var first = drawer.querySelector("a, button");
+        if (first) first.focus();
+      }
+    };
+    toggle.addEventListener("click", function () {
+      setOpen(!drawer.classList.contains("open"));
+    });
+    drawer.querySelectorAll("[data-menu-close]").forEach(function (button) {
+      button.addEventListener("click", function () { setOpen(false); toggle.focus(); });
+    });
+    // A tap on the dimmed page beside the drawer closes it, as on any phone app.
+    document.addEventListener("click", function (event) {
+      if (!drawer.classList.contains("open")) return;
+      if (drawer.contains(event.target) || toggle.contains(event.target)) return;
+      setOpen(false);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && drawer.classList.contains("open")) { setOpen(false); toggle.focus(); }
+    });
+  }
 })();
