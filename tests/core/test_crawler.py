@@ -1,0 +1,100 @@
+"""Guard against HTTP 500 for ids a user can type: every URL pattern of the site, with every parameter
+replaced by a non-numeric, negative, huge, malformed and existing id, fetched with GET as a county
+administrator, a township officer and a viewer, answers 2xx/3xx/400/403/404/405 — never a server error.
+
+A page that only takes POST still gets a GET: it must answer 405, not fail."""
+
+import re
+import time
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern
+
+from anlan.testing.personas import persona
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("county_admin", "township_officer", "viewer")
+BAD_IDS = ("abc", "999999999", "-1", "new", "%00", "1e9", "9" * 25)
+ALLOWED = {200, 204, 301, 302, 303, 400, 403, 404, 405}
+PLACEHOLDER = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?:[^()]|\([^()]*\))*\)")
+
+
+def _route(pattern) -> str:
+    """The pattern as a route with <name> placeholders (regex patterns are rewritten the same way)."""
+    if isinstance(pattern, RegexPattern):
+        text = REGEX_GROUP.sub(lambda m: f"<{m['name']}>", pattern.regex.pattern)
+        return text.replace("^", "").replace("$", "").replace("\\Z", "").replace("/?", "/").replace("\\.", ".")
+    return str(pattern)
+
+
+def site_patterns(patterns=None, prefix=""):
+    """(route, url pattern) for every endpoint of the site, walking recursively through includes."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + _route(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from site_patterns(entry.url_patterns, route)
+        else:
+            yield route, entry
+
+
+def _model_of(entry: URLPattern):
+    """The model a detail-like page or API route shows, when the view says so (registry kit, DRF)."""
+    callback = entry.callback
+    config = (getattr(callback, "view_initkwargs", None) or {}).get("config")
+    if config is not None:
+        return config.model
+    viewset = getattr(callback, "cls", None)
+    queryset = getattr(viewset, "queryset", None)
+    return queryset.model if queryset is not None else None
+
+
+def _existing_ids(model) -> list[str]:
+    """The first and the last row: the county admin sees both, a township officer usually not both."""
+    if model is None:
+        return []
+    pks = model._default_manager.order_by("pk").values_list("pk", flat=True)
+    first, last = pks.first(), pks.last()
+    return sorted({str(pk) for pk in (first, last) if pk is not None})
+
+
+def urls_to_try() -> list[str]:
+    urls = set()
+    for route, entry in site_patterns():
+        names = [m["name"] for m in PLACEHOLDER.finditer(route)]
+        if not names:
+            urls.add("/" + route)
+            continue
+        for value in (*BAD_IDS, *_existing_ids(_model_of(entry))):
+            # A format suffix is a word the API knows, not an id: json and one unknown word are enough.
+            url = PLACEHOLDER.sub(lambda m, v=value: "json" if m["name"] == "format" else v, route)
+            urls.add("/" + url)
+        if "format" in names:
+            urls.add("/" + PLACEHOLDER.sub(lambda m: "abc" if m["name"] == "format" else "1", route))
+    return sorted(urls)
+
+
+def test_no_url_of_the_site_answers_500_for_any_id(client):
+    client.raise_request_exception = True
+    urls = urls_to_try()
+    failures = []
+    started = time.monotonic()
+    for role in ROLES:
+        client.force_login(persona(role))
+        for url in urls:
+            try:
+                # A savepoint per request: on PostgreSQL one failed query must not poison the next requests.
+                with transaction.atomic():
+                    status = client.get(url).status_code
+            except Exception as error:
+                failures.append(f"{role} GET {url!r}: {type(error).__name__}: {str(error)[:160]}")
+                continue
+            if status not in ALLOWED:
+                failures.append(f"{role} GET {url!r}: HTTP {status}")
+    elapsed = time.monotonic() - started
+    assert len(urls) > 1000, "the walk must reach the id-taking routes of every app"
+    assert not failures, f"{len(failures)} of {len(urls) * len(ROLES)} requests failed:\n" + "\n".join(failures)
+    assert elapsed < 90, f"crawl took {elapsed:.0f} s"
