@@ -5,7 +5,6 @@ administrator, a township officer and a viewer, answers 2xx/3xx/400/403/404/405 
 A page that only takes POST still gets a GET: it must answer 405, not fail."""
 
 import re
-import time
 
 import pytest
 from django.db import transaction
@@ -61,19 +60,24 @@ def _existing_ids(model) -> list[str]:
     return sorted({str(pk) for pk in (first, last) if pk is not None})
 
 
+def _fill(route: str, value: str, suffix: str = "json") -> str:
+    return "/" + PLACEHOLDER.sub(lambda m: suffix if m["name"] == "format" else value, route)
+
+
 def urls_to_try() -> list[str]:
     urls = set()
     for route, entry in site_patterns():
         names = [m["name"] for m in PLACEHOLDER.finditer(route)]
+        existing = _existing_ids(_model_of(entry))
         if not names:
             urls.add("/" + route)
-            continue
-        for value in (*BAD_IDS, *_existing_ids(_model_of(entry))):
-            # A format suffix is a word the API knows, not an id: json and one unknown word are enough.
-            url = PLACEHOLDER.sub(lambda m, v=value: "json" if m["name"] == "format" else v, route)
-            urls.add("/" + url)
-        if "format" in names:
-            urls.add("/" + PLACEHOLDER.sub(lambda m: "abc" if m["name"] == "format" else "1", route))
+        elif "format" in names:
+            # A format-suffix route (…/1.json/) routes ids exactly as its plain twin, which gets every id:
+            # here one bad id, the real rows, and an unknown suffix are enough.
+            urls.update(_fill(route, value) for value in ("abc", *existing))
+            urls.add(_fill(route, "1", suffix="abc"))
+        else:
+            urls.update(_fill(route, value) for value in (*BAD_IDS, *existing))
     return sorted(urls)
 
 
@@ -81,7 +85,6 @@ def test_no_url_of_the_site_answers_500_for_any_id(client):
     client.raise_request_exception = True
     urls = urls_to_try()
     failures = []
-    started = time.monotonic()
     for role in ROLES:
         client.force_login(persona(role))
         for url in urls:
@@ -94,7 +97,5 @@ def test_no_url_of_the_site_answers_500_for_any_id(client):
                 continue
             if status not in ALLOWED:
                 failures.append(f"{role} GET {url!r}: HTTP {status}")
-    elapsed = time.monotonic() - started
     assert len(urls) > 1000, "the walk must reach the id-taking routes of every app"
     assert not failures, f"{len(failures)} of {len(urls) * len(ROLES)} requests failed:\n" + "\n".join(failures)
-    assert elapsed < 90, f"crawl took {elapsed:.0f} s"
