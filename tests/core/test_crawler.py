@@ -99,3 +99,25 @@ def test_no_url_of_the_site_answers_500_for_any_id(client):
                 failures.append(f"{role} GET {url!r}: HTTP {status}")
     assert len(urls) > 1000, "the walk must reach the id-taking routes of every app"
     assert not failures, f"{len(failures)} of {len(urls) * len(ROLES)} requests failed:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/registry/enterprise/new/",
+        "/resources/shelter/abc/",
+        "/hazards/hiddenhazard/abc/",
+        "/sites/hazardsite/x/edit/",
+        "/registry/department/1e9/",
+        "/registry/department/" + "9" * 25 + "/",
+        "/geo/region/12345/",
+    ],
+)
+def test_the_ids_found_in_issue_13_are_not_found_pages(client, url):
+    client.force_login(persona("county_admin"))
+    assert client.get(url).status_code == 404
+
+
+def test_a_region_page_is_reached_by_its_12_digit_code(client, tree):
+    client.force_login(persona("county_admin"))
+    assert client.get(f"/geo/region/{tree.village.code}/").status_code == 200
