@@ -121,3 +121,9 @@ def test_the_ids_found_in_issue_13_are_not_found_pages(client, url):
 def test_a_region_page_is_reached_by_its_12_digit_code(client, tree):
     client.force_login(persona("county_admin"))
     assert client.get(f"/geo/region/{tree.village.code}/").status_code == 200
+
+
+def test_a_nul_byte_in_a_filter_is_a_bad_request_not_a_database_error(client):
+    client.force_login(persona("county_admin"))
+    assert client.get("/hazards/hiddenhazard/", {"status": "\x00"}).status_code == 400
+    assert client.get("/api/v1/monitoring/sensors/%00/").status_code == 404
