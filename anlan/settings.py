@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "anlan.core.middleware.SecurityHeadersMiddleware",
     "anlan.accounts.middleware.AccountSecurityMiddleware",
     "anlan.core.errors.DomainErrorMiddleware",
+    "anlan.core.middleware.NulByteMiddleware",
 ]
 
 ROOT_URLCONF = "anlan.urls"

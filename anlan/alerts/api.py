@@ -100,7 +100,7 @@ class WarningViewSet(ScopedModelViewSet):
 
     @extend_schema(responses={(200, "application/xml"): str})
     @action(detail=True, methods=["get"])
-    def cap(self, request, pk=None):
+    def cap(self, request, pk=None, format=None):
         """CAP 1.2 XML（按 OASIS 官方 XSD 校验）。"""
         warning = self.get_object()
         xml = cap.document(warning, list(warning.regions.order_by("code")))
@@ -108,7 +108,7 @@ class WarningViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=SUMMARY)
     @action(detail=True, methods=["get"], url_path="delivery-summary")
-    def delivery_summary(self, request, pk=None):
+    def delivery_summary(self, request, pk=None, format=None):
         """送达情况：目标、待发送、已发送、失败、已叫应。"""
         return Response(services.summary(self.get_object()))
 

@@ -24,6 +24,7 @@ from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
 from .validators import location_errors
+from .widgets import DateOnly
 
 __all__ = [
     "MenuLink",
@@ -246,7 +247,7 @@ class ScopedModelForm(forms.ModelForm):
 
         for form_field in self.fields.values():
             if isinstance(form_field, forms.DateField) and not isinstance(form_field, forms.DateTimeField):
-                form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                form_field.widget = DateOnly()
             if isinstance(form_field, forms.ModelMultipleChoiceField):
                 form_field.widget = forms.CheckboxSelectMultiple(choices=form_field.widget.choices)
             if not isinstance(form_field, forms.ModelChoiceField):

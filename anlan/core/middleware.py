@@ -1,5 +1,7 @@
 """Request-scoped actor for the audit trail, and the audit of full ID numbers shown during the request."""
 
+from django.http import Http404, HttpResponseBadRequest
+
 from .audit import current_actor
 from .masking import discard_full_id_views, flush_full_id_views, start_full_id_views
 
@@ -44,3 +46,19 @@ class SecurityHeadersMiddleware:
         # Phone pages locate the user (patrols, field orders, hazard reports); nothing else is needed.
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
         return response
+
+
+class NulByteMiddleware:
+    """A NUL byte (%00) in the address is never a valid id or code: PostgreSQL refuses it in any text
+    lookup (DataError, a 500) where SQLite merely finds nothing. Refused here, once, for every route:
+    in the path as not found, in the query string as a bad request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404
+        if any("\x00" in item for key, values in request.GET.lists() for item in (key, *values)):
+            return HttpResponseBadRequest("请求参数含有非法字符")
+        return self.get_response(request)

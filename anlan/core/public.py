@@ -139,4 +139,7 @@ def with_fresh_challenge(form_class, form=None, **kwargs):
         form.data = form.data.copy()
         form.data["challenge"], form.data["answer"] = token, ""
     form.fields["answer"].label = f"验证：{question}"
+    # A form that was validated has built its bound fields already, each with a copy of its label made
+    # then; without this the page comes back with "验证：" and no sum, and cannot be completed.
+    form["answer"].label = form.fields["answer"].label
     return form

@@ -308,17 +308,20 @@ def kit_urlpatterns(app_label: str):
 def model_urlpatterns(config: ModelConfig):
     from django.urls import path
 
+    from . import converters
+
     name = config.model_name
     kwargs = {"config": config}
+    pk = f"<{converters.pk_converter(config.model)}:pk>"
     return [
         path(f"{name}/", ObjectListView.as_view(**kwargs), name=f"{name}_list"),
         path(f"{name}/add/", ObjectEditView.as_view(**kwargs), name=f"{name}_add"),
         path(f"{name}/import/", ObjectImportView.as_view(**kwargs), name=f"{name}_import"),
-        path(f"{name}/import/jobs/<int:job_id>/", ImportJobView.as_view(**kwargs), name=f"{name}_import_job"),
+        path(f"{name}/import/jobs/<rowid:job_id>/", ImportJobView.as_view(**kwargs), name=f"{name}_import_job"),
         path(f"{name}/template.xlsx", ObjectTemplateView.as_view(**kwargs), name=f"{name}_template"),
-        path(f"{name}/<str:pk>/", ObjectDetailView.as_view(**kwargs), name=f"{name}_detail"),
-        path(f"{name}/<str:pk>/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),
-        path(f"{name}/<str:pk>/delete/", ObjectDeleteView.as_view(**kwargs), name=f"{name}_delete"),
+        path(f"{name}/{pk}/", ObjectDetailView.as_view(**kwargs), name=f"{name}_detail"),
+        path(f"{name}/{pk}/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),
+        path(f"{name}/{pk}/delete/", ObjectDeleteView.as_view(**kwargs), name=f"{name}_delete"),
     ]
 
 

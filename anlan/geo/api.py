@@ -115,7 +115,7 @@ class MapLayerViewSet(viewsets.ViewSet):
     pagination_class = StandardPagination
 
     @extend_schema(responses=MapLayerSerializer(many=True))
-    def list(self, request):
+    def list(self, request, format=None):
         layers = [{**layer.describe(), "url": f"/api/v1/map/layers/{layer.key}/"} for layer in all_layers()]
         # Paged like every list in the API (CONTRACT.md), so the schema documents the envelope and the
         # page/page_size parameters it now honours.
@@ -125,7 +125,7 @@ class MapLayerViewSet(viewsets.ViewSet):
     @extend_schema(
         responses={(200, "application/json"): {"type": "object", "description": "GeoJSON FeatureCollection"}}
     )
-    def retrieve(self, request, key=None):
+    def retrieve(self, request, key=None, format=None):
         layer = get_layer(key)
         if layer is None:
             raise NotFound(f"图层不存在：{key}")

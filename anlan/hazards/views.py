@@ -18,6 +18,7 @@ from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
 from anlan.core.views import attachment_response, xlsx_response
+from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region
 from anlan.registry.models import Department, Enterprise
 
@@ -163,8 +164,8 @@ def public_tip(request):
 
 
 class StatsForm(forms.Form):
-    since = forms.DateField(label="上报日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label="上报日期从", required=False, widget=DateOnly())
+    until = forms.DateField(label="至", required=False, widget=DateOnly())
 
 
 @login_required

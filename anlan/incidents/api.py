@@ -81,7 +81,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=TimelineSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])  # one incident's whole timeline
-    def timeline(self, request, pk=None):
+    def timeline(self, request, pk=None, format=None):
         """时间轴：接报、报告、定级、响应、任务、调度、反馈、报警与预警，按时间排列。"""
         return Response(TimelineSerializer(selectors.timeline(self.get_object()), many=True).data)
 

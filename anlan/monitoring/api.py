@@ -58,7 +58,7 @@ class SensorViewSet(ScopedModelViewSet):
         ),
     )
     @action(detail=True, methods=["get"])
-    def series(self, request, code=None):
+    def series(self, request, code=None, format=None):
         """曲线数据：[时间, 数值] 点列与各规则的阈值。"""
         sensor = self.get_object()
         try:

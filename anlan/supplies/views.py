@@ -8,6 +8,7 @@ from django.utils import timezone
 from anlan.core.errors import DomainError, shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
+from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region
 from anlan.registry.models import Enterprise
 
@@ -100,7 +101,7 @@ class MovementForm(forms.Form):
     item = forms.ModelChoiceField(label="物资", queryset=SupplyItem.objects.none())
     quantity = forms.DecimalField(label="数量", min_value=0.01, max_digits=14, decimal_places=2)
     batch = forms.CharField(label="批次", max_length=64, required=False, help_text="出库时留空则按有效期先到先出")
-    expires_on = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(label="有效期至", required=False, widget=DateOnly())
     counterpart = forms.ModelChoiceField(label="调入仓库（调出时）", queryset=Warehouse.objects.none(), required=False)
     reference = forms.CharField(label="关联事件/单据", max_length=100, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)

@@ -94,3 +94,12 @@ def test_photo_is_not_served_out_of_scope(client, tree):
     assert client.get(f"/hazards/photo/{item.pk}/").status_code == 200
     client.force_login(persona("other_township_officer"))
     assert client.get(f"/hazards/photo/{item.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_report_page_shows_its_default_deadline_in_the_form_a_date_input_accepts(client):
+    client.force_login(persona("village_grid_worker"))
+    page = client.get("/hazards/report/").content.decode()
+    # <input type="date"> shows only yyyy-MM-dd; the locale's 2026/12/10 leaves the field empty.
+    default = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    assert f'type="date" name="deadline" value="{default}"' in page

@@ -1,9 +1,11 @@
 """The public tip page: anyone may report, robots and floods may not."""
 
+import re
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from anlan.core.models import AuditEntry
 from anlan.hazards import public
@@ -92,3 +94,20 @@ def test_tipper_phone_is_shown_to_the_township_and_masked_for_a_viewer(client, t
     client.force_login(persona("viewer"))
     page = client.get(f"/hazards/hiddenhazard/{hazard.pk}/").content.decode()
     assert "13912345678" not in page and "139****5678" in page
+
+
+@pytest.mark.django_db
+def test_after_a_refused_tip_the_page_asks_a_new_sum_and_a_correct_retry_is_accepted(client, tree):
+    refused = client.post("/p/tip/", tip(tree, seconds_ago=10, phone="12345"))
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    asked = re.search(r"验证：(\d) \+ (\d) = \?", page)
+    assert asked, "the re-rendered form must show its new sum question"
+    token = re.search(r'name="challenge" value="([^"]+)"', page)[1]
+    retry = tip(tree, phone="13912345678")
+    # The page's own challenge, as a person would send it after the minimum time has passed.
+    retry.update(challenge=token, answer=int(asked[1]) + int(asked[2]))
+    with override_settings(ANLAN_TIP_MIN_SECONDS=0):
+        done = client.post("/p/tip/", retry)
+    assert done.status_code == 200 and "受理编号" in done.content.decode()
+    assert HiddenHazard.objects.filter(title="群众举报：村小学后山").count() == 1
