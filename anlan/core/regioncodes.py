@@ -34,11 +34,6 @@ def county_code(code6: str) -> str:
     return code6.ljust(12, "0")
 
 
-def county6(code: str) -> str:
-    """The county's 6 digits of any code at or below a county ('500237101203' → '500237')."""
-    return code[:6]
-
-
 def county_of(code: str) -> str:
     """The 12-digit code of the county a code lies in ('500237101203' → '500237000000')."""
     return code[:6].ljust(12, "0")

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from anlan.core.audit import snapshot
-from anlan.core.regioncodes import region_prefix
+from anlan.core.regioncodes import owner_codes
 from anlan.core.roles import role_allows
 from anlan.core.services import object_create, object_update
 
@@ -33,13 +33,6 @@ def levels_up_to(level: str) -> list[str]:
     return list(LEVELS[: LEVELS.index(level) + 1])
 
 
-def owner_codes(region_code: str) -> list[str]:
-    """The plans that apply where an incident happens: its county's, its township's and its village's (a
-    county region applies its own only). Plans above the county are not the county's to run."""
-    prefix = region_prefix(region_code)
-    return sorted({prefix[:end].ljust(12, "0") for end in (6, 9, 12) if end <= len(prefix)})
-
-
 def actions_for_response(*, kind: IncidentKind, level: str, region_code: str) -> QuerySet[PlanAction]:
     """The actions of active plans for `kind`, owned by the county, township or village of `region_code`,
     that a response of `level` starts (each action once, with its department, in plan order)."""
@@ -48,6 +41,8 @@ def actions_for_response(*, kind: IncidentKind, level: str, region_code: str) ->
             plan__active=True,
             plan__kinds=kind,
             level__in=levels_up_to(level),
+            # The plans of the incident's county, township and village: plans above the county are not
+            # the county's to run.
             plan__region_id__in=owner_codes(region_code),
         )
         .select_related("department")
