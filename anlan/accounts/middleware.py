@@ -12,6 +12,19 @@ from django.urls import reverse
 from . import twofactor
 from .passwords import password_change_required
 
+# Set in the session once the user is seen with a confirmed device, so a county admin's every request does not
+# query for it again.
+DEVICE_SEEN = "anlan_otp_device_seen"
+
+
+def _has_device(request, user) -> bool:
+    if request.session.get(DEVICE_SEEN):
+        return True
+    if twofactor.confirmed_device(user) is None:
+        return False
+    request.session[DEVICE_SEEN] = True
+    return True
+
 
 class AccountSecurityMiddleware:
     def __init__(self, get_response):
@@ -29,7 +42,7 @@ class AccountSecurityMiddleware:
         path = request.path_info
         if path.startswith("/static/") or path == reverse("accounts:logout"):
             return None
-        if twofactor.two_factor_required(user) and twofactor.confirmed_device(user) is None:
+        if twofactor.two_factor_required(user) and not _has_device(request, user):
             target, message = reverse("accounts:otp_enrol"), "县级管理员须先绑定两步验证（动态验证码）"
         elif password_change_required(user):
             target, message = reverse("accounts:password_change"), "请先修改密码"
