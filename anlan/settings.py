@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "anlan.notify",
     "anlan.inbox",
     "anlan.monitoring",
+    "anlan.duty",
     "anlan.alerts",
     "anlan.plans",
     "anlan.incidents",
