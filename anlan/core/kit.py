@@ -23,6 +23,7 @@ from .fields import EncryptedCharField
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
+from .roles import role_allows
 from .validators import location_errors
 from .widgets import DateOnly
 
@@ -33,9 +34,11 @@ __all__ = [
     "all_links",
     "config_for",
     "display_value",
+    "links_offered",
     "modelform_for",
     "register",
     "register_link",
+    "role_may",
 ]
 
 
@@ -58,8 +61,10 @@ class ModelConfig:
     sortable: Sequence[str] | None = None
     # Labels of list/detail columns that are not model fields (properties or annotations).
     extra_labels: dict = field(default_factory=dict)
-    # Extra pages of an object, shown as buttons on its detail page: [(label, url name taking pk)].
-    detail_links: Sequence[tuple[str, str]] = ()
+    # Extra pages of an object, shown as buttons on its detail page: [(label, url name taking pk)], or
+    # (label, url name, offered) where offered(user, obj) says whether the page applies now — a step of
+    # the record's workflow (`FLOW.offers("acknowledge")`) or a right (`role_may("add", "incidents.Incident")`).
+    detail_links: Sequence[tuple] = ()
     # Tables of related rows under the detail: f(obj, user) -> [(title, headers, rows)].
     related_tables: Callable | None = None
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
@@ -144,6 +149,25 @@ class ModelConfig:
         if name in self.extra_labels:
             return self.extra_labels[name]
         return str(self.field(name).verbose_name)
+
+
+def links_offered(config: "ModelConfig", user, obj) -> list[tuple[str, str]]:
+    """The detail links of `obj` that apply to `user` now, as (label, url)."""
+    from django.urls import reverse
+
+    shown = []
+    for label, url_name, *offered in config.detail_links:
+        if not offered or offered[0](user, obj):
+            shown.append((label, reverse(url_name, kwargs={"pk": obj.pk})))
+    return shown
+
+
+def role_may(action: str, model_label: str) -> Callable[[object, object], bool]:
+    """A detail-link predicate: the user's role may take `action` on the model named "app_label.Model"
+    (named by label because the page it leads to may belong to a higher layer, as its URL name does)."""
+    from django.apps import apps
+
+    return lambda user, obj: role_allows(user, action, apps.get_model(model_label))
 
 
 def ensure_ordered(queryset):

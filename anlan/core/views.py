@@ -22,7 +22,7 @@ from . import excel, imports, services
 from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
-from .kit import ModelConfig, all_configs, display_value, modelform_for
+from .kit import ModelConfig, all_configs, display_value, links_offered, modelform_for
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
 from .uploads import UploadRejected
@@ -141,7 +141,7 @@ class ObjectDetailView(ConfigView):
                 "urls": self.config.urls(),
                 "object": obj,
                 "edit_url": self.config.reverse("edit", obj.pk),
-                "links": [(label, reverse(name, kwargs={"pk": obj.pk})) for label, name in self.config.detail_links],
+                "links": links_offered(self.config, request.user, obj),
                 "delete_url": self.config.reverse("delete", obj.pk),
                 "fields": fields,
                 "history": history,
