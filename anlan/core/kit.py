@@ -23,7 +23,8 @@ from .fields import EncryptedCharField
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
-from .roles import role_allows
+from .roles import Role, role_allows
+from .scoping import scope_q
 from .validators import location_errors
 from .widgets import DateOnly
 
@@ -34,8 +35,10 @@ __all__ = [
     "all_links",
     "config_for",
     "display_value",
+    "links_for",
     "links_offered",
     "modelform_for",
+    "offered_to",
     "register",
     "register_link",
     "role_may",
@@ -188,6 +191,9 @@ class MenuLink:
     model: type
     action: str = "view"
     order: int = 100
+    # An analysis of an area (by township, sector…): offered to users whose scope is an area, not to an
+    # enterprise user, whose scope is one enterprise.
+    regional: bool = False
 
 
 _LINKS: list[MenuLink] = []
@@ -196,6 +202,27 @@ _LINKS: list[MenuLink] = []
 def register_link(link: MenuLink) -> MenuLink:
     _LINKS.append(link)
     return link
+
+
+def offered_to(user, model, action: str = "view") -> bool:
+    """Whether the menu (and the home page) offers `model`'s pages to `user`: the role may take `action`,
+    the user's scope can hold rows of it, and for an enterprise user the rows are an enterprise's own
+    (its registers, hazards, risk points, stock): county reference tables and the region tree stay
+    readable where a form needs them, but are not an enterprise's work to browse."""
+    if not role_allows(user, action, model) or scope_q(model, user, "view") is None:
+        return False
+    if getattr(user, "role", "") == Role.ENTERPRISE_USER and not user.is_superuser:
+        spec = getattr(model, "scope_spec", None)
+        return bool(spec and spec.enterprise)
+    return True
+
+
+def links_for(user) -> list[MenuLink]:
+    """The menu links `user` is offered (see offered_to; area analyses not to enterprise users)."""
+    enterprise = getattr(user, "role", "") == Role.ENTERPRISE_USER and not user.is_superuser
+    return [
+        link for link in all_links() if offered_to(user, link.model, link.action) and not (link.regional and enterprise)
+    ]
 
 
 def all_links() -> list[MenuLink]:

@@ -63,7 +63,7 @@ register(
     )
 )
 register_link(MenuLink("企业与风险", "上报隐患", "hazards:report", HiddenHazard, "add", 33))
-register_link(MenuLink("企业与风险", "隐患统计", "hazards:stats", HiddenHazard, "view", 33))
+register_link(MenuLink("企业与风险", "隐患统计", "hazards:stats", HiddenHazard, "view", 33, regional=True))
 
 
 @login_required

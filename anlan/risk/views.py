@@ -112,7 +112,7 @@ register(
 )
 
 
-register_link(MenuLink("企业与风险", "区域风险指数", "risk:index", RiskPoint, "view", 39))
+register_link(MenuLink("企业与风险", "区域风险指数", "risk:index", RiskPoint, "view", 39, regional=True))
 
 
 @login_required
