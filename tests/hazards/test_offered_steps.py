@@ -79,7 +79,7 @@ def test_the_hazard_detail_offers_each_page_only_to_those_it_applies_to(client, 
 def test_the_template_tag_names_the_open_steps_of_a_record(tree):
     hazard = rectifying_hazard(tree)
     template = Template(
-        '{% load workflow %}{% workflow_steps hazard as steps %}{% for a in steps %}{{ a }} {% endfor %}'
+        "{% load workflow %}{% workflow_steps hazard as steps %}{% for a in steps %}{{ a }} {% endfor %}"
         '{% if "approve_extension" in steps %}pending{% endif %}'
     )
     assert template.render(Context({"hazard": hazard, "user": persona("township_officer")})).split() == [

@@ -45,7 +45,7 @@ def test_the_page_opens_on_the_overview_and_each_tab_is_a_link_the_server_honour
     client.force_login(persona("county_operator"))
     html = workspace(client, case)
     assert SELECTED_TAB.findall(html) == ["overview"] and shown_panels(html) == ["overview"]
-    assert [t for t in re.findall(r'href="\?tab=([a-z]+)"', html)] == [
+    assert re.findall(r'href="\?tab=([a-z]+)"', html) == [
         "overview",
         "response",
         "dispatch",
