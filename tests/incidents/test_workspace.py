@@ -113,3 +113,14 @@ def test_only_the_decisions_that_apply_are_offered(client, tree):
     html = workspace(client, incident(tree), "?tab=response")
     assert 'id="grade-form"' not in html and 'id="response-form"' not in html
     assert "由县级人员决定" in html
+
+
+def test_a_refused_step_stays_on_its_tab_with_the_reason_and_no_message_of_success(client, tree):
+    case = incident(tree)
+    services.response_set(actor=persona("county_operator"), incident=case, level="IV", reason="险情")
+    client.force_login(persona("county_operator"))
+    same = client.post(f"/incidents/{case.pk}/", {"step": "response", "level": "IV", "reason": "再次研判"})
+    assert same.status_code == 400
+    html = same.content.decode()
+    assert "当前已是Ⅳ级响应" in html and 'class="flash success"' not in html
+    assert shown_panels(html) == ["response"]
