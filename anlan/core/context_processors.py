@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from .kit import all_configs, all_links
+from .kit import all_configs, links_for, offered_to
 from .models import AuditEntry
 from .roles import role_allows
 
@@ -14,13 +14,9 @@ def navigation(request):
     entries = [
         (config.menu_order, config.menu_group, config.label, config.url_name("list"))
         for config in all_configs()
-        if role_allows(user, "view", config.model)
+        if offered_to(user, config.model)
     ]
-    entries += [
-        (link.order, link.group, link.label, link.url_name)
-        for link in all_links()
-        if role_allows(user, link.action, link.model)
-    ]
+    entries += [(link.order, link.group, link.label, link.url_name) for link in links_for(user)]
     groups: dict[str, list[tuple[str, str]]] = {}
     for _, group, label, url_name in sorted(entries, key=lambda e: e[0]):
         groups.setdefault(group, []).append((label, reverse(url_name)))

@@ -23,6 +23,8 @@ from .fields import EncryptedCharField
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
+from .roles import Role, role_allows
+from .scoping import scope_q
 from .validators import location_errors
 from .widgets import DateOnly
 
@@ -33,9 +35,13 @@ __all__ = [
     "all_links",
     "config_for",
     "display_value",
+    "links_for",
+    "links_offered",
     "modelform_for",
+    "offered_to",
     "register",
     "register_link",
+    "role_may",
 ]
 
 
@@ -58,8 +64,10 @@ class ModelConfig:
     sortable: Sequence[str] | None = None
     # Labels of list/detail columns that are not model fields (properties or annotations).
     extra_labels: dict = field(default_factory=dict)
-    # Extra pages of an object, shown as buttons on its detail page: [(label, url name taking pk)].
-    detail_links: Sequence[tuple[str, str]] = ()
+    # Extra pages of an object, shown as buttons on its detail page: [(label, url name taking pk)], or
+    # (label, url name, offered) where offered(user, obj) says whether the page applies now — a step of
+    # the record's workflow (`FLOW.offers("acknowledge")`) or a right (`role_may("add", "incidents.Incident")`).
+    detail_links: Sequence[tuple] = ()
     # Tables of related rows under the detail: f(obj, user) -> [(title, headers, rows)].
     related_tables: Callable | None = None
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
@@ -146,6 +154,25 @@ class ModelConfig:
         return str(self.field(name).verbose_name)
 
 
+def links_offered(config: "ModelConfig", user, obj) -> list[tuple[str, str]]:
+    """The detail links of `obj` that apply to `user` now, as (label, url)."""
+    from django.urls import reverse
+
+    shown = []
+    for label, url_name, *offered in config.detail_links:
+        if not offered or offered[0](user, obj):
+            shown.append((label, reverse(url_name, kwargs={"pk": obj.pk})))
+    return shown
+
+
+def role_may(action: str, model_label: str) -> Callable[[object, object], bool]:
+    """A detail-link predicate: the user's role may take `action` on the model named "app_label.Model"
+    (named by label because the page it leads to may belong to a higher layer, as its URL name does)."""
+    from django.apps import apps
+
+    return lambda user, obj: role_allows(user, action, apps.get_model(model_label))
+
+
 def ensure_ordered(queryset):
     """Pages need a stable order; aggregating selectors (GROUP BY) drop Meta.ordering, so restore it."""
     if queryset.ordered:
@@ -164,6 +191,9 @@ class MenuLink:
     model: type
     action: str = "view"
     order: int = 100
+    # An analysis of an area (by township, sector…): offered to users whose scope is an area, not to an
+    # enterprise user, whose scope is one enterprise.
+    regional: bool = False
 
 
 _LINKS: list[MenuLink] = []
@@ -172,6 +202,27 @@ _LINKS: list[MenuLink] = []
 def register_link(link: MenuLink) -> MenuLink:
     _LINKS.append(link)
     return link
+
+
+def offered_to(user, model, action: str = "view") -> bool:
+    """Whether the menu (and the home page) offers `model`'s pages to `user`: the role may take `action`,
+    the user's scope can hold rows of it, and for an enterprise user the rows are an enterprise's own
+    (its registers, hazards, risk points, stock): county reference tables and the region tree stay
+    readable where a form needs them, but are not an enterprise's work to browse."""
+    if not role_allows(user, action, model) or scope_q(model, user, "view") is None:
+        return False
+    if getattr(user, "role", "") == Role.ENTERPRISE_USER and not user.is_superuser:
+        spec = getattr(model, "scope_spec", None)
+        return bool(spec and spec.enterprise)
+    return True
+
+
+def links_for(user) -> list[MenuLink]:
+    """The menu links `user` is offered (see offered_to; area analyses not to enterprise users)."""
+    enterprise = getattr(user, "role", "") == Role.ENTERPRISE_USER and not user.is_superuser
+    return [
+        link for link in all_links() if offered_to(user, link.model, link.action) and not (link.regional and enterprise)
+    ]
 
 
 def all_links() -> list[MenuLink]:

@@ -22,7 +22,7 @@ from . import excel, imports, services
 from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
-from .kit import ModelConfig, all_configs, display_value, modelform_for
+from .kit import ModelConfig, all_configs, display_value, links_offered, modelform_for, offered_to
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
 from .uploads import UploadRejected
@@ -141,7 +141,7 @@ class ObjectDetailView(ConfigView):
                 "urls": self.config.urls(),
                 "object": obj,
                 "edit_url": self.config.reverse("edit", obj.pk),
-                "links": [(label, reverse(name, kwargs={"pk": obj.pk})) for label, name in self.config.detail_links],
+                "links": links_offered(self.config, request.user, obj),
                 "delete_url": self.config.reverse("delete", obj.pk),
                 "fields": fields,
                 "history": history,
@@ -332,7 +332,7 @@ class HomeView(LoginRequiredMixin, View):
         user = request.user
         counts = []
         for config in all_configs():
-            if role_allows(user, "view", config.model):
+            if offered_to(user, config.model):
                 url = reverse(config.url_name("list"))
                 counts.append((config.label, config.model.objects.restrict(user).count(), url))
         recent, updated = [], []
@@ -348,7 +348,7 @@ def _recently_updated(user, per_model: int = 5, total: int = 15) -> list[tuple]:
     rows = []
     for config in all_configs():
         model = config.model
-        if not role_allows(user, "view", model) or not hasattr(model, "updated_at"):
+        if not offered_to(user, model) or not hasattr(model, "updated_at"):
             continue
         for obj in config.queryset(user).order_by("-updated_at")[:per_model]:
             rows.append((obj.updated_at, config.verbose_name, str(obj), config.reverse("detail", obj.pk)))

@@ -10,8 +10,13 @@ is not met). An app declares its table in its own `workflow.py`:
 and its services call `FLOW.apply(actor, obj, action, **data)` (checks, then sets the state) inside their
 transaction; the service still writes its history (timeline, events) and the audit entry
 `audit_record(action=f"{name}_{action}")`, as every other service write does — the mechanism writes
-nothing, so it stays testable without a database and one step can touch several rows. Pages call
-`FLOW.allowed(actor, obj)` to offer only the steps that are possible now.
+nothing, so it stays testable without a database and one step can touch several rows.
+
+Pages offer only the steps that are possible now: `FLOW.allowed(actor, obj)` (or, in a template,
+`{% load workflow %}{% workflow_steps record as steps %}` for a table that names its `model`), which
+tests the state, the role and every requirement marked `on_record` (one that reads only the record,
+such as "an extension is pending"); requirements on the submitted data are left to the form.
+`FLOW.offers(action)` is the same test as a predicate `(actor, obj) -> bool`, e.g. for a kit detail link.
 
 Refusals are DomainErrors with stable codes: `<name>.unknown_action`, `<name>.transition_not_allowed`
 (400, wrong state), `<name>.role_not_allowed` or the row's own `forbidden_code` (403), and
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 from .errors import DomainError, NotAllowed
 
 ROLE_REFUSAL = "“{label}”须由{who}有权限的角色办理"
+_BY_MODEL: dict[str, "Workflow"] = {}
 STATE_REFUSAL = "当前状态为“{status}”，不能“{label}”"
 
 
@@ -35,6 +41,9 @@ class Requires:
     message: str | Callable[[object, dict], str]
     code: str
     field: str | None = None
+    # The test reads the record only, never the submitted data: pages can tell before offering the step
+    # (同意延期 only while an extension is pending), so allowed() checks it.
+    on_record: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,9 +86,12 @@ class Workflow:
     refused: str = STATE_REFUSAL  # formatted with {status} (label) and {label} (the step's)
     unknown: str = "未知操作：{action}（可用：{actions}）"
     state_field: str | None = None  # the API field a wrong-state refusal names (hazards: "action")
+    model: str = ""  # "app_label.ModelName" of the records it governs, so templates can find the table
     table: dict[str, Transition] = field(init=False)
 
     def __post_init__(self):
+        if self.model:
+            _BY_MODEL[self.model] = self
         self.table = {}
         for t in self.transitions:
             if t.action in self.table:
@@ -117,17 +129,31 @@ class Workflow:
             return False
         return step.when is None or step.when(actor, obj)
 
+    def _open(self, actor, obj, step: Transition) -> bool:
+        """Offered now: a person's step, from this state, for this actor, its record requirements met."""
+        return (
+            not step.system
+            and self.state_of(obj) in step.sources
+            and self.may(actor, obj, step)
+            and all(need.test(obj, {}) for need in step.requires if need.on_record)
+        )
+
     def allowed(self, actor, obj) -> list[Transition]:
         """The steps `actor` may take on `obj` now, in table order (requirements on input not tested)."""
-        state = self.state_of(obj)
-        return [t for t in self.table.values() if not t.system and state in t.sources and self.may(actor, obj, t)]
+        return [t for t in self.table.values() if self._open(actor, obj, t)]
 
     def can(self, actor, obj, action: str) -> bool:
         """Whether `action` is among `allowed(actor, obj)`."""
         step = self.table.get(action)
-        return (
-            step is not None and not step.system and self.state_of(obj) in step.sources and self.may(actor, obj, step)
-        )
+        return step is not None and self._open(actor, obj, step)
+
+    def offers(self, action: str) -> Callable[[object, object], bool]:
+        """`can` for one action as a predicate `(actor, obj)`: a page link shown only when the step is open."""
+        return lambda actor, obj: self.can(actor, obj, action)
+
+    def offers_any(self) -> Callable[[object, object], bool]:
+        """A predicate `(actor, obj)`: whether any step is open to the actor now."""
+        return lambda actor, obj: bool(self.allowed(actor, obj))
 
     def check(self, actor, obj, action: str, **data) -> Transition:
         """The transition if `actor` may take `action` on `obj` now with `data`; else a DomainError:
@@ -162,3 +188,9 @@ class Workflow:
             sources = "、".join(self.label(s) for s in sorted(t.sources))
             rows.append((sources, f"{t.label}（{t.action}）", self.label(t.target) if t.target else "（不变）", who))
         return rows
+
+
+def flow_for(obj) -> Workflow | None:
+    """The transition table that governs `obj`'s model (declared with `model=`), if any."""
+    meta = getattr(obj, "_meta", None)
+    return _BY_MODEL.get(meta.label) if meta is not None else None

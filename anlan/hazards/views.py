@@ -13,7 +13,7 @@ from anlan.core import excel
 from anlan.core.audit import audit_record
 from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
-from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link, role_may
 from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
@@ -52,15 +52,18 @@ register(
         menu_group="企业与风险",
         menu_label="隐患台账",
         menu_order=32,
+        # Each page only where it applies: 办理 while a step is open to the user (else the same page is
+        # read for its history and photos), the notice for superiors, 转为事件 for those who record incidents.
         detail_links=[
-            ("办理", "hazards:handle"),
-            ("整改通知书", "hazards:notice"),
-            ("转为事件", "incidents:intake_from_hazard"),
+            ("办理", "hazards:handle", workflow.FLOW.offers_any()),
+            ("处理记录与照片", "hazards:handle", lambda user, hazard: not workflow.FLOW.allowed(user, hazard)),
+            ("整改通知书", "hazards:notice", lambda user, hazard: user.is_superuser or user.role in workflow.SUPERIORS),
+            ("转为事件", "incidents:intake_from_hazard", role_may("add", "incidents.Incident")),
         ],
     )
 )
 register_link(MenuLink("企业与风险", "上报隐患", "hazards:report", HiddenHazard, "add", 33))
-register_link(MenuLink("企业与风险", "隐患统计", "hazards:stats", HiddenHazard, "view", 33))
+register_link(MenuLink("企业与风险", "隐患统计", "hazards:stats", HiddenHazard, "view", 33, regional=True))
 
 
 @login_required

@@ -49,7 +49,9 @@ def _later_deadline(hazard, data) -> bool:
 
 
 COUNTY_FOR_MAJOR = {"when": _county_if_major, "who": _county_label}
-PENDING = Requires(lambda h, d: bool(h.pending_deadline), "没有待审批的延期申请", "no_pending_extension")
+PENDING = Requires(
+    lambda h, d: bool(h.pending_deadline), "没有待审批的延期申请", "no_pending_extension", on_record=True
+)
 
 FLOW = Workflow(
     "hazard",
@@ -112,6 +114,7 @@ FLOW = Workflow(
                     lambda h, d: not h.pending_deadline,
                     lambda h, d: f"已有待审批的延期申请（至 {h.pending_deadline}）",
                     "extension_pending",
+                    on_record=True,
                 ),
             ),
         ),
@@ -135,4 +138,5 @@ FLOW = Workflow(
         ),
     ],
     state_field="action",  # CONTRACT: a wrong-state step is a 400 naming the action
+    model="hazards.HiddenHazard",
 )

@@ -11,8 +11,7 @@ from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.geo.polygons import parse_polygon
 
-from .grading import LEVELS
-from .models import DispatchOrder, Incident, InfoReport, ReportDispatch, ResponseTask
+from .models import LEVEL_CHOICES, RESPONSE_CHOICES, DispatchOrder, Incident, InfoReport, ReportDispatch, ResponseTask
 
 
 class IntakeForm(forms.ModelForm):
@@ -52,13 +51,17 @@ class FactsForm(forms.Form):
         return data
 
 
+# Grades and response levels start unchosen: a preselected "I" was one careless click from a 特别重大 grade.
+CHOOSE = ("", "请选择")
+
+
 class GradeForm(forms.Form):
-    level = forms.ChoiceField(label="事件等级", choices=[(lv, lv) for lv in reversed(LEVELS)])
+    level = forms.ChoiceField(label="事件等级", choices=[CHOOSE, *LEVEL_CHOICES])
     basis = forms.CharField(label="定级依据", max_length=300)
 
 
 class ResponseForm(forms.Form):
-    level = forms.ChoiceField(label="响应级别", choices=[(lv, f"{lv}级响应") for lv in reversed(LEVELS)])
+    level = forms.ChoiceField(label="响应级别", choices=[CHOOSE, *RESPONSE_CHOICES])
     reason = forms.CharField(label="理由（研判意见）", max_length=500)
 
 

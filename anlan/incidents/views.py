@@ -172,12 +172,44 @@ def intake_from_hazard(request, pk):
     return intake(request, hazard_pk=pk)
 
 
+# The workspace's tabs, and the tab each step belongs to (a step's message and errors show on its tab).
+TABS = [
+    ("overview", "概况"),
+    ("response", "定级与响应"),
+    ("dispatch", "调度"),
+    ("reports", "报告"),
+    ("timeline", "时间线"),
+]
+STEP_TABS = {
+    "facts": "overview",
+    "area": "overview",
+    "warning": "overview",
+    "grade": "response",
+    "response": "response",
+    "end": "response",
+    "task": "response",
+    "review": "response",
+    "order": "dispatch",
+    "return": "dispatch",
+    "evacuate": "dispatch",
+    "report": "reports",
+    "send": "reports",
+    "note": "timeline",
+}
+
+
+def _tab_url(pk, tab: str) -> str:
+    return reverse("incidents:workspace", kwargs={"pk": pk}) + f"?tab={tab}"
+
+
 @login_required
 def workspace(request, pk):
-    """事件工作台: everything about one incident on one page, the steps this user may take."""
+    """事件工作台: one incident in tabs under a summary bar, the steps this user may take. Each step posts,
+    then returns to its tab with a message saying what was done (or stays with the form's errors)."""
     incident = _incident(request, pk)
     steps = _steps_for(request.user)
     bound = None
+    tab = request.GET.get("tab", "")
     if request.method == "POST":
         step = request.POST.get("step", "")
         if step not in STEPS:
@@ -186,44 +218,61 @@ def workspace(request, pk):
             raise PermissionDenied("您的角色不能办理这一步")
         extra = {"user": request.user} if step in NEEDS_USER else {}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
+        tab = STEP_TABS[step]
         if bound[1].is_valid():
             with shown_on(bound[1], whole_form=True) as outcome, transaction.atomic():
-                _apply(request, incident, step, bound[1])
+                done = _apply(request, incident, step, bound[1])
             if outcome.ok:
-                return redirect(reverse("incidents:workspace", kwargs={"pk": pk}) + f"#{step}")
+                messages.success(request, done)
+                return redirect(_tab_url(pk, tab))
+    if tab not in dict(TABS):
+        tab = TABS[0][0]
     return render(
         request,
         "incidents/workspace.html",
-        _context(request, incident, steps, bound),
+        _context(request, incident, steps, bound, tab),
         status=400 if bound else 200,
     )
 
 
-def _apply(request, incident, step, form):
+def _apply(request, incident, step, form) -> str:
+    """Take the step; return the message that says what was done."""
     user, d = request.user, form.cleaned_data
     if step == "facts":
         facts = {k: d[k] for k in services.FACT_FIELDS if k in d and k != "evacuated"}
         services.facts_update(actor=user, incident=incident, note=d["note"], **facts)
-    elif step == "grade":
-        services.grade_set(actor=user, incident=incident, level=d["level"], basis=d["basis"])
-    elif step == "response":
-        services.response_set(actor=user, incident=incident, level=d["level"], reason=d["reason"])
-    elif step == "end":
+        return "已更新伤亡与损失情况"
+    if step == "grade":
+        graded = services.grade_set(actor=user, incident=incident, level=d["level"], basis=d["basis"])
+        return f"已定级为{graded.get_level_display()}"
+    if step == "response":
+        before = incident.response_level
+        tasks = services.response_set(actor=user, incident=incident, level=d["level"], reason=d["reason"])
+        incident.refresh_from_db(fields=["response_level"])
+        done = "已启动" if not before else "已调整为"
+        return f"{done}{incident.get_response_level_display()}" + (f"，按预案下达 {len(tasks)} 项任务" if tasks else "")
+    if step == "end":
         services.response_end(actor=user, incident=incident, summary=d["summary"])
-    elif step == "report":
+        return "已结束应急响应"
+    if step == "report":
         fields = {k: d[k] for k in ("situation", "casualties", "loss", "measures", "other")}
-        services.report_create(actor=user, incident=incident, kind=d["kind"], fields=fields, signed_by=d["signed_by"])
-    elif step == "send":
+        report = services.report_create(
+            actor=user, incident=incident, kind=d["kind"], fields=fields, signed_by=d["signed_by"]
+        )
+        return f"已保存{report}，请报出"
+    if step == "send":
         report = get_object_or_404(incident.reports, pk=request.POST.get("report"))
         services.report_send(actor=user, report=report, recipients=form.recipients())
-    elif step == "task":
+        return f"{report}已报出"
+    if step == "task":
         task = get_object_or_404(incident.tasks, pk=request.POST.get("task"))
         if not _may_act(user) and task.department_id != user.department_id:
             raise PermissionDenied("只能办理本部门的任务")
-        services.task_update(actor=user, task=task, status=d["status"], note=d["note"])
-    elif step == "order":
+        task = services.task_update(actor=user, task=task, status=d["status"], note=d["note"])
+        return f"任务“{task.title}”：{task.get_status_display()}"
+    if step == "order":
         target, item = _target(user, d)
-        services.order_create(
+        order = services.order_create(
             actor=user,
             incident=incident,
             kind=d["kind"],
@@ -232,10 +281,12 @@ def _apply(request, incident, step, form):
             quantity=d["quantity"],
             instruction=d["instruction"],
         )
-    elif step == "return":
+        return f"已向{order.assignee_name}下达调度指令"
+    if step == "return":
         order = get_object_or_404(incident.orders, pk=request.POST.get("order"))
-        services.order_return(actor=user, order=order, reason=d["reason"])
-    elif step == "evacuate":
+        order = services.order_return(actor=user, order=order, reason=d["reason"])
+        return f"已将{order.assignee_name}的指令退回重办"
+    if step == "evacuate":
         shelter = get_object_or_404(Shelter.objects.restrict(user), pk=d["shelter"])
         services.evacuate(
             actor=user,
@@ -245,21 +296,25 @@ def _apply(request, incident, step, form):
             from_region=incident.region,
             household=d["household"],
         )
-    elif step == "note":
+        return f"已登记转移 {d['people']} 人至{shelter.name}"
+    if step == "note":
         services.note_add(actor=user, incident=incident, text=d["text"], upload=d["attachment"])
-    elif step == "area":
+        return "已添加记录"
+    if step == "area":
         services.area_set(actor=user, incident=incident, polygon=d["area"])
-    elif step == "warning":
+        return "已保存影响范围" if d["area"] else "已清除影响范围"
+    if step == "warning":
         services.warning_link(actor=user, incident=incident, warning=d["warning"])
-    elif step == "review":
-        services.review_record(
-            actor=user,
-            incident=incident,
-            course=d["course"],
-            cause=d["cause"],
-            lessons=d["lessons"],
-            follow_ups=form.follow_ups(),
-        )
+        return f"已关联预警“{d['warning']}”"
+    services.review_record(  # "review", the last of STEPS
+        actor=user,
+        incident=incident,
+        course=d["course"],
+        cause=d["cause"],
+        lessons=d["lessons"],
+        follow_ups=form.follow_ups(),
+    )
+    return "已保存调查评估，事件已结案"
 
 
 def _target(user, d):
@@ -276,7 +331,7 @@ def _target(user, d):
     return warehouse, item
 
 
-def _context(request, incident, steps, bound):
+def _context(request, incident, steps, bound, tab):
     user = request.user
     can_act = _may_act(user)
     prepared = {
@@ -304,6 +359,8 @@ def _context(request, incident, steps, bound):
     orders = list(selectors.orders(incident))
     return {
         "incident": incident,
+        "tabs": TABS,
+        "tab": tab,
         "can_act": can_act,
         "steps": steps,
         "can_decide": user.is_superuser or user.role in services.GRADERS,

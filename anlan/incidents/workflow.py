@@ -44,6 +44,7 @@ INCIDENT = Workflow(
                     lambda i, d: i.kind.grading != PRODUCTION_SAFETY,
                     "生产安全事故按伤亡和损失自动定级，请更新伤亡与损失情况",
                     "graded_by_regulation",
+                    on_record=True,
                 ),
                 Requires(
                     lambda i, d: d.get("level") in grading.LEVELS, "等级应为 I、II、III、IV", "bad_level", "level"
@@ -102,6 +103,7 @@ INCIDENT = Workflow(
         ),
         Transition("final_report", "报送终报", {ENDED, CLOSED}, None, refused="响应结束后才能报送终报"),
     ],
+    model="incidents.Incident",
 )
 
 SENT, READ, ACCEPTED, EN_ROUTE, ON_SCENE, DONE, RETURNED = (
@@ -163,4 +165,5 @@ ORDER = Workflow(
         ),
     ],
     unknown="未知状态",
+    model="incidents.DispatchOrder",
 )

@@ -5,10 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from anlan.core.errors import shown_on
-from anlan.core.kit import ModelConfig, config_for, register
+from anlan.core.kit import ModelConfig, config_for, register, role_may
 from anlan.registry.models import Department
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
 from .models import Alarm, Rule, Sensor
 
@@ -90,7 +90,10 @@ register(
         importable=False,
         selector=selectors.alarms,
         sortable=["opened_at", "level", "status"],
-        detail_links=[("确认报警", "monitoring:alarm_acknowledge"), ("转为事件", "incidents:intake_from_alarm")],
+        detail_links=[
+            ("确认报警", "monitoring:alarm_acknowledge", workflow.FLOW.offers("acknowledge")),
+            ("转为事件", "incidents:intake_from_alarm", role_may("add", "incidents.Incident")),
+        ],
         related_tables=_alarm_events,
         menu_group="监测预警",
         menu_order=52,

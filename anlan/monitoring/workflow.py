@@ -35,4 +35,5 @@ FLOW = Workflow(
         Transition("raise", "升级", {OPEN, ACKNOWLEDGED}, OPEN, system=True),
         Transition("close", "解除", {OPEN, ACKNOWLEDGED}, CLOSED, system=True),
     ],
+    model="monitoring.Alarm",
 )

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from anlan.core import excel
 from anlan.core.errors import shown_on
-from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
+from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link, role_may
 from anlan.core.roles import role_allows
 from anlan.core.views import xlsx_response
 from anlan.registry.models import Department, Enterprise
@@ -58,7 +58,7 @@ register(
         natural_keys={Department: "code", Enterprise: "credit_code"},
         selector=lambda qs: qs.select_related("region", "enterprise", "department"),
         sortable=["name", "region", "grade", "assessed_at"],
-        detail_links=[("风险评估", "risk:assess"), ("风险告知卡", "risk:card")],
+        detail_links=[("风险评估", "risk:assess", role_may("change", "risk.RiskPoint")), ("风险告知卡", "risk:card")],
         related_tables=_assessments,
         menu_group="企业与风险",
         menu_order=34,
@@ -112,7 +112,7 @@ register(
 )
 
 
-register_link(MenuLink("企业与风险", "区域风险指数", "risk:index", RiskPoint, "view", 39))
+register_link(MenuLink("企业与风险", "区域风险指数", "risk:index", RiskPoint, "view", 39, regional=True))
 
 
 @login_required

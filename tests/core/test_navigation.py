@@ -70,3 +70,56 @@ def test_add_button_of_workflow_models_leads_to_their_creation_page(client, tree
     html = client.get(list_url).content.decode()
     assert f'<a class="button primary" href="{create_url}">新增</a>' in html
     assert client.get(create_url).status_code == 200
+
+
+LABELLED_LINK = re.compile(r'<a href="([^"]*)"[^>]*>([^<]+)</a>')
+
+# An enterprise user's scope is one enterprise: the menu lists the records that are the enterprise's own
+# (its register entry, responsible persons, hidden hazards and self-inspection reports, risk points and
+# major hazard sources, its own rescue team and reserve stock), and no county reference table, region tree
+# or area analysis (those lists would be empty or not theirs to work on). The inbox is in the header.
+ENTERPRISE_MENU = {
+    "责任人",
+    "企业",
+    "隐患台账",
+    "上报隐患",
+    "风险点",
+    "重大危险源",
+    "救援队伍",
+    "仓库与储备点",
+    "库存",
+    "出入库台账",
+    "库存预警",
+    "API 文档",
+}
+
+
+def menu_labels(client) -> dict[str, str]:
+    sidebar = SIDEBAR_LINK.search(client.get("/").content.decode()).group(0)
+    return {label: url for url, label in LABELLED_LINK.findall(sidebar)}
+
+
+@pytest.mark.django_db
+def test_the_enterprise_user_is_offered_its_own_work_only(client, tree):
+    user = persona("enterprise_user")
+    client.force_login(user)
+    menu = menu_labels(client)
+    assert set(menu) == ENTERPRISE_MENU
+    ledger = client.get(menu["隐患台账"])
+    assert ledger.status_code == 200
+    enterprise = client.get(menu["企业"]).content.decode()
+    assert user.enterprise.name in enterprise
+
+
+@pytest.mark.django_db
+def test_the_home_page_counts_only_what_the_menu_offers(client, tree):
+    client.force_login(persona("enterprise_user"))
+    counted = {label for label, _, _ in client.get("/").context["counts"]}
+    assert counted == {label for label in ENTERPRISE_MENU if label not in ("上报隐患", "库存预警", "API 文档")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["county_admin", "township_officer", "viewer"])
+def test_area_roles_keep_their_registries_and_analyses(client, tree, name):
+    client.force_login(persona(name))
+    assert {"行政区划", "隐患统计", "区域风险指数", "物资目录", "突发事件"} <= set(menu_labels(client))

@@ -115,7 +115,7 @@ def test_the_affected_area_is_drawn_in_the_workspace_and_shown_on_the_command_ma
         page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
     page.click("#draw-finish")
     page.click("#area-form button[type=submit]")
-    page.wait_for_selector("#timeline")
+    page.wait_for_selector(".flash.success")
     incident.refresh_from_db()
     ring = incident.affected_area["coordinates"][0]
     assert len(ring) == 4 and ring[0] == ring[-1]

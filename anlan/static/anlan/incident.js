@@ -28,12 +28,18 @@
   if (!el || !window.L) return;
   var map = window.anlanBaseMap(el);
   var lon = parseFloat(el.dataset.lon), lat = parseFloat(el.dataset.lat);
-  if (!isNaN(lon) && !isNaN(lat)) {
-    map.setView([lat, lon], 14);
-    L.marker([lat, lon]).addTo(map);
-  } else {
-    map.setView([31.07, 109.88], 10);
-  }
+  var located = !isNaN(lon) && !isNaN(lat);
+  var centre = located ? [lat, lon] : [31.07, 109.88], zoom = located ? 14 : 10;
+  map.setView(centre, zoom);
+  if (located) L.marker(centre).addTo(map);
+  // The map may start in a hidden tab, with no size: measure it (and centre it once) when its tab is shown.
+  var measured = el.clientWidth > 0;
+  document.addEventListener("anlan:tabshown", function (event) {
+    if (!event.target.contains(el)) return;
+    map.invalidateSize();
+    if (!measured) map.setView(centre, zoom);
+    measured = true;
+  });
   window.anlanAreaMap = map;
   window.anlanPolygonDraw(map, {
     input: document.querySelector("#area-form input[name=area]"),
