@@ -155,11 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(data_dir.resolve(), port)
     base_url = f"http://127.0.0.1:{port}"
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # otp_code reads the database under Playwright's loop
+    from django.urls import reverse
     from playwright.sync_api import sync_playwright
 
     from tests.ui.conftest import CHROMIUM_ARGS
-
-    from django.urls import reverse
 
     written = []
     try:

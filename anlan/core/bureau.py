@@ -18,9 +18,7 @@ def bureau_name() -> str:
     configured = (getattr(settings, "ANLAN_BUREAU_NAME", "") or "").strip()
     if configured:
         return configured
-    county = (
-        region_model().objects.filter(level="county").order_by("code").values_list("name", flat=True).first() or ""
-    )
+    county = region_model().objects.filter(level="county").order_by("code").values_list("name", flat=True).first() or ""
     return f"{county}{DEFAULT_SUFFIX}"
 
 
