@@ -18,6 +18,7 @@ The pictures (docs/screenshots/README.md lists them):
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's anlan and tests, whatever the virtualenv was installed from
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
 PHONE_OPTIONS = {"is_mobile": True, "has_touch": True}
@@ -147,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
+    throwaway = args.data_dir is None
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="anlan-screenshots-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -177,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if throwaway:
+            shutil.rmtree(data_dir, ignore_errors=True)
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
