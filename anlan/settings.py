@@ -142,6 +142,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anlan.core.context_processors.navigation",
+                "anlan.core.bureau.context",
                 "anlan.inbox.context_processors.unread",
             ],
         },
@@ -301,6 +302,9 @@ ANLAN_ROAD_FACTOR = float(os.environ.get("ANLAN_ROAD_FACTOR", 1.6))
 ANLAN_ROAD_SPEED_KMH = float(os.environ.get("ANLAN_ROAD_SPEED_KMH", 35))
 ANLAN_OSRM_URL = os.environ.get("ANLAN_OSRM_URL", "")
 
+# The bureau's name on public pages and in the staff header (core/bureau.py); empty: "<county>应急管理局"
+# from the county loaded on this server.
+ANLAN_BUREAU_NAME = os.environ.get("ANLAN_BUREAU_NAME", "").strip()
 # The address the public reaches (QR codes on 风险告知卡, links in public notices); by default the
 # address of the request that printed the card.
 ANLAN_PUBLIC_URL = os.environ.get("ANLAN_PUBLIC_URL", "").rstrip("/")

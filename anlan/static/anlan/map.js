@@ -15,7 +15,16 @@
       L.tileLayer(tileConfig.label_url, { subdomains: tileConfig.subdomains, maxZoom: 18 }).addTo(map);
     }
   }
-  var control = L.control.layers(baseLayers, {}, { collapsed: false }).addTo(map);
+  // On a phone the list of layers would cover the map: it starts folded behind its 图层 button (Leaflet's
+  // collapsed control: a tap opens it, a tap on the map folds it again). Wider screens show it open.
+  var narrow = window.matchMedia("(max-width: 700px)").matches;
+  var control = L.control.layers(baseLayers, {}, { collapsed: narrow }).addTo(map);
+  if (narrow) {
+    var toggle = control.getContainer().querySelector(".leaflet-control-layers-toggle");
+    toggle.textContent = "图层";
+    toggle.title = "图层";
+    toggle.classList.add("labelled");
+  }
   L.control.scale({ imperial: false }).addTo(map);
   var fitted = false;
   window.anlanMap = map;

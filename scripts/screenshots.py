@@ -1,0 +1,191 @@
+"""Screenshots of the pages people meet first, at a desktop (1440×900) and a phone (390×844) size.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--data-dir DIR]
+
+It builds its own demo county in a temporary data directory (the test personas, one per role, and the
+storm exercise of `anlan scenario`, which leaves an incident to show), serves it with `anlan serve` on a
+free loopback port, and drives Debian's Chromium through Playwright: it logs in as each role through the
+real login form (the county administrator with its authenticator's current code) and writes
+<page>-<width>.png into --out. `--data-dir DIR` keeps the data directory (built on the first run, reused
+afterwards), which saves the minute the demo county takes to load. Nothing outside this machine is used.
+
+The pictures (docs/screenshots/README.md lists them):
+  home-*      工作台 of the county administrator
+  map-*       一张图 of the county operator
+  incident-*  the incident workspace of the storm exercise's incident, county operator
+  menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's anlan and tests, whatever the virtualenv was installed from
+CHROMIUM = "/usr/bin/chromium"
+SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
+PHONE_OPTIONS = {"is_mobile": True, "has_touch": True}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare_data(data_dir: Path) -> int:
+    """Migrate and load the demo county with the personas and one played exercise; the incident's id."""
+    os.environ["ANLAN_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anlan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from anlan.demo.loader import is_loaded, load_demo
+    from anlan.demo.scenario import play
+    from anlan.incidents.models import Incident
+    from anlan.testing.personas import create_personas, demo_tree, persona
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not is_loaded():
+        print("loading the demo county (about a minute) …", file=sys.stderr)
+        load_demo(with_users=False)
+        create_personas(demo_tree())
+    incident = Incident.objects.order_by("-pk").first()
+    if incident is None:
+        print("playing the storm exercise …", file=sys.stderr)
+        incident = play(actor=persona("county_operator"), say=lambda line: print(line, file=sys.stderr)).incident
+    return incident.pk
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, ANLAN_DATA_DIR=str(data_dir), ANLAN_EMBEDDED_WORKER="false", PYTHONPATH=str(ROOT))
+    env.pop("DATABASE_URL", None)
+    env.pop("ANLAN_MQTT_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "anlan", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"anlan serve stopped with exit code {server.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("anlan serve did not answer within 60 s")
+
+
+def login_state(browser, base_url: str, username: str) -> dict:
+    """Log in once through the real form and keep the session cookie, for pages of every size.
+
+    Once, because a TOTP code is accepted only once: a second login in the same 30 s would be refused."""
+    from anlan.testing.personas import PASSWORD, otp_code
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/accounts/login/otp/" in page.url:
+        page.fill("input[name=code]", otp_code(username))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+    if "/accounts/login/" in page.url:
+        raise SystemExit(f"could not log in as {username}: still on {page.url}")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+def shoot(browser, state: dict, base_url: str, path: str, out: Path, name: str, prepare=None) -> list[Path]:
+    written = []
+    for width, viewport in SIZES.items():
+        options = PHONE_OPTIONS if width == "390" else {}
+        context = browser.new_context(viewport=viewport, device_scale_factor=1, storage_state=state, **options)
+        page = context.new_page()
+        page.goto(f"{base_url}{path}")
+        page.wait_for_load_state("networkidle")
+        if prepare:
+            prepare(page, width)
+        target = out / f"{name}-{width}.png"
+        page.screenshot(path=str(target))
+        written.append(target)
+        context.close()
+    return written
+
+
+def map_ready(page, width):
+    page.wait_for_selector("#map[data-ready]", timeout=60_000)
+
+
+def menu_open(page, width):
+    if width == "390":
+        page.click("button[data-menu-toggle]")
+        page.wait_for_selector("#sidebar.open")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
+    args = parser.parse_args(argv)
+    if not os.path.exists(CHROMIUM):
+        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
+    throwaway = args.data_dir is None
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="anlan-screenshots-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    incident = prepare_data(data_dir.resolve())
+    port = free_port()
+    server = start_server(data_dir.resolve(), port)
+    base_url = f"http://127.0.0.1:{port}"
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # otp_code reads the database under Playwright's loop
+    from django.urls import reverse
+    from playwright.sync_api import sync_playwright
+
+    from tests.ui.conftest import CHROMIUM_ARGS
+
+    written = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            admin = login_state(browser, base_url, "county_admin")
+            operator = login_state(browser, base_url, "county_operator")
+            village = login_state(browser, base_url, "village_grid_worker")
+            home = reverse("core:home")
+            written += shoot(browser, admin, base_url, home, args.out, "home")
+            written += shoot(browser, operator, base_url, reverse("geo:map"), args.out, "map", map_ready)
+            workspace = reverse("incidents:workspace", args=[incident])
+            written += shoot(browser, operator, base_url, workspace, args.out, "incident")
+            written += shoot(browser, village, base_url, home, args.out, "menu", menu_open)
+            browser.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if throwaway:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    for path in written:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
