@@ -94,8 +94,13 @@ ENTERPRISE_MENU = {
 }
 
 
+ACCOUNT_BLOCK = re.compile(r'<div class="navgroup phone-only" id="drawer-account">.*?</form>', re.S)
+
+
 def menu_labels(client) -> dict[str, str]:
+    """The work menu's entries, without the account block the phone drawer repeats from the header."""
     sidebar = SIDEBAR_LINK.search(client.get("/").content.decode()).group(0)
+    sidebar = ACCOUNT_BLOCK.sub("", sidebar, count=1)
     return {label: url for url, label in LABELLED_LINK.findall(sidebar)}
 
 
