@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .errors import DomainError, NotAllowed
+from .labels import register_actions
 
 ROLE_REFUSAL = "“{label}”须由{who}有权限的角色办理"
 STATE_REFUSAL = "当前状态为“{status}”，不能“{label}”"
@@ -88,6 +89,8 @@ class Workflow:
             if unknown:
                 raise ValueError(f"{self.name}.{t.action}: unknown states {sorted(unknown)}")
             self.table[t.action] = t
+        # History and audit rows store `<name>_<action>`; pages show the step's label (core.labels).
+        register_actions({f"{self.name}_{t.action}": t.label for t in self.table.values()})
 
     def __getitem__(self, action: str) -> Transition:
         return self.table[action]

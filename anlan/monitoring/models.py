@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -302,3 +303,7 @@ class AlarmEvent(models.Model):
 
     def __str__(self):
         return f"{self.alarm_id} {self.action} {self.level}"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions({"alarm_open": "报警"})

@@ -1,0 +1,233 @@
+"""Every page speaks Chinese: no raw choice code, English field name or bare region code on screen.
+
+The guard renders, as a county administrator, every registered list and detail page (with every
+choice value of the model's choice fields present on the rows shown), the history pages (audit list and
+entries, the hazard handling page, alarm and assessment histories, a warning's steps, an incident's
+workspace) and the map layers' popup properties, and reads the text a person sees (tags, scripts and
+attributes stripped). It fails on:
+
+- a choice code, workflow step or audit action code shown as it is stored (`open`, `Met`, `report`,
+  `stock_receive`, `supplies.movement`), matched as a whole token of the visible text;
+- an English field name (`Status`, `Live status`, `responsible`);
+- a 12-digit region code without its region's name next to it.
+"""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from anlan.core.kit import all_configs
+from anlan.core.views import PAGE_SIZE
+from anlan.testing.personas import persona
+
+SKIPPED_TAGS = {"script", "style", "template", "textarea"}
+# Words as a person reads them: "audit-verify" (a command) is one word, not the step "verify".
+TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9]|[A-Za-z]")
+ROMAN = re.compile(r"^[IVX]+$")  # grades (I–IV级) and classes, shown inside their labels
+REGION_CODE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+# Words that are also field names or codes but are legitimately shown as they are: product and standard
+# names, units and the platform's own name.
+ALLOWED_WORDS = {"excel", "api", "cap", "xml", "id", "url", "mqtt", "http", "https", "sms", "gb", "lec", "json"}
+
+
+class VisibleText(HTMLParser):
+    """The text nodes a person sees, one chunk per node (scripts, styles and attribute values left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.chunks: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED_TAGS:
+            self._skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED_TAGS and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping and data.strip():
+            self.chunks.append(data.strip())
+
+
+def visible_chunks(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return parser.chunks
+
+
+def _has_ascii_letter(value: str) -> bool:
+    return any("a" <= c.lower() <= "z" for c in value)
+
+
+def _anlan_models():
+    return [m for m in apps.get_models() if m.__module__.startswith("anlan.")]
+
+
+def choice_fields(model):
+    """Concrete fields with choices whose stored codes differ from what is shown."""
+    return [f for f in model._meta.concrete_fields if f.choices]
+
+
+def forbidden_codes() -> dict[str, str]:
+    """Lower-cased code → where it comes from: choice codes, workflow steps and states, audit actions."""
+    from anlan.core.models import AuditEntry
+    from anlan.core.workflow import Workflow
+
+    codes = {}
+    for model in _anlan_models():
+        for f in choice_fields(model):
+            for code, label in f.flatchoices:
+                text, label = str(code), str(label)
+                # A code its own label contains ("HTTP 广播平台") is shown as part of that label.
+                if _has_ascii_letter(text) and (text == label or text not in label):
+                    for part in text.split(","):
+                        codes.setdefault(part, f"{model._meta.label}.{f.name}")
+    for module in ("hazards", "alerts", "incidents", "monitoring"):
+        workflow_module = __import__(f"anlan.{module}.workflow", fromlist=["*"])
+        for value in vars(workflow_module).values():
+            if isinstance(value, Workflow):
+                for action in value:
+                    codes.setdefault(action, f"workflow {value.name}")
+                    codes.setdefault(f"{value.name}_{action}", f"workflow {value.name}")
+                for state in value.states:
+                    codes.setdefault(state, f"workflow {value.name} state")
+    for action in AuditEntry.objects.values_list("action", flat=True).distinct():
+        codes.setdefault(action, "audit action")
+    for object_type in AuditEntry.objects.values_list("object_type", flat=True).distinct():
+        codes.setdefault(object_type, "audit object type")
+    return {code: source for code, source in codes.items() if code.lower() not in ALLOWED_WORDS and not ROMAN.match(code)}
+
+
+def field_names() -> set[str]:
+    """English field names, also as Django would title them ("live_status" → "live status")."""
+    names = set()
+    for model in _anlan_models():
+        for f in model._meta.get_fields():
+            name = getattr(f, "name", "")
+            if name and _has_ascii_letter(name):
+                names.add(name.lower())
+                names.add(name.replace("_", " ").lower())
+    # One-letter names are the standards' symbols (LEC's L, E, C; the matrix's S; R of GB 18218).
+    return {name for name in names if len(name) > 1} - ALLOWED_WORDS
+
+
+class Problems:
+    def __init__(self, usernames: set[str]):
+        self.codes = forbidden_codes()
+        self.fields = field_names()
+        self.usernames = {u.lower() for u in usernames}
+        from anlan.geo.models import Region
+
+        self.region_names = dict(Region.objects.values_list("code", "name"))
+        self.found: dict[tuple[str, str], str] = {}
+
+    def check_text(self, where: str, chunks: list[str]) -> None:
+        for i, chunk in enumerate(chunks):
+            for token in TOKEN.findall(chunk):
+                word = token.lower()
+                if word in self.usernames:
+                    continue
+                if token in self.codes:
+                    self.found[(where, token)] = f"code from {self.codes[token]} in “{chunk[:80]}”"
+                elif word in self.fields:
+                    self.found[(where, token)] = f"English field name in “{chunk[:80]}”"
+            for phrase in self.fields:
+                if " " in phrase and phrase in chunk.lower():
+                    self.found[(where, phrase)] = f"English field name in “{chunk[:80]}”"
+            for code in REGION_CODE.findall(chunk):
+                name = self.region_names.get(code)
+                if name is None:
+                    continue
+                around = " ".join(chunks[max(0, i - 1) : i + 2])
+                # A cell labelled as the code ("区划代码") shows the code on purpose.
+                labelled_code = i > 0 and chunks[i - 1].endswith("代码")
+                if name not in around and not labelled_code:
+                    self.found[(where, code)] = f"region code without its name {name} in “{chunk[:80]}”"
+
+    def check_page(self, client, url: str) -> None:
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        self.check_text(url, visible_chunks(response.content.decode()))
+
+    def report(self) -> str:
+        return "\n".join(f"{where}: {token} — {why}" for (where, token), why in sorted(self.found.items()))
+
+
+def _assign(queryset, pks: list[int], field, value) -> bool:
+    """Set `field` to `value` on the rows `pks`; False when the database refuses that value there."""
+    try:
+        with transaction.atomic():
+            queryset.model.objects.filter(pk__in=pks).update(**{field.name: value})
+    except IntegrityError:
+        return False
+    return True
+
+
+def _rounds_of_choices(config, user):
+    """Yield once per round, the rows of the list's first page holding every choice value over the
+    rounds: round r gives row j the value (r × rows + j) of each choice field."""
+    rows = list(config.queryset(user).values_list("pk", flat=True)[:PAGE_SIZE])
+    fields = [f for f in choice_fields(config.model) if f.name in set(config.list_columns) | set(_detail(config))]
+    if not rows or not fields:
+        yield rows
+        return
+    longest = max(len(f.flatchoices) for f in fields)
+    rounds = -(-longest // len(rows))
+    for r in range(rounds):
+        for f in fields:
+            values = [code for code, _ in f.flatchoices]
+            for j, pk in enumerate(rows):
+                index = r * len(rows) + j
+                if index < len(values):
+                    _assign(config.queryset(user), [pk], f, values[index])
+        yield rows
+
+
+def _detail(config):
+    return config.columns_for_detail()
+
+
+def _history_pages(user) -> list[str]:
+    from anlan.alerts.models import Warning
+    from anlan.core.models import AuditEntry
+    from anlan.hazards.models import HiddenHazard
+    from anlan.incidents.models import Incident
+    from anlan.monitoring.models import Alarm
+    from anlan.risk.models import RiskPoint
+
+    pages = ["/", reverse("core:audit_list")]
+    pages += [reverse("core:audit_detail", args=[pk]) for pk in AuditEntry.objects.restrict(user).order_by("-pk")[:5].values_list("pk", flat=True)]
+    for hazard in HiddenHazard.objects.filter(events__isnull=False).distinct().order_by("pk")[:3]:
+        pages.append(reverse("hazards:handle", args=[hazard.pk]))
+    for alarm in Alarm.objects.order_by("pk")[:2]:
+        pages.append(reverse("monitoring:alarm_acknowledge", args=[alarm.pk]))
+    for warning in Warning.objects.order_by("pk")[:2]:
+        pages.append(reverse("alerts:warning_steps", args=[warning.pk]))
+    for incident in Incident.objects.order_by("pk")[:2]:
+        pages.append(reverse("incidents:workspace", args=[incident.pk]))
+    for point in RiskPoint.objects.filter(assessments__isnull=False).distinct().order_by("pk")[:2]:
+        pages.append(reverse("risk:assess", args=[point.pk]))
+    return pages
+
+
+@pytest.mark.django_db
+def test_pages_show_labels_not_codes(client, tree):
+    from anlan.accounts.models import User
+
+    admin = persona("county_admin")
+    client.force_login(admin)
+    problems = Problems(set(User.objects.values_list("username", flat=True)))
+    for config in all_configs():
+        for rows in _rounds_of_choices(config, admin):
+            problems.check_page(client, config.reverse("list"))
+            for pk in rows[:3]:
+                problems.check_page(client, config.reverse("detail", pk))
+    for url in _history_pages(admin):
+        problems.check_page(client, url)
+    assert not problems.found, "\n" + problems.report()
