@@ -125,7 +125,7 @@ def _excel_value(config: ModelConfig, obj, f, user):
     if isinstance(f, models.BooleanField):
         return "是" if value else "否"
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(f, models.JSONField):
         # A cell holds one scalar: a list reads as one line per item, a mapping as "key：value" lines.
         import json

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 __all__ = [
     "action_label",
     "object_type_label",
-    "snapshot_rows",
     "region_label",
     "region_names",
     "register_actions",
+    "snapshot_rows",
 ]
 
 _ACTIONS: dict[str, str] = {

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
@@ -215,7 +216,7 @@ class Reading(models.Model):
         constraints = [models.UniqueConstraint(fields=["sensor", "ts"], name="one_reading_per_sensor_time")]
 
     def __str__(self):
-        return f"{self.sensor_id} {self.ts:%Y-%m-%d %H:%M:%S} {self.value:g}"
+        return f"{self.sensor_id} {timezone.localtime(self.ts):%Y-%m-%d %H:%M:%S} {self.value:g}"
 
 
 class ReadingHourly(models.Model):
@@ -236,7 +237,7 @@ class ReadingHourly(models.Model):
         constraints = [models.UniqueConstraint(fields=["sensor", "hour"], name="one_rollup_per_sensor_hour")]
 
     def __str__(self):
-        return f"{self.sensor_id} {self.hour:%Y-%m-%d %H}时 ×{self.count}"
+        return f"{self.sensor_id} {timezone.localtime(self.hour):%Y-%m-%d %H}时 ×{self.count}"
 
     @property
     def avg(self) -> float:

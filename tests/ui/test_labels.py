@@ -101,7 +101,9 @@ def forbidden_codes() -> dict[str, str]:
         codes.setdefault(action, "audit action")
     for object_type in AuditEntry.objects.values_list("object_type", flat=True).distinct():
         codes.setdefault(object_type, "audit object type")
-    return {code: source for code, source in codes.items() if code.lower() not in ALLOWED_WORDS and not ROMAN.match(code)}
+    return {
+        code: source for code, source in codes.items() if code.lower() not in ALLOWED_WORDS and not ROMAN.match(code)
+    }
 
 
 def field_names() -> set[str]:
@@ -159,6 +161,9 @@ class Problems:
         return "\n".join(f"{where}: {token} — {why}" for (where, token), why in sorted(self.found.items()))
 
 
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
 def _assign(queryset, pks: list[int], field, value) -> bool:
     """Set `field` to `value` on the rows `pks`; False when the database refuses that value there."""
     try:
@@ -202,7 +207,10 @@ def _history_pages(user) -> list[str]:
     from anlan.risk.models import RiskPoint
 
     pages = ["/", reverse("core:audit_list")]
-    pages += [reverse("core:audit_detail", args=[pk]) for pk in AuditEntry.objects.restrict(user).order_by("-pk")[:5].values_list("pk", flat=True)]
+    pages += [
+        reverse("core:audit_detail", args=[pk])
+        for pk in AuditEntry.objects.restrict(user).order_by("-pk")[:5].values_list("pk", flat=True)
+    ]
     for hazard in HiddenHazard.objects.filter(events__isnull=False).distinct().order_by("pk")[:3]:
         pages.append(reverse("hazards:handle", args=[hazard.pk]))
     for alarm in Alarm.objects.order_by("pk")[:2]:
@@ -216,9 +224,40 @@ def _history_pages(user) -> list[str]:
     return pages
 
 
+def an_incident_with_an_order():
+    """An incident recorded beside a sensor, with a rescue team dispatched (the demo county has none)."""
+    from django.utils import timezone
+
+    from anlan.incidents import services
+    from anlan.incidents.models import Incident
+    from anlan.monitoring.models import Sensor
+    from anlan.plans.models import IncidentKind
+    from anlan.resources.models import RescueTeam
+
+    officer = persona("county_operator")
+    sensor = Sensor.objects.filter(lon__isnull=False).order_by("pk").first()
+    incident = services.incident_create(
+        actor=officer,
+        incident=Incident(
+            title="标签检查滑坡",
+            kind=IncidentKind.objects.get(name="地质灾害"),
+            region=sensor.region,
+            lon=sensor.lon,
+            lat=sensor.lat,
+            occurred_at=timezone.now(),
+            description="2 人被困",
+        ),
+    )
+    team = RescueTeam.objects.filter(region__code__startswith="500237").order_by("pk").first()
+    services.order_create(actor=officer, incident=incident, kind="team", target=team, instruction="赶赴现场")
+    return incident
+
+
 @pytest.mark.django_db
 def test_pages_show_labels_not_codes(client, tree):
     from anlan.accounts.models import User
+
+    an_incident_with_an_order()
 
     admin = persona("county_admin")
     client.force_login(admin)
@@ -231,3 +270,78 @@ def test_pages_show_labels_not_codes(client, tree):
     for url in _history_pages(admin):
         problems.check_page(client, url)
     assert not problems.found, "\n" + problems.report()
+
+
+@pytest.mark.django_db
+def test_map_popups_show_labels_not_codes(client, tree):
+    """What a popup shows (the layer's `labels` keys) is names: no choice code, bare region code or ISO time."""
+    from anlan.accounts.models import User
+    from anlan.geo.layers import all_layers
+
+    client.force_login(persona("county_admin"))
+    problems = Problems(set(User.objects.values_list("username", flat=True)))
+    shown = 0
+    for layer in all_layers():
+        response = client.get(f"/api/v1/map/layers/{layer.key}/")
+        assert response.status_code == 200, layer.key
+        for feature in response.json()["features"][:200]:
+            popup = []  # as map.js draws it: a row per label, the label and the value
+            for key, label in layer.labels.items():
+                value = feature["properties"].get(key)
+                if value in (None, "", True, False):
+                    continue
+                text = str(value)
+                assert not ISO_TIME.match(text), f"{layer.key}.{key}: {text} is not a local time"
+                popup += [label, text]
+                shown += 1
+            problems.check_text(f"layer {layer.key}", popup)
+    assert shown > 100
+    assert not problems.found, "\n" + problems.report()
+
+
+@pytest.mark.django_db
+def test_command_map_popups_show_labels_not_codes(client, tree):
+    """The command map's popups and heading (static/anlan/command.js) read names sent by the server."""
+    from anlan.accounts.models import User
+    from anlan.monitoring.models import Sensor
+
+    client.force_login(persona("county_admin"))
+    problems = Problems(set(User.objects.values_list("username", flat=True)))
+    incident = an_incident_with_an_order()
+    Sensor.objects.filter(lon=incident.lon, lat=incident.lat).update(live_status="unknown")
+    data = client.get(reverse("incidents:situation", args=[incident.pk])).json()
+    problems.check_text(
+        "incident", [str(v) for k, v in data["incident"].items() if k in ("level", "response", "status")]
+    )
+    layers = set()
+    for feature in data["features"]:
+        p = feature["properties"]
+        layers.add(p["layer"])
+        if p["layer"] in ("sensor", "order"):  # command.js shows their status by `status_label`
+            assert p.get("status_label"), p
+        shown = [p.get(k) for k in ("name", "kind", "status_label", "level")]
+        problems.check_text(f"feature {p['layer']}", [str(v) for v in shown if v not in (None, "")])
+    assert "sensor" in layers
+    assert not problems.found, "\n" + problems.report()
+
+
+@pytest.mark.django_db
+def test_risk_point_assessment_time_is_shanghai_time_on_the_page_and_in_its_history(client, tree):
+    """评估时间 and the assessment's history row both read 16:58 for an assessment at 08:58 UTC."""
+    import datetime as dt
+
+    from anlan.core.kit import config_for
+    from anlan.risk.models import RiskAssessment, RiskPoint
+
+    client.force_login(persona("county_admin"))
+    assessment = RiskAssessment.objects.order_by("pk").first()
+    at = dt.datetime(2026, 6, 1, 8, 58, tzinfo=dt.UTC)
+    RiskAssessment.objects.filter(pk=assessment.pk).update(assessed_at=at)
+    RiskPoint.objects.filter(pk=assessment.point_id).update(assessed_at=at)
+    html = client.get(config_for(RiskPoint).reverse("detail", assessment.point_id)).content.decode()
+    chunks = visible_chunks(html)
+    field = chunks[chunks.index("评估时间") + 1]
+    assert field == "2026-06-01 16:58"
+    history_row = [c for c in chunks if c.startswith("2026-06-01")]
+    assert history_row == ["2026-06-01 16:58", "2026-06-01 16:58"]
+    assert "08:58" not in " ".join(chunks)

@@ -4,50 +4,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0005_outbox_to_notify'),
+        ("alerts", "0005_outbox_to_notify"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='warning',
-            name='category',
-            field=models.CharField(choices=[('Geo', '地质地震'), ('Met', '气象水文'), ('Safety', '公共安全'), ('Security', '社会安全'), ('Rescue', '救援救助'), ('Fire', '火灾'), ('Health', '卫生健康'), ('Env', '生态环境'), ('Transport', '交通运输'), ('Infra', '基础设施'), ('CBRNE', '化学生物放射核爆炸'), ('Other', '其他')], max_length=12, verbose_name='CAP 类别'),
+            model_name="warning",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("Geo", "地质地震"),
+                    ("Met", "气象水文"),
+                    ("Safety", "公共安全"),
+                    ("Security", "社会安全"),
+                    ("Rescue", "救援救助"),
+                    ("Fire", "火灾"),
+                    ("Health", "卫生健康"),
+                    ("Env", "生态环境"),
+                    ("Transport", "交通运输"),
+                    ("Infra", "基础设施"),
+                    ("CBRNE", "化学生物放射核爆炸"),
+                    ("Other", "其他"),
+                ],
+                max_length=12,
+                verbose_name="CAP 类别",
+            ),
         ),
         migrations.AlterField(
-            model_name='warning',
-            name='certainty',
-            field=models.CharField(choices=[('Observed', '已发生'), ('Likely', '很可能'), ('Possible', '可能'), ('Unlikely', '不太可能'), ('Unknown', '未知')], max_length=12, verbose_name='确定程度'),
+            model_name="warning",
+            name="certainty",
+            field=models.CharField(
+                choices=[
+                    ("Observed", "已发生"),
+                    ("Likely", "很可能"),
+                    ("Possible", "可能"),
+                    ("Unlikely", "不太可能"),
+                    ("Unknown", "未知"),
+                ],
+                max_length=12,
+                verbose_name="确定程度",
+            ),
         ),
         migrations.AlterField(
-            model_name='warning',
-            name='severity',
-            field=models.CharField(choices=[('Extreme', '特别严重'), ('Severe', '严重'), ('Moderate', '较重'), ('Minor', '一般'), ('Unknown', '未知')], max_length=12, verbose_name='严重程度'),
+            model_name="warning",
+            name="severity",
+            field=models.CharField(
+                choices=[
+                    ("Extreme", "特别严重"),
+                    ("Severe", "严重"),
+                    ("Moderate", "较重"),
+                    ("Minor", "一般"),
+                    ("Unknown", "未知"),
+                ],
+                max_length=12,
+                verbose_name="严重程度",
+            ),
         ),
         migrations.AlterField(
-            model_name='warning',
-            name='urgency',
-            field=models.CharField(choices=[('Immediate', '立即'), ('Expected', '预期（一小时内）'), ('Future', '将来'), ('Past', '已过去'), ('Unknown', '未知')], max_length=12, verbose_name='紧迫程度'),
+            model_name="warning",
+            name="urgency",
+            field=models.CharField(
+                choices=[
+                    ("Immediate", "立即"),
+                    ("Expected", "预期（一小时内）"),
+                    ("Future", "将来"),
+                    ("Past", "已过去"),
+                    ("Unknown", "未知"),
+                ],
+                max_length=12,
+                verbose_name="紧迫程度",
+            ),
         ),
         migrations.AlterField(
-            model_name='warningtemplate',
-            name='category',
-            field=models.CharField(choices=[('Geo', '地质地震'), ('Met', '气象水文'), ('Safety', '公共安全'), ('Security', '社会安全'), ('Rescue', '救援救助'), ('Fire', '火灾'), ('Health', '卫生健康'), ('Env', '生态环境'), ('Transport', '交通运输'), ('Infra', '基础设施'), ('CBRNE', '化学生物放射核爆炸'), ('Other', '其他')], max_length=12, verbose_name='CAP 类别'),
+            model_name="warningtemplate",
+            name="category",
+            field=models.CharField(
+                choices=[
+                    ("Geo", "地质地震"),
+                    ("Met", "气象水文"),
+                    ("Safety", "公共安全"),
+                    ("Security", "社会安全"),
+                    ("Rescue", "救援救助"),
+                    ("Fire", "火灾"),
+                    ("Health", "卫生健康"),
+                    ("Env", "生态环境"),
+                    ("Transport", "交通运输"),
+                    ("Infra", "基础设施"),
+                    ("CBRNE", "化学生物放射核爆炸"),
+                    ("Other", "其他"),
+                ],
+                max_length=12,
+                verbose_name="CAP 类别",
+            ),
         ),
         migrations.AlterField(
-            model_name='warningtemplate',
-            name='certainty',
-            field=models.CharField(choices=[('Observed', '已发生'), ('Likely', '很可能'), ('Possible', '可能'), ('Unlikely', '不太可能'), ('Unknown', '未知')], max_length=12, verbose_name='确定程度'),
+            model_name="warningtemplate",
+            name="certainty",
+            field=models.CharField(
+                choices=[
+                    ("Observed", "已发生"),
+                    ("Likely", "很可能"),
+                    ("Possible", "可能"),
+                    ("Unlikely", "不太可能"),
+                    ("Unknown", "未知"),
+                ],
+                max_length=12,
+                verbose_name="确定程度",
+            ),
         ),
         migrations.AlterField(
-            model_name='warningtemplate',
-            name='severity',
-            field=models.CharField(choices=[('Extreme', '特别严重'), ('Severe', '严重'), ('Moderate', '较重'), ('Minor', '一般'), ('Unknown', '未知')], max_length=12, verbose_name='严重程度'),
+            model_name="warningtemplate",
+            name="severity",
+            field=models.CharField(
+                choices=[
+                    ("Extreme", "特别严重"),
+                    ("Severe", "严重"),
+                    ("Moderate", "较重"),
+                    ("Minor", "一般"),
+                    ("Unknown", "未知"),
+                ],
+                max_length=12,
+                verbose_name="严重程度",
+            ),
         ),
         migrations.AlterField(
-            model_name='warningtemplate',
-            name='urgency',
-            field=models.CharField(choices=[('Immediate', '立即'), ('Expected', '预期（一小时内）'), ('Future', '将来'), ('Past', '已过去'), ('Unknown', '未知')], max_length=12, verbose_name='紧迫程度'),
+            model_name="warningtemplate",
+            name="urgency",
+            field=models.CharField(
+                choices=[
+                    ("Immediate", "立即"),
+                    ("Expected", "预期（一小时内）"),
+                    ("Future", "将来"),
+                    ("Past", "已过去"),
+                    ("Unknown", "未知"),
+                ],
+                max_length=12,
+                verbose_name="紧迫程度",
+            ),
         ),
     ]
