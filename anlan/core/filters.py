@@ -50,6 +50,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        self._speak_chinese()
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return
@@ -67,6 +68,39 @@ class ScopedFilterSet(django_filters.FilterSet):
                 regions = Region.objects.restrict(user).filter(level__in=levels)
                 choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
                 self.form.fields[name].widget = forms.Select(choices=choices)
+
+    def _speak_chinese(self) -> None:
+        """Labels and empty choices in Chinese whatever the request's language: a filter without a label of
+        its own is named by its model field's verbose name (django-filter falls back to the field's English
+        name, "Live status", where it cannot find one), an empty choice reads 全部 (not "---------")."""
+        model = self._meta.model
+        for name, form_field in self.form.fields.items():
+            if not _has_chinese(str(form_field.label or "")):
+                verbose = _verbose_name(model, self.filters[name].field_name)
+                if verbose:
+                    form_field.label = verbose
+            if isinstance(form_field, forms.NullBooleanField):
+                form_field.widget = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+            elif getattr(form_field, "empty_label", None) is not None:
+                form_field.empty_label = "全部"  # read when the choices are drawn (no query here)
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def _verbose_name(model, path: str) -> str:
+    """The verbose name of the field a filter's path ends at ("sensor__region" → the sensor's region)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return ""
+        model = getattr(field, "related_model", None) or model
+    return str(getattr(field, "verbose_name", "") or "")
 
 
 class StrictFilterBackend(DjangoFilterBackend):
