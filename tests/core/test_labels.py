@@ -60,3 +60,22 @@ def test_times_in_record_names_are_local():
 
     reading = Reading(sensor_id=1, ts=dt.datetime(2026, 6, 1, 8, 58, tzinfo=dt.UTC), value=1.5)
     assert "2026-06-01 16:58:00" in str(reading)
+
+
+@pytest.mark.django_db
+def test_excel_exports_write_local_times(client, tree):
+    """A major hazard source graded at 08:58 UTC reads 16:58 in the exported workbook (cells carry no zone)."""
+    import io
+
+    import openpyxl
+
+    from anlan.risk.models import MajorHazardSource
+    from anlan.testing.personas import persona
+
+    MajorHazardSource.objects.update(graded_at=dt.datetime(2026, 6, 1, 8, 58, tzinfo=dt.UTC))
+    client.force_login(persona("county_admin"))
+    response = client.get("/risk/majorhazardsource/?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert dt.datetime(2026, 6, 1, 16, 58) in cells
+    assert dt.datetime(2026, 6, 1, 8, 58) not in cells
