@@ -226,6 +226,14 @@ def _history_pages(user) -> list[str]:
         pages.append(reverse("incidents:workspace", args=[incident.pk]))
     for point in RiskPoint.objects.filter(assessments__isnull=False).distinct().order_by("pk")[:2]:
         pages.append(reverse("risk:assess", args=[point.pk]))
+        pages.append(reverse("risk:card", args=[point.pk]))
+    # Report and work pages beside the registries: statistics, indexes, adequacy, patrols, the inbox.
+    pages += [reverse(name) for name in ("hazards:stats", "risk:index", "supplies:alerts", "supplies:adequacy")]
+    pages += [reverse("sites:patrols"), reverse("inbox:list")]
+    from anlan.resources.models import Shelter
+
+    shelter = Shelter.objects.order_by("pk").first()
+    pages.append(reverse("resources:shelter_checks", args=[shelter.pk]))
     return pages
 
 
