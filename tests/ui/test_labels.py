@@ -266,11 +266,39 @@ def an_incident_with_an_order():
     return incident
 
 
+def an_alarm_that_rose(tree):
+    """A water-level station whose readings open a yellow alarm and raise it to red (the demo has no alarm)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from anlan.monitoring import services
+    from anlan.monitoring.models import Rule, Sensor
+
+    sensor = Sensor.objects.create(
+        code="WL-LABELS", name="标签检查水位站", kind="water_level", region=tree.village,
+        lon=tree.village.center_lon, lat=tree.village.center_lat,
+    )  # fmt: skip
+    Rule.objects.create(sensor=sensor, kind="threshold", yellow=5.0, red=8.0)
+    start = timezone.now() - dt.timedelta(minutes=30)
+    values = [6.0, 9.0]
+    services.ingest(
+        [{"sensor": sensor.code, "ts": (start + dt.timedelta(minutes=10 * i)).isoformat(), "value": v}
+         for i, v in enumerate(values)]
+    )  # fmt: skip
+    assert sensor.alarms.exists()
+
+
 @pytest.mark.django_db
 def test_pages_show_labels_not_codes(client, tree):
     from anlan.accounts.models import User
 
     an_incident_with_an_order()
+    an_alarm_that_rose(tree)
+    from tests.alerts.helpers import issue_warning
+
+    # An issued warning with a township's own plan: its steps page lists the township by name.
+    issue_warning(tree, regions=[tree.township], measures={f"township:{tree.township.code}": "转移沿河住户"})
 
     admin = persona("county_admin")
     client.force_login(admin)
