@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
@@ -80,9 +82,17 @@ class ScopedFilterSet(django_filters.FilterSet):
                 if verbose:
                     form_field.label = verbose
             if isinstance(form_field, forms.NullBooleanField):
-                form_field.widget = forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+                form_field.widget = YesNoSelect()
             elif getattr(form_field, "empty_label", None) is not None:
                 form_field.empty_label = "全部"  # read when the choices are drawn (no query here)
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """Django's yes/no select (the same values read the same way) offering 全部/是/否 in any language."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "全部"), ("true", "是"), ("false", "否")]
 
 
 def _has_chinese(text: str) -> bool:
@@ -100,7 +110,9 @@ def _verbose_name(model, path: str) -> str:
         except FieldDoesNotExist:
             return ""
         model = getattr(field, "related_model", None) or model
-    return str(getattr(field, "verbose_name", "") or "")
+    # Django's own models' names are translated (User.is_active); the platform reads Chinese first.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(field, "verbose_name", "") or "")
 
 
 class StrictFilterBackend(DjangoFilterBackend):

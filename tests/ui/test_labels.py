@@ -388,3 +388,22 @@ def test_risk_point_assessment_time_is_shanghai_time_on_the_page_and_in_its_hist
     history_row = [c for c in chunks if c.startswith("2026-06-01")]
     assert history_row == ["2026-06-01 16:58", "2026-06-01 16:58"]
     assert "08:58" not in " ".join(chunks)
+
+
+@pytest.mark.django_db
+def test_list_filters_speak_chinese_whatever_the_browser_language(client, tree):
+    """A browser asking for English still gets the filters' Chinese names and choices (全部/是/否), not
+    django-filter's or Django's English ("Live status", "Unknown", "Yes", "---------")."""
+    from anlan.accounts.models import User
+
+    client.force_login(persona("county_admin"))
+    problems = Problems(set(User.objects.values_list("username", flat=True)))
+    english = {"Unknown", "Yes", "No", "---------", "All"}
+    for config in all_configs():
+        html = client.get(config.reverse("list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        form = re.search(r'<form method="get" class="filters">(.*?)</form>', html, re.S)
+        chunks = visible_chunks(form.group(1))
+        problems.check_text(f"{config.reverse('list')} filters", chunks)
+        leaked = english & set(chunks)
+        assert not leaked, f"{config.reverse('list')}: {sorted(leaked)}"
+    assert not problems.found, "\n" + problems.report()
