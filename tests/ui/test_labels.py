@@ -70,7 +70,7 @@ def _anlan_models():
 
 
 def choice_fields(model):
-    """Concrete fields with choices whose stored codes differ from what is shown."""
+    """Concrete fields with choices (their codes are stored; pages must show the labels)."""
     return [f for f in model._meta.concrete_fields if f.choices]
 
 
