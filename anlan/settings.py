@@ -391,6 +391,9 @@ ANLAN_READING_RETENTION_DAYS = int(os.environ.get("ANLAN_READING_RETENTION_DAYS"
 # The scheduler's queue (huey, core.scheduler) on Redis; empty = SQLite in the data directory.
 ANLAN_REDIS_URL = os.environ.get("ANLAN_REDIS_URL", "")
 
+# django-filter's empty choice in list filters (its default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "anlan.accounts.authentication.ApiTokenAuthentication",

@@ -80,7 +80,7 @@ class LoginAttempt(models.Model):
         indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["address_key", "at"])]
 
     def __str__(self):
-        return f"{self.username} {'成功' if self.success else '失败'} {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.username} {'成功' if self.success else '失败'} {timezone.localtime(self.at):%Y-%m-%d %H:%M:%S}"
 
 
 class PasswordHistory(models.Model):
@@ -99,7 +99,7 @@ class PasswordHistory(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.user} {self.created_at:%Y-%m-%d}"
+        return f"{self.user} {timezone.localtime(self.created_at):%Y-%m-%d}"
 
 
 def hash_token(key: str) -> str:

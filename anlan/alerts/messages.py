@@ -5,7 +5,16 @@ plan for the recipient's township, falling back to the general instruction."""
 from anlan.core.regioncodes import township_of
 from anlan.notify.texts import sender_name
 
-__all__ = ["AUDIENCES", "SECTORS", "audience_of", "compose", "measure_for", "sender_name", "valid_measure_key"]
+__all__ = [
+    "AUDIENCES",
+    "SECTORS",
+    "audience_of",
+    "compose",
+    "measure_for",
+    "measures_text",
+    "sender_name",
+    "valid_measure_key",
+]
 
 RESPONSIBLE = ("county", "township", "village")
 
@@ -40,6 +49,20 @@ def audience_of(tier: str) -> str:
     if tier in ("user", "group"):
         return "responsible"  # staff and their work groups act on the warning
     return "resident"  # residents, subscribers, loudspeakers
+
+
+def measures_text(measures: dict) -> str:
+    """Measures as a person reads them: one "audience：measures" line each, audiences and townships by name."""
+    from anlan.core.labels import region_names
+
+    names = dict(AUDIENCES)
+    townships = region_names(k.partition(":")[2] for k in measures if k.startswith("township:"))
+    lines = []
+    for key, text in (measures or {}).items():
+        prefix, _, code = key.partition(":")
+        who = names.get(key) or (townships.get(code, code) if prefix == "township" else key)
+        lines.append(f"{who}：{text}")
+    return "\n".join(lines)
 
 
 def valid_measure_key(key: str) -> bool:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField, channel_order_field
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopeSpec
@@ -38,6 +39,40 @@ CATEGORIES = [
 URGENCIES = ["Immediate", "Expected", "Future", "Past", "Unknown"]
 SEVERITIES = ["Extreme", "Severe", "Moderate", "Minor", "Unknown"]
 CERTAINTIES = ["Observed", "Likely", "Possible", "Unlikely", "Unknown"]
+# Pages show the Chinese names; CAP documents and the API keep CAP's own codes.
+CATEGORY_LABELS = {
+    "Geo": "地质地震",
+    "Met": "气象水文",
+    "Safety": "公共安全",
+    "Security": "社会安全",
+    "Rescue": "救援救助",
+    "Fire": "火灾",
+    "Health": "卫生健康",
+    "Env": "生态环境",
+    "Transport": "交通运输",
+    "Infra": "基础设施",
+    "CBRNE": "化学生物放射核爆炸",
+    "Other": "其他",
+}
+URGENCY_LABELS = {
+    "Immediate": "立即",
+    "Expected": "预期（一小时内）",
+    "Future": "将来",
+    "Past": "已过去",
+    "Unknown": "未知",
+}
+SEVERITY_LABELS = {"Extreme": "特别严重", "Severe": "严重", "Moderate": "较重", "Minor": "一般", "Unknown": "未知"}
+CERTAINTY_LABELS = {
+    "Observed": "已发生",
+    "Likely": "很可能",
+    "Possible": "可能",
+    "Unlikely": "不太可能",
+    "Unknown": "未知",
+}
+CATEGORY_CHOICES = [(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+URGENCY_CHOICES = [(c, URGENCY_LABELS[c]) for c in URGENCIES]
+SEVERITY_CHOICES = [(c, SEVERITY_LABELS[c]) for c in SEVERITIES]
+CERTAINTY_CHOICES = [(c, CERTAINTY_LABELS[c]) for c in CERTAINTIES]
 
 
 class Warning(AnlanModel):
@@ -67,11 +102,11 @@ class Warning(AnlanModel):
     )
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     event = models.CharField("事件", max_length=100)
-    category = models.CharField("CAP 类别", max_length=12, choices=[(c, c) for c in CATEGORIES])
+    category = models.CharField("CAP 类别", max_length=12, choices=CATEGORY_CHOICES)
     level = models.CharField("预警级别", max_length=8, choices=LEVEL_CHOICES)
-    urgency = models.CharField("紧迫程度", max_length=12, choices=[(c, c) for c in URGENCIES])
-    severity = models.CharField("严重程度", max_length=12, choices=[(c, c) for c in SEVERITIES])
-    certainty = models.CharField("确定程度", max_length=12, choices=[(c, c) for c in CERTAINTIES])
+    urgency = models.CharField("紧迫程度", max_length=12, choices=URGENCY_CHOICES)
+    severity = models.CharField("严重程度", max_length=12, choices=SEVERITY_CHOICES)
+    certainty = models.CharField("确定程度", max_length=12, choices=CERTAINTY_CHOICES)
     headline = models.CharField("标题", max_length=200)
     description = models.TextField("内容")
     instruction = models.TextField("防御指引", blank=True)
@@ -225,11 +260,11 @@ class WarningTemplate(AnlanModel):
     """Ready wording for one hazard at one level, with measures per audience (一行业一措施、一乡镇一方案)."""
 
     event = models.CharField("事件", max_length=100)
-    category = models.CharField("CAP 类别", max_length=12, choices=[(c, c) for c in CATEGORIES])
+    category = models.CharField("CAP 类别", max_length=12, choices=CATEGORY_CHOICES)
     level = models.CharField("预警级别", max_length=8, choices=LEVEL_CHOICES)
-    urgency = models.CharField("紧迫程度", max_length=12, choices=[(c, c) for c in URGENCIES])
-    severity = models.CharField("严重程度", max_length=12, choices=[(c, c) for c in SEVERITIES])
-    certainty = models.CharField("确定程度", max_length=12, choices=[(c, c) for c in CERTAINTIES])
+    urgency = models.CharField("紧迫程度", max_length=12, choices=URGENCY_CHOICES)
+    severity = models.CharField("严重程度", max_length=12, choices=SEVERITY_CHOICES)
+    certainty = models.CharField("确定程度", max_length=12, choices=CERTAINTY_CHOICES)
     headline = models.CharField("标题", max_length=200, help_text="{区域} 会换成预警区域名称")
     description = models.TextField("内容", help_text="{区域} 会换成预警区域名称")
     instruction = models.TextField("防御指引（公众）")
@@ -250,5 +285,22 @@ class WarningTemplate(AnlanModel):
         ordering = ["event", "level"]
         constraints = [models.UniqueConstraint(fields=["event", "level"], name="one_template_per_event_level")]
 
+    @property
+    def measures_text(self) -> str:
+        from .messages import measures_text
+
+        return measures_text(self.measures)
+
     def __str__(self):
         return f"{self.event}{self.get_level_display()}预警"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions(
+    {
+        "warning_draft": "起草预警",
+        "warning_ack": "叫应确认",
+        "subscriber_confirm": "公众订阅确认",
+        "subscriber_remove": "公众退订",
+    }
+)

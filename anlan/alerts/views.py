@@ -74,6 +74,11 @@ register(
             *("event", "category", "level", "urgency", "severity", "certainty", "headline", "description"),
             *("instruction", "measures", "hours"),
         ],
+        detail_fields=[
+            *("event", "category", "level", "urgency", "severity", "certainty", "headline", "description"),
+            *("instruction", "measures_text", "hours"),
+        ],
+        extra_labels={"measures_text": "分对象防御措施"},
         search_fields=["event", "headline"],
         sortable=["event", "level"],
         menu_group="预警发布",

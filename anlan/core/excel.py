@@ -90,9 +90,16 @@ def _natural_key(config: ModelConfig, related_model) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _local(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
+
+
 def _append(ws, values) -> None:
-    """ws.append for every export: formula-like texts become plain text cells (see FORMULA_STARTS)."""
-    ws.append(list(values))
+    """ws.append for every export: formula-like texts become plain text cells (see FORMULA_STARTS); times are
+    written on the bureau's clock (Excel cells have no time zone: a stored UTC time would read 8 hours early)."""
+    ws.append([_local(v) for v in values])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
             cell.data_type = "s"
@@ -125,7 +132,7 @@ def _excel_value(config: ModelConfig, obj, f, user):
     if isinstance(f, models.BooleanField):
         return "是" if value else "否"
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+        return _local(value)
     if isinstance(f, models.JSONField):
         # A cell holds one scalar: a list reads as one line per item, a mapping as "key：value" lines.
         import json

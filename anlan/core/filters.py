@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
@@ -50,6 +52,7 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
+        self._speak_chinese()
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return
@@ -67,6 +70,49 @@ class ScopedFilterSet(django_filters.FilterSet):
                 regions = Region.objects.restrict(user).filter(level__in=levels)
                 choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
                 self.form.fields[name].widget = forms.Select(choices=choices)
+
+    def _speak_chinese(self) -> None:
+        """Labels and empty choices in Chinese whatever the request's language: a filter without a label of
+        its own is named by its model field's verbose name (django-filter falls back to the field's English
+        name, "Live status", where it cannot find one), an empty choice reads 全部 (not "---------")."""
+        model = self._meta.model
+        for name, form_field in self.form.fields.items():
+            if not _has_chinese(str(form_field.label or "")):
+                verbose = _verbose_name(model, self.filters[name].field_name)
+                if verbose:
+                    form_field.label = verbose
+            if isinstance(form_field, forms.NullBooleanField):
+                form_field.widget = YesNoSelect()
+            elif getattr(form_field, "empty_label", None) is not None:
+                form_field.empty_label = "全部"  # read when the choices are drawn (no query here)
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """Django's yes/no select (the same values read the same way) offering 全部/是/否 in any language."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "全部"), ("true", "是"), ("false", "否")]
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def _verbose_name(model, path: str) -> str:
+    """The verbose name of the field a filter's path ends at ("sensor__region" → the sensor's region)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return ""
+        model = getattr(field, "related_model", None) or model
+    # Django's own models' names are translated (User.is_active); the platform reads Chinese first.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(getattr(field, "verbose_name", "") or "")
 
 
 class StrictFilterBackend(DjangoFilterBackend):

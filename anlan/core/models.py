@@ -1,6 +1,7 @@
 """Base models and the audit trail."""
 
 from django.db import models
+from django.utils import timezone
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
 
@@ -74,7 +75,8 @@ class AuditEntry(models.Model):
         ordering = ["-id"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
+        at = timezone.localtime(self.created_at)
+        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

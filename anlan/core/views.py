@@ -23,6 +23,7 @@ from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
 from .kit import ModelConfig, all_configs, display_value, links_offered, modelform_for, offered_to
+from .labels import region_names, snapshot_rows
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
 from .uploads import UploadRejected
@@ -367,6 +368,9 @@ class AuditListView(LoginRequiredMixin, View):
         if request.GET.get("actor"):
             qs = qs.filter(actor_name__icontains=request.GET["actor"])
         page = Paginator(qs.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+        names = region_names({e.region_code for e in page})
+        for e in page:
+            e.region_display = f"{names[e.region_code]}（{e.region_code}）" if e.region_code in names else e.region_code
         query = request.GET.copy()
         query.pop("page", None)
         return render(request, "core/audit_list.html", {"page": page, "querystring": query.urlencode()})
@@ -378,7 +382,8 @@ class AuditDetailView(LoginRequiredMixin, View):
         entry = AuditEntry.objects.restrict(request.user).filter(pk=pk).first()
         if entry is None:
             raise Http404
-        return render(request, "core/audit_detail.html", {"entry": entry})
+        changes = snapshot_rows(entry.object_type, entry.before, entry.after)
+        return render(request, "core/audit_detail.html", {"entry": entry, "changes": changes})
 
 
 class ApiDocsView(LoginRequiredMixin, View):

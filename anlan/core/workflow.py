@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .errors import DomainError, NotAllowed
+from .labels import register_actions
 
 ROLE_REFUSAL = "“{label}”须由{who}有权限的角色办理"
 _BY_MODEL: dict[str, "Workflow"] = {}
@@ -100,6 +101,8 @@ class Workflow:
             if unknown:
                 raise ValueError(f"{self.name}.{t.action}: unknown states {sorted(unknown)}")
             self.table[t.action] = t
+        # History and audit rows store `<name>_<action>`; pages show the step's label (core.labels).
+        register_actions({f"{self.name}_{t.action}": t.label for t in self.table.values()})
 
     def __getitem__(self, action: str) -> Transition:
         return self.table[action]

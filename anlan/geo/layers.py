@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
 
 from .models import Region, RegionLevel
 
@@ -135,6 +137,8 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
     """
     model = queryset.model
     labels = {}
+    regions = [name for name in properties if _is_region(model, name)]
+    times = [name for name in properties if _is_datetime(model, name)]
     for name in properties:
         try:
             field = model._meta.get_field(name)
@@ -142,6 +146,7 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
             continue
         if field.choices:
             labels[name] = {str(k): str(v) for k, v in field.choices}
+    region_names = dict(Region.objects.values_list("code", "name")) if regions else {}
     features = []
     for row in queryset.values("pk", lon, lat, *properties):
         if row[lon] is None or row[lat] is None:
@@ -149,6 +154,11 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
         props = {
             name: labels[name].get(str(row[name]), row[name]) if name in labels else row[name] for name in properties
         }
+        # Codes and ISO times stay for programs; popups show `<name>_label`: the region's name, local time.
+        for name in regions:
+            props[f"{name}_label"] = region_names.get(row[name], row[name])
+        for name in times:
+            props[f"{name}_label"] = f"{timezone.localtime(row[name]):%Y-%m-%d %H:%M}" if row[name] else None
         props["id"] = row["pk"]
         features.append(
             {
@@ -161,9 +171,31 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
     return features
 
 
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _is_region(model, name: str) -> bool:
+    return getattr(_model_field(model, name), "related_model", None) is Region
+
+
+def _is_datetime(model, name: str) -> bool:
+    return isinstance(_model_field(model, name), models.DateTimeField)
+
+
 def field_labels(model, names: list[str], extra: dict | None = None) -> dict:
-    """Chinese popup labels for a point layer's properties, from the model's verbose names."""
-    labels = {name: str(model._meta.get_field(name).verbose_name) for name in names if "__" not in name}
+    """Chinese popup labels for a point layer's properties, from the model's verbose names; a region is
+    shown by its name and a time in local time (`<name>_label`), not as a 12-digit code or an ISO string."""
+    labels = {
+        f"{name}_label" if _is_region(model, name) or _is_datetime(model, name) else name: str(
+            model._meta.get_field(name).verbose_name
+        )
+        for name in names
+        if "__" not in name
+    }
     return {**labels, **(extra or {})}
 
 

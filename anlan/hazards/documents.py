@@ -18,7 +18,7 @@ def _cn_date(day) -> str:
 def notice_number(hazard: HiddenHazard) -> str:
     county = Region.objects.filter(code=county_of(hazard.region_id)).values_list("name", flat=True).first() or ""
     short = county.removesuffix("县").removesuffix("区").removesuffix("市")[:2]
-    return f"{short}应急隐改〔{hazard.created_at:%Y}〕{hazard.pk}号"
+    return f"{short}应急隐改〔{timezone.localtime(hazard.created_at):%Y}〕{hazard.pk}号"
 
 
 def rectification_notice(hazard: HiddenHazard) -> bytes:

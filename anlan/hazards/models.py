@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import NOBODY
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -148,3 +149,14 @@ class HazardPhoto(models.Model):
 
     def __str__(self):
         return f"{self.hazard} {self.get_stage_display()}"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions(
+    {
+        "hazard_report": "上报隐患",
+        "hazard_photo": "上传照片",
+        "hazard_notice": "生成整改通知书",
+        "hazard_overdue": "逾期",
+    }
+)

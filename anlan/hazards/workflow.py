@@ -66,10 +66,10 @@ FLOW = Workflow(
             requires=(
                 Requires(
                     _supervised,
-                    "重大隐患须挂牌督办：请填写督办单位（supervising_unit）和督办领导（supervising_leader）",
+                    "重大隐患须挂牌督办：请填写挂牌督办单位和督办领导",
                     "supervision_required",
                 ),
-                Requires(_given("responsible"), "请指定整改责任人（responsible）", "responsible_required"),
+                Requires(_given("responsible"), "请指定整改责任人", "responsible_required", field="responsible"),
             ),
         ),
         Transition(
@@ -81,8 +81,9 @@ FLOW = Workflow(
             requires=(
                 Requires(
                     lambda h, d: bool(d.get("measures") or h.measures or d.get("comment")),
-                    "提交整改时请说明整改措施（measures 或 comment）",
+                    "提交整改时请说明整改措施",
                     "measures_required",
+                    field="measures",
                 ),
             ),
         ),
@@ -95,7 +96,9 @@ FLOW = Workflow(
             roles=SUPERIORS,
             **COUNTY_FOR_MAJOR,
             requires=(
-                Requires(lambda h, d: bool(d.get("comment")), "验收不通过须填写意见（comment）", "comment_required"),
+                Requires(
+                    lambda h, d: bool(d.get("comment")), "验收不通过须填写意见", "comment_required", field="comment"
+                ),
             ),
         ),
         Transition(
@@ -107,8 +110,9 @@ FLOW = Workflow(
             requires=(
                 Requires(
                     _later_deadline,
-                    "申请延期须给出晚于当前期限的新期限（new_deadline）",
+                    "申请延期须给出晚于当前期限的新期限",
                     "later_deadline_required",
+                    field="new_deadline",
                 ),
                 Requires(
                     lambda h, d: not h.pending_deadline,

@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY
 from anlan.core.scoping import ScopeSpec
@@ -308,3 +309,24 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.incident}调查评估"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions(
+    {
+        "incident_create": "接报登记",
+        "incident_facts": "续报事实",
+        "incident_response": "启动或调整应急响应",
+        "incident_end": "结束应急响应",
+        "incident_report_draft": "起草信息报告",
+        "incident_report_send": "报送信息报告",
+        "incident_order": "下达调度指令",
+        "incident_order_progress": "调度指令进展",
+        "incident_order_return": "退回调度指令",
+        "incident_note": "记录",
+        "incident_warning": "关联预警",
+        "incident_area": "标绘影响范围",
+        "incident_task": "响应任务",
+        "incident_review": "调查评估",
+    }
+)

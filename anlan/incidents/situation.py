@@ -21,6 +21,7 @@ from anlan.sites.models import HazardSite
 from .models import DispatchOrder, Incident
 
 RADIUS_M = 5000
+LIVE_STATUS_LABELS = dict(Sensor._meta.get_field("live_status").flatchoices)
 ORDER_COLOURS = {
     "sent": "#7a8899",
     "read": "#2f7fd8",
@@ -127,6 +128,7 @@ def _surroundings(user, lon, lat) -> list[dict]:
                 r["lat"],
                 name=r["name"],
                 status=r["live_status"],
+                status_label=LIVE_STATUS_LABELS.get(r["live_status"], r["live_status"]),
                 value=r["last_value"],
                 colour=STATUS_COLOURS[r["live_status"]],
                 distance_m=r["distance_m"],

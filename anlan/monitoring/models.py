@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -214,7 +216,7 @@ class Reading(models.Model):
         constraints = [models.UniqueConstraint(fields=["sensor", "ts"], name="one_reading_per_sensor_time")]
 
     def __str__(self):
-        return f"{self.sensor_id} {self.ts:%Y-%m-%d %H:%M:%S} {self.value:g}"
+        return f"{self.sensor_id} {timezone.localtime(self.ts):%Y-%m-%d %H:%M:%S} {self.value:g}"
 
 
 class ReadingHourly(models.Model):
@@ -235,7 +237,7 @@ class ReadingHourly(models.Model):
         constraints = [models.UniqueConstraint(fields=["sensor", "hour"], name="one_rollup_per_sensor_hour")]
 
     def __str__(self):
-        return f"{self.sensor_id} {self.hour:%Y-%m-%d %H}时 ×{self.count}"
+        return f"{self.sensor_id} {timezone.localtime(self.hour):%Y-%m-%d %H}时 ×{self.count}"
 
     @property
     def avg(self) -> float:
@@ -302,3 +304,7 @@ class AlarmEvent(models.Model):
 
     def __str__(self):
         return f"{self.alarm_id} {self.action} {self.level}"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions({"alarm_open": "报警"})

@@ -6,11 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from anlan.core.errors import shown_on
 from anlan.core.kit import ModelConfig, config_for, register, role_may
+from anlan.core.labels import action_label
 from anlan.registry.models import Department
 
 from . import selectors, services, workflow
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
-from .models import Alarm, Rule, Sensor
+from .models import LEVEL_CHOICES, Alarm, Rule, Sensor
 
 SENSOR_FIELDS = [
     *("code", "name", "kind", "unit", "region", "department", "station", "lon", "lat"),
@@ -72,7 +73,11 @@ register(
 
 
 def _alarm_events(alarm, user):
-    rows = [(e.at, e.action, e.level, e.value, e.actor, e.notified) for e in alarm.events.all()]
+    levels = dict(LEVEL_CHOICES)
+    rows = [
+        (e.at, action_label(f"alarm_{e.action}"), levels.get(e.level, e.level), e.value, e.actor, e.notified)
+        for e in alarm.events.all()
+    ]
     return [("报警过程", ["时间", "动作", "级别", "数值", "操作", "通知/说明"], rows)]
 
 

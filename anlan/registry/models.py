@@ -5,6 +5,7 @@ below accounts."""
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField, channel_order_field
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopeSpec
@@ -206,3 +207,7 @@ class Person(AnlanModel):
 
     def __str__(self):
         return self.name
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions({"assign_duty_roles": "指定责任类型"})

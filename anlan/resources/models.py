@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -294,3 +295,7 @@ class ShelterCheck(models.Model):
 
     def __str__(self):
         return f"{self.shelter} {self.get_kind_display()} {self.people}人"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions({"shelter_check_in": "入住登记", "shelter_check_out": "离开登记"})

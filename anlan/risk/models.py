@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -303,3 +304,7 @@ class MajorHazardSubstance(models.Model):
 def _looks_like_cas(text: str) -> bool:
     parts = text.strip().split("-")
     return len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions({"risk_assess": "风险评估", "major_hazard_regrade": "重大危险源重新分级"})

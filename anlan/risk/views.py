@@ -34,7 +34,7 @@ RISK_POINT_FIELDS = [
 def _assessments(point, user):
     rows = [
         (
-            f"{a.assessed_at:%Y-%m-%d %H:%M}",
+            f"{timezone.localtime(a.assessed_at):%Y-%m-%d %H:%M}",
             a.get_method_display(),
             f"L={a.L:g} E={a.E:g} C={a.C:g}" if a.method == "lec" else f"L={a.L:g} S={a.S}",
             f"{a.score:g}",

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -180,3 +181,7 @@ class PatrolTask(models.Model):
 
     def __str__(self):
         return f"{self.site} {self.get_tier_display()} {self.period_start}"
+
+
+# Names of the history steps and audit actions this app writes beyond its workflow table.
+register_actions({"patrol_check_in": "巡查打卡", "patrol_missed": "漏巡"})

@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField
+from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import LOCAL_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
@@ -186,3 +187,7 @@ class SupplyNorm(AnlanModel):
     def __str__(self):
         period = f"每{self.period_days}天" if self.period_days else "一次性"
         return f"{self.item.name}：每{self.per_persons}人{self.quantity.normalize():f}{self.item.unit}（{period}）"
+
+
+# Each ledger entry is audited as `stock_<kind>` (services.py): named by the movement kind.
+register_actions({f"stock_{kind}": f"物资{label}" for kind, label in Movement.Kind.choices})

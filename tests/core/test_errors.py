@@ -48,7 +48,7 @@ def test_a_refused_step_names_the_field_and_adds_its_code(client, tree):
     assert wrong_role.json() == {"detail": "“交办整改”须由有权限的角色办理", "code": "hazard.role_not_allowed"}
     missing = step(client, hazard_id, "township_officer", "assign")
     assert missing.status_code == 400
-    assert missing.json() == {"detail": "请指定整改责任人（responsible）", "code": "hazard.responsible_required"}
+    assert missing.json() == {"responsible": ["请指定整改责任人"], "code": "hazard.responsible_required"}
 
 
 def test_drf_errors_get_a_code_too(client, tree):

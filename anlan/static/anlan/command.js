@@ -52,7 +52,7 @@
         s.dataset.shelter = p.id; s.textContent = p.name + "：" + p.occupancy + " / " + p.capacity + " 人";
         shelters.appendChild(s);
       } else if (p.layer === "sensor") {
-        text += "<br>" + esc(p.status) + (p.value !== null ? "，最新值 " + esc(p.value) : "");
+        text += "<br>" + esc(p.status_label) + (p.value !== null ? "，最新值 " + esc(p.value) : "");
       } else if (p.layer === "site") {
         text += "<br>威胁 " + esc(p.people) + " 人";
       }
@@ -69,7 +69,8 @@
     fetch(el.dataset.situationUrl, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (data) {
-        state.textContent = "实时更新 " + new Date().toLocaleTimeString("zh-CN", { hour12: false });
+        // The bureau's clock, whatever time zone the browser is set to.
+        state.textContent = "实时更新 " + new Date().toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
         if (data.revision !== revision) { revision = data.revision; draw(data); }
       })
       .catch(function () { state.textContent = "连接中断，正在重试…"; })

@@ -22,9 +22,13 @@
   }
 
   function localInput(date) {
-    var pad = function (n) { return String(n).padStart(2, "0"); };
-    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" +
-      pad(date.getHours()) + ":" + pad(date.getMinutes());
+    // The server reads the input as Asia/Shanghai time: write it on that clock, not the browser's.
+    var p = {};
+    new Intl.DateTimeFormat("zh-CN", {
+      timeZone: "Asia/Shanghai", hour12: false,
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    }).formatToParts(date).forEach(function (part) { p[part.type] = part.value; });
+    return p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute;
   }
 
   function applyTemplate(id) {
