@@ -10,6 +10,7 @@ from anlan.registry.models import Department
 
 from . import selectors, services
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
+from .formatting import measured
 from .models import Alarm, Rule, Sensor
 
 SENSOR_FIELDS = [
@@ -20,8 +21,8 @@ SENSOR_FIELDS = [
 
 def _sensor_alarms(sensor, user):
     rows = [
-        (a.opened_at, a.get_level_display(), a.get_status_display(), a.value, a.peak_value, a.closed_at)
-        for a in sensor.alarms.all()[:20]
+        (a.opened_at, a.get_level_display(), a.get_status_display(), a.value_text, a.peak_text, a.closed_at)
+        for a in sensor.alarms.select_related("sensor", "rule")[:20]
     ]
     return [("最近报警", ["报警时间", "级别", "状态", "触发值", "峰值", "解除时间"], rows)]
 
@@ -72,19 +73,27 @@ register(
 
 
 def _alarm_events(alarm, user):
-    rows = [(e.at, e.action, e.level, e.value, e.actor, e.notified) for e in alarm.events.all()]
+    rows = [
+        (e.at, e.action, e.level, measured(e.value, alarm.sensor, alarm.rule), e.actor, e.notified)
+        for e in alarm.events.all()
+    ]
     return [("报警过程", ["时间", "动作", "级别", "数值", "操作", "通知/说明"], rows)]
 
 
 register(
     ModelConfig(
         model=Alarm,
-        list_columns=["sensor", "level", "status", "value", "peak_value", "opened_at", "closed_at"],
+        list_columns=["sensor", "level", "status", "value_text", "peak_text", "opened_at", "closed_at"],
         form_fields=[],
         detail_fields=[
+            *("sensor", "rule", "level", "status", "value_text", "peak_text", "opened_at", "raised_at"),
+            *("acknowledged_at", "acknowledged_by", "closed_at"),
+        ],
+        export_fields=[
             *("sensor", "rule", "level", "status", "value", "peak_value", "opened_at", "raised_at"),
             *("acknowledged_at", "acknowledged_by", "closed_at"),
         ],
+        extra_labels={"value_text": "触发值", "peak_text": "峰值"},
         filterset_class=AlarmFilterSet,
         search_fields=["sensor__name", "sensor__code"],
         importable=False,
