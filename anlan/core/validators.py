@@ -5,6 +5,7 @@ import re
 import time
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 # GB 32100-2015 统一社会信用代码: 18 characters from this alphabet (no I, O, Z, S, V).
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -172,6 +173,23 @@ def validate_instance_location(instance, exclude=()) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+@deconstructible
+class AtMost:
+    """An upper bound for a number with its own Chinese message. Not a MaxValueValidator on purpose: DRF
+    turns those into its own `max_value` check and message, and the API would then say something else
+    than the form and the import."""
+
+    def __init__(self, limit, message: str):
+        self.limit, self.message = limit, message
+
+    def __call__(self, value) -> None:
+        if value is not None and value > self.limit:
+            raise ValidationError(self.message, code="implausible")
+
+    def __eq__(self, other):
+        return isinstance(other, AtMost) and (self.limit, self.message) == (other.limit, other.message)
 
 
 # People counted in one record (casualties, trapped, evacuated, employees): no county holds more than a

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
-from anlan.core.validators import validate_phone
+from anlan.core.validators import AtMost, validate_phone
 
 __all__ = [
     "Equipment",
@@ -235,7 +235,7 @@ class Shelter(AnlanModel):
         validators=[
             MinValueValidator(1, "有效避难面积至少 1 ㎡"),
             # The largest shelters are city parks of a few km²; more is a unit error (km² or mu typed as ㎡).
-            MaxValueValidator(SHELTER_AREA_MAX_M2, "有效避难面积不合理（超过 2000 万㎡，即 20 平方公里），请核对单位"),
+            AtMost(SHELTER_AREA_MAX_M2, "有效避难面积不合理（超过 2000 万㎡，即 20 平方公里），请核对单位"),
         ],
     )
     area_per_person_m2 = models.FloatField(
@@ -243,7 +243,7 @@ class Shelter(AnlanModel):
         default=default_area_per_person,
         validators=[
             MinValueValidator(0.1, "人均有效面积至少 0.1 ㎡"),
-            MaxValueValidator(100, "人均有效面积不合理（超过 100 ㎡/人），请核对"),
+            AtMost(100, "人均有效面积不合理（超过 100 ㎡/人），请核对"),
         ],
         help_text="默认 1.5㎡/人（GB 21734-2008 第5.4条：人均居住面积大于1.5㎡），可按场所类型调整",
     )
