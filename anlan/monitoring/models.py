@@ -108,6 +108,11 @@ class Sensor(AnlanModel):
             self.unit = self.DEFAULT_UNITS.get(self.kind, "")
         super().save(*args, **kwargs)
 
+    @property
+    def last_value_text(self) -> str:
+        """最新值 with the sensor's resolution and unit ("150.67 mm")."""
+        return measured(self.last_value, self) if self.last_ts else ""
+
 
 class Rule(models.Model):
     """When a sensor's readings raise an alarm, at which level, and when it clears."""

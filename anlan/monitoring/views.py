@@ -30,9 +30,10 @@ def _sensor_alarms(sensor, user):
 register(
     ModelConfig(
         model=Sensor,
-        list_columns=["code", "name", "kind", "region", "live_status", "last_value", "unit", "last_ts"],
+        list_columns=["code", "name", "kind", "region", "live_status", "last_value_text", "last_ts"],
         form_fields=SENSOR_FIELDS,
-        detail_fields=[*SENSOR_FIELDS, "live_status", "last_value", "last_ts"],
+        detail_fields=[*SENSOR_FIELDS, "live_status", "last_value_text", "last_ts"],
+        extra_labels={"last_value_text": "最新值"},
         filterset_class=SensorFilterSet,
         search_fields=["code", "name", "station"],
         natural_keys={Department: "code"},

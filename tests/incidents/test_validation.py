@@ -176,3 +176,13 @@ def test_alarm_list_and_detail_show_values_with_unit(client, tree):
     detail = client.get(f"/monitoring/alarm/{alarm.pk}/").content.decode()
     assert "51.91 mm" in detail and "25.01 mm" in detail
     assert Sensor.objects.get(pk=alarm.sensor_id).unit == "mm"
+
+
+def test_sensor_pages_show_the_latest_value_with_unit(client, tree):
+    sensor = Sensor.objects.filter(kind="rain_gauge").order_by("pk").first()
+    Sensor.objects.filter(pk=sensor.pk).update(last_value=0.30000000000000004, last_ts=timezone.now())
+    client.force_login(persona("county_operator"))
+    listed = client.get("/monitoring/sensor/", {"q": sensor.code}).content.decode()
+    assert "0.3 mm" in listed and "0.30000000000000004" not in listed
+    chart = client.get(f"/monitoring/sensor/{sensor.pk}/chart/").content.decode()
+    assert "最新 0.3 mm" in chart
