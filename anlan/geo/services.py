@@ -74,5 +74,8 @@ def county_load(*, actor, code6: str, seed: int = 42) -> LoadedCounty:
     objects_bulk_create(actor=actor, model=Region, instances=[county])
     objects_bulk_create(actor=actor, model=Region, instances=townships)
     objects_bulk_create(actor=actor, model=Region, instances=villages)
-    forget_county_extent()  # locations are checked against the loaded counties' extent from now on
+    # Locations are checked against the loaded counties' extent: read it afresh now (this transaction sees
+    # the new county) and again once committed (other transactions, or none if this one rolls back).
+    forget_county_extent()
+    transaction.on_commit(forget_county_extent)
     return LoadedCounty(county=county, townships=len(townships), villages=len(villages))
