@@ -69,3 +69,24 @@ def test_text_longer_than_the_field_is_refused_not_cut(client, tree):
     assert "64" in refused.json()["responsible"][0] and "600" in refused.json()["responsible"][0]
     assert HiddenHazard.objects.get(pk=hazard_id).responsible == ""
     assert not HazardEvent.objects.filter(hazard_id=hazard_id, action="assign").exists()
+
+
+def test_the_phone_report_page_refuses_a_past_deadline_and_a_far_position_on_their_fields(client, tree):
+    client.force_login(persona("village_grid_worker"))
+    before = HiddenHazard.objects.count()
+    page = client.post(
+        "/hazards/report/",
+        {
+            "title": "河堤裂缝",
+            "description": "堤身出现纵向裂缝",
+            "level": "general",
+            "region": tree.village.code,
+            "deadline": "2020-01-01",
+            "lon": 116.4,  # Beijing: a phone that had not found its position yet
+            "lat": 39.9,
+        },
+    )
+    assert page.status_code == 400
+    errors = page.context["form"].errors
+    assert "已过" in errors["deadline"][0] and "不在辖区范围内" in errors["lon"][0]
+    assert HiddenHazard.objects.count() == before
