@@ -186,3 +186,15 @@ def test_sensor_pages_show_the_latest_value_with_unit(client, tree):
     assert "0.3 mm" in listed and "0.30000000000000004" not in listed
     chart = client.get(f"/monitoring/sensor/{sensor.pk}/chart/").content.decode()
     assert "最新 0.3 mm" in chart
+
+
+def test_the_workspace_shows_a_refused_fact_and_keeps_the_old_ones(client, tree):
+    incident = client_free_intake(tree)
+    client.force_login(persona("county_operator"))
+    facts = {"step": "facts", "deaths": 0, "missing": 0, "injured": 0, "serious_injuries": 0}
+    page = client.post(
+        f"/incidents/{incident.pk}/", {**facts, "trapped": 999_999_999_999, "direct_loss_10k_yuan": "0", "note": ""}
+    )
+    assert page.status_code == 400 and "人数 999,999,999,999 不合理" in page.content.decode()
+    incident.refresh_from_db()
+    assert incident.trapped == 0 and not incident.timeline.filter(kind="facts").exists()
