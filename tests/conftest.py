@@ -60,6 +60,16 @@ def audit_checkpoints_file(tmp_path, settings):
     return path
 
 
+@pytest.fixture(autouse=True)
+def county_extent_read_afresh():
+    """Locations are checked against the loaded counties' extent, cached per process (core.validators).
+    Each test starts from the snapshot's regions: a county another test loaded, then rolled back, must not
+    linger in the cache."""
+    from anlan.core.validators import forget_county_extent
+
+    forget_county_extent()
+
+
 def load_demo_county():
     from anlan.demo.loader import load_demo
 

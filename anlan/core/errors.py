@@ -15,7 +15,7 @@ docs/api-errors.md lists the codes.
 from contextlib import contextmanager
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
@@ -88,6 +88,20 @@ def shown_on(target, field: str | None = None, *, whole_form: bool = False):
         else:
             own = exc.field if exc.field in target.fields and not whole_form else None
             target.add_error(own or field, exc.message)
+    except ValidationError as exc:
+        # A model's own rules (full_clean in the service: a location outside the county, a count beyond
+        # its total, a deadline already past) are refusals like any other: shown on the field they name.
+        by_field = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        outcome.refused = DomainError("invalid", "；".join(exc.messages), field=next(iter(by_field)))
+        if target is None:
+            return
+        if isinstance(target, HttpRequest):
+            messages.error(target, outcome.refused.message)
+            return
+        for name, texts in by_field.items():
+            own = name if name in target.fields and not whole_form else None
+            for text in texts:
+                target.add_error(own or field, text)
 
 
 class DomainErrorMiddleware:

@@ -1,9 +1,11 @@
 """Base models and the audit trail."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
+from .validators import deadline_errors, validate_instance_location
 
 __all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "ImportJob", "JobRun", "UsedChallenge"]
 
@@ -22,9 +24,59 @@ class AnlanModel(models.Model):
     objects = ScopedManager()
 
     scope_spec = ScopeSpec()
+    # Date fields that may not be set to a day already past (整改期限 …): checked when the value is set or
+    # changed, not when an old record is edited for another reason (core.validators.deadline_errors).
+    deadline_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.deadline_fields:  # what is stored now is the value a later edit compares with
+            self._loaded_deadlines = self._deadlines_now()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if cls.deadline_fields:
+            instance._loaded_deadlines = instance._deadlines_now()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        if self.deadline_fields:
+            self._loaded_deadlines = self._deadlines_now()
+
+    def _deadlines_now(self) -> dict:
+        # Only values loaded (a deferred field is not read here, which would query).
+        return {f: self.__dict__[f] for f in self.deadline_fields if f in self.__dict__}
+
+    def clean_fields(self, exclude=None):
+        """Field validators, then the rules every located or dated record shares (core.validators): the
+        location lies in the county, a deadline set now is not already past. full_clean runs this, so
+        services, forms (ModelForm), the API (through the services) and Excel imports share one rule."""
+        exclude = set(exclude or ())
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            validate_instance_location(self, exclude=exclude | set(errors))
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        loaded = getattr(self, "_loaded_deadlines", {})
+        for name in self.deadline_fields:
+            if name in exclude or name in errors:
+                continue
+            label = str(self._meta.get_field(name).verbose_name)
+            for field, message in deadline_errors(
+                getattr(self, name), loaded.get(name), field=name, label=label
+            ).items():
+                errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AuditTamperError(Exception):

@@ -1,8 +1,11 @@
 """Validators for national codes and contact numbers, with Chinese messages."""
 
+import datetime as dt
 import re
+import time
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 
 # GB 32100-2015 统一社会信用代码: 18 characters from this alphabet (no I, O, Z, S, V).
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -58,10 +61,68 @@ def validate_region_code(value: str) -> None:
 CHINA_LON = (73.0, 136.0)
 CHINA_LAT = (3.0, 54.0)
 
+# A record of the county lies in the county: a point further than this outside the bounding box of every
+# loaded county (the tree's top regions) is a typing error. The margin (≈50 km) leaves room for a team's
+# base, a warehouse or a shelter just across the border and for the GCJ-02 offset of phone maps.
+COUNTY_MARGIN_DEG = 0.5
+# The boxes are read once per this many seconds per process (one query); loading a county forgets them.
+EXTENT_TTL_S = 300.0
+
+_extent: dict = {"read_at": None, "boxes": ()}
+
+
+def forget_county_extent() -> None:
+    """Called when a county is loaded, so the next check reads the new extent."""
+    _extent["read_at"] = None
+
+
+def _box_of(boundary) -> tuple[float, float, float, float] | None:
+    try:
+        import shapely.geometry
+
+        geom = shapely.geometry.shape(boundary)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return None if geom.is_empty else geom.bounds
+
+
+def county_boxes() -> tuple[tuple[float, float, float, float], ...]:
+    """(min lon, min lat, max lon, max lat) of each loaded county's boundary, widened by the margin;
+    () while no region is loaded (then only the China check applies)."""
+    now = time.monotonic()
+    if _extent["read_at"] is not None and now - _extent["read_at"] < EXTENT_TTL_S:
+        return _extent["boxes"]
+    from django.db.models import Max, Min
+
+    from .regioncodes import region_prefix
+    from .regions import region_model
+
+    Region = region_model()
+    boxes = []
+    for code, boundary in Region.objects.filter(parent__isnull=True).values_list("code", "boundary"):
+        box = _box_of(boundary) if boundary else None
+        if box is None:  # a tree without boundaries: the extent of its regions' centres
+            c = Region.objects.filter(code__startswith=region_prefix(code)).aggregate(
+                w=Min("center_lon"), s=Min("center_lat"), e=Max("center_lon"), n=Max("center_lat")
+            )
+            box = None if c["w"] is None else (c["w"], c["s"], c["e"], c["n"])
+        if box is not None:
+            m = COUNTY_MARGIN_DEG
+            boxes.append((box[0] - m, box[1] - m, box[2] + m, box[3] + m))
+    if boxes:  # nothing loaded yet: ask again next time rather than remember "no county"
+        _extent.update(read_at=now, boxes=tuple(boxes))
+    return tuple(boxes)
+
+
+def _range(lo: float, hi: float) -> str:
+    return f"{lo:.2f}–{hi:.2f}"
+
 
 def location_errors(lon, lat, *, lon_field: str = "lon", lat_field: str = "lat") -> dict[str, str]:
-    """Chinese messages, keyed by field, for a point that cannot be in China ({} when it can, or when
-    neither coordinate is given). Non-finite numbers fail the range check too (NaN compares false)."""
+    """Chinese messages, keyed by field, for a point that cannot be a place of this platform ({} when it
+    can, or when neither coordinate is given): both coordinates or neither, not (0, 0), inside China and
+    inside a loaded county's extent with the margin. Non-finite numbers fail the range checks too (NaN
+    compares false)."""
     if lon is None and lat is None:
         return {}
     if lon is None or lat is None:
@@ -74,16 +135,96 @@ def location_errors(lon, lat, *, lon_field: str = "lon", lat_field: str = "lat")
         errors[lon_field] = f"经度 {lon} 不在中国境内（{CHINA_LON[0]:g}–{CHINA_LON[1]:g}）"
     if not CHINA_LAT[0] <= lat <= CHINA_LAT[1]:
         errors[lat_field] = f"纬度 {lat} 不在中国境内（{CHINA_LAT[0]:g}–{CHINA_LAT[1]:g}）"
-    return errors
+    if errors:
+        return errors
+    boxes = county_boxes()
+    if not boxes or any(w <= lon <= e and s <= lat <= n for w, s, e, n in boxes):
+        return {}
+    hint = "请核对经纬度是否填反或输错"
+    if not any(w <= lon <= e for w, _, e, _ in boxes):
+        lons = "、".join(_range(w, e) for w, _, e, _ in boxes)
+        errors[lon_field] = f"经度 {lon} 不在辖区范围内（{lons}，已含约 50 公里余量），{hint}"
+    if not any(s <= lat <= n for _, s, _, n in boxes):
+        lats = "、".join(_range(s, n) for _, s, _, n in boxes)
+        errors[lat_field] = f"纬度 {lat} 不在辖区范围内（{lats}，已含约 50 公里余量），{hint}"
+    return errors or {lon_field: f"位置（{lon}, {lat}）不在辖区范围内（已含约 50 公里余量），{hint}"}
 
 
-def validate_instance_location(instance) -> None:
-    """Every model with a location (fields `lon`/`lat`, or `last_lon`/`last_lat`) is checked here, on the
-    one write path (core.services) and in the kit's forms."""
-    for lon_field, lat_field in (("lon", "lat"), ("last_lon", "last_lat")):
+def validate_location(lon, lat, *, lon_field: str = "lon", lat_field: str = "lat") -> None:
+    """location_errors as a ValidationError (for services that take a position as arguments)."""
+    errors = location_errors(lon, lat, lon_field=lon_field, lat_field=lat_field)
+    if errors:
+        raise ValidationError(errors)
+
+
+LOCATION_FIELDS = (("lon", "lat"), ("last_lon", "last_lat"))
+
+
+def validate_instance_location(instance, exclude=()) -> None:
+    """Every model with a location (fields `lon`/`lat`, or `last_lon`/`last_lat`) is checked here: by
+    AnlanModel.full_clean (services, forms, Excel imports) and by the generic writes of core.services."""
+    errors = {}
+    for lon_field, lat_field in LOCATION_FIELDS:
+        if lon_field in exclude or lat_field in exclude:
+            continue
         if hasattr(instance, lon_field) and hasattr(instance, lat_field):
-            errors = location_errors(
+            errors |= location_errors(
                 getattr(instance, lon_field), getattr(instance, lat_field), lon_field=lon_field, lat_field=lat_field
             )
-            if errors:
-                raise ValidationError(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+@deconstructible
+class AtMost:
+    """An upper bound for a number with its own Chinese message. Not a MaxValueValidator on purpose: DRF
+    turns those into its own `max_value` check and message, and the API would then say something else
+    than the form and the import."""
+
+    def __init__(self, limit, message: str):
+        self.limit, self.message = limit, message
+
+    def __call__(self, value) -> None:
+        if value is not None and value > self.limit:
+            raise ValidationError(self.message, code="implausible")
+
+    def __eq__(self, other):
+        return isinstance(other, AtMost) and (self.limit, self.message) == (other.limit, other.message)
+
+
+# People counted in one record (casualties, trapped, evacuated, employees): no county holds more than a
+# few million people, so a larger figure is a typing error (an extra zero, a pasted phone number).
+PEOPLE_MAX = 5_000_000
+
+
+def validate_people_count(value) -> None:
+    if value is not None and value > PEOPLE_MAX:
+        raise ValidationError(
+            f"人数 {value:,} 不合理（超过 {PEOPLE_MAX // 10_000} 万人），请核对", code="people_implausible"
+        )
+
+
+def validate_subcounts(instance, pairs) -> None:
+    """ "其中" counts: each (part, whole) field pair must satisfy part ≤ whole (e.g. 重伤 ≤ 受伤)."""
+    errors = {}
+    for part, whole in pairs:
+        p, w = getattr(instance, part), getattr(instance, whole)
+        if p is not None and w is not None and p > w:
+            label = instance._meta.get_field
+            errors[part] = f"{label(part).verbose_name}（{p}）不能多于{label(whole).verbose_name}（{w}）"
+    if errors:
+        raise ValidationError(errors)
+
+
+def deadline_errors(new, old, *, field: str, label: str, today=None) -> dict[str, str]:
+    """A deadline set or changed to a day already past is an error; an unchanged deadline (an old
+    record edited for another reason, an overdue hazard) is left alone."""
+    if new is None or new == old:
+        return {}
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    new_day = timezone.localdate(new) if isinstance(new, dt.datetime) else new
+    if new_day < today:
+        return {field: f"{label}（{new_day:%Y年%-m月%-d日}）已过，请选择今天或以后的日期"}
+    return {}

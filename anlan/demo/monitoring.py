@@ -65,6 +65,8 @@ def load_monitoring(*, actor, county, townships, departments) -> dict[str, int]:
                 synthetic=True,
             )
         )
+    for s in sensors:  # a bulk insert skips Sensor.save(), which fills in the kind's unit
+        s.unit = s.unit or Sensor.DEFAULT_UNITS.get(s.kind, "")
     created = objects_bulk_create(actor=actor, model=Sensor, instances=sensors)
     for s in created:
         if s.kind == "gnss":

@@ -15,7 +15,7 @@ from anlan.core.audit import AuditItem, append
 from anlan.core.services import objects_bulk_create
 from anlan.geo.spatial import PointIndex
 from anlan.hazards import services as hazard_services
-from anlan.hazards.models import HiddenHazard
+from anlan.hazards.models import HazardEvent, HiddenHazard
 from anlan.registry.models import Person
 from anlan.resources.models import Shelter
 from anlan.risk import lec
@@ -258,17 +258,21 @@ def _hidden_hazards(actor, rng, townships, villages, enterprises) -> int:
     """Hazards at every step: reported, rectifying (some overdue), awaiting verification, closed."""
     today = timezone.localdate()
     count = 0
+    late: dict[int, tuple[dt.date, dt.date]] = {}
     for i in range(60):
         title, level = HAZARD_TITLES[i % len(HAZARD_TITLES)]
         enterprise = enterprises[i % len(enterprises)] if i % 4 == 0 else None
         region = enterprise.region if enterprise else villages[int(rng.integers(len(villages)))]
+        # A deadline may not be set in the past, so each hazard is reported with a deadline still ahead;
+        # those the demo shows overdue then have their deadlines wound back below, as time would have done.
         deadline = today + dt.timedelta(days=int(rng.integers(-20, 30)))
+        set_deadline = max(deadline, today)
         hazard = HiddenHazard(
             title=title,
             description=f"{region.name}：{title}",
             level=level,
             region=region,
-            deadline=deadline,
+            deadline=set_deadline,
             lon=(enterprise.lon if enterprise else region.center_lon),
             lat=(enterprise.lat if enterprise else region.center_lat),
             enterprise=enterprise,
@@ -286,7 +290,7 @@ def _hidden_hazards(actor, rng, townships, villages, enterprises) -> int:
                 hazard=hazard,
                 action="assign",
                 responsible="整改责任人",
-                deadline=deadline.isoformat(),
+                deadline=set_deadline.isoformat(),
                 supervising_unit="县安委办" if level == "major" else "",
                 supervising_leader="副县长" if level == "major" else "",
             )
@@ -296,9 +300,22 @@ def _hidden_hazards(actor, rng, townships, villages, enterprises) -> int:
             )
         if stage == 4:
             hazard_services.hazard_transition(actor=superior, hazard=hazard, action="verify", comment="验收合格")
+        if deadline < today:
+            late[hazard.pk] = (set_deadline, deadline)
         count += 1
+    _wind_back_deadlines(late)
     hazard_services.overdue_mark(today=today)
     return count
+
+
+def _wind_back_deadlines(late: dict[int, tuple[dt.date, dt.date]]) -> None:
+    """The demo county's history: these hazards were given deadlines that have since passed. Moving the
+    stored dates (the hazard's and its events') stands for the days gone by; no rule is bypassed for a
+    new deadline, which the services still refuse to set in the past."""
+    for pk, (was, now) in late.items():
+        HiddenHazard.objects.filter(pk=pk).update(deadline=now)
+        HazardEvent.objects.filter(hazard_id=pk, deadline_after=was).update(deadline_after=now)
+        HazardEvent.objects.filter(hazard_id=pk, deadline_before=was).update(deadline_before=now)
 
 
 class _DemoOfficial:

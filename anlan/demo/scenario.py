@@ -21,6 +21,7 @@ from anlan.alerts import wording
 from anlan.alerts.models import Warning, WarningTemplate
 from anlan.incidents import services
 from anlan.incidents.models import Incident
+from anlan.monitoring.formatting import measured
 from anlan.monitoring.models import Alarm
 from anlan.monitoring.replay import DEMO_STORM, replay
 from anlan.plans.models import IncidentKind
@@ -107,7 +108,8 @@ def _incident(actor, alarm: Alarm) -> Incident:
         source=Incident.Source.ALARM,
         caller_unit="监测预警系统",
         alarm=alarm,
-        description=f"{sensor.name}位移{alarm.get_level_display()}报警（峰值 {alarm.peak_value}），"
+        description=f"{sensor.name}位移{alarm.get_level_display()}报警"
+        f"（峰值 {measured(alarm.peak_value, sensor, alarm.rule)}），"
         f"群测群防员报告坡体出现裂缝、局部垮塌，威胁 {threatened} 人，2 人被困。",
         trapped=2,
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from pyproj import Geod
 
 from anlan.core.services import objects_bulk_create
+from anlan.core.validators import forget_county_extent
 
 from .boundaries import load_county_boundary
 from .models import Region, RegionLevel
@@ -73,4 +74,8 @@ def county_load(*, actor, code6: str, seed: int = 42) -> LoadedCounty:
     objects_bulk_create(actor=actor, model=Region, instances=[county])
     objects_bulk_create(actor=actor, model=Region, instances=townships)
     objects_bulk_create(actor=actor, model=Region, instances=villages)
+    # Locations are checked against the loaded counties' extent: read it afresh now (this transaction sees
+    # the new county) and again once committed (other transactions, or none if this one rolls back).
+    forget_county_extent()
+    transaction.on_commit(forget_county_extent)
     return LoadedCounty(county=county, townships=len(townships), villages=len(villages))

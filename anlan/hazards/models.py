@@ -75,6 +75,7 @@ class HiddenHazard(AnlanModel):
     scope_spec = ScopeSpec(region="region", department="department", enterprise="enterprise")
     # Anyone who may hold a hazard may report one; after that it changes only through workflow services.
     write_roles = workflow.HOLDERS
+    deadline_fields = ("deadline", "pending_deadline")
 
     class Meta:
         verbose_name = "隐患"

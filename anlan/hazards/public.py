@@ -31,11 +31,15 @@ def recent_tips(key: str) -> int:
     ).count()
 
 
+TIP_PREFIX = "群众举报："
+
+
 class PublicTipForm(ChallengeForm):
     salt = SALT
 
     region = forms.ModelChoiceField(label="所在村（社区）", queryset=None, to_field_name="code")
-    place = forms.CharField(label="具体位置", max_length=200)
+    # The place becomes the title after TIP_PREFIX: the title's 200 characters hold it whole, never cut.
+    place = forms.CharField(label="具体位置", max_length=200 - len(TIP_PREFIX))
     description = forms.CharField(label="隐患情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     photo = forms.FileField(label="照片（可选，JPEG 或 PNG）", required=False)
     name = forms.CharField(label="您的称呼（可选）", max_length=64, required=False)
@@ -58,7 +62,7 @@ class PublicTipForm(ChallengeForm):
     def hazard(self, key: str) -> HiddenHazard:
         d = self.cleaned_data
         return HiddenHazard(
-            title=f"群众举报：{d['place']}"[:200],
+            title=f"{TIP_PREFIX}{d['place']}",
             description=d["description"],
             level=HiddenHazard.Level.GENERAL,
             region=d["region"],

@@ -85,6 +85,9 @@ def hazard_transition(*, actor, hazard: HiddenHazard, action: str, comment: str 
             hazard.deadline = hazard.pending_deadline
         hazard.pending_deadline = None
     hazard.closed_at = timezone.now() if hazard.status == workflow.CLOSED else None
+    # The model's rules, as on report: text within each field's length (never cut), a deadline set or
+    # moved now not already past (整改期限, 申请延期至). A refusal rolls the whole step back.
+    hazard.full_clean()
     hazard.save()
     _event(
         hazard,

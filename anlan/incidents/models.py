@@ -8,7 +8,7 @@ from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY
 from anlan.core.scoping import ScopeSpec
-from anlan.core.validators import validate_phone
+from anlan.core.validators import validate_people_count, validate_phone, validate_subcounts
 from anlan.plans.models import IncidentKind  # kinds live in plans, below incidents (ARCHITECTURE.md)
 
 from .grading import LABELS
@@ -53,12 +53,14 @@ class Incident(AnlanModel):
         "monitoring.Alarm", verbose_name="关联报警", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     description = models.TextField("事件经过")
-    deaths = models.PositiveIntegerField("死亡", default=0)
-    missing = models.PositiveIntegerField("失踪", default=0)
-    injured = models.PositiveIntegerField("受伤", default=0)
-    serious_injuries = models.PositiveIntegerField("其中重伤（含急性工业中毒）", default=0)
-    trapped = models.PositiveIntegerField("被困", default=0)
-    evacuated = models.PositiveIntegerField("转移人数", default=0)
+    deaths = models.PositiveIntegerField("死亡", default=0, validators=[validate_people_count])
+    missing = models.PositiveIntegerField("失踪", default=0, validators=[validate_people_count])
+    injured = models.PositiveIntegerField("受伤", default=0, validators=[validate_people_count])
+    serious_injuries = models.PositiveIntegerField(
+        "其中重伤（含急性工业中毒）", default=0, validators=[validate_people_count]
+    )
+    trapped = models.PositiveIntegerField("被困", default=0, validators=[validate_people_count])
+    evacuated = models.PositiveIntegerField("转移人数", default=0, validators=[validate_people_count])
     direct_loss_10k_yuan = models.DecimalField(
         "直接经济损失（万元）", max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )
@@ -80,6 +82,10 @@ class Incident(AnlanModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # "其中重伤": the seriously injured are counted among the injured, never more than them.
+        validate_subcounts(self, [("serious_injuries", "injured")])
 
 
 class TimelineEntry(models.Model):

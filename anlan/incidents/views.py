@@ -24,7 +24,7 @@ from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
-from . import documents, forms, selectors, services, situation, workflow
+from . import documents, forms, selectors, services, situation, texts, workflow
 from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
@@ -84,20 +84,19 @@ ALARM_KINDS = {
 def _from_alarm(user, pk) -> tuple[dict, object]:
     from anlan.monitoring.models import Alarm
 
-    alarm = get_object_or_404(Alarm.objects.restrict(user).select_related("sensor", "sensor__region"), pk=pk)
+    alarm = get_object_or_404(Alarm.objects.restrict(user).select_related("sensor", "sensor__region", "rule"), pk=pk)
     sensor = alarm.sensor
     kind = IncidentKind.objects.filter(name=ALARM_KINDS.get(sensor.kind, "")).first()
     initial = {
         "kind": kind,
-        "title": f"{sensor.region.name}{sensor.name}{alarm.get_level_display()}报警",
+        "title": texts.alarm_title(alarm),
         "region": sensor.region_id,
         "lon": sensor.lon,
         "lat": sensor.lat,
         "occurred_at": timezone.localtime(alarm.opened_at).strftime(LOCAL_INPUT),
         "source": Incident.Source.ALARM,
         "caller_unit": "监测预警系统",
-        "description": f"{sensor.name}（{sensor.code}）{alarm.get_level_display()}报警，触发值 {alarm.value}，"
-        f"峰值 {alarm.peak_value}。",
+        "description": texts.alarm_description(alarm),
     }
     return initial, alarm
 

@@ -9,6 +9,8 @@ from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
 
+from .formatting import DEFAULT_UNITS, measured
+
 __all__ = ["LEVELS", "Alarm", "AlarmEvent", "Reading", "ReadingHourly", "Rule", "Sensor"]
 
 # Alarm levels in rising order (index = severity), the colours of the warning system.
@@ -42,19 +44,7 @@ class Sensor(AnlanModel):
         OFFLINE = "offline", "离线"
         UNKNOWN = "unknown", "无数据"
 
-    DEFAULT_UNITS = {
-        "rain_gauge": "mm",
-        "water_level": "m",
-        "gnss": "mm",
-        "crack": "mm",
-        "soil_moisture": "%",
-        "gas": "%LEL",
-        "tank_level": "m",
-        "temperature": "℃",
-        "pressure": "MPa",
-        "smoke": "",
-        "video": "",
-    }
+    DEFAULT_UNITS = DEFAULT_UNITS
 
     code = models.CharField("设备编码", max_length=64, unique=True)
     name = models.CharField("名称", max_length=200)
@@ -119,6 +109,11 @@ class Sensor(AnlanModel):
         if not self.unit:
             self.unit = self.DEFAULT_UNITS.get(self.kind, "")
         super().save(*args, **kwargs)
+
+    @property
+    def last_value_text(self) -> str:
+        """最新值 with the sensor's resolution and unit ("150.67 mm")."""
+        return measured(self.last_value, self) if self.last_ts else ""
 
 
 class Rule(models.Model):
@@ -280,6 +275,15 @@ class Alarm(models.Model):
 
     def __str__(self):
         return f"{self.sensor.name} {self.get_level_display()}报警"
+
+    @property
+    def value_text(self) -> str:
+        """触发值 as people read it: rounded to the sensor's resolution, with the unit ("5.59 mm")."""
+        return measured(self.value, self.sensor, self.rule)
+
+    @property
+    def peak_text(self) -> str:
+        return measured(self.peak_value, self.sensor, self.rule)
 
 
 class AlarmEvent(models.Model):

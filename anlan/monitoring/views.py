@@ -11,6 +11,7 @@ from anlan.registry.models import Department
 
 from . import selectors, services, workflow
 from .filters import AlarmFilterSet, RuleFilterSet, SensorFilterSet
+from .formatting import measured
 from .models import LEVEL_CHOICES, Alarm, Rule, Sensor
 
 SENSOR_FIELDS = [
@@ -21,8 +22,8 @@ SENSOR_FIELDS = [
 
 def _sensor_alarms(sensor, user):
     rows = [
-        (a.opened_at, a.get_level_display(), a.get_status_display(), a.value, a.peak_value, a.closed_at)
-        for a in sensor.alarms.all()[:20]
+        (a.opened_at, a.get_level_display(), a.get_status_display(), a.value_text, a.peak_text, a.closed_at)
+        for a in sensor.alarms.select_related("sensor", "rule")[:20]
     ]
     return [("最近报警", ["报警时间", "级别", "状态", "触发值", "峰值", "解除时间"], rows)]
 
@@ -30,9 +31,10 @@ def _sensor_alarms(sensor, user):
 register(
     ModelConfig(
         model=Sensor,
-        list_columns=["code", "name", "kind", "region", "live_status", "last_value", "unit", "last_ts"],
+        list_columns=["code", "name", "kind", "region", "live_status", "last_value_text", "last_ts"],
         form_fields=SENSOR_FIELDS,
-        detail_fields=[*SENSOR_FIELDS, "live_status", "last_value", "last_ts"],
+        detail_fields=[*SENSOR_FIELDS, "live_status", "last_value_text", "last_ts"],
+        extra_labels={"last_value_text": "最新值"},
         filterset_class=SensorFilterSet,
         search_fields=["code", "name", "station"],
         natural_keys={Department: "code"},
@@ -75,7 +77,14 @@ register(
 def _alarm_events(alarm, user):
     levels = dict(LEVEL_CHOICES)
     rows = [
-        (e.at, action_label(f"alarm_{e.action}"), levels.get(e.level, e.level), e.value, e.actor, e.notified)
+        (
+            e.at,
+            action_label(f"alarm_{e.action}"),
+            levels.get(e.level, e.level),
+            measured(e.value, alarm.sensor, alarm.rule),
+            e.actor,
+            e.notified,
+        )
         for e in alarm.events.all()
     ]
     return [("报警过程", ["时间", "动作", "级别", "数值", "操作", "通知/说明"], rows)]
@@ -84,12 +93,17 @@ def _alarm_events(alarm, user):
 register(
     ModelConfig(
         model=Alarm,
-        list_columns=["sensor", "level", "status", "value", "peak_value", "opened_at", "closed_at"],
+        list_columns=["sensor", "level", "status", "value_text", "peak_text", "opened_at", "closed_at"],
         form_fields=[],
         detail_fields=[
+            *("sensor", "rule", "level", "status", "value_text", "peak_text", "opened_at", "raised_at"),
+            *("acknowledged_at", "acknowledged_by", "closed_at"),
+        ],
+        export_fields=[
             *("sensor", "rule", "level", "status", "value", "peak_value", "opened_at", "raised_at"),
             *("acknowledged_at", "acknowledged_by", "closed_at"),
         ],
+        extra_labels={"value_text": "触发值", "peak_text": "峰值"},
         filterset_class=AlarmFilterSet,
         search_fields=["sensor__name", "sensor__code"],
         importable=False,

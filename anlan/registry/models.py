@@ -9,7 +9,7 @@ from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import NOBODY, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopeSpec
-from anlan.core.validators import validate_credit_code, validate_id_number, validate_phone
+from anlan.core.validators import validate_credit_code, validate_id_number, validate_people_count, validate_phone
 
 from .gbt4754 import INDUSTRY_CHOICES, section_of
 
@@ -105,7 +105,7 @@ class Enterprise(AnlanModel):
         "行业（GB/T 4754 大类）", max_length=2, choices=INDUSTRY_CHOICES, blank=True, help_text="门类由大类自动确定"
     )
     scale = models.CharField("企业规模", max_length=8, choices=Scale.choices, blank=True)
-    employees = models.PositiveIntegerField("从业人员数", null=True, blank=True)
+    employees = models.PositiveIntegerField("从业人员数", null=True, blank=True, validators=[validate_people_count])
     address = models.CharField("地址", max_length=200, blank=True)
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)

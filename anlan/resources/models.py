@@ -1,6 +1,7 @@
 """Rescue forces (救援队伍), the expert pool (专家库), large equipment (大型装备) and shelters (应急避难场所)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -9,7 +10,7 @@ from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES
 from anlan.core.scoping import ScopedManager, ScopeSpec
-from anlan.core.validators import validate_phone
+from anlan.core.validators import AtMost, validate_phone
 
 __all__ = [
     "Equipment",
@@ -191,6 +192,9 @@ def default_area_per_person() -> float:
     return settings.ANLAN_SHELTER_AREA_PER_PERSON_M2
 
 
+SHELTER_AREA_MAX_M2 = 20_000_000
+
+
 def capacity_for(effective_area_m2: float, area_per_person_m2: float) -> int:
     """Persons a shelter can take: effective area ÷ area per person, rounded down."""
     return int(effective_area_m2 // area_per_person_m2)
@@ -227,11 +231,21 @@ class Shelter(AnlanModel):
     level = models.CharField("级别", max_length=16, choices=Level.choices)
     period = models.CharField("类型", max_length=16, choices=Period.choices)
     site_class = models.CharField("场址类别", max_length=4, choices=SiteClass.choices)
-    effective_area_m2 = models.FloatField("有效避难面积（㎡）", validators=[MinValueValidator(1)])
+    effective_area_m2 = models.FloatField(
+        "有效避难面积（㎡）",
+        validators=[
+            MinValueValidator(1, "有效避难面积至少 1 ㎡"),
+            # The largest shelters are city parks of a few km²; more is a unit error (km² or mu typed as ㎡).
+            AtMost(SHELTER_AREA_MAX_M2, "有效避难面积不合理（超过 2000 万㎡，即 20 平方公里），请核对单位"),
+        ],
+    )
     area_per_person_m2 = models.FloatField(
         "人均有效面积（㎡/人）",
         default=default_area_per_person,
-        validators=[MinValueValidator(0.1)],
+        validators=[
+            MinValueValidator(0.1, "人均有效面积至少 0.1 ㎡"),
+            AtMost(100, "人均有效面积不合理（超过 100 ㎡/人），请核对"),
+        ],
         help_text="默认 1.5㎡/人（GB 21734-2008 第5.4条：人均居住面积大于1.5㎡），可按场所类型调整",
     )
     address = models.CharField("地址", max_length=200)
@@ -263,6 +277,21 @@ class Shelter(AnlanModel):
     @property
     def capacity(self) -> int:
         return capacity_for(self.effective_area_m2, self.area_per_person_m2)
+
+    def clean(self):
+        # Occupancy never exceeds capacity: an edit of the area may not leave people present without room.
+        if self.pk is None or self.effective_area_m2 is None or self.area_per_person_m2 is None:
+            return
+        from .services import shelter_occupancy
+
+        present = shelter_occupancy(self)
+        if present > self.capacity:
+            raise ValidationError(
+                {
+                    "effective_area_m2": f"按此面积只能容纳 {self.capacity} 人，但当前在场 {present} 人；"
+                    "请先登记离开或核对面积"
+                }
+            )
 
 
 class ShelterCheck(models.Model):

@@ -16,15 +16,23 @@ from anlan.testing.personas import persona
 
 
 def new_hazard(region, *, level="general", days=5, title="楼梯扶手松动", **extra):
+    """A hazard due in `days`; a negative number is a deadline that has passed since it was set (a deadline
+    cannot be set in the past, so it is set today and time is wound back)."""
+    today = timezone.localdate()
+    deadline = today + dt.timedelta(days=days)
     hazard = HiddenHazard(
         title=title,
         description="三楼楼梯扶手松动",
         level=level,
         region=region,
-        deadline=timezone.localdate() + dt.timedelta(days=days),
+        deadline=max(deadline, today),
         **extra,
     )
-    return services.hazard_report(actor=persona("village_grid_worker"), hazard=hazard)
+    hazard = services.hazard_report(actor=persona("village_grid_worker"), hazard=hazard)
+    if deadline < today:
+        HiddenHazard.objects.filter(pk=hazard.pk).update(deadline=deadline)
+        hazard.refresh_from_db()
+    return hazard
 
 
 def close(hazard, who="township_officer"):

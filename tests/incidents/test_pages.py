@@ -169,7 +169,7 @@ def test_an_alarm_opens_the_intake_form_filled_in(client, tree):
     page = client.get(f"/incidents/intake/alarm/{alarm.pk}/")
     form = page.context["form"]
     assert form.initial["source"] == "alarm" and form.initial["region"] == sensor.region_id
-    assert form.initial["kind"].name == "地质灾害" and "42.0" in form.initial["description"]
+    assert form.initial["kind"].name == "地质灾害" and "触发值 42 mm" in form.initial["description"]
     data = intake_data(tree, region=sensor.region_id, source="alarm", title=form.initial["title"])
     client.post(f"/incidents/intake/alarm/{alarm.pk}/", data)
     incident = Incident.objects.get(title=form.initial["title"])

@@ -46,7 +46,7 @@ def intake(tree, kind="工矿商贸等企业安全事故", at=None, **facts):
 
 
 def test_intake_numbers_grades_and_puts_it_on_the_timeline(tree):
-    incident = intake(tree, deaths=1, serious_injuries=2)
+    incident = intake(tree, deaths=1, injured=2, serious_injuries=2)
     assert incident.number.startswith(f"SJ500237{timezone.localtime(incident.received_at):%Y%m%d}")
     assert incident.level == "IV" and "493" in incident.level_basis
     assert [e.kind for e in incident.timeline.all()] == ["intake", "grade"]

@@ -54,5 +54,5 @@ def test_site_watchers_get_each_new_alarm_level_by_sms(settings):
     sent = [m for _, body in gateway.requests for m in body["messages"]]
     assert {m["to"] for m in sent} == watchers
     red = next(m["text"] for m in sent if "红色报警" in m["text"])
-    assert site.name in red and "35mm" in red and "撤离" in red
+    assert site.name in red and "35 mm" in red and "撤离" in red
     assert not alarm_rows.exclude(status="sent").exists()

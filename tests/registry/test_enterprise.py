@@ -117,3 +117,42 @@ def test_gbt4754_table():
     assert section_of("44") == ("D", "电力、热力、燃气及水生产和供应业")
     assert section_of("97") == ("T", "国际组织")
     assert section_of("") is None
+
+
+@pytest.mark.django_db
+def test_impossible_location_and_headcount_are_refused_by_api_form_and_import(client, tree):
+    """Issue 13, item 5: an enterprise at (-99999, 99999) with 99,999,999 employees was saved."""
+    client.force_login(persona("township_officer"))
+    before = Enterprise.objects.count()
+    body = {
+        "name": "虚构企业",
+        "credit_code": credit_code(),
+        "region": tree.village.code,
+        "industry": "30",
+        "lon": -99999,
+        "lat": 99999,
+        "employees": 99_999_999,
+    }
+    api = client.post("/api/v1/enterprises/", body, content_type="application/json")
+    assert api.status_code == 400, api.content
+    assert "不合理" in api.json()["employees"][0]
+    body["employees"] = 120
+    api = client.post("/api/v1/enterprises/", body, content_type="application/json")
+    assert api.status_code == 400 and "中国境内" in api.json()["lon"][0] and "中国境内" in api.json()["lat"][0]
+
+    form = client.post("/registry/enterprise/add/", {**body, "standard_grade": "none", "employees": 99_999_999})
+    assert form.status_code == 400
+    assert "不合理" in str(form.context["form"].errors["employees"])
+
+    rows = [
+        ["企业名称", "统一社会信用代码", "所属区划", "经度", "纬度", "从业人员数"],
+        ["甲公司", credit_code(), tree.village.code, tree.village.center_lon, tree.village.center_lat, 50],
+        ["乙公司", credit_code(), tree.village.code, 116.40, 39.90, 50],  # Beijing: in China, not in the county
+        ["丙公司", credit_code(), tree.village.code, tree.village.center_lon, tree.village.center_lat, 99_999_999],
+    ]
+    imported = client.post("/registry/enterprise/import/", {"file": xlsx_upload(rows)})
+    assert imported.status_code == 400
+    errors = {(e.row, e.column): e.message for e in imported.context["result"].errors}
+    assert "不在辖区范围内" in errors[(3, "经度")] and "不在辖区范围内" in errors[(3, "纬度")]
+    assert "不合理" in errors[(4, "从业人员数")]
+    assert Enterprise.objects.count() == before

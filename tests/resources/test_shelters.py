@@ -97,3 +97,19 @@ def test_shelter_layer_shows_capacity_and_live_occupancy(client, tree, shelter):
     mine = next(f for f in features if f["id"] == shelter.pk)
     assert mine["properties"]["capacity"] == 100 and mine["properties"]["occupancy"] == 12
     assert mine["properties"]["level"] == "村（社区）级"
+
+
+@pytest.mark.django_db
+def test_an_edit_may_not_leave_more_people_present_than_the_area_holds(client, tree, shelter):
+    """Issue 13, item 5: occupancy ≤ capacity wherever either changes; areas within plausible bounds."""
+    shelter_check(actor=persona("township_officer"), shelter=shelter, kind="in", people=80)
+    client.force_login(persona("township_officer"))
+    url = f"/api/v1/shelters/{shelter.pk}/"
+    smaller = client.patch(url, {"effective_area_m2": 30}, content_type="application/json")
+    assert smaller.status_code == 400, smaller.content
+    assert smaller.json()["effective_area_m2"] == ["按此面积只能容纳 20 人，但当前在场 80 人；请先登记离开或核对面积"]
+    huge = client.patch(url, {"effective_area_m2": 1e12}, content_type="application/json")
+    assert huge.status_code == 400 and "请核对单位" in huge.json()["effective_area_m2"][0]
+    shelter.refresh_from_db()
+    assert shelter.effective_area_m2 == 150
+    assert client.patch(url, {"effective_area_m2": 300}, content_type="application/json").status_code == 200

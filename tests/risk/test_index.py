@@ -38,9 +38,11 @@ def test_an_overdue_major_hazard_raises_the_index_and_closing_it_lowers_it(tree)
         description="d",
         level="major",
         region=tree.village,
-        deadline=timezone.localdate() - dt.timedelta(days=1),
+        deadline=timezone.localdate(),
     )
     hazard_services.hazard_report(actor=officer, hazard=hazard)
+    # A deadline cannot be set in the past: the day passes, and the hazard is overdue.
+    HiddenHazard.objects.filter(pk=hazard.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
     assert _village_row(officer, tree.village.code).index == before + 10  # major 5 × overdue 2
     hazard_services.hazard_transition(
         actor=officer,

@@ -15,6 +15,7 @@ from ..models import (
     Incident,
     TimelineEntry,
 )
+from ..texts import alarm_values
 from .timeline import entry
 
 
@@ -56,7 +57,7 @@ def incident_create(*, actor, incident: Incident) -> Incident:
             TimelineEntry.Kind.ALARM,
             f"{alarm}",
             at=alarm.opened_at,
-            detail=f"触发值 {alarm.value}，峰值 {alarm.peak_value}",
+            detail=alarm_values(alarm),
             data={"alarm": alarm.pk},
         )
     if incident.level:

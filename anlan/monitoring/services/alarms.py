@@ -15,6 +15,7 @@ from anlan.core.audit import AuditItem, actor_name, append, audit_record
 from anlan.inbox.services import Message, notify_many
 
 from .. import workflow
+from ..formatting import measured
 from ..models import LEVEL_LABELS, LEVELS, Alarm, AlarmEvent, Sensor
 
 OPEN_STATUSES = (Alarm.Status.OPEN, Alarm.Status.ACKNOWLEDGED)
@@ -87,7 +88,7 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
         message = Message(
             category="alarm",
             title=f"{LEVEL_LABELS[c.level]}报警：{sensor.name}（{sensor.region.name}）",
-            body=f"{RULE_LABELS[c.alarm.rule.kind]}指标 {c.value:g}{sensor.unit}，"
+            body=f"{RULE_LABELS[c.alarm.rule.kind]}指标 {measured(c.value, sensor, c.alarm.rule)}，"
             f"时间 {timezone.localtime(c.at):%m-%d %H:%M}。",
             link=reverse("monitoring:sensor_chart", kwargs={"pk": sensor.pk}),
             dedupe_key=f"alarm:{c.alarm.pk}:{c.level}",
@@ -105,9 +106,10 @@ def _sms_text(change, sensor) -> str:
     from anlan.notify.texts import sender_name
 
     sender = sender_name()
+    value = measured(change.value, sensor, change.alarm.rule)
     return (
         f"【{sender}】{site}{sensor.name}{LEVEL_LABELS[change.level]}报警：{RULE_LABELS[change.alarm.rule.kind]}"
-        f"{change.value:g}{sensor.unit}（{timezone.localtime(change.at):%m-%d %H:%M}）。请立即到现场巡查，"
+        f"{value}（{timezone.localtime(change.at):%m-%d %H:%M}）。请立即到现场巡查，"
         "发现险情马上组织群众撤离并报告。"
     )
 
