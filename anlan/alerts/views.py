@@ -328,7 +328,9 @@ def _delivery_report(request, warning) -> dict:
     may queue them again."""
     rows = services.deliveries(warning)
     summary = services.summary(warning)
-    page = Paginator(outcomes.unreached(rows), FAILED_PAGE_SIZE).get_page(request.GET.get("failed_page"))
+    pages = Paginator(outcomes.unreached(rows) if summary["failed"] else [], FAILED_PAGE_SIZE)
+    pages.count = summary["failed"]  # known already: spares grouping every row again just to count
+    page = pages.get_page(request.GET.get("failed_page"))
     can_retry = (
         summary["failed"] > 0
         and warning.status == Warning.Status.ISSUED
@@ -469,6 +471,6 @@ def board_view(request, pk):
     bookmark, a link shared), it is the 审核签发 page at the board."""
     warning = get_object_or_404(Warning.objects.restrict(request.user), pk=pk)
     if request.headers.get("HX-Request") != "true":
-        return redirect(reverse("alerts:warning_steps", kwargs={"pk": warning.pk}) + "#board")
+        return redirect(reverse("alerts:warning_steps", kwargs={"pk": warning.pk}) + "#acks")
     ((_title, headers, rows),) = _board(warning, request.user)
     return render(request, "alerts/board.html", {"headers": headers, "rows": rows})

@@ -12,6 +12,7 @@ Reads only; `outbox.retry_failed` is the write that goes with it.
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, When
 
 from anlan.core.masking import visible_value
+from anlan.geo.models import Region
 
 from . import recipients
 from .channels import CHANNEL_LABELS
@@ -99,7 +100,7 @@ def unreached(deliveries: QuerySet[Delivery]) -> QuerySet:
 
 def failed_rows(last_ids: list[int], user) -> list[dict]:
     """The unreached recipients' last failed rows, for a page of the failed list: name, who they are (the
-    source's label), region code, channel, reason, attempts, and the phone as `user` may see it (masked
+    source's label), region name, channel, reason, attempts, and the phone as `user` may see it (masked
     for roles without need, core.masking; looked up from the source only for this page)."""
     rows = list(
         Delivery.objects.filter(pk__in=last_ids).values(
@@ -122,6 +123,7 @@ def failed_rows(last_ids: list[int], user) -> list[dict]:
             continue
         for pk, addresses in found:
             phones[(kind, pk)] = addresses.get("phone", "")
+    regions = dict(Region.objects.filter(code__in={r["region_code"] for r in rows}).values_list("code", "name"))
     out = []
     for row in rows:
         kind, pk = recipients.split_key(row["recipient_key"])
@@ -129,6 +131,7 @@ def failed_rows(last_ids: list[int], user) -> list[dict]:
             {
                 **row,
                 "kind": labels.get(kind, kind),
+                "region": regions.get(row["region_code"], row["region_code"]),
                 "label": CHANNEL_LABELS.get(row["channel"], row["channel"]),
                 "phone": visible_value(user, "phone", phones.get((kind, pk), "")),
                 "reason": row["last_error"] or "未记录原因",

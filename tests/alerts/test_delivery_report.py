@@ -68,14 +68,15 @@ def test_counts_are_recipients_not_deliveries_and_reasons_are_named(client, fail
 
 
 @pytest.mark.django_db
-def test_failed_recipients_are_listed_a_page_at_a_time_with_masked_phones(client, failed_warning):
+def test_failed_recipients_are_listed_a_page_at_a_time_with_masked_phones(client, tree, failed_warning):
     unreached = services.summary(failed_warning)["failed"]
     html = page(client, "viewer", failed_warning)  # a role without need for full phone numbers
     assert f"未送达对象（{unreached}）" in html
     listed = cells(html, "failed-list")
     assert len(listed) == 20 and "第 1 / " in html and "failed_page=2#failed" in html
     resident = next(r for r in listed if r[0].startswith("居民"))
-    assert resident[1] == "居民" and resident[4] == "语音外呼" and "未配置外呼网关" in resident[5]
+    assert resident[1] == "居民" and resident[2] == tree.village.name
+    assert resident[4] == "语音外呼" and "未配置外呼网关" in resident[5]
     assert re.fullmatch(r"139\*{4}\d{4}", resident[3])
     assert "重试失败" not in html  # a viewer may not send
 

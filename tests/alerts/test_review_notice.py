@@ -55,7 +55,7 @@ def test_board_opened_directly_is_the_steps_page_at_the_board(client, tree):
     warning = issue_warning(tree, regions=[tree.village])
     client.force_login(persona("county_operator"))
     direct = client.get(f"/alerts/warnings/{warning.pk}/board/")
-    assert direct.status_code == 302 and direct["Location"] == f"/alerts/warnings/{warning.pk}/steps/#board"
+    assert direct.status_code == 302 and direct["Location"] == f"/alerts/warnings/{warning.pk}/steps/#acks"
     page = client.get(direct["Location"]).content.decode()
     assert "<html" in page and 'id="board"' in page and "叫应情况" in page
     fragment = client.get(f"/alerts/warnings/{warning.pk}/board/", headers={"HX-Request": "true"})
