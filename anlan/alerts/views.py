@@ -337,10 +337,11 @@ def _delivery_report(request, warning) -> dict:
         and (request.user.role in services.ISSUERS or request.user.is_superuser)
         and Warning.objects.restrict(request.user, "change").filter(pk=warning.pk).exists()
     )
+    channels, reasons = outcomes.channel_report(rows)
     return {
         "summary": summary,
-        "channels": outcomes.by_channel(rows),
-        "reasons": outcomes.failure_reasons(rows),
+        "channels": channels,
+        "reasons": reasons,
         "failed_page": page,
         "failed_rows": outcomes.failed_rows([r["last_id"] for r in page], request.user),
         "can_retry": can_retry,

@@ -9,7 +9,7 @@ recipient has one row, so there a row is a person.
 Reads only; `outbox.retry_failed` is the write that goes with it.
 """
 
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 
 from anlan.core.masking import visible_value
 from anlan.geo.models import Region
@@ -54,42 +54,57 @@ def totals(deliveries: QuerySet[Delivery]) -> dict[str, int]:
     return {key: value or 0 for key, value in rows.items()}
 
 
-def by_channel(deliveries: QuerySet[Delivery]) -> list[dict]:
-    """Per channel: recipients tried on it, delivered, pending, failed, and of the failed those whose next
-    channel was tried (a fallback, so not yet lost)."""
-    rows = (
+def channel_report(deliveries: QuerySet[Delivery], reasons_limit: int = 12) -> tuple[list[dict], list[dict]]:
+    """Per channel and the failure reasons, from one pass over the rows (a county-wide warning has a
+    million): (by_channel, reasons).
+
+    by_channel: {"channel", "label", "targeted", "sent", "queued", "failed", "fell_back"} — recipients
+    tried on the channel, delivered, pending, failed, and of the failed those whose next channel was
+    tried (a fallback, so not lost yet); most used channel first.
+    reasons: {"channel", "label", "reason", "count"}, the most frequent first."""
+    groups = (
         deliveries.order_by()
-        .values("channel")
+        .values("channel", "status")
         .annotate(
-            targeted=Count("pk"),
-            sent=Count("pk", filter=Q(status__in=DELIVERED)),
-            queued=Count("pk", filter=Q(status__in=PENDING)),
-            failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
-            fell_back=Count("pk", filter=Q(status=Delivery.Status.FAILED) & ~Q(fallback="")),
+            moved_on=Case(When(~Q(fallback=""), then=1), default=0, output_field=IntegerField()),
+            reason=Case(When(status=Delivery.Status.FAILED, then="last_error"), default=Value("")),
+            n=Count("pk"),
         )
-        .order_by("-targeted", "channel")
+        .values_list("channel", "status", "moved_on", "reason", "n")
     )
-    return [{**row, "label": CHANNEL_LABELS.get(row["channel"], row["channel"])} for row in rows]
+    channels: dict[str, dict] = {}
+    reasons: dict[tuple[str, str], int] = {}
+    for channel, status, moved_on, reason, n in groups:
+        row = channels.setdefault(
+            channel,
+            {"channel": channel, "label": CHANNEL_LABELS.get(channel, channel), "targeted": 0, "sent": 0}
+            | {"queued": 0, "failed": 0, "fell_back": 0},
+        )
+        row["targeted"] += n
+        if status in DELIVERED:
+            row["sent"] += n
+        elif status in PENDING:
+            row["queued"] += n
+        else:
+            row["failed"] += n
+            row["fell_back"] += n if moved_on else 0
+            reasons[(channel, reason)] = reasons.get((channel, reason), 0) + n
+    by_channel = sorted(channels.values(), key=lambda row: (-row["targeted"], row["channel"]))
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[:reasons_limit]
+    return by_channel, [
+        {
+            "channel": channel,
+            "label": CHANNEL_LABELS.get(channel, channel),
+            "reason": reason or "未记录原因",
+            "count": count,
+        }
+        for (channel, reason), count in ranked
+    ]
 
 
 def failure_reasons(deliveries: QuerySet[Delivery], limit: int = 12) -> list[dict]:
     """The reasons deliveries failed, most frequent first: {"channel", "label", "reason", "count"}."""
-    rows = (
-        deliveries.filter(status=Delivery.Status.FAILED)
-        .order_by()
-        .values("channel", "last_error")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "channel", "last_error")[:limit]
-    )
-    return [
-        {
-            "channel": row["channel"],
-            "label": CHANNEL_LABELS.get(row["channel"], row["channel"]),
-            "reason": row["last_error"] or "未记录原因",
-            "count": row["count"],
-        }
-        for row in rows
-    ]
+    return channel_report(deliveries.filter(status=Delivery.Status.FAILED), limit)[1]
 
 
 def unreached(deliveries: QuerySet[Delivery]) -> QuerySet:
