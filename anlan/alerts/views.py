@@ -358,7 +358,7 @@ def step_action(request, pk, action):
             messages.success(request, "已提交签发")
         elif action == "issue":
             result = services.warning_issue(actor=request.user, warning=warning)
-            messages.success(request, f"已签发，发送对象 {result['targeted']} 个")
+            messages.success(request, f"已签发，{result['queued']} 条消息进入发送队列")
         elif action == "retry":
             retried = services.warning_retry_failed(actor=request.user, warning=warning)
             if retried:
