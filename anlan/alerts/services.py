@@ -13,15 +13,15 @@ import datetime as dt
 import shapely
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from anlan.accounts.models import User
 from anlan.core.audit import actor_name, audit_record, snapshot
-from anlan.core.errors import DomainError
-from anlan.core.regioncodes import county_of, is_region_code, township_of
+from anlan.core.errors import DomainError, NotAllowed
+from anlan.core.regioncodes import ancestor_codes, county_of, is_region_code, township_of
 from anlan.geo.models import Region, RegionLevel
-from anlan.notify import recipients
+from anlan.notify import outbox, outcomes, recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
 
 from . import cap, workflow
@@ -56,7 +56,37 @@ def warning_submit(*, actor, warning: Warning) -> Warning:
     workflow.FLOW.apply(actor, warning, "submit")
     warning.save(update_fields=["status", "updated_at"])
     audit_record(action="warning_submit", obj=warning, actor=actor, after={"status": warning.status})
+    tell_issuers(warning, submitted_by=actor_name(actor))
     return warning
+
+
+def issuers_of(warning: Warning) -> list[int]:
+    """Ids of the active users who may 签发 this warning: county roles whose region covers its region (the
+    county itself or above it)."""
+    covering = [*ancestor_codes(warning.region_id), warning.region_id]
+    users = User.objects.filter(is_active=True, role__in=ISSUERS, region_id__in=covering)
+    return list(users.order_by("pk").values_list("pk", flat=True))
+
+
+def tell_issuers(warning: Warning, *, submitted_by: str) -> int:
+    """A 站内消息 to everyone who may sign a warning just submitted (through notify's outbox, in the
+    submitting transaction: sent after it commits, once per warning). Returns messages queued."""
+    notice, created = Notice.objects.get_or_create(
+        topic=f"{topic(warning.pk)}:review",
+        defaults={
+            "title": f"待签发预警：{warning.headline}"[:200],
+            "link": reverse("alerts:warning_steps", kwargs={"pk": warning.pk}),
+            "level": warning.level,
+        },
+    )
+    if not created:
+        return 0
+    NoticeText.objects.create(
+        notice=notice,
+        key="",
+        text=f"{submitted_by or '拟稿人'}提交了{warning.event}预警“{warning.headline}”，请审核签发。"[:300],
+    )
+    return recipients.enqueue(notice, recipients.recipients_by_ids("user", issuers_of(warning)).values())
 
 
 @transaction.atomic
@@ -269,14 +299,32 @@ def warning_update_draft(*, actor, warning: Warning, regions) -> Warning:
 
 
 def summary(warning: Warning) -> dict:
-    counts = {
-        row["status"]: row["n"] for row in deliveries(warning).values("status").annotate(n=Count("pk")).order_by()
-    }
-    targeted = sum(counts.values())
-    return {
-        "targeted": targeted,
-        "queued": counts.get(Delivery.Status.QUEUED, 0),
-        "sent": counts.get(Delivery.Status.SENT, 0) + counts.get(Delivery.Status.ACKNOWLEDGED, 0),
-        "failed": counts.get(Delivery.Status.FAILED, 0),
-        "acknowledged": counts.get(Delivery.Status.ACKNOWLEDGED, 0),
-    }
+    """{"targeted", "queued", "sent", "failed", "acknowledged"} counted in recipients (notify.outcomes):
+    a fallback voice call or a 叫应 call to someone already counted is not another target."""
+    return outcomes.totals(deliveries(warning))
+
+
+@transaction.atomic
+def warning_retry_failed(*, actor, warning: Warning) -> int:
+    """重试失败: queue again every recipient of an issued warning whom no channel reached, from the first
+    channel of their order. Returns how many; 0 (nothing written, nothing audited) when there is none,
+    so a second click sends nothing twice."""
+    warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if actor.role not in ISSUERS and not actor.is_superuser:
+        raise NotAllowed("warning.not_issuer", "只有县级有签发权限的人员可以重试发送")
+    if warning.status != Warning.Status.ISSUED:
+        raise DomainError(
+            "warning.retry_refused", f"当前为“{warning.get_status_display()}”，只有已发布的预警可以重试发送"
+        )
+    if warning.expires <= timezone.now():
+        raise DomainError("warning.expired", "预警已过失效时间，不再重试发送")
+    reasons = outcomes.failure_reasons(deliveries(warning), limit=5)
+    retried = outbox.retry_failed(deliveries(warning))
+    if retried:
+        audit_record(
+            action="warning_retry",
+            obj=warning,
+            actor=actor,
+            after={"recipients": retried, "reasons": [f"{r['label']}：{r['reason']} × {r['count']}" for r in reasons]},
+        )
+    return retried

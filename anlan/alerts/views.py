@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
-from anlan.notify.channels import CHANNEL_LABELS
+from anlan.notify import outcomes
 
 from . import acks, cap, public, selectors, services, workflow
 from .forms import WarningForm
@@ -301,13 +303,12 @@ def steps_view(request, pk):
     steps = {t.action for t in workflow.FLOW.allowed(request.user, warning)} if can_change else set()
     issued = warning.status == Warning.Status.ISSUED
     context = {
+        **(_delivery_report(request, warning) if warning.sent else {}),
         "warning": warning,
         "level_name": LEVEL_NAMES.get(warning.level, warning.level),
         "previews": _previews(warning),
         "townships": sorted((k.split(":", 1)[1], v) for k, v in warning.measures.items() if k.startswith("township:")),
         "reach": services.reach(services.target_codes(warning)) if not issued else None,
-        "summary": services.summary(warning) if warning.sent else None,
-        "channels": _channel_counts(warning) if warning.sent else [],
         "can_edit": "edit" in steps,
         "can_submit": "submit" in steps,
         "can_issue": "issue" in steps,
@@ -323,25 +324,33 @@ def reverse_detail(warning):
     return config_for(Warning).reverse("detail", warning.pk)
 
 
-def _channel_counts(warning):
-    from django.db.models import Count
+FAILED_PAGE_SIZE = 20
 
-    rows = (
-        services.deliveries(warning).values("channel", "status").annotate(n=Count("pk")).order_by("channel", "status")
+
+def _delivery_report(request, warning) -> dict:
+    """送达情况 on the 审核签发 page: totals and per channel in recipients, the failure reasons grouped, a
+    page of the recipients no channel reached (phones as the user may see them), and whether this user
+    may queue them again."""
+    rows = services.deliveries(warning)
+    summary = services.summary(warning)
+    pages = Paginator(outcomes.unreached(rows) if summary["failed"] else [], FAILED_PAGE_SIZE)
+    pages.count = summary["failed"]  # known already: spares grouping every row again just to count
+    page = pages.get_page(request.GET.get("failed_page"))
+    can_retry = (
+        summary["failed"] > 0
+        and warning.status == Warning.Status.ISSUED
+        and (request.user.role in services.ISSUERS or request.user.is_superuser)
+        and Warning.objects.restrict(request.user, "change").filter(pk=warning.pk).exists()
     )
-    table: dict[str, dict[str, int]] = {}
-    for row in rows:
-        table.setdefault(row["channel"], {})[row["status"]] = row["n"]
-    return [
-        (
-            CHANNEL_LABELS.get(channel, channel),
-            sum(counts.values()),
-            counts.get("sent", 0) + counts.get("acknowledged", 0),
-            counts.get("queued", 0) + counts.get("sending", 0),
-            counts.get("failed", 0),
-        )
-        for channel, counts in table.items()
-    ]
+    channels, reasons = outcomes.channel_report(rows)
+    return {
+        "summary": summary,
+        "channels": channels,
+        "reasons": reasons,
+        "failed_page": page,
+        "failed_rows": outcomes.failed_rows([r["last_id"] for r in page], request.user),
+        "can_retry": can_retry,
+    }
 
 
 @login_required
@@ -354,7 +363,14 @@ def step_action(request, pk, action):
             messages.success(request, "已提交签发")
         elif action == "issue":
             result = services.warning_issue(actor=request.user, warning=warning)
-            messages.success(request, f"已签发，发送对象 {result['targeted']} 个")
+            messages.success(request, f"已签发，{result['queued']} 条消息进入发送队列")
+        elif action == "retry":
+            retried = services.warning_retry_failed(actor=request.user, warning=warning)
+            if retried:
+                messages.success(request, f"已重新发送给 {retried} 个未送达对象")
+            else:
+                messages.info(request, "没有需要重试的对象：未送达的都已重新排队或已送达")
+            return redirect(reverse("alerts:warning_steps", kwargs={"pk": warning.pk}) + "#delivery")
         elif action == "cancel":
             services.warning_follow_up(actor=request.user, warning=warning, msg_type=Warning.MsgType.CANCEL)
             messages.success(request, "已发布撤销")
@@ -457,7 +473,10 @@ def sms_replies(request):
 
 @login_required
 def board_view(request, pk):
-    """The 叫应 board as a fragment, refreshed by the 审核签发 page every few seconds."""
+    """The 叫应 board as a fragment, refreshed by the 审核签发 page every few seconds. Opened directly (a
+    bookmark, a link shared), it is the 审核签发 page at the board."""
     warning = get_object_or_404(Warning.objects.restrict(request.user), pk=pk)
+    if request.headers.get("HX-Request") != "true":
+        return redirect(reverse("alerts:warning_steps", kwargs={"pk": warning.pk}) + "#acks")
     ((_title, headers, rows),) = _board(warning, request.user)
     return render(request, "alerts/board.html", {"headers": headers, "rows": rows})

@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from anlan.core import excel
@@ -26,6 +28,47 @@ from . import documents, public, services, stats, workflow
 from .filters import HiddenHazardFilterSet
 from .forms import STEP_FIELDS, ReportForm, StepForm
 from .models import HazardPhoto, HiddenHazard
+
+# History entries that are not steps of the flow (written by the services themselves).
+EVENT_LABELS = {"report": "上报", "overdue": "逾期", "photo": "上传照片"}
+
+
+def event_label(action: str) -> str:
+    step = workflow.FLOW.table.get(action)
+    return step.label if step else EVENT_LABELS.get(action, action)
+
+
+def _photos_and_history(hazard, user) -> list[tuple[str, list[str], list[tuple]]]:
+    """Under the hazard's details: its photos (thumbnails opening the stored file through the checked
+    photo URL) and its history (every step, with the deadline before and after)."""
+    photos = []
+    for p in HazardPhoto.objects.restrict(user).filter(hazard=hazard):
+        url = reverse("hazards:photo", kwargs={"pk": p.pk})
+        thumbnail = format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img class="thumb" src="{}" alt="{}" loading="lazy"></a>',
+            url,
+            url,
+            f"{p.get_stage_display()}照片",
+        )
+        photos.append((thumbnail, p.get_stage_display(), p.uploaded_by, _when(p.uploaded_at)))
+    history = []
+    for e in hazard.events.all():
+        if e.deadline_after and e.deadline_before and e.deadline_before != e.deadline_after:
+            deadline = f"{e.deadline_before:%Y-%m-%d} → {e.deadline_after:%Y-%m-%d}"
+        else:
+            deadline = f"{e.deadline_after:%Y-%m-%d}" if e.deadline_after else ""
+        moved = e.from_status and e.to_status and e.from_status != e.to_status
+        status = f"{workflow.FLOW.label(e.from_status)} → {workflow.FLOW.label(e.to_status)}" if moved else ""
+        history.append((_when(e.at), event_label(e.action), status, e.actor_name, e.comment, deadline))
+    return [
+        ("照片", ["照片", "阶段", "上传人", "上传时间"], photos),
+        ("处理记录", ["时间", "操作", "状态变化", "操作人", "意见", "期限"], history),
+    ]
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
 
 register(
     ModelConfig(
@@ -52,6 +95,7 @@ register(
         menu_group="企业与风险",
         menu_label="隐患台账",
         menu_order=32,
+        related_tables=_photos_and_history,
         # Each page only where it applies: 办理 while a step is open to the user (else the same page is
         # read for its history and photos), the notice for superiors, 转为事件 for those who record incidents.
         detail_links=[

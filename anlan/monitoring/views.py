@@ -1,8 +1,12 @@
 """Monitoring pages: sensors, rules and alarms through the kit; a sensor's chart; acknowledging alarms."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from anlan.core.errors import shown_on
 from anlan.core.kit import ModelConfig, config_for, register, role_may
@@ -112,6 +116,7 @@ register(
         detail_links=[
             ("确认报警", "monitoring:alarm_acknowledge", workflow.FLOW.offers("acknowledge")),
             ("转为事件", "incidents:intake_from_alarm", role_may("add", "incidents.Incident")),
+            ("监测曲线", "monitoring:alarm_chart"),
         ],
         related_tables=_alarm_events,
         menu_group="监测预警",
@@ -130,6 +135,24 @@ def sensor_chart(request, pk):
         "detail_url": config_for(Sensor).reverse("detail", sensor.pk),
     }
     return render(request, "monitoring/chart.html", context)
+
+
+# The spans the chart page offers (hours); an alarm's chart opens on the shortest one reaching back to it.
+CHART_SPANS = (24, 72, 168, 720)
+
+
+def chart_hours(opened_at, now) -> int:
+    """The chart span (hours) that shows an alarm opened at `opened_at` with an hour before it."""
+    needed = (now - opened_at).total_seconds() / 3600 + 1
+    return next((span for span in CHART_SPANS if span >= needed), min(math.ceil(needed), 24 * 400))
+
+
+@login_required
+def alarm_chart(request, pk):
+    """From an alarm to its sensor's chart, over a span reaching back to when the alarm opened."""
+    alarm = get_object_or_404(Alarm.objects.restrict(request.user).select_related("sensor"), pk=pk)
+    url = reverse("monitoring:sensor_chart", kwargs={"pk": alarm.sensor_id})
+    return redirect(f"{url}?hours={chart_hours(alarm.opened_at, timezone.now())}")
 
 
 @login_required

@@ -80,8 +80,20 @@ def gateway_send(url: str, messages: list[Outgoing], label: str, extra=None) -> 
     outcome = {}
     for m in messages:
         r = by_id.get(str(m.delivery_id))
-        outcome[m.delivery_id] = None if r and r.get("ok") else (str((r or {}).get("error") or "网关未确认"))[:200]
+        outcome[m.delivery_id] = None if r and r.get("ok") else gateway_reason(label, (r or {}).get("error"))
     return outcome
+
+
+def gateway_reason(label: str, error) -> str:
+    """A gateway's refusal as staff read it on the delivery report: gateways answer with their own codes
+    ("E1021", "blacklist"), which alone say nothing, so a code gets the channel and "拒绝" in front; a
+    reason the gateway already gave in Chinese is kept as it is."""
+    text = str(error or "").strip()
+    if not text:
+        return f"{label}网关未确认送达"
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text[:200]
+    return f"{label}网关拒绝（代码 {text}）"[:200]
 
 
 class HttpGatewayChannel(Channel):

@@ -223,6 +223,42 @@ def _fall_back(failed: list[Delivery], now: dt.datetime) -> int:
     return len(nexts)
 
 
+def retry_failed(deliveries, *, now: dt.datetime | None = None) -> int:
+    """Queue again the recipients of `deliveries` none of whose rows got through (every channel they were
+    tried on failed for good); returns how many. Each is tried again from the first channel of their
+    chain with a fresh count of attempts; the failed rows further down that chain are removed, since the
+    chain writes them again if the first channel fails once more (a responsible person's unique index
+    would otherwise refuse the new row and end the chain there).
+
+    Idempotent: a recipient queued again is pending, not unreached, so a second call finds nothing to do
+    for them until they have failed again. Call inside the caller's transaction, holding a lock on what
+    the deliveries belong to (two clicks then run one after the other)."""
+    from .outcomes import unreached
+
+    now = now or timezone.now()
+    keys = set(unreached(deliveries).values_list("recipient_key", flat=True))
+    if not keys:
+        return 0
+    first: dict[str, tuple[int, set[str]]] = {}
+    requeue, remove = [], []
+    failed = deliveries.filter(status=Delivery.Status.FAILED).order_by("pk")
+    for pk, key, channel, fallback in failed.values_list("pk", "recipient_key", "channel", "fallback").iterator():
+        if key not in keys:
+            continue
+        if key not in first:
+            first[key] = (pk, set(filter(None, fallback.split(","))))
+            requeue.append(pk)
+        elif channel in first[key][1]:
+            remove.append(pk)
+    for i in range(0, len(requeue), 500):
+        Delivery.objects.filter(pk__in=requeue[i : i + 500], status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.QUEUED, attempts=0, next_attempt_at=now, claimed_at=None
+        )
+    for i in range(0, len(remove), 500):
+        Delivery.objects.filter(pk__in=remove[i : i + 500], status=Delivery.Status.FAILED).delete()
+    return len(requeue)
+
+
 def run_worker(stop: threading.Event, *, idle_seconds: float = 1.0) -> None:
     """Send until stopped. (Periodic jobs such as the 叫应 escalation are the scheduler's, core.schedule.)"""
     while not stop.is_set():

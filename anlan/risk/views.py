@@ -155,6 +155,7 @@ def card(request, pk):
         "point": point,
         "qr": qr,
         "public_url": url,
+        "public_url_set": bool(settings.ANLAN_PUBLIC_URL),
         "detail_url": config_for(RiskPoint).reverse("detail", point.pk),
     }
     return render(request, "risk/card.html", context)

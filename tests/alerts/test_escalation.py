@@ -124,7 +124,7 @@ def test_replying_1_by_sms_acknowledges_and_the_board_shows_it(gateways, tree, c
     assert bad.status_code == 400
 
     client.force_login(persona("county_operator"))
-    board = client.get(f"/alerts/warnings/{warning.pk}/board/").content.decode()
+    board = client.get(f"/alerts/warnings/{warning.pk}/board/", headers={"HX-Request": "true"}).content.decode()
     (village_row,) = [row for row in board.split("<tr>") if f"<td>{tree.village.name}</td>" in row]
     cells = [c.split("</td>")[0] for c in village_row.split("<td>")[1:]]
     people = Person.objects.filter(region=tree.village).count()
