@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -312,6 +313,7 @@ def steps_view(request, pk):
         "can_edit": "edit" in steps,
         "can_submit": "submit" in steps,
         "can_issue": "issue" in steps,
+        "expired_unissued": not warning.sent and warning.expires <= timezone.now(),
         "can_follow_up": "update" in steps,
         "detail_url": reverse_detail(warning),
     }

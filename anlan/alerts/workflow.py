@@ -31,7 +31,10 @@ FLOW = Workflow(
             roles=ISSUERS,
             **NOT_ISSUER,
             refused="当前为“{status}”，不能签发",
-            requires=(Requires(lambda w, d: w.expires > timezone.now(), "失效时间已过，不能签发", "expired"),),
+            requires=(
+                # On the record: an expired draft is not offered 签发; the page says why instead (steps.html).
+                Requires(lambda w, d: w.expires > timezone.now(), "失效时间已过，不能签发", "expired", on_record=True),
+            ),
         ),
         Transition("update", "更新", {ISSUED}, SUPERSEDED, roles=ISSUERS, **NOT_ISSUER, refused=FOLLOW_UP_REFUSED),
         Transition("cancel", "撤销", {ISSUED}, CANCELLED, roles=ISSUERS, **NOT_ISSUER, refused=FOLLOW_UP_REFUSED),

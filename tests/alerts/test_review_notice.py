@@ -61,3 +61,20 @@ def test_board_opened_directly_is_the_steps_page_at_the_board(client, tree):
     fragment = client.get(f"/alerts/warnings/{warning.pk}/board/", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
     assert 'id="board-table"' in fragment.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_expired_draft_is_not_offered_for_signing_and_the_page_says_why(client, tree):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(persona("county_operator"))
+    created = client.post("/api/v1/warnings/", body(tree), content_type="application/json").json()
+    page = client.get(f"/alerts/warnings/{created['id']}/steps/").content.decode()
+    assert 'id="issue"' in page and "已过，不能签发" not in page
+
+    Warning.objects.filter(pk=created["id"]).update(expires=timezone.now() - timedelta(minutes=5))
+    page = client.get(f"/alerts/warnings/{created['id']}/steps/").content.decode()
+    assert 'id="issue"' not in page
+    assert "已过，不能签发" in page
