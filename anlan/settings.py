@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "anlan.core.context_processors.navigation",
                 "anlan.inbox.context_processors.unread",
+                "anlan.duty.context_processors.on_duty_header",
             ],
         },
     },
