@@ -79,7 +79,7 @@ def desks_visible_to(user):
 def rosterable_users(desk_code: str):
     """Active users who may stand this desk's watch: those whose region lies within the desk's area."""
     return (
-        User.objects.filter(is_active=True, region_id__startswith=region_prefix(desk_code))
+        User.objects.filter(is_active=True, region__pk__startswith=region_prefix(desk_code))
         .exclude(role__in=NOT_ROSTERABLE)
         .order_by("display_name", "username")
     )
