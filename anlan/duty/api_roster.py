@@ -10,7 +10,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -113,6 +113,7 @@ class ShiftViewSet(ScopedModelViewSet):
         services.shift_delete(actor=self.request.user, shift=instance)
 
 
+@extend_schema_serializer(many=False)  # one object, though served by the viewset's list route
 class OnDutySerializer(serializers.Serializer):
     desk = serializers.CharField(help_text="值班席位区划代码")
     desk_name = serializers.CharField()
@@ -146,7 +147,7 @@ class OnDutyViewSet(viewsets.GenericViewSet):
         ],
         responses=OnDutySerializer,
     )
-    def list(self, request):
+    def list(self, request, *args, **kwargs):
         desk = request.query_params.get("desk") or own_desk(request.user)
         region = roster.desk_region(desk)
         if not roster.desks_visible_to(request.user).filter(code=region.code).exists():

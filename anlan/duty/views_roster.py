@@ -2,6 +2,8 @@
 the month's Excel import/export, the printable 值班表, who is on duty at every desk now (当前值班) and a
 desk's settings. Views parse and render; the rules are in roster.py and services.py."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -68,7 +70,7 @@ def roster_month(request):
     default_start = timezone.localtime().replace(hour=8, minute=30, second=0, microsecond=0)
     form = ShiftForm(
         desk=desk.code,
-        initial={"starts": default_start, "ends": default_start + timezone.timedelta(hours=24), "post": Post.OFFICER},
+        initial={"starts": default_start, "ends": default_start + dt.timedelta(hours=24), "post": Post.OFFICER},
     )
     swaps = (
         Swap.objects.filter(shift__desk=desk, status=Swap.Status.PENDING)

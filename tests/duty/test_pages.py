@@ -75,3 +75,13 @@ def test_adding_a_shift_that_ends_before_it_starts_shows_the_message(client, tre
     )
     assert "结束时间须晚于开始时间" in response.content.decode()
     assert Shift.objects.count() == before
+
+
+def test_the_workbench_shows_the_own_desk_and_says_when_nobody_is_on_it(client, tree):
+    client.force_login(persona("township_officer"))
+    leader = on_duty(tree.township.code).leaders[0]
+    assert str(leader) in client.get("/").content.decode()
+    clear_desk(tree.township)
+    page = client.get("/").content.decode()
+    card = page[page.index('id="duty-card"') :]
+    assert "无人值班" in card[: card.index("</a>")]
