@@ -144,6 +144,7 @@ TEMPLATES = [
                 "anlan.core.context_processors.navigation",
                 "anlan.core.bureau.context",
                 "anlan.inbox.context_processors.unread",
+                "anlan.duty.context_processors.on_duty_header",
             ],
         },
     },

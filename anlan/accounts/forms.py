@@ -124,7 +124,7 @@ class UserForm(ScopedModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "display_name", "role", "region", "department", "enterprise", "is_active"]
+        fields = ["username", "display_name", "phone", "role", "region", "department", "enterprise", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

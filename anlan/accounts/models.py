@@ -7,8 +7,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
+from anlan.core.fields import EncryptedCharField
 from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
+from anlan.core.validators import validate_phone
 
 __all__ = ["ApiToken", "LoginAttempt", "PasswordHistory", "User"]
 
@@ -21,6 +23,10 @@ class User(AbstractUser):
     """A person who logs in. Role decides actions; region (+ department / enterprise) decides rows."""
 
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    # Reached by SMS and voice when on duty (值班值守); read only by the notify lookup and PHONE_FULL_ROLES.
+    phone = EncryptedCharField(
+        "手机号码", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
+    )
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.VIEWER)
     region = models.ForeignKey(
         "geo.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

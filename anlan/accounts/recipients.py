@@ -1,5 +1,5 @@
-"""Recipient source of accounts for notify: active platform users, in-app (站内消息) and, for those with
-an address, by e-mail."""
+"""Recipient source of accounts for notify: active platform users, in-app (站内消息), by e-mail for those
+with an address and, for those with a phone (those on duty, 值班值守), by SMS and voice call."""
 
 from anlan.notify.recipients import Source, register_source
 
@@ -7,8 +7,9 @@ from .models import User
 
 
 def _user_addresses(ids):
-    for pk, email in User.objects.filter(pk__in=ids, is_active=True).values_list("pk", "email"):
-        yield pk, {"inapp": str(pk), "email": email}
+    # The phone is decrypted here, when sending, and nowhere else (model instances: the field decrypts).
+    for user in User.objects.filter(pk__in=ids, is_active=True).only("pk", "email", "phone"):
+        yield user.pk, {"inapp": str(user.pk), "email": user.email, "phone": user.phone or ""}
 
 
 def users_inapp() -> Source:

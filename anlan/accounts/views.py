@@ -280,9 +280,9 @@ register(
             "is_active",
             "last_login",
         ],
-        form_fields=["username", "display_name", "role", "region", "department", "enterprise", "is_active"],
+        form_fields=["username", "display_name", "phone", "role", "region", "department", "enterprise", "is_active"],
         detail_fields=[
-            *("username", "display_name", "role", "region", "department", "enterprise"),
+            *("username", "display_name", "phone", "role", "region", "department", "enterprise"),
             *("is_active", "must_change_password", "password_changed_at", "last_login", "date_joined"),
         ],
         form_class=UserForm,

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anlan.core.audit import AuditItem, append
 from anlan.core.regioncodes import county_of, township_of
+from anlan.duty.routing import route_to_desks
 from anlan.notify import recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
 from anlan.notify.tokens import confirm_token, read_confirm_token
@@ -166,7 +167,28 @@ def escalate(*, now: dt.datetime | None = None) -> dict:
         ups = [d for d in _superior_calls(warning, notice, unanswered, now) if d.recipient_key not in called_up]
         Delivery.objects.bulk_create(ups, ignore_conflicts=True)
         added["superior"] += len(ups)
+        if ups:
+            _tell_the_desks(warning, unanswered)
     return added
+
+
+def _tell_the_desks(warning, unanswered) -> None:
+    """An escalated 叫应 reaches those on duty at each silent person's township desk and the county desk
+    (once per warning and township: the routing's dedupe key)."""
+    by_township: dict[str, list[str]] = {}
+    for d in unanswered:
+        by_township.setdefault(township_of(d.region_code), []).append(d.recipient_name)
+    for township, names in sorted(by_township.items()):
+        route_to_desks(
+            township,
+            title=f"叫应未确认：{warning.headline}",
+            body=f"{'、'.join(names[:10])}{'等' if len(names) > 10 else ''}{len(names)}人未确认收到预警，"
+            "已呼叫其上级，请督促落实。",
+            link=reverse("alerts:warning_board", kwargs={"pk": warning.pk}),
+            level=warning.level,
+            dedupe_key=f"ack:{warning.pk}:{township}",
+            category="warning",
+        )
 
 
 def _superior_calls(warning, notice, unanswered, now) -> list[Delivery]:

@@ -20,6 +20,7 @@ from anlan.accounts.models import User
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.errors import DomainError, NotAllowed
 from anlan.core.regioncodes import ancestor_codes, county_of, is_region_code, township_of
+from anlan.duty.routing import route_to_desks
 from anlan.geo.models import Region, RegionLevel
 from anlan.notify import outbox, outcomes, recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
@@ -56,7 +57,17 @@ def warning_submit(*, actor, warning: Warning) -> Warning:
     workflow.FLOW.apply(actor, warning, "submit")
     warning.save(update_fields=["status", "updated_at"])
     audit_record(action="warning_submit", obj=warning, actor=actor, after={"status": warning.status})
+    # Those who may sign it are told (inbox, once); those on duty see it at once too (SMS for orange and red).
     tell_issuers(warning, submitted_by=actor_name(actor))
+    route_to_desks(
+        warning.region_id,
+        title=f"预警待签发：{warning.headline}",
+        body=f"{warning.get_level_display()}预警，由{warning.author or '经办人'}提交审核签发。",
+        link=reverse("alerts:warning_steps", kwargs={"pk": warning.pk}),
+        level=warning.level,
+        dedupe_key=f"warning:{warning.pk}:submit:{timezone.now():%Y%m%d%H%M%S}",
+        category="warning",
+    )
     return warning
 
 

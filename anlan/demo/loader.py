@@ -27,6 +27,7 @@ from anlan.plans.defaults import install_county_plans
 from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
+from .duty import load_duty
 from .monitoring import load_monitoring
 from .resources import PointSampler, load_resources
 from .risk import load_risk
@@ -65,6 +66,7 @@ class DemoResult:
         "patrol_tasks": "巡查任务",
         "sensors": "监测设备",
         "plans": "应急预案",
+        "duty_shifts": "值班班次",
     }
 
     def summary(self) -> str:
@@ -337,6 +339,7 @@ def load_demo(
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
     reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
     resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
+    resources |= load_duty(actor=actor, gen=gen, county=county, townships=townships)
 
     logins = []
     if with_users:

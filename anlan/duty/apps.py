@@ -9,3 +9,11 @@ class DutyConfig(AppConfig):
     name = "anlan.duty"
     label = "duty"
     verbose_name = "值班值守"
+
+    def ready(self):
+        from anlan.core.schedule import register_periodic_job
+
+        from . import api_roster, routing, views_roster  # noqa: F401
+
+        # Urgent duty messages still unread after the desk's time become voice calls (once each).
+        register_periodic_job("值班消息未读外呼", routing.call_unread, seconds=60)

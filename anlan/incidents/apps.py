@@ -7,6 +7,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = "事件处置"
 
     def ready(self):
-        from . import api, recipients, views  # noqa: F401
+        from anlan.core.schedule import register_periodic_job
+
+        from . import api, recipients, services, views  # noqa: F401
 
         recipients.register()  # dispatch orders' assignees: who notify can reach
+        # A report owed upward past its deadline reaches those on duty (值班值守), once per deadline.
+        register_periodic_job("事件报告超时提醒", services.overdue_reports_job, seconds=60)

@@ -9,7 +9,15 @@ Steps take `at`/`now` where time matters, so tests (and the demo scenario) contr
 from .dispatch import ORDER_SALT, order_create, order_progress, order_read, order_return, order_token, read_order_token
 from .evacuation import evacuate
 from .intake import FACT_FIELDS, facts_update, incident_create, next_number
-from .reports import Clock, follow_up_interval, report_clock, report_create, report_draft, report_send
+from .reports import (
+    Clock,
+    follow_up_interval,
+    overdue_reports_job,
+    report_clock,
+    report_create,
+    report_draft,
+    report_send,
+)
 from .response import GRADERS, grade_set, response_end, response_set, task_update
 from .review import review_record
 from .timeline import area_set, entry, note_add, warning_link
@@ -33,6 +41,7 @@ __all__ = [
     "order_read",
     "order_return",
     "order_token",
+    "overdue_reports_job",
     "read_order_token",
     "report_clock",
     "report_create",

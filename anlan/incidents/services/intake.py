@@ -4,10 +4,12 @@ production-safety incidents."""
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.errors import DomainError
+from anlan.duty.routing import route_to_desks
 from anlan.plans.models import IncidentKind
 
 from .. import grading
@@ -62,7 +64,22 @@ def incident_create(*, actor, incident: Incident) -> Incident:
         )
     if incident.level:
         entry(incident, TimelineEntry.Kind.GRADE, f"定级：{incident.get_level_display()}", detail=incident.level_basis)
+    _tell_the_desks(incident)
     return incident
+
+
+def _tell_the_desks(incident: Incident) -> None:
+    """Those on duty at the incident's township desk and the county desk hear of it at once (in-app and SMS)."""
+    where = f"{incident.place}，" if incident.place else ""
+    route_to_desks(
+        incident.region_id,
+        title=f"事件接报：{incident.title}",
+        body=f"{incident.kind.name}，{where}接报时间 {timezone.localtime(incident.received_at):%m-%d %H:%M}，"
+        f"编号 {incident.number}。",
+        link=reverse("incidents:workspace", kwargs={"pk": incident.pk}),
+        sms=True,
+        dedupe_key=f"incident:{incident.pk}",
+    )
 
 
 def _auto_grade(incident: Incident) -> bool:

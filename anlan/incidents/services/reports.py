@@ -5,10 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_record
 from anlan.core.errors import DomainError
+from anlan.duty.routing import route_to_desks
 
 from .. import workflow
 from ..models import (
@@ -54,6 +56,31 @@ def report_clock(incident: Incident, now: dt.datetime | None = None) -> Clock:
         return Clock(label, None, False, None)
     left = (due - now).total_seconds()
     return Clock(label, due, left < 0, int(left // 60))
+
+
+def overdue_reports_job(*, now: dt.datetime | None = None) -> int:
+    """A periodic job: an incident whose next report upward (首报/续报) is past its deadline is routed to
+    those on duty at its township and county desks, once per incident and deadline. Returns how many."""
+    now = now or timezone.now()
+    told = 0
+    incidents = Incident.objects.filter(
+        status__in=(Incident.Status.RECEIVED, Incident.Status.RESPONDING)
+    ).select_related("kind")
+    for incident in incidents:
+        clock = report_clock(incident, now)
+        if not clock.overdue:
+            continue
+        late = int((now - clock.due_at).total_seconds() // 60)
+        route_to_desks(
+            incident.region_id,
+            title=f"{clock.label}超时：{incident.title}",
+            body=f"应于 {timezone.localtime(clock.due_at):%m-%d %H:%M} 前报送{clock.label}，已超时 {late} 分钟。",
+            link=reverse("incidents:workspace", kwargs={"pk": incident.pk}),
+            sms=True,
+            dedupe_key=f"report-late:{incident.pk}:{clock.due_at:%Y%m%d%H%M}",
+        )
+        told += 1
+    return told
 
 
 def report_draft(incident: Incident) -> dict:

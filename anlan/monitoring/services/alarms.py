@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from anlan.accounts.officers import Relation, active_officers, relation
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
+from anlan.duty.routing import route_to_desks
 from anlan.inbox.services import Message, notify_many
 
 from .. import workflow
@@ -19,6 +20,8 @@ from ..formatting import measured
 from ..models import LEVEL_LABELS, LEVELS, Alarm, AlarmEvent, Sensor
 
 OPEN_STATUSES = (Alarm.Status.OPEN, Alarm.Status.ACKNOWLEDGED)
+# Alarm levels routed to the duty desks (值班值守) as they open or rise.
+DESK_LEVELS = ("orange", "red")
 
 
 RULE_LABELS = {"threshold": "", "accumulation": "累计", "rate": "变化速率", "offline": "离线"}
@@ -94,6 +97,17 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
             dedupe_key=f"alarm:{c.alarm.pk}:{c.level}",
         )
         pairs += [(uid, message) for uid, min_rank in notified.get(sensor.pk, []) if rank >= min_rank]
+        if c.level in DESK_LEVELS:
+            # Orange and red reach those on duty at the township and county desks too (in-app and SMS).
+            route_to_desks(
+                sensor.region_id,
+                title=message.title,
+                body=message.body,
+                link=message.link,
+                level=c.level,
+                dedupe_key=message.dedupe_key,
+                category="alarm",
+            )
     notify_many(pairs)
     # The site's watchers have no accounts: they get an SMS, through notify's outbox in this transaction.
     from ..alarm_sms import enqueue_alarm_sms

@@ -1,0 +1,87 @@
+"""The roster pages and the header: who is on duty is on every page, phones only for roles that call."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from anlan.duty.models import Post, Shift
+from anlan.duty.selectors import on_duty
+from anlan.testing.personas import persona
+from tests.duty.helpers import clear_desk, on_duty_now
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_header_shows_the_county_desk_with_phones_for_those_who_call(client, tree):
+    leader = persona("county_admin")
+    leader.display_name, leader.phone = "值班测试领导", "19900008801"
+    leader.save()
+    on_duty_now(tree.county, leader, Post.LEADER)
+    client.force_login(persona("county_operator"))
+    page = client.get("/inbox/").content.decode()
+    assert "值班测试领导 19900008801" in page
+    client.force_login(persona("viewer"))
+    page = client.get("/inbox/").content.decode()
+    assert "值班测试领导" in page and "19900008801" not in page
+
+
+def test_the_header_says_nobody_is_on_duty(client, tree):
+    clear_desk(tree.county)
+    client.force_login(persona("township_officer"))
+    assert "无人值班" in client.get("/inbox/").content.decode()
+
+
+def test_the_on_duty_board_flags_an_empty_desk(client, tree):
+    clear_desk(tree.township)
+    client.force_login(persona("county_operator"))
+    page = client.get("/duty/roster/now/").content.decode()
+    assert page.count("无人值班") >= 1 and tree.township.name in page
+    county = on_duty(tree.county.code)
+    assert str(county.leaders[0]) in page
+
+
+def test_the_month_calendar_print_and_export(client, tree):
+    client.force_login(persona("township_officer"))
+    month = timezone.localdate().strftime("%Y-%m")
+    page = client.get("/duty/roster/", {"desk": tree.township.code, "month": month})
+    assert page.status_code == 200
+    someone = on_duty(tree.township.code).users[0]
+    assert str(someone) in page.content.decode() and 'id="shift-add"' in page.content.decode()
+    county = client.get("/duty/roster/", {"desk": tree.county.code, "month": month}).content.decode()
+    assert 'id="shift-add"' not in county  # a township reads the county's roster, does not plan it
+    assert client.get("/duty/roster/", {"desk": tree.other_township.code}).status_code == 404
+    printed = client.get("/duty/roster/print/", {"desk": tree.township.code, "month": month}).content.decode()
+    assert "值班表" in printed and str(someone) in printed
+    export = client.get("/duty/roster/export/", {"desk": tree.township.code, "month": month})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/duty/roster/import/", {"desk": tree.county.code}).status_code == 403
+
+
+def test_adding_a_shift_that_ends_before_it_starts_shows_the_message(client, tree):
+    client.force_login(persona("township_officer"))
+    before = Shift.objects.count()
+    start = timezone.localtime() + dt.timedelta(days=3)
+    response = client.post(
+        "/duty/roster/shifts/add/",
+        {
+            "desk": tree.township.code,
+            "user": persona("township_officer").pk,
+            "post": "officer",
+            "starts": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends": (start - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
+    assert "结束时间须晚于开始时间" in response.content.decode()
+    assert Shift.objects.count() == before
+
+
+def test_the_workbench_shows_the_own_desk_and_says_when_nobody_is_on_it(client, tree):
+    client.force_login(persona("township_officer"))
+    leader = on_duty(tree.township.code).leaders[0]
+    assert str(leader) in client.get("/").content.decode()
+    clear_desk(tree.township)
+    page = client.get("/").content.decode()
+    card = page[page.index('id="duty-card"') :]
+    assert "无人值班" in card[: card.index("</a>")]
