@@ -35,6 +35,7 @@ __all__ = [
     "display_value",
     "modelform_for",
     "register",
+    "register_home_notice",
     "register_link",
 ]
 
@@ -176,6 +177,20 @@ def register_link(link: MenuLink) -> MenuLink:
 
 def all_links() -> list[MenuLink]:
     return sorted(_LINKS, key=lambda link: link.order)
+
+
+# Notices on the 工作台 from apps above core (the county desk's overdue daily reports …):
+# f(user) -> [(text, url)], each already limited to what the user may see.
+_HOME_NOTICES: list[Callable] = []
+
+
+def register_home_notice(func: Callable) -> None:
+    if func not in _HOME_NOTICES:
+        _HOME_NOTICES.append(func)
+
+
+def home_notices(user) -> list[tuple[str, str]]:
+    return [notice for func in _HOME_NOTICES for notice in func(user)]
 
 
 _REGISTRY: dict[type, ModelConfig] = {}

@@ -22,7 +22,7 @@ from . import excel, imports, services
 from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
-from .kit import ModelConfig, all_configs, display_value, modelform_for
+from .kit import ModelConfig, all_configs, display_value, home_notices, modelform_for
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
 from .uploads import UploadRejected
@@ -340,7 +340,8 @@ class HomeView(LoginRequiredMixin, View):
             recent = list(AuditEntry.objects.restrict(user).order_by("-id")[:15])
         else:
             updated = _recently_updated(user)
-        return render(request, "core/home.html", {"counts": counts, "recent": recent, "updated": updated})
+        context = {"counts": counts, "recent": recent, "updated": updated, "notices": home_notices(user)}
+        return render(request, "core/home.html", context)
 
 
 def _recently_updated(user, per_model: int = 5, total: int = 15) -> list[tuple]:
