@@ -14,7 +14,7 @@ from .models import Warning
 
 
 def awaiting_signing(desk: str, at: dt.datetime) -> list[OpenItem]:
-    rows = Warning.objects.filter(region_id__startswith=region_prefix(desk), status=Warning.Status.REVIEW)
+    rows = Warning.objects.filter(region__pk__startswith=region_prefix(desk), status=Warning.Status.REVIEW)
     return [
         OpenItem(
             kind="warning",
@@ -51,7 +51,7 @@ def unanswered_acks(desk: str, at: dt.datetime) -> list[OpenItem]:
 def day_warnings(desk: str, day: dt.date) -> list[DayLine]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     rows = Warning.objects.filter(
-        region_id__startswith=region_prefix(desk)[:6], sent__gte=start, sent__lt=start + dt.timedelta(days=1)
+        region__pk__startswith=region_prefix(desk)[:6], sent__gte=start, sent__lt=start + dt.timedelta(days=1)
     ).order_by("sent")
     return [DayLine(w.sent, f"{w.get_msg_type_display()}：{w.headline}（{w.get_status_display()}）") for w in rows]
 

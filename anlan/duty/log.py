@@ -231,7 +231,7 @@ def day_entries(desk: str, day: dt.date) -> QuerySet[LogEntry]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return (
         LogEntry.objects.filter(
-            desk_id__startswith=region_prefix(desk), occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(1)
+            desk__pk__startswith=region_prefix(desk), occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(1)
         )
         .select_related("desk", "event_kind")
         .order_by("occurred_at", "id")

@@ -13,7 +13,7 @@ from .models import Alarm
 
 
 def _alarms(desk: str):
-    return Alarm.objects.filter(sensor__region_id__startswith=region_prefix(desk)).select_related(
+    return Alarm.objects.filter(sensor__region__pk__startswith=region_prefix(desk)).select_related(
         "sensor", "sensor__region"
     )
 

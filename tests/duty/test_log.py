@@ -5,6 +5,7 @@ a hidden hazard (the report form filled in); readers outside the desk's scope se
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.errors import DomainError
@@ -127,14 +128,14 @@ def test_an_entry_becomes_an_incident_through_the_prefilled_intake(client, tree)
         "source": "public",
         "caller_name": "王建国",
         "description": entry.content,
-        **{k: 0 for k in ("deaths", "missing", "injured", "serious_injuries", "trapped", "direct_loss_10k_yuan")},
+        **dict.fromkeys(("deaths", "missing", "injured", "serious_injuries", "trapped", "direct_loss_10k_yuan"), 0),
     }
     response = client.post(f"/incidents/intake/?log={entry.pk}", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     incident = Incident.objects.get(title="石桥村三组道路塌方")
     entry.refresh_from_db()
     assert entry.incident_number == incident.number
-    assert entry.incident_link == f"/incidents/{incident.pk}/workspace/" or str(incident.pk) in entry.incident_link
+    assert entry.incident_link == reverse("incidents:workspace", kwargs={"pk": incident.pk})
     assert AuditEntry.objects.filter(object_id=str(entry.pk), action="duty_log_to_incident").exists()
     # Offered once: the entry now links to its incident instead.
     detail = client.get(f"/duty/log/{entry.pk}/").content.decode()
