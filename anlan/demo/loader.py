@@ -27,6 +27,7 @@ from anlan.plans.defaults import install_county_plans
 from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
+from .duty_log import load_duty_log
 from .monitoring import load_monitoring
 from .resources import PointSampler, load_resources
 from .risk import load_risk
@@ -65,6 +66,9 @@ class DemoResult:
         "patrol_tasks": "巡查任务",
         "sensors": "监测设备",
         "plans": "应急预案",
+        "duty_log": "值班日志",
+        "daily_reports": "值班日报",
+        "handovers": "交接班",
     }
 
     def summary(self) -> str:
@@ -344,6 +348,7 @@ def load_demo(
         village = villages_by_township[township.code][0]
         water = next(d for d in departments if d.kind == "water")
         logins = demo_users(actor, county, township, village, enterprises[0], water)
+        resources |= load_duty_log(county=county, townships=townships)  # the desk's day needs its officers
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )

@@ -140,10 +140,17 @@ def missing_townships(parent: str, date: dt.date) -> list[Region]:
     return list(townships(parent).exclude(code__in=filed))
 
 
+def reporting_departments(county: str) -> QuerySet[Department]:
+    """The county's departments asked for a daily report: those with an active operator on the platform (a
+    department without an account cannot file, and is not chased)."""
+    staffed = User.objects.filter(is_active=True, role=Role.DEPARTMENT_OPERATOR).values("department_id")
+    return Department.objects.filter(region_id=county, pk__in=staffed).order_by("code")
+
+
 def missing_departments(county: str, date: dt.date) -> list[Department]:
-    """The county's departments with no report for `date`."""
+    """The county's reporting departments with no report for `date`."""
     filed = DailyReport.objects.filter(date=date, department__isnull=False).values("department_id")
-    return list(Department.objects.filter(region_id=county).exclude(pk__in=filed).order_by("code"))
+    return list(reporting_departments(county).exclude(pk__in=filed))
 
 
 @dataclass

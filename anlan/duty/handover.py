@@ -112,13 +112,13 @@ def handover_update(*, actor, handover: Handover, notes: str) -> Handover:
 
 
 @transaction.atomic
-def handover_confirm(*, actor, handover: Handover, note: str = "") -> Handover:
+def handover_confirm(*, actor, handover: Handover, note: str = "", at: dt.datetime | None = None) -> Handover:
     """接班: the incoming officer confirms receipt of the handover and its open items; it is then locked."""
     handover = _locked(actor, handover)
     before = snapshot(handover)
     FLOW.apply(actor, handover, "confirm")
     handover.incoming = actor
-    handover.confirmed_at = timezone.now()
+    handover.confirmed_at = at or timezone.now()
     handover.confirm_note = note.strip()
     handover.save()
     audit_record(action="handover_confirm", obj=handover, actor=actor, before=before, after=snapshot(handover))
