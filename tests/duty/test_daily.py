@@ -143,3 +143,18 @@ def test_the_county_duty_report_gathers_the_day(client, tree):
     assert "交班，移交未结事项" in text
     client.force_login(persona("township_officer"))
     assert client.get("/duty/daily/day/").status_code == 403
+
+
+def test_the_daily_report_page_files_and_shows_the_missing(client, tree):
+    client.force_login(persona("township_officer"))
+    page = client.get("/duty/daily/")
+    assert page.status_code == 200 and 'id="missing"' not in page.content.decode()  # the county's list only
+    day = yesterday()
+    filed = client.post("/duty/daily/", {"region": tree.township.code, "date": day, "nothing_to_report": "on"})
+    assert filed.status_code == 302 and DailyReport.objects.filter(region=tree.township).exists()
+    again = client.post("/duty/daily/", {"region": tree.township.code, "date": day, "summary": "补报"})
+    assert again.status_code == 400 and "不能重复报送" in again.content.decode()
+    client.force_login(persona("county_operator"))
+    page = client.get("/duty/daily/", {"date": day}).content.decode()
+    assert tree.other_township.name in page.split('id="missing"')[1].split("</section>")[0]
+    assert tree.township.name not in page.split('id="missing"')[1].split("</section>")[0]

@@ -130,3 +130,56 @@ def test_the_api_writes_and_confirms(client, tree):
     assert confirmed.status_code == 200 and confirmed.json()["incoming"] == "county_operator"
     client.force_login(persona("other_township_officer"))
     assert client.get(f"/api/v1/duty/handovers/{created.json()['id']}/").status_code == 404
+
+
+def test_warnings_awaiting_signing_and_unanswered_acks_are_open_items(tree):
+    from anlan.alerts import services as alert_services
+    from anlan.alerts.models import Warning
+    from tests.alerts.helpers import issue_warning
+
+    officer = persona("county_operator")
+    draft = alert_services.warning_create(
+        actor=officer,
+        warning=Warning(
+            region_id=tree.county.code,
+            event="暴雨",
+            category="Met",
+            level="orange",
+            urgency="Expected",
+            severity="Severe",
+            certainty="Likely",
+            headline="暴雨橙色预警",
+            description="d",
+            expires=timezone.now() + dt.timedelta(hours=6),
+        ),
+        regions=[tree.township],
+    )
+    alert_services.warning_submit(actor=officer, warning=draft)
+    issued = issue_warning(tree, regions=[tree.township], headline="山洪红色预警")
+    items = {i["key"]: i for i in handover.gather(tree.county.code)}
+    assert "待签发" in items[f"warning:{draft.pk}"]["title"]
+    assert "未叫应" in items[f"ack:{issued.pk}"]["title"] and "山洪红色预警" in items[f"ack:{issued.pk}"]["title"]
+    assert not any(key.startswith(("warning:", "ack:")) for key in keys(handover.gather(tree.other_township.code)))
+
+
+def test_handover_pages(client, tree):
+    log.entry_create(actor=persona("township_officer"), desk=tree.township.code, content="村民报告停电")
+    client.force_login(persona("township_officer"))
+    page = client.get("/duty/handover/write/")
+    assert page.status_code == 200 and "村民报告停电" in page.content.decode()
+    response = client.post("/duty/handover/write/", {"desk": tree.township.code, "notes": "夜间平稳"})
+    assert response.status_code == 302
+    written = Handover.objects.get()
+    detail = client.get(f"/duty/handover/{written.pk}/").content.decode()
+    assert "待接班确认" in detail and 'id="confirm-form"' not in detail and 'id="update-form"' in detail
+    assert "夜间平稳" in client.get("/duty/handover/").content.decode()
+    client.force_login(persona("county_operator"))
+    confirmed = client.post(f"/duty/handover/{written.pk}/", {"action": "confirm", "note": "收到"})
+    assert confirmed.status_code == 302
+    written.refresh_from_db()
+    assert written.status == "confirmed"
+    client.force_login(persona("township_officer"))
+    refused = client.post(f"/duty/handover/{written.pk}/", {"action": "update", "notes": "改"})
+    assert refused.status_code == 400 and "不能修改" in refused.content.decode()
+    client.force_login(persona("other_township_officer"))
+    assert client.get(f"/duty/handover/{written.pk}/").status_code == 404
