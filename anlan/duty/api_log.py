@@ -10,15 +10,15 @@ import datetime as dt
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
-from anlan.core.regioncodes import region_prefix
+from anlan.core.regioncodes import is_region_code, region_prefix
 from anlan.geo.models import Region
 
 from . import daily, handover, log
-from .models import DailyReport, Handover, LogEntry
+from .models import REPORTING_ROLES, DailyReport, Handover, LogEntry
 
 # ---------------------------------------------------------------- daily reports
 
@@ -61,6 +61,11 @@ class DailyReportViewSet(ScopedModelViewSet):
             serializer.fields["region"].queryset = Region.objects.all()
         return serializer
 
+    def create(self, request, *args, **kwargs):
+        if not (request.user.is_superuser or request.user.role in REPORTING_ROLES):
+            raise PermissionDenied("只有乡镇（街道）、行业部门和县级值班人员可以报送日报")
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         d = serializer.validated_data
         region = d.get("region")
@@ -80,13 +85,15 @@ class DailyReportViewSet(ScopedModelViewSet):
         responses=MissingSerializer,
     )
     @action(detail=False, methods=["get"])
-    def missing(self, request):
+    def missing(self, request, format=None):
         """某日未报送日报（或零报告）的乡镇（街道）：`parent` 下级乡镇中当日无报送者。"""
         try:
             day = dt.date.fromisoformat(request.query_params.get("date", ""))
         except ValueError:
             raise ValidationError({"date": ["日期格式应为 YYYY-MM-DD"]}) from None
         parent = request.query_params.get("parent", "")
+        if not is_region_code(parent):
+            raise ValidationError({"parent": ["应为 12 位区划代码"]})
         user = request.user
         in_scope = user.is_superuser or (user.region_id and parent.startswith(region_prefix(user.region_id)))
         if not Region.objects.filter(code=parent).exists() or not in_scope:
@@ -144,7 +151,7 @@ class LogEntryViewSet(ScopedModelViewSet):
 
     @extend_schema(request=CloseSerializer, responses=LogEntrySerializer)
     @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
+    def close(self, request, pk=None, format=None):
         """办结：填写处理情况后关闭该记录（不再列入交接班未结事项）。"""
         entry = self.get_object()
         body = CloseSerializer(data=request.data)
@@ -175,14 +182,19 @@ class ConfirmSerializer(serializers.Serializer):
 
 
 class HandoverViewSet(ScopedModelViewSet):
-    """交接班：交班人写交接班（自动列出未结事项），接班人确认；确认后不能修改。"""
+    """交接班：交班人写交接班（自动列出未结事项），接班人确认；确认后不能修改（交班说明在页面上由交班人于确认前修改）。"""
 
     queryset = Handover.objects.all()
     serializer_class = HandoverSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "head", "options"]
     # Written by services only: handover.py checks the desk roles, the desk's scope and who may confirm.
-    scope_actions = {"create": "view", "partial_update": "view", "confirm": "view"}
+    scope_actions = {"create": "view", "confirm": "view"}
     selector = staticmethod(lambda qs: qs.select_related("desk", "outgoing", "incoming"))
+
+    def create(self, request, *args, **kwargs):
+        if not log.keeps_desks(request.user):
+            raise PermissionDenied("只有县级和乡镇（街道）值班人员可以交接班")
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         d = serializer.validated_data
@@ -190,17 +202,9 @@ class HandoverViewSet(ScopedModelViewSet):
             actor=self.request.user, desk=d["desk"].code, notes=d.get("notes", "")
         )
 
-    def perform_update(self, serializer):
-        d = serializer.validated_data
-        if "desk" in d and d["desk"].code != serializer.instance.desk_id:
-            raise ValidationError({"desk": ["交接班不能改到其他席位"]})
-        serializer.instance = handover.handover_update(
-            actor=self.request.user, handover=serializer.instance, notes=d.get("notes", serializer.instance.notes)
-        )
-
     @extend_schema(request=ConfirmSerializer, responses=HandoverSerializer)
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request, pk=None, format=None):
         """接班确认（由接班人办理）；确认后交接班锁定。"""
         record = self.get_object()
         body = ConfirmSerializer(data=request.data)

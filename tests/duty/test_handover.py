@@ -101,8 +101,8 @@ def test_a_confirmed_handover_cannot_change(client, tree):
     assert {"handover_write", "handover_confirm"} <= actions and "handover_update" not in actions
 
     client.force_login(officer)
-    response = client.patch(f"/api/v1/duty/handovers/{written.pk}/", {"notes": "补充"}, content_type=JSON)
-    assert response.status_code == 400 and "不能修改" in str(response.json())
+    page = client.post(f"/duty/handover/{written.pk}/", {"action": "update", "notes": "补充"})
+    assert page.status_code == 400 and "不能修改" in page.content.decode()
     client.force_login(other)
     again = client.post(f"/api/v1/duty/handovers/{written.pk}/confirm/", {}, content_type=JSON)
     assert again.status_code == 400 and "已确认" in again.json()["detail"]
