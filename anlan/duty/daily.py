@@ -198,7 +198,7 @@ def remind_missing(now: dt.datetime | None = None) -> int:
             is_active=True, role=Role.TOWNSHIP_OPERATOR, region_id__in=list(codes)
         ).values_list("pk", "region_id"):
             message = Message(
-                category="duty_daily_report",
+                category="task",
                 title=f"请报送{day}值班日报：{codes[region_id].name}尚未报送",
                 body=f"{county.name}要求各乡镇（街道）于{due}前报送{day}日报；无情况请报零报告。",
                 link=link,
@@ -210,7 +210,7 @@ def remind_missing(now: dt.datetime | None = None) -> int:
             is_active=True, role=Role.DEPARTMENT_OPERATOR, department_id__in=list(departments)
         ).values_list("pk", "department_id"):
             message = Message(
-                category="duty_daily_report",
+                category="task",
                 title=f"请报送{day}值班日报：{departments[department_id].name}尚未报送",
                 body=f"{county.name}要求各行业部门于{due}前报送{day}日报；无情况请报零报告。",
                 link=link,

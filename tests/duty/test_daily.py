@@ -95,10 +95,10 @@ def test_overdue_townships_are_reminded_once_after_the_due_time(tree):
         actor=persona("other_township_officer"), region=tree.other_township.code, date=day, nothing_to_report=True
     )
     assert daily.remind_missing(after_due) >= 1
-    mine = Notification.objects.filter(recipient=persona("township_officer"), category="duty_daily_report")
+    mine = Notification.objects.filter(recipient=persona("township_officer"), dedupe_key__startswith="duty-daily:")
     assert mine.count() == 1 and tree.township.name in mine.get().title
     assert not Notification.objects.filter(recipient=persona("other_township_officer")).exists()
-    dept = Notification.objects.filter(recipient=persona("department_operator"), category="duty_daily_report")
+    dept = Notification.objects.filter(recipient=persona("department_operator"), dedupe_key__startswith="duty-daily:")
     assert dept.count() == 1
     assert daily.remind_missing(after_due + dt.timedelta(minutes=10)) == 0  # once per township and date
     DeskSetting.objects.filter(desk=tree.county).update(daily_reports_required=False)
