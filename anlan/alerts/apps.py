@@ -10,7 +10,9 @@ class AlertsConfig(AppConfig):
         from anlan.core.daily import register_daily_job
         from anlan.core.schedule import register_periodic_job
 
-        from . import acks, api, public, recipients, views  # noqa: F401
+        from . import acks, api, duty_items, public, recipients, views  # noqa: F401
+
+        duty_items.register()  # warnings awaiting signing, unanswered 叫应: open items of a duty handover
 
         recipients.register()  # residents, subscribers, loudspeakers, work groups: who notify can reach
         register_daily_job("公众订阅清理", public.unconfirmed_cleanup_job)

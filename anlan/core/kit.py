@@ -40,6 +40,7 @@ __all__ = [
     "modelform_for",
     "offered_to",
     "register",
+    "register_home_notice",
     "register_link",
     "role_may",
 ]
@@ -227,6 +228,20 @@ def links_for(user) -> list[MenuLink]:
 
 def all_links() -> list[MenuLink]:
     return sorted(_LINKS, key=lambda link: link.order)
+
+
+# Notices on the 工作台 from apps above core (the county desk's overdue daily reports …):
+# f(user) -> [(text, url)], each already limited to what the user may see.
+_HOME_NOTICES: list[Callable] = []
+
+
+def register_home_notice(func: Callable) -> None:
+    if func not in _HOME_NOTICES:
+        _HOME_NOTICES.append(func)
+
+
+def home_notices(user) -> list[tuple[str, str]]:
+    return [notice for func in _HOME_NOTICES for notice in func(user)]
 
 
 _REGISTRY: dict[type, ModelConfig] = {}

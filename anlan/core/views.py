@@ -22,7 +22,7 @@ from . import excel, imports, services
 from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
-from .kit import ModelConfig, all_configs, display_value, links_offered, modelform_for, offered_to
+from .kit import ModelConfig, all_configs, display_value, home_notices, links_offered, modelform_for, offered_to
 from .labels import region_names, snapshot_rows
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
@@ -341,7 +341,8 @@ class HomeView(LoginRequiredMixin, View):
             recent = list(AuditEntry.objects.restrict(user).order_by("-id")[:15])
         else:
             updated = _recently_updated(user)
-        return render(request, "core/home.html", {"counts": counts, "recent": recent, "updated": updated})
+        context = {"counts": counts, "recent": recent, "updated": updated, "notices": home_notices(user)}
+        return render(request, "core/home.html", context)
 
 
 def _recently_updated(user, per_model: int = 5, total: int = 15) -> list[tuple]:

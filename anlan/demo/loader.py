@@ -28,6 +28,7 @@ from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 
 from .duty import load_duty
+from .duty_log import load_duty_log
 from .monitoring import load_monitoring
 from .resources import PointSampler, load_resources
 from .risk import load_risk
@@ -67,6 +68,9 @@ class DemoResult:
         "sensors": "监测设备",
         "plans": "应急预案",
         "duty_shifts": "值班班次",
+        "duty_log": "值班日志",
+        "daily_reports": "值班日报",
+        "handovers": "交接班",
     }
 
     def summary(self) -> str:
@@ -347,6 +351,7 @@ def load_demo(
         village = villages_by_township[township.code][0]
         water = next(d for d in departments if d.kind == "water")
         logins = demo_users(actor, county, township, village, enterprises[0], water)
+        resources |= load_duty_log(county=county, townships=townships)  # the desk's day needs its officers
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )

@@ -178,6 +178,10 @@ class LogEntry(AnlanModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set by incidents when the entry is recorded as an incident (转为事件): duty sits below incidents,
+    # so it keeps the incident's number and page rather than a foreign key upward.
+    incident_number = models.CharField("转为事件", max_length=32, blank=True, editable=False)
+    incident_link = models.CharField("事件页面", max_length=200, blank=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )

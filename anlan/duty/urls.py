@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views_roster
 
 app_name = "duty"
 
-# Rosters and who is on duty (排班、当前值班) under roster/; the duty log, handovers and daily reports add theirs.
+# Rosters and who is on duty (排班、当前值班) under roster/; the duty log, handovers and daily reports in urls_log.
 urlpatterns = [
     path("roster/", views_roster.roster_month, name="roster"),
     path("roster/now/", views_roster.on_duty_board, name="on_duty"),
@@ -20,4 +20,5 @@ urlpatterns = [
     path("roster/import/", views_roster.roster_import, name="roster_import"),
     path("roster/print/", views_roster.roster_print, name="roster_print"),
     path("roster/settings/", views_roster.desk_settings, name="desk_settings"),
+    path("", include("anlan.duty.urls_log")),
 ]

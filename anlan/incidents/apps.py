@@ -9,7 +9,9 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from anlan.core.schedule import register_periodic_job
 
-        from . import api, recipients, services, views  # noqa: F401
+        from . import api, duty_items, recipients, services, views  # noqa: F401
+
+        duty_items.register()  # running report clocks at handovers, the day's incidents, 转为事件
 
         recipients.register()  # dispatch orders' assignees: who notify can reach
         # A report owed upward past its deadline reaches those on duty (值班值守), once per deadline.

@@ -18,6 +18,7 @@ from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register
 from anlan.core.uploads import serve_upload
 from anlan.core.views import attachment_response
 from anlan.core.widgets import LOCAL_INPUT
+from anlan.duty import log as duty_log
 from anlan.geo.views import tile_source
 from anlan.plans.models import IncidentKind
 from anlan.resources import nearest
@@ -117,23 +118,49 @@ def _from_hazard(user, pk) -> dict:
     }
 
 
+def _from_log(user, pk) -> tuple[dict, object]:
+    """转为事件 from a duty log entry (read through duty, which sits below incidents)."""
+    entry = duty_log.entry_for(user, pk)
+    first_line = entry.content.strip().splitlines()[0] if entry.content.strip() else ""
+    region = entry.region_id or (entry.desk_id if entry.desk_id[6:9] != "000" else None)
+    public = entry.kind == "receive" and not entry.unit
+    initial = {
+        "kind": entry.event_kind,
+        "title": f"{entry.place}{first_line}"[:60],
+        "region": region,
+        "place": entry.place,
+        "occurred_at": timezone.localtime(entry.occurred_at).strftime(LOCAL_INPUT),
+        "source": Incident.Source.PUBLIC if public else Incident.Source.CALL,
+        "caller_name": entry.caller,
+        "caller_phone": entry.phone,
+        "caller_unit": entry.unit,
+        "description": entry.content,
+    }
+    return initial, entry
+
+
 @login_required
 def intake(request, alarm_pk=None, hazard_pk=None):
-    """接报登记: the duty officer records a call (or a report) in one form; from an alarm or a public
-    report the form starts filled in."""
+    """接报登记: the duty officer records a call (or a report) in one form; from an alarm, a public
+    report or a duty log entry (`?log=<id>`) the form starts filled in."""
     if not _may_act(request.user):
         raise PermissionDenied("您的角色不能登记事件")
-    initial, alarm = None, None
+    initial, alarm, log_entry = None, None, None
     if alarm_pk is not None:
         initial, alarm = _from_alarm(request.user, alarm_pk)
     elif hazard_pk is not None:
         initial = _from_hazard(request.user, hazard_pk)
+    elif request.GET.get("log", "").isdigit():
+        initial, log_entry = _from_log(request.user, int(request.GET["log"]))
     form = forms.IntakeForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with shown_on(form) as outcome:
+        with shown_on(form) as outcome, transaction.atomic():
             new = form.save(commit=False)
             new.alarm = alarm
             incident = services.incident_create(actor=request.user, incident=new)
+            if log_entry is not None:
+                link = reverse("incidents:workspace", kwargs={"pk": incident.pk})
+                duty_log.entry_link_incident(actor=request.user, entry=log_entry, number=incident.number, link=link)
         if outcome.ok:
             messages.success(request, f"已登记事件 {incident.number}")
             return redirect("incidents:workspace", pk=incident.pk)

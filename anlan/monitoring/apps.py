@@ -10,7 +10,9 @@ class MonitoringConfig(AppConfig):
         from anlan.core.daily import register_daily_job
         from anlan.core.schedule import register_periodic_job
 
-        from . import api, layers, mqtt, services, views  # noqa: F401
+        from . import api, duty_items, layers, mqtt, services, views  # noqa: F401
+
+        duty_items.register()  # alarms not closed: open items of a duty handover; the day's alarms
 
         register_daily_job("监测数据保留", services.retention_job)
         # Sensors silent longer than their offline rule open an offline alarm (data arriving closes it again,
