@@ -13,6 +13,7 @@ Import rules (issue: bad input writes nothing partial):
 
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -90,15 +91,23 @@ def _natural_key(config: ModelConfig, related_model) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Decimal places kept for floats in exports: sums of readings carry binary noise (51.91000000000622) that a
+# bureau's spreadsheet would show; 6 places is finer than any sensor or coordinate we store needs.
+FLOAT_PLACES = 6
+
+
 def _local(value):
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, float) and math.isfinite(value):
+        return round(value, FLOAT_PLACES)
     return value
 
 
 def _append(ws, values) -> None:
     """ws.append for every export: formula-like texts become plain text cells (see FORMULA_STARTS); times are
-    written on the bureau's clock (Excel cells have no time zone: a stored UTC time would read 8 hours early)."""
+    written on the bureau's clock (Excel cells have no time zone: a stored UTC time would read 8 hours early);
+    floats lose their binary noise (FLOAT_PLACES)."""
     ws.append([_local(v) for v in values])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
