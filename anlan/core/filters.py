@@ -122,6 +122,30 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     filterset_base = ScopedFilterSet
 
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            _refuse_empty_choices(filterset, request.query_params)
+        return filterset
+
+
+def _refuse_empty_choices(filterset, params) -> None:
+    """An API parameter with a fixed set of values (an enum, yes/no) sent empty is a 400: the schema lists the
+    values, and an empty one would silently mean "unfiltered". (Pages send "" for 全部 and keep doing so: this
+    runs for the API's backend only.)"""
+    from rest_framework.exceptions import ValidationError
+
+    empty = {
+        name: ["不能为空：请填写可选值之一，或不传该参数"]
+        for name, form_field in filterset.form.fields.items()
+        if name in params
+        and params.get(name, "").strip() == ""
+        and isinstance(form_field, (forms.ChoiceField, forms.NullBooleanField))
+        and not isinstance(form_field, forms.ModelChoiceField)
+    }
+    if empty:
+        raise ValidationError(empty)
+
 
 class StrictFilterSchema(DjangoFilterExtension):
     """drf-spectacular documents django-filter's own backend only; ours takes the same parameters."""

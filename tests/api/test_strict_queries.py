@@ -77,3 +77,13 @@ def test_finding14_a_nul_character_in_a_related_value_is_a_400(admin):
         content_type="application/json",
     )
     assert response.status_code == 400 and "空字符" in response.json()["item"][0]
+
+
+@pytest.mark.parametrize(("url", "name"), [("/api/v1/shelters/", "level"), ("/api/v1/hazards/", "overdue")])
+def test_an_empty_value_for_a_parameter_with_fixed_values_is_a_400(admin, url, name):
+    response = admin.get(url, {name: ""})
+    assert response.status_code == 400 and "不能为空" in response.json()[name][0]
+
+
+def test_pages_still_read_an_empty_choice_as_all(admin):
+    assert admin.get("/resources/shelter/", {"level": ""}).status_code == 200

@@ -86,7 +86,7 @@ def test_missing_lists_the_townships_without_a_report(client, tree):
 
 def test_overdue_townships_are_reminded_once_after_the_due_time(tree):
     day = timezone.localdate() - dt.timedelta(days=1)
-    DeskSetting.objects.create(desk=tree.county, daily_report_due=dt.time(9, 0))
+    DeskSetting.objects.update_or_create(desk=tree.county, defaults={"daily_report_due": dt.time(9, 0)})
     before_due = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(8, 30)))
     after_due = before_due + dt.timedelta(hours=1)
     assert daily.last_due_date(tree.county.code, before_due) == day - dt.timedelta(days=1)
