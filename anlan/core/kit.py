@@ -244,6 +244,20 @@ def home_notices(user) -> list[tuple[str, str]]:
     return [notice for func in _HOME_NOTICES for notice in func(user)]
 
 
+# Cards on the 工作台 drawn by apps above core (the duty desk's who-is-on-duty card): template names, each
+# rendering from the page's context (context processors included) and drawing nothing when not relevant.
+_HOME_CARDS: list[str] = []
+
+
+def register_home_card(template_name: str) -> None:
+    if template_name not in _HOME_CARDS:
+        _HOME_CARDS.append(template_name)
+
+
+def home_cards() -> list[str]:
+    return list(_HOME_CARDS)
+
+
 _REGISTRY: dict[type, ModelConfig] = {}
 
 

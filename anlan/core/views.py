@@ -22,7 +22,16 @@ from . import excel, imports, services
 from .audit import audit_record, snapshot
 from .errors import shown_on
 from .filters import RegionSubtreeFilter, ScopedFilterSet
-from .kit import ModelConfig, all_configs, display_value, home_notices, links_offered, modelform_for, offered_to
+from .kit import (
+    ModelConfig,
+    all_configs,
+    display_value,
+    home_cards,
+    home_notices,
+    links_offered,
+    modelform_for,
+    offered_to,
+)
 from .labels import region_names, snapshot_rows
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
@@ -341,7 +350,13 @@ class HomeView(LoginRequiredMixin, View):
             recent = list(AuditEntry.objects.restrict(user).order_by("-id")[:15])
         else:
             updated = _recently_updated(user)
-        context = {"counts": counts, "recent": recent, "updated": updated, "notices": home_notices(user)}
+        context = {
+            "counts": counts,
+            "recent": recent,
+            "updated": updated,
+            "notices": home_notices(user),
+            "cards": home_cards(),
+        }
         return render(request, "core/home.html", context)
 
 

@@ -11,7 +11,7 @@ class DutyConfig(AppConfig):
     verbose_name = "值班值守"
 
     def ready(self):
-        from anlan.core.kit import register_home_notice
+        from anlan.core.kit import register_home_card, register_home_notice
         from anlan.core.schedule import register_periodic_job
 
         from . import api_log, api_roster, daily, log, routing, sources, views_log, views_roster  # noqa: F401
@@ -21,3 +21,4 @@ class DutyConfig(AppConfig):
         sources.register_open_items("log", "未办结的值班日志", log.open_entries, order=90)
         register_periodic_job("值班日报催报", daily.remind_missing, seconds=600)
         register_home_notice(daily.home_notices)
+        register_home_card("duty/_workbench_card.html")  # this desk's 带班领导 and 值班员 on the 工作台
