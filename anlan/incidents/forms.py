@@ -153,7 +153,7 @@ def _checked(upload, *, images_only: bool) -> CheckedUpload | None:
 
 
 class WarningLinkForm(forms.Form):
-    warning = forms.ModelChoiceField(label="关联预警", queryset=None)
+    warning = forms.ModelChoiceField(label="关联预警", queryset=None, empty_label="请选择近 7 天发布的预警")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,4 +15,3 @@ def test_exported_floats_lose_their_binary_noise_and_stay_numbers():
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert [sheet["A2"].value, sheet["B2"].value, sheet["C2"].value] == [51.91, 25.01, 109.878653]
     assert sheet["A2"].data_type == "n"
-

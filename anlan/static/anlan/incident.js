@@ -5,16 +5,21 @@
   if (!clock || !clock.dataset.due) return;
   var due = new Date(clock.dataset.due).getTime();
   var text = clock.querySelector(".countdown");
+  // An hour or more reads in hours and minutes (a follow-up is due in a day); the last hour to the second.
+  function span(seconds) {
+    if (seconds > 3600) return Math.floor(seconds / 3600) + " 小时 " + Math.floor((seconds % 3600) / 60) + " 分";
+    return Math.floor(seconds / 60) + " 分 " + (seconds % 60) + " 秒";
+  }
   function tick() {
     var left = Math.round((due - Date.now()) / 1000);
     if (left < 0) {
       clock.classList.add("overdue");
       clock.classList.remove("soon");
       var late = -left;
-      text.textContent = "已超时 " + Math.floor(late / 60) + " 分 " + (late % 60) + " 秒";
+      text.textContent = "已超时 " + span(late);
     } else {
       if (left < 15 * 60) clock.classList.add("soon");
-      text.textContent = "剩余 " + Math.floor(left / 60) + " 分 " + (left % 60) + " 秒";
+      text.textContent = "剩余 " + span(left);
     }
   }
   tick();
