@@ -4,10 +4,9 @@
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from anlan.core.regioncodes import region_prefix
-from anlan.duty.sources import DayLine, OpenItem, register_day_section, register_open_items
+from anlan.duty.sources import DayLine, OpenItem, on_day, register_day_section, register_open_items
 
 from . import acks
 from .models import Warning
@@ -49,10 +48,9 @@ def unanswered_acks(desk: str, at: dt.datetime) -> list[OpenItem]:
 
 
 def day_warnings(desk: str, day: dt.date) -> list[DayLine]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    rows = Warning.objects.filter(
-        region__pk__startswith=region_prefix(desk)[:6], sent__gte=start, sent__lt=start + dt.timedelta(days=1)
-    ).order_by("sent")
+    rows = Warning.objects.filter(region__pk__startswith=region_prefix(desk)[:6], **on_day("sent", day)).order_by(
+        "sent"
+    )
     return [DayLine(w.sent, f"{w.get_msg_type_display()}：{w.headline}（{w.get_status_display()}）") for w in rows]
 
 

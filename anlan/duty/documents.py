@@ -62,9 +62,8 @@ def gather(desk: Region, day: dt.date) -> DutyDay:
     )
     missing = [t.name for t in daily.missing_townships(desk.code, day)]
     missing += [d.name for d in daily.missing_departments(desk.code, day)]
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     handovers = list(
-        Handover.objects.filter(desk=desk, written_at__gte=start, written_at__lt=start + dt.timedelta(days=1))
+        Handover.objects.filter(desk=desk, **sources.on_day("written_at", day))
         .select_related("outgoing", "incoming")
         .order_by("written_at")
     )

@@ -20,7 +20,7 @@ from anlan.core.services import object_create
 from anlan.geo.models import Region, RegionLevel
 
 from .models import DESK_ROLES, LogEntry
-from .sources import OpenItem
+from .sources import OpenItem, on_day
 
 EDITABLE = (
     *("kind", "occurred_at", "caller", "unit", "phone", "event_kind", "place", "region"),
@@ -228,11 +228,8 @@ def open_entries(desk: str, at: dt.datetime) -> list[OpenItem]:
 
 def day_entries(desk: str, day: dt.date) -> QuerySet[LogEntry]:
     """The entries of the desk's subtree on one local day (the county's 值班日报 includes the townships')."""
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return (
-        LogEntry.objects.filter(
-            desk__pk__startswith=region_prefix(desk), occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(1)
-        )
+        LogEntry.objects.filter(desk__pk__startswith=region_prefix(desk), **on_day("occurred_at", day))
         .select_related("desk", "event_kind")
         .order_by("occurred_at", "id")
     )

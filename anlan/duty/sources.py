@@ -111,3 +111,12 @@ def register_log_action(name: str, label: str, url, offered) -> None:
 def log_actions(user, entry) -> list[tuple[str, str]]:
     """(label, url) of the steps offered to `user` on `entry`."""
     return [(a.label, a.url(entry)) for a in _LOG_ACTIONS.values() if a.offered(user, entry)]
+
+
+def on_day(field: str, day: dt.date) -> dict:
+    """Filter arguments for `field` falling on the local calendar `day` (the bureau's, Asia/Shanghai): the
+    值班日报 and the day sections of every app read the same window."""
+    from django.utils import timezone
+
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return {f"{field}__gte": start, f"{field}__lt": start + dt.timedelta(days=1)}

@@ -61,8 +61,7 @@ def log_list(request):
     if status in LogEntry.Status.values:
         qs = qs.filter(status=status)
     if day:
-        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=start + dt.timedelta(days=1))
+        qs = qs.filter(**sources.on_day("occurred_at", day))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

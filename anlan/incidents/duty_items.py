@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.regioncodes import region_prefix
-from anlan.duty.sources import DayLine, OpenItem, register_day_section, register_log_action, register_open_items
+from anlan.duty.sources import (
+    DayLine,
+    OpenItem,
+    on_day,
+    register_day_section,
+    register_log_action,
+    register_open_items,
+)
 
 from . import services
 from .models import HANDLERS, Incident
@@ -44,8 +51,7 @@ def running_clocks(desk: str, at: dt.datetime) -> list[OpenItem]:
 
 
 def day_incidents(desk: str, day: dt.date) -> list[DayLine]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    rows = _incidents(desk).filter(received_at__gte=start, received_at__lt=start + dt.timedelta(days=1))
+    rows = _incidents(desk).filter(**on_day("received_at", day))
     return [
         DayLine(
             i.received_at,

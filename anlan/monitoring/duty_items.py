@@ -4,10 +4,9 @@ handover, and the day's alarms in the county 值班日报."""
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from anlan.core.regioncodes import region_prefix
-from anlan.duty.sources import DayLine, OpenItem, register_day_section, register_open_items
+from anlan.duty.sources import DayLine, OpenItem, on_day, register_day_section, register_open_items
 
 from .models import Alarm
 
@@ -34,8 +33,7 @@ def open_alarms(desk: str, at: dt.datetime) -> list[OpenItem]:
 
 
 def day_alarms(desk: str, day: dt.date) -> list[DayLine]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    rows = _alarms(desk).filter(opened_at__gte=start, opened_at__lt=start + dt.timedelta(days=1)).order_by("opened_at")
+    rows = _alarms(desk).filter(**on_day("opened_at", day)).order_by("opened_at")
     return [
         DayLine(
             a.opened_at,
