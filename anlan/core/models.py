@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
-from .validators import deadline_errors, validate_instance_location
+from .validators import LOCATION_FIELDS, deadline_errors, validate_instance_location
 
 __all__ = ["AnlanModel", "AuditEntry", "AuditTamperError", "ImportJob", "JobRun", "UsedChallenge"]
 
@@ -33,20 +33,26 @@ class AnlanModel(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        if self.deadline_fields:  # what is stored now is the value a later edit compares with
-            self._loaded_deadlines = self._deadlines_now()
+        self._remember_stored()  # what is stored now is the value a later edit compares with
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        if cls.deadline_fields:
-            instance._loaded_deadlines = instance._deadlines_now()
+        instance._remember_stored()
         return instance
 
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
+        self._remember_stored()
+
+    def _remember_stored(self) -> None:
         if self.deadline_fields:
             self._loaded_deadlines = self._deadlines_now()
+        # A stored location is not re-judged when the record is edited for another reason: a warehouse or
+        # a team base just over the county line, accepted before the extent rule, stays editable.
+        located = [f for pair in LOCATION_FIELDS for f in pair if f in self.__dict__]
+        if located:
+            self._loaded_location = {f: self.__dict__[f] for f in located}
 
     def _deadlines_now(self) -> dict:
         # Only values loaded (a deferred field is not read here, which would query).

@@ -164,9 +164,17 @@ def validate_instance_location(instance, exclude=()) -> None:
     """Every model with a location (fields `lon`/`lat`, or `last_lon`/`last_lat`) is checked here: by
     AnlanModel.full_clean (services, forms, Excel imports) and by the generic writes of core.services."""
     errors = {}
+    stored = getattr(instance, "_loaded_location", {})
     for lon_field, lat_field in LOCATION_FIELDS:
         if lon_field in exclude or lat_field in exclude:
             continue
+        if lon_field in stored and lat_field in stored:
+            unchanged = (stored[lon_field], stored[lat_field]) == (
+                getattr(instance, lon_field),
+                getattr(instance, lat_field),
+            )
+            if unchanged:  # judged when it was set (see AnlanModel._remember_stored)
+                continue
         if hasattr(instance, lon_field) and hasattr(instance, lat_field):
             errors |= location_errors(
                 getattr(instance, lon_field), getattr(instance, lat_field), lon_field=lon_field, lat_field=lat_field

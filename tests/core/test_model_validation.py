@@ -68,3 +68,18 @@ def test_full_clean_checks_the_location_so_every_write_path_does(tree):
         enterprise.full_clean()
     assert "经度" in refused.value.message_dict["lon"][0] and "纬度" in refused.value.message_dict["lat"][0]
     enterprise.full_clean(exclude=["lon", "lat"])  # a form without the coordinates leaves them alone
+
+
+def test_a_stored_location_is_not_judged_again_when_the_record_is_edited_for_another_reason(tree):
+    from anlan.supplies.models import Warehouse
+
+    warehouse = Warehouse.objects.filter(lon__isnull=False).first()
+    # Stored before the extent rule: a reserve in 万州, about 130 km west of the county.
+    Warehouse.objects.filter(pk=warehouse.pk).update(lon=108.40, lat=30.81)
+    stored = Warehouse.objects.get(pk=warehouse.pk)
+    stored.name = stored.name + "（更名）"
+    stored.full_clean()  # the location was not changed: editable
+    stored.lon = 116.40  # moved now: judged
+    with pytest.raises(ValidationError) as refused:
+        stored.full_clean()
+    assert "不在辖区范围内" in refused.value.message_dict["lon"][0]
