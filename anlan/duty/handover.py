@@ -51,9 +51,15 @@ FLOW = Workflow(
 )
 
 
-def _with_carry(desk: str, items: list[dict], before: dt.datetime) -> list[dict]:
-    """Mark the items the previous handover at `desk` already listed, with when they were first handed over."""
-    previous = Handover.objects.filter(desk_id=desk, written_at__lt=before).order_by("-written_at", "-id").first()
+def _with_carry(desk: str, items: list[dict], before: dt.datetime, *, editing: int | None = None) -> list[dict]:
+    """Mark the items the previous handover at `desk` already listed, with when they were first handed over.
+    `editing`: the handover being corrected, which is not its own predecessor."""
+    previous = (
+        Handover.objects.filter(desk_id=desk, written_at__lt=before)
+        .exclude(pk=editing)
+        .order_by("-written_at", "-id")
+        .first()
+    )
     first_seen = {}
     if previous is not None:
         for item in previous.items:
@@ -66,10 +72,12 @@ def _with_carry(desk: str, items: list[dict], before: dt.datetime) -> list[dict]
     return items
 
 
-def gather(desk: str, at: dt.datetime | None = None) -> list[dict]:
-    """The open items a handover written at `at` (default now) lists, carried ones marked."""
+def gather(desk: str, at: dt.datetime | None = None, *, editing: Handover | None = None) -> list[dict]:
+    """The open items a handover written at `at` (default now) lists, carried ones marked. When a written
+    handover is corrected, its items are gathered now but compared with the handover before it."""
     at = at or timezone.now()
-    return _with_carry(desk, sources.open_items(desk, at), at)
+    before = editing.written_at if editing is not None else at
+    return _with_carry(desk, sources.open_items(desk, at), before, editing=editing.pk if editing else None)
 
 
 @transaction.atomic
@@ -105,7 +113,7 @@ def handover_update(*, actor, handover: Handover, notes: str) -> Handover:
     before = snapshot(handover)
     FLOW.apply(actor, handover, "update")
     handover.notes = notes.strip()
-    handover.items = gather(handover.desk_id, timezone.now())
+    handover.items = gather(handover.desk_id, timezone.now(), editing=handover)
     handover.save()
     audit_record(action="handover_update", obj=handover, actor=actor, before=before, after=snapshot(handover))
     return handover

@@ -77,6 +77,15 @@ def test_open_items_are_listed_and_carried_until_closed(tree):
     assert carried[f"incident:{incident.pk}"]["carried_since"] == first.written_at.isoformat()
 
 
+def test_correcting_a_written_handover_does_not_mark_its_own_items_as_carried(tree):
+    officer = persona("county_operator")
+    incident = incident_in(tree.village)
+    written = handover.handover_write(actor=officer, desk=tree.county.code, notes="夜间降雨")
+    corrected = handover.handover_update(actor=officer, handover=written, notes="夜间降雨持续，注意监测")
+    item = next(i for i in corrected.items if i["key"] == f"incident:{incident.pk}")
+    assert not item["carried"] and item["carried_since"] is None
+
+
 def test_a_township_desk_lists_only_its_own(tree):
     incident_in(tree.other_village)
     theirs = log.entry_create(actor=persona("county_operator"), desk=tree.other_township.code, content="来电")
