@@ -167,7 +167,7 @@ def escalate(*, now: dt.datetime | None = None) -> dict:
         ups = [d for d in _superior_calls(warning, notice, unanswered, now) if d.recipient_key not in called_up]
         Delivery.objects.bulk_create(ups, ignore_conflicts=True)
         added["superior"] += len(ups)
-        if ups:
+        if unanswered:  # also when nobody stands above them: then the desk is all there is (once per township)
             _tell_the_desks(warning, unanswered)
     return added
 

@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from anlan.accounts.models import User
@@ -103,12 +104,32 @@ def route_to_desks(
 ) -> Routed:
     """Tell the people on duty at the desks of `region_code` (see the module docstring). Call it inside
     the transaction of the change it announces; `dedupe_key` names the event ("incident:12",
-    "alarm:5:red"): calling again for the same key tells nobody twice."""
+    "alarm:5:red"): calling again for the same key tells nobody twice.
+
+    Telling the desk must never undo what it announces: the work runs in a savepoint, and a failure is
+    logged and rolled back alone (the incident, the alarm or the submission stays recorded)."""
+    try:
+        with transaction.atomic():
+            return _route(
+                region_code,
+                title=title,
+                body=body,
+                link=link,
+                level=level,
+                sms=sms,
+                key=topic_for(dedupe_key),
+                category=category,
+            )
+    except Exception:
+        log.exception("duty routing failed for %s; the change it announces is kept", dedupe_key)
+        return Routed()
+
+
+def _route(region_code, *, title, body, link, level, sms, key, category) -> Routed:
     people, unstaffed = people_for(region_code)
     routed = Routed(users={d: [u.pk for u in users] for d, users in people.items()}, unstaffed=unstaffed)
     if unstaffed:
-        log.warning("duty routing: nobody on duty at %s for %s", ", ".join(unstaffed), dedupe_key)
-    key = topic_for(dedupe_key)
+        log.warning("duty routing: nobody on duty at %s for %s", ", ".join(unstaffed), key)
     message = Message(category=category, title=title[:200], body=body, link=link, dedupe_key=key)
     notify_many((pk, message) for pk in routed.user_ids)
     if sms or level in URGENT_LEVELS:

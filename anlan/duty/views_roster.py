@@ -73,7 +73,8 @@ def roster_month(request):
         initial={"starts": default_start, "ends": default_start + dt.timedelta(hours=24), "post": Post.OFFICER},
     )
     swaps = (
-        Swap.objects.filter(shift__desk=desk, status=Swap.Status.PENDING)
+        Swap.objects.restrict(request.user)
+        .filter(shift__desk=desk, status=Swap.Status.PENDING)
         .select_related("shift", "shift__user", "requested_by", "replacement")
         .order_by("shift__starts")
     )

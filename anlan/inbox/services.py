@@ -51,7 +51,9 @@ def notify_many(pairs: Iterable[tuple[object, Message]]) -> int:
             continue
         seen.add(key)
         fresh.append(r)
-    Notification.objects.bulk_create(fresh, batch_size=2000)
+    # ignore_conflicts: a message written by a concurrent request between the check above and here is kept
+    # once (the (recipient, key) constraint), instead of failing the caller's transaction.
+    Notification.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
     return len(fresh)
 
 

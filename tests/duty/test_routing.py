@@ -173,3 +173,48 @@ def test_a_warning_submitted_for_signing_reaches_the_county_desk(tree):
     message = Notification.objects.get(recipient=leader, title__contains="值班测试山洪橙色预警")
     assert message.title.startswith("预警待签发")
     assert f"/alerts/warnings/{warning.pk}/steps/" in message.link
+
+
+def _incident_received(tree, minutes_ago: int):
+    from anlan.incidents import services as incident_services
+    from anlan.incidents.models import Incident
+
+    received = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    incident = Incident(
+        title=f"{minutes_ago}分钟前接报的滑坡",
+        kind=IncidentKind.objects.get(name="地质灾害"),
+        region=tree.village,
+        occurred_at=received - dt.timedelta(minutes=5),
+        description="滑坡",
+    )
+    incident = incident_services.incident_create(actor=persona("county_operator"), incident=incident)
+    Incident.objects.filter(pk=incident.pk).update(received_at=received)
+    return incident
+
+
+def test_an_overdue_report_reaches_the_desks_once_and_old_deadlines_stay_quiet(tree):
+    from anlan.incidents.services import overdue_reports_job
+
+    on_duty_now(tree.county, persona("county_operator"), Post.LEADER)
+    late = _incident_received(tree, minutes_ago=130)  # 首报 due 60 or 120 minutes after receipt: just missed
+    long_ago = _incident_received(tree, minutes_ago=3 * 24 * 60)  # missed days ago (before an upgrade, say)
+
+    assert overdue_reports_job() >= 1
+    titles = set(Notification.objects.filter(recipient=persona("county_operator")).values_list("title", flat=True))
+    assert any(late.title in t and "超时" in t for t in titles)
+    assert not any(long_ago.title in t and "超时" in t for t in titles)  # (its recording was announced)
+    before = Notification.objects.count()
+    overdue_reports_job()  # a minute later: nobody is told twice
+    assert Notification.objects.count() == before
+
+
+def test_a_failure_while_telling_the_desks_keeps_the_incident(tree, monkeypatch, caplog):
+    from anlan.incidents.models import Incident
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("roster unreadable")
+
+    monkeypatch.setattr(routing, "people_for", broken)  # the one failure we cannot make happen for real
+    incident = _incident_received(tree, minutes_ago=1)
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    assert "duty routing failed" in caplog.text

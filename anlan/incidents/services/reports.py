@@ -58,9 +58,16 @@ def report_clock(incident: Incident, now: dt.datetime | None = None) -> Clock:
     return Clock(label, due, left < 0, int(left // 60))
 
 
+# A deadline missed longer ago than this is not announced any more: the desk was told when it passed (the
+# job runs every minute), and on the first run after an upgrade old incidents whose reports were made
+# outside the platform must not send a burst of SMS and calls.
+OVERDUE_NOTICE_WINDOW = dt.timedelta(hours=6)
+
+
 def overdue_reports_job(*, now: dt.datetime | None = None) -> int:
-    """A periodic job: an incident whose next report upward (首报/续报) is past its deadline is routed to
-    those on duty at its township and county desks, once per incident and deadline. Returns how many."""
+    """A periodic job: an incident whose next report upward (首报/续报) passed its deadline within the last
+    OVERDUE_NOTICE_WINDOW is routed to those on duty at its township and county desks, once per incident
+    and deadline. Returns how many."""
     now = now or timezone.now()
     told = 0
     incidents = Incident.objects.filter(
@@ -68,7 +75,7 @@ def overdue_reports_job(*, now: dt.datetime | None = None) -> int:
     ).select_related("kind")
     for incident in incidents:
         clock = report_clock(incident, now)
-        if not clock.overdue:
+        if not clock.overdue or now - clock.due_at > OVERDUE_NOTICE_WINDOW:
             continue
         late = int((now - clock.due_at).total_seconds() // 60)
         route_to_desks(
