@@ -294,6 +294,21 @@ def audit_record(*, action: str, obj=None, actor=None, before=None, after=None, 
     return append([item], actor=actor)[0]
 
 
+def audit_changes(*, action: str, obj, actor, before: dict, after: dict, even_if_unchanged: bool = False):
+    """Audit an update as the fields that changed between two snapshots (`updated_at` is not a change).
+    Nothing is written when nothing changed, unless `even_if_unchanged` (a step that is itself the event)."""
+    changed = [k for k in after if after.get(k) != before.get(k) and k != "updated_at"]
+    if not changed and not even_if_unchanged:
+        return None
+    return audit_record(
+        action=action,
+        obj=obj,
+        actor=actor,
+        before={k: before.get(k) for k in changed},
+        after={k: after[k] for k in changed},
+    )
+
+
 def audit_bulk_create(objs: list[models.Model], *, actor=None, action: str = "create") -> None:
     """Audit many created rows in one step (bulk loads and imports)."""
     append(

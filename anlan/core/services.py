@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from .audit import audit_bulk_create, audit_record, snapshot
+from .audit import audit_bulk_create, audit_changes, audit_record, snapshot
 from .errors import DomainError
 from .validators import validate_instance_location
 
@@ -42,16 +42,7 @@ def object_update(*, actor, instance, before: dict, after_save: Callable | None 
     if after_save:
         after_save()
     _check_visible(actor, instance)
-    after = snapshot(instance, with_m2m=True)
-    changed = [k for k in after if after.get(k) != before.get(k) and k != "updated_at"]
-    if changed:
-        audit_record(
-            action="update",
-            obj=instance,
-            actor=actor,
-            before={k: before.get(k) for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    audit_changes(action="update", obj=instance, actor=actor, before=before, after=snapshot(instance, with_m2m=True))
     return instance
 
 

@@ -193,30 +193,22 @@ def remind_missing(now: dt.datetime | None = None) -> int:
         day = f"{late.date:%m月%d日}"
         due = timezone.localtime(late.due).strftime("%m月%d日%H:%M")
         link = reverse("duty:daily_reports")
-        codes = {t.code: t for t in late.townships}
-        for user_id, region_id in User.objects.filter(
-            is_active=True, role=Role.TOWNSHIP_OPERATOR, region_id__in=list(codes)
-        ).values_list("pk", "region_id"):
-            message = Message(
-                category="task",
-                title=f"请报送{day}值班日报：{codes[region_id].name}尚未报送",
-                body=f"{county.name}要求各乡镇（街道）于{due}前报送{day}日报；无情况请报零报告。",
-                link=link,
-                dedupe_key=f"duty-daily:{region_id}:{late.date.isoformat()}",
-            )
-            pairs.append((user_id, message))
-        departments = {d.pk: d for d in late.departments}
-        for user_id, department_id in User.objects.filter(
-            is_active=True, role=Role.DEPARTMENT_OPERATOR, department_id__in=list(departments)
-        ).values_list("pk", "department_id"):
-            message = Message(
-                category="task",
-                title=f"请报送{day}值班日报：{departments[department_id].name}尚未报送",
-                body=f"{county.name}要求各行业部门于{due}前报送{day}日报；无情况请报零报告。",
-                link=link,
-                dedupe_key=f"duty-daily:dept{department_id}:{late.date.isoformat()}",
-            )
-            pairs.append((user_id, message))
+        # The filers of each kind: township operators by township, department operators by department.
+        filers = [
+            ("region_id", Role.TOWNSHIP_OPERATOR, {t.code: t for t in late.townships}, "", "各乡镇（街道）"),
+            ("department_id", Role.DEPARTMENT_OPERATOR, {d.pk: d for d in late.departments}, "dept", "各行业部门"),
+        ]
+        for column, role, missing, key_prefix, whom in filers:
+            users = User.objects.filter(is_active=True, role=role, **{f"{column}__in": list(missing)})
+            for user_id, owner in users.values_list("pk", column):
+                message = Message(
+                    category="task",
+                    title=f"请报送{day}值班日报：{missing[owner].name}尚未报送",
+                    body=f"{county.name}要求{whom}于{due}前报送{day}日报；无情况请报零报告。",
+                    link=link,
+                    dedupe_key=f"duty-daily:{key_prefix}{owner}:{late.date.isoformat()}",
+                )
+                pairs.append((user_id, message))
     return notify_many(pairs)
 
 

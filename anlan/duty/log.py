@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from anlan.core.audit import audit_record, snapshot
+from anlan.core.audit import audit_changes, snapshot
 from anlan.core.errors import DomainError, NotAllowed
 from anlan.core.regioncodes import region_prefix
 from anlan.core.services import object_create
@@ -121,15 +121,8 @@ def _locked(actor, entry: LogEntry) -> LogEntry:
 def _save(actor, entry: LogEntry, before: dict, action: str) -> LogEntry:
     entry.full_clean()
     entry.save()
-    after = snapshot(entry)
-    changed = [k for k in after if after[k] != before.get(k) and k != "updated_at"]
-    audit_record(
-        action=action,
-        obj=entry,
-        actor=actor,
-        before={k: before.get(k) for k in changed},
-        after={k: after[k] for k in changed},
-    )
+    # Closing or reopening is itself the event: audited even when no field changed.
+    audit_changes(action=action, obj=entry, actor=actor, before=before, after=snapshot(entry), even_if_unchanged=True)
     return entry
 
 

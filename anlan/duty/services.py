@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anlan.accounts.models import User
-from anlan.core.audit import AuditItem, append, audit_record, snapshot
+from anlan.core.audit import AuditItem, append, audit_changes, audit_record, snapshot
 from anlan.core.errors import DomainError, NotAllowed
 
 from . import roster
@@ -59,16 +59,7 @@ def shift_update(*, actor, shift: Shift, **changes) -> Shift:
     if "user" in changes:
         roster.check_person(shift.user, shift.desk_id)
     shift.save()
-    after = snapshot(shift)
-    changed = [k for k in after if after[k] != before.get(k) and k != "updated_at"]
-    if changed:
-        audit_record(
-            action="shift_update",
-            obj=shift,
-            actor=actor,
-            before={k: before.get(k) for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    audit_changes(action="shift_update", obj=shift, actor=actor, before=before, after=snapshot(shift))
     return shift
 
 
