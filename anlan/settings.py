@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "anlan.alerts",
     "anlan.plans",
     "anlan.incidents",
+    "anlan.overview",
     "anlan.demo",
     "anlan.bench",
 ]
