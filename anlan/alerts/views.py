@@ -62,6 +62,7 @@ register(
         search_fields=["headline", "event", "identifier"],
         importable=False,
         selector=selectors.warnings,
+        list_charts=selectors.warning_list_charts,
         sortable=["sent", "level", "status"],
         related_tables=lambda w, user: [*_deliveries(w, user), *_board(w, user)],
         detail_links=[("审核签发", "alerts:warning_steps"), ("CAP 文档", "alerts:warning_cap")],

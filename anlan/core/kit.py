@@ -71,6 +71,9 @@ class ModelConfig:
     detail_links: Sequence[tuple] = ()
     # Tables of related rows under the detail: f(obj, user) -> [(title, headers, rows)].
     related_tables: Callable | None = None
+    # Charts above the list, drawn from the list's own filtered rows: f(queryset, user) -> [(title, chart)]
+    # with `chart` from core.charts (aggregated in SQL, so the chart and the list agree).
+    list_charts: Callable | None = None
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
     form_class: type | None = None
     importable: bool = True
@@ -195,6 +198,8 @@ class MenuLink:
     # An analysis of an area (by township, sector…): offered to users whose scope is an area, not to an
     # enterprise user, whose scope is one enterprise.
     regional: bool = False
+    # Roles the page is meant for, when a role that may read the model has no use for it (None: all).
+    roles: frozenset | None = None
 
 
 _LINKS: list[MenuLink] = []
@@ -222,7 +227,11 @@ def links_for(user) -> list[MenuLink]:
     """The menu links `user` is offered (see offered_to; area analyses not to enterprise users)."""
     enterprise = getattr(user, "role", "") == Role.ENTERPRISE_USER and not user.is_superuser
     return [
-        link for link in all_links() if offered_to(user, link.model, link.action) and not (link.regional and enterprise)
+        link
+        for link in all_links()
+        if offered_to(user, link.model, link.action)
+        and not (link.regional and enterprise)
+        and (link.roles is None or user.is_superuser or getattr(user, "role", "") in link.roles)
     ]
 
 

@@ -126,6 +126,7 @@ class ObjectListView(ConfigView):
                 "page": page,
                 "querystring": query.urlencode(),
                 "can_add": role_allows(request.user, "add", config.model),
+                "charts": config.list_charts(qs, request.user) if config.list_charts else [],
             },
         )
 

@@ -5,9 +5,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 
+from anlan.core import charts
 from anlan.geo.models import Region
 from anlan.registry.models import Department
 
@@ -89,3 +90,100 @@ def hazard_statistics(user, *, since: dt.date | None = None, until: dt.date | No
         "合计", *(sum(getattr(line, k) for line in by_status) for k in ("total", "major", "closed", "overdue"))
     )
     return {"乡镇（街道）": [*by_township, total], "行业领域": [*by_sector, total], "状态": [*by_status, total]}
+
+
+# ---------------------------------------------------------------- charts (the statistics page, the big screen)
+
+TREND_MONTHS = 12
+
+
+def _months(today: dt.date, months: int) -> list[dt.date]:
+    """The first days of the last `months` months, oldest first, ending with `today`'s month."""
+    out = []
+    for back in range(months - 1, -1, -1):
+        year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+        out.append(dt.date(year, month + 1, 1))
+    return out
+
+
+def closure_trend(user, *, months: int = TREND_MONTHS, today: dt.date | None = None) -> dict:
+    """Hidden hazards reported and closed (销号) per month (bureau's clock) over the last `months` months,
+    of the rows `user` may see: two GROUP BY queries."""
+    today = today or timezone.localdate()
+    firsts = _months(today, months)
+    qs = HiddenHazard.objects.restrict(user).order_by()
+    reported = dict(
+        qs.filter(created_at__date__gte=firsts[0])
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    closed = dict(
+        qs.filter(closed_at__date__gte=firsts[0])
+        .annotate(month=TruncMonth("closed_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    reported = {_month_key(k): n for k, n in reported.items()}
+    closed = {_month_key(k): n for k, n in closed.items()}
+    labels = [f"{first:%Y-%m}" for first in firsts]
+    return charts.chart(
+        "bar",
+        labels,
+        [
+            charts.series("上报", [reported.get(m, 0) for m in labels], colour="#f28c28"),
+            charts.series("销号", [closed.get(m, 0) for m in labels], colour="#27ae60"),
+        ],
+        unit="项",
+        empty=f"近 {months} 个月没有上报或销号的隐患",
+    )
+
+
+def _month_key(value) -> str:
+    # TruncMonth gives a datetime in the current time zone (a date on some backends): its year-month.
+    return f"{value:%Y-%m}"
+
+
+def overdue_by_township(user, *, today: dt.date | None = None) -> list[tuple[str, str, int]]:
+    """Open hidden hazards past their deadline per township (code, name, n), most first: the same rows as
+    the list filtered by 逾期 (hazards:hiddenhazard_list ?overdue=true). Two queries."""
+    today = today or timezone.localdate()
+    rows = list(
+        HiddenHazard.objects.restrict(user)
+        .order_by()
+        .exclude(status=workflow.CLOSED)
+        .filter(deadline__lt=today)
+        .annotate(township=Substr("region_id", 1, 9))
+        .values("township")
+        .annotate(n=Count("pk"))
+        .values_list("township", "n")
+    )
+    codes = [township + "000" for township, _ in rows]
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    out = [(township + "000", names.get(township + "000", "县直（县级）"), n) for township, n in rows]
+    return sorted(out, key=lambda row: (-row[2], row[0]))
+
+
+def township_chart(lines: list[Line]) -> dict:
+    """By township from the statistics table's own lines (no query): closed, open in time and overdue."""
+    shown = [line for line in lines if line.label != "合计"]
+    return charts.chart(
+        "bar",
+        [line.label for line in shown],
+        [
+            charts.series("已销号", [line.closed for line in shown], colour="#27ae60", stack="n"),
+            charts.series("未销号（未逾期）", [line.open - line.overdue for line in shown], colour="#f5d000", stack="n"),
+            charts.series("逾期未销号", [line.overdue for line in shown], colour="#e02020", stack="n"),
+        ],
+        unit="项",
+        empty="所选时段没有隐患",
+    )
+
+
+def statistics_charts(user, tables: dict[str, list[Line]]) -> list[tuple[str, dict]]:
+    return [
+        (f"近 {TREND_MONTHS} 个月隐患上报与销号（按月）", closure_trend(user)),
+        ("各乡镇（街道）隐患整改情况（所选时段）", township_chart(tables["乡镇（街道）"])),
+    ]

@@ -231,7 +231,13 @@ def statistics(request):
             for name, lines in tables.items()
         ]
         return xlsx_response(excel.tables_workbook(sheets), f"隐患统计_{timezone.localdate():%Y%m%d}.xlsx")
-    context = {"form": form, "tables": tables, "headers": stats.HEADERS[1:], "query": request.GET.urlencode()}
+    context = {
+        "form": form,
+        "tables": tables,
+        "headers": stats.HEADERS[1:],
+        "query": request.GET.urlencode(),
+        "charts": stats.statistics_charts(request.user, tables),
+    }
     return render(request, "hazards/stats.html", context, status=400 if form.errors else 200)
 
 

@@ -112,6 +112,7 @@ register(
         search_fields=["sensor__name", "sensor__code"],
         importable=False,
         selector=selectors.alarms,
+        list_charts=selectors.alarm_list_charts,
         sortable=["opened_at", "level", "status"],
         detail_links=[
             ("确认报警", "monitoring:alarm_acknowledge", workflow.FLOW.offers("acknowledge")),

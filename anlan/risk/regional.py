@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from anlan.core import charts
 from anlan.geo.models import Region, RegionLevel
 from anlan.hazards import workflow
 from anlan.hazards.models import HiddenHazard
@@ -100,3 +101,14 @@ def regional_risk(user, level: str = RegionLevel.TOWNSHIP) -> list[RegionRisk]:
         row.index = index.score(row.components)
         row.colour = index.colour(row.index, level, limits)
     return sorted(rows.values(), key=lambda r: (-r.index, r.code))
+
+
+def ranking_chart(rows: list[RegionRisk], *, limit: int = 15) -> dict:
+    """The highest `limit` regions of `regional_risk` as bars in their own colour (no query)."""
+    top = rows[:limit]
+    return charts.chart(
+        "hbar",
+        [r.name for r in top],
+        [charts.series("风险指数", [{"value": round(r.index, 1), "colour": r.hex} for r in top])],
+        empty="范围内没有区划",
+    )

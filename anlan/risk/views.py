@@ -231,5 +231,6 @@ def risk_index(request):
         "counts": [(index.LABELS[c], index.COLOURS[c], n) for c, n in counts.items()],
         "thresholds": regional.thresholds()[level],
         "weights": index,
+        "charts": [(f"风险指数排名（前 {min(len(rows), 15)} 名）", regional.ranking_chart(rows))],
     }
     return render(request, "risk/index.html", context)

@@ -1,3 +1,115 @@
+// Charts drawn with ECharts (served from this server), in two kinds:
+//  - figures computed on the server (anlan/core/charts.py): window.anlanChart.draw(el, spec, options) draws
+//    one, and every element marked data-chart is drawn from the JSON script right after it (json_script);
+//  - a sensor's readings with its alarm thresholds drawn as lines (#chart, fetched from data-url).
+(function () {
+  "use strict";
+  var esc = function (s) { return window.anlanEscape(s); };
+
+  function value(item) { return item !== null && typeof item === "object" ? item.value : item; }
+
+  function seriesOption(spec, s, options) {
+    var type = s.type || (spec.type === "hbar" ? "bar" : spec.type);
+    var out = {
+      name: s.name, type: type, stack: s.stack,
+      yAxisIndex: spec.type === "hbar" ? undefined : (s.axis || 0),
+      data: s.data.map(function (d) {
+        return d !== null && typeof d === "object" ? { value: d.value, itemStyle: { color: d.colour } } : d;
+      }),
+      barMaxWidth: 28,
+      emphasis: { focus: "series" },
+    };
+    if (s.colour) out.itemStyle = { color: s.colour };
+    if (type === "line") { out.smooth = true; out.symbolSize = 6; if (s.colour) out.lineStyle = { color: s.colour }; }
+    if (options.labels && spec.type === "hbar") {
+      out.label = { show: true, position: "right", color: options.dark ? "#cfe3ff" : "#333",
+                    formatter: function (p) { return value(p.data) + (spec.unit || ""); } };
+    }
+    return out;
+  }
+
+  function build(spec, options) {
+    var horizontal = spec.type === "hbar";
+    var text = options.dark ? "#a9c4e8" : "#555";
+    var grid = options.dark ? "rgba(120,170,230,0.15)" : "#e5e5e5";
+    var category = {
+      type: "category", data: spec.categories, inverse: horizontal,
+      axisLabel: { color: text, hideOverlap: true, fontSize: options.fontSize || 12,
+                   width: horizontal ? 84 : undefined, overflow: horizontal ? "truncate" : undefined },
+      axisLine: { lineStyle: { color: grid } },
+    };
+    var values = [{ type: "value", name: horizontal ? "" : spec.unit, minInterval: 1,
+                    nameTextStyle: { color: text }, axisLabel: { color: text, fontSize: options.fontSize || 12 },
+                    splitLine: { lineStyle: { color: grid } } }];
+    if (spec.unit2) {
+      values.push({ type: "value", name: spec.unit2, min: 0, max: spec.unit2 === "%" ? 100 : undefined,
+                    nameTextStyle: { color: text }, axisLabel: { color: text }, splitLine: { show: false } });
+    }
+    var units = [spec.unit || "", spec.unit2 || ""];
+    var legend = spec.series.length > 1;
+    return {
+      animation: false,
+      backgroundColor: "transparent",
+      textStyle: { fontFamily: "inherit" },
+      legend: legend ? { top: 0, textStyle: { color: text, fontSize: options.fontSize || 12 },
+                          itemWidth: 12, itemHeight: 8 } : undefined,
+      grid: { left: 8, right: horizontal ? 48 : 12, top: legend ? 28 : 16, bottom: 4, containLabel: true },
+      tooltip: {
+        trigger: "axis", axisPointer: { type: "shadow" }, confine: true,
+        formatter: function (items) {
+          return esc(items[0].name) + items.map(function (item) {
+            var s = spec.series[item.seriesIndex];
+            return "<br>" + item.marker + esc(item.seriesName) + "：" + esc(value(item.data)) +
+              esc(units[(s && s.axis) || 0]);
+          }).join("");
+        },
+      },
+      xAxis: horizontal ? values[0] : category,
+      yAxis: horizontal ? category : values,
+      series: spec.series.map(function (s) { return seriesOption(spec, s, options); }),
+    };
+  }
+
+  function isEmpty(spec) {
+    return !spec.categories.length || spec.series.every(function (s) {
+      return s.data.every(function (d) { return !value(d); });
+    });
+  }
+
+  // Draw `spec` into `el` (again: a second call replaces the figures in place, without flicker).
+  function draw(el, spec, options) {
+    options = options || {};
+    var chart = echarts.getInstanceByDom(el) || echarts.init(el, options.dark ? "dark" : null);
+    chart.setOption(build(spec, options), { notMerge: true });
+    var note = el.parentNode.querySelector(".chart-empty");
+    if (isEmpty(spec)) {
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "chart-empty";
+        el.parentNode.appendChild(note);
+      }
+      note.textContent = spec.empty || "暂无数据";
+    } else if (note) {
+      note.remove();
+    }
+    el.dataset.ready = "1";
+    el.dataset.series = String(spec.series.length);
+    return chart;
+  }
+
+  window.anlanChart = { draw: draw };
+
+  var drawn = [];
+  document.querySelectorAll("[data-chart]").forEach(function (el) {
+    var source = el.nextElementSibling;
+    if (!source || source.type !== "application/json") return;
+    drawn.push(draw(el, JSON.parse(source.textContent)));
+  });
+  if (drawn.length) {
+    window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
+  }
+})();
+
 // A sensor's readings with its alarm thresholds drawn as lines (ECharts, served from this server).
 (function () {
   var el = document.getElementById("chart");
