@@ -49,9 +49,7 @@ def reach_by_warning(warning_ids: list[int]) -> dict[int, dict[str, int]]:
             targeted=Count("recipient_key", distinct=True),
             reached=Count("recipient_key", distinct=True, filter=Q(status__in=DELIVERED)),
             responsible=Count("recipient_key", distinct=True, filter=responsible),
-            acknowledged=Count(
-                "recipient_key", distinct=True, filter=responsible & Q(acknowledged_at__isnull=False)
-            ),
+            acknowledged=Count("recipient_key", distinct=True, filter=responsible & Q(acknowledged_at__isnull=False)),
         )
     )
     return {int(row.pop("notice__topic").split(":", 1)[1]): row for row in rows}

@@ -174,7 +174,9 @@ def township_chart(lines: list[Line]) -> dict:
         [line.label for line in shown],
         [
             charts.series("已销号", [line.closed for line in shown], colour="#27ae60", stack="n"),
-            charts.series("未销号（未逾期）", [line.open - line.overdue for line in shown], colour="#f5d000", stack="n"),
+            charts.series(
+                "未销号（未逾期）", [line.open - line.overdue for line in shown], colour="#f5d000", stack="n"
+            ),
             charts.series("逾期未销号", [line.overdue for line in shown], colour="#e02020", stack="n"),
         ],
         unit="项",

@@ -11,3 +11,7 @@ class OverviewConfig(AppConfig):
     name = "anlan.overview"
     label = "overview"
     verbose_name = "工作台与综合态势"
+
+    def ready(self):
+        # The 综合态势 page registers its menu entry (core.kit.register_link), as the apps' views do.
+        from . import views_screen  # noqa: F401
