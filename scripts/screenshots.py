@@ -14,6 +14,10 @@ The pictures (docs/screenshots/README.md lists them):
   map-*       一张图 of the county operator
   incident-*  the incident workspace of the storm exercise's incident, county operator
   menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
+  screen-*    综合态势 big screen of the county operator at a wall's 1920×1080 and a laptop's 1366×768
+  stats-*     隐患统计 with its charts, county operator
+
+`--only screen,stats` takes only those pictures (the names above, without the size).
 """
 
 import argparse
@@ -32,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's anlan and tests, whatever the virtualenv was installed from
 CHROMIUM = "/usr/bin/chromium"
 SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
+SCREEN_SIZES = {"1920": {"width": 1920, "height": 1080}, "1366": {"width": 1366, "height": 768}}
 PHONE_OPTIONS = {"is_mobile": True, "has_touch": True}
 
 
@@ -115,9 +120,9 @@ def login_state(browser, base_url: str, username: str) -> dict:
     return state
 
 
-def shoot(browser, state: dict, base_url: str, path: str, out: Path, name: str, prepare=None) -> list[Path]:
+def shoot(browser, state: dict, base_url: str, path: str, out: Path, name: str, prepare=None, sizes=None) -> list[Path]:
     written = []
-    for width, viewport in SIZES.items():
+    for width, viewport in (sizes or SIZES).items():
         options = PHONE_OPTIONS if width == "390" else {}
         context = browser.new_context(viewport=viewport, device_scale_factor=1, storage_state=state, **options)
         page = context.new_page()
@@ -136,6 +141,15 @@ def map_ready(page, width):
     page.wait_for_selector("#map[data-ready]", timeout=60_000)
 
 
+def screen_ready(page, width):
+    page.wait_for_selector("#screen[data-ready='1']", timeout=60_000)
+    page.wait_for_selector("#screen-map[data-ready='1']", timeout=60_000)
+
+
+def charts_ready(page, width):
+    page.wait_for_selector(".chart-box[data-ready='1']", timeout=60_000)
+
+
 def menu_open(page, width):
     if width == "390":
         page.click("button[data-menu-toggle]")
@@ -146,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
+    parser.add_argument("--only", help="comma-separated picture names (home,map,incident,menu,screen,stats)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
@@ -171,11 +186,19 @@ def main(argv: list[str] | None = None) -> int:
             operator = login_state(browser, base_url, "county_operator")
             village = login_state(browser, base_url, "village_grid_worker")
             home = reverse("core:home")
-            written += shoot(browser, admin, base_url, home, args.out, "home")
-            written += shoot(browser, operator, base_url, reverse("geo:map"), args.out, "map", map_ready)
             workspace = reverse("incidents:workspace", args=[incident])
-            written += shoot(browser, operator, base_url, workspace, args.out, "incident")
-            written += shoot(browser, village, base_url, home, args.out, "menu", menu_open)
+            pictures = {
+                "home": (admin, home, None, None),
+                "map": (operator, reverse("geo:map"), map_ready, None),
+                "incident": (operator, workspace, None, None),
+                "menu": (village, home, menu_open, None),
+                "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
+                "stats": (operator, reverse("hazards:stats"), charts_ready, None),
+            }
+            only = set(args.only.split(",")) if args.only else set(pictures)
+            for name, (state, path, prepare, sizes) in pictures.items():
+                if name in only:
+                    written += shoot(browser, state, base_url, path, args.out, name, prepare, sizes)
             browser.close()
     finally:
         server.send_signal(signal.SIGTERM)

@@ -45,10 +45,15 @@ def chart(
     unit: str = "",
     unit2: str = "",
     empty: str = "暂无数据",
+    all_labels: bool = False,
 ) -> dict:
+    """`all_labels`: name every category (slanted) rather than skip those that would overlap — for names
+    (townships), not for dates."""
     out = {"type": type, "unit": unit, "categories": list(categories), "series": series_list, "empty": empty}
     if unit2:
         out["unit2"] = unit2
+    if all_labels:
+        out["all_labels"] = True
     return out
 
 

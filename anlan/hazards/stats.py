@@ -181,6 +181,7 @@ def township_chart(lines: list[Line]) -> dict:
         ],
         unit="项",
         empty="所选时段没有隐患",
+        all_labels=True,
     )
 
 

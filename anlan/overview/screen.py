@@ -407,6 +407,8 @@ def screen_data(user, *, now: dt.datetime | None = None) -> dict:
     warning_figures = warnings_issued(user, now, warnings["count"])
     hazards = hazards_panel(user, today)
     resources = resources_panel(user, region.code if region else "")
+    teams_moving = len({o["team_id"] for o in orders})
+    resources["teams_moving"] = teams_moving
     risk = risk_panel(user)
     return {
         "at": timezone.localtime(now).isoformat(timespec="seconds"),
@@ -422,7 +424,7 @@ def screen_data(user, *, now: dt.datetime | None = None) -> dict:
             ),
             _kpi("生效预警", warnings["count"], "条", _list_url("alerts:warning_list", status="issued")),
             _kpi("处置中事件", len(incidents), "起", _list_url("incidents:incident_list"), alert=bool(incidents)),
-            _kpi("出动队伍", len({o["team__name"] for o in orders}), "支", _list_url("incidents:incident_list")),
+            _kpi("出动队伍", teams_moving, "支", _list_url("incidents:incident_list")),
             _kpi(
                 "逾期隐患",
                 hazards["overdue_total"],

@@ -21,7 +21,8 @@
     };
     if (s.colour) out.itemStyle = { color: s.colour };
     if (type === "line") { out.smooth = true; out.symbolSize = 6; if (s.colour) out.lineStyle = { color: s.colour }; }
-    if (options.labels && spec.type === "hbar") {
+    // Values beside horizontal bars on the big screen: on the last series only (several would overlap).
+    if (options.labels && spec.type === "hbar" && s === spec.series[spec.series.length - 1]) {
       out.label = { show: true, position: "right", color: options.dark ? "#cfe3ff" : "#333",
                     formatter: function (p) { return value(p.data) + (spec.unit || ""); } };
     }
@@ -34,11 +35,13 @@
     var grid = options.dark ? "rgba(120,170,230,0.15)" : "#e5e5e5";
     var category = {
       type: "category", data: spec.categories, inverse: horizontal,
-      axisLabel: { color: text, hideOverlap: true, fontSize: options.fontSize || 12,
-                   width: horizontal ? 84 : undefined, overflow: horizontal ? "truncate" : undefined },
+      axisLabel: { color: text, hideOverlap: !spec.all_labels, fontSize: options.fontSize || 12,
+                   interval: spec.all_labels ? 0 : "auto", rotate: spec.all_labels && !horizontal ? 35 : 0,
+                   width: horizontal ? 100 : undefined, overflow: horizontal ? "truncate" : undefined },
       axisLine: { lineStyle: { color: grid } },
     };
     var values = [{ type: "value", name: horizontal ? "" : spec.unit, minInterval: 1,
+                    max: spec.unit === "%" ? 100 : undefined,
                     nameTextStyle: { color: text }, axisLabel: { color: text, fontSize: options.fontSize || 12 },
                     splitLine: { lineStyle: { color: grid } } }];
     if (spec.unit2) {

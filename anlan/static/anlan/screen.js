@@ -137,7 +137,7 @@
   function figures(key, items) {
     var el = root.querySelector("[data-figures-of='" + key + "']");
     el.innerHTML = items.map(function (item) {
-      var value = "<b>" + esc(item[1]) + "</b><small>" + esc(item[2] || "") + "</small>";
+      var value = "<div><b>" + esc(item[1]) + "</b><small>" + esc(item[2] || "") + "</small></div>";
       return "<div class=\"figure\"><span>" + esc(item[0]) + "</span>" +
         (item[3] ? "<a href=\"" + esc(item[3]) + "\">" + value + "</a>" : value) + "</div>";
     }).join("");
@@ -171,7 +171,7 @@
     figures("warnings", [
       ["发布", number(w.issued), "条"],
       ["生效中", number(w.in_force), "条"],
-      ["覆盖人数", number(w.reached), "人"],
+      ["覆盖 / 已送达", number(w.targeted) + " / " + number(w.reached), "人"],
       ["叫应率", w.ack_rate === null ? "—" : w.ack_rate, w.ack_rate === null ? "" : "%"],
     ]);
     chart("warnings", w.chart);
@@ -180,7 +180,7 @@
     var r = p.resources;
     figures("resources", [
       ["待命队伍", number(r.teams_ready) + " / " + number(r.teams_total), "支", p.resources.url + "?readiness=ready"],
-      ["执行任务", number(r.teams_deployed), "支"],
+      ["出动中", number(r.teams_moving), "支", data.kpis[3].url],
       ["避难场所在场", number(r.shelter_present) + " / " + number(r.shelter_capacity), "人"],
       ["物资达标", number(r.supply_adequate) + " / " + number(r.supply_items), "项", r.adequacy_url],
     ]);
