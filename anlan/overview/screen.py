@@ -170,6 +170,7 @@ def moving_teams(user) -> list[dict]:
             "status",
             "last_lon",
             "last_lat",
+            "team_id",
             "team__name",
             "team__lon",
             "team__lat",
