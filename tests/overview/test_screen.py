@@ -26,9 +26,8 @@ DATA = "/overview/screen/data/"
 
 
 def rain_gauge(village, code: str, name: str) -> Sensor:
-    sensor = Sensor.objects.create(
-        code=code, name=name, kind="rain_gauge", unit="mm", region=village, lon=village.center_lon, lat=village.center_lat
-    )
+    place = {"region": village, "lon": village.center_lon, "lat": village.center_lat}
+    sensor = Sensor.objects.create(code=code, name=name, kind="rain_gauge", unit="mm", **place)
     Rule.objects.create(sensor=sensor, kind="threshold", yellow=5.0, red=20.0)
     return sensor
 
