@@ -1,6 +1,8 @@
 """The regional risk index: its formula, that closing hazards lowers it, the ranked table and the map."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -93,3 +95,16 @@ def test_four_colour_map_layer(client, tree):
     assert all("风险" in f["properties"]["colour"] for f in features)
     points = client.get("/api/v1/map/layers/risk_points/").json()["features"]
     assert points and all(f["properties"]["style"]["fillColor"].startswith("#") for f in points)
+
+
+@pytest.mark.django_db
+def test_the_index_page_draws_the_ranking_in_the_regions_colours(client, tree):
+    user = persona("county_operator")
+    rows = regional.regional_risk(user)
+    chart = regional.ranking_chart(rows)
+    assert chart["categories"] == [r.name for r in rows[:15]]
+    assert chart["series"][0]["data"][0] == {"value": round(rows[0].index, 1), "colour": rows[0].hex}
+    client.force_login(user)
+    page = client.get("/risk/index/").content.decode()
+    match = re.search(r'data-chart></div><script type="application/json">(.*?)</script>', page, re.S)
+    assert json.loads(match.group(1)) == chart
