@@ -220,4 +220,5 @@
     document.getElementById("screen-map").dataset.ready = "1";
   });
   setInterval(refresh, refreshMs);
+  window.anlanScreen = { refresh: refresh };
 })();
