@@ -41,7 +41,9 @@
   // ------------------------------------------------------------ the map
 
   var map = window.anlanBaseMap(document.getElementById("screen-map"));
+  map.options.zoomSnap = 0.25; // fill the frame: a county at a whole zoom level leaves a wide margin
   map.setView([30.8, 108.4], 9);
+  var countyBounds = null;
   ["warnings", "alarms", "teams", "incidents"].forEach(function (key) {
     layerGroups[key] = L.layerGroup().addTo(map);
   });
@@ -98,6 +100,11 @@
     mapEl.dataset[key] = String(collection.features.length);
   }
 
+  function fit() {
+    map.invalidateSize();
+    if (countyBounds) map.fitBounds(countyBounds, { paddingTopLeft: [12, 12], paddingBottomRight: [12, 40] });
+  }
+
   function loadBoundaries() {
     return fetch(root.dataset.boundaries, { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -119,7 +126,10 @@
               icon: L.divIcon({ className: "screen-label", html: esc(f.properties.name), iconSize: null }) }).addTo(map);
           }
         });
-        if (outline.getBounds().isValid()) map.fitBounds(outline.getBounds(), { padding: [12, 12] });
+        if (outline.getBounds().isValid()) {
+          countyBounds = outline.getBounds();
+          fit();
+        }
         document.getElementById("screen-map").dataset.boundaries = String(fc.features.length);
       });
   }
@@ -211,12 +221,13 @@
   window.addEventListener("resize", function () {
     clearTimeout(resizing);
     resizing = setTimeout(function () {
-      map.invalidateSize();
+      fit();
       Object.keys(charts).forEach(function (key) { charts[key].resize(); });
     }, 150);
   });
 
   loadBoundaries().catch(function () {}).then(refresh).then(function () {
+    fit(); // the first figures may have changed the frame's size (the KPI row)
     document.getElementById("screen-map").dataset.ready = "1";
   });
   setInterval(refresh, refreshMs);
