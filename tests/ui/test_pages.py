@@ -11,10 +11,15 @@ from django.contrib.staticfiles import finders
 from anlan.core.kit import all_configs
 from anlan.testing.personas import persona
 
-# Absolute URLs that appear in vendored code but are never fetched: an XML namespace, a link in an
-# attribution string we switch off, and bug-tracker references in comments.
+# Absolute URLs that appear in vendored code but are never fetched: XML namespaces, a link in an
+# attribution string we switch off, bug-tracker references and licence links in comments (ECharts, zrender).
 NOT_FETCHED = {
     "http://www.w3.org/2000/svg",
+    "http://www.w3.org/1999/xlink",
+    "http://www.w3.org/2000/xmlns/",
+    "http://www.w3.org/XML/1998/namespace",
+    "http://www.apache.org/licenses/LICENSE-2.0",
+    "https://github.com/ecomfe/zrender/blob/master/LICENSE",
     "https://leafletjs.com",
     "https://bugs.chromium.org/p/chromium/issues/detail?id=600120",
     "https://bugzilla.mozilla.org/show_bug.cgi?id=888319",
@@ -35,7 +40,7 @@ class Links(HTMLParser):
 
 
 def _pages(client, tree):
-    pages = ["/", "/geo/map/", "/audit/", "/api/docs/"]
+    pages = ["/", "/geo/map/", "/audit/", "/api/docs/", "/overview/screen/", "/hazards/stats/", "/risk/index/"]
     for config in all_configs():
         pages += [url for action, url in config.urls().items() if action != "template"]
         first = config.model.objects.order_by("pk").first()
