@@ -118,4 +118,5 @@ def ranking_chart(rows: list[RegionRisk], *, limit: int = 15) -> dict:
         [r.name for r in top],
         [charts.series("风险指数", [{"value": round(r.index, 1), "colour": r.hex} for r in top])],
         empty="范围内没有区划",
+        all_labels=True,
     )

@@ -106,7 +106,10 @@
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var source = el.nextElementSibling;
     if (!source || source.type !== "application/json") return;
-    drawn.push(draw(el, JSON.parse(source.textContent)));
+    var spec = JSON.parse(source.textContent);
+    // A ranking names every row: give each about 22 px rather than squeeze them into the default box.
+    if (spec.type === "hbar") el.style.height = Math.max(el.clientHeight, 22 * spec.categories.length + 40) + "px";
+    drawn.push(draw(el, spec));
   });
   if (drawn.length) {
     window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
