@@ -62,8 +62,9 @@ def shown_items(client, name):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", PERSONAS)
-def test_each_role_sees_its_items_and_each_count_is_the_list_it_opens(client, name):
+def test_each_role_sees_its_items_and_each_count_is_the_list_it_opens(client, busy, name):
     page, items = shown_items(client, name)
+    assert any(item.count for item in items), "the busy day leaves something on every 工作台"
     user = persona(name)
     assert {item.key for item in items} == EXPECTED_KEYS[user.role]
     text = page.content.decode()
@@ -79,8 +80,7 @@ def test_each_role_sees_its_items_and_each_count_is_the_list_it_opens(client, na
 
 @pytest.mark.django_db
 def test_items_are_ordered_red_first_and_zero_items_are_set_aside(client):
-    _, items = shown_items(client, "county_operator")
-    page = client.get("/")
+    page, _ = shown_items(client, "county_operator")
     todo = page.context["todo"]
     assert all(item.count for item in todo) and not any(item.count for item in page.context["calm"])
     assert [item.urgency for item in todo] == sorted(item.urgency for item in todo)
@@ -204,3 +204,21 @@ def test_every_item_names_a_role_and_a_list():
     for item in ITEMS:
         assert item.roles and item.label and item.action
         assert (item.model is None) == bool(item.url_name)
+
+
+@pytest.mark.django_db
+def test_the_township_sees_the_alarms_of_its_own_area_still_in_force(busy):
+    from anlan.monitoring.models import Alarm
+
+    item = next(s for s in workbench(persona("township_officer")) if s.key == "alarms_open")
+    mine = Alarm.objects.filter(sensor__region__code__startswith=busy.township.code[:9]).exclude(status="closed")
+    assert item.count == mine.count() >= 2  # the red one raised and the orange one acknowledged, not the closed one
+
+
+@pytest.mark.django_db
+def test_the_county_sees_orange_and_red_alarms_of_every_township(busy):
+    from anlan.monitoring.models import Alarm
+
+    item = next(s for s in workbench(persona("county_operator")) if s.key == "alarms_severe")
+    severe = Alarm.objects.filter(level__in=("orange", "red")).exclude(status="closed")
+    assert item.count == severe.count() >= 3
