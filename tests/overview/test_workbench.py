@@ -222,3 +222,12 @@ def test_the_county_sees_orange_and_red_alarms_of_every_township(busy):
     item = next(s for s in workbench(persona("county_operator")) if s.key == "alarms_severe")
     severe = Alarm.objects.filter(level__in=("orange", "red")).exclude(status="closed")
     assert item.count == severe.count() >= 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_workbench_opens_only_pages_the_menu_offers(client, name):
+    page, items = shown_items(client, name)
+    menu = {url for _, links in page.context["nav_groups"] for _, url in links}
+    assert {item.url.split("?")[0] for item in items} <= menu
+    assert "1 报警" not in page.content.decode() and "<h1" in page.content.decode()
