@@ -27,7 +27,9 @@ class AlarmFilterSet(ScopedFilterSet):
     sensor = django_filters.CharFilter(field_name="sensor__code", label="设备编码")
     level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, label="级别")
     open = django_filters.BooleanFilter(method="filter_open", label="未解除")
-    levels = django_filters.MultipleChoiceFilter(field_name="level", choices=LEVEL_CHOICES, label="级别（多选）")
+    levels = django_filters.MultipleChoiceFilter(
+        field_name="level", choices=LEVEL_CHOICES, distinct=False, label="级别（多选）"
+    )
 
     class Meta:
         model = Alarm

@@ -12,6 +12,7 @@ the same number of queries whatever the number of rows: nothing here runs a quer
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min, QuerySet
@@ -118,13 +119,26 @@ def list_queryset(user, model, params: dict) -> QuerySet:
     """The rows the registry list of `model` shows `user` with these filter parameters: the list's own
     FilterSet over the list's own queryset (`restrict(user)` and its selector)."""
     config = config_for(model)
+    return _validated_filterset(model, _frozen(params)).filter_queryset(config.queryset(user, "view"))
+
+
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in params.items()))
+
+
+@lru_cache(maxsize=512)
+def _validated_filterset(model, params: tuple):
+    """The list's FilterSet bound to these parameters and validated once per process: building and
+    validating its form is most of a FilterSet's cost and depends on the parameters only, while
+    `filter_queryset` applies the same filters to each user's own queryset. (Parameters holding a date
+    give a new entry each day; the cache's bound keeps that small.)"""
     data = QueryDict(mutable=True)
-    for name, value in params.items():
-        data.setlist(name, value if isinstance(value, list) else [value])
-    filterset = filterset_for(config)(data, queryset=config.queryset(user, "view"))
+    for name, value in params:
+        data.setlist(name, list(value) if isinstance(value, tuple) else [value])
+    filterset = filterset_for(config_for(model))(data, queryset=model._default_manager.none())
     if not filterset.is_valid():  # the parameters are ours: a wrong one is a bug, not the user's input
-        raise ValueError(f"{model.__name__} list parameters {params}: {filterset.errors}")
-    return filterset.qs
+        raise ValueError(f"{model.__name__} list parameters {dict(params)}: {filterset.errors}")
+    return filterset
 
 
 def list_url(model, params: dict) -> str:
@@ -210,7 +224,7 @@ def _latest(field_name: str, text: str):
 
 def supplies_alerts(user) -> int:
     """Rows of the 库存预警 page: stock below its alert line plus batches expiring within 30 days."""
-    return len(supply_services.low_stock(user)) + supply_services.near_expiry(user).count()
+    return supply_services.low_stock_count(user) + supply_services.near_expiry(user).count()
 
 
 # ---------------------------------------------------------------- the items
