@@ -15,7 +15,6 @@ import time
 
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from anlan.accounts.models import User
 from anlan.core.roles import Role
@@ -40,7 +39,8 @@ def _time(client: Client, url: str, n: int) -> dict:
         response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url}: HTTP {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
         client.get(url)
     times = []
     for _ in range(n):
