@@ -7,6 +7,8 @@ the run — a county operator at the county and a township operator at its first
 the end with everything the run wrote (sessions, audit of nothing: these pages only read), by rolling the
 transaction back. The first requests of each target warm per-process caches and are not timed; the number
 of queries of one request is reported beside the times (it does not depend on the number of rows).
+`baseline` is the inbox page through the same stack: what any page with the header and menu costs on this
+machine at this moment, so the 工作台's own share can be read off a busy machine's figures.
 """
 
 import statistics
@@ -71,7 +73,7 @@ def run(n: int) -> dict:
             for who, user in users.items():
                 client = Client()
                 client.force_login(user)
-                for name, url in (("workbench", "/"), ("situation", "/api/v1/situation/")):
+                for name, url in (("workbench", "/"), ("situation", "/api/v1/situation/"), ("baseline", "/inbox/")):
                     print(f"{who} {name} …", file=sys.stderr)
                     result[f"{name}_{who}"] = _time(client, url, n)
             raise _Rollback

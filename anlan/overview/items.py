@@ -32,6 +32,7 @@ from anlan.incidents import services as incident_services
 from anlan.incidents.models import Incident
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.risk.models import MajorHazardSource, RiskPoint
+from anlan.sites import selectors as patrol_selectors
 from anlan.sites.models import PatrolTask
 from anlan.supplies import services as supply_services
 
@@ -227,6 +228,11 @@ def supplies_alerts(user) -> int:
     return supply_services.low_stock_count(user) + supply_services.near_expiry(user).count()
 
 
+def my_patrols_pending(user) -> int:
+    """Pending rows of the phone patrol page (巡查打卡): this user's tasks of the periods containing today."""
+    return patrol_selectors.my_tasks(user, timezone.localdate()).filter(status=PatrolTask.Status.PENDING).count()
+
+
 # ---------------------------------------------------------------- the items
 
 
@@ -288,7 +294,7 @@ ITEMS: list[Item] = [
     Item("sensors_offline", "本部门监测设备离线", "查看设备", DEPARTMENT, ORANGE, Sensor,
          _fixed(live_status=Sensor.LiveStatus.OFFLINE)),
     # ---- village worker (phone first)
-    Item("my_patrols", "待巡查任务", "去打卡", VILLAGE, ORANGE, PatrolTask, _fixed(status=PatrolTask.Status.PENDING)),
+    Item("my_patrols", "今日待巡查", "去打卡", VILLAGE, ORANGE, url_name="sites:patrols", count=my_patrols_pending),
     Item("my_overdue", "隐患整改已逾期", "去整改", VILLAGE, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("my_rectify", "待整改隐患", "去整改", VILLAGE, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING), _nearest_deadline),

@@ -50,6 +50,8 @@ def rows_of(page) -> int:
     context = page.context
     if "page" in context:
         return context["page"].paginator.count
+    if "pending" in context:  # the phone patrol page: the tasks still to walk
+        return len(context["pending"])
     return len(context["low"]) + len(list(context["expiring"]))
 
 
