@@ -160,8 +160,10 @@ def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, lis
     )
     counts = {row["township"].ljust(12, "0"): row["n"] for row in counted}
     names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    base = config_for(HiddenHazard).reverse("list")
     parts = [
-        Part(names.get(code, code), n, list_url(HiddenHazard, {**params, "region": code})) for code, n in counts.items()
+        Part(names.get(code, code), n, f"{base}?{urlencode({**params, 'region': code}, doseq=True)}")
+        for code, n in counts.items()
     ]
     return "", parts
 
