@@ -193,7 +193,7 @@ ANLAN_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("ANLAN_PASSWORD_MAX_AGE_DAYS", 
 ANLAN_API_TOKEN_DAYS = int(os.environ.get("ANLAN_API_TOKEN_DAYS", 90))
 OTP_TOTP_ISSUER = "安澜"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout: this many failed logins for one account from one address within the window lock that account
 # for that address (a stranger elsewhere cannot lock the owner out); an administrator can unlock.

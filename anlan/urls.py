@@ -13,6 +13,8 @@ from anlan.hazards.views import public_tip
 from anlan.incidents import views as incident_views
 from anlan.incidents.api import GradeView
 from anlan.monitoring.api import ReadingsView
+from anlan.overview import views as overview_views
+from anlan.overview.api import SituationView
 from anlan.resources.api import NearestView
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
 from anlan.risk.views import public_card
@@ -32,10 +34,13 @@ api_urlpatterns = [
     *alerts_api.contract_urlpatterns(),
     re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
     re_path(r"^incidents/grade/?$", GradeView.as_view(), name="api-incidents-grade"),
+    path("situation/", SituationView.as_view(), name="api-situation"),
     path("", include(router.urls)),
 ]
 
 urlpatterns = [
+    # The home page is the 工作台 (overview sits above every app it counts, so core cannot hold it).
+    path("", overview_views.WorkbenchView.as_view(), name="home"),
     path("", include("anlan.core.urls")),
     path("accounts/", include("anlan.accounts.urls")),
     path("geo/", include("anlan.geo.urls")),

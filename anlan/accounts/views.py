@@ -43,7 +43,7 @@ PENDING_SECONDS = 300  # the code must follow the password within five minutes
 def _safe_next(request, candidate: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
         return candidate
-    return reverse("core:home")
+    return reverse("home")
 
 
 def _complete_login(request, user, backend: str, device=None):
@@ -198,7 +198,7 @@ class PasswordChangeView(LoginRequiredMixin, View):
                 # Keep this session (the password hash is part of the session's auth hash).
                 update_session_auth_hash(request, request.user)
                 messages.success(request, "密码已修改")
-                return redirect("core:home")
+                return redirect("home")
         return render(request, "accounts/password_change.html", self._context(request, form), status=400)
 
 

@@ -13,6 +13,7 @@ from anlan.geo.models import Region
 from anlan.geo.polygons import check_polygon
 
 from . import cap, selectors, services
+from .filters import WarningFilterSet
 from .models import Resident, Warning
 
 SUMMARY = inline_serializer(
@@ -53,6 +54,7 @@ class WarningViewSet(ScopedModelViewSet):
 
     queryset = Warning.objects.all()
     serializer_class = WarningSerializer
+    filterset_class = WarningFilterSet
     http_method_names = ["get", "post", "head", "options"]
     scope_actions = {
         "issue": "change",

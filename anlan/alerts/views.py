@@ -17,6 +17,7 @@ from anlan.core.roles import role_allows
 from anlan.notify import outcomes
 
 from . import acks, cap, public, selectors, services, workflow
+from .filters import WarningFilterSet
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
 from .models import BroadcastTerminal, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
@@ -51,6 +52,7 @@ register(
 register(
     ModelConfig(
         model=Warning,
+        filterset_class=WarningFilterSet,
         list_columns=["headline", "event", "level", "msg_type", "status", "sent", "expires"],
         form_fields=[],  # authored in the map editor (compose) and issued through the workflow page (steps)
         add_url="alerts:compose",

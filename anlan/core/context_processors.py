@@ -25,6 +25,6 @@ def navigation(request):
         system.insert(0, ("审计日志", reverse("core:audit_list")))
     groups.setdefault("系统", []).extend(system)
     return {
-        "nav_top": [("首页", reverse("core:home")), ("一张图", reverse("geo:map"))],
+        "nav_top": [("首页", reverse("home")), ("一张图", reverse("geo:map"))],
         "nav_groups": list(groups.items()),
     }

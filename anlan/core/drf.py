@@ -70,6 +70,14 @@ class StandardPagination(pagination.PageNumberPagination):
             raise exceptions.ValidationError({self.page_size_query_param: [f"应为 1 到 {self.max_page_size} 的整数"]})
         return min(int(raw), self.max_page_size)
 
+    def get_page_number(self, request, paginator):
+        """DRF reads an empty `page=` as page 1; the schema says an integer, so an empty one is a 400 like an
+        empty `page_size` (an unreadable number stays DRF's 404 "invalid page")."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise exceptions.ValidationError({self.page_query_param: ["应为正整数"]})
+        return super().get_page_number(request, paginator)
+
 
 def exception_handler(exc, context):
     """Every API error, translated once: DRF's body as CONTRACT.md shapes it (`{"detail": …}` or

@@ -17,7 +17,6 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("csp-report/", csp.csp_report, name="csp_report"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),

@@ -26,11 +26,8 @@ from .kit import (
     ModelConfig,
     all_configs,
     display_value,
-    home_cards,
-    home_notices,
     links_offered,
     modelform_for,
-    offered_to,
 )
 from .labels import region_names, snapshot_rows
 from .models import AuditEntry, ImportJob
@@ -334,43 +331,6 @@ def model_urlpatterns(config: ModelConfig):
         path(f"{name}/{pk}/edit/", ObjectEditView.as_view(**kwargs), name=f"{name}_edit"),
         path(f"{name}/{pk}/delete/", ObjectDeleteView.as_view(**kwargs), name=f"{name}_delete"),
     ]
-
-
-class HomeView(LoginRequiredMixin, View):
-    """Counts of every registry within the user's scope and the latest audited activity."""
-
-    def get(self, request):
-        user = request.user
-        counts = []
-        for config in all_configs():
-            if offered_to(user, config.model):
-                url = reverse(config.url_name("list"))
-                counts.append((config.label, config.model.objects.restrict(user).count(), url))
-        recent, updated = [], []
-        if role_allows(user, "view", AuditEntry):
-            recent = list(AuditEntry.objects.restrict(user).order_by("-id")[:15])
-        else:
-            updated = _recently_updated(user)
-        context = {
-            "counts": counts,
-            "recent": recent,
-            "updated": updated,
-            "notices": home_notices(user),
-            "cards": home_cards(),
-        }
-        return render(request, "core/home.html", context)
-
-
-def _recently_updated(user, per_model: int = 5, total: int = 15) -> list[tuple]:
-    """Latest changed records of every registry in the user's scope (one query per registry)."""
-    rows = []
-    for config in all_configs():
-        model = config.model
-        if not offered_to(user, model) or not hasattr(model, "updated_at"):
-            continue
-        for obj in config.queryset(user).order_by("-updated_at")[:per_model]:
-            rows.append((obj.updated_at, config.verbose_name, str(obj), config.reverse("detail", obj.pk)))
-    return sorted(rows, key=lambda row: row[0], reverse=True)[:total]
 
 
 class AuditListView(LoginRequiredMixin, View):

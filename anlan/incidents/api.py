@@ -10,6 +10,7 @@ from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.fields import LocationField
 
 from . import grading, selectors, services
+from .filters import IncidentFilterSet
 from .models import Incident, TimelineEntry
 
 
@@ -71,6 +72,7 @@ class IncidentViewSet(ScopedModelViewSet):
 
     queryset = Incident.objects.all()
     serializer_class = IncidentSerializer
+    filterset_class = IncidentFilterSet
     http_method_names = ["get", "post", "head", "options"]
     scope_actions = {"timeline": "view"}
     selector = staticmethod(selectors.incidents)

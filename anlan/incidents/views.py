@@ -26,11 +26,13 @@ from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
 from . import documents, forms, selectors, services, situation, texts, workflow
+from .filters import IncidentFilterSet
 from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
     ModelConfig(
         model=Incident,
+        filterset_class=IncidentFilterSet,
         list_columns=["number", "title", "kind", "region", "level", "response_level", "status", "received_at"],
         form_fields=[],
         add_url="incidents:intake",  # recorded through 接报登记

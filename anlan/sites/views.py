@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
-from anlan.core.roles import COUNTY_ROLES, Role
+from anlan.core.roles import COUNTY_ROLES
 from anlan.registry.models import Department, Person
 from anlan.resources.models import Shelter
 
-from . import services
+from . import selectors, services
 from .filters import HazardSiteFilterSet, PatrolTaskFilterSet
 from .models import HazardSite, PatrolRule, PatrolTask
+from .selectors import ROLE_TIERS
 
 SITE_FIELDS = [
     *("code", "name", "kind", "scale", "region", "department", "lon", "lat"),
@@ -87,11 +88,6 @@ register(
 register_link(MenuLink("企业与风险", "巡查打卡", "sites:patrols", PatrolTask, "view", 37))
 
 # Which tier of patrols each role walks; county roles see them all.
-ROLE_TIERS = {
-    Role.VILLAGE_WORKER: ["village"],
-    Role.TOWNSHIP_OPERATOR: ["village", "township"],
-    Role.DEPARTMENT_OPERATOR: ["department"],
-}
 
 
 class CheckInForm(forms.Form):
@@ -101,18 +97,11 @@ class CheckInForm(forms.Form):
     note = forms.CharField(label="巡查情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _my_tasks(user, today):
-    qs = PatrolTask.objects.restrict(user).filter(period_start__lte=today, due__gte=today)
-    if not user.is_superuser and user.role not in COUNTY_ROLES:
-        qs = qs.filter(tier__in=ROLE_TIERS.get(user.role, []))
-    return qs.select_related("site", "site__region").order_by("status", "due", "site__region", "site__code")
-
-
 @login_required
 def patrols(request):
     """Today's patrols of this user, pending first, each with a check-in button (phone-sized)."""
     today = timezone.localdate()
-    tasks = list(_my_tasks(request.user, today)[:300])
+    tasks = list(selectors.my_tasks(request.user, today)[:300])
     pending = [t for t in tasks if t.status == PatrolTask.Status.PENDING]
     context = {
         "today": today,

@@ -104,27 +104,3 @@ def test_bad_form_input_gets_chinese_messages_and_writes_nothing(client, tree):
     assert "不在您的管辖范围内" in text
     assert "电话号码格式不正确" in text
     assert Person.objects.count() == before
-
-
-@pytest.mark.django_db
-def test_home_counts_only_what_the_user_may_see(client, tree):
-    client.force_login(persona("township_officer"))
-    response = client.get("/")
-    counts = {label: count for label, count, _ in response.context["counts"]}
-    from anlan.registry.models import Person
-
-    assert counts["责任人"] == Person.objects.filter(region__code__startswith=tree.township.code[:9]).count()
-
-
-@pytest.mark.django_db
-def test_home_shows_recent_changes_in_scope(client, tree):
-    from anlan.registry.models import Person
-
-    mine = Person.objects.create(name="新来的网格员", region=tree.village, phone="13800009999")
-    Person.objects.create(name="别乡的网格员", region=tree.other_village, phone="13800008888")
-    client.force_login(persona("township_officer"))
-    text = client.get("/").content.decode()
-    assert "最近更新" in text and mine.name in text
-    assert "别乡的网格员" not in text
-    client.force_login(persona("county_admin"))
-    assert "最近动态" in client.get("/").content.decode()

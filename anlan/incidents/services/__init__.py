@@ -11,6 +11,7 @@ from .evacuation import evacuate
 from .intake import FACT_FIELDS, facts_update, incident_create, next_number
 from .reports import (
     Clock,
+    clock_from,
     follow_up_interval,
     overdue_reports_job,
     report_clock,
@@ -28,6 +29,7 @@ __all__ = [
     "ORDER_SALT",
     "Clock",
     "area_set",
+    "clock_from",
     "entry",
     "evacuate",
     "facts_update",

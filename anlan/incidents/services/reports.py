@@ -41,8 +41,14 @@ def follow_up_interval(incident: Incident) -> dt.timedelta:
 def report_clock(incident: Incident, now: dt.datetime | None = None) -> Clock:
     """The next report owed upward and its deadline: 首报 within the kind's limit from 接报, then 续报 at
     the follow-up interval until the response ends, then 终报."""
-    now = now or timezone.now()
     sent = list(incident.reports.filter(sent_at__isnull=False).order_by("sent_at"))
+    return clock_from(incident, sent, now)
+
+
+def clock_from(incident: Incident, sent: list[InfoReport], now: dt.datetime | None = None) -> Clock:
+    """`report_clock` from the incident's sent reports in sending order, already loaded: a list of
+    incidents prefetches them once (`sent_reports`) instead of one query per incident."""
+    now = now or timezone.now()
     if not any(r.kind == InfoReport.Kind.FIRST for r in sent):
         due = incident.received_at + dt.timedelta(minutes=incident.kind.first_report_minutes)
         label = "首报"

@@ -1,0 +1,82 @@
+"""`anlan bench situation --queries N`: p95 of the 工作台 (`/`) and of `GET /api/v1/situation/` on the loaded
+database, for a county user and a township user.
+
+Each request goes through the whole Django stack (middleware, login session, context processors, template)
+with Django's test client, in this process, against the configured database. Two users are created for
+the run — a county operator at the county and a township operator at its first township — and removed at
+the end with everything the run wrote (sessions, audit of nothing: these pages only read), by rolling the
+transaction back. The first requests of each target warm per-process caches and are not timed; the number
+of queries of one request is reported beside the times (it does not depend on the number of rows).
+`baseline` is the inbox page through the same stack: what any page with the header and menu costs on this
+machine at this moment, so the 工作台's own share can be read off a busy machine's figures.
+"""
+
+import statistics
+import sys
+import time
+
+from django.db import connection, transaction
+from django.test import Client
+
+from anlan.accounts.models import User
+from anlan.core.roles import Role
+from anlan.geo.models import Region, RegionLevel
+
+WARM = 5
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _user(username: str, role: str, region: Region) -> User:
+    user = User(username=username, role=role, region=region, must_change_password=False)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _time(client: Client, url: str, n: int) -> dict:
+    for _ in range(WARM):
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status_code}")
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        client.get(url)
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
+        "max_ms": round(times[-1], 2),
+        "queries": len(queries),
+    }
+
+
+def run(n: int) -> dict:
+    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
+    if county is None:
+        raise RuntimeError("没有已加载的县：请先运行 anlan load-demo")
+    township = Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("code").first()
+    result = {"county": county.code, "township": township.code, "requests": n, "vendor": connection.vendor}
+    try:
+        with transaction.atomic():
+            users = {
+                "county": _user("bench_county", Role.COUNTY_OPERATOR, county),
+                "township": _user("bench_township", Role.TOWNSHIP_OPERATOR, township),
+            }
+            for who, user in users.items():
+                client = Client()
+                client.force_login(user)
+                for name, url in (("workbench", "/"), ("situation", "/api/v1/situation/"), ("baseline", "/inbox/")):
+                    print(f"{who} {name} …", file=sys.stderr)
+                    result[f"{name}_{who}"] = _time(client, url, n)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result

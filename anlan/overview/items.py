@@ -1,0 +1,332 @@
+"""The 工作台's items: for each role, what needs this user now, each a count that opens the list it counts.
+
+An item names a registry list and the filter parameters of that list (`?status=review`, `?overdue=true`).
+Its count is the list's own FilterSet over `restrict(user)` with those parameters, and its link is the list
+URL with the same parameters, so the number on the 工作台 and the rows of the list it opens cannot drift
+apart. The few items that open a page of their own (the supplies alerts) count with that page's function.
+
+Every item costs a fixed number of queries (one COUNT, two for a note that needs rows), so the page makes
+the same number of queries whatever the number of rows: nothing here runs a query per row or per township.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Min, QuerySet
+from django.db.models.functions import Substr
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from anlan.alerts.models import Warning
+from anlan.core.kit import config_for
+from anlan.core.roles import Role
+from anlan.core.views import filterset_for
+from anlan.geo.models import Region
+from anlan.hazards.models import HiddenHazard
+from anlan.incidents import selectors as incident_selectors
+from anlan.incidents import services as incident_services
+from anlan.incidents.models import Incident
+from anlan.monitoring.models import Alarm, Sensor
+from anlan.risk.models import MajorHazardSource, RiskPoint
+from anlan.sites import selectors as patrol_selectors
+from anlan.sites.models import PatrolTask
+from anlan.supplies import services as supply_services
+
+RED, ORANGE, ROUTINE = 0, 1, 2  # urgency: red items first
+URGENCY_CLASS = {RED: "red", ORANGE: "orange", ROUTINE: "routine"}
+
+COUNTY = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
+TOWNSHIP = frozenset({Role.TOWNSHIP_OPERATOR})
+DEPARTMENT = frozenset({Role.DEPARTMENT_OPERATOR})
+VILLAGE = frozenset({Role.VILLAGE_WORKER})
+ENTERPRISE = frozenset({Role.ENTERPRISE_USER})
+# Read-only roles act on nothing here; they see the situation they are asked about (see docs/overview.md).
+WATCHERS = frozenset({Role.TEAM_LEADER, Role.VIEWER})
+
+
+@dataclass(frozen=True)
+class Moment:
+    """The clock every item of one page reads, so all counts agree on what "today" and "now" are."""
+
+    now: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localdate(self.now)
+
+    @property
+    def yesterday(self) -> dt.date:
+        return self.today - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One line of an item's breakdown (overdue hazards of one township), itself a link to its list."""
+
+    name: str
+    count: int
+    url: str
+
+
+@dataclass
+class Shown:
+    """An item as one user sees it now."""
+
+    key: str
+    label: str
+    action: str
+    urgency: int
+    count: int
+    url: str
+    note: str = ""
+    parts: list[Part] = field(default_factory=list)
+
+    @property
+    def urgency_class(self) -> str:
+        return URGENCY_CLASS[self.urgency]
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    label: str  # what is counted, short: 待签发预警
+    action: str  # the one obvious next step: 去签发
+    roles: frozenset[str]
+    urgency: int
+    model: type | None = None  # the registry list the item opens …
+    params: Callable[[Moment], dict[str, str | list[str]]] | None = None  # … filtered with these parameters
+    # A second line from the counted rows: the nearest report deadline, the townships with overdue hazards.
+    note: Callable[[QuerySet, Moment, dict], tuple[str, list[Part]]] | None = None
+    # Items opening a page of their own instead of a registry list: its URL name and its own count.
+    url_name: str = ""
+    count: Callable | None = None
+
+    def show(self, user, moment: Moment) -> Shown:
+        if self.model is None:
+            return Shown(self.key, self.label, self.action, self.urgency, self.count(user), reverse(self.url_name))
+        params = self.params(moment)
+        rows = list_queryset(user, self.model, params)
+        note, parts = self.note(rows, moment, params) if self.note else ("", [])
+        return Shown(
+            self.key, self.label, self.action, self.urgency, rows.count(), list_url(self.model, params), note, parts
+        )
+
+
+def list_queryset(user, model, params: dict) -> QuerySet:
+    """The rows the registry list of `model` shows `user` with these filter parameters: the list's own
+    FilterSet over the list's own queryset (`restrict(user)` and its selector)."""
+    config = config_for(model)
+    return _validated_filterset(model, _frozen(params)).filter_queryset(config.queryset(user, "view"))
+
+
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in params.items()))
+
+
+@lru_cache(maxsize=512)
+def _validated_filterset(model, params: tuple):
+    """The list's FilterSet bound to these parameters and validated once per process: building and
+    validating its form is most of a FilterSet's cost and depends on the parameters only, while
+    `filter_queryset` applies the same filters to each user's own queryset. (Parameters holding a date
+    give a new entry each day; the cache's bound keeps that small.)"""
+    data = QueryDict(mutable=True)
+    for name, value in params:
+        data.setlist(name, list(value) if isinstance(value, tuple) else [value])
+    filterset = filterset_for(config_for(model))(data, queryset=model._default_manager.none())
+    if not filterset.is_valid():  # the parameters are ours: a wrong one is a bug, not the user's input
+        raise ValueError(f"{model.__name__} list parameters {dict(params)}: {filterset.errors}")
+    return filterset
+
+
+def list_url(model, params: dict) -> str:
+    return f"{config_for(model).reverse('list')}?{urlencode(params, doseq=True)}"
+
+
+# ---------------------------------------------------------------- notes (fixed queries each)
+
+
+def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
+    """Overdue hazards per township, most first: one grouped query and one for the townships' names."""
+    counted = (
+        rows.order_by()
+        .annotate(township=Substr("region_id", 1, 9))
+        .values("township")
+        .annotate(n=Count("id"))
+        .order_by("-n", "township")
+    )
+    counts = {row["township"].ljust(12, "0"): row["n"] for row in counted}
+    names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
+    base = config_for(HiddenHazard).reverse("list")
+    parts = [
+        Part(names.get(code, code), n, f"{base}?{urlencode({**params, 'region': code}, doseq=True)}")
+        for code, n in counts.items()
+    ]
+    return "", parts
+
+
+def _nearest_report(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
+    """The report owed soonest among the incidents in hand, as time left (or overdue by)."""
+    clocks = [
+        (incident_services.clock_from(incident, incident.sent_reports, moment.now), incident)
+        for incident in incident_selectors.with_sent_reports(rows.order_by())
+    ]
+    timed = [(clock, incident) for clock, incident in clocks if clock.due_at is not None]
+    if not timed:
+        return ("尚有终报待报" if clocks else ""), []
+    clock, incident = min(timed, key=lambda pair: pair[0].due_at)
+    return f"最近时限：{incident.title} {clock.label}{time_left(clock.due_at, moment.now)}", []
+
+
+def time_left(due: dt.datetime, now: dt.datetime) -> str:
+    minutes = int((due - now).total_seconds() // 60)
+    if minutes < 0:
+        return f"已逾期 {_duration(-minutes)}"
+    return f"剩 {_duration(minutes)}"
+
+
+def _duration(minutes: int) -> str:
+    if minutes < 60:
+        return f"{minutes} 分钟"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} 小时" + (f" {rest} 分钟" if rest else "")
+    return f"{hours // 24} 天"
+
+
+def _nearest_deadline(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
+    nearest = rows.aggregate(d=Min("deadline"))["d"]
+    if nearest is None:
+        return "", []
+    days = (nearest - moment.today).days
+    when = f"已逾期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"还有 {days} 天")
+    return f"最近整改期限 {nearest:%m-%d}（{when}）", []
+
+
+MAJOR_LEVEL_NAMES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
+
+
+def _highest_grade(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
+    level = rows.aggregate(top=Min("level"))["top"]  # 一级 is the highest grade
+    return (f"最高等级：{MAJOR_LEVEL_NAMES.get(str(level), level)}重大危险源" if level else ""), []
+
+
+def _latest(field_name: str, text: str):
+    def note(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
+        latest = rows.aggregate(at=Max(field_name))["at"]
+        return (f"{text} {timezone.localtime(latest):%m-%d %H:%M}" if latest else ""), []
+
+    return note
+
+
+# ---------------------------------------------------------------- counts of pages of their own
+
+
+def supplies_alerts(user) -> int:
+    """Rows of the 库存预警 page: stock below its alert line plus batches expiring within 30 days."""
+    return supply_services.low_stock_count(user) + supply_services.near_expiry(user).count()
+
+
+def my_patrols_pending(user) -> int:
+    """Pending rows of the phone patrol page (巡查打卡): this user's tasks of the periods containing today."""
+    return patrol_selectors.my_tasks(user, timezone.localdate()).filter(status=PatrolTask.Status.PENDING).count()
+
+
+# ---------------------------------------------------------------- the items
+
+
+def _fixed(**params):
+    return lambda moment: params
+
+
+OPEN_SEVERE_ALARMS = _fixed(open="true", levels=["orange", "red"])
+OPEN_ALARMS = _fixed(open="true")
+ACTIVE_INCIDENTS = _fixed(active="true")
+OVERDUE_HAZARDS = _fixed(overdue="true")
+IN_FORCE = _fixed(in_force="true")
+
+
+def _missed_yesterday(moment: Moment) -> dict:
+    # The day's patrol check flags a pending task missed once its period has ended, so what it found today
+    # is the tasks due yesterday (whatever their frequency: a week's task is due on its last day).
+    day = moment.yesterday.isoformat()
+    return {"status": PatrolTask.Status.MISSED, "due_from": day, "due_to": day}
+
+
+def _due_today(moment: Moment) -> dict:
+    day = moment.today.isoformat()
+    return {"status": PatrolTask.Status.PENDING, "due_from": day, "due_to": day}
+
+
+ITEMS: list[Item] = [
+    # ---- county: the bureau's desk
+    Item("alarms_severe", "橙色、红色报警未解除", "查看报警", COUNTY, RED, Alarm, OPEN_SEVERE_ALARMS,
+         _latest("opened_at", "最新报警")),
+    Item("incidents_reporting", "处置中事件（报告计时）", "去报送", COUNTY, RED, Incident, ACTIVE_INCIDENTS,
+         _nearest_report),
+    Item("hazards_overdue", "逾期未整改隐患", "去督办", COUNTY, RED, HiddenHazard, OVERDUE_HAZARDS, _by_township),
+    Item("warnings_review", "待签发预警", "去签发", COUNTY, ORANGE, Warning, _fixed(status=Warning.Status.REVIEW)),
+    Item("major_hazards_verify", "重大隐患待验收", "去验收", COUNTY, ORANGE, HiddenHazard,
+         _fixed(level=HiddenHazard.Level.MAJOR, status=HiddenHazard.Status.AWAITING)),
+    Item("patrols_missed", "漏巡（昨日到期未巡）", "查看漏巡", COUNTY | TOWNSHIP, ORANGE, PatrolTask,
+         _missed_yesterday),
+    Item("supplies_alerts", "物资低于预警线或临期", "查看库存预警", COUNTY, ROUTINE,
+         url_name="supplies:alerts", count=supplies_alerts),
+    # ---- township: its own area's loop
+    Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
+         _latest("opened_at", "最新报警")),
+    Item("hazards_assign", "新上报隐患待交办", "去交办", TOWNSHIP, ORANGE, HiddenHazard,
+         _fixed(status=HiddenHazard.Status.REPORTED)),
+    # A township verifies general hazards only: a major one is verified by the county (hazards.workflow).
+    Item("hazards_verify", "一般隐患待验收", "去验收", TOWNSHIP, ORANGE, HiddenHazard,
+         _fixed(level=HiddenHazard.Level.GENERAL, status=HiddenHazard.Status.AWAITING)),
+    Item("extensions", "延期申请待审批", "去审批", TOWNSHIP, ORANGE, HiddenHazard,
+         _fixed(status=HiddenHazard.Status.RECTIFYING, extension_pending="true")),
+    Item("patrols_due", "今日到期待巡查", "查看巡查", TOWNSHIP, ROUTINE, PatrolTask, _due_today),
+    Item("warnings_drafts", "本级预警草稿", "继续拟稿", TOWNSHIP, ROUTINE, Warning,
+         _fixed(status=Warning.Status.DRAFT)),
+    Item("warnings_submitted", "本级预警待签发", "查看进度", TOWNSHIP, ROUTINE, Warning,
+         _fixed(status=Warning.Status.REVIEW)),
+    # ---- department: what it supervises
+    Item("department_overdue", "监管隐患已逾期", "去督办", DEPARTMENT, RED, HiddenHazard, OVERDUE_HAZARDS),
+    Item("department_hazards", "监管隐患未销号", "查看隐患", DEPARTMENT, ORANGE, HiddenHazard, _fixed(open="true")),
+    Item("sensors_offline", "本部门监测设备离线", "查看设备", DEPARTMENT, ORANGE, Sensor,
+         _fixed(live_status=Sensor.LiveStatus.OFFLINE)),
+    # ---- village worker (phone first)
+    Item("my_patrols", "今日待巡查", "去打卡", VILLAGE, ORANGE, url_name="sites:patrols", count=my_patrols_pending),
+    Item("my_overdue", "隐患整改已逾期", "去整改", VILLAGE, RED, HiddenHazard, OVERDUE_HAZARDS),
+    Item("my_rectify", "待整改隐患", "去整改", VILLAGE, ORANGE, HiddenHazard,
+         _fixed(status=HiddenHazard.Status.RECTIFYING), _nearest_deadline),
+    # ---- enterprise: its own hazards, risk points and major hazard sources
+    Item("enterprise_overdue", "隐患整改已逾期", "去整改", ENTERPRISE, RED, HiddenHazard, OVERDUE_HAZARDS),
+    Item("enterprise_hazards", "未销号隐患", "查看隐患", ENTERPRISE, ORANGE, HiddenHazard, _fixed(open="true"),
+         _nearest_deadline),
+    Item("risk_reassess", "风险点待复评（超过一年）", "去评估", ENTERPRISE, ORANGE, RiskPoint,
+         _fixed(reassess_due="true")),
+    Item("major_sources", "构成重大危险源的单元", "查看分级", ENTERPRISE, ROUTINE, MajorHazardSource,
+         _fixed(is_major="true"), _highest_grade),
+    # ---- read-only roles: the situation they watch
+    Item("incidents_active", "处置中事件", "查看事件", WATCHERS, RED, Incident, ACTIVE_INCIDENTS),
+    Item("warnings_in_force", "生效中的预警", "查看预警", WATCHERS, ORANGE, Warning, IN_FORCE),
+    Item("hazards_overdue_watch", "逾期未整改隐患", "查看隐患", frozenset({Role.VIEWER}), ORANGE, HiddenHazard,
+         OVERDUE_HAZARDS),
+]  # fmt: skip
+
+
+def items_for(user) -> list[Item]:
+    """The items of `user`'s role, most urgent first (a superuser reads the county's)."""
+    role = Role.COUNTY_ADMIN if user.is_superuser else getattr(user, "role", "")
+    return sorted((item for item in ITEMS if role in item.roles), key=lambda item: item.urgency)
+
+
+def workbench(user, now: dt.datetime | None = None) -> list[Shown]:
+    """What needs `user` now: their role's items counted in their scope, red first, then by count."""
+    moment = Moment(now or timezone.now())
+    shown = [item.show(user, moment) for item in items_for(user)]
+    return sorted(shown, key=lambda s: (s.urgency, s.count == 0))
+
+
+__all__ = ["ITEMS", "Item", "Moment", "Part", "Shown", "items_for", "list_queryset", "list_url", "workbench"]
