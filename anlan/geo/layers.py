@@ -1,7 +1,15 @@
 """The map-layer registry for 一张图: every app adds its layers here; the map page lists them.
 
 A layer yields GeoJSON features for a user, always through the scoping function. Hot path: rows
-come from `.values()` (no model instances, no serializer) and the response is encoded with orjson.
+come from `.values()` (no model instances, no serializer) in one query per layer — region names come
+in the same query through a join — and the response is encoded with orjson.
+
+A layer also says how it is drawn and explained: its theme (the panel's group), its symbol (shape and
+colour, so two point layers never look alike), whether dense points are clustered, whether it is drawn
+above the others (alarms, warnings, incidents), and its legend (one row per colour it uses).
+
+Places are searched the same way: apps register what can be found by name (`register_place_search`),
+each kind answering with one limited query within the user's scope.
 """
 
 from collections.abc import Callable
@@ -13,14 +21,40 @@ from django.utils import timezone
 
 from .models import Region, RegionLevel
 
-__all__ = ["MapLayer", "all_layers", "get_layer", "register_layer"]
+__all__ = [
+    "FOUR_COLOURS",
+    "THEMES",
+    "MapLayer",
+    "PlaceSearch",
+    "all_layers",
+    "all_place_searches",
+    "detail_link",
+    "four_colour_legend",
+    "get_layer",
+    "point_features",
+    "point_places",
+    "register_layer",
+    "register_place_search",
+]
+
+# The layer panel's groups, in the order a duty officer looks: what is happening, what is being watched,
+# where the risk is, what can be sent, and the base geography.
+THEMES = ["事件处置", "监测预警", "风险隐患", "应急资源", "基础地理"]
+# The four colours of Chinese warning and risk grading (GB/T 35561 and the warning regulations): 红橙黄蓝.
+FOUR_COLOURS = {"red": "#e02020", "orange": "#f28c28", "yellow": "#f5d000", "blue": "#2f7fd8"}
+SYMBOLS = ("circle", "square", "triangle", "diamond", "hexagon", "pentagon", "star", "cross", "pin", "house", "ring")
+
+
+def four_colour_legend(names: dict[str, str]) -> list[dict]:
+    """Legend rows for the four colours, named by the layer (红色预警, 重大风险, Ⅰ级 …), red first."""
+    return [{"label": names[key], "colour": FOUR_COLOURS[key]} for key in ("red", "orange", "yellow", "blue")]
 
 
 @dataclass
 class MapLayer:
     key: str
     name: str
-    group: str
+    group: str  # one of THEMES
     geometry: str  # "polygon" | "point"
     features: Callable  # (user, params) -> list of GeoJSON Feature dicts
     style: dict = field(default_factory=dict)
@@ -29,18 +63,30 @@ class MapLayer:
     default_visible: bool = True
     order: int = 100
     labels: dict = field(default_factory=dict)  # property → Chinese label for popups; others are hidden
+    title_field: str = "name"  # the popup's heading
+    symbol: str = "circle"  # a point layer's shape (SYMBOLS), its colour from style.fillColor
+    cluster: bool = False  # dense point layers are drawn as clusters until zoomed in
+    top: bool = False  # drawn above every other layer (alarms, warning areas, incidents)
+    # One row per colour the layer uses: [{"label": …, "colour": …}]; empty = the layer's own symbol.
+    legend: list = field(default_factory=list)
 
     def describe(self) -> dict:
         return {
             "key": self.key,
             "name": self.name,
             "group": self.group,
+            "theme_order": THEMES.index(self.group) if self.group in THEMES else len(THEMES),
             "geometry": self.geometry,
             "style": self.style,
             "label_field": self.label_field,
             "label_min_zoom": self.label_min_zoom,
             "default_visible": self.default_visible,
             "labels": self.labels,
+            "title_field": self.title_field,
+            "symbol": self.symbol,
+            "cluster": self.cluster,
+            "top": self.top,
+            "legend": self.legend,
         }
 
 
@@ -60,13 +106,37 @@ def get_layer(key: str) -> MapLayer | None:
     return _LAYERS.get(key)
 
 
+def detail_link(user, model) -> Callable[[object], str] | None:
+    """pk → the record's detail page, when the registry kit has one for `model` and the user's role may open
+    it (rows are already in the user's scope); None otherwise. Reversed once per request, not per feature."""
+    from django.urls import NoReverseMatch, reverse
+
+    from anlan.core.kit import config_for
+    from anlan.core.roles import role_allows
+
+    try:
+        config = config_for(model)
+    except KeyError:  # no registry page for this model
+        return None
+    if not role_allows(user, "view", model):
+        return None
+    marker = "999999999"
+    try:
+        url = reverse(config.url_name("detail"), kwargs={"pk": marker})
+    except NoReverseMatch:
+        return None
+    head, tail = url.split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def boundary_features(level: str):
     def features(user, params) -> list[dict]:
         rows = (
             Region.objects.restrict(user)
             .filter(level=level, boundary__isnull=False)
-            .values("code", "name", "parent_id", "boundary", "center_lon", "center_lat", "synthetic")
+            .values("code", "name", "parent__name", "boundary", "center_lon", "center_lat", "synthetic")
         )
+        link = detail_link(user, Region)
         return [
             {
                 "type": "Feature",
@@ -76,9 +146,10 @@ def boundary_features(level: str):
                     "code": row["code"],
                     "name": row["name"],
                     "region": row["code"],
-                    "parent": row["parent_id"],
+                    "parent_label": row["parent__name"],
                     "label_at": [row["center_lon"], row["center_lat"]],
                     "synthetic": row["synthetic"],
+                    "url": link(row["code"]) if link else None,
                 },
             }
             for row in rows
@@ -87,18 +158,20 @@ def boundary_features(level: str):
     return features
 
 
-BOUNDARY_LABELS = {"name": "名称", "code": "区划代码", "synthetic": "演示数据"}
+# Popups name a region; its 12-digit code is on its detail page (the 详情 link), not in the popup.
+BOUNDARY_LABELS = {"name": "名称", "parent_label": "上级区划", "synthetic": "演示数据"}
 
 register_layer(
     MapLayer(
         key="county",
         name="县界",
-        group="行政区划",
+        group="基础地理",
         geometry="polygon",
         features=boundary_features(RegionLevel.COUNTY),
         labels=BOUNDARY_LABELS,
         style={"color": "#c0392b", "weight": 3, "fillOpacity": 0.02},
         label_field=None,  # the county is named in the page title; a label would sit on a township's
+        legend=[{"label": "县界", "colour": "#c0392b", "line": "solid"}],
         order=1,
     )
 )
@@ -106,11 +179,12 @@ register_layer(
     MapLayer(
         key="townships",
         name="乡镇（街道）界",
-        group="行政区划",
+        group="基础地理",
         geometry="polygon",
         features=boundary_features(RegionLevel.TOWNSHIP),
         labels=BOUNDARY_LABELS,
         style={"color": "#2c3e50", "weight": 2, "fillOpacity": 0.04},
+        legend=[{"label": "乡镇（街道）界", "colour": "#2c3e50", "line": "solid"}],
         order=2,
     )
 )
@@ -118,11 +192,12 @@ register_layer(
     MapLayer(
         key="villages",
         name="村（社区）界",
-        group="行政区划",
+        group="基础地理",
         geometry="polygon",
         features=boundary_features(RegionLevel.VILLAGE),
         labels=BOUNDARY_LABELS,
         style={"color": "#7f8c8d", "weight": 1, "dashArray": "3 3", "fillOpacity": 0},
+        legend=[{"label": "村（社区）界", "colour": "#7f8c8d", "line": "dashed"}],
         label_min_zoom=12,
         default_visible=False,
         order=3,
@@ -130,10 +205,22 @@ register_layer(
 )
 
 
-def point_features(queryset, properties: list[str], lon: str = "lon", lat: str = "lat") -> list[dict]:
-    """GeoJSON point features from a (restricted) queryset in one query, choice codes shown as labels.
+def point_features(
+    queryset,
+    properties: list[str],
+    lon: str = "lon",
+    lat: str = "lat",
+    *,
+    user=None,
+    raw: tuple[str, ...] = (),
+    extra: Callable[[dict, dict], None] | None = None,
+) -> list[dict]:
+    """GeoJSON point features from a (restricted) queryset in ONE query, choice codes shown as labels.
 
-    `properties` are field names (or `fk__field` paths); rows without coordinates are skipped.
+    `properties` are field names (or `fk__field` paths); rows without coordinates are skipped. A region is
+    named through a join in the same query (`<name>_label`), a time in local time. With `user`, each
+    feature links to its detail page (`url`) when the user's role may open it. `raw` fields are read but
+    not sent; `extra(row, props)` adds computed properties (colours, a reading with its unit) from the row.
     """
     model = queryset.model
     labels = {}
@@ -146,9 +233,10 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
             continue
         if field.choices:
             labels[name] = {str(k): str(v) for k, v in field.choices}
-    region_names = dict(Region.objects.values_list("code", "name")) if regions else {}
+    link = detail_link(user, model) if user is not None else None
+    columns = dict.fromkeys(["pk", lon, lat, *properties, *(f"{name}__name" for name in regions), *raw])
     features = []
-    for row in queryset.values("pk", lon, lat, *properties):
+    for row in queryset.values(*columns):
         if row[lon] is None or row[lat] is None:
             continue
         props = {
@@ -156,10 +244,14 @@ def point_features(queryset, properties: list[str], lon: str = "lon", lat: str =
         }
         # Codes and ISO times stay for programs; popups show `<name>_label`: the region's name, local time.
         for name in regions:
-            props[f"{name}_label"] = region_names.get(row[name], row[name])
+            props[f"{name}_label"] = row[f"{name}__name"]
         for name in times:
             props[f"{name}_label"] = f"{timezone.localtime(row[name]):%Y-%m-%d %H:%M}" if row[name] else None
         props["id"] = row["pk"]
+        if link is not None:
+            props["url"] = link(row["pk"])
+        if extra is not None:
+            extra(row, props)
         features.append(
             {
                 "type": "Feature",
@@ -211,15 +303,25 @@ def register_point_layer(
     default_visible: bool = True,
     extra_labels: dict | None = None,
     features=None,
+    symbol: str = "circle",
+    cluster: bool = False,
+    top: bool = False,
+    legend: list | None = None,
+    title_field: str = "name",
+    hidden: tuple[str, ...] = (),
 ) -> MapLayer:
     """A point layer of a located model: rows from `restrict(user)`, popups from its verbose names.
 
-    `features(user, params)` may replace the default when a layer adds computed properties.
+    `features(user, params)` may replace the default when a layer adds computed properties; `hidden`
+    properties are sent (for programs) but not listed in the popup (a sensor's device code).
     """
 
     def default_features(user, params):
-        return point_features(model.objects.restrict(user), properties)
+        return point_features(model.objects.restrict(user), properties, user=user)
 
+    labels = field_labels(model, properties, extra_labels)
+    for name in hidden:
+        labels.pop(name, None)
     return register_layer(
         MapLayer(
             key=key,
@@ -227,10 +329,91 @@ def register_point_layer(
             group=group,
             geometry="point",
             features=features or default_features,
-            labels=field_labels(model, properties, extra_labels),
+            labels=labels,
             style={"fillOpacity": 0.9, "radius": 6, "weight": 1, **style},
             label_field=None,
             default_visible=default_visible,
             order=order,
+            symbol=symbol,
+            cluster=cluster,
+            top=top,
+            legend=legend or [],
+            title_field=title_field,
         )
     )
+
+
+# ---------------------------------------------------------------- place search
+
+
+@dataclass
+class PlaceSearch:
+    """One kind of place the map's search box finds: `search(user, q, limit)` → list of place dicts
+    {"kind", "kind_label", "name", "where", "lon", "lat", "zoom"}, in ONE query within the user's scope."""
+
+    kind: str
+    label: str
+    search: Callable
+    order: int = 100
+
+
+_PLACES: dict[str, PlaceSearch] = {}
+
+
+def register_place_search(place: PlaceSearch) -> PlaceSearch:
+    _PLACES[place.kind] = place
+    return place
+
+
+def all_place_searches() -> list[PlaceSearch]:
+    return sorted(_PLACES.values(), key=lambda p: (p.order, p.kind))
+
+
+def point_places(queryset, q: str, limit: int, *, kind: str, label: str, name: str = "name", zoom: int = 16):
+    """Places of a located model whose `name` contains `q`: one query, rows without coordinates left out."""
+    rows = (
+        queryset.filter(**{f"{name}__icontains": q}, lon__isnull=False, lat__isnull=False)
+        .order_by(name, "pk")
+        .values("pk", name, "lon", "lat", "region__name")[:limit]
+    )
+    return [
+        {
+            "kind": kind,
+            "kind_label": label,
+            "id": row["pk"],
+            "name": row[name],
+            "where": row["region__name"] or "",
+            "lon": row["lon"],
+            "lat": row["lat"],
+            "zoom": zoom,
+        }
+        for row in rows
+    ]
+
+
+REGION_ZOOM = {RegionLevel.COUNTY: 10, RegionLevel.TOWNSHIP: 12, RegionLevel.VILLAGE: 14}
+
+
+def _regions(user, q: str, limit: int) -> list[dict]:
+    rows = (
+        Region.objects.restrict(user)
+        .filter(name__icontains=q, center_lon__isnull=False, center_lat__isnull=False)
+        .order_by("level", "code")
+        .values("code", "name", "level", "parent__name", "center_lon", "center_lat")[:limit]
+    )
+    return [
+        {
+            "kind": "region",
+            "kind_label": "行政区划",
+            "id": row["code"],
+            "name": row["name"],
+            "where": row["parent__name"] or "",
+            "lon": row["center_lon"],
+            "lat": row["center_lat"],
+            "zoom": REGION_ZOOM.get(row["level"], 13),
+        }
+        for row in rows
+    ]
+
+
+register_place_search(PlaceSearch(kind="region", label="行政区划", search=_regions, order=1))
