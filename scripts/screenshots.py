@@ -11,7 +11,9 @@ afterwards), which saves the minute the demo county takes to load. Nothing outsi
 
 The pictures (docs/screenshots/README.md lists them):
   home-*      工作台 of the county administrator
-  map-*       一张图 of the county operator
+  map-*       一张图 of the county operator: clusters, alarms, warning areas and the incident on top, legend
+  map-search-*   the same after a place search flew to a township (phone: the layer panel opened)
+  map-command-*  the command map of the storm exercise's incident: township outlines and the legend
   incident-*  the incident workspace of the storm exercise's incident, county operator
   menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
 """
@@ -134,6 +136,23 @@ def shoot(browser, state: dict, base_url: str, path: str, out: Path, name: str, 
 
 def map_ready(page, width):
     page.wait_for_selector("#map[data-ready]", timeout=60_000)
+    page.wait_for_timeout(800)  # clusters are laid out in chunks after the data arrives
+
+
+def map_searched(page, width):
+    map_ready(page, width)
+    page.fill(".map-search input", "凤家")
+    page.click(".map-search-results button")
+    page.wait_for_selector("#map[data-flown-to]:not([data-flown-to=''])", timeout=20_000)
+    if width == "390":
+        page.click(".map-panel .map-box-toggle")
+    page.wait_for_timeout(500)
+
+
+def command_map_ready(page, width):
+    page.wait_for_selector("#order-list li", timeout=30_000)
+    page.wait_for_selector("#map[data-boundaries]", timeout=30_000)
+    page.wait_for_timeout(800)
 
 
 def menu_open(page, width):
@@ -173,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             home = reverse("core:home")
             written += shoot(browser, admin, base_url, home, args.out, "home")
             written += shoot(browser, operator, base_url, reverse("geo:map"), args.out, "map", map_ready)
+            written += shoot(browser, operator, base_url, reverse("geo:map"), args.out, "map-search", map_searched)
+            command = reverse("incidents:command_map", args=[incident])
+            written += shoot(browser, operator, base_url, command, args.out, "map-command", command_map_ready)
             workspace = reverse("incidents:workspace", args=[incident])
             written += shoot(browser, operator, base_url, workspace, args.out, "incident")
             written += shoot(browser, village, base_url, home, args.out, "menu", menu_open)

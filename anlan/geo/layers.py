@@ -223,42 +223,40 @@ def point_features(
     not sent; `extra(row, props)` adds computed properties (colours, a reading with its unit) from the row.
     """
     model = queryset.model
-    labels = {}
     regions = [name for name in properties if _is_region(model, name)]
     times = [name for name in properties if _is_datetime(model, name)]
+    columns = list(dict.fromkeys(["pk", lon, lat, *properties, *(f"{name}__name" for name in regions), *raw]))
+    at = {name: i for i, name in enumerate(columns)}
+    # (property, column, choice labels or None), worked out once: the loop below runs for every point.
+    plain = []
     for name in properties:
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:  # a path or an annotation: shown as it is
-            continue
-        if field.choices:
-            labels[name] = {str(k): str(v) for k, v in field.choices}
+        field = _model_field(model, name)  # None for a path or an annotation: shown as it is
+        choices = {k: str(v) for k, v in field.choices} if field is not None and field.choices else None
+        plain.append((name, at[name], choices))
+    named = [(f"{name}_label", at[f"{name}__name"]) for name in regions]
+    timed = [(f"{name}_label", at[name]) for name in times]
     link = detail_link(user, model) if user is not None else None
-    columns = dict.fromkeys(["pk", lon, lat, *properties, *(f"{name}__name" for name in regions), *raw])
+    i_pk, i_lon, i_lat = at["pk"], at[lon], at[lat]
     features = []
-    for row in queryset.values(*columns):
-        if row[lon] is None or row[lat] is None:
+    # The model's default ordering would make the database sort every row: a map needs no order.
+    for row in queryset.order_by().values_list(*columns):
+        x, y = row[i_lon], row[i_lat]
+        if x is None or y is None:
             continue
-        props = {
-            name: labels[name].get(str(row[name]), row[name]) if name in labels else row[name] for name in properties
-        }
+        pk = row[i_pk]
+        props = {name: choices.get(row[i], row[i]) if choices else row[i] for name, i, choices in plain}
         # Codes and ISO times stay for programs; popups show `<name>_label`: the region's name, local time.
-        for name in regions:
-            props[f"{name}_label"] = row[f"{name}__name"]
-        for name in times:
-            props[f"{name}_label"] = f"{timezone.localtime(row[name]):%Y-%m-%d %H:%M}" if row[name] else None
-        props["id"] = row["pk"]
+        for key, i in named:
+            props[key] = row[i]
+        for key, i in timed:
+            props[key] = f"{timezone.localtime(row[i]):%Y-%m-%d %H:%M}" if row[i] else None
+        props["id"] = pk
         if link is not None:
-            props["url"] = link(row["pk"])
+            props["url"] = link(pk)
         if extra is not None:
-            extra(row, props)
+            extra(dict(zip(columns, row, strict=True)), props)
         features.append(
-            {
-                "type": "Feature",
-                "id": row["pk"],
-                "geometry": {"type": "Point", "coordinates": [row[lon], row[lat]]},
-                "properties": props,
-            }
+            {"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": props}
         )
     return features
 

@@ -22,6 +22,13 @@ GRADE_LEGEND = [
 ]
 
 
+MAJOR_LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
+
+
+def _major_level(row, props):
+    props["level"] = MAJOR_LEVEL_NAMES.get(row["level"], "未分级")
+
+
 def _grade_colour(row, props):
     props["style"] = {"fillColor": GRADE_COLOURS[row["grade"] or ""]}
 
@@ -52,7 +59,7 @@ register_point_layer(
     properties=MAJOR_PROPS,
     extra_labels={"enterprise__name": "企业"},
     features=lambda user, params: point_features(
-        MajorHazardSource.objects.restrict(user).filter(is_major=True), MAJOR_PROPS, user=user
+        MajorHazardSource.objects.restrict(user).filter(is_major=True), MAJOR_PROPS, user=user, extra=_major_level
     ),
     symbol="hexagon",
     style={"color": "#4a0f0a", "fillColor": "#922b21", "radius": 8},
