@@ -318,8 +318,8 @@ def register_point_layer(
         return point_features(model.objects.restrict(user), properties, user=user)
 
     labels = field_labels(model, properties, extra_labels)
-    for name in hidden:
-        labels.pop(name, None)
+    for prop in hidden:
+        labels.pop(prop, None)
     return register_layer(
         MapLayer(
             key=key,

@@ -55,6 +55,7 @@ register_point_layer(
     hidden=("code", "last_value", "unit"),
     extra_labels={"reading": "最新值"},
     features=_sensors,
+    default_visible=False,  # 926 in the demo county: the open alarms layer shows the ones that matter
     symbol="square",
     cluster=True,
     legend=STATUS_LEGEND,

@@ -11,6 +11,7 @@ register_point_layer(
     model=Enterprise,
     order=30,
     properties=["name", "industry", "scale", "standard_grade", "has_major_hazard", "is_hazchem", "region"],
+    default_visible=False,
     symbol="pentagon",
     cluster=True,
     style={"color": "#34495e", "fillColor": "#95a5a6", "radius": 6},

@@ -45,6 +45,7 @@ register_point_layer(
     order=33,
     properties=POINT_PROPS,
     features=_risk_points,
+    default_visible=False,
     symbol="circle",
     cluster=True,
     legend=GRADE_LEGEND,

@@ -6,7 +6,7 @@
   var el = document.getElementById("map");
   if (!el) return;
   var map = window.anlanBaseMap(el);
-  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
   var boundaries = L.layerGroup().addTo(map);
   var layer = L.layerGroup().addTo(map);
   var revision = null, fitted = false;

@@ -14,7 +14,8 @@
   var tileConfig = JSON.parse(document.getElementById("tile-config").textContent);
   var chosen = JSON.parse(document.getElementById("chosen-layers").textContent) || [];
   var narrow = window.matchMedia("(max-width: 700px)").matches;
-  var map = L.map(el, { attributionControl: false, zoomControl: true });
+  // maxZoom: clusters need it, and without base tiles nothing else sets it.
+  var map = L.map(el, { attributionControl: false, zoomControl: true, maxZoom: 18 });
   if (tileConfig) {
     L.tileLayer(tileConfig.url, { subdomains: tileConfig.subdomains || "abc", maxZoom: 18 }).addTo(map);
     if (tileConfig.label_url) L.tileLayer(tileConfig.label_url, { subdomains: tileConfig.subdomains, maxZoom: 18 }).addTo(map);
@@ -22,7 +23,7 @@
   // Warning areas above the boundaries and below the points; alarms and incidents above every marker.
   map.createPane("areas").style.zIndex = 420;
   map.createPane("top").style.zIndex = 650;
-  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  L.control.scale({ imperial: false, position: "bottomright" }).addTo(map);
   window.anlanMap = map;
   window.anlanLayers = {};  // key → the layer's L.geoJSON (every feature), for integrations and tests
   // ?layer=key[,key] turns layers on (links from reports such as the risk index open its map).

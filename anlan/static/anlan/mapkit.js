@@ -77,7 +77,7 @@
     var cluster = L.markerClusterGroup({
       chunkedLoading: true,
       showCoverageOnHover: false,
-      maxClusterRadius: 48,
+      maxClusterRadius: 70,
       disableClusteringAtZoom: 16,
       iconCreateFunction: clusterIcon(meta),
     });
@@ -86,7 +86,8 @@
   }
 
   function legendRows(meta) {
-    var rows = meta.legend && meta.legend.length ? meta.legend : [{ label: meta.name, colour: featureFill(meta, null) }];
+    var rows = meta.legend && meta.legend.length > 1 ? meta.legend
+      : [{ label: meta.name, colour: (meta.legend && meta.legend[0] || {}).colour || featureFill(meta, null), line: (meta.legend && meta.legend[0] || {}).line }];
     return rows.map(function (row) {
       var mark = meta.geometry === "point"
         ? symbolHtml(meta.symbol, row.colour, 12)
@@ -97,7 +98,7 @@
 
   /* The legend: one block per layer shown, its symbol and colours. Folded behind its 图例 button on phones. */
   function legendControl(map, narrow) {
-    var control = L.control({ position: "bottomright" });
+    var control = L.control({ position: "bottomleft" });
     var body;
     control.onAdd = function () {
       var box = L.DomUtil.create("div", "map-box map-legend" + (narrow ? " folded" : ""));
@@ -114,7 +115,10 @@
     };
     control.show = function (metas) {
       body.innerHTML = metas.length ? metas.map(function (meta) {
-        return "<section data-layer='" + esc(meta.key) + "'><h4>" + esc(meta.name) + "</h4><ul>" + legendRows(meta) + "</ul></section>";
+        // A layer of one symbol is its own row; a layer of several colours gets its name as a heading.
+        var single = !meta.legend || meta.legend.length < 2;
+        return "<section data-layer='" + esc(meta.key) + "'>" + (single ? "" : "<h4>" + esc(meta.name) + "</h4>") +
+          "<ul>" + legendRows(meta) + "</ul></section>";
       }).join("") : "<p class='muted small'>未打开图层</p>";
     };
     control.addTo(map);
