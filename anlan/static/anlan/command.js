@@ -15,7 +15,7 @@
   var LEGEND = JSON.parse(document.getElementById("command-legend").textContent);
   var META = {};
   LEGEND.forEach(function (m) { META[m.key] = Object.assign({ geometry: "point", style: {} }, m); });
-  var SIZE = { incident: 26, order: 18, risk: 13, site: 13, sensor: 11, shelter: 16 };
+  var SIZE = { incident: 26, order: 18, risk: 14, site: 16, sensor: 12, shelter: 18 };
   var narrow = window.matchMedia("(max-width: 700px)").matches;
   kit.legendControl(map, narrow).show(LEGEND.map(function (m) { return META[m.key]; }));
 
