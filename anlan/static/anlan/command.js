@@ -26,30 +26,33 @@
     return L.divIcon({ className: "sym-marker", html: kit.symbolHtml(META[kind] ? META[kind].symbol : "circle", fill, size), iconSize: [size, size] });
   }
 
-  // County and township outlines underneath, township names at their centre; not clickable.
+  // County and township outlines underneath, township names at their centre; not clickable. Fetched one
+  // after the other, before the first poll: an embedded SQLite database takes one writer (the session) at a time.
   function drawBoundaries() {
-    ["county", "townships"].forEach(function (key) {
-      fetch(el.dataset.boundariesUrl + key + "/", { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-        .then(function (collection) {
-          var county = key === "county";
-          L.geoJSON(collection, {
-            interactive: false,
-            style: { color: county ? "#c0392b" : "#2c3e50", weight: county ? 3 : 1.5, fillOpacity: 0, dashArray: county ? null : "4 3" },
-            onEachFeature: function (f) {
-              var at = f.properties.label_at;
-              if (county || !at || at[0] === null) return;
-              boundaries.addLayer(L.marker([at[1], at[0]], {
-                interactive: false,
-                icon: L.divIcon({ className: "map-label map-label-townships", html: "<span>" + esc(f.properties.name) + "</span>", iconSize: null }),
-              }));
-            },
-          }).addTo(boundaries);
-          window.anlanCommand.boundaries += collection.features.length;
-          el.dataset.boundaries = String(window.anlanCommand.boundaries);
-        })
-        .catch(function () { /* outlines are context: the live picture goes on without them */ });
-    });
+    return ["county", "townships"].reduce(function (p, key) {
+      return p.then(function () {
+        return fetch(el.dataset.boundariesUrl + key + "/", { credentials: "same-origin" })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (collection) {
+            var county = key === "county";
+            L.geoJSON(collection, {
+              interactive: false,
+              style: { color: county ? "#c0392b" : "#2c3e50", weight: county ? 3 : 1.5, fillOpacity: 0, dashArray: county ? null : "4 3" },
+              onEachFeature: function (f) {
+                var at = f.properties.label_at;
+                if (county || !at || at[0] === null) return;
+                boundaries.addLayer(L.marker([at[1], at[0]], {
+                  interactive: false,
+                  icon: L.divIcon({ className: "map-label map-label-townships", html: "<span>" + esc(f.properties.name) + "</span>", iconSize: null }),
+                }));
+              },
+            }).addTo(boundaries);
+            window.anlanCommand.boundaries += collection.features.length;
+            el.dataset.boundaries = String(window.anlanCommand.boundaries);
+          })
+          .catch(function () { /* outlines are context: the live picture goes on without them */ });
+      });
+    }, Promise.resolve());
   }
 
   function draw(data) {
@@ -110,6 +113,5 @@
       .finally(function () { setTimeout(poll, 2000); });
   }
   map.setView([31.07, 109.88], 10);
-  drawBoundaries();
-  poll();
+  drawBoundaries().then(poll);
 })();

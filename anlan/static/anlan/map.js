@@ -240,11 +240,13 @@
       buildPanel();
       var on = (chosen.length ? chosen : metas.filter(function (m) { return m.default_visible; }).map(function (m) { return m.key; }))
         .concat(wanted).filter(function (k) { return byKey[k]; });
-      // Boundaries first (the map fits the county), then the rest together.
+      // Boundaries first (the map fits the county), then the rest, one request at a time: every request
+      // refreshes the session row, and an embedded SQLite database takes one writer at a time.
       var boundaries = on.filter(function (k) { return byKey[k].geometry === "polygon" && !byKey[k].top; });
       var others = on.filter(function (k) { return boundaries.indexOf(k) < 0; });
-      return Promise.all(boundaries.map(function (k) { return setVisible(k, true, false); }))
-        .then(function () { return Promise.all(others.map(function (k) { return setVisible(k, true, false); })); });
+      return boundaries.concat(others).reduce(function (p, k) {
+        return p.then(function () { return setVisible(k, true, false); });
+      }, Promise.resolve());
     })
     .then(function () { el.dataset.ready = "1"; })
     .catch(function (err) { el.dataset.error = String(err); });
