@@ -71,7 +71,7 @@
         var mark = meta.geometry === "point" ? kit.symbolHtml(meta.symbol, kit.featureFill(meta, null), 12)
           : "<span class='sym-area' style='--fill:" + esc((meta.legend[0] || {}).colour || meta.style.color || "#7f8c8d") + "'></span>";
         return "<label><input type='checkbox' data-layer='" + esc(meta.key) + "'>" + mark + "<span>" + esc(meta.name) +
-          "</span><span class='count' data-count='" + esc(meta.key) + "'></span></label>";
+          "<span class='count' data-count='" + esc(meta.key) + "'></span></span></label>";
       }).join("") + "</fieldset>";
     }).join("");
   }
