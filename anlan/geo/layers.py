@@ -16,7 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import connection, models
+from django.db.models import Aggregate, Case, F, Func, Value, When
+from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
 from .models import Region, RegionLevel
@@ -32,6 +34,7 @@ __all__ = [
     "four_colour_legend",
     "get_layer",
     "point_features",
+    "point_features_json",
     "point_places",
     "register_layer",
     "register_place_search",
@@ -69,6 +72,9 @@ class MapLayer:
     top: bool = False  # drawn above every other layer (alarms, warning areas, incidents)
     # One row per colour the layer uses: [{"label": …, "colour": …}]; empty = the layer's own symbol.
     legend: list = field(default_factory=list)
+    # (user, params) -> the features as one JSON array (bytes) built by the database: the API's fast path
+    # for large plain point layers. Must give the same features as `features`.
+    features_json: Callable | None = None
 
     def describe(self) -> dict:
         return {
@@ -224,42 +230,114 @@ def point_features(
     not sent; `extra(row, props)` adds computed properties (colours, a reading with its unit) from the row.
     """
     model = queryset.model
-    regions = [name for name in properties if _is_region(model, name)]
     times = [name for name in properties if _is_datetime(model, name)]
-    columns = list(dict.fromkeys(["pk", lon, lat, *properties, *(f"{name}__name" for name in regions), *raw]))
-    at = {name: i for i, name in enumerate(columns)}
-    # (property, column, choice labels or None), worked out once: the loop below runs for every point.
-    plain = []
-    for name in properties:
-        field = _model_field(model, name)  # None for a path or an annotation: shown as it is
-        choices = {k: str(v) for k, v in field.choices} if field is not None and field.choices else None
-        plain.append((name, at[name], choices))
-    named = [(f"{name}_label", at[f"{name}__name"]) for name in regions]
-    timed = [(f"{name}_label", at[name]) for name in times]
-    link = detail_link(user, model) if user is not None else None
-    i_pk, i_lon, i_lat = at["pk"], at[lon], at[lat]
+    keys, expressions, selected = _plan(model, properties, user)
+    annotations = {alias: expression for alias, expression in expressions.items() if alias.startswith("_")}
+    # `extra` reads the stored codes (a level decides a colour), so they come too when it is given.
+    codes = [name for name, alias in zip(properties, selected, strict=False) if alias != name] if extra else []
+    selected = list(selected)
+    columns = list(dict.fromkeys(["pk", lon, lat, *selected, *raw, *codes]))
+    width = len(keys)
+    timed = [(f"{name}_label", name) for name in times]
+    queryset = queryset.order_by()  # the model's default ordering would make the database sort every row
+    if annotations:
+        queryset = queryset.annotate(**annotations)
     features = []
-    # The model's default ordering would make the database sort every row: a map needs no order.
-    for row in queryset.order_by().values_list(*columns):
-        x, y = row[i_lon], row[i_lat]
+    for row in queryset.values_list(*columns):
+        pk, x, y = row[0], row[1], row[2]
         if x is None or y is None:
             continue
-        pk = row[i_pk]
-        props = {name: choices.get(row[i], row[i]) if choices else row[i] for name, i, choices in plain}
-        # Codes and ISO times stay for programs; popups show `<name>_label`: the region's name, local time.
-        for key, i in named:
-            props[key] = row[i]
-        for key, i in timed:
-            props[key] = f"{timezone.localtime(row[i]):%Y-%m-%d %H:%M}" if row[i] else None
+        props = dict(zip(keys, row[3 : 3 + width], strict=True))
         props["id"] = pk
-        if link is not None:
-            props["url"] = link(pk)
+        # Codes and ISO times stay for programs; popups show `<name>_label`: the region's name, local time.
+        for key, name in timed:
+            props[key] = f"{timezone.localtime(props[name]):%Y-%m-%d %H:%M}" if props[name] else None
         if extra is not None:
             extra(dict(zip(columns, row, strict=True)), props)
         features.append(
             {"type": "Feature", "id": pk, "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": props}
         )
     return features
+
+
+def _plan(model, properties: list[str], user) -> tuple[list[str], dict, list[str]]:
+    """What a point layer's properties are made of, for both ways of building them: the property keys, an
+    expression per selected column (alias → expression; a plain field is `F(name)`), and the columns.
+
+    The database does the per-row work it does fastest (this is the hot path: 20,000 points ≤ 300 ms): a
+    choice code becomes its Chinese label in a CASE, the detail link is concatenated, the region's name
+    comes through a join."""
+    regions = [name for name in properties if _is_region(model, name)]
+    expressions, selected = {}, []
+    for name in properties:
+        field = _model_field(model, name)
+        if field is not None and field.choices and isinstance(field, models.CharField):
+            alias = f"_label_{name}"
+            whens = [When(**{name: key}, then=Value(str(label))) for key, label in field.choices]
+            expressions[alias] = Case(*whens, default=F(name), output_field=models.CharField())
+        else:
+            alias = name
+            expressions[alias] = F(name)
+        selected.append(alias)
+    keys = list(properties)
+    for name in regions:
+        expressions[f"{name}__name"] = F(f"{name}__name")
+        selected.append(f"{name}__name")
+        keys.append(f"{name}_label")
+    link = detail_link(user, model) if user is not None else None
+    if link is not None:
+        head, tail = link("\x00").split("\x00")
+        expressions["_url"] = Concat(Value(head), Cast("pk", models.CharField()), Value(tail))
+        selected.append("_url")
+        keys.append("url")
+    return keys, expressions, selected
+
+
+class _JSONArray(Func):
+    function = "JSON_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_BUILD_ARRAY", **extra_context)
+
+
+class _JSONGroupArray(Aggregate):
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+        return f"({sql})::text", params
+
+
+def _json_value(model, name: str, expression):
+    """A property as JSON: SQLite keeps booleans as 0/1, so they are written as JSON true/false there."""
+    field = _model_field(model, name)
+    if connection.vendor == "sqlite" and isinstance(field, models.BooleanField):
+        return Case(
+            When(**{name: True}, then=Func(Value("true"), function="json")),
+            When(**{name: False}, then=Func(Value("false"), function="json")),
+            default=None,
+            output_field=models.JSONField(),
+        )
+    return expression
+
+
+def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
+    """The same features as `point_features` (without `extra` or times), as one JSON array the database
+    builds and aggregates: the rows never become Python objects. The API sends it as it comes."""
+    model = queryset.model
+    keys, expressions, selected = _plan(model, properties, user)
+    props = {key: _json_value(model, alias, expressions[alias]) for key, alias in zip(keys, selected, strict=True)}
+    feature = JSONObject(
+        type=Value("Feature"),
+        id=F("pk"),
+        geometry=JSONObject(type=Value("Point"), coordinates=_JSONArray(F("lon"), F("lat"))),
+        properties=JSONObject(**props, id=F("pk")),
+    )
+    rows = queryset.order_by().filter(lon__isnull=False, lat__isnull=False)
+    found = rows.aggregate(features=_JSONGroupArray(feature))["features"]
+    return (found or "[]").encode()
 
 
 def _model_field(model, name: str):
@@ -308,6 +386,7 @@ def register_point_layer(
     legend: list | None = None,
     title_field: str = "name",
     hidden: tuple[str, ...] = (),
+    queryset: Callable | None = None,
 ) -> MapLayer:
     """A point layer of a located model: rows from `restrict(user)`, popups from its verbose names.
 
@@ -315,8 +394,13 @@ def register_point_layer(
     properties are sent (for programs) but not listed in the popup (a sensor's device code).
     """
 
+    rows = queryset or (lambda user: model.objects.restrict(user))
+
     def default_features(user, params):
-        return point_features(model.objects.restrict(user), properties, user=user)
+        return point_features(rows(user), properties, user=user)
+
+    # Plain layers (no computed properties, no times) are built as JSON by the database on the API's path.
+    plain = features is None and not any(_is_datetime(model, name) for name in properties)
 
     labels = field_labels(model, properties, extra_labels)
     for prop in hidden:
@@ -338,6 +422,9 @@ def register_point_layer(
             top=top,
             legend=legend or [],
             title_field=title_field,
+            features_json=(lambda user, params: point_features_json(rows(user), properties, user=user))
+            if plain
+            else None,
         )
     )
 

@@ -1,7 +1,7 @@
 """一张图 layers of natural hazard sites: geological hazard sites, and flood, waterlogging and fire areas.
 Hundreds of sites in a county: drawn as clusters until zoomed in. Places found by the map's search box."""
 
-from anlan.geo.layers import PlaceSearch, point_features, point_places, register_place_search, register_point_layer
+from anlan.geo.layers import PlaceSearch, point_places, register_place_search, register_point_layer
 
 from .models import GEOLOGICAL, HazardSite
 
@@ -9,12 +9,11 @@ PROPS = ["name", "code", "kind", "scale", "threatened_households", "threatened_p
 
 
 def _sites(geological: bool):
-    def features(user, params):
+    def rows(user):
         qs = HazardSite.objects.restrict(user).filter(status=HazardSite.Status.ACTIVE)
-        qs = qs.filter(kind__in=GEOLOGICAL) if geological else qs.exclude(kind__in=GEOLOGICAL)
-        return point_features(qs, PROPS, user=user)
+        return qs.filter(kind__in=GEOLOGICAL) if geological else qs.exclude(kind__in=GEOLOGICAL)
 
-    return features
+    return rows
 
 
 register_point_layer(
@@ -25,7 +24,7 @@ register_point_layer(
     order=36,
     properties=PROPS,
     hidden=("code",),
-    features=_sites(geological=True),
+    queryset=_sites(geological=True),
     symbol="triangle",
     cluster=True,
     style={"color": "#6e2c00", "fillColor": "#dc7633", "radius": 6},
@@ -38,7 +37,7 @@ register_point_layer(
     order=37,
     properties=PROPS,
     hidden=("code",),
-    features=_sites(geological=False),
+    queryset=_sites(geological=False),
     default_visible=False,
     symbol="triangle",
     cluster=True,
