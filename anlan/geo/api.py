@@ -14,7 +14,7 @@ from anlan.core.regioncodes import is_region_code
 
 from . import spatial
 from .coords import to_wgs84
-from .layers import all_layers, get_layer
+from .layers import SYMBOLS, all_layers, get_layer
 from .models import Region, RegionLevel
 
 
@@ -94,6 +94,13 @@ class MapLayerSerializer(serializers.Serializer):
     label_field = serializers.CharField(allow_null=True)
     label_min_zoom = serializers.IntegerField()
     default_visible = serializers.BooleanField()
+    labels = serializers.DictField(child=serializers.CharField(), help_text="弹窗显示的属性及其中文名")
+    title_field = serializers.CharField(help_text="弹窗标题取自的属性")
+    theme_order = serializers.IntegerField(help_text="主题（group）在图层面板中的次序")
+    symbol = serializers.ChoiceField(choices=list(SYMBOLS), help_text="点图层的形状")
+    cluster = serializers.BooleanField(help_text="点多时聚合显示")
+    top = serializers.BooleanField(help_text="画在其他图层之上（报警、预警范围、事件）")
+    legend = serializers.ListField(child=serializers.DictField(), help_text="图例：[{label, colour}]，最严重的在前")
     url = serializers.CharField()
 
 
