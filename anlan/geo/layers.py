@@ -293,12 +293,26 @@ def _plan(model, properties: list[str], user) -> tuple[list[str], dict, list[str
     return keys, expressions, selected
 
 
+# PostgreSQL builds these as `json` (text kept as written), not `jsonb`: nothing queries inside them, and
+# jsonb's parsing and key ordering cost several times more for a 20,000-feature layer.
+class _JSONObject(JSONObject):
+    def as_postgresql(self, compiler, connection, **extra_context):
+        copy = self.copy()
+        copy.set_source_expressions(
+            [
+                Cast(expression, models.TextField()) if index % 2 == 0 else expression
+                for index, expression in enumerate(copy.get_source_expressions())
+            ]
+        )
+        return Func.as_sql(copy, compiler, connection, function="JSON_BUILD_OBJECT", **extra_context)
+
+
 class _JSONArray(Func):
     function = "JSON_ARRAY"
     output_field = models.JSONField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSONB_BUILD_ARRAY", **extra_context)
+        return super().as_sql(compiler, connection, function="JSON_BUILD_ARRAY", **extra_context)
 
 
 class _JSONGroupArray(Aggregate):
@@ -306,7 +320,7 @@ class _JSONGroupArray(Aggregate):
     output_field = models.TextField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+        sql, params = super().as_sql(compiler, connection, function="JSON_AGG", **extra_context)
         return f"({sql})::text", params
 
 
@@ -329,11 +343,11 @@ def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
     model = queryset.model
     keys, expressions, selected = _plan(model, properties, user)
     props = {key: _json_value(model, alias, expressions[alias]) for key, alias in zip(keys, selected, strict=True)}
-    feature = JSONObject(
+    feature = _JSONObject(
         type=Value("Feature"),
         id=F("pk"),
-        geometry=JSONObject(type=Value("Point"), coordinates=_JSONArray(F("lon"), F("lat"))),
-        properties=JSONObject(**props, id=F("pk")),
+        geometry=_JSONObject(type=Value("Point"), coordinates=_JSONArray(F("lon"), F("lat"))),
+        properties=_JSONObject(**props, id=F("pk")),
     )
     rows = queryset.order_by().filter(lon__isnull=False, lat__isnull=False)
     found = rows.aggregate(features=_JSONGroupArray(feature))["features"]
