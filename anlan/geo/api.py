@@ -97,6 +97,7 @@ class MapLayerSerializer(serializers.Serializer):
     labels = serializers.DictField(child=serializers.CharField(), help_text="弹窗显示的属性及其中文名")
     title_field = serializers.CharField(help_text="弹窗标题取自的属性")
     theme_order = serializers.IntegerField(help_text="主题（group）在图层面板中的次序")
+    order = serializers.IntegerField(help_text="图层在主题内的次序；置顶图层中次序靠前的画在上面")
     symbol = serializers.ChoiceField(choices=list(SYMBOLS), help_text="点图层的形状")
     cluster = serializers.BooleanField(help_text="点多时聚合显示")
     top = serializers.BooleanField(help_text="画在其他图层之上（报警、预警范围、事件）")

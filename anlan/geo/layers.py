@@ -82,6 +82,7 @@ class MapLayer:
             "name": self.name,
             "group": self.group,
             "theme_order": THEMES.index(self.group) if self.group in THEMES else len(THEMES),
+            "order": self.order,
             "geometry": self.geometry,
             "style": self.style,
             "label_field": self.label_field,

@@ -68,6 +68,8 @@
       pointToLayer: function (feature, latlng) {
         var fill = featureFill(meta, feature.properties);
         var opts = { icon: markerIcon(meta, fill), fill: fill, title: String(feature.properties[meta.title_field || "name"] || ""), keyboard: false };
+        // Among the layers on top, the one listed first (incidents before alarms) is drawn above.
+        if (meta.top) opts.zIndexOffset = Math.max(0, 100 - (meta.order || 100)) * 100;
         if (pane) opts.pane = pane;
         return L.marker(latlng, opts);
       },
