@@ -11,7 +11,9 @@ afterwards), which saves the minute the demo county takes to load. Nothing outsi
 
 The pictures (docs/screenshots/README.md lists them):
   home-*      工作台 of the county administrator
-  map-*       一张图 of the county operator
+  map-*       一张图 of the county operator: clusters, alarms, warning areas and the incident on top, legend
+  map-search-*   the same after a place search flew to a township (phone: the layer panel opened)
+  map-command-*  the command map of the storm exercise's incident: township outlines and the legend
   incident-*  the incident workspace of the storm exercise's incident, county operator
   menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
   screen-*    综合态势 big screen of the county operator at a wall's 1920×1080 and a laptop's 1366×768
@@ -139,6 +141,23 @@ def shoot(browser, state: dict, base_url: str, path: str, out: Path, name: str, 
 
 def map_ready(page, width):
     page.wait_for_selector("#map[data-ready]", timeout=60_000)
+    page.wait_for_timeout(800)  # clusters are laid out in chunks after the data arrives
+
+
+def map_searched(page, width):
+    map_ready(page, width)
+    page.fill(".map-search input", "凤家")
+    page.click(".map-search-results button")
+    page.wait_for_selector("#map[data-flown-to]:not([data-flown-to=''])", timeout=20_000)
+    if width == "390":
+        page.click(".map-panel .map-box-toggle")
+    page.wait_for_timeout(500)
+
+
+def command_map_ready(page, width):
+    page.wait_for_selector("#order-list li", timeout=30_000)
+    page.wait_for_selector("#map[data-boundaries]", timeout=30_000)
+    page.wait_for_timeout(800)
 
 
 def screen_ready(page, width):
@@ -185,11 +204,13 @@ def main(argv: list[str] | None = None) -> int:
             admin = login_state(browser, base_url, "county_admin")
             operator = login_state(browser, base_url, "county_operator")
             village = login_state(browser, base_url, "village_grid_worker")
-            home = reverse("core:home")
+            home = reverse("home")
             workspace = reverse("incidents:workspace", args=[incident])
             pictures = {
                 "home": (admin, home, None, None),
                 "map": (operator, reverse("geo:map"), map_ready, None),
+                "map-search": (operator, reverse("geo:map"), map_searched, None),
+                "map-command": (operator, reverse("incidents:command_map", args=[incident]), command_map_ready, None),
                 "incident": (operator, workspace, None, None),
                 "menu": (village, home, menu_open, None),
                 "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from anlan.core.fields import EncryptedCharField
+from anlan.core.labels import register_actions
 from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
 from anlan.core.validators import validate_phone
@@ -50,6 +51,9 @@ class User(AbstractUser):
     # An initial or reset password must be changed at the next login (create-user --keep-password exempts).
     must_change_password = models.BooleanField("须修改密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    # The 一张图 layers this person chose (layer keys), so the map opens the same on any browser; empty =
+    # the layers' defaults. On the user row, which every request loads anyway: no extra query, no table.
+    map_layers = models.JSONField("一张图图层", default=list, blank=True, editable=False)
 
     objects = AnlanUserManager()
 
@@ -139,3 +143,6 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return secrets.token_hex(20)
+
+
+register_actions({"map_layers_save": "保存一张图图层"})

@@ -237,3 +237,36 @@ def tokens_revoke_all(*, actor, user: User, reason: str) -> int:
         user.api_tokens.filter(revoked=False).update(revoked=True)
         audit_record(action="token_revoke", obj=user, actor=actor, after={"tokens": prefixes, "reason": reason})
     return len(prefixes)
+
+
+MAP_LAYERS_MAX = 60
+
+
+def map_layers_save(*, actor: User, layers) -> list[str]:
+    """Remember the 一张图 layers `actor` has on (layer keys), for every browser they log in from.
+
+    The list must name registered layers only; anything else is refused with nothing written. An empty
+    list means "the default layers". Audited as a change of the user's own record."""
+    from anlan.geo.layers import all_layers
+
+    known = {layer.key for layer in all_layers()}
+    if not isinstance(layers, list) or len(layers) > MAP_LAYERS_MAX or not all(isinstance(k, str) for k in layers):
+        raise DomainError("map_layers.invalid", f"图层应为图层标识的列表（最多 {MAP_LAYERS_MAX} 个）", field="layers")
+    unknown = [k for k in layers if k not in known]
+    if unknown:
+        raise DomainError("map_layers.unknown", f"没有这些图层：{'、'.join(unknown[:5])}", field="layers")
+    chosen = list(dict.fromkeys(layers))
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        before = list(user.map_layers or [])
+        if before != chosen:
+            User.objects.filter(pk=user.pk).update(map_layers=chosen)
+            audit_record(
+                action="map_layers_save",
+                obj=user,
+                actor=actor,
+                before={"map_layers": before},
+                after={"map_layers": chosen},
+            )
+    actor.map_layers = chosen
+    return chosen

@@ -13,6 +13,7 @@ urlpatterns = [
     path("security/", views.SecurityView.as_view(), name="security"),
     path("security/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("security/otp/", views.OtpEnrolView.as_view(), name="otp_enrol"),
+    path("map-layers/", views.map_layers, name="map_layers"),
     path("user/<int:pk>/security/", views.UserSecurityView.as_view(), name="user_security"),
     *kit_urlpatterns("accounts"),
 ]

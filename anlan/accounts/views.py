@@ -5,17 +5,20 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views import View
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
+from anlan.core import safejson
 from anlan.core.audit import audit_record
 from anlan.core.errors import DomainError
 from anlan.core.kit import ModelConfig, register
@@ -31,6 +34,7 @@ from .services import (
     locked_addresses,
     login_attempt_record,
     login_unlock,
+    map_layers_save,
     password_change_own,
     token_create,
     token_revoke,
@@ -296,3 +300,22 @@ register(
         detail_links=[("账户安全（锁定、两步验证、令牌）", "accounts:user_security")],
     )
 )
+
+
+@login_required
+@require_http_methods(["GET", "PUT"])
+def map_layers(request):
+    """The 一张图 layers this user keeps on: GET → {"layers": [...]}; PUT {"layers": [...]} saves them
+    (an empty list returns to the defaults). Bad input is a 400 with the reason in Chinese."""
+    if request.method == "PUT":
+        try:
+            body = safejson.loads(request.body or b"{}")
+        except ValueError:
+            return JsonResponse({"detail": "请求内容不是有效的 JSON"}, status=400)
+        if not isinstance(body, dict):
+            return JsonResponse({"detail": "请求内容应为 JSON 对象"}, status=400)
+        try:
+            map_layers_save(actor=request.user, layers=body.get("layers"))
+        except DomainError as exc:
+            return JsonResponse({"detail": exc.message}, status=400)
+    return JsonResponse({"layers": list(request.user.map_layers or [])})

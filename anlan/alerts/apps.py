@@ -10,7 +10,7 @@ class AlertsConfig(AppConfig):
         from anlan.core.daily import register_daily_job
         from anlan.core.schedule import register_periodic_job
 
-        from . import acks, api, duty_items, public, recipients, views  # noqa: F401
+        from . import acks, api, duty_items, layers, public, recipients, views  # noqa: F401
 
         duty_items.register()  # warnings awaiting signing, unanswered 叫应: open items of a duty handover
 

@@ -14,7 +14,7 @@ from anlan.core.regioncodes import is_region_code
 
 from . import spatial
 from .coords import to_wgs84
-from .layers import all_layers, get_layer
+from .layers import SYMBOLS, all_layers, get_layer
 from .models import Region, RegionLevel
 
 
@@ -94,6 +94,14 @@ class MapLayerSerializer(serializers.Serializer):
     label_field = serializers.CharField(allow_null=True)
     label_min_zoom = serializers.IntegerField()
     default_visible = serializers.BooleanField()
+    labels = serializers.DictField(child=serializers.CharField(), help_text="弹窗显示的属性及其中文名")
+    title_field = serializers.CharField(help_text="弹窗标题取自的属性")
+    theme_order = serializers.IntegerField(help_text="主题（group）在图层面板中的次序")
+    order = serializers.IntegerField(help_text="图层在主题内的次序；置顶图层中次序靠前的画在上面")
+    symbol = serializers.ChoiceField(choices=list(SYMBOLS), help_text="点图层的形状")
+    cluster = serializers.BooleanField(help_text="点多时聚合显示")
+    top = serializers.BooleanField(help_text="画在其他图层之上（报警、预警范围、事件）")
+    legend = serializers.ListField(child=serializers.DictField(), help_text="图例：[{label, colour}]，最严重的在前")
     url = serializers.CharField()
 
 
@@ -129,6 +137,10 @@ class MapLayerViewSet(viewsets.ViewSet):
         layer = get_layer(key)
         if layer is None:
             raise NotFound(f"图层不存在：{key}")
+        if layer.features_json is not None:  # built by the database, sent as it comes
+            features = layer.features_json(request.user, request.query_params)
+            body = b'{"type":"FeatureCollection","features":' + features + b"}"
+            return HttpResponse(body, content_type="application/json")
         collection = {"type": "FeatureCollection", "features": layer.features(request.user, request.query_params)}
         return HttpResponse(orjson.dumps(collection), content_type="application/json")
 

@@ -8,6 +8,7 @@ app_name = "geo"
 
 urlpatterns = [
     path("map/", views.map_view, name="map"),
+    path("map/search/", views.map_search, name="map_search"),
     *kit_urlpatterns("geo"),
 ]
 

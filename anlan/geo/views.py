@@ -1,13 +1,15 @@
 import re
 from pathlib import Path
 
+import orjson
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from anlan.core.kit import ModelConfig, register
 
+from .layers import all_place_searches, get_layer
 from .models import Region, TravelProfile
 
 
@@ -32,7 +34,30 @@ def tile_source() -> dict | None:
 @login_required
 def map_view(request):
     user_region = Region.objects.filter(code=request.user.region_id).values("code", "name").first()
-    return render(request, "geo/map.html", {"tiles": tile_source(), "user_region": user_region})
+    # The layers this user chose last time (kept on the user row by accounts; [] = the defaults).
+    chosen = [key for key in getattr(request.user, "map_layers", None) or [] if get_layer(key) is not None]
+    return render(
+        request, "geo/map.html", {"tiles": tile_source(), "user_region": user_region, "chosen_layers": chosen}
+    )
+
+
+SEARCH_LIMIT = 8  # places per kind: the box lists a few of each, the user types more to narrow
+SEARCH_MAX_LENGTH = 50
+
+
+@login_required
+def map_search(request):
+    """The map's place search: regions, enterprises, hazard sites, shelters and teams whose name contains
+    `q`, within the user's scope — one limited query per kind, names + type + coordinates to fly to."""
+    q = request.GET.get("q", "").strip()
+    if len(q) > SEARCH_MAX_LENGTH:
+        return JsonResponse({"detail": f"搜索词不能超过 {SEARCH_MAX_LENGTH} 个字"}, status=400)
+    if not q:
+        return JsonResponse({"q": q, "results": []})
+    results = []
+    for place in all_place_searches():
+        results.extend(place.search(request.user, q, SEARCH_LIMIT))
+    return HttpResponse(orjson.dumps({"q": q, "results": results}), content_type="application/json")
 
 
 _TILE_RE = re.compile(r"^\d{1,2}/\d{1,7}/\d{1,7}\.(png|jpg|jpeg|webp)$")

@@ -9,7 +9,7 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from anlan.core.schedule import register_periodic_job
 
-        from . import api, duty_items, recipients, services, views  # noqa: F401
+        from . import api, duty_items, layers, recipients, services, views  # noqa: F401
 
         duty_items.register()  # running report clocks at handovers, the day's incidents, 转为事件
 

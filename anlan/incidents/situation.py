@@ -10,11 +10,13 @@ A `revision` lets the page tell when anything changed."""
 import hashlib
 import json
 
+from anlan.geo.layers import FOUR_COLOURS
 from anlan.geo.spatial import distances_m
-from anlan.monitoring.layers import STATUS_COLOURS
+from anlan.monitoring.layers import STATUS_COLOURS, STATUS_LEGEND
 from anlan.monitoring.models import Sensor
 from anlan.resources.models import Shelter, capacity_for
 from anlan.resources.services import with_occupancy
+from anlan.risk.layers import GRADE_LEGEND
 from anlan.risk.models import GRADE_COLOURS, RiskPoint
 from anlan.sites.models import HazardSite
 
@@ -31,6 +33,51 @@ ORDER_COLOURS = {
     "done": "#1e8449",
     "returned": "#c0392b",
 }
+
+
+# What the command map draws, for its legend (the same symbols as the 一张图): kind → name, shape, colours.
+LEGEND = [
+    {
+        "key": "incident",
+        "name": "事发点",
+        "symbol": "star",
+        "legend": [{"label": "事发点", "colour": FOUR_COLOURS["red"]}],
+    },
+    {
+        "key": "area",
+        "name": "影响范围",
+        "geometry": "polygon",
+        "legend": [{"label": "影响范围", "colour": "#c0392b"}],
+    },
+    {
+        "key": "order",
+        "name": "调度力量",
+        "symbol": "circle",
+        "legend": [
+            {"label": label, "colour": ORDER_COLOURS[status]}
+            for status, label in DispatchOrder.Status.choices
+            if status not in ("read", "done")
+        ],
+    },
+    {"key": "risk", "name": "风险点", "symbol": "circle", "legend": GRADE_LEGEND},
+    {
+        "key": "site",
+        "name": "灾害隐患点",
+        "symbol": "triangle",
+        "legend": [{"label": "灾害隐患点", "colour": "#dc7633"}],
+    },
+    {"key": "sensor", "name": "监测设备", "symbol": "square", "legend": STATUS_LEGEND},
+    {"key": "shelter", "name": "避难场所", "symbol": "pin", "legend": [{"label": "避难场所", "colour": "#2ecc71"}]},
+    {
+        "key": "boundary",
+        "name": "行政区划",
+        "geometry": "polygon",
+        "legend": [
+            {"label": "县界", "colour": "#c0392b", "line": "solid"},
+            {"label": "乡镇（街道）界", "colour": "#2c3e50", "line": "solid"},
+        ],
+    },
+]
 
 
 def _point(layer, lon, lat, **props):

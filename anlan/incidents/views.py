@@ -466,7 +466,11 @@ def attachment(request, pk, entry_pk):
 def command_map(request, pk):
     """一张图指挥: the incident, its area, what is around it, and the dispatched resources, updated live."""
     incident = _incident(request, pk)
-    return render(request, "incidents/command_map.html", {"incident": incident, "tiles": tile_source()})
+    return render(
+        request,
+        "incidents/command_map.html",
+        {"incident": incident, "tiles": tile_source(), "legend": situation.LEGEND},
+    )
 
 
 @never_cache

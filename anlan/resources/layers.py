@@ -1,21 +1,35 @@
-"""一张图 layers of rescue forces, experts, equipment and shelters."""
+"""一张图 layers of rescue forces, experts, equipment and shelters; teams and shelters are found by name in
+the map's search box."""
 
-from anlan.geo.layers import point_features, register_point_layer
+from anlan.geo.layers import (
+    PlaceSearch,
+    point_features,
+    point_places,
+    register_place_search,
+    register_point_layer,
+)
 
-from .models import Equipment, Expert, RescueTeam, Shelter
+from .models import Equipment, Expert, RescueTeam, Shelter, capacity_for
 from .services import with_occupancy
 
 SHELTER_PROPS = ["name", "level", "status", "region"]
 
 
+def _capacity(row, props):
+    props["capacity"] = capacity_for(row["effective_area_m2"], row["area_per_person_m2"])
+    props["occupancy"] = props["occupancy"] or 0
+
+
 def _shelters(user, params):
     """Shelters with their capacity and live occupancy (one aggregate query)."""
     rows = with_occupancy(Shelter.objects.restrict(user))
-    features = point_features(rows, [*SHELTER_PROPS, "effective_area_m2", "area_per_person_m2", "occupancy"])
-    for feature in features:
-        p = feature["properties"]
-        p["capacity"] = int(p.pop("effective_area_m2") // p.pop("area_per_person_m2"))
-    return features
+    return point_features(
+        rows,
+        [*SHELTER_PROPS, "occupancy"],
+        user=user,
+        raw=("effective_area_m2", "area_per_person_m2"),
+        extra=_capacity,
+    )
 
 
 register_point_layer(
@@ -25,7 +39,9 @@ register_point_layer(
     model=RescueTeam,
     order=40,
     properties=["name", "kind", "headcount", "readiness", "leader", "region"],
-    style={"color": "#c0392b", "fillColor": "#e74c3c"},
+    symbol="cross",
+    cluster=True,
+    style={"color": "#922b21", "fillColor": "#e74c3c", "radius": 7},
 )
 register_point_layer(
     key="experts",
@@ -35,6 +51,8 @@ register_point_layer(
     order=41,
     default_visible=False,
     properties=["name", "title", "organisation", "availability", "region"],
+    symbol="circle",
+    cluster=True,
     style={"color": "#6c3483", "fillColor": "#9b59b6", "radius": 5},
 )
 register_point_layer(
@@ -45,7 +63,9 @@ register_point_layer(
     order=42,
     default_visible=False,
     properties=["name", "kind", "quantity", "status", "owner", "region"],
-    style={"color": "#7e5109", "fillColor": "#f39c12", "radius": 5},
+    symbol="pentagon",
+    cluster=True,
+    style={"color": "#7e5109", "fillColor": "#f39c12", "radius": 6},
 )
 register_point_layer(
     key="shelters",
@@ -56,5 +76,27 @@ register_point_layer(
     properties=SHELTER_PROPS,
     extra_labels={"capacity": "容量（人）", "occupancy": "在场人数"},
     features=_shelters,
+    symbol="pin",
+    cluster=True,
     style={"color": "#1e8449", "fillColor": "#2ecc71", "radius": 8, "weight": 2},
+)
+register_place_search(
+    PlaceSearch(
+        kind="shelter",
+        label="避难场所",
+        order=40,
+        search=lambda user, q, limit: point_places(
+            Shelter.objects.restrict(user), q, limit, kind="shelter", label="避难场所"
+        ),
+    )
+)
+register_place_search(
+    PlaceSearch(
+        kind="rescue_team",
+        label="救援队伍",
+        order=50,
+        search=lambda user, q, limit: point_places(
+            RescueTeam.objects.restrict(user), q, limit, kind="rescue_team", label="救援队伍"
+        ),
+    )
 )

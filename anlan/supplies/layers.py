@@ -11,5 +11,7 @@ register_point_layer(
     model=Warehouse,
     order=45,
     properties=["name", "level", "address", "manager", "region"],
-    style={"color": "#1f618d", "fillColor": "#3498db"},
+    default_visible=False,
+    symbol="house",
+    style={"color": "#1f618d", "fillColor": "#3498db", "radius": 7},
 )

@@ -32,7 +32,7 @@ def test_login_open_map_see_county_boundary_and_township_label(browser, live_ser
     assert page.locator("path.leaflet-interactive").count() >= 27
     labels = page.locator(".map-label-townships").all_inner_texts()
     assert demo_data.township.name in labels
-    assert "县界（1）" in page.inner_text(".leaflet-control-layers")
+    assert "县界（1）" in page.inner_text(".map-panel")
 
     outside = {url for url in requested if not url.startswith(live_server.url)}
     assert not outside, f"the browser fetched addresses outside the server: {outside}"

@@ -85,9 +85,11 @@ def test_report_on_phone_assign_submit_with_photo_verify_and_see_it_closed_on_th
     officer.set_viewport_size({"width": 1280, "height": 860})
     officer.goto(f"{live_server.url}/geo/map/")
     officer.wait_for_selector("#map[data-ready='1']", state="attached", timeout=30_000)
+    officer.check(".map-panel input[data-layer=hazards_closed]")  # hidden by default: turned on in the panel
+    officer.wait_for_function("() => window.anlanLayers.hazards_closed")
     closed = officer.evaluate("() => window.anlanLayers.hazards_closed.toGeoJSON().features.map(f => f.properties)")
     assert ("村道边坡落石", "已销号") in [(p["title"], p["status"]) for p in closed]
     still_open = officer.evaluate("() => window.anlanLayers.hazards.toGeoJSON().features.map(f => f.properties.id)")
     assert hazard.pk not in still_open
     closed_count = HiddenHazard.objects.restrict(persona("township_officer")).filter(status="closed").count()
-    assert f"已销号隐患（{closed_count}）" in officer.inner_text(".leaflet-control-layers")
+    assert f"已销号隐患（{closed_count}）" in officer.inner_text(".map-panel")

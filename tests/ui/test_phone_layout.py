@@ -33,7 +33,7 @@ def test_the_map_keeps_its_layer_list_behind_a_button_on_phones(browser, live_se
     page = browser.new_page(**PHONE)
     login(page, live_server.url, "county_operator", "/geo/map/")
     page.wait_for_selector("#map[data-ready='1']", state="attached", timeout=30_000)
-    layers = page.locator(".leaflet-control-layers-list")
+    layers = page.locator(".map-panel .map-box-body")
     toggle = page.get_by_role("button", name="图层")
     assert toggle.is_visible() and not layers.is_visible()
     assert_fits_the_phone(page)
@@ -42,14 +42,18 @@ def test_the_map_keeps_its_layer_list_behind_a_button_on_phones(browser, live_se
     assert layers.is_visible()
     assert "县界（1）" in layers.inner_text()
     map_box = page.locator("#map").bounding_box()
-    page.mouse.click(map_box["x"] + 40, map_box["y"] + map_box["height"] - 40)  # a tap on the map folds it
-    page.wait_for_function("() => !document.querySelector('.leaflet-control-layers-expanded')")
+    # A tap on the map (bottom centre: the legend's button sits bottom left, the scale bottom right) folds it.
+    page.mouse.click(map_box["x"] + map_box["width"] / 2, map_box["y"] + map_box["height"] - 12)
+    page.wait_for_function("() => document.querySelector('.map-panel.folded')")
     assert not layers.is_visible()
+    assert not page.locator(".map-legend .map-box-body").is_visible()  # the legend waits behind 图例 too
 
 
 def test_the_map_shows_its_layer_list_open_on_a_desktop(browser, live_server, demo_data):
     page = browser.new_page(**DESKTOP)
     login(page, live_server.url, "county_operator", "/geo/map/")
     page.wait_for_selector("#map[data-ready='1']", state="attached", timeout=30_000)
-    assert page.locator(".leaflet-control-layers-list").is_visible()
-    assert not page.get_by_role("button", name="图层").is_visible()
+    layers = page.locator(".map-panel .map-box-body")
+    assert layers.is_visible() and page.locator(".map-legend .map-box-body").is_visible()
+    page.get_by_role("button", name="图层").click()  # folded on demand, to see more of the map
+    assert not layers.is_visible()

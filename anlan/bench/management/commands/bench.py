@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500；anlan bench ingest --readings 200000"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["nearest", "ingest", "warnings", "import", "situation"])
+        parser.add_argument("name", choices=["nearest", "ingest", "warnings", "import", "situation", "layers"])
         parser.add_argument("--recipients", type=int, default=1_000_000)
         parser.add_argument("--readings", type=int, default=200_000)
         parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--k", type=int, default=5)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rows", type=int, default=50_000, help="import: persons in the workbook")
+        parser.add_argument("--points", type=int, default=20_000, help="layers: points in the measured layer")
 
     def handle(self, *args, **o):
         if o["name"] == "nearest":
@@ -50,4 +51,10 @@ class Command(BaseCommand):
             if o["queries"] < 1:
                 raise CommandError("queries 须为正数")
             result = run(o["queries"])
+        elif o["name"] == "layers":
+            from anlan.bench.layers import run
+
+            if o["points"] < 1 or o["queries"] < 1:
+                raise CommandError("points 与 queries 须为正数")
+            result = run(o["points"], min(o["queries"], 200), seed=o["seed"])
         self.stdout.write(json.dumps(result, ensure_ascii=False))

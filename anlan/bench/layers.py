@@ -1,0 +1,103 @@
+"""`anlan bench layers`: p50/p95 of a 一张图 point layer of N points, as a county user sees it.
+
+Adds synthetic geological hazard sites inside the loaded county until the `geohazard_sites` layer holds
+`points` features (random points within the county boundary, spread over its villages), then requests
+the layer through the real HTTP path — the API's session authentication, the scoped queryset, the one
+query with region names joined, the detail links and the orjson response — `queries` times as a county
+operator, and rolls everything back at the end. The query count of one request is reported too: it must
+not grow with the number of points.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import orjson
+import shapely
+from django.db import connection, transaction
+from django.test import Client
+
+from anlan.accounts.models import User
+from anlan.geo.models import Region, RegionLevel
+from anlan.geo.synth import sample_inside
+from anlan.sites.models import GEOLOGICAL, HazardSite
+
+LAYER = "geohazard_sites"
+URL = f"/api/v1/map/layers/{LAYER}/"
+
+
+class _Rollback(Exception):
+    pass
+
+
+def run(points: int, queries: int, seed: int = 1) -> dict:
+    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
+    if county is None:
+        raise SystemExit("没有已加载的县：请先运行 anlan load-demo")
+    rng = np.random.default_rng(seed)
+    geom = shapely.geometry.shape(county.boundary)
+    villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=county.code[:6]))
+    result = {}
+    try:
+        with transaction.atomic():
+            user = User.objects.create(username=f"bench-layers-{seed}", role="county_operator", region=county)
+            existing = HazardSite.objects.filter(
+                region__code__startswith=county.code[:6], status=HazardSite.Status.ACTIVE, kind__in=GEOLOGICAL
+            ).count()
+            added = max(points - existing, 0)
+            kinds = ["landslide", "rockfall", "debris_flow", "unstable_slope"]
+            sites = [
+                HazardSite(
+                    code=f"BENCH{seed:02d}{i:07d}",
+                    name=f"基准测试隐患点{i}",
+                    kind=kinds[i % len(kinds)],
+                    scale="small",
+                    region=villages[i % len(villages)],
+                    lon=float(x),
+                    lat=float(y),
+                    threatened_households=i % 40,
+                    threatened_people=i % 120,
+                    synthetic=True,
+                )
+                for i, (x, y) in enumerate(sample_inside(geom, added, rng))
+            ]
+            HazardSite.objects.bulk_create(sites, batch_size=2000)
+            client = Client()
+            client.force_login(user)
+            response = client.get(URL)  # warms up imports, the URL resolver and the session
+            features = len(orjson.loads(response.content)["features"])
+            print(f"{added} sites added; the layer holds {features} points; measuring …", file=sys.stderr)
+            statements = []
+            with connection.execute_wrapper(lambda execute, sql, *a: statements.append(sql) or execute(sql, *a)):
+                client.get(URL)
+            # Wall time is what a user waits; CPU time is this process's own work, which the shared
+            # machines' load (other processes on the same cores) does not inflate. Both are reported.
+            timings, cpu = [], []
+            for _ in range(queries):
+                start, start_cpu = time.perf_counter(), time.thread_time()
+                response = client.get(URL)
+                timings.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.thread_time() - start_cpu) * 1000)
+                assert response.status_code == 200
+            timings.sort()
+            cpu.sort()
+            result = {
+                "layer": LAYER,
+                "points": features,
+                "requests": queries,
+                "bytes": len(response.content),
+                "queries_per_request": len(statements),
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+                "max_ms": round(timings[-1], 1),
+                "cpu_p50_ms": round(statistics.median(cpu), 1),
+                "cpu_p95_ms": round(cpu[int(0.95 * (len(cpu) - 1))], 1),
+                "load_average": round(os.getloadavg()[0], 1),
+                "database": connection.vendor,
+            }
+            raise _Rollback
+    except _Rollback:
+        pass
+    return result
