@@ -36,6 +36,7 @@ NOT_CHANGES = frozenset(
         "import_queued",
         "view_id_number",
         "crypto_migrate",
+        "blind_index_rebuild",
         "login",
         "login_failed",
         "login_locked",

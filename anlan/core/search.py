@@ -29,7 +29,7 @@ from .regioncodes import region_prefix
 from .roles import sees_full_phone
 from .scoping import column_path
 
-__all__ = ["MAX_LENGTH", "MIN_LENGTH", "PER_GROUP", "Group", "Hit", "Results", "match_q", "search"]
+__all__ = ["MAX_LENGTH", "MIN_LENGTH", "PER_GROUP", "Group", "Hit", "Results", "clean_term", "match_q", "search"]
 
 MIN_LENGTH = 2
 MAX_LENGTH = 50
@@ -39,13 +39,16 @@ _REGION_CODE_LENGTHS = (6, 9, 12)
 
 @dataclass(frozen=True)
 class Hit:
+    pk: object
     name: str
     url: str
+    region_code: str
     region_name: str
 
 
 @dataclass
 class Group:
+    registry: str  # "registry.enterprise"
     label: str  # the registry's name, "企业"
     count: int
     hits: list[Hit]
@@ -116,9 +119,11 @@ def search(user, raw_term, *, per_group: int = PER_GROUP) -> Results:
             found.append((config, rows, count))
     names = region_names({code for _, rows, _ in found for _, code in rows})
     for config, rows, count in found:
-        hits = [Hit(str(obj), config.reverse("detail", obj.pk), names.get(code, "")) for obj, code in rows]
+        hits = [
+            Hit(obj.pk, str(obj), config.reverse("detail", obj.pk), code, names.get(code, "")) for obj, code in rows
+        ]
         more_url = f"{config.reverse('list')}?{urlencode({'q': term})}"
-        results.groups.append(Group(config.label, count, hits, more_url))
+        results.groups.append(Group(config.model._meta.label_lower, config.label, count, hits, more_url))
     return results
 
 

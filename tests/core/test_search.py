@@ -1,7 +1,10 @@
 """The header search: over the registries a user may see, never beyond their scope; phones found by their
 blind index only for roles that see phones; codes, credit codes and region codes; safe with any input."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,6 +13,7 @@ from anlan.core.audit import snapshot
 from anlan.core.crypto import blind_index
 from anlan.core.fields import normalise_phone, rebuild_blind_indexes
 from anlan.core.kit import all_configs, offered_to
+from anlan.core.models import AuditEntry
 from anlan.core.search import match_q, search
 from anlan.registry.models import Enterprise, Person
 from anlan.testing.personas import persona
@@ -165,6 +169,37 @@ def test_indexes_are_rebuilt_from_the_encrypted_numbers(tree):
     Person.objects.filter(pk=person.pk).update(phone_index="")
     assert rebuild_blind_indexes(Person) >= 1
     assert Person.objects.get(pk=person.pk).phone_index == blind_index("13900001111")
+
+
+@pytest.mark.django_db
+def test_after_a_key_change_the_rebuild_command_makes_numbers_findable_again(tree, settings):
+    person = _person_in(tree.township)
+    person.phone = "13900002222"
+    person.save()
+    settings.ANLAN_BLIND_INDEX_KEY = "a-new-key-" + "0" * 40
+    officer = persona("township_officer")
+    assert str(person) not in _hits(search(officer, "13900002222"), "责任人")
+    call_command("blind_index_rebuild", stdout=io.StringIO())
+    assert str(person) in _hits(search(officer, "13900002222"), "责任人")
+    assert AuditEntry.objects.filter(action="blind_index_rebuild", object_type="registry.person").exists()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_as_the_page_does(client, tree):
+    _rename(_person_in(tree.township), "接口检索本镇人")
+    _rename(_person_in(tree.other_township), "接口检索外镇人")
+    assert client.get("/api/v1/search/", {"q": "接口检索"}).status_code in (401, 403)
+    client.force_login(persona("township_officer"))
+    body = client.get("/api/v1/search/", {"q": "接口检索"}).json()
+    assert body["total"] == 1 and body["q"] == "接口检索"
+    [group] = body["groups"]
+    assert group["registry"] == "registry.person" and group["label"] == "责任人" and group["count"] == 1
+    [hit] = group["results"]
+    assert hit["name"].startswith("接口检索本镇人") and hit["url"] == f"/registry/person/{hit['id']}/"
+    assert hit["region_name"] and len(hit["region"]) == 12
+    short = client.get("/api/v1/search/", {"q": "接"})
+    assert short.status_code == 400 and "至少输入 2 个字" in short.json()["q"][0]
+    assert client.get("/api/v1/search/", {"q": "接口", "per_group": "0"}).status_code == 400
 
 
 def test_phone_numbers_are_normalised_before_hashing():
