@@ -9,11 +9,15 @@ from tests.ui.test_phone_menu import DESKTOP, PHONE, assert_fits_the_phone, open
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_desktop_header_search_lands_on_grouped_results(browser, live_server, demo_data):
-    page = browser.new_page(**DESKTOP)
-    login(page, live_server.url, "township_officer", "/")
+@pytest.mark.parametrize("viewport", [DESKTOP, {"viewport": {"width": 1366, "height": 768}}])
+def test_desktop_header_search_lands_on_grouped_results(browser, live_server, demo_data, viewport):
+    page = browser.new_page(**viewport)
+    login(page, live_server.url, "county_operator", "/")
     box = page.locator(".topsearch input[name=q]")
     assert box.is_visible()
+    # The box fits the one-line header beside the menu, the on-duty line and the account.
+    assert page.locator(".topbar").bounding_box()["height"] <= 56
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["viewport"]["width"]
     box.fill(demo_data.township.name)
     with page.expect_navigation():
         box.press("Enter")
