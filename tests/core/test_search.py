@@ -209,3 +209,18 @@ def test_phone_numbers_are_normalised_before_hashing():
     assert normalise_phone("023-5555 1234") == "02355551234"
     assert normalise_phone("5678") == ""
     assert normalise_phone("凤家街道") == "" and normalise_phone("abc13912345678") == ""
+
+
+@pytest.mark.django_db
+def test_an_excel_import_that_changes_a_phone_keeps_it_findable(client, tree):
+    from anlan.testing.helpers import read_xlsx, xlsx_upload
+
+    person = _rename(_person_in(tree.township), "导入改号测试人")
+    client.force_login(persona("county_operator"))
+    rows = read_xlsx(client.get("/registry/person/", {"q": "导入改号测试人", "export": "xlsx"}).content)
+    header, row = rows[0], list(rows[1])
+    row[header.index("手机号码")] = "13700007777"
+    response = client.post("/registry/person/import/", {"file": xlsx_upload([header, row])})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Person.objects.get(pk=person.pk).phone == "13700007777"
+    assert str(person) in _hits(search(persona("county_operator"), "137 0000 7777"), "责任人")
