@@ -172,6 +172,18 @@ def test_indexes_are_rebuilt_from_the_encrypted_numbers(tree):
 
 
 @pytest.mark.django_db
+def test_every_phone_the_demo_loader_wrote_is_indexed_already(tree):
+    from django.apps import apps
+
+    from anlan.core.fields import blind_index_fields
+
+    indexed = [m for m in apps.get_models() if blind_index_fields(m)]
+    assert {m._meta.label_lower for m in indexed} >= {"registry.person", "registry.enterprise", "accounts.user"}
+    assert Person.objects.exclude(phone_index="").exists()
+    assert all(rebuild_blind_indexes(model) == 0 for model in indexed)
+
+
+@pytest.mark.django_db
 def test_after_a_key_change_the_rebuild_command_makes_numbers_findable_again(tree, settings):
     person = _person_in(tree.township)
     person.phone = "13900002222"
