@@ -4,7 +4,8 @@ The cipher is chosen by settings.ANLAN_CRYPTO (core/crypto.py): Fernet tokens (A
 default, SM4-GCM tokens (prefixed `sm4gcm:<key id>:`) in "sm" mode. Reading accepts both, so a database
 can hold both while `anlan crypto-migrate` converts it. Keys come from the environment or the data
 directory, never the repository; several keys allow rotation: the first encrypts, all decrypt.
-Encrypted columns cannot be searched by value, by design.
+Encrypted columns cannot be searched by value, by design; a phone field that must be found by its full
+number gets a BlindIndexField beside it (a keyed hash, core.crypto.blind_index).
 """
 
 from django.db import models
