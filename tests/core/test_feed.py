@@ -151,3 +151,26 @@ def test_relative_times_read_as_people_say_them():
     assert relative_time(now - dt.timedelta(hours=20), now) == "昨天 19:00"
     assert relative_time(now - dt.timedelta(days=3), now) == "3 天前"
     assert relative_time(now - dt.timedelta(days=30), now) == "2026-06-01"
+
+
+@pytest.mark.django_db
+def test_a_department_operator_sees_its_departments_rows_only(tree):
+    from anlan.core.search import search
+    from anlan.registry.models import Department
+
+    user = persona("department_operator")
+    other_department = Department.objects.exclude(pk=user.department_id).order_by("pk").first()
+    ours, theirs = HiddenHazard.objects.order_by("pk")[:2]
+    admin = persona("county_admin")
+    for hazard, department, title in (
+        (ours, user.department, "部门测试本部门隐患"),
+        (theirs, other_department, "部门测试他部门隐患"),
+    ):
+        before = snapshot(hazard, with_m2m=True)
+        hazard.department, hazard.title = department, title
+        services.object_update(actor=admin, instance=hazard, before=before)
+
+    texts = _texts(user)
+    assert any("部门测试本部门隐患" in t for t in texts) and not any("部门测试他部门隐患" in t for t in texts)
+    found = search(user, "部门测试")
+    assert [hit.name for g in found.groups for hit in g.hits] == [str(HiddenHazard.objects.get(pk=ours.pk))]
