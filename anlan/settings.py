@@ -55,6 +55,12 @@ SECRET_KEY = _secret_from_env_or_file("ANLAN_SECRET_KEY", "secret_key", lambda: 
 # Key for phone and ID numbers encrypted at rest (Fernet). Losing it makes those fields unreadable:
 # back it up with the database. Several keys (newest first, comma-separated) allow rotation.
 FIELD_ENCRYPTION_KEYS = _secret_from_env_or_file("ANLAN_FIELD_KEYS", "field_keys", _fernet_key).split(",")
+# Key of the blind indexes beside encrypted phone numbers (core.crypto.blind_index: an HMAC of the normalised
+# number, so a full number can be found without decrypting every row). Back it up with the field keys; after
+# replacing it, `anlan blind-index-rebuild` recomputes the indexes.
+ANLAN_BLIND_INDEX_KEY = _secret_from_env_or_file(
+    "ANLAN_BLIND_INDEX_KEY", "blind_index_key", lambda: secrets.token_hex(32)
+)
 
 # Cryptography scheme (core/crypto.py): "default" (Fernet for personal data, HMAC-SHA256 for the audit
 # chain) or "sm" (商用密码 for 密评: SM4-GCM and HMAC-SM3). `anlan crypto-migrate` converts stored data.

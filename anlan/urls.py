@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from anlan.alerts import api as alerts_api
 from anlan.alerts import feeds
 from anlan.alerts import views as alerts_views
-from anlan.core.api import router
+from anlan.core.api import SearchView, router
 from anlan.core.views import ApiDocsView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
@@ -22,6 +22,7 @@ from anlan.risk.views import public_card
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("geo/locate/", LocateView.as_view(), name="api-geo-locate"),
+    path("search/", SearchView.as_view(), name="api-search"),
     path("resources/nearest/", NearestView.as_view(), name="api-resources-nearest"),
     # CONTRACT.md publishes the calculators without a trailing slash; accept both.
     re_path(r"^risk/lec/evaluate/?$", LecEvaluateView.as_view(), name="api-risk-lec"),

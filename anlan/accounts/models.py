@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.roles import NOBODY, Role
 from anlan.core.scoping import ScopedQuerySet, ScopeSpec
@@ -28,6 +28,7 @@ class User(AbstractUser):
     phone = EncryptedCharField(
         "手机号码", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
     )
+    phone_index = BlindIndexField("手机号码检索索引", source="phone")
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.VIEWER)
     region = models.ForeignKey(
         "geo.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -4,7 +4,7 @@ reach (the outbox that carries them is notify's)."""
 from django.db import models
 from django.utils import timezone
 
-from anlan.core.fields import EncryptedCharField, channel_order_field
+from anlan.core.fields import BlindIndexField, EncryptedCharField, channel_order_field
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, Role
@@ -154,6 +154,7 @@ class Resident(AnlanModel):
     region = models.ForeignKey("geo.Region", verbose_name="所在村（社区）", on_delete=models.PROTECT)
     household = models.CharField("户主/门牌", max_length=100, blank=True)
     phone = EncryptedCharField("手机号码", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone])
+    phone_index = BlindIndexField("手机号码检索索引", source="phone")
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     vulnerable = models.BooleanField("需重点帮扶（老弱病残孕）", default=False)
@@ -177,6 +178,7 @@ class Subscriber(AnlanModel):
     """A member of the public who subscribed on the public warnings page (公众订阅), confirmed by an SMS code."""
 
     phone = EncryptedCharField("手机号码", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone])
+    phone_index = BlindIndexField("手机号码检索索引", source="phone")
     # A keyed hash of the phone: finds an existing subscription without decrypting every row.
     phone_digest = models.CharField("号码摘要", max_length=64, db_index=True, editable=False)
     region = models.ForeignKey("geo.Region", verbose_name="订阅区域", on_delete=models.PROTECT)

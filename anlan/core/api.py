@@ -6,10 +6,14 @@ covered by it without the test being edited.
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
-from . import services
+from . import search, services
 from .audit import snapshot
 from .drf import RolePermission, StandardPagination, view_action
 from .fields import EncryptedCharField
@@ -154,3 +158,51 @@ def _plain(model, data: dict) -> dict:
 def _set_m2m(instance, data: dict) -> None:
     for key in _m2m_names(type(instance)) & set(data):
         getattr(instance, key).set(data[key])
+
+
+class SearchHitSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    name = serializers.CharField()
+    url = serializers.CharField(help_text="详情页地址")
+    region = serializers.CharField(source="region_code", help_text="所属区划代码（无则为空）")
+    region_name = serializers.CharField()
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    registry = serializers.CharField(help_text="台账：app_label.model_name")
+    label = serializers.CharField(help_text="台账名称")
+    count = serializers.IntegerField(help_text="命中总条数")
+    list_url = serializers.CharField(source="more_url", help_text="按同一关键字筛选的列表页")
+    results = SearchHitSerializer(many=True, source="hits")
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    q = serializers.CharField(source="term")
+    message = serializers.CharField(help_text="关键字如何被理解（如按完整电话号码查找）；无则为空")
+    total = serializers.IntegerField()
+    groups = SearchGroupSerializer(many=True)
+
+
+class SearchView(APIView):
+    """全局搜索：在调用者有权查看的全部台账中查找名称、编码、统一社会信用代码、区划代码（6/9/12 位，含下辖），
+    以及完整电话号码（仅限能看到完整电话的角色）。按台账分组，每组给出总条数和前 `per_group` 条（默认 5，最多 20）。
+    关键字为空、少于 2 个字或多于 50 个字时返回 400。与页面 /search/ 相同（core.search）。"""
+
+    serializer_class = SearchResultsSerializer
+
+    @extend_schema(
+        responses=SearchResultsSerializer,
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="关键字，2–50 个字"),
+            OpenApiParameter("per_group", int, description="每组列出的条数，1–20，默认 5"),
+        ],
+    )
+    def get(self, request):
+        term, message = search.clean_term(request.query_params.get("q", ""))
+        if not term:
+            raise ValidationError({"q": [message]})
+        raw = request.query_params.get("per_group", str(search.PER_GROUP))
+        if not raw.isdigit() or not 1 <= int(raw) <= 20:
+            raise ValidationError({"per_group": ["应为 1 到 20 的整数"]})
+        results = search.search(request.user, term, per_group=int(raw))
+        return Response(SearchResultsSerializer(results).data)

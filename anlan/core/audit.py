@@ -71,12 +71,14 @@ def snapshot(instance: models.Model, *, with_m2m: bool = False) -> dict:
 
     with_m2m adds many-to-many primary keys (one query per relation: for single-object writes).
     """
-    from .fields import EncryptedCharField
+    from .fields import BlindIndexField, EncryptedCharField
     from .masking import mask
 
     data = {}
     fingerprinted = getattr(instance, "audit_fingerprint", ())
     for field in instance._meta.concrete_fields:
+        if isinstance(field, BlindIndexField):
+            continue  # derived from the (masked) number beside it: nothing a reader needs, nothing to compare
         value = getattr(instance, field.attname)
         if field.name in fingerprinted:
             # A change shows in the trail; the secret itself (e.g. a password hash) does not.

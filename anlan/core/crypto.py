@@ -115,6 +115,19 @@ def create_audit_key() -> None:
     write_key_file(audit_key_path(), secrets.token_hex(32))
 
 
+# ---------------------------------------------------------------- blind indexes (search encrypted values)
+
+
+def blind_index(normalised: str) -> str:
+    """A keyed hash of a normalised value (a phone number), stored beside its ciphertext so that the exact
+    value can be found by equality on an indexed column. Field ciphertexts are randomised (the same number
+    encrypts differently each time), so they cannot be compared; an unkeyed hash could be reversed by trying
+    every number (10^11 at most), which the key, kept outside the database, prevents. Deterministic on
+    purpose and HMAC-SHA256 whatever ANLAN_CRYPTO says, so switching schemes leaves the indexes valid."""
+    key = settings.ANLAN_BLIND_INDEX_KEY.encode()
+    return mac_hex(hashes.SHA256(), key, b"anlan blind index:" + normalised.encode())
+
+
 # ---------------------------------------------------------------- field encryption
 
 

@@ -26,7 +26,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .audit import AuditItem, append, owner_region_code, snapshot
-from .fields import EncryptedCharField
+from .fields import EncryptedCharField, blind_index_fields
 from .kit import ModelConfig, regions_writable_by
 from .masking import mask, visible_value
 from .regions import region_model
@@ -578,10 +578,15 @@ class _WritePlan:
             for instance in self.new
         ]
         now = timezone.now()
+        # bulk_update runs no pre_save: the blind indexes beside phone numbers are recomputed here.
+        indexes = blind_index_fields(model)
         for _, instance, _ in updates:
             instance.updated_at = now
+            for index in indexes:
+                setattr(instance, index.attname, index.digest_of(instance))
         self.update_names = [
             *[f.attname for f in _fields(config) if f.concrete and not f.many_to_many],
+            *[index.attname for index in indexes],
             "updated_at",
         ]
         self.m2m_fields = [f for f in _fields(config) if isinstance(f, models.ManyToManyField)]

@@ -4,7 +4,8 @@ The cipher is chosen by settings.ANLAN_CRYPTO (core/crypto.py): Fernet tokens (A
 default, SM4-GCM tokens (prefixed `sm4gcm:<key id>:`) in "sm" mode. Reading accepts both, so a database
 can hold both while `anlan crypto-migrate` converts it. Keys come from the environment or the data
 directory, never the repository; several keys allow rotation: the first encrypts, all decrypt.
-Encrypted columns cannot be searched by value, by design.
+Encrypted columns cannot be searched by value, by design; a phone field that must be found by its full
+number gets a BlindIndexField beside it (a keyed hash, core.crypto.blind_index).
 """
 
 from django.db import models
@@ -54,6 +55,97 @@ class EncryptedCharField(models.TextField):
         kwargs.setdefault("widget", forms.TextInput)
         kwargs.setdefault("max_length", self.max_length_plain)
         return super().formfield(**kwargs)
+
+
+def normalise_phone(value) -> str:
+    """A phone number as its digits only, the way it is indexed and searched: spaces, hyphens and brackets
+    dropped, a +86 / 0086 country prefix dropped from a mobile number; "" when it is not a phone number
+    (fewer than 7 or more than 12 digits, or letters in it)."""
+    text = str(value or "").strip()
+    if not text or any(ch.isalpha() for ch in text):
+        return ""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            digits = digits[len(prefix) :]
+            break
+    return digits if 7 <= len(digits) <= 12 else ""
+
+
+class BlindIndexField(models.CharField):
+    """The blind index of an encrypted phone field of the same model (`source`): the keyed hash of the
+    normalised full number (core.crypto.blind_index), or "" when there is none. Set on every save and bulk
+    insert (pre_save runs for both), so a number can be searched by equality without decrypting rows.
+
+    Only the full number is indexed, never its last digits: a 4-digit index would have 10,000 values,
+    trivially enumerated, would link every person sharing a suffix, and would turn search into a tool for
+    guessing who owns a partly seen number (see docs/search.md)."""
+
+    def __init__(self, *args, source: str = "phone", **kwargs):
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key in ("max_length", "blank", "default", "editable", "db_index"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def digest_of(self, instance) -> str:
+        number = normalise_phone(getattr(instance, self.source))
+        return crypto.blind_index(number) if number else ""
+
+    def pre_save(self, model_instance, add):
+        value = self.digest_of(model_instance)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def blind_index_fields(model) -> list[BlindIndexField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+
+
+def rebuild_blind_indexes(model, *, batch_size: int = 500) -> int:
+    """Recompute every blind index of `model` from its decrypted values (data migrations and
+    `anlan blind-index-rebuild` after the key changed). Only the index columns are written: no save(), so
+    timestamps stay as they were. Returns the number of rows whose index changed."""
+    from django.db import transaction
+
+    fields = blind_index_fields(model)
+    if not fields:
+        return 0
+    names = [f.name for f in fields] + [f.source for f in fields]
+    changed = 0
+    last_pk = None
+    while True:
+        rows = model._base_manager.order_by("pk").only("pk", *names)
+        if last_pk is not None:
+            rows = rows.filter(pk__gt=last_pk)
+        batch = list(rows[:batch_size])
+        if not batch:
+            return changed
+        with transaction.atomic():
+            for obj in batch:
+                values = {f.attname: f.digest_of(obj) for f in fields}
+                if any(getattr(obj, name) != value for name, value in values.items()):
+                    model._base_manager.filter(pk=obj.pk).update(**values)
+                    changed += 1
+        last_pk = batch[-1].pk
+
+
+def backfill_blind_indexes(app_label: str, model_name: str):
+    """A data migration's forward step: fill the new blind indexes of existing rows."""
+
+    def forward(apps, schema_editor):
+        rebuild_blind_indexes(apps.get_model(app_label, model_name))
+
+    return forward
 
 
 # How a person prefers to be reached by warnings, in order: the first channel, then the next one if

@@ -31,6 +31,7 @@ _ACTIONS: dict[str, str] = {
     "import_queued": "提交 Excel 导入",
     "view_id_number": "查看完整身份证号",
     "crypto_migrate": "加密方式迁移",
+    "blind_index_rebuild": "重建电话检索索引",
     "login": "登录",
     "login_failed": "登录失败",
     "login_locked": "登录锁定",

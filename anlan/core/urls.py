@@ -19,6 +19,7 @@ class FaviconView(RedirectView):
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("csp-report/", csp.csp_report, name="csp_report"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", views.AuditDetailView.as_view(), name="audit_detail"),
 ]

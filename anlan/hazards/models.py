@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import NOBODY
@@ -67,6 +67,7 @@ class HiddenHazard(AnlanModel):
     reporter_phone = EncryptedCharField(
         "上报人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
     )
+    reporter_phone_index = BlindIndexField("上报人电话检索索引", source="reporter_phone")
     # A keyed hash of a public tipper's address, so the tip page can limit submissions per address
     # across all server processes without storing the address itself.
     submitted_from = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

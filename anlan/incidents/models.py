@@ -3,7 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY
@@ -48,6 +48,7 @@ class Incident(AnlanModel):
     caller_phone = EncryptedCharField(
         "报告人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
     )
+    caller_phone_index = BlindIndexField("报告人电话检索索引", source="caller_phone")
     caller_unit = models.CharField("报告单位", max_length=100, blank=True)
     alarm = models.ForeignKey(
         "monitoring.Alarm", verbose_name="关联报警", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.views import View
 
+from anlan.core.feed import recent_changes
 from anlan.core.kit import home_cards, home_notices
 
 from .items import workbench
@@ -19,5 +20,6 @@ class WorkbenchView(LoginRequiredMixin, View):
             "calm": [item for item in shown if not item.count],
             "notices": home_notices(request.user),
             "cards": home_cards(),
+            "changes": recent_changes(request.user),
         }
         return render(request, "overview/workbench.html", context)

@@ -4,7 +4,7 @@ below accounts."""
 
 from django.db import models
 
-from anlan.core.fields import EncryptedCharField, channel_order_field
+from anlan.core.fields import BlindIndexField, EncryptedCharField, channel_order_field
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import NOBODY, SECTOR_REGISTRY_ROLES, Role
@@ -113,10 +113,12 @@ class Enterprise(AnlanModel):
     principal_phone = EncryptedCharField(
         "主要负责人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
     )
+    principal_phone_index = BlindIndexField("主要负责人电话检索索引", source="principal_phone")
     safety_manager = models.CharField("安全管理人员", max_length=64, blank=True)
     safety_manager_phone = EncryptedCharField(
         "安全管理人员电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
     )
+    safety_manager_phone_index = BlindIndexField("安全管理人员电话检索索引", source="safety_manager_phone")
     standard_grade = models.CharField(
         "安全生产标准化等级", max_length=8, choices=StandardGrade.choices, default=StandardGrade.NONE
     )
@@ -172,6 +174,7 @@ class Person(AnlanModel):
     position = models.CharField("职务", max_length=64, blank=True)
     duty_roles = models.ManyToManyField(DutyRole, verbose_name="责任类型", blank=True, related_name="persons")
     phone = EncryptedCharField("手机号码", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone])
+    phone_index = BlindIndexField("手机号码检索索引", source="phone")
     id_number = EncryptedCharField(
         "身份证号码", sensitive_kind="id_number", max_length_plain=18, blank=True, validators=[validate_id_number]
     )

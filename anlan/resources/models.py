@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, SECTOR_REGISTRY_ROLES
@@ -89,6 +89,7 @@ class RescueTeam(AnlanModel):
     leader_phone = EncryptedCharField(
         "负责人电话", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone]
     )
+    leader_phone_index = BlindIndexField("负责人电话检索索引", source="leader_phone")
     duty_phone = models.CharField("值班电话", max_length=32, blank=True)
     notes = models.TextField("备注", blank=True)
 
@@ -119,6 +120,7 @@ class Expert(AnlanModel):
     title = models.CharField("职称", max_length=64, blank=True)
     organisation = models.CharField("工作单位", max_length=100)
     phone = EncryptedCharField("联系电话", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone])
+    phone_index = BlindIndexField("联系电话检索索引", source="phone")
     availability = models.CharField(
         "可用状态", max_length=16, choices=Availability.choices, default=Availability.AVAILABLE
     )
@@ -260,6 +262,7 @@ class Shelter(AnlanModel):
     manager_phone = EncryptedCharField(
         "管理人电话", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone]
     )
+    manager_phone_index = BlindIndexField("管理人电话检索索引", source="manager_phone")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.READY)
 
     scope_spec = ScopeSpec(region="region")

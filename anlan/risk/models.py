@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES, Role
@@ -117,6 +117,7 @@ class RiskPoint(AnlanModel):
     responsible_phone = EncryptedCharField(
         "责任人电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
     )
+    responsible_phone_index = BlindIndexField("责任人电话检索索引", source="responsible_phone")
     emergency_phone = models.CharField("应急电话", max_length=32, blank=True, help_text="告知卡上公开显示")
     # The current grade is the latest assessment's; it is written only by risk.services.assess.
     grade = models.CharField("风险等级", max_length=8, choices=Grade.choices, blank=True, editable=False)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from anlan.core.fields import EncryptedCharField
+from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import LOCAL_REGISTRY_ROLES
@@ -76,6 +76,7 @@ class Warehouse(AnlanModel):
     manager_phone = EncryptedCharField(
         "管理人电话", sensitive_kind="phone", max_length_plain=20, validators=[validate_phone]
     )
+    manager_phone_index = BlindIndexField("管理人电话检索索引", source="manager_phone")
 
     scope_spec = ScopeSpec(region="region", enterprise="enterprise")
 
