@@ -380,12 +380,9 @@ def _steps(rng, found: dt.date, major: bool, today: dt.date) -> _Steps:
     if stuck:
         submitted = rejected = resubmitted = verified = None
 
-    def by_today(day):
-        return day if day is not None and day <= today else None
-
     steps = _Steps(
-        found, deadline, by_today(assigned), by_today(ext_asked), ext_to, approved,
-        by_today(submitted), by_today(rejected), by_today(resubmitted), by_today(verified),
+        found, deadline, _by(assigned, today), _by(ext_asked, today), ext_to, approved,
+        _by(submitted, today), _by(rejected, today), _by(resubmitted, today), _by(verified, today),
     )  # fmt: skip
     if steps.extension_asked is not None and steps.extension_asked + dt.timedelta(days=3) > today:
         steps.extension_approved = None  # asked only days ago: still awaiting the superior's answer
@@ -403,21 +400,22 @@ def _state(steps: _Steps) -> str:
 
 
 def _events(rng, hazard: HiddenHazard, steps: _Steps, superior: str, holder: str, today: dt.date) -> list:
-    out = []
+    """The hazard's history as HazardEvent rows in time order; sets the hazard's final deadline."""
+    steps_taken = []  # (day, order, fields)
     deadline = steps.deadline
 
-    def event(day, action, from_status, to_status, actor, comment="", before=None, after=None):
-        out.append(
-            HazardEvent(
-                hazard=hazard, action=action, from_status=from_status, to_status=to_status, actor_name=actor,
-                comment=comment, deadline_before=before, deadline_after=after, at=_at(rng, day),
-            )
-        )  # fmt: skip
+    def event(day, action, from_status, to_status, actor, comment="", before=None, after=None, first=False):
+        fields = {
+            "action": action, "from_status": from_status, "to_status": to_status, "actor_name": actor,
+            "comment": comment, "deadline_before": before, "deadline_after": after,
+        }  # fmt: skip
+        steps_taken.append((day, -1 if first else len(steps_taken), fields))
 
     event(steps.found, "report", "", workflow.REPORTED, hazard.reporter_name, after=deadline)
-    if not steps.assigned:
-        return out
-    event(steps.assigned, "assign", workflow.REPORTED, workflow.RECTIFYING, superior, before=deadline, after=deadline)
+    if steps.assigned:
+        event(
+            steps.assigned, "assign", workflow.REPORTED, workflow.RECTIFYING, superior, before=deadline, after=deadline
+        )
     if steps.extension_asked:
         event(steps.extension_asked, "request_extension", workflow.RECTIFYING, workflow.RECTIFYING, holder,
               comment=f"申请延期至 {steps.extension_to}")  # fmt: skip
@@ -430,11 +428,6 @@ def _events(rng, hazard: HiddenHazard, steps: _Steps, superior: str, holder: str
             else:
                 event(answer_day, "refuse_extension", workflow.RECTIFYING, workflow.RECTIFYING, superior,
                       comment="整改难度不大，请按原期限完成")  # fmt: skip
-    first_done = steps.submitted
-    if deadline < today and (first_done is None or first_done > deadline):
-        late_day = deadline + dt.timedelta(days=1)
-        status = workflow.RECTIFYING
-        event(late_day, "overdue", status, status, "系统", comment=f"已超过整改期限 {deadline}", before=deadline)
     if steps.submitted:
         event(steps.submitted, "submit", workflow.RECTIFYING, workflow.AWAITING, holder, comment="已按要求整改")
     if steps.rejected:
@@ -445,8 +438,40 @@ def _events(rng, hazard: HiddenHazard, steps: _Steps, superior: str, holder: str
         event(steps.resubmitted, "submit", workflow.RECTIFYING, workflow.AWAITING, holder, comment="已重新整改")
     if steps.verified:
         event(steps.verified, "verify", workflow.AWAITING, workflow.CLOSED, superior, comment="验收合格")
+    # The daily job marks every hazard not closed by its deadline (whatever step it is at), once.
+    if deadline < today and (steps.verified is None or steps.verified > deadline):
+        late_day = deadline + dt.timedelta(days=1)
+        status = _state(_Steps(**{**vars(steps), **_cut(steps, deadline)}))
+        event(
+            late_day,
+            "overdue",
+            status,
+            status,
+            "系统",
+            comment=f"已超过整改期限 {deadline}",
+            before=deadline,
+            first=True,
+        )  # the daily job runs before the day's work
     hazard.deadline = deadline
+    out, last = [], None
+    for day, _, fields in sorted(steps_taken, key=lambda item: item[:2]):
+        at = _at(rng, day)
+        if last is not None and at <= last:  # two steps on one day: keep their order
+            at = last + dt.timedelta(minutes=int(rng.integers(5, 90)))
+        out.append(HazardEvent(hazard=hazard, at=at, **fields))
+        last = at
     return out
+
+
+def _by(day: dt.date | None, limit: dt.date) -> dt.date | None:
+    """`day` if it has come by `limit`, else None (a step not yet taken)."""
+    return day if day is not None and day <= limit else None
+
+
+def _cut(steps: _Steps, limit: dt.date) -> dict:
+    """The steps taken by `limit`, later ones as not yet."""
+    names = ("assigned", "extension_asked", "submitted", "rejected", "resubmitted", "verified")
+    return {name: _by(getattr(steps, name), limit) for name in names}
 
 
 def _hazard_subjects(rng, enterprises, villages, count: int) -> list[tuple]:
@@ -518,7 +543,7 @@ def _hidden_hazards(actor, rng, county, townships, villages, enterprises, per_en
         if steps.extension_asked and steps.extension_approved is None and hazard.status == workflow.RECTIFYING:
             hazard.pending_deadline = steps.extension_to
         if hazard.status == workflow.CLOSED:
-            hazard.closed_at = hazard.demo_events[-1].at
+            hazard.closed_at = next(e.at for e in hazard.demo_events if e.action == "verify")
         hazards.append(hazard)
     created = objects_bulk_create(actor=actor, model=HiddenHazard, instances=hazards)
     events = [event for hazard in created for event in hazard.demo_events]
