@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.accounts.services import user_create
@@ -23,9 +25,12 @@ from anlan.core.services import objects_bulk_create
 from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_number_check_char
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.services import county_load
+from anlan.hazards.models import HiddenHazard
+from anlan.hazards.workflow import CLOSED
 from anlan.plans.defaults import install_county_plans
 from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
+from anlan.risk.models import MajorHazardSource
 
 from .duty import load_duty
 from .duty_log import load_duty_log
@@ -65,7 +70,10 @@ class DemoResult:
         "hazard_sites": "灾害隐患点",
         "risk_points": "风险点",
         "major_hazard_units": "危险源单元",
+        "major_hazards": "其中重大危险源",
         "hidden_hazards": "隐患",
+        "hazards_open": "其中未销号",
+        "hazards_overdue": "逾期",
         "patrol_tasks": "巡查任务",
         "sensors": "监测设备",
         "plans": "应急预案",
@@ -224,6 +232,17 @@ def _enterprises(gen: _Gen, county: Region, townships, departments) -> list[Ente
     return out
 
 
+def _risk_figures(county6: str) -> dict[str, int]:
+    """What the summary tells beside the counts: major hazard sources, hazards still open and overdue."""
+    still_open = ~Q(status=CLOSED)
+    figures = HiddenHazard.objects.filter(region__code__startswith=county6).aggregate(
+        hazards_open=Count("pk", filter=still_open),
+        hazards_overdue=Count("pk", filter=still_open & Q(deadline__lt=timezone.localdate())),
+    )
+    figures["major_hazards"] = MajorHazardSource.objects.filter(region__code__startswith=county6, is_major=True).count()
+    return figures
+
+
 def _password() -> str:
     alphabet = string.ascii_letters + string.digits
     core = "".join(secrets.choice(alphabet) for _ in range(10))
@@ -361,6 +380,7 @@ def load_demo(
     )
     for key, count in grown.items():
         resources[key] += count
+    resources |= _risk_figures(county6)
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
     reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
     resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
