@@ -201,7 +201,7 @@ class _Steps:
     assigned: dt.date | None
     extension_asked: dt.date | None
     extension_to: dt.date | None
-    extension_approved: bool
+    extension_approved: bool | None  # None: still awaiting the superior's answer
     submitted: dt.date | None
     rejected: dt.date | None
     resubmitted: dt.date | None
@@ -304,7 +304,7 @@ def _risk_points(actor, rng, county, enterprises) -> int:
     assessments = []
     for point, grade in zip(created, grades, strict=True):
         if rng.random() < 0.3:  # last year's assessment, kept in the history
-            earlier = _pick(rng, {grade: 0.7, "yellow": 0.2, "blue": 0.1})
+            earlier = _pick(rng, {"yellow": 0.2, "blue": 0.1, grade: 0.7})
             assessments.append(
                 _assessment(rng, point, earlier, table, thresholds, point.assessed_at - dt.timedelta(days=365))
             )
@@ -453,11 +453,11 @@ def _events(rng, hazard: HiddenHazard, steps: _Steps, superior: str, holder: str
             first=True,
         )  # the daily job runs before the day's work
     hazard.deadline = deadline
-    out, last = [], None
+    out, last, now = [], None, timezone.now()
     for day, _, fields in sorted(steps_taken, key=lambda item: item[:2]):
-        at = _at(rng, day)
+        at = min(_at(rng, day), now - dt.timedelta(minutes=1))  # today's steps happened before now
         if last is not None and at <= last:  # two steps on one day: keep their order
-            at = last + dt.timedelta(minutes=int(rng.integers(5, 90)))
+            at = last + dt.timedelta(seconds=int(rng.integers(1, 60)) if day == today else int(rng.integers(300, 5400)))
         out.append(HazardEvent(hazard=hazard, at=at, **fields))
         last = at
     return out
