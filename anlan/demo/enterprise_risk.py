@@ -376,7 +376,10 @@ def _steps(rng, found: dt.date, major: bool, today: dt.date) -> _Steps:
     if rng.random() < 0.08:
         rejected = submitted + dt.timedelta(days=int(rng.integers(1, 6)))
         resubmitted = rejected + dt.timedelta(days=int(rng.integers(3, 15)))
-    verified = (resubmitted or submitted) + dt.timedelta(days=int(rng.integers(1, 10)))
+    # A major hazard is accepted by the county (an inspection visit, often an expert review): it takes longer.
+    verified = (resubmitted or submitted) + dt.timedelta(
+        days=int(rng.integers(7, 40) if major else rng.integers(1, 10))
+    )
     if stuck:
         submitted = rejected = resubmitted = verified = None
 
@@ -386,6 +389,11 @@ def _steps(rng, found: dt.date, major: bool, today: dt.date) -> _Steps:
     )  # fmt: skip
     if steps.extension_asked is not None and steps.extension_asked + dt.timedelta(days=3) > today:
         steps.extension_approved = None  # asked only days ago: still awaiting the superior's answer
+    due_soon = 0 <= (deadline - today).days <= 5
+    if steps.assigned and not steps.submitted and not steps.extension_asked and due_soon and rng.random() < 0.3:
+        # Near the deadline some holders ask for more time: requests waiting for the superior today.
+        steps.extension_asked = max(steps.assigned, today - dt.timedelta(days=int(rng.integers(0, 2))))
+        steps.extension_to, steps.extension_approved = deadline + dt.timedelta(days=int(rng.integers(10, 30))), None
     return steps
 
 
