@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from anlan.accounts.models import User
 from anlan.accounts.services import user_create
@@ -23,12 +25,17 @@ from anlan.core.services import objects_bulk_create
 from anlan.core.validators import CREDIT_CODE_CHARS, credit_code_check_char, id_number_check_char
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.services import county_load
+from anlan.hazards.models import HiddenHazard
+from anlan.hazards.workflow import CLOSED
 from anlan.plans.defaults import install_county_plans
 from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
+from anlan.risk.models import MajorHazardSource
 
 from .duty import load_duty
 from .duty_log import load_duty_log
+from .enterprise_risk import load_enterprise_risk
+from .enterprises import build_enterprises
 from .monitoring import load_monitoring
 from .resources import PointSampler, load_resources
 from .risk import load_risk
@@ -63,7 +70,10 @@ class DemoResult:
         "hazard_sites": "灾害隐患点",
         "risk_points": "风险点",
         "major_hazard_units": "危险源单元",
+        "major_hazards": "其中重大危险源",
         "hidden_hazards": "隐患",
+        "hazards_open": "其中未销号",
+        "hazards_overdue": "逾期",
         "patrol_tasks": "巡查任务",
         "sensors": "监测设备",
         "plans": "应急预案",
@@ -86,8 +96,9 @@ class DemoResult:
 
 
 class _Gen:
-    def __init__(self, seed: int):
-        self.rng = np.random.default_rng(seed + 1000)
+    def __init__(self, seed: int, stream: int = 1000, phone_block: str = "1990000"):
+        self.rng = np.random.default_rng(seed + stream)
+        self.phone_block = phone_block
         self._phones: set[str] = set()
 
     def name(self) -> str:
@@ -97,7 +108,7 @@ class _Gen:
     def phone(self) -> str:
         # 199 numbers with a fixed 0000 block: clearly synthetic, still valid in format.
         while True:
-            number = f"1990000{int(self.rng.integers(0, 10000)):04d}"
+            number = f"{self.phone_block}{int(self.rng.integers(0, 10000)):04d}"
             if number not in self._phones or len(self._phones) >= 9999:
                 self._phones.add(number)
                 return number
@@ -180,7 +191,8 @@ def _persons(
     return persons, duties
 
 
-# (name pattern, department kind, GB/T 4754 大类, scale, risk flags)
+# (name pattern, department kind, GB/T 4754 大类, scale, risk flags): one enterprise per pattern, created
+# first (the demo's enterprise user holds the first); the register's other enterprises are enterprises.py's.
 ENTERPRISE_SPECS = [
     ("{t}建材有限公司", "economy", "30", "small", ["is_dust_explosive"]),
     ("{t}石材开采有限公司", "natural_resources", "10", "small", ["is_non_coal_mine"]),
@@ -218,6 +230,17 @@ def _enterprises(gen: _Gen, county: Region, townships, departments) -> list[Ente
             setattr(enterprise, flag, True)
         out.append(enterprise)
     return out
+
+
+def _risk_figures(county6: str) -> dict[str, int]:
+    """What the summary tells beside the counts: major hazard sources, hazards still open and overdue."""
+    still_open = ~Q(status=CLOSED)
+    figures = HiddenHazard.objects.filter(region__code__startswith=county6).aggregate(
+        hazards_open=Count("pk", filter=still_open),
+        hazards_overdue=Count("pk", filter=still_open & Q(deadline__lt=timezone.localdate())),
+    )
+    figures["major_hazards"] = MajorHazardSource.objects.filter(region__code__startswith=county6, is_major=True).count()
+    return figures
 
 
 def _password() -> str:
@@ -313,9 +336,21 @@ def load_demo(
         ],
         actor=actor,
     )
-    enterprises = objects_bulk_create(
-        actor=actor, model=Enterprise, instances=_enterprises(gen, county, townships, departments)
+    patterns = _enterprises(gen, county, townships, departments)
+    # The register's other enterprises draw from their own streams (names, places, a 199 0001 phone block),
+    # so the records generated after them are the same as before the register grew.
+    register = build_enterprises(
+        _Gen(seed, stream=3000, phone_block="1990001"),
+        PointSampler(np.random.default_rng(seed + 3500)),
+        county,
+        townships,
+        villages_by_township,
+        departments,
+        taken_names={e.name for e in patterns},
+        taken_codes={e.credit_code for e in patterns},
     )
+    enterprises = objects_bulk_create(actor=actor, model=Enterprise, instances=[*patterns, *register])
+    patterns, register = enterprises[: len(patterns)], enterprises[len(patterns) :]
 
     all_villages = [v for t in townships for v in villages_by_township[t.code]]
     points = PointSampler(np.random.default_rng(seed + 2000))
@@ -337,9 +372,15 @@ def load_demo(
         townships=townships,
         villages=all_villages,
         departments=departments,
-        enterprises=enterprises,
+        enterprises=patterns,
         figures=figures,
     )
+    grown = load_enterprise_risk(
+        actor=actor, seed=seed, county=county, townships=townships, villages=all_villages, enterprises=register
+    )
+    for key, count in grown.items():
+        resources[key] += count
+    resources |= _risk_figures(county6)
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
     reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
     resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
