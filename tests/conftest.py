@@ -3,6 +3,22 @@ every process's test database (tests/dbsnapshot.py); transactional tests get it 
 
 Tests that need a real service (PostgreSQL, Chromium …) skip with a message on a laptop that lacks
 it, and fail under CI=true, where .ci/run installs it.
+
+Which tests run twice (tests/README.md has the long form). `make test` runs the suite on SQLite, then on
+PostgreSQL with `-m "not sqlite_only"`: every test runs on SQLite; on PostgreSQL every test that can
+behave differently there (it reaches the database through the ORM, raw SQL, locks, COPY, migrations …).
+A test is `sqlite_only` when PostgreSQL would run exactly the same thing again:
+
+- it marks itself `@pytest.mark.sqlite_only` (say why in a comment), or its file is listed in
+  SQLITE_ONLY below with the reason;
+- every `browser` test (Chromium through Playwright): what it adds over the server-side tests of the same
+  pages and services is the browser side (scripts, layout, CSP), the same on both databases. A browser
+  test that does need PostgreSQL marks itself `@pytest.mark.postgres` as well and runs on both.
+
+Order (for the two xdist workers): tests marked `slow`, or listed in SLOW, start first, then browser tests,
+then the rest; with `--maxschedchunk` (Makefile) the workers then take the remaining tests a few at a
+time and finish together, instead of one waiting for a long test that started last. Mark a new test
+`@pytest.mark.slow` when it takes more than about 10 s on its own.
 """
 
 import os
@@ -33,6 +49,85 @@ def require_binary(path_or_name: str, what: str) -> str:
         pytest.fail(f"{what} is required in CI but {path_or_name} is missing")
     pytest.skip(f"{what} not installed ({path_or_name}); install it to run this test")
     return ""
+
+
+# Files whose tests PostgreSQL would only repeat (see the module docstring), and why.
+SQLITE_ONLY = {
+    # Real `anlan worker` processes on their own SQLite file: the test removes DATABASE_URL.
+    "tests/notify/test_worker_process.py": "its processes use their own SQLite file whatever the run",
+    # `anlan migrate` of an old schema in a separate process, on its own SQLite file (DATABASE_URL removed).
+    "tests/notify/test_migration.py": "migrates its own SQLite file whatever the run",
+}
+SQLITE_ONLY_TESTS = {
+    # Every page's links and static files: the addresses in the rendered HTML, the same on both databases
+    # (the crawler, on both, opens every page).
+    "tests/ui/test_pages.py::test_pages_and_their_static_files_reference_only_this_server",
+    # The words on every rendered page and filter form (labels, not codes): templates. The same file's
+    # time-zone and JSON (map, command map) checks run on both databases.
+    "tests/ui/test_labels.py::test_pages_show_labels_not_codes",
+    "tests/ui/test_labels.py::test_list_filters_speak_chinese_whatever_the_browser_language",
+    # `anlan check` in a fresh data directory without DATABASE_URL: file modes of the SQLite file it creates.
+    "tests/security/test_finding13_small_items.py::test_finding13_data_dir_and_database_are_private",
+}
+
+# Tests that take 10 s or more alone, with about how long on the busy 2-core machine (SQLite, 2026-12-03):
+# started first, the longest first. A test marked `slow` counts as 10 s.
+SLOW = {
+    "tests/notify/test_worker_process.py::": 100,
+    "tests/notify/test_migration.py::": 90,
+    "tests/core/test_schedule_processes.py::": 85,
+    "tests/core/test_crawler.py::test_no_url_of_the_site_answers_500_for_any_id[county_admin]": 70,
+    "tests/security/test_finding04_import_locking.py::test_finding04_big_import_runs_in_background": 62,
+    "tests/api/test_schema_fuzz.py::test_finding14_published_schema_holds_for_every_get_and_post[negative]": 60,
+    "tests/core/test_crawler.py::test_no_url_of_the_site_answers_500_for_any_id": 45,
+    "tests/ui/test_pages.py::test_pages_and_their_static_files_reference_only_this_server": 44,
+    "tests/api/test_schema_fuzz.py::": 30,
+    "tests/ui/test_labels.py::test_pages_show_labels_not_codes": 25,
+    "tests/ui/test_csp.py::test_main_pages_of_the_county_run_without_a_policy_violation": 17,
+    "tests/security/test_finding06_excel_formula_injection.py::test_finding06_registry_export": 14,
+    "tests/ui/test_hazard_flow.py::": 13,
+    "tests/security/test_finding11_audit.py::test_an_excel_export_is_audited": 11,
+    "tests/core/test_navigation.py::test_every_menu_link_opens_for_the_role_that_sees_it": 10,
+    "tests/core/test_authorization_matrix.py::test_no_endpoint_leaks_another_townships_objects": 10,
+    "tests/core/test_authorization_matrix.py::test_every_api_write_is_refused": 10,
+    "tests/bench/test_bench_commands.py::test_bench_ingest_runs_through_the_real_path": 10,
+    "tests/core/test_audit.py::test_chain_of_the_loaded_demo_verifies": 10,
+}
+
+
+def _is_sqlite_only(item) -> bool:
+    path = item.nodeid.split("::", 1)[0]
+    if item.get_closest_marker("postgres") is not None:
+        return False
+    return (
+        item.get_closest_marker("sqlite_only") is not None
+        or item.get_closest_marker("browser") is not None
+        or path in SQLITE_ONLY
+        or item.nodeid.split("[", 1)[0] in SQLITE_ONLY_TESTS
+    )
+
+
+def _rank(item) -> tuple[int, int]:
+    """Sort key: the slow tests, longest first; then browser tests; then the rest."""
+    seconds = next((s for prefix, s in SLOW.items() if item.nodeid.startswith(prefix)), 0)
+    if seconds or item.get_closest_marker("slow") is not None:
+        return (0, -max(seconds, 10))
+    if item.get_closest_marker("browser") is not None:
+        return (1, 0)
+    return (2, 0)
+
+
+def pytest_itemcollected(item):
+    # Here, before `-m` selects by marker.
+    if _is_sqlite_only(item):
+        item.add_marker(pytest.mark.sqlite_only)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's ordering (database tests, then transactional, then the rest)
+def pytest_collection_modifyitems(config, items):
+    # That ordering is not needed here: every test starts from the demo snapshot, whatever ran before.
+    # A stable sort: within a rank, tests keep their order (and their module fixtures stay together).
+    items.sort(key=_rank)
 
 
 def pytest_configure(config):

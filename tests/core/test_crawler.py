@@ -2,13 +2,19 @@
 replaced by a non-numeric, negative, huge, malformed and existing id, fetched with GET as a county
 administrator, a township officer and a viewer, answers 2xx/3xx/400/403/404/405 — never a server error.
 
-A page that only takes POST still gets a GET: it must answer 405, not fail."""
+A page that only takes POST still gets a GET: it must answer 405, not fail.
+
+An address that matches no URL pattern (a letter where the pattern takes digits) never reaches a view:
+what answers is the middleware and the 404 page, which differ by role only in the page's frame. The
+county administrator requests every such address; the other roles one per app (first path segment), so
+each role's 404 page is still checked and the crawl stays about a third shorter. One test per role: the
+two xdist workers share the crawl."""
 
 import re
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern
 
 from anlan.testing.personas import persona
@@ -83,24 +89,48 @@ def urls_to_try() -> list[str]:
     return sorted(urls)
 
 
-def test_no_url_of_the_site_answers_500_for_any_id(client):
+def _resolves(url: str) -> bool:
+    try:
+        resolve(url.split("?", 1)[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def urls_for(role: str, urls: list[str]) -> list[str]:
+    """Every address for the first role; for the others every address that reaches a view, and one of
+    the addresses that do not per app (see the module docstring)."""
+    if role == ROLES[0]:
+        return urls
+    chosen, apps_seen = [], set()
+    for url in urls:
+        if _resolves(url):
+            chosen.append(url)
+        elif (app := url.split("/")[1]) not in apps_seen:
+            apps_seen.add(app)
+            chosen.append(url)
+    return chosen
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_url_of_the_site_answers_500_for_any_id(client, role):
     client.raise_request_exception = True
-    urls = urls_to_try()
+    all_urls = urls_to_try()
+    assert len(all_urls) > 1000, "the walk must reach the id-taking routes of every app"
+    urls = urls_for(role, all_urls)
     failures = []
-    for role in ROLES:
-        client.force_login(persona(role))
-        for url in urls:
-            try:
-                # A savepoint per request: on PostgreSQL one failed query must not poison the next requests.
-                with transaction.atomic():
-                    status = client.get(url).status_code
-            except Exception as error:
-                failures.append(f"{role} GET {url!r}: {type(error).__name__}: {str(error)[:160]}")
-                continue
-            if status not in ALLOWED:
-                failures.append(f"{role} GET {url!r}: HTTP {status}")
-    assert len(urls) > 1000, "the walk must reach the id-taking routes of every app"
-    assert not failures, f"{len(failures)} of {len(urls) * len(ROLES)} requests failed:\n" + "\n".join(failures)
+    client.force_login(persona(role))
+    for url in urls:
+        try:
+            # A savepoint per request: on PostgreSQL one failed query must not poison the next requests.
+            with transaction.atomic():
+                status = client.get(url).status_code
+        except Exception as error:
+            failures.append(f"{role} GET {url!r}: {type(error).__name__}: {str(error)[:160]}")
+            continue
+        if status not in ALLOWED:
+            failures.append(f"{role} GET {url!r}: HTTP {status}")
+    assert not failures, f"{len(failures)} of {len(urls)} requests failed:\n" + "\n".join(failures)
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def browser():
+@pytest.fixture(scope="module")
+def module_browser():
+    """One Chromium per test module (starting one costs a second or two of the 2-core machine per test);
+    each test still gets fresh pages and contexts (cookies, storage), see `browser`."""
     chromium = require_binary("/usr/bin/chromium", "Chromium (Debian package chromium)")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
     from playwright.sync_api import sync_playwright
@@ -27,6 +29,15 @@ def browser():
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(module_browser):
+    """The module's Chromium; the pages and contexts a test opened are closed after it, so the next test
+    starts with no cookie, session or open page of this one."""
+    yield module_browser
+    for context in module_browser.contexts:
+        context.close()
 
 
 def login(page, base_url: str, username: str, next_path: str = "/"):
