@@ -99,6 +99,9 @@ class Delivery(models.Model):
 
     scope_spec = ScopeSpec(region="region_code")
 
+    # Listed (read only) for those who follow up who was not reached or has not answered a 叫应: the county,
+    # the townships and the village workers (their village's responsible persons); names, never addresses.
+    view_roles = frozenset({"county_admin", "county_operator", "township_operator", "village_worker"})
     write_roles = frozenset()  # written only by notify's services (deny by default)
 
     class Meta:

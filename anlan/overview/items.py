@@ -29,8 +29,9 @@ from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
 from anlan.incidents import services as incident_services
-from anlan.incidents.models import Incident
+from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
 from anlan.monitoring.models import Alarm, Sensor
+from anlan.notify.models import Delivery
 from anlan.risk.models import MajorHazardSource, RiskPoint
 from anlan.sites import selectors as patrol_selectors
 from anlan.sites.models import PatrolTask
@@ -256,6 +257,12 @@ def _missed_yesterday(moment: Moment) -> dict:
     return {"status": PatrolTask.Status.MISSED, "due_from": day, "due_to": day}
 
 
+def _unreached_recent(moment: Moment) -> dict:
+    # Notices of yesterday and today: older failures are history (a warning's 重发 is offered while it is
+    # in force, on its 审核签发 page), and the desk reads this first thing in the morning.
+    return {"unreached": "true", "since": moment.yesterday.isoformat()}
+
+
 def _due_today(moment: Moment) -> dict:
     day = moment.today.isoformat()
     return {"status": PatrolTask.Status.PENDING, "due_from": day, "due_to": day}
@@ -273,6 +280,10 @@ ITEMS: list[Item] = [
          _fixed(level=HiddenHazard.Level.MAJOR, status=HiddenHazard.Status.AWAITING)),
     Item("patrols_missed", "漏巡（昨日到期未巡）", "查看漏巡", COUNTY | TOWNSHIP, ORANGE, PatrolTask,
          _missed_yesterday),
+    # 叫应: responsible persons who have not acknowledged a warning in force past its level's window.
+    Item("acks_overdue", "叫应超时未确认", "去督促", COUNTY, RED, Delivery, _fixed(ack_overdue="true")),
+    # 送达失败: persons no channel reached for a notice of the last two days (people, not outbox rows).
+    Item("deliveries_failed", "消息送达失败（近两日）", "查看未送达", COUNTY, ORANGE, Delivery, _unreached_recent),
     Item("supplies_alerts", "物资低于预警线或临期", "查看库存预警", COUNTY, ROUTINE,
          url_name="supplies:alerts", count=supplies_alerts),
     # ---- township: its own area's loop
@@ -285,18 +296,25 @@ ITEMS: list[Item] = [
          _fixed(level=HiddenHazard.Level.GENERAL, status=HiddenHazard.Status.AWAITING)),
     Item("extensions", "延期申请待审批", "去审批", TOWNSHIP, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING, extension_pending="true")),
+    # Orders go to teams, experts, shelters and warehouses, none of them a township's account: the orders of
+    # the incidents in its area are the ones it follows up (DispatchOrder.scope_spec).
+    Item("orders_open", "本辖区调度指令未完成", "查看指令", TOWNSHIP, ORANGE, DispatchOrder, _fixed(open="true")),
     Item("patrols_due", "今日到期待巡查", "查看巡查", TOWNSHIP, ROUTINE, PatrolTask, _due_today),
     Item("warnings_drafts", "本级预警草稿", "继续拟稿", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.DRAFT)),
     Item("warnings_submitted", "本级预警待签发", "查看进度", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.REVIEW)),
     # ---- department: what it supervises
+    Item("department_tasks", "响应中的本部门任务", "去办理", DEPARTMENT, RED, ResponseTask, _fixed(active="true")),
     Item("department_overdue", "监管隐患已逾期", "去督办", DEPARTMENT, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("department_hazards", "监管隐患未销号", "查看隐患", DEPARTMENT, ORANGE, HiddenHazard, _fixed(open="true")),
     Item("sensors_offline", "本部门监测设备离线", "查看设备", DEPARTMENT, ORANGE, Sensor,
          _fixed(live_status=Sensor.LiveStatus.OFFLINE)),
     # ---- village worker (phone first)
     Item("my_patrols", "今日待巡查", "去打卡", VILLAGE, ORANGE, url_name="sites:patrols", count=my_patrols_pending),
+    # The village's responsible persons asked to acknowledge a warning in force who have not yet (their SMS
+    # link or reply acknowledges; the worker sees who is still silent and reminds them).
+    Item("village_acks", "本村预警待叫应确认", "查看未确认", VILLAGE, RED, Delivery, _fixed(ack_waiting="true")),
     Item("my_overdue", "隐患整改已逾期", "去整改", VILLAGE, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("my_rectify", "待整改隐患", "去整改", VILLAGE, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING), _nearest_deadline),
