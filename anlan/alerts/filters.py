@@ -9,7 +9,6 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet
-
 from anlan.notify.models import Delivery
 
 from .models import Warning

@@ -60,8 +60,10 @@ register(
         filterset_class=ResponseTaskFilterSet,
         list_columns=["title", "incident", "department", "stage", "status", "due_at", "created_at"],
         form_fields=[],
-        detail_fields=["incident", "stage", "level", "title", "department", "status", "due_at", "done_at"]
-        + ["note", "created_at"],
+        detail_fields=[
+            *("incident", "stage", "level", "title", "department", "status", "due_at", "done_at", "note"),
+            "created_at",
+        ],
         search_fields=["title", "incident__title"],
         importable=False,
         selector=lambda qs: qs.select_related("incident", "department"),
@@ -76,8 +78,10 @@ register(
         filterset_class=DispatchOrderFilterSet,
         list_columns=["assignee_name", "kind", "incident", "instruction", "status", "sent_at", "issued_by"],
         form_fields=[],
-        detail_fields=["incident", "kind", "assignee_name", "instruction", "quantity", "status", "sent_at"]
-        + ["read_at", "last_position_at", "issued_by"],
+        detail_fields=[
+            *("incident", "kind", "assignee_name", "instruction", "quantity", "status", "sent_at", "read_at"),
+            *("last_position_at", "issued_by"),
+        ],
         search_fields=["assignee_name", "instruction", "incident__title"],
         importable=False,
         selector=lambda qs: qs.select_related("incident"),
