@@ -35,7 +35,6 @@ class WarningFilterSet(ScopedFilterSet):
         return queryset.filter(live) if value else queryset.exclude(live)
 
 
-RESPONSIBLE_TIERS = ("county", "township", "village")  # the persons asked for a 叫应 (acks.py)
 DELIVERED_OR_PENDING = (
     Delivery.Status.SENT,
     Delivery.Status.ACKNOWLEDGED,
@@ -44,19 +43,26 @@ DELIVERED_OR_PENDING = (
 )
 
 
-def _same_target():
+# Written as ORs of equalities, the same terms as the partial unique index on responsible persons' rows
+# (notify.Delivery.Meta), so SQLite uses that index (it matches a partial index's terms literally).
+RESPONSIBLE = Q(tier="county") | Q(tier="township") | Q(tier="village")
+
+
+def _same_target(among: Q):
     """The other rows of the same recipient for the same notice (a fallback call, a 叫应 voice call)."""
-    return Delivery.objects.filter(notice=OuterRef("notice"), recipient_key=OuterRef("recipient_key"))
+    return Delivery.objects.filter(among, notice=OuterRef("notice"), recipient_key=OuterRef("recipient_key"))
 
 
-def unreached() -> Q:
+def unreached(among: Q = Q()) -> Q:  # noqa: B008  (an empty Q is immutable)
     """Recipients of a notice no channel reached, one row each (their last failure): a failed row with no
     delivered or pending row for the same recipient and notice, and no later row. These are the people a
-    bureau calls "送达失败" — the same as notify.outcomes.unreached, which counts per recipient, not row."""
+    bureau calls "送达失败" — the same as notify.outcomes.unreached, which counts per recipient, not row.
+    `among` narrows the recipients (and lets the lookups of their other rows use an index)."""
     return (
-        Q(status=Delivery.Status.FAILED)
-        & ~Exists(_same_target().filter(status__in=DELIVERED_OR_PENDING))
-        & ~Exists(_same_target().filter(pk__gt=OuterRef("pk")))
+        among
+        & Q(status=Delivery.Status.FAILED)
+        & ~Exists(_same_target(among).filter(status__in=DELIVERED_OR_PENDING))
+        & ~Exists(_same_target(among).filter(pk__gt=OuterRef("pk")))
     )
 
 
@@ -69,9 +75,10 @@ def awaiting_ack(now: dt.datetime) -> Q:
         .values("topic")
     )
     return (
-        Q(tier__in=RESPONSIBLE_TIERS, channel="sms", sent_at__isnull=False, notice__topic__in=live_topics)
+        RESPONSIBLE
+        & Q(channel="sms", sent_at__isnull=False, notice__topic__in=live_topics)
         & ~Q(recipient_key__contains="#")
-        & ~Exists(_same_target().filter(acknowledged_at__isnull=False))
+        & ~Exists(_same_target(RESPONSIBLE).filter(acknowledged_at__isnull=False))
     )
 
 
@@ -91,16 +98,21 @@ class DeliveryFilterSet(ScopedFilterSet):
 
     status = django_filters.ChoiceFilter(choices=Delivery.Status.choices, label="状态")
     since = django_filters.DateFilter(field_name="notice__created_at", lookup_expr="date__gte", label="通知日期起")
+    responsible = django_filters.BooleanFilter(method="filter_responsible", label="县乡村三级责任人")
     unreached = django_filters.BooleanFilter(method="filter_unreached", label="送达失败（各渠道均未送达）")
     ack_waiting = django_filters.BooleanFilter(method="filter_ack_waiting", label="叫应待确认")
     ack_overdue = django_filters.BooleanFilter(method="filter_ack_overdue", label="叫应超时未确认")
 
     class Meta:
         model = Delivery
-        fields = ["status", "tier", "channel", "since", "unreached", "ack_waiting", "ack_overdue"]
+        fields = ["status", "tier", "channel", "since", "responsible", "unreached", "ack_waiting", "ack_overdue"]
+
+    def filter_responsible(self, queryset, name, value):
+        return queryset.filter(RESPONSIBLE) if value else queryset.exclude(RESPONSIBLE)
 
     def filter_unreached(self, queryset, name, value):
-        return queryset.filter(unreached()) if value else queryset.exclude(unreached())
+        among = RESPONSIBLE if self.form.cleaned_data.get("responsible") else Q()
+        return queryset.filter(unreached(among)) if value else queryset.exclude(unreached(among))
 
     def filter_ack_waiting(self, queryset, name, value):
         q = awaiting_ack(timezone.now())

@@ -260,7 +260,9 @@ def _missed_yesterday(moment: Moment) -> dict:
 def _unreached_recent(moment: Moment) -> dict:
     # Notices of yesterday and today: older failures are history (a warning's 重发 is offered while it is
     # in force, on its 审核签发 page), and the desk reads this first thing in the morning.
-    return {"unreached": "true", "since": moment.yesterday.isoformat()}
+    # The responsible persons (县乡村三级): the ones who must act on a warning, the county calls them; the
+    # public's unreached are counted and queued again on each warning's own 送达情况.
+    return {"responsible": "true", "unreached": "true", "since": moment.yesterday.isoformat()}
 
 
 def _due_today(moment: Moment) -> dict:
@@ -282,8 +284,8 @@ ITEMS: list[Item] = [
          _missed_yesterday),
     # 叫应: responsible persons who have not acknowledged a warning in force past its level's window.
     Item("acks_overdue", "叫应超时未确认", "去督促", COUNTY, RED, Delivery, _fixed(ack_overdue="true")),
-    # 送达失败: persons no channel reached for a notice of the last two days (people, not outbox rows).
-    Item("deliveries_failed", "消息送达失败（近两日）", "查看未送达", COUNTY, ORANGE, Delivery, _unreached_recent),
+    # 送达失败: responsible persons no channel reached for a notice of the last two days (people, not rows).
+    Item("deliveries_failed", "责任人送达失败（近两日）", "查看未送达", COUNTY, ORANGE, Delivery, _unreached_recent),
     Item("supplies_alerts", "物资低于预警线或临期", "查看库存预警", COUNTY, ROUTINE,
          url_name="supplies:alerts", count=supplies_alerts),
     # ---- township: its own area's loop
