@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -150,16 +152,23 @@ def _labelled(field: str, names: dict[str, str]) -> Case:
     return Case(*(When(**{field: key}, then=Value(name)) for key, name in names.items()), default=field)
 
 
+@functools.cache
+def _delivery_names() -> dict:
+    """The annotations naming a delivery's region, tier and channel, built once (each query resolves its
+    own copy): the 工作台 counts this list on every visit."""
+    from anlan.geo.models import Region
+
+    return {
+        "region_name": Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1]),
+        "tier_name": _labelled("tier", TIER_NAMES),
+        "channel_name": _labelled("channel", CHANNEL_LABELS),
+    }
+
+
 def _deliveries_named(qs):
     """Names, not codes, in the 消息送达 list: the notice's title, the region's and tier's and channel's
     names (annotated in the same query, so the page costs one query whatever its rows)."""
-    from anlan.geo.models import Region
-
-    return qs.select_related("notice").annotate(
-        region_name=Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1]),
-        tier_name=_labelled("tier", TIER_NAMES),
-        channel_name=_labelled("channel", CHANNEL_LABELS),
-    )
+    return qs.select_related("notice").annotate(**_delivery_names())
 
 
 # Rows are written by notify (issue, fallback, 叫应 calls); this read-only list is where the 工作台 sends

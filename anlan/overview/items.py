@@ -5,8 +5,9 @@ Its count is the list's own FilterSet over `restrict(user)` with those parameter
 URL with the same parameters, so the number on the 工作台 and the rows of the list it opens cannot drift
 apart. The few items that open a page of their own (the supplies alerts) count with that page's function.
 
-Every item costs a fixed number of queries (one COUNT, two for a note that needs rows), so the page makes
-the same number of queries whatever the number of rows: nothing here runs a query per row or per township.
+Every item costs a fixed number of queries (one COUNT; an item with a note counts in the note's own query,
+plus one for the townships' names), so the page makes the same number of queries whatever the number of
+rows: nothing here runs a query per row or per township.
 """
 
 import datetime as dt
@@ -101,7 +102,8 @@ class Item:
     model: type | None = None  # the registry list the item opens …
     params: Callable[[Moment], dict[str, str | list[str]]] | None = None  # … filtered with these parameters
     # A second line from the counted rows: the nearest report deadline, the townships with overdue hazards.
-    note: Callable[[QuerySet, Moment, dict], tuple[str, list[Part]]] | None = None
+    # It reads the rows anyway, so it counts them in the same query: (count, note, parts).
+    note: Callable[[QuerySet, Moment, dict], tuple[int, str, list[Part]]] | None = None
     # Items opening a page of their own instead of a registry list: its URL name and its own count.
     url_name: str = ""
     count: Callable | None = None
@@ -111,10 +113,8 @@ class Item:
             return Shown(self.key, self.label, self.action, self.urgency, self.count(user), reverse(self.url_name))
         params = self.params(moment)
         rows = list_queryset(user, self.model, params)
-        note, parts = self.note(rows, moment, params) if self.note else ("", [])
-        return Shown(
-            self.key, self.label, self.action, self.urgency, rows.count(), list_url(self.model, params), note, parts
-        )
+        count, note, parts = self.note(rows, moment, params) if self.note else (rows.count(), "", [])
+        return Shown(self.key, self.label, self.action, self.urgency, count, list_url(self.model, params), note, parts)
 
 
 def list_queryset(user, model, params: dict) -> QuerySet:
@@ -144,14 +144,20 @@ def _validated_filterset(model, params: tuple):
 
 
 def list_url(model, params: dict) -> str:
-    return f"{config_for(model).reverse('list')}?{urlencode(params, doseq=True)}"
+    return f"{_list_path(model)}?{urlencode(params, doseq=True)}"
+
+
+@lru_cache(maxsize=64)
+def _list_path(model) -> str:
+    return config_for(model).reverse("list")
 
 
 # ---------------------------------------------------------------- notes (fixed queries each)
 
 
-def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    """Overdue hazards per township, most first: one grouped query and one for the townships' names."""
+def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    """Overdue hazards per township, most first: one grouped query and one for the townships' names; the
+    count is their sum (every row has a township)."""
     counted = (
         rows.order_by()
         .annotate(township=Substr("region_id", 1, 9))
@@ -161,25 +167,26 @@ def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, lis
     )
     counts = {row["township"].ljust(12, "0"): row["n"] for row in counted}
     names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
-    base = config_for(HiddenHazard).reverse("list")
+    base = _list_path(HiddenHazard)
     parts = [
         Part(names.get(code, code), n, f"{base}?{urlencode({**params, 'region': code}, doseq=True)}")
         for code, n in counts.items()
     ]
-    return "", parts
+    return sum(counts.values()), "", parts
 
 
-def _nearest_report(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    """The report owed soonest among the incidents in hand, as time left (or overdue by)."""
+def _nearest_report(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    """The report owed soonest among the incidents in hand, as time left (or overdue by); the count is the
+    incidents read for their clocks (a handful: those being handled)."""
     clocks = [
         (incident_services.clock_from(incident, incident.sent_reports, moment.now), incident)
         for incident in incident_selectors.with_sent_reports(rows.order_by())
     ]
     timed = [(clock, incident) for clock, incident in clocks if clock.due_at is not None]
     if not timed:
-        return ("尚有终报待报" if clocks else ""), []
+        return len(clocks), ("尚有终报待报" if clocks else ""), []
     clock, incident = min(timed, key=lambda pair: pair[0].due_at)
-    return f"最近时限：{incident.title} {clock.label}{time_left(clock.due_at, moment.now)}", []
+    return len(clocks), f"最近时限：{incident.title} {clock.label}{time_left(clock.due_at, moment.now)}", []
 
 
 def time_left(due: dt.datetime, now: dt.datetime) -> str:
@@ -198,27 +205,30 @@ def _duration(minutes: int) -> str:
     return f"{hours // 24} 天"
 
 
-def _nearest_deadline(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    nearest = rows.aggregate(d=Min("deadline"))["d"]
+def _nearest_deadline(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    found = rows.aggregate(n=Count("pk"), d=Min("deadline"))
+    nearest = found["d"]
     if nearest is None:
-        return "", []
+        return found["n"], "", []
     days = (nearest - moment.today).days
     when = f"已逾期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"还有 {days} 天")
-    return f"最近整改期限 {nearest:%m-%d}（{when}）", []
+    return found["n"], f"最近整改期限 {nearest:%m-%d}（{when}）", []
 
 
 MAJOR_LEVEL_NAMES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
 
 
-def _highest_grade(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    level = rows.aggregate(top=Min("level"))["top"]  # 一级 is the highest grade
-    return (f"最高等级：{MAJOR_LEVEL_NAMES.get(str(level), level)}重大危险源" if level else ""), []
+def _highest_grade(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    found = rows.aggregate(n=Count("pk"), top=Min("level"))  # 一级 is the highest grade
+    level = found["top"]
+    return found["n"], (f"最高等级：{MAJOR_LEVEL_NAMES.get(str(level), level)}重大危险源" if level else ""), []
 
 
 def _latest(field_name: str, text: str):
-    def note(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-        latest = rows.aggregate(at=Max(field_name))["at"]
-        return (f"{text} {timezone.localtime(latest):%m-%d %H:%M}" if latest else ""), []
+    def note(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+        found = rows.aggregate(n=Count("pk"), at=Max(field_name))
+        latest = found["at"]
+        return found["n"], (f"{text} {timezone.localtime(latest):%m-%d %H:%M}" if latest else ""), []
 
     return note
 
