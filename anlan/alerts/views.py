@@ -1,11 +1,9 @@
-import functools
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +16,6 @@ from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
 from anlan.notify import outcomes
-from anlan.notify.channels import CHANNEL_LABELS
 from anlan.notify.models import Delivery
 
 from . import acks, cap, public, selectors, services, workflow
@@ -138,37 +135,13 @@ register(
 register_link(MenuLink("预警发布", "拟制预警", "alerts:compose", Warning, "add", 59))
 
 
-TIER_NAMES = {
-    "county": "县级责任人",
-    "township": "乡镇责任人",
-    "village": "村级责任人",
-    "user": "平台用户",
-    "resident": "居民",
-    "enterprise": "企业",
-}
-
-
-def _labelled(field: str, names: dict[str, str]) -> Case:
-    return Case(*(When(**{field: key}, then=Value(name)) for key, name in names.items()), default=field)
-
-
-@functools.cache
-def _delivery_names() -> dict:
-    """The annotations naming a delivery's region, tier and channel, built once (each query resolves its
-    own copy): the 工作台 counts this list on every visit."""
+def _deliveries_named(qs):
+    """Names, not codes, in the 消息送达 list: the notice's title and the region's name in the same query
+    (the tier's and channel's names are the row's own properties)."""
     from anlan.geo.models import Region
 
-    return {
-        "region_name": Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1]),
-        "tier_name": _labelled("tier", TIER_NAMES),
-        "channel_name": _labelled("channel", CHANNEL_LABELS),
-    }
-
-
-def _deliveries_named(qs):
-    """Names, not codes, in the 消息送达 list: the notice's title, the region's and tier's and channel's
-    names (annotated in the same query, so the page costs one query whatever its rows)."""
-    return qs.select_related("notice").annotate(**_delivery_names())
+    region_name = Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1])
+    return qs.select_related("notice").annotate(region_name=region_name)
 
 
 # Rows are written by notify (issue, fallback, 叫应 calls); this read-only list is where the 工作台 sends

@@ -137,6 +137,27 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.notice_id} → {self.recipient_name} ({self.channel})"
 
+    @property
+    def tier_name(self) -> str:
+        return TIER_NAMES.get(self.tier, self.tier)
+
+    @property
+    def channel_name(self) -> str:
+        from .channels import CHANNEL_LABELS  # filled as channels register
+
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+# Who a delivery is for, in the words of the 消息送达 list (tiers as recipient sources and warnings write them).
+TIER_NAMES = {
+    "county": "县级责任人",
+    "township": "乡镇责任人",
+    "village": "村级责任人",
+    "user": "平台用户",
+    "resident": "居民",
+    "enterprise": "企业",
+}
+
 
 class ChannelBudget(models.Model):
     """A token bucket per channel shared by every worker (ANLAN_CHANNEL_RATES): a claim takes tokens in

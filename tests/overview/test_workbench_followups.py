@@ -128,3 +128,13 @@ def test_delivery_lists_are_not_offered_to_roles_that_do_not_follow_them_up(clie
     assert client.get(url).status_code == 403
     menu = {u for _, links in client.get("/").context["nav_groups"] for _, u in links}
     assert url not in menu
+
+
+@pytest.mark.django_db
+def test_the_delivery_list_names_people_places_and_warnings_not_codes(client, busy):
+    item = shown("county_operator", "acks_overdue")
+    client.force_login(persona("county_operator"))
+    text = client.get(item.url).content.decode()
+    assert "村责任人甲" in text and busy.village.name in text and "村级责任人" in text and "短信" in text
+    assert "暴雨橙色预警" in text  # the notice by its warning's headline
+    assert "person:9001" not in text and f">{busy.village.code}<" not in text
