@@ -43,8 +43,9 @@ DELIVERED_OR_PENDING = (
 )
 
 
-# Written as ORs of equalities, the same terms as the partial unique index on responsible persons' rows
-# (notify.Delivery.Meta), so SQLite uses that index (it matches a partial index's terms literally).
+RESPONSIBLE_TIERS = ("county", "township", "village")  # the persons asked for a 叫应 (acks.py)
+# In the lookups of a recipient's other rows, written as ORs of equalities: the same terms as the partial
+# unique index on responsible persons' rows (notify.Delivery.Meta), which SQLite matches literally.
 RESPONSIBLE = Q(tier="county") | Q(tier="township") | Q(tier="village")
 
 
@@ -57,10 +58,10 @@ def unreached(among: Q = Q()) -> Q:  # noqa: B008  (an empty Q is immutable)
     """Recipients of a notice no channel reached, one row each (their last failure): a failed row with no
     delivered or pending row for the same recipient and notice, and no later row. These are the people a
     bureau calls "送达失败" — the same as notify.outcomes.unreached, which counts per recipient, not row.
-    `among` narrows the recipients (and lets the lookups of their other rows use an index)."""
+    `among` (the recipients the caller has narrowed the rows to) lets the lookups of their other rows use
+    an index."""
     return (
-        among
-        & Q(status=Delivery.Status.FAILED)
+        Q(status=Delivery.Status.FAILED)
         & ~Exists(_same_target(among).filter(status__in=DELIVERED_OR_PENDING))
         # Every row of such a recipient failed, so "no later row" is "no later failed row": the partial index
         # of failed rows answers it without reading the notice's other rows (a million for a county).
@@ -77,8 +78,7 @@ def awaiting_ack(now: dt.datetime) -> Q:
         .values("topic")
     )
     return (
-        RESPONSIBLE
-        & Q(channel="sms", sent_at__isnull=False, notice__topic__in=live_topics)
+        Q(tier__in=RESPONSIBLE_TIERS, channel="sms", sent_at__isnull=False, notice__topic__in=live_topics)
         & ~Q(recipient_key__contains="#")
         & ~Exists(_same_target(RESPONSIBLE).filter(acknowledged_at__isnull=False))
     )
@@ -110,7 +110,8 @@ class DeliveryFilterSet(ScopedFilterSet):
         fields = ["status", "tier", "channel", "since", "responsible", "unreached", "ack_waiting", "ack_overdue"]
 
     def filter_responsible(self, queryset, name, value):
-        return queryset.filter(RESPONSIBLE) if value else queryset.exclude(RESPONSIBLE)
+        tiers = Q(tier__in=RESPONSIBLE_TIERS)
+        return queryset.filter(tiers) if value else queryset.exclude(tiers)
 
     def filter_unreached(self, queryset, name, value):
         among = RESPONSIBLE if self.form.cleaned_data.get("responsible") else Q()
