@@ -138,3 +138,24 @@ def test_the_delivery_list_names_people_places_and_warnings_not_codes(client, bu
     assert "村责任人甲" in text and busy.village.name in text and "村级责任人" in text and "短信" in text
     assert "暴雨橙色预警" in text  # the notice by its warning's headline
     assert "person:9001" not in text and f">{busy.village.code}<" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        *("county_operator", "department_operator", "township_officer", "village_grid_worker"),
+        *("enterprise_user", "team_leader", "viewer"),
+    ],
+)
+def test_the_new_lists_open_exactly_for_the_roles_whose_menu_offers_them(client, busy, name):
+    from anlan.core.kit import config_for
+    from anlan.incidents.models import DispatchOrder, ResponseTask
+    from anlan.notify.models import Delivery
+
+    client.force_login(persona(name))
+    menu = {u for _, links in client.get("/").context["nav_groups"] for _, u in links}
+    for model in (Delivery, ResponseTask, DispatchOrder):
+        url = config_for(model).reverse("list")
+        assert client.get(url).status_code == (200 if url in menu else 403), (name, url)
+        assert (url in menu) == (persona(name).role in model.view_roles), (name, url)
