@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,9 +16,10 @@ from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.roles import role_allows
 from anlan.notify import outcomes
+from anlan.notify.models import Delivery
 
 from . import acks, cap, public, selectors, services, workflow
-from .filters import WarningFilterSet
+from .filters import DeliveryFilterSet, WarningFilterSet
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
 from .models import BroadcastTerminal, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
@@ -131,6 +133,43 @@ register(
     )
 )
 register_link(MenuLink("预警发布", "拟制预警", "alerts:compose", Warning, "add", 59))
+
+
+def _deliveries_named(qs):
+    """Names, not codes, in the 消息送达 list: the notice's title and the region's name in the same query
+    (the tier's and channel's names are the row's own properties)."""
+    from anlan.geo.models import Region
+
+    region_name = Subquery(Region.objects.filter(code=OuterRef("region_code")).values("name")[:1])
+    return qs.select_related("notice").annotate(region_name=region_name)
+
+
+# Rows are written by notify (issue, fallback, 叫应 calls); this read-only list is where the 工作台 sends
+# the county to the unreached and the unanswered 叫应 across warnings (one warning's own report, with 重发,
+# stays on its 审核签发 page).
+register(
+    ModelConfig(
+        model=Delivery,
+        filterset_class=DeliveryFilterSet,
+        list_columns=[
+            *("recipient_name", "region_name", "tier_name", "notice", "channel_name", "status", "sent_at"),
+            "last_error",
+        ],
+        form_fields=[],
+        detail_fields=[
+            *("notice", "recipient_name", "region_name", "tier_name", "channel_name", "status", "attempts"),
+            *("sent_at", "acknowledged_at", "last_error"),
+        ],
+        extra_labels={"region_name": "区划", "tier_name": "对象类别", "channel_name": "渠道"},
+        export_fields=["recipient_name", "status", "sent_at", "acknowledged_at", "last_error"],
+        search_fields=["recipient_name", "notice__title"],
+        importable=False,
+        selector=_deliveries_named,
+        sortable=["recipient_name", "status", "sent_at"],
+        menu_group="预警发布",
+        menu_order=66,
+    )
+)
 
 
 def _board(warning, user):

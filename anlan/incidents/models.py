@@ -7,7 +7,7 @@ from anlan.core.fields import BlindIndexField, EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
 from anlan.core.roles import COUNTY_ROLES, NOBODY
-from anlan.core.scoping import ScopeSpec
+from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_people_count, validate_phone, validate_subcounts
 from anlan.plans.models import IncidentKind  # kinds live in plans, below incidents (ARCHITECTURE.md)
 
@@ -225,6 +225,12 @@ class ResponseTask(models.Model):
     note = models.CharField("办理情况", max_length=300, blank=True)
     created_at = models.DateTimeField("下达时间")
 
+    objects = ScopedManager()
+
+    # Listed (read only) for those who carry tasks out: a department its own department's, the county all;
+    # the incident's region scopes them like the incident.
+    scope_spec = ScopeSpec(region="incident__region", department="department")
+    view_roles = frozenset({*COUNTY_ROLES, "department_operator"})
     write_roles = NOBODY  # written only by its services
 
     class Meta:
@@ -286,6 +292,13 @@ class DispatchOrder(models.Model):
     last_position_at = models.DateTimeField("位置时间", null=True, blank=True)
     issued_by = models.CharField("下达人", max_length=150)
 
+    objects = ScopedManager()
+
+    # An order goes to a team, an expert, a shelter or a warehouse (no user account): it is the business of
+    # the area the incident is in, so it is scoped by the incident's region and listed for the county and
+    # the townships that command there (and team leaders, whose teams receive them).
+    scope_spec = ScopeSpec(region="incident__region")
+    view_roles = frozenset({*COUNTY_ROLES, "township_operator", "team_leader"})
     write_roles = NOBODY  # written only by its services
 
     class Meta:

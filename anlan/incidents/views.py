@@ -26,7 +26,7 @@ from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
 from . import documents, forms, selectors, services, situation, texts, workflow
-from .filters import IncidentFilterSet
+from .filters import DispatchOrderFilterSet, IncidentFilterSet, ResponseTaskFilterSet
 from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
@@ -52,6 +52,44 @@ register(
     )
 )
 register_link(MenuLink("事件处置", "接报登记", "incidents:intake", Incident, "add", 69))
+# Tasks and orders are written by the workspace's steps; these read-only lists are what the 工作台 opens
+# (a department's tasks in running responses, a township's open orders), across incidents.
+register(
+    ModelConfig(
+        model=ResponseTask,
+        filterset_class=ResponseTaskFilterSet,
+        list_columns=["title", "incident", "department", "stage", "status", "due_at", "created_at"],
+        form_fields=[],
+        detail_fields=[
+            *("incident", "stage", "level", "title", "department", "status", "due_at", "done_at", "note"),
+            "created_at",
+        ],
+        search_fields=["title", "incident__title"],
+        importable=False,
+        selector=lambda qs: qs.select_related("incident", "department"),
+        sortable=["due_at", "created_at", "status"],
+        menu_group="事件处置",
+        menu_order=71,
+    )
+)
+register(
+    ModelConfig(
+        model=DispatchOrder,
+        filterset_class=DispatchOrderFilterSet,
+        list_columns=["assignee_name", "kind", "incident", "instruction", "status", "sent_at", "issued_by"],
+        form_fields=[],
+        detail_fields=[
+            *("incident", "kind", "assignee_name", "instruction", "quantity", "status", "sent_at", "read_at"),
+            *("last_position_at", "issued_by"),
+        ],
+        search_fields=["assignee_name", "instruction", "incident__title"],
+        importable=False,
+        selector=lambda qs: qs.select_related("incident"),
+        sortable=["sent_at", "status"],
+        menu_group="事件处置",
+        menu_order=72,
+    )
+)
 
 
 def _may_act(user) -> bool:

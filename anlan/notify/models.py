@@ -99,6 +99,9 @@ class Delivery(models.Model):
 
     scope_spec = ScopeSpec(region="region_code")
 
+    # Listed (read only) for those who follow up who was not reached or has not answered a 叫应: the county,
+    # the townships and the village workers (their village's responsible persons); names, never addresses.
+    view_roles = frozenset({"county_admin", "county_operator", "township_operator", "village_worker"})
     write_roles = frozenset()  # written only by notify's services (deny by default)
 
     class Meta:
@@ -124,10 +127,36 @@ class Delivery(models.Model):
                 fields=["channel", "next_attempt_at"], condition=models.Q(status="queued"), name="delivery_due"
             ),
             models.Index(fields=["claimed_at"], condition=models.Q(status="sending"), name="delivery_leased"),
+            # Failed rows only (the fan-out writes queued rows, which this index never holds): the 工作台's
+            # 送达失败 and the 消息送达 list find them without reading a county-wide warning's million rows.
+            models.Index(
+                fields=["notice", "recipient_key"], condition=models.Q(status="failed"), name="delivery_failed"
+            ),
         ]
 
     def __str__(self):
         return f"{self.notice_id} → {self.recipient_name} ({self.channel})"
+
+    @property
+    def tier_name(self) -> str:
+        return TIER_NAMES.get(self.tier, self.tier)
+
+    @property
+    def channel_name(self) -> str:
+        from .channels import CHANNEL_LABELS  # filled as channels register
+
+        return CHANNEL_LABELS.get(self.channel, self.channel)
+
+
+# Who a delivery is for, in the words of the 消息送达 list (tiers as recipient sources and warnings write them).
+TIER_NAMES = {
+    "county": "县级责任人",
+    "township": "乡镇责任人",
+    "village": "村级责任人",
+    "user": "平台用户",
+    "resident": "居民",
+    "enterprise": "企业",
+}
 
 
 class ChannelBudget(models.Model):

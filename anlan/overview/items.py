@@ -5,8 +5,9 @@ Its count is the list's own FilterSet over `restrict(user)` with those parameter
 URL with the same parameters, so the number on the 工作台 and the rows of the list it opens cannot drift
 apart. The few items that open a page of their own (the supplies alerts) count with that page's function.
 
-Every item costs a fixed number of queries (one COUNT, two for a note that needs rows), so the page makes
-the same number of queries whatever the number of rows: nothing here runs a query per row or per township.
+Every item costs a fixed number of queries (one COUNT; an item with a note counts in the note's own query,
+plus one for the townships' names), so the page makes the same number of queries whatever the number of
+rows: nothing here runs a query per row or per township.
 """
 
 import datetime as dt
@@ -29,8 +30,9 @@ from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
 from anlan.incidents import services as incident_services
-from anlan.incidents.models import Incident
+from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
 from anlan.monitoring.models import Alarm, Sensor
+from anlan.notify.models import Delivery
 from anlan.risk.models import MajorHazardSource, RiskPoint
 from anlan.sites import selectors as patrol_selectors
 from anlan.sites.models import PatrolTask
@@ -100,7 +102,8 @@ class Item:
     model: type | None = None  # the registry list the item opens …
     params: Callable[[Moment], dict[str, str | list[str]]] | None = None  # … filtered with these parameters
     # A second line from the counted rows: the nearest report deadline, the townships with overdue hazards.
-    note: Callable[[QuerySet, Moment, dict], tuple[str, list[Part]]] | None = None
+    # It reads the rows anyway, so it counts them in the same query: (count, note, parts).
+    note: Callable[[QuerySet, Moment, dict], tuple[int, str, list[Part]]] | None = None
     # Items opening a page of their own instead of a registry list: its URL name and its own count.
     url_name: str = ""
     count: Callable | None = None
@@ -110,10 +113,8 @@ class Item:
             return Shown(self.key, self.label, self.action, self.urgency, self.count(user), reverse(self.url_name))
         params = self.params(moment)
         rows = list_queryset(user, self.model, params)
-        note, parts = self.note(rows, moment, params) if self.note else ("", [])
-        return Shown(
-            self.key, self.label, self.action, self.urgency, rows.count(), list_url(self.model, params), note, parts
-        )
+        count, note, parts = self.note(rows, moment, params) if self.note else (rows.count(), "", [])
+        return Shown(self.key, self.label, self.action, self.urgency, count, list_url(self.model, params), note, parts)
 
 
 def list_queryset(user, model, params: dict) -> QuerySet:
@@ -143,14 +144,20 @@ def _validated_filterset(model, params: tuple):
 
 
 def list_url(model, params: dict) -> str:
-    return f"{config_for(model).reverse('list')}?{urlencode(params, doseq=True)}"
+    return f"{_list_path(model)}?{urlencode(params, doseq=True)}"
+
+
+@lru_cache(maxsize=64)
+def _list_path(model) -> str:
+    return config_for(model).reverse("list")
 
 
 # ---------------------------------------------------------------- notes (fixed queries each)
 
 
-def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    """Overdue hazards per township, most first: one grouped query and one for the townships' names."""
+def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    """Overdue hazards per township, most first: one grouped query and one for the townships' names; the
+    count is their sum (every row has a township)."""
     counted = (
         rows.order_by()
         .annotate(township=Substr("region_id", 1, 9))
@@ -160,25 +167,26 @@ def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, lis
     )
     counts = {row["township"].ljust(12, "0"): row["n"] for row in counted}
     names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
-    base = config_for(HiddenHazard).reverse("list")
+    base = _list_path(HiddenHazard)
     parts = [
         Part(names.get(code, code), n, f"{base}?{urlencode({**params, 'region': code}, doseq=True)}")
         for code, n in counts.items()
     ]
-    return "", parts
+    return sum(counts.values()), "", parts
 
 
-def _nearest_report(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    """The report owed soonest among the incidents in hand, as time left (or overdue by)."""
+def _nearest_report(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    """The report owed soonest among the incidents in hand, as time left (or overdue by); the count is the
+    incidents read for their clocks (a handful: those being handled)."""
     clocks = [
         (incident_services.clock_from(incident, incident.sent_reports, moment.now), incident)
         for incident in incident_selectors.with_sent_reports(rows.order_by())
     ]
     timed = [(clock, incident) for clock, incident in clocks if clock.due_at is not None]
     if not timed:
-        return ("尚有终报待报" if clocks else ""), []
+        return len(clocks), ("尚有终报待报" if clocks else ""), []
     clock, incident = min(timed, key=lambda pair: pair[0].due_at)
-    return f"最近时限：{incident.title} {clock.label}{time_left(clock.due_at, moment.now)}", []
+    return len(clocks), f"最近时限：{incident.title} {clock.label}{time_left(clock.due_at, moment.now)}", []
 
 
 def time_left(due: dt.datetime, now: dt.datetime) -> str:
@@ -197,27 +205,30 @@ def _duration(minutes: int) -> str:
     return f"{hours // 24} 天"
 
 
-def _nearest_deadline(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    nearest = rows.aggregate(d=Min("deadline"))["d"]
+def _nearest_deadline(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    found = rows.aggregate(n=Count("pk"), d=Min("deadline"))
+    nearest = found["d"]
     if nearest is None:
-        return "", []
+        return found["n"], "", []
     days = (nearest - moment.today).days
     when = f"已逾期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"还有 {days} 天")
-    return f"最近整改期限 {nearest:%m-%d}（{when}）", []
+    return found["n"], f"最近整改期限 {nearest:%m-%d}（{when}）", []
 
 
 MAJOR_LEVEL_NAMES = {"1": "一级", "2": "二级", "3": "三级", "4": "四级"}
 
 
-def _highest_grade(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-    level = rows.aggregate(top=Min("level"))["top"]  # 一级 is the highest grade
-    return (f"最高等级：{MAJOR_LEVEL_NAMES.get(str(level), level)}重大危险源" if level else ""), []
+def _highest_grade(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+    found = rows.aggregate(n=Count("pk"), top=Min("level"))  # 一级 is the highest grade
+    level = found["top"]
+    return found["n"], (f"最高等级：{MAJOR_LEVEL_NAMES.get(str(level), level)}重大危险源" if level else ""), []
 
 
 def _latest(field_name: str, text: str):
-    def note(rows: QuerySet, moment: Moment, params: dict) -> tuple[str, list[Part]]:
-        latest = rows.aggregate(at=Max(field_name))["at"]
-        return (f"{text} {timezone.localtime(latest):%m-%d %H:%M}" if latest else ""), []
+    def note(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str, list[Part]]:
+        found = rows.aggregate(n=Count("pk"), at=Max(field_name))
+        latest = found["at"]
+        return found["n"], (f"{text} {timezone.localtime(latest):%m-%d %H:%M}" if latest else ""), []
 
     return note
 
@@ -256,6 +267,14 @@ def _missed_yesterday(moment: Moment) -> dict:
     return {"status": PatrolTask.Status.MISSED, "due_from": day, "due_to": day}
 
 
+def _unreached_recent(moment: Moment) -> dict:
+    # Notices of yesterday and today: older failures are history (a warning's 重发 is offered while it is
+    # in force, on its 审核签发 page), and the desk reads this first thing in the morning.
+    # The responsible persons (县乡村三级): the ones who must act on a warning, the county calls them; the
+    # public's unreached are counted and queued again on each warning's own 送达情况.
+    return {"responsible": "true", "unreached": "true", "since": moment.yesterday.isoformat()}
+
+
 def _due_today(moment: Moment) -> dict:
     day = moment.today.isoformat()
     return {"status": PatrolTask.Status.PENDING, "due_from": day, "due_to": day}
@@ -273,6 +292,10 @@ ITEMS: list[Item] = [
          _fixed(level=HiddenHazard.Level.MAJOR, status=HiddenHazard.Status.AWAITING)),
     Item("patrols_missed", "漏巡（昨日到期未巡）", "查看漏巡", COUNTY | TOWNSHIP, ORANGE, PatrolTask,
          _missed_yesterday),
+    # 叫应: responsible persons who have not acknowledged a warning in force past its level's window.
+    Item("acks_overdue", "叫应超时未确认", "去督促", COUNTY, RED, Delivery, _fixed(ack_overdue="true")),
+    # 送达失败: responsible persons no channel reached for a notice of the last two days (people, not rows).
+    Item("deliveries_failed", "责任人送达失败（近两日）", "查看未送达", COUNTY, ORANGE, Delivery, _unreached_recent),
     Item("supplies_alerts", "物资低于预警线或临期", "查看库存预警", COUNTY, ROUTINE,
          url_name="supplies:alerts", count=supplies_alerts),
     # ---- township: its own area's loop
@@ -285,18 +308,25 @@ ITEMS: list[Item] = [
          _fixed(level=HiddenHazard.Level.GENERAL, status=HiddenHazard.Status.AWAITING)),
     Item("extensions", "延期申请待审批", "去审批", TOWNSHIP, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING, extension_pending="true")),
+    # Orders go to teams, experts, shelters and warehouses, none of them a township's account: the orders of
+    # the incidents in its area are the ones it follows up (DispatchOrder.scope_spec).
+    Item("orders_open", "本辖区调度指令未完成", "查看指令", TOWNSHIP, ORANGE, DispatchOrder, _fixed(open="true")),
     Item("patrols_due", "今日到期待巡查", "查看巡查", TOWNSHIP, ROUTINE, PatrolTask, _due_today),
     Item("warnings_drafts", "本级预警草稿", "继续拟稿", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.DRAFT)),
     Item("warnings_submitted", "本级预警待签发", "查看进度", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.REVIEW)),
     # ---- department: what it supervises
+    Item("department_tasks", "响应中的本部门任务", "去办理", DEPARTMENT, RED, ResponseTask, _fixed(active="true")),
     Item("department_overdue", "监管隐患已逾期", "去督办", DEPARTMENT, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("department_hazards", "监管隐患未销号", "查看隐患", DEPARTMENT, ORANGE, HiddenHazard, _fixed(open="true")),
     Item("sensors_offline", "本部门监测设备离线", "查看设备", DEPARTMENT, ORANGE, Sensor,
          _fixed(live_status=Sensor.LiveStatus.OFFLINE)),
     # ---- village worker (phone first)
     Item("my_patrols", "今日待巡查", "去打卡", VILLAGE, ORANGE, url_name="sites:patrols", count=my_patrols_pending),
+    # The village's responsible persons asked to acknowledge a warning in force who have not yet (their SMS
+    # link or reply acknowledges; the worker sees who is still silent and reminds them).
+    Item("village_acks", "本村预警待叫应确认", "查看未确认", VILLAGE, RED, Delivery, _fixed(ack_waiting="true")),
     Item("my_overdue", "隐患整改已逾期", "去整改", VILLAGE, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("my_rectify", "待整改隐患", "去整改", VILLAGE, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING), _nearest_deadline),

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from anlan.alerts.models import Warning
 from anlan.hazards.models import HiddenHazard
-from anlan.incidents.models import Incident
+from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
 from anlan.monitoring.models import Alarm, Rule, Sensor
+from anlan.notify.models import Delivery, Notice
 from anlan.plans.models import IncidentKind
 from anlan.registry.models import Department
 from anlan.risk.models import RiskPoint
@@ -75,7 +76,7 @@ def busy(tree):
     _warning(tree.township, Warning.Status.DRAFT)
     _warning(tree.township, Warning.Status.REVIEW)
     _warning(tree.township, Warning.Status.ISSUED)
-    _warning(tree.county, Warning.Status.ISSUED)
+    live = _warning(tree.county, Warning.Status.ISSUED)
     _warning(tree.county, Warning.Status.ISSUED, expires_in_hours=-1)  # expired: no longer in force
     kind = IncidentKind.objects.filter(first_report_minutes__gt=0).order_by("pk").first()
     for number, region, status in (
@@ -87,6 +88,24 @@ def busy(tree):
             number=number, title=f"测试事件{number}", description="测试", kind=kind, region=region,
             occurred_at=now, received_at=now - dt.timedelta(minutes=10), status=status,
         )  # fmt: skip
+    incidents = {i.number: i for i in Incident.objects.filter(number__startswith="T-OV-")}
+    ResponseTask.objects.bulk_create(
+        [
+            ResponseTask(incident=incidents["T-OV-1"], title="排查水库", department=water, created_at=now),
+            ResponseTask(incident=incidents["T-OV-2"], title="转移群众", department=water, created_at=now),
+            ResponseTask(incident=incidents["T-OV-2"], title="已办", department=water, created_at=now, status="done"),
+            ResponseTask(incident=incidents["T-OV-3"], title="已结束事件", department=water, created_at=now),
+            ResponseTask(incident=incidents["T-OV-1"], title="别的部门", created_at=now),
+        ]
+    )
+    DispatchOrder.objects.bulk_create(
+        [
+            DispatchOrder(incident=incidents[number], kind="team", assignee_name="测试救援队", instruction="前往现场",
+                          sent_at=now, issued_by="值班员", status=status)
+            for number, status in (("T-OV-1", "sent"), ("T-OV-1", "done"), ("T-OV-2", "en_route"))
+        ]
+    )  # fmt: skip
+    acknowledgements(live, tree, now)
     hazard(tree.village)  # overdue
     hazard(tree.other_village)  # overdue, another township
     hazard(tree.village, HiddenHazard.Status.REPORTED, days_left=20)
@@ -110,3 +129,31 @@ def busy(tree):
         ignore_conflicts=True,
     )
     return tree
+
+
+def acknowledgements(warning, tree, now) -> Notice:
+    """A warning's outbox as notify leaves it: responsible persons who acknowledged, who are silent past the
+    window, who were asked a moment ago, and recipients no channel reached (one of them after two tries)."""
+    notice = Notice.objects.create(topic=f"warning:{warning.pk}", title=warning.headline, level=warning.level)
+    long_ago = now - dt.timedelta(hours=1)  # past every level's 叫应 window
+    rows = [
+        # (key, name, region, tier, channel, status, sent_at, acknowledged_at)
+        ("person:9001", "村责任人甲", tree.village, "village", "sms", "sent", long_ago, None),  # silent, overdue
+        ("person:9002", "村责任人乙", tree.village, "village", "sms", "sent", now, None),  # asked just now
+        ("person:9003", "村责任人丙", tree.village, "village", "sms", "acknowledged", long_ago, now),
+        ("person:9004", "外乡责任人", tree.other_village, "village", "sms", "sent", long_ago, None),  # overdue
+        ("person:9005#up:9004", "上级", tree.other_township, "township", "voice", "sent", long_ago, None),
+        ("person:9006", "未达责任人", tree.village, "village", "sms", "failed", None, None),
+        ("person:9006", "未达责任人", tree.village, "village", "voice", "failed", None, None),
+        ("resident:9007", "居民甲", tree.village, "resident", "sms", "failed", None, None),  # then reached
+        ("resident:9007", "居民甲", tree.village, "resident", "voice", "sent", long_ago, None),
+        ("resident:9008", "居民乙", tree.other_village, "resident", "sms", "failed", None, None),
+    ]
+    Delivery.objects.bulk_create(
+        [
+            Delivery(notice=notice, recipient_key=key, recipient_name=name, region_code=region.code, tier=tier,
+                     channel=channel, status=status, sent_at=sent, acknowledged_at=acked, last_error="")
+            for key, name, region, tier, channel, status, sent, acked in rows
+        ]
+    )  # fmt: skip
+    return notice

@@ -30,14 +30,14 @@ PERSONAS = [
 EXPECTED_KEYS = {
     Role.COUNTY_ADMIN: {
         *("alarms_severe", "incidents_reporting", "hazards_overdue", "warnings_review", "major_hazards_verify"),
-        *("patrols_missed", "supplies_alerts"),
+        *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed"),
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
-        *("warnings_drafts", "warnings_submitted"),
+        *("warnings_drafts", "warnings_submitted", "orders_open"),
     },
-    Role.DEPARTMENT_OPERATOR: {"department_overdue", "department_hazards", "sensors_offline"},
-    Role.VILLAGE_WORKER: {"my_patrols", "my_overdue", "my_rectify"},
+    Role.DEPARTMENT_OPERATOR: {"department_tasks", "department_overdue", "department_hazards", "sensors_offline"},
+    Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify"},
     Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
