@@ -15,8 +15,10 @@ from .models import Warning
 
 
 def in_force(now=None) -> Q:
-    """Issued and not yet expired: what the public pages, the CAP feed and the 叫应 board treat as live."""
-    return Q(status=Warning.Status.ISSUED, expires__gt=now or timezone.now())
+    """Issued, not yet expired, and not a cancel message: a 解除 is issued as a follower that carries the
+    original's expiry, but it ends a warning rather than being one (the list, the situation API, the 工作台,
+    the 一张图 and the 综合态势 all count live warnings with this one test)."""
+    return Q(status=Warning.Status.ISSUED, expires__gt=now or timezone.now()) & ~Q(msg_type=Warning.MsgType.CANCEL)
 
 
 class WarningFilterSet(ScopedFilterSet):
@@ -110,7 +112,9 @@ class DeliveryFilterSet(ScopedFilterSet):
         fields = ["status", "tier", "channel", "since", "responsible", "unreached", "ack_waiting", "ack_overdue"]
 
     def filter_responsible(self, queryset, name, value):
-        tiers = Q(tier__in=RESPONSIBLE_TIERS)
+        # The responsible persons the warning was sent to; the 叫应 escalation calls to their superiors
+        # (recipient key "person:5#up:12", one per silent subordinate) would count one superior many times.
+        tiers = Q(tier__in=RESPONSIBLE_TIERS) & ~Q(recipient_key__contains="#")
         return queryset.filter(tiers) if value else queryset.exclude(tiers)
 
     def filter_unreached(self, queryset, name, value):

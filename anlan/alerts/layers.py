@@ -5,16 +5,15 @@ from django.utils import timezone
 
 from anlan.geo.layers import FOUR_COLOURS, MapLayer, detail_link, four_colour_legend, register_layer
 
+from . import filters
 from .models import LEVEL_CHOICES, Warning
 
 LEVEL_LABELS = dict(LEVEL_CHOICES)
 
 
 def in_force(queryset):
-    """Issued, not yet expired, and not a cancel message (a 解除 ends a warning rather than being one)."""
-    return queryset.filter(status=Warning.Status.ISSUED, expires__gt=timezone.now()).exclude(
-        msg_type=Warning.MsgType.CANCEL
-    )
+    """Issued, not yet expired, and not a cancel message (`alerts.filters.in_force`, the list's own test)."""
+    return queryset.filter(filters.in_force())
 
 
 def _warning_areas(user, params):

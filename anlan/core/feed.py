@@ -37,6 +37,7 @@ NOT_CHANGES = frozenset(
         "view_id_number",
         "crypto_migrate",
         "blind_index_rebuild",
+        "map_layers_save",  # a user's own choice of map layers, saved on every toggle: not news for the area
         "login",
         "login_failed",
         "login_locked",

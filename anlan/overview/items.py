@@ -169,7 +169,11 @@ def _by_township(rows: QuerySet, moment: Moment, params: dict) -> tuple[int, str
     names = dict(Region.objects.filter(code__in=list(counts)).values_list("code", "name"))
     base = _list_path(HiddenHazard)
     parts = [
-        Part(names.get(code, code), n, f"{base}?{urlencode({**params, 'region': code}, doseq=True)}")
+        # Hazards the county itself owns group under the county's code; its region filter is a subtree, so a
+        # link would open every township's rows too: that line is named 县直 and opens nothing of its own.
+        Part("县直（县级）", n, "")
+        if code.endswith("000000")
+        else Part(names.get(code, code), n, f"{base}?{urlencode({**params, 'region': code}, doseq=True)}")
         for code, n in counts.items()
     ]
     return sum(counts.values()), "", parts

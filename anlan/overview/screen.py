@@ -20,6 +20,7 @@ from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
+from anlan.alerts import filters as warning_filters
 from anlan.alerts import selectors as warning_selectors
 from anlan.alerts.models import Warning
 from anlan.core import charts
@@ -49,10 +50,12 @@ MOVING_ORDERS = (
     DispatchOrder.Status.ACCEPTED,
     DispatchOrder.Status.EN_ROUTE,
     DispatchOrder.Status.ON_SCENE,
+    DispatchOrder.Status.RETURNED,  # its field report sent back for rework: the team is still out
 )
 INCIDENT_COLOUR = "#ff4d4f"
 ORDER_COLOURS = {"sent": "#9aa5b1", "read": "#9aa5b1", "accepted": "#40a9ff", "en_route": "#13c2c2"}
 ORDER_COLOURS["on_scene"] = "#52c41a"
+ORDER_COLOURS["returned"] = "#faad14"
 
 
 def may_open(user) -> bool:
@@ -73,8 +76,9 @@ def _collection(features: list[dict]) -> dict:
 
 
 def open_alarms(user) -> list[Alarm]:
-    """Alarms 报警中 (status open), as the alarm list filtered by that status shows them: one query."""
-    qs = Alarm.objects.restrict(user).filter(status=Alarm.Status.OPEN)
+    """Alarms not yet cleared (报警中 and 已确认: the reading is still over the line), as the alarm list's
+    `open=true` shows them and the 工作台 and situation API count them: one query."""
+    qs = Alarm.objects.restrict(user).exclude(status=Alarm.Status.CLOSED)
     return list(monitoring_selectors.alarms(qs).order_by("-opened_at"))
 
 
@@ -99,7 +103,7 @@ def warnings_in_force(user, now: dt.datetime) -> dict:
     polygon. Two queries."""
     rows = list(
         Warning.objects.restrict(user)
-        .filter(status=Warning.Status.ISSUED, expires__gt=now)
+        .filter(warning_filters.in_force(now))
         .order_by("-sent")
         .values("pk", "headline", "level", "polygon", "expires")
     )
@@ -163,6 +167,7 @@ def moving_teams(user) -> list[dict]:
             kind=DispatchOrder.Kind.TEAM,
             status__in=MOVING_ORDERS,
             incident__in=Incident.objects.restrict(user),
+            incident__status__in=ACTIVE_INCIDENTS,  # as the 调度指令 list's `open` filter counts them
         )
         .order_by("-sent_at")
         .values(
@@ -420,12 +425,19 @@ def screen_data(user, *, now: dt.datetime | None = None) -> dict:
                 "报警中",
                 sum(alarms_open.values()),
                 "条",
-                _list_url("monitoring:alarm_list", status="open"),
+                _list_url("monitoring:alarm_list", open="true"),
                 alert=alarms_open["red"] + alarms_open["orange"] > 0,
             ),
-            _kpi("生效预警", warnings["count"], "条", _list_url("alerts:warning_list", status="issued")),
-            _kpi("处置中事件", len(incidents), "起", _list_url("incidents:incident_list"), alert=bool(incidents)),
-            _kpi("出动队伍", teams_moving, "支", _list_url("incidents:incident_list")),
+            _kpi("生效预警", warnings["count"], "条", _list_url("alerts:warning_list", in_force="true")),
+            _kpi(
+                "处置中事件",
+                len(incidents),
+                "起",
+                _list_url("incidents:incident_list", active="true"),
+                alert=bool(incidents),
+            ),
+            # Counted as the 调度指令 list it opens counts: team orders still out (队次; one team may be out twice).
+            _kpi("出动队伍", len(orders), "队次", _list_url("incidents:dispatchorder_list", open="true", kind="team")),
             _kpi(
                 "逾期隐患",
                 hazards["overdue_total"],

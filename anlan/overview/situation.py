@@ -43,6 +43,8 @@ def patrols_missed_params(moment: Moment) -> dict:
 def region_in_scope(user, code: str | None) -> Region:
     """The region asked for, or the caller's own; anything unknown or outside the caller's subtree is a 404
     (the same answer for both, so the API does not tell which codes exist elsewhere)."""
+    if not user.is_superuser and not user.region_id:  # no region, no scope: not every desk's roster
+        raise NotFound("region.not_found", "区划不存在或不在您的管辖范围内")
     code = code or user.region_id
     own = region_prefix(user.region_id) if user.region_id and not user.is_superuser else ""
     if not code or not is_region_code(code) or not region_prefix(code).startswith(own):

@@ -138,3 +138,26 @@ def test_the_situation_makes_a_fixed_number_of_queries(client, busy):
     with count_queries() as second:
         assert situation(client, "county_operator").status_code == 200
     assert len(second) == len(first)
+
+
+@pytest.mark.django_db
+def test_a_cancelled_warning_leaves_the_figure_and_the_list(client, tree):
+    """A 解除 is issued as a follower carrying the original's expiry: it ends a warning, it is not one."""
+    from anlan.alerts import services as warning_services
+    from tests.alerts.helpers import issue_warning
+
+    warning = issue_warning(tree, regions=[tree.township])
+    before = situation(client, "county_operator").json()["warnings_in_force"]
+    warning_services.warning_follow_up(actor=persona("county_operator"), warning=warning, msg_type="Cancel")
+    document = situation(client, "county_operator").json()
+    assert document["warnings_in_force"] == before - 1
+    assert_equals_the_lists(client, document)
+
+
+@pytest.mark.django_db
+def test_a_user_without_a_region_reads_no_desk(client, tree):
+    user = persona("county_operator")
+    user.region = None
+    user.save(update_fields=["region"])
+    client.force_login(user)
+    assert client.get("/api/v1/situation/", {"region": tree.county.code}).status_code == 404
