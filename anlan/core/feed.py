@@ -16,6 +16,7 @@ names: never one per row.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
@@ -91,8 +92,17 @@ def recent_changes(user, limit: int = 10, *, now: dt.datetime | None = None) -> 
         if len(kept) == limit:
             break
     names = region_names({entry.region_code for entry, _ in kept})
+    people = _display_names({entry.actor_id for entry, _ in kept if entry.actor_id})
     now = now or timezone.now()
-    return [_change(entry, configs, names, may_open, now) for entry, may_open in kept]
+    return [_change(entry, configs, names, people, may_open, now) for entry, may_open in kept]
+
+
+def _display_names(actor_ids: set[int]) -> dict[int, str]:
+    """Who did it, by the name colleagues know (姓名), not the login: one query for the whole feed."""
+    if not actor_ids:
+        return {}
+    rows = get_user_model().objects.filter(pk__in=actor_ids).exclude(display_name="")
+    return dict(rows.values_list("pk", "display_name"))
 
 
 def _candidate_entries(user, configs: dict, window: int) -> list[AuditEntry]:
@@ -103,7 +113,8 @@ def _candidate_entries(user, configs: dict, window: int) -> list[AuditEntry]:
         if not user.region_id:
             return []
         qs = qs.filter(region_code__startswith=region_prefix(user.region_id))
-    fields = ("id", "created_at", "actor_name", "action", "object_type", "object_id", "object_repr", "region_code")
+    fields = ("id", "created_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr")
+    fields = (*fields, "region_code")
     return list(qs.order_by("-id").only(*fields, "after")[:window])
 
 
@@ -130,9 +141,9 @@ def _valid_pks(model, ids: set[str]) -> list:
     return list(ids)
 
 
-def _change(entry: AuditEntry, configs: dict, names: dict, may_open: bool, now: dt.datetime) -> Change:
+def _change(entry: AuditEntry, configs: dict, names: dict, people: dict, may_open: bool, now: dt.datetime) -> Change:
     config = configs[entry.object_type]
-    who = entry.actor_name or "系统"
+    who = people.get(entry.actor_id) or entry.actor_name or "系统"
     type_name = config.verbose_name
     name = entry.object_repr or f"#{entry.object_id}"
     return Change(

@@ -139,8 +139,8 @@ def test_query_count_does_not_grow_with_the_number_of_changes(tree):
         assert len(recent_changes(officer, limit=5)) == 5
     with CaptureQueriesContext(connection) as many:
         assert len(recent_changes(officer, limit=20)) == 20
-    # the entries, the people among them (one query for all their ids), the region names
-    assert len(few) == len(many) == 3
+    # the entries, the people among them (one query for all their ids), the region names, the actors' names
+    assert len(few) == len(many) == 4
 
 
 def test_relative_times_read_as_people_say_them():
@@ -174,3 +174,13 @@ def test_a_department_operator_sees_its_departments_rows_only(tree):
     assert any("部门测试本部门隐患" in t for t in texts) and not any("部门测试他部门隐患" in t for t in texts)
     found = search(user, "部门测试")
     assert [hit.name for g in found.groups for hit in g.hits] == [str(HiddenHazard.objects.get(pk=ours.pk))]
+
+
+@pytest.mark.django_db
+def test_the_actor_is_told_by_the_name_colleagues_know_not_the_login(tree):
+    admin = persona("county_admin")
+    admin.display_name = "王主任"
+    admin.save(update_fields=["display_name"])
+    _rename(admin, _person_in(tree.township), "本镇责任人戊")
+    told = next(t for t in _texts(persona("county_operator")) if "本镇责任人戊" in t)
+    assert told.startswith("王主任 ") and admin.username not in told
