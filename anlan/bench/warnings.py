@@ -24,7 +24,8 @@ from django.utils import timezone
 from anlan.accounts.models import User
 from anlan.alerts import services
 from anlan.alerts.models import Resident, Warning
-from anlan.core.fields import EncryptedCharField
+from anlan.core import crypto
+from anlan.core.fields import EncryptedCharField, normalise_phone
 from anlan.geo.models import Region, RegionLevel
 from anlan.notify import recipients as notify_recipients
 from anlan.notify.models import Delivery, Notice
@@ -36,16 +37,17 @@ class _Rollback(Exception):
 
 def _residents(villages, n: int) -> None:
     phone = EncryptedCharField().get_prep_value("13900000000")
+    index = crypto.blind_index(normalise_phone("13900000000"))  # the searchable digest beside the cipher text
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     table = Resident._meta.db_table
     sql = (
-        f"INSERT INTO {table} (name, region_id, household, phone, lon, lat, vulnerable, channel_order, created_at, "
-        "updated_at, synthetic) VALUES (%s, %s, '', %s, NULL, NULL, %s, '', %s, %s, %s)"
+        f"INSERT INTO {table} (name, region_id, household, phone, phone_index, lon, lat, vulnerable, channel_order, "
+        "created_at, updated_at, synthetic) VALUES (%s, %s, '', %s, %s, NULL, NULL, %s, '', %s, %s, %s)"
     )
     with connection.cursor() as cursor:
         for start in range(0, n, 50_000):
             rows = [
-                (f"居民{i}", villages[i % len(villages)].code, phone, False, now, now, True)
+                (f"居民{i}", villages[i % len(villages)].code, phone, index, False, now, now, True)
                 for i in range(start, min(n, start + 50_000))
             ]
             cursor.executemany(sql, rows)

@@ -151,6 +151,8 @@ def test_kinds_and_plans_stay_in_the_incident_menu(client, tree):
     assert menu == [
         ("接报登记", reverse("incidents:intake")),
         ("突发事件", reverse("incidents:incident_list")),
+        ("响应任务", reverse("incidents:responsetask_list")),
+        ("调度指令", reverse("incidents:dispatchorder_list")),
         ("事件类型", reverse("plans:incidentkind_list")),
         ("应急预案", reverse("plans:plan_list")),
         ("预案措施", reverse("plans:planaction_list")),

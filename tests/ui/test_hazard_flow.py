@@ -45,7 +45,7 @@ def test_report_on_phone_assign_submit_with_photo_verify_and_see_it_closed_on_th
     page.click("#locate")
     page.wait_for_function("() => document.getElementById('id_lon').value !== ''")
     assert "已定位" in page.inner_text("#locate-status")
-    page.click("button[type=submit]")
+    page.click("#report-form button[type=submit]")  # not the header search
     page.wait_for_selector("#hazard-status")
     assert page.inner_text("#hazard-status") == "已上报"
     hazard = HiddenHazard.objects.get(title="村道边坡落石")
