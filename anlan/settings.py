@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "anlan.alerts",
     "anlan.plans",
     "anlan.incidents",
+    "anlan.disasters",
     "anlan.overview",
     "anlan.demo",
     "anlan.bench",

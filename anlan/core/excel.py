@@ -209,7 +209,7 @@ def _describe(config: ModelConfig, f) -> str:
     if isinstance(f, models.DateField):
         return "日期，如 2026-06-01"
     if isinstance(f, EncryptedCharField):
-        return "加密保存" + ("；手机号11位或座机号" if f.sensitive_kind == "phone" else "；18位身份证号")
+        return "加密保存" + {"phone": "；手机号11位或座机号", "id_number": "；18位身份证号"}.get(f.sensitive_kind, "")
     return str(f.help_text or "")
 
 

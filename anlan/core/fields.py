@@ -21,7 +21,7 @@ def cipher():
 class EncryptedCharField(models.TextField):
     """A short text (phone, ID number) stored encrypted; Python code sees the plain value."""
 
-    sensitive_kind = "text"  # "phone" | "id_number": how masking.mask() hides it
+    sensitive_kind = "text"  # "phone" | "id_number" | "name": how masking.mask() hides it
 
     def __init__(self, *args, sensitive_kind: str = "text", max_length_plain: int = 64, **kwargs):
         self.sensitive_kind = sensitive_kind

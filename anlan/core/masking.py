@@ -27,7 +27,19 @@ def mask_id_number(value: str | None) -> str:
     return f"{text[:6]}{'*' * (len(text) - 10)}{text[-4:]}"
 
 
+def mask_name(value: str | None) -> str:
+    """张*明, 张* (the form of a 公示 list): the surname and, for longer names, the last character."""
+    if not value:
+        return ""
+    text = str(value)
+    if len(text) <= 2:
+        return text[0] + "*" * (len(text) - 1)
+    return f"{text[0]}{'*' * (len(text) - 2)}{text[-1]}"
+
+
 def mask(kind: str, value: str | None) -> str:
+    if kind == "name":
+        return mask_name(value)
     if kind == "phone":
         return mask_phone(value)
     if kind == "id_number":
@@ -39,7 +51,7 @@ def visible_value(user, kind: str, value: str | None) -> str:
     """The value as this user may see it."""
     if value in (None, ""):
         return ""
-    if kind == "phone" and sees_full_phone(user):
+    if kind in ("phone", "name") and sees_full_phone(user):  # the roles that call people see who they are
         return value
     if kind == "id_number" and sees_full_id_number(user):
         return value

@@ -1,14 +1,16 @@
 """Natural hazard sites (地质灾害隐患点, 山洪危险区, 易涝点, 森林火险区 …) and their patrols (日周月巡查)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from anlan.core.fields import EncryptedCharField
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES
+from anlan.core.roles import COUNTY_ROLES, SECTOR_REGISTRY_ROLES, Role
 from anlan.core.scoping import ScopedManager, ScopeSpec
 
-__all__ = ["HazardSite", "PatrolRule", "PatrolTask"]
+__all__ = ["HazardSite", "Household", "PatrolRule", "PatrolTask"]
 
 GEOLOGICAL = ("landslide", "rockfall", "debris_flow", "subsidence", "unstable_slope")
 
@@ -90,6 +92,49 @@ class HazardSite(AnlanModel):
     @property
     def geological(self) -> bool:
         return self.kind in GEOLOGICAL
+
+
+class Household(AnlanModel):
+    """A household a hazard site threatens (避险转移到户到人): who lives there, who is vulnerable, and the
+    包保责任人 who gets them out when a warning or an incident opens the site's transfer list."""
+
+    site = models.ForeignKey(HazardSite, verbose_name="隐患点", on_delete=models.CASCADE, related_name="households")
+    region = models.ForeignKey("geo.Region", verbose_name="所在村（社区）", on_delete=models.PROTECT, related_name="+")
+    head_name = models.CharField("户主姓名", max_length=50)
+    phone = EncryptedCharField("联系电话", sensitive_kind="phone", max_length_plain=20, blank=True)
+    people = models.PositiveSmallIntegerField("家庭人数（人）", default=1)
+    vulnerable = models.PositiveSmallIntegerField("其中老弱病残孕（人）", default=0)
+    vulnerable_note = models.CharField("需帮扶情况", max_length=200, blank=True, help_text="如：卧床老人 1 人，需担架")
+    address = models.CharField("住址", max_length=200, blank=True)
+    lon = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="包保责任人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guarded_households",
+    )
+    active = models.BooleanField("在册", default=True)
+
+    scope_spec = ScopeSpec(region="region", department="site__department")
+    write_roles = SECTOR_REGISTRY_ROLES
+    # Names and phones of families: not for enterprises or rescue teams.
+    view_roles = frozenset({*SECTOR_REGISTRY_ROLES, Role.VILLAGE_WORKER, Role.VIEWER})
+
+    class Meta:
+        verbose_name = "受威胁户"
+        verbose_name_plural = "受威胁户"
+        ordering = ["site", "region", "head_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(vulnerable__lte=models.F("people")), name="sites_household_vulnerable_le_people"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.head_name}户（{self.people} 人）"
 
 
 class PatrolRule(AnlanModel):

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class DisastersConfig(AppConfig):
+    """灾情统计报送, 救灾救助 and 避险转移到户到人: the recovery half of the loop. Above incidents and alerts
+    (a process links to them; a warning or an incident opens a site's transfer list), sites (households),
+    resources (shelters) and supplies (goods issued to households); below the 工作台."""
+
+    name = "anlan.disasters"
+    label = "disasters"
+    verbose_name = "灾情与救助"
