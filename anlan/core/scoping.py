@@ -35,6 +35,9 @@ class ScopeSpec:
     shared: bool = False
     # Ancestors of the user's region are readable too (a township user sees its county outline).
     ancestors_visible: bool = False
+    # Path to a user the row is addressed to (a dispatch order to a village worker): that user reads the row
+    # whatever its region — an order for a township's incident still reaches the village worker sent.
+    person: str | None = None
 
 
 def column_path(model, path: str) -> str:
@@ -76,6 +79,8 @@ def scope_q(model, user, action: str) -> Q | None:
         if not spec.enterprise or not user.enterprise_id:
             return None
         q &= Q(**{column_path(model, spec.enterprise): user.enterprise_id})
+    if spec.person and action == "view":
+        q |= Q(**{spec.person: user.pk})
     return q
 
 

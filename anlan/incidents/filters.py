@@ -44,10 +44,17 @@ class DispatchOrderFilterSet(ScopedFilterSet):
 
     region = RegionSubtreeFilter(field_name="incident__region")
     open = django_filters.BooleanFilter(method="filter_open", label="未完成")
+    mine = django_filters.BooleanFilter(method="filter_mine", label="下达给我的")
 
     class Meta:
         model = DispatchOrder
-        fields = ["region", "kind", "status", "open"]
+        fields = ["region", "kind", "status", "open", "mine"]
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value:
+            return queryset
+        return queryset.filter(user=user) if getattr(user, "pk", None) else queryset.none()
 
     def filter_open(self, queryset, name, value):
         pending = Q(incident__status__in=ACTIVE) & ~Q(status=DispatchOrder.Status.DONE)

@@ -1,5 +1,6 @@
 """Incidents (突发事件): intake, grading, response, information reports, tasks, dispatch and the timeline."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -256,6 +257,7 @@ class DispatchOrder(models.Model):
         EXPERT = "expert", "专家"
         SUPPLIES = "supplies", "物资"
         SHELTER = "shelter", "避难场所"
+        PERSON = "person", "属地人员"
 
     class Status(models.TextChoices):
         SENT = "sent", "已下达"
@@ -282,6 +284,16 @@ class DispatchOrder(models.Model):
         "supplies.SupplyItem", verbose_name="物资", null=True, blank=True, on_delete=models.PROTECT
     )
     quantity = models.DecimalField("数量", max_digits=12, decimal_places=2, null=True, blank=True)
+    # 属地人员: a village worker (网格员、群测群防员) or township officer with an account, who sees the order on
+    # his 工作台 and in the list, besides the SMS link every assignee gets.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatch_orders",
+    )
     assignee_name = models.CharField("接收对象", max_length=150)
     instruction = models.TextField("指令内容")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SENT)
@@ -294,11 +306,12 @@ class DispatchOrder(models.Model):
 
     objects = ScopedManager()
 
-    # An order goes to a team, an expert, a shelter or a warehouse (no user account): it is the business of
-    # the area the incident is in, so it is scoped by the incident's region and listed for the county and
-    # the townships that command there (and team leaders, whose teams receive them).
-    scope_spec = ScopeSpec(region="incident__region")
-    view_roles = frozenset({*COUNTY_ROLES, "township_operator", "team_leader"})
+    # An order goes to a team, an expert, a shelter, a warehouse or a local person: it is the business of the
+    # area the incident is in, so it is scoped by the incident's region and listed for the county and the
+    # townships that command there (and team leaders, whose teams receive them); a person it is addressed to
+    # reads it too (village workers see their own orders, wherever the incident was recorded).
+    scope_spec = ScopeSpec(region="incident__region", person="user")
+    view_roles = frozenset({*COUNTY_ROLES, "township_operator", "team_leader", "village_worker"})
     write_roles = NOBODY  # written only by its services
 
     class Meta:

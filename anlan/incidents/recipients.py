@@ -1,5 +1,6 @@
 """Recipient source of incidents for notify: the assignee of a dispatch order (a team leader, an expert,
-a shelter or warehouse manager), reached by id only, at the phone the order's target holds."""
+a shelter or warehouse manager, a local person with an account), reached by id only, at the phone the
+order's target holds."""
 
 from anlan.notify.recipients import Source, register_source
 
@@ -9,7 +10,7 @@ from .models import DispatchOrder
 def _assignee_phones(ids):
     from .services.dispatch import _assignee_phone
 
-    orders = DispatchOrder.objects.filter(pk__in=ids).select_related("team", "expert", "shelter", "warehouse")
+    orders = DispatchOrder.objects.filter(pk__in=ids).select_related("team", "expert", "shelter", "warehouse", "user")
     for order in orders:
         yield order.pk, {"phone": _assignee_phone(order) or ""}
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/brief.docx", views.brief_docx, name="brief"),
     path("<int:pk>/reports/<int:report_pk>.docx", views.report_docx, name="report_docx"),
     path("<int:pk>/attachments/<int:entry_pk>/", views.attachment, name="attachment"),
+    path("orders/<int:pk>/feedback/", views.order_feedback, name="order_feedback"),
     # Incident kinds moved to plans (ARCHITECTURE.md): old links and bookmarks still arrive.
     re_path(
         r"^incidentkind/(?P<rest>.*)$",

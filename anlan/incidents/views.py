@@ -84,6 +84,7 @@ register(
         ],
         search_fields=["assignee_name", "instruction", "incident__title"],
         importable=False,
+        detail_links=[("反馈进展", "incidents:order_feedback", lambda user, order: _addressed_to(user, order))],
         selector=lambda qs: qs.select_related("incident"),
         sortable=["sent_at", "status"],
         menu_group="事件处置",
@@ -392,6 +393,8 @@ def _target(user, d):
         return get_object_or_404(Expert.objects.restrict(user), pk=d["target"]), None
     if kind == DispatchOrder.Kind.SHELTER:
         return get_object_or_404(Shelter.objects.restrict(user), pk=d["target"]), None
+    if kind == DispatchOrder.Kind.PERSON:
+        return get_object_or_404(selectors.dispatchable_people(user), pk=d["target"]), None
     warehouse = get_object_or_404(Warehouse.objects.restrict(user), pk=d["target"])
     item = get_object_or_404(SupplyItem.objects.all(), pk=d["item"]) if d.get("item") else None
     return warehouse, item
@@ -422,6 +425,9 @@ def _context(request, incident, steps, bound, tab):
             ("supplies", "物资仓库", [(r, stock.get(r.id, [])) for r in warehouses]),
             ("shelter", "避难场所", [(r, None) for r in nearest.nearest_shelters(user, lon, lat, k=5)]),
         ]
+    if can_act and may_order:
+        people = selectors.local_people(user, incident)
+        recommendations.append(("person", "属地人员", [(p, None) for p in people]))
     orders = list(selectors.orders(incident))
     return {
         "incident": incident,
@@ -517,6 +523,20 @@ def situation_json(request, pk):
     """The command map's data; polled every 2 seconds."""
     incident = _incident(request, pk)
     return JsonResponse(situation.collect(incident, request.user))
+
+
+def _addressed_to(user, order) -> bool:
+    return order.user_id is not None and order.user_id == user.pk
+
+
+@login_required
+def order_feedback(request, pk):
+    """The assignee with an account opens his order's field page from the list or the 工作台 (the same page
+    as the SMS link, so one place takes his feedback)."""
+    order = get_object_or_404(DispatchOrder.objects.restrict(request.user), pk=pk)
+    if not _addressed_to(request.user, order):
+        raise PermissionDenied("只有接收人员可以反馈")
+    return redirect("field_order", token=services.order_token(order))
 
 
 # ---------------------------------------------------------------- the field page of an order (no account)

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min, QuerySet
@@ -107,12 +108,14 @@ class Item:
     # Items opening a page of their own instead of a registry list: its URL name and its own count.
     url_name: str = ""
     count: Callable | None = None
+    # The list's filter reads who asks (下达给我的): its FilterSet is bound per user instead of shared.
+    personal: bool = False
 
     def show(self, user, moment: Moment) -> Shown:
         if self.model is None:
             return Shown(self.key, self.label, self.action, self.urgency, self.count(user), reverse(self.url_name))
         params = self.params(moment)
-        rows = list_queryset(user, self.model, params)
+        rows = (personal_queryset if self.personal else list_queryset)(user, self.model, params)
         count, note, parts = self.note(rows, moment, params) if self.note else (rows.count(), "", [])
         return Shown(self.key, self.label, self.action, self.urgency, count, list_url(self.model, params), note, parts)
 
@@ -122,6 +125,22 @@ def list_queryset(user, model, params: dict) -> QuerySet:
     FilterSet over the list's own queryset (`restrict(user)` and its selector)."""
     config = config_for(model)
     return _validated_filterset(model, _frozen(params)).filter_queryset(config.queryset(user, "view"))
+
+
+def personal_queryset(user, model, params: dict) -> QuerySet:
+    """As list_queryset, for a FilterSet whose filters read the requesting user (bound with him)."""
+    config = config_for(model)
+    filterset = filterset_for(config)(
+        _query(_frozen(params)), queryset=config.queryset(user, "view"), request=SimpleNamespace(user=user)
+    )
+    return filterset.qs
+
+
+def _query(params: tuple) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name, value in params:
+        data.setlist(name, list(value) if isinstance(value, tuple) else [value])
+    return data
 
 
 def _frozen(params: dict) -> tuple:
@@ -134,10 +153,7 @@ def _validated_filterset(model, params: tuple):
     validating its form is most of a FilterSet's cost and depends on the parameters only, while
     `filter_queryset` applies the same filters to each user's own queryset. (Parameters holding a date
     give a new entry each day; the cache's bound keeps that small.)"""
-    data = QueryDict(mutable=True)
-    for name, value in params:
-        data.setlist(name, list(value) if isinstance(value, tuple) else [value])
-    filterset = filterset_for(config_for(model))(data, queryset=model._default_manager.none())
+    filterset = filterset_for(config_for(model))(_query(params), queryset=model._default_manager.none())
     if not filterset.is_valid():  # the parameters are ours: a wrong one is a bug, not the user's input
         raise ValueError(f"{model.__name__} list parameters {dict(params)}: {filterset.errors}")
     return filterset
@@ -331,6 +347,9 @@ ITEMS: list[Item] = [
     # The village's responsible persons asked to acknowledge a warning in force who have not yet (their SMS
     # link or reply acknowledges; the worker sees who is still silent and reminds them).
     Item("village_acks", "本村预警待叫应确认", "查看未确认", VILLAGE, RED, Delivery, _fixed(ack_waiting="true")),
+    # Orders sent to this worker by name (属地人员) and not done: he reports back from each one's page.
+    Item("my_orders", "下达给我的调度指令", "去反馈", VILLAGE, RED, DispatchOrder, _fixed(mine="true", open="true"),
+         personal=True),
     Item("my_overdue", "隐患整改已逾期", "去整改", VILLAGE, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("my_rectify", "待整改隐患", "去整改", VILLAGE, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING), _nearest_deadline),

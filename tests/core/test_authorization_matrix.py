@@ -58,7 +58,7 @@ EXPECTED = {
     "hazards.HazardPhoto": "v     v     v     v     v     v     v     v",
     "hazards.HiddenHazard": "vacd  vacd  vacd  vacd  vac   vac   v     v",
     "inbox.Notification": "v     v     v     v     v     v     v     v",
-    "incidents.DispatchOrder": "v     v     -     v     -     -     v     -",
+    "incidents.DispatchOrder": "v     v     -     v     v     -     v     -",
     "incidents.Incident": "vacd  vacd  v     vacd  v     v     v     v",
     "incidents.InfoReport": "v     v     v     v     v     v     v     v",
     "incidents.ReportDispatch": "v     v     v     v     v     v     v     v",

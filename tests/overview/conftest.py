@@ -105,6 +105,17 @@ def busy(tree):
             for number, status in (("T-OV-1", "sent"), ("T-OV-1", "done"), ("T-OV-2", "en_route"))
         ]
     )  # fmt: skip
+    # Orders addressed by name to the village worker (属地人员): one open on an incident in another township
+    # (he reads it because it is his), one done; and one to the township officer, which is not his.
+    worker, officer = persona("village_grid_worker"), persona("township_officer")
+    DispatchOrder.objects.bulk_create(
+        [
+            DispatchOrder(incident=incidents[number], kind="person", user=user, assignee_name=user.username,
+                          instruction="组织群众转移", sent_at=now, issued_by="值班员", status=status)
+            for number, user, status in (("T-OV-2", worker, "read"), ("T-OV-1", worker, "done"),
+                                         ("T-OV-1", officer, "sent"))
+        ]
+    )  # fmt: skip
     acknowledgements(live, tree, now)
     hazard(tree.village)  # overdue
     hazard(tree.other_village)  # overdue, another township

@@ -37,7 +37,7 @@ EXPECTED_KEYS = {
         *("warnings_drafts", "warnings_submitted", "orders_open"),
     },
     Role.DEPARTMENT_OPERATOR: {"department_tasks", "department_overdue", "department_hazards", "sensors_offline"},
-    Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify"},
+    Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders"},
     Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},

@@ -48,6 +48,8 @@ def order_create(*, actor, incident: Incident, kind: str, instruction: str, targ
         order.expert, order.assignee_name = target, target.name
     elif kind == DispatchOrder.Kind.SHELTER:
         order.shelter, order.assignee_name = target, f"{target.name}（{target.manager}）"
+    elif kind == DispatchOrder.Kind.PERSON:
+        order.user, order.assignee_name = target, person_label(target)
     elif kind == DispatchOrder.Kind.SUPPLIES:
         if item is None or not quantity:
             raise DomainError("incident.supplies_required", "调拨物资须选择物资并填写数量", field="quantity")
@@ -71,6 +73,8 @@ def order_create(*, actor, incident: Incident, kind: str, instruction: str, targ
         action="incident_order", obj=incident, actor=actor, after={"order": order.pk, "to": order.assignee_name}
     )
     texted = _text_assignee(order)
+    if order.user_id:
+        _tell_in_app(order)
     entry(
         incident,
         TimelineEntry.Kind.ORDER if kind != DispatchOrder.Kind.SUPPLIES else TimelineEntry.Kind.SUPPLIES,
@@ -92,7 +96,36 @@ def _assignee_phone(order: DispatchOrder) -> str:
         return order.shelter.manager_phone
     if order.warehouse_id:
         return order.warehouse.manager_phone
+    if order.user_id:
+        return order.user.phone
     return ""
+
+
+def person_label(user) -> str:
+    """How a local person is named on the order: 张三（城关镇 村（社区）网格员）."""
+    name = user.get_full_name() or user.username
+    where = user.region.name if user.region_id else ""
+    return f"{name}（{where} {user.get_role_display()}）".replace("（ ", "（")
+
+
+def _tell_in_app(order: DispatchOrder) -> None:
+    """A person with an account also finds the order in the inbox (the SMS may not be configured), with
+    the field link that takes his feedback."""
+    from django.urls import reverse
+
+    from anlan.inbox.services import Message, notify
+
+    link = reverse("field_order", kwargs={"token": order_token(order)})
+    notify(
+        [order.user],
+        Message(
+            category="task",
+            title=f"调度指令：{order.incident.title}",
+            body=order.instruction[:500],
+            link=link,
+            dedupe_key=f"order:{order.pk}",
+        ),
+    )
 
 
 def _text_assignee(order: DispatchOrder) -> str:
