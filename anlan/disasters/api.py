@@ -9,7 +9,7 @@
 County roles write; townships read their county's processes; outside the scope a process is a 404.
 """
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -38,7 +38,7 @@ def _totals_schema() -> serializers.DictField:
 class ProcessSerializer(serializers.ModelSerializer):
     regions = serializers.SerializerMethodField(help_text="受灾乡镇（街道）区划代码")
     reports = ReportSummarySerializer(many=True, read_only=True)
-    totals = _totals_schema()
+    totals = serializers.SerializerMethodField()
 
     class Meta:
         model = DisasterProcess
@@ -48,15 +48,14 @@ class ProcessSerializer(serializers.ModelSerializer):
     def get_regions(self, process) -> list[str]:
         return sorted(r.code for r in process.regions.all())
 
-    def to_representation(self, process):
-        data = super().to_representation(process)
+    @extend_schema_field(_totals_schema())
+    def get_totals(self, process) -> dict:
         computed = self.context.get("totals")
         if computed is not None:
-            data["totals"] = indicators.as_json(computed)
-        else:  # a list: the totals stored with the latest report (equal to the computed ones; no query per row)
-            reports = list(process.reports.all())
-            data["totals"] = reports[-1].totals if reports else indicators.as_json(indicators.zero_row())
-        return data
+            return indicators.as_json(computed)
+        # A list: the totals stored with the latest report (equal to the computed ones; no query per row).
+        reports = list(process.reports.all())
+        return reports[-1].totals if reports else indicators.as_json(indicators.zero_row())
 
 
 class ProcessCreateSerializer(serializers.Serializer):
