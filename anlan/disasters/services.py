@@ -235,12 +235,12 @@ def submit_report(*, actor, process: DisasterProcess, stage: str, rows, now: dt.
     A bad row, a township outside the process or listed twice, a stage out of order: a DomainError and
     nothing is stored. Returns the report with `late`, `escalate`, `zero_report` and the totals after it."""
     _county_roles_only(actor, "灾情报送")
-    process = _locked(process)
+    caller, process = process, _locked(process)
     _check_stage(process, stage, set(process.reports.values_list("stage", flat=True)))
     parsed = parse_rows(process, rows)
     if stage == Stage.INITIAL and not parsed:
         raise DomainError("disaster.initial_empty", "初报应至少填报一个乡镇（街道）的数据", field="rows")
-    return _file(actor, process, stage, parsed, now=now)
+    return _file(actor, caller, process, stage, parsed, now=now)
 
 
 @transaction.atomic
@@ -248,7 +248,7 @@ def correct_report(*, actor, process: DisasterProcess, rows, reason: str, now: d
     """核报更正: after the 核报 the figures are locked; a correction is a new recorded version, with its reason,
     and becomes the latest figures of the townships it lists."""
     _county_roles_only(actor, "核报更正")
-    process = _locked(process)
+    caller, process = process, _locked(process)
     if process.status != DisasterProcess.Status.FINAL:
         raise DomainError("disaster.correction_before_final", "核报之前请直接报送续报或核报，无需更正")
     reason = (reason or "").strip()
@@ -257,10 +257,10 @@ def correct_report(*, actor, process: DisasterProcess, rows, reason: str, now: d
     parsed = parse_rows(process, rows)
     if not parsed:
         raise DomainError("disaster.correction_empty", "请至少填报一个需更正的乡镇（街道）", field="rows")
-    return _file(actor, process, Stage.CORRECTION, parsed, now=now, reason=reason)
+    return _file(actor, caller, process, Stage.CORRECTION, parsed, now=now, reason=reason)
 
 
-def _file(actor, process, stage: str, parsed: dict[str, dict], *, now=None, reason: str = "") -> DisasterReport:
+def _file(actor, caller, process, stage: str, parsed: dict[str, dict], *, now=None, reason="") -> DisasterReport:
     now = now or timezone.now()
     before = {row.region_id: row for row in latest_rows(process)}
     unchanged = all(
@@ -289,6 +289,7 @@ def _file(actor, process, stage: str, parsed: dict[str, dict], *, now=None, reas
         process.status = DisasterProcess.Status.FINAL
         process.stable_at = process.stable_at or now
         process.save(update_fields=["status", "stable_at", "updated_at"])
+        caller.status, caller.stable_at = process.status, process.stable_at
     audit_record(
         action=f"disaster_report_{stage}",
         obj=report,
@@ -331,7 +332,8 @@ def _tell_desk_of_escalation(process, total: dict) -> None:
 
 
 def _open_process(process) -> None:
-    if process.status == DisasterProcess.Status.FINAL:
+    # Read afresh: the caller's instance may predate the 核报 (figures lock from that moment).
+    if not DisasterProcess.objects.filter(pk=process.pk, status=DisasterProcess.Status.OPEN).exists():
         raise DomainError("disaster.locked", "该灾害过程已核报，数据已锁定")
 
 
