@@ -445,6 +445,9 @@ SPECTACULAR_SETTINGS = {
         "HazardSourceEnum": "anlan.hazards.models.HiddenHazard.Source",
         "IncidentSourceEnum": "anlan.incidents.models.Incident.Source",
         "PlanActionLevelEnum": "anlan.plans.models.RESPONSE_CHOICES",
+        "StageEnum": "anlan.hazards.models.HazardPhoto.Stage",
+        "DisasterReportStageEnum": "anlan.disasters.models.DisasterReport.Stage",
+        "DisasterSubmitStageEnum": "anlan.disasters.api.SUBMITTED_STAGES",
     },
 }
 

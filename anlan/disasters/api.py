@@ -68,10 +68,12 @@ class ProcessCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="", help_text="灾情概况")
 
 
+# The stages a report is submitted as (a correction after the 核报 is made on its page, with its reason).
+SUBMITTED_STAGES = [("initial", "初报"), ("update", "续报"), ("final", "核报")]
+
+
 class ReportInputSerializer(serializers.Serializer):
-    stage = serializers.ChoiceField(
-        choices=[("initial", "初报"), ("update", "续报"), ("final", "核报")], help_text="报送阶段"
-    )
+    stage = serializers.ChoiceField(choices=SUBMITTED_STAGES, help_text="报送阶段")
     rows = serializers.ListField(
         child=serializers.DictField(),
         allow_empty=True,
