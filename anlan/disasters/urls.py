@@ -9,6 +9,7 @@ app_name = "disasters"
 urlpatterns = [
     path("", views.process_list, name="process_list"),
     path("add/", views.process_create, name="process_create"),
+    path("owed/", views.process_list, {"owed": True}, name="process_owed"),
     path("<int:pk>/", views.process_detail, name="process_detail"),
     path("<int:pk>/report/", views.report_form, name="report_form"),
     path("<int:pk>/stable/", views.process_stable, name="process_stable"),

@@ -66,10 +66,13 @@ def _clock_view(process, now) -> dict | None:
 
 
 @login_required
-def process_list(request):
+def process_list(request, owed: bool = False):
+    """All processes of the scope; `owed` (the 工作台's link): those owing a report now."""
     if not role_allows(request.user, "view", DisasterProcess):
         raise PermissionDenied("您的角色不能查看灾情统计")
     qs = selectors.processes(request.user).order_by("-started_at", "pk")
+    if owed:
+        qs = qs.filter(pk__in=[p.pk for p, _ in selectors.reports_owed(request.user)])
     status = request.GET.get("status", "")
     if status in DisasterProcess.Status.values:
         qs = qs.filter(status=status)
@@ -94,6 +97,7 @@ def process_list(request):
         "status": status,
         "statuses": DisasterProcess.Status.choices,
         "may_create": _county(request.user),
+        "owed": owed,
         "note": clocks.unverified_note(),
     }
     return render(request, "disasters/process_list.html", context)

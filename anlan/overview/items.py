@@ -305,7 +305,7 @@ ITEMS: list[Item] = [
          url_name="supplies:alerts", count=supplies_alerts),
     # 灾情报送: processes whose 初报 is due or overdue, today's 续报 not yet filed, or the 核报 owed.
     Item("disaster_reports", "灾情待报送（初报/续报/核报）", "去报送", COUNTY, RED,
-         url_name="disasters:process_list", count=disaster_selectors.reports_owed_count),
+         url_name="disasters:process_owed", count=disaster_selectors.reports_owed_count),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),

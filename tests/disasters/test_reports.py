@@ -239,13 +239,15 @@ def test_totals_always_equal_the_sum_of_each_townships_latest_row(db, sequence):
     assert process.reports.order_by("-number").first().totals == indicators.as_json(expected)
 
 
-def test_the_workbench_and_the_duty_desk_show_an_overdue_initial_report(tree):
+def test_the_workbench_and_the_duty_desk_show_an_overdue_initial_report(client, tree):
     from anlan.disasters import duty_items
     from anlan.overview.items import workbench
 
     process = new_process(tree, hours_ago=3)
     shown = {s.key: s for s in workbench(persona("county_operator"))}
-    assert shown["disaster_reports"].count >= 1 and shown["disaster_reports"].url == "/disasters/"
+    assert shown["disaster_reports"].count >= 1 and shown["disaster_reports"].url == "/disasters/owed/"
+    client.force_login(persona("county_operator"))
+    assert client.get("/disasters/owed/").context["page"].paginator.count == shown["disaster_reports"].count
     assert "disaster_reports" not in {s.key for s in workbench(persona("township_officer"))}
     items = duty_items.reports_owed(tree.county.code, timezone.now())
     assert any(i.key == f"disaster:{process.pk}:initial" and "初报" in i.title and "已逾期" in i.title for i in items)
