@@ -26,6 +26,10 @@ from .models import DisasterProcess, DisasterReport, TownshipReturn, VillageEntr
 register_link(
     MenuLink("灾情与救助", "灾情统计报送", "disasters:process_list", DisasterProcess, "view", 82, regional=True)
 )
+# The 工作台's "灾情待报送" opens this list (a page the menu offers, as every 工作台 link is).
+register_link(
+    MenuLink("灾情与救助", "待报送灾情", "disasters:process_owed", DisasterProcess, "view", 82, roles=COUNTY_ROLES)
+)
 register_link(
     MenuLink(
         "灾情与救助", "村级灾情填报", "disasters:village_list", VillageEntry, "add", 83,
