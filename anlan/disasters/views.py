@@ -183,9 +183,9 @@ def _stage_choices(process, stages: set[str]) -> list[tuple[str, str]]:
 
 @login_required
 def report_form(request, pk):
-    process = _process(request.user, pk, "change")
     if not _county(request.user):
         raise PermissionDenied("灾情报送须由县级应急管理部门办理")
+    process = _process(request.user, pk, "change")
     townships = list(process.regions.all().order_by("code"))
     stages = {r.stage for r in process.reports.all()}
     choices = _stage_choices(process, stages)

@@ -170,3 +170,13 @@ def test_process_list_and_create_page_for_the_county(client, tree):
     assert "7·2 风雹" in listing and "初报" in listing and "尚未与《自然灾害情况统计调查制度》" in listing
     client.force_login(persona("township_officer"))
     assert client.get("/disasters/add/").status_code == 403
+
+
+def test_a_township_reads_the_process_page_and_opens_only_its_own_return(client, tree):
+    process = new_process(tree)
+    client.force_login(persona("township_officer"))
+    page = client.get(f"/disasters/{process.pk}/").content.decode()
+    assert f"/disasters/{process.pk}/townships/{tree.township.code}/" in page
+    assert f"/disasters/{process.pk}/townships/{tree.other_township.code}/" not in page
+    assert "报送初报" not in page  # the county reports
+    assert client.get(f"/disasters/{process.pk}/report/").status_code == 403
