@@ -41,3 +41,15 @@ def test_village_worker_enters_figures_on_the_phone_and_the_township_sums_them(b
     assert page.locator("#return-status").inner_text() == "乡镇已审核"
     assert_fits_the_phone(page)
     assert TownshipReturn.objects.get(process=process, region=tree.township).status == "reviewed"
+
+
+def test_the_county_pages_fit_a_phone(browser, live_server, demo_data):
+    tree = demo_data
+    process = new_process(tree)
+    page = browser.new_page(**PHONE)
+    login(page, live_server.url, "county_operator", "/disasters/")
+    assert_fits_the_phone(page)
+    for path in (f"/disasters/{process.pk}/", f"/disasters/{process.pk}/report/", "/disasters/owed/"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("h1").first.is_visible()
+        assert_fits_the_phone(page)
