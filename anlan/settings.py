@@ -330,6 +330,12 @@ ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES"
 # JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.
 ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESHOLDS") or "null")
 
+# 灾情报送 (anlan/disasters/clocks.py): the county's daily 续报 is due by this local time, the 核报 this many
+# working days after the disaster is stable. Both are the older 民政-era rules, UNVERIFIED for the 2020
+# 自然灾害情况统计调查制度 (reference/standards.md §4.3); the pages say so.
+ANLAN_DISASTER_UPDATE_BY = os.environ.get("ANLAN_DISASTER_UPDATE_BY", "09:00")
+ANLAN_DISASTER_FINAL_WORKING_DAYS = int(os.environ.get("ANLAN_DISASTER_FINAL_WORKING_DAYS", 2))
+
 # Background work (core.embedded, core.schedule): `anlan serve` also runs the background workers (outbox,
 # scheduler) unless ANLAN_EMBEDDED_WORKER=false, for a web tier whose `anlan worker` processes do that work.
 ANLAN_EMBEDDED_WORKER = _env_bool("ANLAN_EMBEDDED_WORKER", True)
@@ -445,6 +451,9 @@ SPECTACULAR_SETTINGS = {
         "HazardSourceEnum": "anlan.hazards.models.HiddenHazard.Source",
         "IncidentSourceEnum": "anlan.incidents.models.Incident.Source",
         "PlanActionLevelEnum": "anlan.plans.models.RESPONSE_CHOICES",
+        "StageEnum": "anlan.hazards.models.HazardPhoto.Stage",
+        "DisasterReportStageEnum": "anlan.disasters.models.DisasterReport.Stage",
+        "DisasterSubmitStageEnum": "anlan.disasters.api.SUBMITTED_STAGES",
     },
 }
 

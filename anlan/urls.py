@@ -57,6 +57,7 @@ urlpatterns = [
     path("incidents/", include("anlan.incidents.urls")),
     path("plans/", include("anlan.plans.urls")),
     path("duty/", include("anlan.duty.urls")),
+    path("disasters/", include("anlan.disasters.urls")),
     path("notify/", include("anlan.notify.urls")),
     path("overview/", include("anlan.overview.urls")),
     path("p/order/<str:token>/", incident_views.field_order, name="field_order"),

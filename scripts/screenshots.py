@@ -18,6 +18,8 @@ The pictures (docs/screenshots/README.md lists them):
   menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
   screen-*    综合态势 big screen of the county operator at a wall's 1920×1080 and a laptop's 1366×768
   stats-*     隐患统计 with its charts, county operator
+  disasters-* 灾情统计报送: the process list and the storm's process page (county operator), its report form,
+              the township's return (township officer) and the village worker's phone entry
 
 `--only screen,stats` takes only those pictures (the names above, without the size).
 """
@@ -175,6 +177,36 @@ def menu_open(page, width):
         page.wait_for_selector("#sidebar.open")
 
 
+def disaster_pictures(incident: int, operator, township, village) -> dict:
+    """灾情统计报送 pages of the storm exercise's disaster process (none when the data predates it)."""
+    from django.urls import reverse
+
+    from anlan.disasters.models import DisasterProcess
+    from anlan.testing.personas import persona
+
+    process = DisasterProcess.objects.filter(incidents=incident).first()
+    if process is None:
+        return {}
+    own = persona("township_officer").region_id
+    hit = process.regions.filter(code=own).exists()
+    village_code = persona("village_grid_worker").region_id
+    pictures = {
+        "disasters": (operator, reverse("disasters:process_list"), None, None),
+        "disaster": (operator, reverse("disasters:process_detail", args=[process.pk]), None, None),
+        "disaster-report": (operator, reverse("disasters:report_form", args=[process.pk]), None, None),
+        "disaster-village-list": (village, reverse("disasters:village_list"), None, None),
+    }
+    if hit:
+        pictures["disaster-township"] = (township, reverse("disasters:return_form", args=[process.pk, own]), None, None)
+        pictures["disaster-village"] = (
+            village,
+            reverse("disasters:village_entry", args=[process.pk, village_code]),
+            None,
+            None,
+        )
+    return pictures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -204,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             admin = login_state(browser, base_url, "county_admin")
             operator = login_state(browser, base_url, "county_operator")
             village = login_state(browser, base_url, "village_grid_worker")
+            township = login_state(browser, base_url, "township_officer")
             home = reverse("home")
             workspace = reverse("incidents:workspace", args=[incident])
             pictures = {
@@ -215,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
                 "menu": (village, home, menu_open, None),
                 "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
                 "stats": (operator, reverse("hazards:stats"), charts_ready, None),
+                **disaster_pictures(incident, operator, township, village),
             }
             only = set(args.only.split(",")) if args.only else set(pictures)
             for name, (state, path, prepare, sizes) in pictures.items():

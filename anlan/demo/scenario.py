@@ -7,7 +7,8 @@
 5. the first report is written from the incident and sent to the city;
 6. the nearest teams and an expert are dispatched, supplies allocated from the nearest warehouse that
    holds any, and the teams report en route and on scene;
-7. the threatened people are evacuated into the nearest shelters.
+7. the threatened people are evacuated into the nearest shelters;
+8. the disaster statistics: village entries, the township's approved return, an 初报 and a 续报.
 Every step goes through the same services as the pages, so it lands in the timeline and the audit trail.
 """
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from anlan.alerts import services as alert_services
 from anlan.alerts import wording
 from anlan.alerts.models import Warning, WarningTemplate
+from anlan.demo.disaster_stats import storm_process
 from anlan.incidents import services
 from anlan.incidents.models import Incident
 from anlan.monitoring.formatting import measured
@@ -44,6 +46,7 @@ class ScenarioResult:
     tasks: int = 0
     orders: int = 0
     evacuated: int = 0
+    disaster: object = None  # the disasters.DisasterProcess of the storm (灾情统计报送)
     lines: list[str] = field(default_factory=list)
 
 
@@ -86,6 +89,9 @@ def play(*, actor, replay_storm: bool = True, say=print) -> ScenarioResult:
     say(f"6. 下达调度指令 {result.orders} 条（队伍、专家、物资），队伍报告在途、到场")
     result.evacuated = _evacuate(actor, incident, sensor)
     say(f"7. 转移安置 {result.evacuated} 人")
+    result.disaster = storm_process(
+        actor=actor, incident=incident, warning=result.warning, evacuated=result.evacuated, say=say
+    )
     return result
 
 

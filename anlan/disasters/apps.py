@@ -9,3 +9,11 @@ class DisastersConfig(AppConfig):
     name = "anlan.disasters"
     label = "disasters"
     verbose_name = "灾情与救助"
+
+    def ready(self):
+        from anlan.core.schedule import register_periodic_job
+
+        from . import api, duty_items, services, views  # noqa: F401
+
+        duty_items.register()  # the report clocks and the ≥ 10 dead and missing escalation on the duty desk
+        register_periodic_job("灾情报送提醒", services.remind_reports, seconds=600)

@@ -27,6 +27,7 @@ from anlan.alerts.models import Warning
 from anlan.core.kit import config_for
 from anlan.core.roles import Role
 from anlan.core.views import filterset_for
+from anlan.disasters import selectors as disaster_selectors
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -318,6 +319,9 @@ ITEMS: list[Item] = [
     Item("deliveries_failed", "责任人送达失败（近两日）", "查看未送达", COUNTY, ORANGE, Delivery, _unreached_recent),
     Item("supplies_alerts", "物资低于预警线或临期", "查看库存预警", COUNTY, ROUTINE,
          url_name="supplies:alerts", count=supplies_alerts),
+    # 灾情报送: processes whose 初报 is due or overdue, today's 续报 not yet filed, or the 核报 owed.
+    Item("disaster_reports", "灾情待报送（初报/续报/核报）", "去报送", COUNTY, RED,
+         url_name="disasters:process_owed", count=disaster_selectors.reports_owed_count),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),

@@ -31,6 +31,7 @@ EXPECTED_KEYS = {
     Role.COUNTY_ADMIN: {
         *("alarms_severe", "incidents_reporting", "hazards_overdue", "warnings_review", "major_hazards_verify"),
         *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed"),
+        "disaster_reports",  # 灾情待报送 (anlan/disasters)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
