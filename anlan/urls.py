@@ -59,6 +59,8 @@ urlpatterns = [
     path("duty/", include("anlan.duty.urls")),
     path("notify/", include("anlan.notify.urls")),
     path("overview/", include("anlan.overview.urls")),
+    # The registers' pages of a process (issue 16), until anlan/disasters/urls.py includes them itself.
+    path("disasters/", include(("anlan.disasters.urls_registers", "disasters"))),
     path("p/order/<str:token>/", incident_views.field_order, name="field_order"),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
