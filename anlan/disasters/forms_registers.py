@@ -60,7 +60,7 @@ class HouseForm(RegisterForm):
         households = Household.objects.restrict(self.user, "view").filter(active=True)
         within = Q(pk__in=[])
         for prefix in prefixes:
-            within |= Q(region_id__startswith=prefix)
+            within |= Q(region__pk__startswith=prefix)
         households = households.filter(within)
         self.fields["household"].queryset = households.select_related("site").order_by("region_id", "head_name")
         self.fields["household"].help_text = "从隐患点受威胁户花名册选择时，户主、电话、住址、人口自动带出"

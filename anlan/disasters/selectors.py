@@ -38,7 +38,7 @@ def houses_by_degree(process, *, township: str | None = None) -> dict[str, dict]
     """{degree: {"rooms": n, "households": n}} of the housing register (optionally one township's)."""
     qs = DamagedHouse.objects.filter(process=process)
     if township:
-        qs = qs.filter(region_id__startswith=township[:9])
+        qs = qs.filter(region__pk__startswith=township[:9])
     sums = {
         degree: {"rooms": rooms or 0, "households": households}
         for degree, rooms, households in qs.values_list("degree").annotate(Sum("rooms"), Count("pk"))

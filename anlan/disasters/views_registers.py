@@ -41,6 +41,10 @@ class Register:
     title: str
     export: object  # exports.victims_workbook | exports.houses_workbook
 
+    @property
+    def noun(self) -> str:
+        return str(self.model._meta.verbose_name)
+
     def labels(self) -> list[str]:
         return [str(self.model._meta.get_field(name).verbose_name) for name in self.columns]
 
@@ -161,7 +165,7 @@ def register_edit(request, pk, kind, item=None):
         except ValidationError as exc:
             form.add_error(None, exc)
         if not form.errors:
-            messages.success(request, f"{register.model._meta.verbose_name}“{record}”已保存")
+            messages.success(request, f"{register.noun}“{record}”已保存")
             return redirect("disasters:register_list", pk=process.pk, kind=kind)
     context = {"process": process, "register": register, "form": form, "object": instance if item else None}
     if register is HOUSES and item is None:
@@ -181,7 +185,7 @@ def register_delete(request, pk, kind, item):
         except ProtectedError:
             messages.error(request, f"“{record}”仍被其他记录引用（如救助对象），不能删除")
             return redirect("disasters:register_list", pk=process.pk, kind=kind)
-        messages.success(request, f"{register.model._meta.verbose_name}“{record}”已删除")
+        messages.success(request, f"{register.noun}“{record}”已删除")
         return redirect("disasters:register_list", pk=process.pk, kind=kind)
     context = {"process": process, "register": register, "object": record}
     return render(request, "disasters/registers/delete.html", context)
