@@ -9,3 +9,8 @@ class DisastersConfig(AppConfig):
     name = "anlan.disasters"
     label = "disasters"
     verbose_name = "灾情与救助"
+
+    def ready(self):
+        from . import duty_materials
+
+        duty_materials.register()

@@ -71,3 +71,30 @@ def test_final_blockers_read_the_latest_row_of_each_township_and_the_registers(t
         )
     assert final_blockers(process) == []
     assert notice(process) == ""
+
+
+@pytest.mark.django_db
+def test_the_duty_desk_lists_a_final_process_with_materials_missing_until_complete(tree):
+    from django.utils import timezone
+
+    from anlan.duty.sources import open_items
+
+    process = make_process(tree)
+    add_report(process, {tree.township: {"deaths": 1}}, stage="initial")
+    later = timezone.now() + timezone.timedelta(minutes=1)
+    assert not [i for i in open_items(tree.county.code, later) if i["kind"] == "disaster_materials"]
+
+    process.status = process.Status.FINAL  # the 核报 went up first (the API accepts it regardless)
+    process.save()
+    later = timezone.now() + timezone.timedelta(minutes=1)
+    items = [i for i in open_items(tree.county.code, later) if i["kind"] == "disaster_materials"]
+    assert len(items) == 1 and items[0]["label"] == "核报材料不全"
+    assert items[0]["title"].startswith(f"{process.name}：核报材料不全：因灾死亡失踪人员台账登记死亡 0 人")
+    assert items[0]["link"] == f"/disasters/{process.pk}/registers/"
+    # The township hit sees it at its desk; a township outside the process does not.
+    process.regions.set([tree.township])
+    assert [i for i in open_items(tree.township.code, later) if i["kind"] == "disaster_materials"]
+    assert not [i for i in open_items(tree.other_township.code, later) if i["kind"] == "disaster_materials"]
+
+    add_victim(process, tree.village)
+    assert not [i for i in open_items(tree.county.code, later) if i["kind"] == "disaster_materials"]

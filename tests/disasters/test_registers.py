@@ -273,3 +273,23 @@ def test_deleting_a_house_is_audited(client, tree, process):
     assert client.post(url(process, "houses", f"{house.pk}/delete/")).status_code == 302
     assert not DamagedHouse.objects.exists()
     assert AuditEntry.objects.filter(action="delete", object_type="disasters.damagedhouse").exists()
+
+
+@pytest.mark.django_db
+def test_demo_registers_agree_with_the_reported_rooms_and_run_once(tree, process):
+    from anlan.demo.disaster_registers import add_demo_registers
+    from anlan.disasters.completeness import final_blockers
+
+    from .registers_data import add_report
+
+    assert add_demo_registers("没有这个过程") == ""
+    add_report(process, {tree.township: {"collapsed_rooms": 5, "generally_damaged_rooms": 2, "deaths": 1}})
+    summary = add_demo_registers(process.name)
+    assert summary.startswith("灾情台账：倒损住房")
+    assert sum(h.rooms for h in process.damaged_houses.filter(degree="collapsed")) == 5
+    assert process.damaged_houses.count() == 6  # 5 rooms over 4 households, 2 rooms over 2
+    assert process.victims.count() == 1
+    assert all(h.synthetic and h.region.parent_id == tree.township.code for h in process.damaged_houses.all())
+    assert final_blockers(process) == []
+    assert add_demo_registers(process.name) == ""
+    assert process.damaged_houses.count() == 6
