@@ -293,3 +293,21 @@ def test_demo_registers_agree_with_the_reported_rooms_and_run_once(tree, process
     assert final_blockers(process) == []
     assert add_demo_registers(process.name) == ""
     assert process.damaged_houses.count() == 6
+
+
+@pytest.mark.django_db
+def test_deleting_a_photo_removes_its_file_and_is_audited(client, tree, process, django_capture_on_commit_callbacks):
+    client.force_login(persona("township_officer"))
+    png = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
+    client.post(f"/disasters/{process.pk}/photos/", {"image": png, "caption": "塌方", "region": tree.village.code})
+    photo = DisasterPhoto.objects.get()
+    storage, name = photo.image.storage, photo.image.name
+    assert storage.exists(name)
+    client.force_login(persona("village_grid_worker"))  # grid workers do not delete
+    assert client.post(f"/disasters/{process.pk}/photos/{photo.pk}/delete/").status_code == 403
+    client.force_login(persona("township_officer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/disasters/{process.pk}/photos/{photo.pk}/delete/").status_code == 302
+    assert not DisasterPhoto.objects.exists() and not storage.exists(name)
+    entry = AuditEntry.objects.filter(action="delete", object_type="disasters.disasterphoto").get()
+    assert entry.before["image"] == name
