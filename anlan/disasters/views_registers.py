@@ -115,14 +115,14 @@ def register_list(request, pk, kind):
     table = [
         (
             reverse("disasters:register_edit", kwargs={"pk": process.pk, "kind": kind, "item": row.pk}),
-            [display_value(row, name, request.user) for name in register.columns],
+            [row.pk, *[display_value(row, name, request.user) for name in register.columns]],
         )
         for row in rows
     ]
     context = {
         "process": process,
         "register": register,
-        "headers": register.labels(),
+        "headers": ["ID", *register.labels()],  # the Excel import updates a row by this ID
         "table": table,
         "can_add": role_allows(request.user, "add", register.model),
         "can_change": role_allows(request.user, "change", register.model),

@@ -311,3 +311,28 @@ def test_deleting_a_photo_removes_its_file_and_is_audited(client, tree, process,
     assert not DisasterPhoto.objects.exists() and not storage.exists(name)
     entry = AuditEntry.objects.filter(action="delete", object_type="disasters.disasterphoto").get()
     assert entry.before["image"] == name
+
+
+@pytest.mark.django_db
+def test_import_names_a_village_outside_the_process_by_row(client, tree, process):
+    process.regions.set([tree.township])
+    rows = _victim_rows(tree, id_number())
+    rows.append([tree.other_village.code, "何小明", id_number(), "男", 30, "死亡", "2026-07-02", "河道", "落水"])
+    client.force_login(persona("county_operator"))
+    response = client.post(url(process, rest="import/"), {"file": xlsx_upload(rows)})
+    body = response.content.decode()
+    assert response.status_code == 400 and "第 3 行" in body and "不在本灾害过程的受灾乡镇" in body
+    assert not Victim.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_list_shows_the_id_the_import_updates_by(client, tree, process):
+    victim = add_victim(process, tree.village, name="周小红")
+    rows = _victim_rows(tree, id_number())
+    rows[0].insert(0, "ID")
+    rows[1].insert(0, victim.pk)
+    client.force_login(persona("township_officer"))
+    assert f"<td>{victim.pk}</td>" in client.get(url(process)).content.decode()
+    assert client.post(url(process, rest="import/"), {"file": xlsx_upload(rows)}).status_code == 302
+    victim.refresh_from_db()
+    assert victim.name == "许文强" and victim.outcome == "missing" and victim.process == process
