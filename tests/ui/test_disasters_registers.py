@@ -53,5 +53,6 @@ def test_house_from_the_roster_photo_and_charts_on_a_phone(browser, live_server,
     page.select_option("#id_region", tree.village.code)
     page.click("form.edit button.primary")
     page.wait_for_selector(".gallery figure img")
-    assert page.evaluate("document.querySelector('.gallery figure img').naturalWidth") > 0
+    # The photo is served (in scope, as an image the page's CSP allows) and decoded by the browser.
+    page.wait_for_function("document.querySelector('.gallery figure img').naturalWidth > 0", timeout=20_000)
     assert DisasterPhoto.objects.filter(process=process).count() == 1
