@@ -250,6 +250,14 @@ def main(argv: list[str] | None = None) -> int:
                 "stats": (operator, reverse("hazards:stats"), charts_ready, None),
                 **disaster_pictures(incident, operator, township, village),
             }
+            from anlan.disasters.models import DisasterProcess
+
+            process = DisasterProcess.objects.order_by("-started_at").values_list("pk", flat=True).first()
+            if process is not None:  # the storm's disaster process, once the statistics demo made one
+                registers = reverse("disasters:registers", args=[process])
+                houses = reverse("disasters:register_list", args=[process, "houses"])
+                pictures["disaster-registers"] = (operator, registers, charts_ready, None)
+                pictures["disaster-houses"] = (operator, houses, None, None)
             only = set(args.only.split(",")) if args.only else set(pictures)
             for name, (state, path, prepare, sizes) in pictures.items():
                 if name in only:

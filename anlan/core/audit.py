@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from . import crypto
@@ -54,6 +55,8 @@ current_actor: ContextVar = ContextVar("anlan_current_actor", default=None)
 
 
 def _json_safe(value):
+    if isinstance(value, FieldFile):  # an upload is recorded by its stored name
+        return value.name or ""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

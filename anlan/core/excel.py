@@ -409,11 +409,15 @@ def too_many_rows(data_rows: int) -> RowError:
     )
 
 
-def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress):
+def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress, *, fixed: dict | None = None):
     """Validate a workbook fully. Returns (new, updates, m2m, errors) without writing anything.
 
     Only reads: it runs outside any transaction, so however long a big file takes, it holds no lock that
-    other writers wait for (a 300,000-row import once held SQLite's write lock for 50 s)."""
+    other writers wait for (a 300,000-row import once held SQLite's write lock for 50 s).
+
+    `fixed`: values every row has that the file does not name (a register's process): set on each row
+    before it is validated, and only rows already holding them can be updated by ID."""
+    fixed = fixed or {}
     check_upload(uploaded)
     rows = _read_rows(uploaded, progress)
     if not rows or not any(_text(c) for c in rows[0]):
@@ -432,7 +436,7 @@ def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress):
     id_index = header.index(ID_HEADER) if ID_HEADER in header else None
     lookups = _Lookups(config, user, [f for _, f, _ in columns if f is not None])
     ids = [_text(r[id_index]) for r in rows[1:] if id_index is not None and id_index < len(r) and _text(r[id_index])]
-    changeable = config.model.objects.restrict(user, "change")
+    changeable = config.model.objects.restrict(user, "change").filter(**fixed)
     existing = {str(o.pk): o for chunk in _chunks(ids) for o in changeable.filter(pk__in=chunk)}
 
     new, updates, m2m_values = [], [], {}
@@ -450,6 +454,8 @@ def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress):
                 errors.append(RowError(excel_row, ID_HEADER, f"记录不存在或无权修改：{_text(row[id_index])}"))
                 continue
         instance = _copy(current) if current is not None else config.model()
+        for name, value in fixed.items():
+            setattr(instance, name, value)
         for index, f, name in columns:
             if f is None:
                 continue
@@ -532,11 +538,13 @@ def _chunks(values: list) -> list[list]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
 
 
-def import_workbook(config: ModelConfig, uploaded, user, progress=_no_progress) -> ImportResult:
+def import_workbook(
+    config: ModelConfig, uploaded, user, progress=_no_progress, *, fixed: dict | None = None
+) -> ImportResult:
     """Validate everything (reads only, no transaction), then write everything (audited) or nothing in
-    one short transaction."""
+    one short transaction. `fixed`: see parse_workbook."""
     try:
-        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user, progress)
+        new, updates, m2m_values, errors = parse_workbook(config, uploaded, user, progress, fixed=fixed)
     except ImportRejected as rejected:
         return ImportResult(errors=rejected.errors)
     if errors:

@@ -13,7 +13,8 @@ class DisastersConfig(AppConfig):
     def ready(self):
         from anlan.core.schedule import register_periodic_job
 
-        from . import api, duty_items, services, views  # noqa: F401
+        from . import api, duty_items, duty_materials, services, views  # noqa: F401
 
         duty_items.register()  # the report clocks and the ≥ 10 dead and missing escalation on the duty desk
         register_periodic_job("灾情报送提醒", services.remind_reports, seconds=600)
+        duty_materials.register()  # 核报材料不全 on the duty desk until the registers and photos are complete

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from anlan.core.labels import register_actions
 from anlan.core.models import AuditEntry
 
 from . import clocks, indicators, workflow
-from .models import DisasterProcess, DisasterReport, TownshipReturn, VillageEntry
+from .models import DamagedHouse, DisasterPhoto, DisasterProcess, DisasterReport, TownshipReturn, Victim, VillageEntry
 from .services import latest_rows
 
 register_actions(
@@ -144,3 +144,37 @@ def timeline(ret: TownshipReturn) -> list[AuditEntry]:
     mine = Q(object_type="disasters.townshipreturn", object_id=str(ret.pk))
     villages = Q(object_type="disasters.villageentry", object_id__in=entry_ids)
     return list(AuditEntry.objects.filter(mine | villages).order_by("created_at", "pk"))
+
+
+# ---------------------------------------------------------------- registers, exports and completeness
+
+
+def township_figures(process) -> dict[str, dict]:
+    """{township code: {indicator: value}}: the row of the latest report listing each township
+    (services.latest_rows, the one definition of CONTRACT "totals"), one query."""
+    return {
+        row["region_id"]: {name: row[name] for name in indicators.NAMES}
+        for row in latest_rows(process).values("region_id", *indicators.NAMES)
+    }
+
+
+def victims_by_outcome(process) -> dict[str, int]:
+    """{"dead": n, "missing": n} registered for the process (every row, whoever reads: a check, not a list)."""
+    counts = dict(Victim.objects.filter(process=process).values_list("outcome").annotate(n=Count("pk")))
+    return {outcome: counts.get(outcome, 0) for outcome in Victim.Outcome.values}
+
+
+def houses_by_degree(process, *, township: str | None = None) -> dict[str, dict]:
+    """{degree: {"rooms": n, "households": n}} of the housing register (optionally one township's)."""
+    qs = DamagedHouse.objects.filter(process=process)
+    if township:
+        qs = qs.filter(region__pk__startswith=township[:9])
+    sums = {
+        degree: {"rooms": rooms or 0, "households": households}
+        for degree, rooms, households in qs.values_list("degree").annotate(Sum("rooms"), Count("pk"))
+    }
+    return {degree: sums.get(degree, {"rooms": 0, "households": 0}) for degree in DamagedHouse.Degree.values}
+
+
+def photo_count(process) -> int:
+    return DisasterPhoto.objects.filter(process=process).count()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from anlan.core import converters  # noqa: F401  (rowid, regioncode)
 
-from . import views
+from . import urls_registers, views
 
 app_name = "disasters"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("returns/<rowid:pk>/", views.return_detail, name="return_detail"),
     path("returns/<rowid:pk>/<str:action>/", views.return_step, name="return_step"),
     path("villages/", views.village_list, name="village_list"),
+    *urls_registers.urlpatterns,  # registers, photos, exports and charts of a process
 ]

@@ -20,6 +20,7 @@ from anlan.core.views import PAGE_SIZE
 from anlan.geo.models import Region, RegionLevel
 
 from . import clocks, indicators, selectors, services, workflow
+from .completeness import final_blockers
 from .forms import CommentForm, ProcessForm, figure_inputs, figures_from
 from .models import DisasterProcess, DisasterReport, TownshipReturn, VillageEntry
 
@@ -249,6 +250,8 @@ def report_form(request, pk):
         "compiled": compiled,
         "approved": TownshipReturn.objects.filter(process=process, status=workflow.APPROVED).count(),
         "clock": _clock_view(process, timezone.now()),
+        # 核报 is accepted with materials missing (completeness.py says why); the form says what is missing.
+        "final_blockers": final_blockers(process) if any(v == Stage.FINAL for v, _ in choices) else [],
     }
     return render(request, "disasters/report_form.html", context, status=400 if request.method == "POST" else 200)
 

@@ -2,16 +2,36 @@
 
 Names and ID numbers are encrypted at rest and masked for roles without need (core.masking)."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from anlan.core.fields import EncryptedCharField
 from anlan.core.models import AnlanModel
+from anlan.core.regioncodes import township_of
 from anlan.core.roles import LOCAL_REGISTRY_ROLES
 from anlan.core.scoping import ScopeSpec
+from anlan.core.validators import validate_id_number, validate_phone
 
 from .statistics import DISASTER_READERS, REGISTER_READERS, DisasterProcess
 
 __all__ = ["DamagedHouse", "DisasterPhoto", "Victim"]
+
+
+def check_region_in_process(record) -> None:
+    """A register row belongs to a township the process hit (its statistics are counted there, and the
+    completeness check at 核报 compares the two): ValidationError on `region` otherwise.
+
+    The townships are read once per process object (`_hit_townships`), so an import of many rows that
+    share one process asks once."""
+    if not record.process_id or not record.region_id:
+        return
+    process = record.process
+    hit = getattr(process, "_hit_townships", None)
+    if hit is None:
+        hit = process._hit_townships = set(process.regions.values_list("code", flat=True))
+    if township_of(record.region_id) not in hit:
+        raise ValidationError({"region": f"所选区划不在本灾害过程的受灾乡镇（街道）内：{record.region_id}"})
 
 
 class Victim(AnlanModel):
@@ -32,7 +52,9 @@ class Victim(AnlanModel):
         "geo.Region", verbose_name="户籍或遇难地（村）", on_delete=models.PROTECT, related_name="+"
     )
     name = EncryptedCharField("姓名", sensitive_kind="name", max_length_plain=50)
-    id_number = EncryptedCharField("身份证号", sensitive_kind="id_number", max_length_plain=18, blank=True)
+    id_number = EncryptedCharField(
+        "身份证号", sensitive_kind="id_number", max_length_plain=18, blank=True, validators=[validate_id_number]
+    )
     sex = models.CharField("性别", max_length=8, choices=Sex.choices, blank=True)
     age = models.PositiveSmallIntegerField("年龄", null=True, blank=True)
     outcome = models.CharField("类别", max_length=8, choices=Outcome.choices)
@@ -53,6 +75,10 @@ class Victim(AnlanModel):
 
     def __str__(self):
         return f"{self.get_outcome_display()}人员（{self.region}）"
+
+    def clean(self):
+        super().clean()
+        check_region_in_process(self)
 
 
 class DamagedHouse(AnlanModel):
@@ -83,12 +109,18 @@ class DamagedHouse(AnlanModel):
         related_name="damaged_houses",
     )
     head_name = EncryptedCharField("户主姓名", sensitive_kind="name", max_length_plain=50)
-    head_id_number = EncryptedCharField("户主身份证号", sensitive_kind="id_number", max_length_plain=18, blank=True)
-    phone = EncryptedCharField("联系电话", sensitive_kind="phone", max_length_plain=20, blank=True)
+    head_id_number = EncryptedCharField(
+        "户主身份证号", sensitive_kind="id_number", max_length_plain=18, blank=True, validators=[validate_id_number]
+    )
+    phone = EncryptedCharField(
+        "联系电话", sensitive_kind="phone", max_length_plain=20, blank=True, validators=[validate_phone]
+    )
     address = models.CharField("住址", max_length=200)
-    members = models.PositiveSmallIntegerField("家庭人口（人）", default=1)
+    members = models.PositiveSmallIntegerField(
+        "家庭人口（人）", default=1, validators=[MinValueValidator(1, "家庭人口至少为 1 人")]
+    )
     degree = models.CharField("损坏程度", max_length=10, choices=Degree.choices)
-    rooms = models.PositiveSmallIntegerField("受损间数（间）")
+    rooms = models.PositiveSmallIntegerField("受损间数（间）", validators=[MinValueValidator(1, "受损间数至少为 1 间")])
     structure = models.CharField("结构", max_length=16, choices=Structure.choices, blank=True)
     note = models.TextField("备注", blank=True)
 
@@ -103,6 +135,10 @@ class DamagedHouse(AnlanModel):
 
     def __str__(self):
         return f"{self.address}（{self.get_degree_display()} {self.rooms} 间）"
+
+    def clean(self):
+        super().clean()
+        check_region_in_process(self)
 
 
 class DisasterPhoto(AnlanModel):
@@ -131,3 +167,7 @@ class DisasterPhoto(AnlanModel):
 
     def __str__(self):
         return self.caption
+
+    def clean(self):
+        super().clean()
+        check_region_in_process(self)
