@@ -129,10 +129,6 @@ def _objections_resolved(programme, data) -> bool:
     return not programme.objections.filter(status=ReliefObjection.Status.OPEN).exists()
 
 
-def _all_paid_or_nothing_open(programme, data) -> bool:
-    return True
-
-
 S = P.Status
 FLOW = Workflow(
     "relief",
@@ -199,28 +195,32 @@ def _visible(actor, model, pk, action="view"):
 @transaction.atomic
 def programme_publish(*, actor, programme: ReliefProgramme) -> ReliefProgramme:
     """Start the 公示: the list shows on the public page for `notice_days` days."""
-    programme = _locked(programme)
+    locked = _locked(programme)
     now = timezone.now()
-    return _step(
+    _step(
         actor,
-        programme,
+        locked,
         "publish",
         notice_started_at=now,
-        notice_ends_at=now + dt.timedelta(days=programme.notice_days),
+        notice_ends_at=now + dt.timedelta(days=locked.notice_days),
     )
+    programme.refresh_from_db()  # the caller's copy shows the new state
+    return programme
 
 
 @transaction.atomic
 def programme_approve(*, actor, programme: ReliefProgramme) -> ReliefProgramme:
     """县定: after the 公示 ran its days and every objection was resolved."""
-    programme = _locked(programme)
-    return _step(actor, programme, "approve", approved_by=actor, approved_at=timezone.now())
+    _step(actor, _locked(programme), "approve", approved_by=actor, approved_at=timezone.now())
+    programme.refresh_from_db()
+    return programme
 
 
 @transaction.atomic
 def programme_close(*, actor, programme: ReliefProgramme) -> ReliefProgramme:
-    programme = _locked(programme)
-    return _step(actor, programme, "close", closed_at=timezone.now())
+    _step(actor, _locked(programme), "close", closed_at=timezone.now())
+    programme.refresh_from_db()
+    return programme
 
 
 # ---------------------------------------------------------------- programme
