@@ -76,7 +76,7 @@ def programme(process, tree):
 
 @pytest.fixture
 def depot(tree):
-    warehouse = Warehouse.objects.create(
+    return Warehouse.objects.create(
         name="救灾测试储备点",
         level="township",
         region=tree.township,
@@ -86,7 +86,6 @@ def depot(tree):
         manager="m",
         manager_phone="13800000000",
     )
-    return warehouse
 
 
 @pytest.fixture
