@@ -9,3 +9,6 @@ class DisastersConfig(AppConfig):
     name = "anlan.disasters"
     label = "disasters"
     verbose_name = "灾情与救助"
+
+    def ready(self):
+        from . import views_relief  # noqa: F401  (menu links)
