@@ -4,7 +4,7 @@ from django import forms
 
 from anlan.core.public import ChallengeForm
 from anlan.core.regioncodes import region_prefix
-from anlan.core.validators import validate_phone
+from anlan.core.validators import validate_id_number, validate_phone
 from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region, RegionLevel
 from anlan.supplies.models import SupplyItem, Warehouse
@@ -71,6 +71,8 @@ class RecipientForm(forms.ModelForm):
         self.fields["region"].to_field_name = "code"
         self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
         self.fields["id_number"].required = True
+        self.fields["id_number"].validators.append(validate_id_number)
+        self.fields["phone"].validators.append(validate_phone)
         if programme.kind != ReliefProgramme.Kind.REBUILD:
             del self.fields["rooms"]
 

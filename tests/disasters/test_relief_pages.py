@@ -90,7 +90,7 @@ def test_an_objection_against_a_household_not_listed_is_refused(client, in_notic
     data = {**_objection(_by_name(in_notice, "张三明")), "recipient": 999999}
     page = client.post(f"/p/relief/{in_notice.pk}/", data)
     assert page.status_code == 400 and "请选择公示名单中的一户" in page.content.decode()
-    assert not ReliefObjection.objects.exists()
+    assert not ReliefObjection.objects.filter(programme=in_notice).exists()
 
 
 @override_settings(ANLAN_RELIEF_OBJECTIONS_PER_HOUR=2)
@@ -100,7 +100,7 @@ def test_objections_are_rate_limited_per_address(client, in_notice):
         assert client.post(f"/p/relief/{in_notice.pk}/", _objection(zhang)).status_code == 200
     third = client.post(f"/p/relief/{in_notice.pk}/", _objection(zhang))
     assert third.status_code == 429 and "提交次数过多" in third.content.decode()
-    assert ReliefObjection.objects.count() == 2
+    assert ReliefObjection.objects.filter(programme=in_notice).count() == 2
 
 
 def test_county_page_flow_publish_approve_and_pay_twice_refused(client, programme, houses):
@@ -195,3 +195,14 @@ def test_export_has_the_form10_columns_and_masks_per_role(client, in_notice):
     response = client.get(f"/disasters/relief/{in_notice.pk}/export/")
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content))["应急统表10"].iter_rows(values_only=True))
     assert {r[0] for r in rows[1:]} >= {"张*明"}
+
+
+def test_the_demo_has_a_programme_in_notice_and_a_closed_one_with_payments(client):
+    notice = ReliefProgramme.objects.get(status="notice", synthetic=True)
+    closed = ReliefProgramme.objects.get(status="closed", synthetic=True)
+    assert notice.kind == "transition" and notice.recipients.filter(status="checked").exists()
+    assert notice.objections.filter(status="open").exists()
+    assert closed.payments.filter(means="cash").count() == closed.recipients.count()
+    assert closed.payments.filter(means="goods").exists()
+    page = client.get(f"/p/relief/{notice.pk}/")
+    assert page.status_code == 200 and "*" in page.content.decode()
