@@ -197,7 +197,7 @@ def test_export_has_the_form10_columns_and_masks_per_role(client, in_notice):
     assert {r[0] for r in rows[1:]} >= {"张*明"}
 
 
-def test_the_demo_has_a_programme_in_notice_and_a_closed_one_with_payments(client):
+def test_the_demo_has_a_programme_in_notice_and_a_closed_one_with_payments(client, db):
     notice = ReliefProgramme.objects.get(status="notice", synthetic=True)
     closed = ReliefProgramme.objects.get(status="closed", synthetic=True)
     assert notice.kind == "transition" and notice.recipients.filter(status="checked").exists()
