@@ -18,6 +18,9 @@ The pictures (docs/screenshots/README.md lists them):
   menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
   screen-*    综合态势 big screen of the county operator at a wall's 1920×1080 and a laptop's 1366×768
   stats-*     隐患统计 with its charts, county operator
+  relief-*    救灾救助: the demo's 过渡期 programme in 公示 (households, objection, totals), county operator
+  relief-township-*  the same programme as the township officer sees it (its own households, 乡审, 异议处理)
+  relief-public-390  the public 公示 page of that programme (no login, masked names), on a phone
 
 `--only screen,stats` takes only those pictures (the names above, without the size).
 """
@@ -40,6 +43,7 @@ CHROMIUM = "/usr/bin/chromium"
 SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
 SCREEN_SIZES = {"1920": {"width": 1920, "height": 1080}, "1366": {"width": 1366, "height": 768}}
 PHONE_OPTIONS = {"is_mobile": True, "has_touch": True}
+PHONE_ONLY = {"390": SIZES["390"]}
 
 
 def free_port() -> int:
@@ -73,6 +77,13 @@ def prepare_data(data_dir: Path) -> int:
         print("playing the storm exercise …", file=sys.stderr)
         incident = play(actor=persona("county_operator"), say=lambda line: print(line, file=sys.stderr)).incident
     return incident.pk
+
+
+def relief_programme() -> int:
+    """The demo's relief programme in 公示 (anlan/demo/disaster_relief.py)."""
+    from anlan.disasters.models import ReliefProgramme
+
+    return ReliefProgramme.objects.filter(status="notice").order_by("pk").values_list("pk", flat=True).first()
 
 
 def start_server(data_dir: Path, port: int) -> subprocess.Popen:
@@ -179,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
-    parser.add_argument("--only", help="comma-separated picture names (home,map,incident,menu,screen,stats)")
+    parser.add_argument("--only", help="comma-separated picture names (home,map,…,relief,relief-public: see above)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
@@ -204,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
             admin = login_state(browser, base_url, "county_admin")
             operator = login_state(browser, base_url, "county_operator")
             village = login_state(browser, base_url, "village_grid_worker")
+            township = login_state(browser, base_url, "township_officer")
+            relief_pk = relief_programme()
             home = reverse("home")
             workspace = reverse("incidents:workspace", args=[incident])
             pictures = {
@@ -215,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
                 "menu": (village, home, menu_open, None),
                 "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
                 "stats": (operator, reverse("hazards:stats"), charts_ready, None),
+                "relief": (operator, reverse("relief:detail", args=[relief_pk]), None, None),
+                "relief-township": (township, reverse("relief:detail", args=[relief_pk]), None, None),
+                "relief-public": (None, reverse("relief_public:notice", args=[relief_pk]), None, PHONE_ONLY),
             }
             only = set(args.only.split(",")) if args.only else set(pictures)
             for name, (state, path, prepare, sizes) in pictures.items():
