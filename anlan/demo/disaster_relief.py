@@ -323,13 +323,12 @@ def _winter_rice(actor, programme, recipients, paid_on) -> int:
 def load_disaster_relief(*, actor, county, townships, seed: int = 42) -> dict[str, int]:
     names = _Names(seed + 1600)
     county6 = county.code[:6]
-    villages = list(
-        Region.objects.filter(parent__in=townships[:2]).order_by("code")[:6]
-    )  # the storm hit the first townships
+    # The storm hit the first two townships: three villages of each.
+    villages = [v for t in townships[:2] for v in Region.objects.filter(parent=t).order_by("code")[:3]]
     process = _storm_process(actor, county, townships[:2])
     houses = _damaged_houses(actor, names, process, villages, county6)
     notice = _transition_in_notice(actor, names, process, county, houses)
-    _, paid = _winter_closed(actor, names, county, villages[:4], county6)
+    _, paid = _winter_closed(actor, names, county, villages[:2] + villages[3:5], county6)
     return {"relief_programmes": 2, "relief_households": notice.recipients.count(), "relief_payments": paid}
 
 

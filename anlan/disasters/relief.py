@@ -719,7 +719,8 @@ class TotalsRow:
     goods: Decimal = Decimal("0")
 
     def cells(self) -> list:
-        return [self.name, self.households, self.people, self.approved, self.cash, self.goods]
+        money = [Decimal(v).quantize(CENT) for v in (self.approved, self.cash, self.goods)]
+        return [self.name, self.households, self.people, *money]
 
 
 TOTALS_HEADERS = [
