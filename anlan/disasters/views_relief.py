@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,15 +79,41 @@ def _label(user, recipient) -> str:
     return f"{recipient.region.name} {visible_value(user, 'name', recipient.head_name)}（{recipient.people} 人）"
 
 
+def _counts(user, programmes) -> dict[int, dict]:
+    """Per programme, of the rows the user may see: households listed, waiting for 村评/乡审, objections open."""
+    ids = [p.pk for p in programmes]
+    counts: dict[int, dict] = {pk: {"listed": 0, "waiting": 0, "objections": 0} for pk in ids}
+    waiting = Q(status__in=[R.PROPOSED, R.VILLAGE_PASSED])
+    rows = (
+        ReliefRecipient.objects.restrict(user)
+        .filter(programme_id__in=ids)
+        .exclude(status__in=[R.REJECTED, R.REMOVED])
+        .values("programme_id")
+        .annotate(listed=Count("pk"), waiting=Count("pk", filter=waiting))
+    )
+    for row in rows:
+        counts[row["programme_id"]].update(listed=row["listed"], waiting=row["waiting"])
+    open_objections = (
+        ReliefObjection.objects.restrict(user)
+        .filter(programme_id__in=ids, status=ReliefObjection.Status.OPEN)
+        .values("programme_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in open_objections:
+        counts[row["programme_id"]]["objections"] = row["n"]
+    return counts
+
+
 @login_required
 def programme_list(request):
     """救助项目: every programme the user may see, with its status and the reference rates."""
     if not role_allows(request.user, "view", ReliefProgramme):
         raise PermissionDenied("您的角色不能查看救助项目")
-    programmes = ReliefProgramme.objects.restrict(request.user).select_related("region", "process")
+    programmes = list(ReliefProgramme.objects.restrict(request.user).select_related("region", "process"))
+    counts = _counts(request.user, programmes)
     terms = [(label, relief.reference_terms(kind)) for kind, label in ReliefProgramme.Kind.choices]
     context = {
-        "programmes": programmes,
+        "programmes": [(p, counts.get(p.pk, {})) for p in programmes],
         "terms": terms,
         "reference_note": REFERENCE_NOTE,
         "may_add": role_allows(request.user, "add", ReliefProgramme),

@@ -206,3 +206,13 @@ def test_the_demo_has_a_programme_in_notice_and_a_closed_one_with_payments(clien
     assert closed.payments.filter(means="goods").exists()
     page = client.get(f"/p/relief/{notice.pk}/")
     assert page.status_code == 200 and "*" in page.content.decode()
+
+
+def test_the_list_counts_what_waits_for_each_user(client, programme, houses):
+    relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
+    client.force_login(persona("township_officer"))
+    page = client.get("/disasters/relief/")
+    assert page.status_code == 200
+    row = next(line for line in page.content.decode().split("<tr>") if programme.name in line)
+    # Its own township's two households wait for 村评; the other township's one is not counted here.
+    assert "<td>2</td><td><b>2</b></td>" in row
