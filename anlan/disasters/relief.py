@@ -821,37 +821,6 @@ def form10_rows(programme: ReliefProgramme, user) -> list[list]:
     return rows
 
 
-# ---------------------------------------------------------------- 工作台 counts (overview/items.py)
-
-
-def awaiting_county_approval(user) -> int:
-    """Programmes whose 公示 has run out with no objection open: the county's 县定 is next."""
-    return (
-        ReliefProgramme.objects.restrict(user)
-        .filter(status=S.NOTICE, notice_ends_at__lte=timezone.now())
-        .exclude(objections__status=ReliefObjection.Status.OPEN)
-        .count()
-    )
-
-
-def awaiting_township_check(user) -> int:
-    """Households the village passed that wait for the township's 乡审 (draft programmes)."""
-    return (
-        ReliefRecipient.objects.restrict(user, "change")
-        .filter(status=R.Status.VILLAGE_PASSED, programme__status=S.DRAFT)
-        .count()
-    )
-
-
-def objections_waiting(user) -> int:
-    """Objections to households in the user's area, sent during a 公示 that still runs its course."""
-    return (
-        ReliefObjection.objects.restrict(user)
-        .filter(status=ReliefObjection.Status.OPEN, programme__status=S.NOTICE)
-        .count()
-    )
-
-
 def programmes_in_notice():
     """Programmes whose 公示 runs now (the public index)."""
     return ReliefProgramme.objects.filter(status=S.NOTICE, notice_ends_at__gt=timezone.now()).select_related("region")
@@ -863,8 +832,6 @@ __all__ = [
     "TOTALS_HEADERS",
     "Terms",
     "amount_for",
-    "awaiting_county_approval",
-    "awaiting_township_check",
     "form10_rows",
     "give_goods",
     "household_key",
@@ -873,7 +840,6 @@ __all__ = [
     "notice_open",
     "objection_resolve",
     "objection_submit",
-    "objections_waiting",
     "pay_cash",
     "programme_approve",
     "programme_close",

@@ -26,7 +26,6 @@ from anlan.alerts.models import Warning
 from anlan.core.kit import config_for
 from anlan.core.roles import Role
 from anlan.core.views import filterset_for
-from anlan.disasters import relief
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -303,8 +302,6 @@ ITEMS: list[Item] = [
     Item("deliveries_failed", "责任人送达失败（近两日）", "查看未送达", COUNTY, ORANGE, Delivery, _unreached_recent),
     Item("supplies_alerts", "物资低于预警线或临期", "查看库存预警", COUNTY, ROUTINE,
          url_name="supplies:alerts", count=supplies_alerts),
-    Item("relief_approve", "救助项目公示期满待审批", "去审批", COUNTY, ORANGE,
-         url_name="relief:list", count=relief.awaiting_county_approval),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),
@@ -323,10 +320,6 @@ ITEMS: list[Item] = [
          _fixed(status=Warning.Status.DRAFT)),
     Item("warnings_submitted", "本级预警待签发", "查看进度", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.REVIEW)),
-    Item("relief_objections", "救助公示异议待处理", "去处理", TOWNSHIP, ORANGE,
-         url_name="relief:list", count=relief.objections_waiting),
-    Item("relief_check", "救助对象待乡审", "去审核", TOWNSHIP, ROUTINE,
-         url_name="relief:list", count=relief.awaiting_township_check),
     # ---- department: what it supervises
     Item("department_tasks", "响应中的本部门任务", "去办理", DEPARTMENT, RED, ResponseTask, _fixed(active="true")),
     Item("department_overdue", "监管隐患已逾期", "去督办", DEPARTMENT, RED, HiddenHazard, OVERDUE_HAZARDS),

@@ -318,28 +318,3 @@ def test_a_township_cannot_set_up_a_programme_for_the_county(process, tree):
     with pytest.raises(NotAllowed):
         relief.programme_create(actor=persona("township_officer"), programme=item)
 
-
-def test_the_workbench_counts_what_waits_for_the_township_and_the_county(programme, houses):
-    from anlan.overview.items import workbench
-
-    def count(name, key):
-        return next(s for s in workbench(persona(name)) if s.key == key).count
-
-    relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
-    for r in programme.recipients.all():
-        relief.village_review(actor=persona("county_operator"), recipient=r, on=timezone.localdate(), passed=True)
-    assert count("township_officer", "relief_check") == 2  # its own two; the other township has one
-    review_all(programme)
-    review_all(programme, township_actor="other_township_officer")
-    assert count("township_officer", "relief_check") == 0
-    relief.programme_publish(actor=persona("county_operator"), programme=programme)
-    ours, theirs = count("township_officer", "relief_objections"), count("other_township_officer", "relief_objections")
-    zhang = _by_name(programme, "张三明")
-    relief.objection_submit(programme=programme, recipient=zhang, name="甲", phone="13700000000", text="x")
-    assert count("township_officer", "relief_objections") == ours + 1
-    assert count("other_township_officer", "relief_objections") == theirs  # not their household
-    end_notice(programme)
-    before = count("county_operator", "relief_approve")
-    objection = programme.objections.get()
-    relief.objection_resolve(actor=persona("township_officer"), objection=objection, upheld=False, resolution="属实")
-    assert count("county_operator", "relief_approve") == before + 1
