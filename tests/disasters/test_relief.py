@@ -317,4 +317,3 @@ def test_a_township_cannot_set_up_a_programme_for_the_county(process, tree):
     )
     with pytest.raises(NotAllowed):
         relief.programme_create(actor=persona("township_officer"), programme=item)
-
