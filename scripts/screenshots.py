@@ -180,6 +180,10 @@ def charts_ready(page, width):
     page.wait_for_selector(".chart-box[data-ready='1']", timeout=60_000)
 
 
+def to_objections(page, width):
+    page.locator("#objection-table").scroll_into_view_if_needed()
+
+
 def menu_open(page, width):
     if width == "390":
         page.click("button[data-menu-toggle]")
@@ -229,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
                 "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
                 "stats": (operator, reverse("hazards:stats"), charts_ready, None),
                 "relief": (operator, reverse("relief:detail", args=[relief_pk]), None, None),
-                "relief-township": (township, reverse("relief:detail", args=[relief_pk]), None, None),
+                "relief-township": (township, reverse("relief:detail", args=[relief_pk]), to_objections, None),
                 "relief-public": (None, reverse("relief_public:notice", args=[relief_pk]), None, PHONE_ONLY),
             }
             only = set(args.only.split(",")) if args.only else set(pictures)

@@ -187,14 +187,14 @@ def _transition_in_notice(actor, names: _Names, process, county, houses) -> Reli
     ]
     recipients = objects_bulk_create(actor=actor, model=ReliefRecipient, instances=recipients)
     if recipients:
-        # One objection from the public page, waiting for the township (公示异议).
+        # One objection from the public page, waiting for the first township (公示异议).
         objects_bulk_create(
             actor=actor,
             model=ReliefObjection,
             instances=[
                 ReliefObjection(
                     programme=programme,
-                    recipient=recipients[-1],
+                    recipient=recipients[0],
                     name=names.name(),
                     phone=names.phone(),
                     text="该户在镇上另有住房，灾后一直住在镇上，建议核实是否符合过渡期生活救助条件。",
