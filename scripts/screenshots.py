@@ -181,7 +181,7 @@ def charts_ready(page, width):
 
 
 def to_objections(page, width):
-    page.locator("#objection-table").scroll_into_view_if_needed()
+    page.locator("#objection-list").scroll_into_view_if_needed()
 
 
 def menu_open(page, width):
