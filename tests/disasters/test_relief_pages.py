@@ -216,3 +216,34 @@ def test_the_list_counts_what_waits_for_each_user(client, programme, houses):
     row = next(line for line in page.content.decode().split("<tr>") if programme.name in line)
     # Its own township's two households wait for 村评; the other township's one is not counted here.
     assert "<td>2</td><td><b>2</b></td>" in row
+
+
+def test_goods_page_issues_from_the_warehouse_and_the_export_values_them(client, programme, houses, stocked, rice):
+    _listed(programme)
+    relief.programme_publish(actor=persona("county_operator"), programme=programme)
+    end_notice(programme)
+    relief.programme_approve(actor=persona("county_operator"), programme=programme)
+    client.force_login(persona("township_officer"))
+    page = client.get(f"/disasters/relief/{programme.pk}/goods/")
+    assert page.status_code == 200 and "赵六一" not in page.content.decode()  # only its own households
+    zhang, li = _by_name(programme, "张三明"), _by_name(programme, "李四")
+    form = {
+        "recipients": [zhang.pk, li.pk],
+        "warehouse": stocked.pk,
+        "item": rice.pk,
+        "quantity": "10",
+        "unit_price": "5",
+        "paid_on": timezone.localdate().isoformat(),
+    }
+    assert client.post(f"/disasters/relief/{programme.pk}/goods/", form).status_code == 302
+    assert sum(s.quantity for s in stocked.stock.filter(item=rice)) == 80
+    again = client.post(f"/disasters/relief/{programme.pk}/goods/", form)
+    assert again.status_code == 400  # both are no longer offered: the choice is refused, nothing issued
+    assert sum(s.quantity for s in stocked.stock.filter(item=rice)) == 80
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(client.get(f"/disasters/relief/{programme.pk}/export/").content))[
+            "应急统表10"
+        ].iter_rows(values_only=True)
+    )
+    zhang_row = next(r for r in rows[1:] if r[0] == "张三明")
+    assert zhang_row[8] == 50 and zhang_row[9] == "实物"
