@@ -326,6 +326,19 @@ ANLAN_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("ANLAN_TRUSTED_PROXIE
 # 公众订阅: how long the SMS code that confirms a subscription (or an unsubscription) stays valid.
 ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES", 10))
 
+# 救灾救助 (reference §15.5): local rates are SECONDARY sources, so they are settings whose defaults are the
+# older central values; the pages show them as 参考值，可按本地标准调整. Rates in 元.
+ANLAN_RELIEF_EMERGENCY_RATE = os.environ.get("ANLAN_RELIEF_EMERGENCY_RATE", "20")  # 紧急转移安置, 元/人/天
+ANLAN_RELIEF_EMERGENCY_MAX_DAYS = int(os.environ.get("ANLAN_RELIEF_EMERGENCY_MAX_DAYS", 15))
+ANLAN_RELIEF_TRANSITION_RATE = os.environ.get("ANLAN_RELIEF_TRANSITION_RATE", "20")  # 过渡期, 元/人/天
+ANLAN_RELIEF_TRANSITION_MAX_DAYS = int(os.environ.get("ANLAN_RELIEF_TRANSITION_MAX_DAYS", 90))  # 原则上不超过3个月
+ANLAN_RELIEF_WINTER_RATE = os.environ.get("ANLAN_RELIEF_WINTER_RATE", "150")  # 冬春救助, 元/人
+ANLAN_RELIEF_REBUILD_RATE = os.environ.get("ANLAN_RELIEF_REBUILD_RATE", "5000")  # 恢复重建, 元/间
+ANLAN_RELIEF_REBUILD_CAP = os.environ.get("ANLAN_RELIEF_REBUILD_CAP", "20000")  # 每户上限
+ANLAN_RELIEF_NOTICE_DAYS = int(os.environ.get("ANLAN_RELIEF_NOTICE_DAYS", 7))  # 公示天数
+# Objections sent from one address per hour on the public 公示 page.
+ANLAN_RELIEF_OBJECTIONS_PER_HOUR = int(os.environ.get("ANLAN_RELIEF_OBJECTIONS_PER_HOUR", 5))
+
 # Four-colour thresholds of the regional risk index per level (risk/index.py documents the index);
 # JSON like {"village": {"red": 30, "orange": 18, "yellow": 8}, "township": {...}}; empty = defaults.
 ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESHOLDS") or "null")

@@ -6,6 +6,7 @@ from anlan.alerts import feeds
 from anlan.alerts import views as alerts_views
 from anlan.core.api import SearchView, router
 from anlan.core.views import ApiDocsView
+from anlan.disasters.urls_relief import public_urlpatterns as relief_public
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
@@ -60,10 +61,12 @@ urlpatterns = [
     path("disasters/", include("anlan.disasters.urls")),
     path("notify/", include("anlan.notify.urls")),
     path("overview/", include("anlan.overview.urls")),
+    path("disasters/relief/", include("anlan.disasters.urls_relief")),
     path("p/order/<str:token>/", incident_views.field_order, name="field_order"),
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),
+    path("p/relief/", include(relief_public)),
     path("p/ack/<str:token>/", alerts_views.acknowledge, name="warning_ack"),
     path("p/warnings/", alerts_views.public_warnings, name="public_warnings"),
     path("gateway/sms-replies/", alerts_views.sms_replies, name="sms_replies"),

@@ -20,6 +20,9 @@ The pictures (docs/screenshots/README.md lists them):
   stats-*     隐患统计 with its charts, county operator
   disasters-* 灾情统计报送: the process list and the storm's process page (county operator), its report form,
               the township's return (township officer) and the village worker's phone entry
+  relief-*    救灾救助: the demo's 过渡期 programme in 公示 (households, objection, totals), county operator
+  relief-township-*  the same programme as the township officer sees it (its own households, 乡审, 异议处理)
+  relief-public-390  the public 公示 page of that programme (no login, masked names), on a phone
 
 `--only screen,stats` takes only those pictures (the names above, without the size).
 """
@@ -42,6 +45,7 @@ CHROMIUM = "/usr/bin/chromium"
 SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height": 844}}
 SCREEN_SIZES = {"1920": {"width": 1920, "height": 1080}, "1366": {"width": 1366, "height": 768}}
 PHONE_OPTIONS = {"is_mobile": True, "has_touch": True}
+PHONE_ONLY = {"390": SIZES["390"]}
 
 
 def free_port() -> int:
@@ -75,6 +79,13 @@ def prepare_data(data_dir: Path) -> int:
         print("playing the storm exercise …", file=sys.stderr)
         incident = play(actor=persona("county_operator"), say=lambda line: print(line, file=sys.stderr)).incident
     return incident.pk
+
+
+def relief_programme() -> int:
+    """The demo's relief programme in 公示 (anlan/demo/disaster_relief.py)."""
+    from anlan.disasters.models import ReliefProgramme
+
+    return ReliefProgramme.objects.filter(status="notice").order_by("pk").values_list("pk", flat=True).first()
 
 
 def start_server(data_dir: Path, port: int) -> subprocess.Popen:
@@ -171,6 +182,10 @@ def charts_ready(page, width):
     page.wait_for_selector(".chart-box[data-ready='1']", timeout=60_000)
 
 
+def to_objections(page, width):
+    page.locator("#objection-list").scroll_into_view_if_needed()
+
+
 def menu_open(page, width):
     if width == "390":
         page.click("button[data-menu-toggle]")
@@ -211,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
-    parser.add_argument("--only", help="comma-separated picture names (home,map,incident,menu,screen,stats)")
+    parser.add_argument("--only", help="comma-separated picture names (home,map,…,relief,relief-public: see above)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
@@ -237,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             operator = login_state(browser, base_url, "county_operator")
             village = login_state(browser, base_url, "village_grid_worker")
             township = login_state(browser, base_url, "township_officer")
+            relief_pk = relief_programme()
             home = reverse("home")
             workspace = reverse("incidents:workspace", args=[incident])
             pictures = {
@@ -249,6 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                 "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
                 "stats": (operator, reverse("hazards:stats"), charts_ready, None),
                 **disaster_pictures(incident, operator, township, village),
+                "relief": (operator, reverse("relief:detail", args=[relief_pk]), None, None),
+                "relief-township": (township, reverse("relief:detail", args=[relief_pk]), to_objections, None),
+                "relief-public": (None, reverse("relief_public:notice", args=[relief_pk]), None, PHONE_ONLY),
             }
             from anlan.disasters.models import DisasterProcess
 

@@ -32,6 +32,7 @@ from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 from anlan.risk.models import MajorHazardSource
 
+from .disaster_relief import load_disaster_relief
 from .disaster_stats import load_history as load_disaster_history
 from .duty import load_duty
 from .duty_log import load_duty_log
@@ -387,6 +388,7 @@ def load_demo(
     resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
     resources |= load_duty(actor=actor, gen=gen, county=county, townships=townships)
     resources |= load_disaster_history(actor=actor, county=county, townships=townships, seed=seed)
+    resources |= load_disaster_relief(actor=actor, county=county, townships=townships, seed=seed)
 
     logins = []
     if with_users:

@@ -8,7 +8,8 @@
 6. the nearest teams and an expert are dispatched, supplies allocated from the nearest warehouse that
    holds any, and the teams report en route and on scene;
 7. the threatened people are evacuated into the nearest shelters;
-8. the disaster statistics: village entries, the township's approved return, an 初报 and a 续报.
+8. the disaster statistics: village entries, the township's approved return, an 初报 and a 续报;
+9. the housing register and the 过渡期 relief of those households in 公示.
 Every step goes through the same services as the pages, so it lands in the timeline and the audit trail.
 """
 
@@ -20,6 +21,8 @@ from django.utils import timezone
 from anlan.alerts import services as alert_services
 from anlan.alerts import wording
 from anlan.alerts.models import Warning, WarningTemplate
+from anlan.demo.disaster_registers import add_demo_registers
+from anlan.demo.disaster_relief import storm_relief
 from anlan.demo.disaster_stats import storm_process
 from anlan.incidents import services
 from anlan.incidents.models import Incident
@@ -92,6 +95,10 @@ def play(*, actor, replay_storm: bool = True, say=print) -> ScenarioResult:
     result.disaster = storm_process(
         actor=actor, incident=incident, warning=result.warning, evacuated=result.evacuated, say=say
     )
+    # The housing register to match the reported rooms, then the 过渡期 relief of those households in 公示.
+    add_demo_registers(result.disaster.name, actor=actor)
+    programme = storm_relief(actor=actor, process=result.disaster)
+    say(f"9. 倒损住房台账 {result.disaster.damaged_houses.count()} 户，{programme.name}公示中")
     return result
 
 

@@ -13,7 +13,7 @@ class DisastersConfig(AppConfig):
     def ready(self):
         from anlan.core.schedule import register_periodic_job
 
-        from . import api, duty_items, duty_materials, services, views  # noqa: F401
+        from . import api, duty_items, duty_materials, services, views, views_relief  # noqa: F401
 
         duty_items.register()  # the report clocks and the ≥ 10 dead and missing escalation on the duty desk
         register_periodic_job("灾情报送提醒", services.remind_reports, seconds=600)

@@ -4,9 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from anlan.disasters import services
-from anlan.disasters.models import DisasterProcess, VillageEntry
+from anlan.disasters.models import DisasterProcess, ReliefProgramme, VillageEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +31,9 @@ def test_the_storm_scenario_reports_its_disaster_by_township(tree):
     assert VillageEntry.objects.filter(process=process).count() >= 2
     assert process.regions.count() == 2 and "8. 灾情报送" in out.getvalue()
     assert services.totals(process)["affected_people"] > 0
+    # 9: the housing register matches the reported rooms, and their 过渡期 relief is in 公示 (masked names).
+    assert process.damaged_houses.filter(degree="collapsed").exists()
+    notice = ReliefProgramme.objects.get(process=process, status="notice")
+    assert notice.recipients.filter(status="checked").exists() and notice.objections.filter(status="open").exists()
+    page = Client().get(f"/p/relief/{notice.pk}/")
+    assert page.status_code == 200 and "*" in page.content.decode() and "9. " in out.getvalue()
