@@ -2,3 +2,4 @@
 
 from .registers import *  # noqa: F403
 from .statistics import *  # noqa: F403
+from .transfer import *  # noqa: F403
