@@ -9,3 +9,11 @@ class DisastersConfig(AppConfig):
     name = "anlan.disasters"
     label = "disasters"
     verbose_name = "灾情与救助"
+
+    def ready(self):
+        from anlan.alerts.hooks import register_on_issue
+
+        from . import transfer, views_transfer  # noqa: F401 — registers the transfer pages' menu links and panels
+
+        # A warning issued over a site's region opens the site's transfer list (避险转移到户到人).
+        register_on_issue("disasters.transfer", transfer.open_for_warning)
