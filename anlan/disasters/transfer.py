@@ -124,7 +124,12 @@ def open_activation(
         action="transfer_open",
         obj=activation,
         actor=actor,
-        after={"site": site.pk, "source": source, "warning": warning and warning.pk, "incident": incident and incident.pk},
+        after={
+            "site": site.pk,
+            "source": source,
+            "warning": warning and warning.pk,
+            "incident": incident and incident.pk,
+        },
     )
     return activation, True
 
@@ -305,7 +310,13 @@ def _check_out(actor, household, check: ShelterCheck, at) -> ShelterCheck:
 def check_in(*, actor, activation, household, shelter, lon=None, lat=None) -> TransferMark:
     """Check an already transferred household into a shelter (a new 已转移 mark carrying the check-in)."""
     return mark(
-        actor=actor, activation=activation, household=household, state=State.TRANSFERRED, lon=lon, lat=lat, shelter=shelter
+        actor=actor,
+        activation=activation,
+        household=household,
+        state=State.TRANSFERRED,
+        lon=lon,
+        lat=lat,
+        shelter=shelter,
     )
 
 
@@ -407,7 +418,7 @@ def total(rates) -> Rate:
 def rates_by_township(activations) -> list[tuple[str, Rate]]:
     """(township code, summed figures) of activations, by township code."""
     groups = defaultdict(Rate)
-    for activation_id, rate in activation_rates(activations).items():
+    for rate in activation_rates(activations).values():
         a = rate.activations[0]
         groups[township_of(a.site.region_id)].add(rate)
     return sorted(groups.items())
@@ -424,7 +435,8 @@ def warning_family(warning) -> list[int]:
         frontier.append(ancestor.references_id)
         ancestor = Warning.objects.only("pk", "references_id").get(pk=ancestor.references_id)
     while frontier:
-        frontier = [pk for pk in Warning.objects.filter(references_id__in=frontier).values_list("pk", flat=True) if pk not in ids]
+        children = Warning.objects.filter(references_id__in=frontier).values_list("pk", flat=True)
+        frontier = [pk for pk in children if pk not in ids]
         ids.update(frontier)
     return sorted(ids)
 

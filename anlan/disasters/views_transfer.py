@@ -221,7 +221,8 @@ def open_incident(request, pk):
     with shown_on(request) as outcome:
         opened = transfer.open_for_incident(actor=request.user, incident=incident)
     if outcome.ok:
-        messages.success(request, f"已为事发乡镇启动 {opened} 处隐患点的避险转移" if opened else "事发乡镇没有可新启动转移的隐患点")
+        text = f"已为事发乡镇启动 {opened} 处隐患点的避险转移" if opened else "事发乡镇没有可新启动转移的隐患点"
+        messages.success(request, text)
     return redirect(reverse("incidents:workspace", kwargs={"pk": incident.pk}))
 
 

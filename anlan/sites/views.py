@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from anlan.core.errors import shown_on
 from anlan.accounts.models import User
+from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, ScopedModelForm, config_for, display_value, register, register_link
 from anlan.core.panels import register_panel
 from anlan.core.regioncodes import region_prefix
@@ -218,11 +218,12 @@ def site_households_panel(request, site):
     if not role_allows(user, "view", Household):
         return None
     households = list(
-        Household.objects.restrict(user).filter(site=site).select_related("region", "guardian").order_by("-active", "head_name")
+        Household.objects.restrict(user)
+        .filter(site=site)
+        .select_related("region", "guardian")
+        .order_by("-active", "head_name")
     )
-    rows = [
-        (h, display_value(h, "phone", user), h.guardian and _person_label(h.guardian)) for h in households
-    ]
+    rows = [(h, display_value(h, "phone", user), h.guardian and _person_label(h.guardian)) for h in households]
     config = config_for(Household)
     return "sites/_site_households.html", {
         "site": site,

@@ -6,68 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0007_phone_blind_index'),
-        ('disasters', '0002_initial'),
-        ('incidents', '0008_phone_blind_index'),
-        ('resources', '0007_phone_blind_index'),
-        ('sites', '0003_household'),
+        ("alerts", "0007_phone_blind_index"),
+        ("disasters", "0002_initial"),
+        ("incidents", "0008_phone_blind_index"),
+        ("resources", "0007_phone_blind_index"),
+        ("sites", "0003_household"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TransferActivation',
+            name="TransferActivation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('synthetic', models.BooleanField(default=False, help_text='由演示数据生成，非真实记录', verbose_name='演示数据')),
-                ('source', models.CharField(choices=[('warning', '预警'), ('incident', '突发事件'), ('manual', '人工启动')], max_length=10, verbose_name='启动来源')),
-                ('status', models.CharField(choices=[('open', '转移中'), ('closed', '已结束')], db_index=True, default='open', max_length=8, verbose_name='状态')),
-                ('opened_at', models.DateTimeField(db_index=True, verbose_name='启动时间')),
-                ('opened_by', models.CharField(blank=True, max_length=150, verbose_name='启动人')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='启动原因')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('closed_by', models.CharField(blank=True, max_length=150, verbose_name='结束人')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfer_activations', to='incidents.incident', verbose_name='突发事件')),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfer_activations', to='sites.hazardsite', verbose_name='隐患点')),
-                ('warning', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfer_activations', to='alerts.warning', verbose_name='预警')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "synthetic",
+                    models.BooleanField(default=False, help_text="由演示数据生成，非真实记录", verbose_name="演示数据"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("warning", "预警"), ("incident", "突发事件"), ("manual", "人工启动")],
+                        max_length=10,
+                        verbose_name="启动来源",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "转移中"), ("closed", "已结束")],
+                        db_index=True,
+                        default="open",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(db_index=True, verbose_name="启动时间")),
+                ("opened_by", models.CharField(blank=True, max_length=150, verbose_name="启动人")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="启动原因")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("closed_by", models.CharField(blank=True, max_length=150, verbose_name="结束人")),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfer_activations",
+                        to="incidents.incident",
+                        verbose_name="突发事件",
+                    ),
+                ),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transfer_activations",
+                        to="sites.hazardsite",
+                        verbose_name="隐患点",
+                    ),
+                ),
+                (
+                    "warning",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfer_activations",
+                        to="alerts.warning",
+                        verbose_name="预警",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '转移行动',
-                'verbose_name_plural': '转移行动',
-                'ordering': ['-opened_at', '-id'],
+                "verbose_name": "转移行动",
+                "verbose_name_plural": "转移行动",
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TransferMark',
+            name="TransferMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('transferred', '已转移'), ('refused', '拒绝转移'), ('away', '外出'), ('returned', '已返回')], max_length=12, verbose_name='状态')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('lon', models.FloatField(blank=True, null=True, verbose_name='经度')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='纬度')),
-                ('by_name', models.CharField(blank=True, max_length=150, verbose_name='标记人姓名')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('activation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='disasters.transferactivation', verbose_name='转移行动')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='标记人')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfer_marks', to='sites.household', verbose_name='受威胁户')),
-                ('shelter_check', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='transfer_marks', to='resources.sheltercheck', verbose_name='入住登记')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("transferred", "已转移"),
+                            ("refused", "拒绝转移"),
+                            ("away", "外出"),
+                            ("returned", "已返回"),
+                        ],
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("lon", models.FloatField(blank=True, null=True, verbose_name="经度")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="纬度")),
+                ("by_name", models.CharField(blank=True, max_length=150, verbose_name="标记人姓名")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "activation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="marks",
+                        to="disasters.transferactivation",
+                        verbose_name="转移行动",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="标记人",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transfer_marks",
+                        to="sites.household",
+                        verbose_name="受威胁户",
+                    ),
+                ),
+                (
+                    "shelter_check",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="transfer_marks",
+                        to="resources.sheltercheck",
+                        verbose_name="入住登记",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '转移标记',
-                'verbose_name_plural': '转移标记',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "转移标记",
+                "verbose_name_plural": "转移标记",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='transferactivation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('site',), name='disasters_one_open_transfer_per_site'),
+            model_name="transferactivation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")), fields=("site",), name="disasters_one_open_transfer_per_site"
+            ),
         ),
         migrations.AddIndex(
-            model_name='transfermark',
-            index=models.Index(fields=['activation', 'household', 'at'], name='disasters_mark_latest'),
+            model_name="transfermark",
+            index=models.Index(fields=["activation", "household", "at"], name="disasters_mark_latest"),
         ),
     ]

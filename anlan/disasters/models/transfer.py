@@ -98,7 +98,12 @@ class TransferMark(models.Model):
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="标记人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="标记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     by_name = models.CharField("标记人姓名", max_length=150, blank=True)
     note = models.CharField("说明", max_length=200, blank=True)
