@@ -157,7 +157,7 @@ def sites_for_incident(incident) -> QuerySet:
     """Active sites with households in the incident's township (the area a 乡镇 transfers at once)."""
     return HazardSite.objects.filter(
         status=HazardSite.Status.ACTIVE,
-        region_id__startswith=township_of(incident.region_id),
+        region__pk__startswith=township_of(incident.region_id)[:9],
         households__active=True,
     ).distinct()
 
@@ -484,7 +484,7 @@ def evacuated_by_township(process) -> dict[str, int]:
     if townships:
         in_townships = Q()
         for prefix in townships:
-            in_townships |= Q(site__region_id__startswith=prefix)
+            in_townships |= Q(site__region__pk__startswith=prefix)
         linked |= during & in_townships
     activations = TransferActivation.objects.filter(linked).values("pk")
     households = (

@@ -49,7 +49,7 @@ def _shelters_near(site) -> list[Shelter]:
     """Shelters a household of `site` may check into: the site's own, then the open or ready shelters of
     its township (capacity is checked at check-in, not here)."""
     usable = [Shelter.Status.READY, Shelter.Status.OPEN]
-    qs = Shelter.objects.filter(Q(pk=site.shelter_id) | Q(region_id__startswith=township_of(site.region_id)))
+    qs = Shelter.objects.filter(Q(pk=site.shelter_id) | Q(region__pk__startswith=township_of(site.region_id)[:9]))
     return sorted(qs.filter(status__in=usable), key=lambda s: (s.pk != site.shelter_id, s.name))
 
 

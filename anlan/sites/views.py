@@ -160,7 +160,7 @@ def guardian_choices(user):
     users = User.objects.filter(is_active=True).only("pk", "username", "first_name", "last_name")
     if user.is_superuser:
         return users
-    return users.filter(region_id__startswith=region_prefix(user.region_id)) if user.region_id else users.none()
+    return users.filter(region__pk__startswith=region_prefix(user.region_id)) if user.region_id else users.none()
 
 
 class HouseholdForm(ScopedModelForm):

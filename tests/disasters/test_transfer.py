@@ -70,7 +70,14 @@ def test_marks_make_the_latest_state_and_the_rate(site, activation):
     a, b, c = households(site)  # 3, 4 and 2 people
     rate = transfer.activation_rates([activation])[activation.pk]
     assert (rate.due_people, rate.transferred_people, rate.pending_households, rate.rate) == (9, 0, 3, 0)
-    transfer.mark(actor=worker, activation=activation, household=a, state=State.TRANSFERRED, lon=a.region.center_lon, lat=a.region.center_lat)
+    transfer.mark(
+        actor=worker,
+        activation=activation,
+        household=a,
+        state=State.TRANSFERRED,
+        lon=a.region.center_lon,
+        lat=a.region.center_lat,
+    )
     transfer.mark(actor=worker, activation=activation, household=b, state=State.REFUSED)
     rate = transfer.activation_rates([activation])[activation.pk]
     assert (rate.transferred_people, rate.due_people, rate.percent) == (3, 9, "33%")
