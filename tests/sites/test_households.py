@@ -10,7 +10,8 @@ from anlan.testing.registry import RegistryTests
 def _site(region, code):
     site, _ = HazardSite.objects.get_or_create(
         code=code,
-        defaults={"name": "户籍测试滑坡", "kind": "landslide", "region": region, "lon": region.center_lon, "lat": region.center_lat},
+        defaults={"name": "户籍测试滑坡", "kind": "landslide", "region": region}
+        | {"lon": region.center_lon, "lat": region.center_lat},
     )
     return site
 
