@@ -445,6 +445,31 @@ def activations_of_warning(warning) -> QuerySet:
     return TransferActivation.objects.filter(warning_id__in=warning_family(warning))
 
 
+def warnings_of_incident(incident) -> list[int]:
+    """Ids of the warnings linked to an incident (its timeline's 关联预警), with their CAP chains."""
+    from anlan.incidents.models import TimelineEntry
+
+    linked = TimelineEntry.objects.filter(incident=incident, kind=TimelineEntry.Kind.WARNING)
+    ids = set()
+    for data in linked.values_list("data", flat=True):
+        if isinstance(data, dict) and isinstance(data.get("warning"), int) and data["warning"] not in ids:
+            warning = _warning_or_none(data["warning"])
+            if warning is not None:
+                ids.update(warning_family(warning))
+    return sorted(ids)
+
+
+def _warning_or_none(pk):
+    from anlan.alerts.models import Warning
+
+    return Warning.objects.filter(pk=pk).first()
+
+
+def activations_of_incident(incident) -> QuerySet:
+    """Activations the incident opened, and those of the warnings linked to it."""
+    return TransferActivation.objects.filter(Q(incident=incident) | Q(warning_id__in=warnings_of_incident(incident)))
+
+
 def incomplete_open_activations(user) -> list[TransferActivation]:
     """Open activations in `user`'s scope whose rate is below 100 % (the 工作台 item of the township and
     the county)."""
@@ -471,12 +496,15 @@ def my_pending_households(user) -> int:
 
 def evacuated_by_township(process) -> dict[str, int]:
     """紧急避险转移人口 per township code for a disaster process (prefill of its township returns): people of
-    every household marked 已转移 at least once in an activation linked to the process's incidents or
-    warnings, or of a site in its townships opened during its period (from TRANSFER_LEAD before its start
-    to its stabilisation, or now). A household transferred in two such activations counts once."""
+    every household marked 已转移 at least once in an activation linked to the process's incidents (or the
+    warnings linked to them) or warnings, or of a site in its townships opened during its period (from
+    TRANSFER_LEAD before its start to its stabilisation, or now). A household transferred in two such
+    activations counts once."""
     warning_ids = set()
     for warning in process.warnings.all():
         warning_ids.update(warning_family(warning))
+    for incident in process.incidents.all():
+        warning_ids.update(warnings_of_incident(incident))
     linked = Q(incident_id__in=process.incidents.values("pk")) | Q(warning_id__in=warning_ids)
     townships = [code[:9] for code in process.regions.values_list("code", flat=True)]
     end = process.stable_at or timezone.now()

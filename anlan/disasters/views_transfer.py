@@ -255,7 +255,8 @@ def incident_panel(request, incident):
     user = request.user
     if not role_allows(user, "view", TransferActivation):
         return None
-    activations = TransferActivation.objects.restrict(user).filter(incident=incident)
+    linked = transfer.activations_of_incident(incident).values("pk")
+    activations = TransferActivation.objects.restrict(user).filter(pk__in=linked)
     may_open = transfer.may_open(user) and transfer.sites_for_incident(incident).exists()
     if not activations.exists() and not may_open:
         return None

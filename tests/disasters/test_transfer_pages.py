@@ -162,3 +162,24 @@ def test_evacuated_by_township_counts_each_transferred_household_once(tree, site
     process.started_at = now + dt.timedelta(days=5)
     process.save()
     assert transfer.evacuated_by_township(process) == {}
+
+
+def test_the_workspace_shows_the_lists_of_the_incidents_linked_warning(client, tree, site):
+    from anlan.incidents import services as incident_services
+
+    case = make_incident(tree)
+    warning = issue_warning(tree, regions=[tree.village])
+    incident_services.warning_link(actor=persona("county_operator"), incident=case, warning=warning)
+    assert list(transfer.activations_of_incident(case)) == [TransferActivation.objects.get(site=site)]
+    client.force_login(persona("county_operator"))
+    page = client.get(f"/incidents/{case.pk}/").content.decode()
+    assert "避险转移（本事件）" in page and site.name in page
+    now = timezone.now()
+    process = DisasterProcess.objects.create(
+        name="测试滑坡灾害", hazard="landslide", started_at=now, initial_due=now, region=tree.county
+    )
+    worker = persona("village_grid_worker")
+    activation = TransferActivation.objects.get(site=site)
+    transfer.mark(actor=worker, activation=activation, household=site.households.first(), state="transferred")
+    process.incidents.add(case)
+    assert sum(transfer.evacuated_by_township(process).values()) > 0
