@@ -18,6 +18,8 @@ The pictures (docs/screenshots/README.md lists them):
   menu-*      the village grid worker's menu: the sidebar on a desktop, the drawer opened on a phone
   screen-*    综合态势 big screen of the county operator at a wall's 1920×1080 and a laptop's 1366×768
   stats-*     隐患统计 with its charts, county operator
+  transfer-mine-390     我的转移任务 on the phone (the storm warning's lists, partly transferred)
+  transfer-board-1440   避险转移: open lists with their rates by township and site, county operator
 
 `--only screen,stats` takes only those pictures (the names above, without the size).
 """
@@ -215,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
                 "menu": (village, home, menu_open, None),
                 "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
                 "stats": (operator, reverse("hazards:stats"), charts_ready, None),
+                # 避险转移: the phone list of the storm's lists, and the county's board.
+                "transfer-mine": (operator, reverse("transfer:my_tasks"), None, {"390": SIZES["390"]}),
+                "transfer-board": (operator, reverse("transfer:board"), None, {"1440": SIZES["1440"]}),
             }
             only = set(args.only.split(",")) if args.only else set(pictures)
             for name, (state, path, prepare, sizes) in pictures.items():

@@ -61,10 +61,16 @@ def _household_rows(user, activation, households, latest):
     return rows
 
 
+def _pending(last) -> bool:
+    """Still to be reached: not marked, refused, or gone back (the 工作台's 未转移户)."""
+    return last is None or last.state not in (State.TRANSFERRED, State.AWAY)
+
+
 @login_required
 def my_tasks(request):
     """我的转移任务 (phone first): each open activation of the sites whose households this user may mark,
-    each household with big buttons; the position comes from the browser."""
+    each household with big buttons, those still to be reached first; the position comes from the
+    browser."""
     user = request.user
     if not transfer.may_mark(user):
         raise PermissionDenied("您的角色不负责避险转移")
@@ -75,16 +81,18 @@ def my_tasks(request):
     by_site = {}
     for h in households.select_related("region").order_by("-vulnerable", "head_name"):
         by_site.setdefault(h.site_id, []).append(h)
-    cards = [
-        {
-            "activation": a,
-            "rate": rates[a.pk],
-            "rows": _household_rows(user, a, by_site.get(a.site_id, []), latest),
-            "shelters": _shelters_near(a.site),
-        }
-        for a in activations
-    ]
-    context = {"cards": cards, "buttons": STATE_BUTTONS, "total": transfer.total(rates.values())}
+    cards = []
+    for a in activations:
+        rows = _household_rows(user, a, by_site.get(a.site_id, []), latest)
+        rows.sort(key=lambda row: not _pending(row["last"]))  # stable: vulnerable first within each group
+        cards.append({"activation": a, "rate": rates[a.pk], "rows": rows, "shelters": _shelters_near(a.site)})
+    context = {
+        "cards": cards,
+        "buttons": STATE_BUTTONS,
+        "total": transfer.total(rates.values()),
+        # What the 工作台 item "我负责的未转移户" counts (transfer.my_pending_households).
+        "transfer_rows": sum(_pending(row["last"]) for card in cards for row in card["rows"]),
+    }
     return render(request, "disasters/transfer_my_tasks.html", context)
 
 
@@ -130,7 +138,8 @@ def mark(request, pk, household_pk):
 
 @login_required
 def board(request):
-    """Open activations in scope with their rates, by township, and the lists opened by hand."""
+    """Open activations in scope with their rates — those below 100 % first, in their own table — by
+    township, and the lists opened by hand."""
     user = request.user
     if not role_allows(user, "view", TransferActivation):
         raise PermissionDenied("您无权查看避险转移")
@@ -152,12 +161,16 @@ def board(request):
             .select_related("region")
         )
     context = {
-        "rows": [(a, rates[a.pk]) for a in activations],
+        "rows": [(a, rates[a.pk]) for a in activations if not rates[a.pk].complete],
+        "done_rows": [(a, rates[a.pk]) for a in activations if rates[a.pk].complete],
+        "open_count": len(activations),
         "townships": transfer.rates_by_township(activations),
         "total": transfer.total(rates.values()),
         "recent": recent,
         "sites": sites,
         "may_open": transfer.may_open(user),
+        # What the 工作台 item "避险转移未完成" counts (transfer.incomplete_open_activations).
+        "transfer_rows": sum(not rate.complete for rate in rates.values()),
     }
     return render(request, "disasters/transfer_board.html", context)
 

@@ -324,8 +324,8 @@ ITEMS: list[Item] = [
          _fixed(status=Warning.Status.DRAFT)),
     Item("warnings_submitted", "本级预警待签发", "查看进度", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.REVIEW)),
-    Item("transfers_open_township", "本辖区避险转移未完成", "查看转移", TOWNSHIP, RED, url_name="transfer:board",
-         count=lambda user: len(transfer.incomplete_open_activations(user))),
+    Item("transfers_open_township", "本辖区避险转移未完成", "查看转移", TOWNSHIP, RED,
+         url_name="transfer:board", count=lambda user: len(transfer.incomplete_open_activations(user))),
     # ---- department: what it supervises
     Item("department_tasks", "响应中的本部门任务", "去办理", DEPARTMENT, RED, ResponseTask, _fixed(active="true")),
     Item("department_overdue", "监管隐患已逾期", "去督办", DEPARTMENT, RED, HiddenHazard, OVERDUE_HAZARDS),
