@@ -22,7 +22,7 @@ def test_panels_draw_in_order_skip_none_and_a_second_registration_replaces(slot,
 
     def first(request, obj):
         calls.append("first")
-        return None  # nothing to say for this record
+        calls.append("nothing to say for this record")
 
     panels.register_panel(slot, first, order=10, name="first")
     panels.register_panel(slot, _drawn, order=20, name="drawn")
@@ -32,5 +32,5 @@ def test_panels_draw_in_order_skip_none_and_a_second_registration_replaces(slot,
     html = Template('{% load panels %}{% panels "tests.thing" obj %}').render(
         Context({"request": request, "obj": {"rate": "44%"}})
     )
-    assert calls == ["first"] and html.count("44%") == 1
+    assert calls == ["first", "nothing to say for this record"] and html.count("44%") == 1
     assert Template('{% load panels %}{% panels "tests.none" obj %}').render(Context({"request": request})) == ""
