@@ -56,6 +56,7 @@ urlpatterns = [
     path("monitoring/", include("anlan.monitoring.urls")),
     path("alerts/", include("anlan.alerts.urls")),
     path("incidents/", include("anlan.incidents.urls")),
+    path("disasters/transfer/", include("anlan.disasters.urls_transfer")),
     path("plans/", include("anlan.plans.urls")),
     path("duty/", include("anlan.duty.urls")),
     path("disasters/", include("anlan.disasters.urls")),

@@ -23,6 +23,8 @@ The pictures (docs/screenshots/README.md lists them):
   relief-*    救灾救助: the demo's 过渡期 programme in 公示 (households, objection, totals), county operator
   relief-township-*  the same programme as the township officer sees it (its own households, 乡审, 异议处理)
   relief-public-390  the public 公示 page of that programme (no login, masked names), on a phone
+  transfer-mine-390     我的转移任务 on the phone (the storm warning's lists, partly transferred)
+  transfer-board-1440   避险转移: open lists with their rates by township and site, county operator
 
 `--only screen,stats` takes only those pictures (the names above, without the size).
 """
@@ -268,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
                 "relief": (operator, reverse("relief:detail", args=[relief_pk]), None, None),
                 "relief-township": (township, reverse("relief:detail", args=[relief_pk]), to_objections, None),
                 "relief-public": (None, reverse("relief_public:notice", args=[relief_pk]), None, PHONE_ONLY),
+                # 避险转移: the phone list of the storm's lists, and the county's board.
+                "transfer-mine": (operator, reverse("transfer:my_tasks"), None, {"390": SIZES["390"]}),
+                "transfer-board": (operator, reverse("transfer:board"), None, {"1440": SIZES["1440"]}),
             }
             from anlan.disasters.models import DisasterProcess
 

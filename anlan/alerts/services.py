@@ -25,7 +25,7 @@ from anlan.geo.models import Region, RegionLevel
 from anlan.notify import outbox, outcomes, recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
 
-from . import cap, workflow
+from . import cap, hooks, workflow
 from .messages import SECTORS, audience_of, compose, sender_name
 from .models import Warning
 
@@ -118,6 +118,7 @@ def warning_issue(*, actor, warning: Warning) -> dict:
         )
     codes = target_codes(warning)
     queued = enqueue(warning, codes)
+    hooks.run_on_issue(warning, codes, actor)  # apps above (disasters opens the sites' transfer lists)
     audit_record(
         action="warning_issue",
         obj=warning,

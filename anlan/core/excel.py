@@ -259,7 +259,9 @@ class _Lookups:
                 continue
             related = f.related_model
             key = _natural_key(config, related)
-            if related is Region:
+            if f.name in config.related_choices:
+                qs = config.related_choices[f.name](user)
+            elif related is Region:
                 qs = regions_writable_by(user)
             elif hasattr(related.objects, "restrict"):
                 qs = related.objects.restrict(user, "view")

@@ -60,6 +60,10 @@ class ModelConfig:
     export_fields: Sequence[str] | None = None
     # How a related row is named in Excel: {RelatedModel: "field"} (default: its primary key).
     natural_keys: dict = field(default_factory=dict)
+    # Choices of a related field beyond `restrict(user, "view")` of its model, for forms and Excel imports:
+    # {field name: f(user) -> queryset} (a household's 包保责任人 is a user that township staff may name
+    # though they may not open the user registry).
+    related_choices: dict = field(default_factory=dict)
     # Adds select_related/prefetch_related so lists and exports make a fixed number of queries.
     selector: Callable | None = None
     sortable: Sequence[str] | None = None

@@ -34,6 +34,7 @@ from anlan.risk.models import MajorHazardSource
 
 from .disaster_relief import load_disaster_relief
 from .disaster_stats import load_history as load_disaster_history
+from .disaster_transfer import load_households
 from .duty import load_duty
 from .duty_log import load_duty_log
 from .enterprise_risk import load_enterprise_risk
@@ -397,6 +398,7 @@ def load_demo(
         water = next(d for d in departments if d.kind == "water")
         logins = demo_users(actor, county, township, village, enterprises[0], water)
         resources |= load_duty_log(county=county, townships=townships)  # the desk's day needs its officers
+    resources |= load_households(actor=actor, county=county, townships=townships, seed=seed)  # 受威胁户花名册
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )

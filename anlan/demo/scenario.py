@@ -21,6 +21,7 @@ from django.utils import timezone
 from anlan.alerts import services as alert_services
 from anlan.alerts import wording
 from anlan.alerts.models import Warning, WarningTemplate
+from anlan.demo import disaster_transfer
 from anlan.demo.disaster_registers import add_demo_registers
 from anlan.demo.disaster_relief import storm_relief
 from anlan.demo.disaster_stats import storm_process
@@ -79,6 +80,8 @@ def play(*, actor, replay_storm: bool = True, say=print) -> ScenarioResult:
     result.warning = _warning(actor, sensor.region)
     services.warning_link(actor=actor, incident=incident, warning=result.warning)
     say(f"3. 签发预警：{result.warning.headline}（{result.warning.identifier}）")
+    moved = disaster_transfer.play_transfers(actor, result.warning)
+    say(f"3a. 预警启动 {moved['activations']} 处隐患点避险转移，包保责任人已转移 {moved['transferred']} 户")
     tasks = services.response_set(actor=actor, incident=incident, level="IV", reason="滑坡位移红色报警，隐患点受威胁")
     tasks += services.response_set(actor=actor, incident=incident, level="III", reason="现场核实有人员被困，提升响应")
     result.tasks = len(tasks)

@@ -28,6 +28,7 @@ from anlan.core.kit import config_for
 from anlan.core.roles import Role
 from anlan.core.views import filterset_for
 from anlan.disasters import selectors as disaster_selectors
+from anlan.disasters import transfer
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -322,6 +323,9 @@ ITEMS: list[Item] = [
     # 灾情报送: processes whose 初报 is due or overdue, today's 续报 not yet filed, or the 核报 owed.
     Item("disaster_reports", "灾情待报送（初报/续报/核报）", "去报送", COUNTY, RED,
          url_name="disasters:process_owed", count=disaster_selectors.reports_owed_count),
+    # 避险转移: open transfer lists of the county below 100 % (disasters.transfer).
+    Item("transfers_open", "避险转移未完成", "查看转移", COUNTY, RED, url_name="transfer:board",
+         count=lambda user: len(transfer.incomplete_open_activations(user))),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),
@@ -340,6 +344,8 @@ ITEMS: list[Item] = [
          _fixed(status=Warning.Status.DRAFT)),
     Item("warnings_submitted", "本级预警待签发", "查看进度", TOWNSHIP, ROUTINE, Warning,
          _fixed(status=Warning.Status.REVIEW)),
+    Item("transfers_open_township", "本辖区避险转移未完成", "查看转移", TOWNSHIP, RED,
+         url_name="transfer:board", count=lambda user: len(transfer.incomplete_open_activations(user))),
     # ---- department: what it supervises
     Item("department_tasks", "响应中的本部门任务", "去办理", DEPARTMENT, RED, ResponseTask, _fixed(active="true")),
     Item("department_overdue", "监管隐患已逾期", "去督办", DEPARTMENT, RED, HiddenHazard, OVERDUE_HAZARDS),
@@ -357,6 +363,9 @@ ITEMS: list[Item] = [
     Item("my_overdue", "隐患整改已逾期", "去整改", VILLAGE, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("my_rectify", "待整改隐患", "去整改", VILLAGE, ORANGE, HiddenHazard,
          _fixed(status=HiddenHazard.Status.RECTIFYING), _nearest_deadline),
+    # 避险转移: households this worker may mark in open lists, neither transferred nor away.
+    Item("my_transfers", "我负责的未转移户", "去转移", VILLAGE, RED, url_name="transfer:my_tasks",
+         count=transfer.my_pending_households),
     # ---- enterprise: its own hazards, risk points and major hazard sources
     Item("enterprise_overdue", "隐患整改已逾期", "去整改", ENTERPRISE, RED, HiddenHazard, OVERDUE_HAZARDS),
     Item("enterprise_hazards", "未销号隐患", "查看隐患", ENTERPRISE, ORANGE, HiddenHazard, _fixed(open="true"),

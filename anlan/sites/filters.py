@@ -2,7 +2,7 @@ import django_filters
 
 from anlan.core.filters import RegionSubtreeFilter, ScopedFilterSet
 
-from .models import HazardSite, PatrolTask
+from .models import HazardSite, Household, PatrolTask
 
 
 class HazardSiteFilterSet(ScopedFilterSet):
@@ -22,3 +22,17 @@ class PatrolTaskFilterSet(ScopedFilterSet):
     class Meta:
         model = PatrolTask
         fields = ["region", "tier", "status", "far_away", "found_problem", "due_from", "due_to"]
+
+
+class HouseholdFilterSet(ScopedFilterSet):
+    region = RegionSubtreeFilter(field_name="region")
+    vulnerable_only = django_filters.BooleanFilter(label="有老弱病残孕", method="_vulnerable")
+
+    class Meta:
+        model = Household
+        fields = ["site", "region", "active", "vulnerable_only"]
+
+    def _vulnerable(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(vulnerable__gt=0) if value else queryset.filter(vulnerable=0)

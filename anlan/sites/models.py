@@ -136,6 +136,12 @@ class Household(AnlanModel):
     def __str__(self):
         return f"{self.head_name}户（{self.people} 人）"
 
+    def clean(self):
+        if self.people is not None and self.vulnerable is not None and self.vulnerable > self.people:
+            raise ValidationError({"vulnerable": "老弱病残孕人数不能多于家庭人数"})
+        if self.site_id and self.region_id and self.region_id[:6] != self.site.region_id[:6]:
+            raise ValidationError({"region": "受威胁户应与隐患点在同一县（区）"})
+
 
 class PatrolRule(AnlanModel):
     """Who patrols which sites how often, and in which part of the year (001: 重点防范期 村日巡查、

@@ -4,18 +4,22 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from anlan.accounts.models import User
 from anlan.core.errors import shown_on
-from anlan.core.kit import MenuLink, ModelConfig, register, register_link
-from anlan.core.roles import COUNTY_ROLES
+from anlan.core.kit import MenuLink, ModelConfig, ScopedModelForm, config_for, display_value, register, register_link
+from anlan.core.panels import register_panel
+from anlan.core.regioncodes import region_prefix
+from anlan.core.roles import COUNTY_ROLES, role_allows
 from anlan.registry.models import Department, Person
 from anlan.resources.models import Shelter
 
 from . import selectors, services
-from .filters import HazardSiteFilterSet, PatrolTaskFilterSet
-from .models import HazardSite, PatrolRule, PatrolTask
+from .filters import HazardSiteFilterSet, HouseholdFilterSet, PatrolTaskFilterSet
+from .models import HazardSite, Household, PatrolRule, PatrolTask
 from .selectors import ROLE_TIERS
 
 SITE_FIELDS = [
@@ -140,3 +144,95 @@ def check_in(request, pk):
         if task.found_problem:
             messages.warning(request, "发现异常：如需整改，请上报隐患；险情紧急请立即组织撤离并报告")
     return redirect("sites:patrols")
+
+
+# ---------------------------------------------------------------- threatened households (避险转移到户到人)
+
+HOUSEHOLD_FIELDS = [
+    *("site", "region", "head_name", "phone", "people", "vulnerable", "vulnerable_note"),
+    *("address", "lon", "lat", "guardian", "active"),
+]
+
+
+def guardian_choices(user):
+    """Who may be named 包保责任人: active users of the writer's own region subtree (township staff name
+    their village workers without being able to open the user registry)."""
+    users = User.objects.filter(is_active=True).only("pk", "username", "first_name", "last_name")
+    if user.is_superuser:
+        return users
+    return users.filter(region__pk__startswith=region_prefix(user.region_id)) if user.region_id else users.none()
+
+
+class HouseholdForm(ScopedModelForm):
+    class Meta:
+        model = Household
+        fields = HOUSEHOLD_FIELDS
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["guardian"].queryset = guardian_choices(user)
+        self.fields["guardian"].label_from_instance = _person_label
+        self.fields["guardian"].error_messages["invalid_choice"] = "包保责任人不存在或不在您的管辖范围内"
+
+
+def _person_label(user) -> str:
+    name = user.get_full_name().strip()
+    return f"{name}（{user.username}）" if name else user.username
+
+
+register(
+    ModelConfig(
+        model=Household,
+        list_columns=["head_name", "site", "region", "people", "vulnerable", "phone", "guardian", "active"],
+        form_fields=HOUSEHOLD_FIELDS,
+        form_class=HouseholdForm,
+        filterset_class=HouseholdFilterSet,
+        search_fields=["head_name", "address", "site__name", "site__code"],
+        natural_keys={HazardSite: "code", User: "username"},
+        related_choices={"guardian": guardian_choices},
+        selector=lambda qs: qs.select_related("site", "region", "guardian"),
+        sortable=["head_name", "site", "region", "people", "vulnerable"],
+        menu_group="企业与风险",
+        menu_label="受威胁户",
+        menu_order=37,
+    )
+)
+
+
+def roster_summary(site) -> dict:
+    """The site's active roster summed, and whether it agrees with the registered threatened figures."""
+    figures = site.households.filter(active=True).aggregate(
+        households=Count("pk"), people=Sum("people"), vulnerable=Sum("vulnerable")
+    )
+    figures = {k: v or 0 for k, v in figures.items()}
+    figures["differs"] = bool(figures["households"]) and (
+        figures["households"] != site.threatened_households or figures["people"] != site.threatened_people
+    )
+    return figures
+
+
+def site_households_panel(request, site):
+    """On the site's page: its households, people, vulnerable and 包保责任人, and a warning when the roster
+    does not add up to the registered 威胁户数/威胁人数 (they are kept, not derived: see docs)."""
+    user = request.user
+    if not role_allows(user, "view", Household):
+        return None
+    households = list(
+        Household.objects.restrict(user)
+        .filter(site=site)
+        .select_related("region", "guardian")
+        .order_by("-active", "head_name")
+    )
+    rows = [(h, display_value(h, "phone", user), h.guardian and _person_label(h.guardian)) for h in households]
+    config = config_for(Household)
+    return "sites/_site_households.html", {
+        "site": site,
+        "summary": roster_summary(site),
+        "rows": rows,
+        "list_url": config.reverse("list") + f"?site={site.pk}",
+        "add_url": config.reverse("add") if role_allows(user, "add", Household) else "",
+        "import_url": config.reverse("import") if role_allows(user, "add", Household) else "",
+    }
+
+
+register_panel("sites.hazardsite", site_households_panel, order=10)

@@ -49,6 +49,8 @@ EXPECTED = {
     "disasters.ReliefRecipient": "vacd  vacd  v     vacd  v     -     -     v",
     "disasters.TownshipReturn": "vacd  vacd  v     vacd  v     -     v     v",
     "disasters.Victim": "vacd  vacd  v     vacd  v     -     -     v",
+    "disasters.TransferActivation": "v     v     v     v     v     -     -     v",
+    "disasters.TransferMark": "v     v     v     v     v     -     -     v",
     "disasters.VillageEntry": "vacd  vacd  v     vacd  vac   -     v     v",
     "duty.DailyReport": "v     v     v     v     -     -     -     v",
     "duty.DeskSetting": "vacd  vacd  v     vacd  -     -     -     v",

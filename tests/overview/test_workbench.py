@@ -30,15 +30,15 @@ PERSONAS = [
 EXPECTED_KEYS = {
     Role.COUNTY_ADMIN: {
         *("alarms_severe", "incidents_reporting", "hazards_overdue", "warnings_review", "major_hazards_verify"),
-        *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed"),
+        *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed", "transfers_open"),
         "disaster_reports",  # 灾情待报送 (anlan/disasters)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
-        *("warnings_drafts", "warnings_submitted", "orders_open"),
+        *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
     },
     Role.DEPARTMENT_OPERATOR: {"department_tasks", "department_overdue", "department_hazards", "sensors_offline"},
-    Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders"},
+    Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"},
     Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
@@ -51,6 +51,8 @@ def rows_of(page) -> int:
     context = page.context
     if "page" in context:
         return context["page"].paginator.count
+    if "transfer_rows" in context:  # 避险转移: the lists below 100 %, the households still to reach
+        return context["transfer_rows"]
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
     return len(context["low"]) + len(list(context["expiring"]))

@@ -3,3 +3,4 @@
 from .registers import *  # noqa: F403
 from .relief import *  # noqa: F403
 from .statistics import *  # noqa: F403
+from .transfer import *  # noqa: F403
