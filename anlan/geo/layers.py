@@ -343,7 +343,7 @@ def _json_value(model, name: str, expression):
 def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
     """The same features as `point_features` (without `extra` or times), as one JSON array the database
     builds and aggregates: the rows never become Python objects. The API sends it as it comes."""
-    if connection.vendor == "postgresql":
+    if connections[queryset.db].vendor == "postgresql":
         return _point_features_text(queryset, properties, user=user)
     model = queryset.model
     keys, expressions, selected = _plan(model, properties, user)
@@ -371,6 +371,7 @@ def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
 
 # Written by a cast. Not floats: PostgreSQL writes NaN and infinities as words, which `to_json` quotes.
 _NUMBERS = (models.IntegerField, models.AutoField, models.BigAutoField)
+_NOT_FINITE = [float("nan"), float("inf"), float("-inf")]
 
 
 class _Text(Func):
@@ -427,7 +428,6 @@ def _point_features_text(queryset, properties: list[str], *, user=None) -> bytes
     names = [*properties, *selected[len(properties) :]]  # region names and the link: their alias is their name
     pk = _json_number(F("pk"))
     pieces: list = ['{"type":"Feature","id":', pk, ',"geometry":{"type":"Point","coordinates":[']
-    # Coordinates are finite: forms, the API and imports reject NaN and infinities (a cast would write them bare).
     pieces += [_json_number(F("lon")), ",", _json_number(F("lat")), ']},"properties":{']
     for index, (key, name, alias) in enumerate(zip(keys, names, selected, strict=True)):
         pieces += [
@@ -435,7 +435,15 @@ def _point_features_text(queryset, properties: list[str], *, user=None) -> bytes
             _json_text_value(model, name, alias, expressions[alias], user),
         ]
     pieces += [("," if keys else "") + '"id":', pk, "}}"]
-    rows = queryset.order_by().filter(lon__isnull=False, lat__isnull=False).values_list(_Text(*pieces))
+    # A cast writes NaN and infinities as bare words, which would make the whole array invalid JSON: such a
+    # point cannot be drawn anyway, so it is left out (forms and the API do not accept one).
+    rows = (
+        queryset.order_by()
+        .filter(lon__isnull=False, lat__isnull=False)
+        .exclude(lon__in=_NOT_FINITE)
+        .exclude(lat__in=_NOT_FINITE)
+        .values_list(_Text(*pieces))
+    )
     sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     with connections[rows.db].cursor() as cursor:
         # The array is sent as it comes: read as the server's UTF-8 bytes, not decoded into a str and encoded

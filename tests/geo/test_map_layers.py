@@ -146,3 +146,22 @@ def test_names_with_quotes_backslashes_and_control_characters_stay_valid_json(cl
     assert props["name"] == awkward.name and props["code"] == awkward.code
     assert (props["kind"], props["scale"], props["monitoring"]) == ("滑坡", "", "retired_method")
     assert props["threatened_people"] == 7 and props["url"].endswith(f"/{awkward.pk}/")
+
+
+def test_a_point_without_finite_coordinates_leaves_the_layer_valid(client, tree):
+    """PostgreSQL stores NaN in a float column (SQLite refuses it): such a point cannot be drawn, and the layer
+    the database writes stays one valid JSON array with every other point in it."""
+    from django.db import connection
+
+    from anlan.sites.models import HazardSite
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL stores NaN coordinates")
+    client.force_login(persona("county_operator"))
+    before = len(features(client, "geohazard_sites"))
+    village = tree.village
+    broken = HazardSite.objects.create(
+        code="NAN-1", name="坐标异常点", kind="landslide", region=village, lon=float("nan"), lat=village.center_lat
+    )
+    found = features(client, "geohazard_sites")  # parses: no bare NaN in the array
+    assert len(found) == before and broken.pk not in {f["id"] for f in found}
