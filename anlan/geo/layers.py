@@ -362,7 +362,7 @@ def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
 # ---- PostgreSQL: each feature written as JSON text by one concat()
 #
 # `json_build_object` looks up how to write each argument's type on every call: for a 20,000-point layer that
-# was ~200 ms of the ~270 ms the query took (EXPLAIN ANALYZE), the rows themselves ~20 ms. Writing each
+# was most of the 220–300 ms the query took (EXPLAIN ANALYZE), the rows themselves ~20 ms. Writing each
 # feature as text costs a fraction of it: everything that is known in advance (keys, punctuation, choice
 # labels, the detail link around the id) is JSON-encoded here once and sent as literals; numbers and
 # booleans are written by a cast or a CASE; only free text (names, codes) goes through `to_json`, which
