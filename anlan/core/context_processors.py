@@ -1,9 +1,11 @@
 """Left navigation by module, built from the registry kit (menu entries follow registrations)."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .kit import all_configs, links_for, offered_to
 from .models import AuditEntry
+from .regions import region_model
 from .roles import role_allows
 
 
@@ -27,4 +29,13 @@ def navigation(request):
     return {
         "nav_top": [("首页", reverse("home")), ("一张图", reverse("geo:map"))],
         "nav_groups": list(groups.items()),
+        "user_region_name": SimpleLazyObject(lambda: _region_name(user.region_id)),
     }
+
+
+def _region_name(code: str | None) -> str:
+    """The header's "· 巫山县": the name alone. `user.region` would load the region with its boundary, a
+    GeoJSON of tens of kilobytes parsed on every page for one word."""
+    if not code:
+        return ""
+    return region_model().objects.filter(pk=code).values_list("name", flat=True).first() or ""

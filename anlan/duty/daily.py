@@ -131,7 +131,9 @@ def reports(user) -> QuerySet[DailyReport]:
 
 
 def townships(parent: str) -> QuerySet[Region]:
-    return Region.objects.filter(parent_id=parent, level=RegionLevel.TOWNSHIP).order_by("code")
+    # Without their boundaries: callers name the townships, and a boundary is a large GeoJSON parsed per row
+    # (the county 工作台 asks on every request).
+    return Region.objects.filter(parent_id=parent, level=RegionLevel.TOWNSHIP).defer("boundary").order_by("code")
 
 
 def missing_townships(parent: str, date: dt.date) -> list[Region]:
@@ -216,7 +218,7 @@ def home_notices(user) -> list[tuple[str, str]]:
     """工作台: the county's officers see which townships and departments have not reported."""
     if not (user.is_superuser or user.role in COUNTY_ROLES) or not user.region_id:
         return []
-    county = Region.objects.filter(code=county_of(user.region_id)).first()
+    county = Region.objects.filter(code=county_of(user.region_id)).defer("boundary").first()
     late = overdue(county) if county else None
     if late is None or not late.count:
         return []

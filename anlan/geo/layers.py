@@ -12,14 +12,16 @@ Places are searched the same way: apps register what can be found by name (`regi
 each kind answering with one limited query within the user's scope.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Aggregate, Case, F, Func, Value, When
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
+from psycopg.adapt import Loader
 
 from .models import Region, RegionLevel
 
@@ -341,6 +343,8 @@ def _json_value(model, name: str, expression):
 def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
     """The same features as `point_features` (without `extra` or times), as one JSON array the database
     builds and aggregates: the rows never become Python objects. The API sends it as it comes."""
+    if connections[queryset.db].vendor == "postgresql":
+        return _point_features_text(queryset, properties, user=user)
     model = queryset.model
     keys, expressions, selected = _plan(model, properties, user)
     props = {key: _json_value(model, alias, expressions[alias]) for key, alias in zip(keys, selected, strict=True)}
@@ -353,6 +357,106 @@ def point_features_json(queryset, properties: list[str], *, user=None) -> bytes:
     rows = queryset.order_by().filter(lon__isnull=False, lat__isnull=False)
     found = rows.aggregate(features=_JSONGroupArray(feature))["features"]
     return (found or "[]").encode()
+
+
+# ---- PostgreSQL: each feature written as JSON text by one concat()
+#
+# `json_build_object` looks up how to write each argument's type on every call: for a 20,000-point layer that
+# was most of the 220–300 ms the query took (EXPLAIN ANALYZE), the rows themselves ~20 ms. Writing each
+# feature as text costs a fraction of it: everything that is known in advance (keys, punctuation, choice
+# labels, the detail link around the id) is JSON-encoded here once and sent as literals; numbers and
+# booleans are written by a cast or a CASE; only free text (names, codes) goes through `to_json`, which
+# escapes exactly as `json_build_object` does. The features stay the same JSON values (the tests compare
+# them with the Python-built ones, awkward names included); SQLite keeps its `json_group_array`.
+
+# Written by a cast. Not floats: PostgreSQL writes NaN and infinities as words, which `to_json` quotes.
+_NUMBERS = (models.IntegerField, models.AutoField, models.BigAutoField)
+_NOT_FINITE = [float("nan"), float("inf"), float("-inf")]
+
+
+class _Text(Func):
+    """`concat(…)` of JSON text pieces: a str piece is a literal, anything else an expression giving text."""
+
+    function = "CONCAT"
+    output_field = models.TextField()
+
+    def __init__(self, *pieces):
+        super().__init__(*[Cast(Value(p), models.TextField()) if isinstance(p, str) else p for p in pieces])
+
+
+def _json_literal(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _to_json(expression) -> Func:
+    """Any value as JSON text, as `json_build_object` writes it (NULL → null)."""
+    as_json = Cast(Func(expression, function="TO_JSON"), models.TextField())
+    return Func(as_json, Value("null"), function="COALESCE", output_field=models.TextField())
+
+
+def _json_number(expression) -> Func:
+    return Func(
+        Cast(expression, models.TextField()), Value("null"), function="COALESCE", output_field=models.TextField()
+    )
+
+
+def _json_text_value(model, name: str, alias: str, expression, user):
+    """A property's JSON text: literal labels for choices, a cast for numbers, a CASE for booleans, the link
+    around the id, `to_json` for the rest."""
+    field = _model_field(model, name)
+    if alias.startswith("_label_"):
+        whens = [When(**{name: key}, then=Value(_json_literal(str(label)))) for key, label in field.choices]
+        return Case(*whens, default=_to_json(F(name)), output_field=models.TextField())
+    if alias == "_url" and isinstance(model._meta.pk, _NUMBERS):
+        head, tail = detail_link(user, model)("\x00").split("\x00")
+        return _Text(_json_literal(head)[:-1], Cast("pk", models.TextField()), _json_literal(tail)[1:])
+    if isinstance(field, models.BooleanField):
+        return Case(
+            When(**{name: True}, then=Value("true")),
+            When(**{name: False}, then=Value("false")),
+            default=Value("null"),
+            output_field=models.TextField(),
+        )
+    if isinstance(field, _NUMBERS) and not field.is_relation:
+        return _json_number(F(name))
+    return _to_json(expression)
+
+
+def _point_features_text(queryset, properties: list[str], *, user=None) -> bytes:
+    model = queryset.model
+    keys, expressions, selected = _plan(model, properties, user)
+    names = [*properties, *selected[len(properties) :]]  # region names and the link: their alias is their name
+    pk = _json_number(F("pk"))
+    pieces: list = ['{"type":"Feature","id":', pk, ',"geometry":{"type":"Point","coordinates":[']
+    pieces += [_json_number(F("lon")), ",", _json_number(F("lat")), ']},"properties":{']
+    for index, (key, name, alias) in enumerate(zip(keys, names, selected, strict=True)):
+        pieces += [
+            ("," if index else "") + _json_literal(key) + ":",
+            _json_text_value(model, name, alias, expressions[alias], user),
+        ]
+    pieces += [("," if keys else "") + '"id":', pk, "}}"]
+    # A cast writes NaN and infinities as bare words, which would make the whole array invalid JSON: such a
+    # point cannot be drawn anyway, so it is left out (forms and the API do not accept one).
+    rows = (
+        queryset.order_by()
+        .filter(lon__isnull=False, lat__isnull=False)
+        .exclude(lon__in=_NOT_FINITE)
+        .exclude(lat__in=_NOT_FINITE)
+        .values_list(_Text(*pieces))
+    )
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with connections[rows.db].cursor() as cursor:
+        # The array is sent as it comes: read as the server's UTF-8 bytes, not decoded into a str and encoded
+        # again (for 8 MB of Chinese names that round trip cost more than building the text).
+        cursor.cursor.adapters.register_loader("text", _Utf8Bytes)
+        cursor.execute(f"SELECT STRING_AGG(feature, ',') FROM ({sql}) AS features (feature)", params)
+        found = cursor.fetchone()[0]
+    return b"[" + (found or b"") + b"]"
+
+
+class _Utf8Bytes(Loader):
+    def load(self, data) -> bytes:
+        return bytes(data)
 
 
 def _model_field(model, name: str):

@@ -49,7 +49,7 @@ def region_in_scope(user, code: str | None) -> Region:
     own = region_prefix(user.region_id) if user.region_id and not user.is_superuser else ""
     if not code or not is_region_code(code) or not region_prefix(code).startswith(own):
         raise NotFound("region.not_found", "区划不存在或不在您的管辖范围内")
-    region = Region.objects.filter(pk=code).first()
+    region = Region.objects.filter(pk=code).defer("boundary").first()  # its code is what is used, not its outline
     if region is None:
         raise NotFound("region.not_found", "区划不存在或不在您的管辖范围内")
     return region

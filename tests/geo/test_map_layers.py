@@ -114,3 +114,54 @@ def test_the_database_built_layers_equal_the_python_built_ones(client):
         with count_queries() as queries:
             layer.features_json(user, {})
         assert len(queries) == 1
+
+
+def test_names_with_quotes_backslashes_and_control_characters_stay_valid_json(client, tree):
+    """The database writes free text into the layer's JSON itself (PostgreSQL: text pieces, not
+    json_build_object): a name a user typed with quotes, a backslash, a line break or a control character, and a
+    stored code the choices no longer list, come out as the same values the Python-built layer gives."""
+    import orjson
+
+    from anlan.sites.models import HazardSite
+
+    village = tree.village
+    awkward = HazardSite.objects.create(
+        code='K"1\\2',
+        name='老屋"后山"\\滑坡\n第二行\t\x01 😀',
+        kind="landslide",
+        scale="",
+        monitoring="retired_method",  # no longer a choice: shown as stored
+        region=village,
+        lon=village.center_lon,
+        lat=village.center_lat,
+        threatened_people=7,
+    )
+    user = persona("county_operator")
+    client.force_login(user)
+    layer = get_layer("geohazard_sites")
+    by_db = {f["id"]: f for f in features(client, "geohazard_sites")}  # the API's response parses as JSON
+    by_python = {f["id"]: f for f in orjson.loads(orjson.dumps(layer.features(user, {})))}
+    assert by_db[awkward.pk] == by_python[awkward.pk]
+    props = by_db[awkward.pk]["properties"]
+    assert props["name"] == awkward.name and props["code"] == awkward.code
+    assert (props["kind"], props["scale"], props["monitoring"]) == ("滑坡", "", "retired_method")
+    assert props["threatened_people"] == 7 and props["url"].endswith(f"/{awkward.pk}/")
+
+
+def test_a_point_without_finite_coordinates_leaves_the_layer_valid(client, tree):
+    """PostgreSQL stores NaN in a float column (SQLite refuses it): such a point cannot be drawn, and the layer
+    the database writes stays one valid JSON array with every other point in it."""
+    from django.db import connection
+
+    from anlan.sites.models import HazardSite
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL stores NaN coordinates")
+    client.force_login(persona("county_operator"))
+    before = len(features(client, "geohazard_sites"))
+    village = tree.village
+    broken = HazardSite.objects.create(
+        code="NAN-1", name="坐标异常点", kind="landslide", region=village, lon=float("nan"), lat=village.center_lat
+    )
+    found = features(client, "geohazard_sites")  # parses: no bare NaN in the array
+    assert len(found) == before and broken.pk not in {f["id"] for f in found}

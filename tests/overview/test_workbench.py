@@ -189,6 +189,20 @@ def test_the_workbench_makes_a_fixed_number_of_queries(client, tree, name):
     assert len(second) == len(first), [q["sql"][:120] for q in second.captured_queries]
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["county_operator", "township_officer"])
+def test_the_workbench_reads_no_region_boundary(client, name):
+    """The header and the page name the user's area; a boundary is a GeoJSON of tens of kilobytes that the
+    page never draws, and parsing it on each request made most of the county page's time and its GC pauses."""
+    user = persona(name)
+    client.force_login(user)
+    with count_queries() as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert Region.objects.get(code=user.region_id).name in response.content.decode()  # still named
+    assert not [q["sql"][:160] for q in queries.captured_queries if '"geo_region"."boundary"' in q["sql"]]
+
+
 def _many_rows(tree, user) -> None:
     """Dozens of overdue hazards over several townships and villages, and patrols due and missed."""
     villages = list(Region.objects.filter(level="village").order_by("code")[:40])
