@@ -53,7 +53,7 @@ def _house(process, village, picked, degree, rooms, name, id_number, rng, number
     )
 
 
-def add_demo_registers(process_name: str, *, actor=None, seed: int = 16) -> str:
+def add_demo_registers(process_name: str, *, actor=None, seed: int = 16, rooms_per_house: int = 0) -> str:
     process = DisasterProcess.objects.filter(name=process_name).order_by("-started_at").first()
     if process is None:
         return ""
@@ -91,7 +91,10 @@ def add_demo_registers(process_name: str, *, actor=None, seed: int = 16) -> str:
         own_villages = [v for v in villages if v.code[:9] == township[:9]] or villages
         own_roster = [h for h in roster if h.region_id[:9] == township[:9]]
         for degree, rooms in by_degree.items():
-            for count in _rooms_split(rooms, MAX_HOUSES_PER_DEGREE) if rooms else []:
+            # A household has 2–4 rooms when `rooms_per_house` is given (a big flood's register), else at most
+            # MAX_HOUSES_PER_DEGREE households per degree and township (the storm's few).
+            houses_n = -(-rooms // rooms_per_house) if rooms_per_house else MAX_HOUSES_PER_DEGREE
+            for count in _rooms_split(rooms, houses_n) if rooms else []:
                 picked = own_roster.pop(0) if own_roster else None
                 village = picked.region if picked else own_villages[len(houses) % len(own_villages)]
                 houses.append(_house(process, village, picked, degree, count, name, id_number, rng, len(houses) + 1))

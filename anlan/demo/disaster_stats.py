@@ -94,6 +94,11 @@ def _row(rng: random.Random, scale: float) -> dict:
     }
 
 
+def history_name() -> str:
+    """The name of last July's flood (load_history)."""
+    return f"{timezone.localdate().year - 1}年“7·12”强降雨洪涝灾害"
+
+
 def load_history(*, actor, county: Region, townships: list[Region], seed: int = 42) -> dict[str, int]:
     """Last July's flood, finished: 初报, 续报 and 核报 over four townships, approved returns (demo data)."""
     rng = random.Random(seed + 1600)
@@ -105,7 +110,7 @@ def load_history(*, actor, county: Region, townships: list[Region], seed: int = 
         model=DisasterProcess,
         instances=[
             DisasterProcess(
-                name=f"{year}年“7·12”强降雨洪涝灾害",
+                name=history_name(),
                 hazard="flood",
                 started_at=started,
                 initial_due=started + dt.timedelta(hours=2),

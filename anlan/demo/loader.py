@@ -32,7 +32,9 @@ from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 from anlan.risk.models import MajorHazardSource
 
+from .disaster_registers import add_demo_registers
 from .disaster_relief import load_disaster_relief
+from .disaster_stats import history_name as disaster_history_name
 from .disaster_stats import load_history as load_disaster_history
 from .disaster_transfer import load_households
 from .duty import load_duty
@@ -399,6 +401,8 @@ def load_demo(
         logins = demo_users(actor, county, township, village, enterprises[0], water)
         resources |= load_duty_log(county=county, townships=townships)  # the desk's day needs its officers
     resources |= load_households(actor=actor, county=county, townships=townships, seed=seed)  # 受威胁户花名册
+    # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
+    add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )

@@ -1,7 +1,7 @@
 """Are the 核报 materials complete (§4.3 attachments)? The registers must agree with the figures, and a
 disaster that started an emergency response needs at least three photos.
 
-DECISION (issue 16; docs/disasters_registers.md): the CONTRACT API accepts a 核报 regardless — the figures
+DECISION (issue 16; docs/disasters.md): the CONTRACT API accepts a 核报 regardless — the figures
 go up first and the attachments follow, and the published API must not change. Until the materials are
 complete, the process page, the duty desk and the exports show "核报材料不全：…" (`notice`), and the page
 that submits a 核报 warns with `final_blockers` before it is sent. Nothing else here is for other modules.

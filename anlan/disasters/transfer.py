@@ -73,6 +73,7 @@ def my_activations(user) -> QuerySet:
     return (
         TransferActivation.objects.filter(status=TransferActivation.Status.OPEN, site_id__in=sites)
         .select_related("site", "site__region", "site__shelter", "warning", "incident")
+        .defer("site__region__boundary")
         .order_by("-opened_at", "id")
     )
 
@@ -474,7 +475,7 @@ def incomplete_open_activations(user) -> list[TransferActivation]:
     """Open activations in `user`'s scope whose rate is below 100 % (the 工作台 item of the township and
     the county)."""
     open_ = TransferActivation.objects.restrict(user).filter(status=TransferActivation.Status.OPEN)
-    activations = list(open_.select_related("site", "site__region"))
+    activations = list(open_.select_related("site", "site__region").defer("site__region__boundary"))
     rates = activation_rates(activations)
     return [a for a in activations if not rates[a.pk].complete]
 

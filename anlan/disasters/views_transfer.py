@@ -144,12 +144,15 @@ def board(request):
     if not role_allows(user, "view", TransferActivation):
         raise PermissionDenied("您无权查看避险转移")
     open_ = TransferActivation.objects.restrict(user).filter(status=TransferActivation.Status.OPEN)
-    activations = list(open_.select_related("site", "site__region", "warning", "incident"))
+    activations = list(
+        open_.select_related("site", "site__region", "warning", "incident").defer("site__region__boundary")
+    )
     rates = transfer.activation_rates(activations)
     recent = list(
         TransferActivation.objects.restrict(user)
         .filter(status=TransferActivation.Status.CLOSED)
-        .select_related("site", "site__region")[:20]
+        .select_related("site", "site__region")
+        .defer("site__region__boundary")[:20]
     )
     sites = []
     if transfer.may_open(user):
@@ -179,7 +182,10 @@ def board(request):
 def activation_detail(request, pk):
     user = request.user
     activation = get_object_or_404(
-        TransferActivation.objects.restrict(user).select_related("site", "site__region", "warning", "incident"), pk=pk
+        TransferActivation.objects.restrict(user)
+        .select_related("site", "site__region", "warning", "incident")
+        .defer("site__region__boundary"),
+        pk=pk,
     )
     latest = transfer.latest_marks([activation.pk])
     households = Household.objects.restrict(user).filter(site=activation.site, active=True).select_related("guardian")
@@ -243,7 +249,7 @@ def open_incident(request, pk):
 
 
 def _rates_panel(request, activations, **extra):
-    activations = list(activations.select_related("site", "site__region"))
+    activations = list(activations.select_related("site", "site__region").defer("site__region__boundary"))
     rates = transfer.activation_rates(activations)
     return {
         "rows": [(a, rates[a.pk]) for a in activations],
