@@ -32,9 +32,11 @@ STATE_BUTTONS = [
 ]
 
 register_link(
-    MenuLink("事件处置", "我的转移任务", "transfer:my_tasks", TransferActivation, "view", 61, roles=transfer.MARK_ROLES)
+    MenuLink(
+        "灾情与救助", "我的转移任务", "transfer:my_tasks", TransferActivation, "view", 84, roles=transfer.MARK_ROLES
+    )
 )
-register_link(MenuLink("事件处置", "避险转移", "transfer:board", TransferActivation, "view", 62, regional=True))
+register_link(MenuLink("灾情与救助", "避险转移", "transfer:board", TransferActivation, "view", 85, regional=True))
 
 
 class MarkForm(forms.Form):

@@ -172,7 +172,7 @@ def test_a_house_with_no_damaged_room_or_a_bad_phone_is_refused(client, tree, pr
     response = client.post(url(process, "houses", "add/"), data)
     body = response.content.decode()
     assert response.status_code == 400 and "受损间数至少为 1 间" in body and "电话号码格式不正确" in body
-    assert not DamagedHouse.objects.exists()
+    assert not DamagedHouse.objects.filter(process=process).exists()
 
 
 def _victim_rows(tree, number):
@@ -271,7 +271,7 @@ def test_deleting_a_house_is_audited(client, tree, process):
     house = add_house(process, tree.village)
     client.force_login(persona("township_officer"))
     assert client.post(url(process, "houses", f"{house.pk}/delete/")).status_code == 302
-    assert not DamagedHouse.objects.exists()
+    assert not DamagedHouse.objects.filter(process=process).exists()
     assert AuditEntry.objects.filter(action="delete", object_type="disasters.damagedhouse").exists()
 
 

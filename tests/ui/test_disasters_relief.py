@@ -1,11 +1,16 @@
 """救灾救助 in a real browser on a phone: a villager reads the 公示 (masked names) and objects; the township
 officer sees the objection on the programme page and resolves it."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
+from anlan.demo.disaster_relief import storm_relief
+from anlan.disasters import services
 from anlan.disasters.models import ReliefObjection, ReliefProgramme
+from anlan.testing.personas import persona
 from tests.ui.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +20,14 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 def test_public_notice_objection_and_township_resolution_on_a_phone(browser, live_server, demo_data, settings):
     settings.ANLAN_TIP_MIN_SECONDS = 0  # a robot check for people; the browser here types at once
-    programme = ReliefProgramme.objects.get(status="notice", synthetic=True)
+    # The storm's 过渡期 programme in 公示, as the scenario makes it (anlan/demo/disaster_relief.storm_relief).
+    county = persona("county_operator")
+    process = services.create_process(
+        actor=county, name="测试暴雨洪涝", hazard="flood", started_at=timezone.now() - dt.timedelta(hours=3),
+        regions=[demo_data.township.code],
+    )  # fmt: skip
+    programme = storm_relief(actor=county, process=process)
+    assert programme.status == ReliefProgramme.Status.NOTICE
     listed = programme.recipients.filter(status="checked").select_related("region").order_by("region", "pk")
     target = listed.filter(region__parent=demo_data.township).first()
     assert target is not None, "the demo lists households of the township officer's township"
