@@ -129,6 +129,14 @@ def _objections_resolved(programme, data) -> bool:
     return not programme.objections.filter(status=ReliefObjection.Status.OPEN).exists()
 
 
+def _in_change_scope(actor, programme) -> bool:
+    """The programme is within the actor's area to change. A township READS the county's programmes (to
+    review its own households in them: 村评、乡审、异议 are scoped by the household, not here), but publishing,
+    approving or closing a county-wide programme is the county's. (The system step 开始发放 follows the first
+    payment, which a township makes to its own households.)"""
+    return ReliefProgramme.objects.restrict(actor, "change").filter(pk=programme.pk).exists()
+
+
 S = P.Status
 FLOW = Workflow(
     "relief",
@@ -140,7 +148,8 @@ FLOW = Workflow(
             {S.DRAFT},
             S.NOTICE,
             roles=frozenset({*COUNTY_ROLES, *TOWNSHIP_CHECKERS}),
-            who="县、乡镇",
+            when=_in_change_scope,
+            who=lambda programme: f"管辖{programme.region.name}（项目实施区域）",
             requires=(
                 Requires(
                     _recipients_checked,
@@ -156,6 +165,7 @@ FLOW = Workflow(
             {S.NOTICE},
             S.APPROVED,
             roles=COUNTY_ROLES,
+            when=_in_change_scope,
             who="县级",
             requires=(
                 Requires(_notice_over, "公示期未满，不能审批", "notice_running", on_record=True),
@@ -165,7 +175,15 @@ FLOW = Workflow(
             ),
         ),
         Transition("disburse", "开始发放", {S.APPROVED}, S.DISBURSING, system=True),
-        Transition("close", "结束项目", {S.APPROVED, S.DISBURSING}, S.CLOSED, roles=COUNTY_ROLES, who="县级"),
+        Transition(
+            "close",
+            "结束项目",
+            {S.APPROVED, S.DISBURSING},
+            S.CLOSED,
+            roles=COUNTY_ROLES,
+            when=_in_change_scope,
+            who="县级",
+        ),
     ],
     model="disasters.ReliefProgramme",
 )
@@ -299,6 +317,17 @@ def _validate(recipient: ReliefRecipient) -> None:
         raise DomainError("relief.region_village", "请选择所在村（社区）", field="region")
 
 
+def _not_listed_yet(programme: ReliefProgramme, recipient: ReliefRecipient) -> None:
+    """The roster household or register row is not in the programme already, under whatever key (the key
+    prefers the ID number, so the same family typed in with its ID and drawn from the roster differ)."""
+    if recipient.household_id and programme.recipients.filter(household_id=recipient.household_id).exists():
+        raise DomainError("relief.household_listed", "该受威胁户已在本救助项目名单中，不能重复列入", field="household")
+    if recipient.damaged_house_id and programme.recipients.filter(damaged_house_id=recipient.damaged_house_id).exists():
+        raise DomainError(
+            "relief.household_listed", "该倒损住房户已在本救助项目名单中，不能重复列入", field="damaged_house"
+        )
+
+
 @transaction.atomic
 def recipient_add(*, actor, recipient: ReliefRecipient, amount=None, amount_reason: str = "") -> ReliefRecipient:
     """户报: list a household; its amount follows the programme's rule unless changed with a reason."""
@@ -311,6 +340,7 @@ def recipient_add(*, actor, recipient: ReliefRecipient, amount=None, amount_reas
         raise NotAllowed("relief.region_outside", "该村（社区）不在您的管辖范围内")
     _in_programme_area(programme, recipient.region)
     _validate(recipient)
+    _not_listed_yet(programme, recipient)
     recipient.household_key = household_key(
         id_number=recipient.id_number, household=recipient.household, damaged_house=recipient.damaged_house
     )
@@ -349,33 +379,76 @@ def recipient_set_amount(*, actor, recipient: ReliefRecipient, amount, reason: s
     return recipient
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What a draw did: households added, and households skipped as possible duplicates of one listed."""
+
+    added: int
+    skipped: int = 0
+
+
+class _Listed:
+    """The households a programme lists, to tell a drawn household already there.
+
+    The same key or the same roster household: listed, skip silently. Otherwise the same head's name in the
+    same village, where at least one of the two has no ID number: possibly the same family under another key
+    (a roster household has no ID number, so a family typed in by hand with its ID and then drawn from the
+    roster gets two keys) — skipped and counted, for the township to check and add by hand if they differ.
+    Two entries that both carry an ID number are different people when the numbers differ."""
+
+    def __init__(self, programme: ReliefProgramme):
+        rows = programme.recipients.only("household_key", "household_id", "region_id", "head_name")
+        self.keys: set[str] = set()
+        self.households: set[int] = set()
+        self.names: dict[tuple[str, str], set[bool]] = {}
+        for row in rows:
+            self.add(row.household_key, row.household_id, row.region_id, row.head_name)
+
+    def add(self, key: str, household_id, region_id: str, head_name: str) -> None:
+        self.keys.add(key)
+        if household_id:
+            self.households.add(household_id)
+        self.names.setdefault((region_id, (head_name or "").strip()), set()).add(key.startswith("id:"))
+
+    def already(self, key: str, household_id) -> bool:
+        return key in self.keys or bool(household_id and household_id in self.households)
+
+    def possibly(self, key: str, region_id: str, head_name: str) -> bool:
+        with_id = self.names.get((region_id, (head_name or "").strip()), set())
+        return bool(with_id) and not (key.startswith("id:") and with_id == {True})
+
+
 def _register_rows(programme: ReliefProgramme):
-    rows = DamagedHouse.objects.filter(
-        process=programme.process, region__pk__startswith=region_prefix(programme.region_id)
-    ).select_related("region", "household")
+    rows = (
+        DamagedHouse.objects.filter(process=programme.process)
+        .filter(region__pk__startswith=region_prefix(programme.region_id))
+        .select_related("region", "household")
+        .defer("region__boundary")
+    )
     if programme.kind in (K.REBUILD, K.TRANSITION):
         rows = rows.filter(degree__in=[DamagedHouse.Degree.COLLAPSED, DamagedHouse.Degree.SEVERE])
     return rows.order_by("region", "pk")
 
 
 @transaction.atomic
-def recipients_from_registers(*, actor, programme: ReliefProgramme) -> int:
+def recipients_from_registers(*, actor, programme: ReliefProgramme) -> Drawn:
     """Draw the programme's households from the 倒损住房户 register of its disaster process (collapsed and
-    severely damaged only for 恢复重建 and 过渡期). Households already listed are skipped. Returns how many
-    were added."""
+    severely damaged only for 恢复重建 and 过渡期). Households already listed are skipped; so are those with
+    the head's name of a listed household in the same village where one of the two has no ID number (possibly
+    the same family under another key, see _Listed), and counted as skipped."""
     if programme.process_id is None:
         raise DomainError("relief.no_process", "项目未关联灾害过程，无法从倒损住房户名单导入", field="process")
     _editable(_locked(programme))
-    listed = set(programme.recipients.values_list("household_key", flat=True))
-    listed_households = set(programme.recipients.exclude(household=None).values_list("household_id", flat=True))
-    added = 0
+    listed = _Listed(programme)
+    added = skipped = 0
     for house in _register_rows(programme):
         if not region_in_scope(actor, house.region_id):
             continue
-        if house.household_id and house.household_id in listed_households:
-            continue
         key = household_key(id_number=house.head_id_number, household=house.household, damaged_house=house)
-        if key in listed:
+        if listed.already(key, house.household_id):
+            continue
+        if listed.possibly(key, house.region_id, house.head_name):
+            skipped += 1
             continue
         people = house.members
         recipient = ReliefRecipient(
@@ -393,28 +466,35 @@ def recipients_from_registers(*, actor, programme: ReliefProgramme) -> int:
             rooms=house.rooms,
         )
         recipient_add(actor=actor, recipient=recipient)
-        listed.add(key)
+        listed.add(key, house.household_id, house.region_id, house.head_name)
         added += 1
-    return added
+    return Drawn(added, skipped)
 
 
 @transaction.atomic
-def recipients_from_roster(*, actor, programme: ReliefProgramme) -> int:
+def recipients_from_roster(*, actor, programme: ReliefProgramme) -> Drawn:
     """Draw the threatened households of the hazard sites (sites.Household) in the programme's area: the
-    families transferred in an emergency. Households already listed are skipped."""
+    families transferred in an emergency. Households already listed are skipped. A roster household has no
+    ID number, so a family already listed by hand (keyed by its ID) would come in again under roster:<pk>:
+    one with the head's name of a listed household in the same village is skipped and counted instead."""
     from anlan.sites.models import Household
 
     _editable(_locked(programme))
-    listed_households = set(programme.recipients.exclude(household=None).values_list("household_id", flat=True))
+    listed = _Listed(programme)
     rows = (
         Household.objects.restrict(actor, "view")
         .filter(active=True, region__pk__startswith=region_prefix(programme.region_id))
         .select_related("region")
+        .defer("region__boundary")
         .order_by("region", "pk")
     )
-    added = 0
+    added = skipped = 0
     for household in rows:
-        if household.pk in listed_households:
+        key = household_key(household=household)
+        if listed.already(key, household.pk):
+            continue
+        if listed.possibly(key, household.region_id, household.head_name):
+            skipped += 1
             continue
         recipient = ReliefRecipient(
             programme=programme,
@@ -428,8 +508,9 @@ def recipients_from_roster(*, actor, programme: ReliefProgramme) -> int:
             address=household.address or household.region.name,
         )
         recipient_add(actor=actor, recipient=recipient)
+        listed.add(key, household.pk, household.region_id, household.head_name)
         added += 1
-    return added
+    return Drawn(added, skipped)
 
 
 @transaction.atomic
@@ -482,7 +563,11 @@ def notice_open(programme: ReliefProgramme, now=None) -> bool:
 
 def listed(programme: ReliefProgramme):
     """The households on the 公示 list (checked, not removed)."""
-    return programme.recipients.filter(status=R.Status.CHECKED).select_related("region", "region__parent")
+    return (
+        programme.recipients.filter(status=R.Status.CHECKED)
+        .select_related("region", "region__parent")
+        .defer("region__boundary", "region__parent__boundary")
+    )
 
 
 def recent_objections(address: str) -> int:
@@ -571,10 +656,17 @@ def _payable(actor, recipient: ReliefRecipient) -> tuple[ReliefProgramme, Relief
 
 
 def _record(payment: ReliefPayment) -> None:
+    """Save a payment; the database's refusal of a second one of the household (whoever races) becomes the
+    Chinese message. Any other integrity error is a bug and is raised as it is."""
     try:
         with transaction.atomic():
             payment.save()
     except IntegrityError:
+        paid = ReliefPayment.objects.filter(
+            programme=payment.programme, household_key=payment.household_key, means=payment.means
+        )
+        if not paid.exists():
+            raise
         what = "救助款" if payment.means == ReliefPayment.Means.CASH else "救助物资"
         raise DomainError(
             "relief.already_paid", f"该户在本救助项目中已发放过{what}，不能重复发放", field="recipient"
@@ -590,7 +682,8 @@ def _mark_disbursing(actor, programme: ReliefProgramme) -> None:
 def pay_cash(
     *, actor, recipient: ReliefRecipient, method: str, paid_on: dt.date, reference: str = "", amount=None
 ) -> ReliefPayment:
-    """Pay a household its amount (or `amount`), by bank transfer or in cash; once per programme."""
+    """Pay a household its approved amount, by bank transfer or in cash; once per programme (`amount`, when
+    given, must be that amount: a partial payment could never be completed)."""
     programme, recipient = _payable(actor, recipient)
     if method not in (ReliefPayment.Method.BANK, ReliefPayment.Method.CASH):
         raise DomainError("relief.bad_method", "发放形式应为银行转账或现金", field="method")
@@ -599,8 +692,13 @@ def pay_cash(
     amount = recipient.amount if amount in (None, "") else _decimal(amount, "amount", "发放金额")
     if amount <= 0:
         raise DomainError("relief.amount_zero", "发放金额须大于 0", field="amount")
-    if amount > recipient.amount:
-        raise DomainError("relief.amount_over", f"发放金额不能超过核定金额 {recipient.amount} 元", field="amount")
+    if amount != recipient.amount:
+        # One cash payment per household and programme (the database allows no second): the whole amount.
+        raise DomainError(
+            "relief.amount_not_approved",
+            f"发放金额应为该户核定金额 {recipient.amount} 元（每户每个项目只发放一次救助款）",
+            field="amount",
+        )
     if method == ReliefPayment.Method.BANK and not reference.strip():
         raise DomainError("relief.reference_required", "银行转账须填写流水号", field="reference")
     payment = ReliefPayment(
@@ -657,6 +755,10 @@ def give_goods(
         raise DomainError("relief.mixed_programmes", "一次只能发放一个救助项目的物资", field="recipients")
     ledger = movement_reference(programme)
     value = (quantity_each * unit_price).quantize(CENT)
+    if value <= 0:  # D03009 counts the goods at their value: a payment of 0 元 is no payment
+        raise DomainError(
+            "relief.goods_value_zero", "每户折款（数量 × 单价）须大于 0 元，请填写单价", field="unit_price"
+        )
     payments = []
     for _, recipient in checked:
         payment = ReliefPayment(
@@ -796,6 +898,7 @@ def form10_rows(programme: ReliefProgramme, user) -> list[list]:
         .filter(programme=programme)
         .exclude(status__in=[R.Status.REJECTED, R.Status.REMOVED])
         .select_related("region")
+        .defer("region__boundary")
         .prefetch_related("payments")
         .order_by("region", "pk")
     )
@@ -823,13 +926,18 @@ def form10_rows(programme: ReliefProgramme, user) -> list[list]:
 
 def programmes_in_notice():
     """Programmes whose 公示 runs now (the public index)."""
-    return ReliefProgramme.objects.filter(status=S.NOTICE, notice_ends_at__gt=timezone.now()).select_related("region")
+    return (
+        ReliefProgramme.objects.filter(status=S.NOTICE, notice_ends_at__gt=timezone.now())
+        .select_related("region")
+        .defer("region__boundary")
+    )
 
 
 __all__ = [
     "FLOW",
     "FORM10_HEADERS",
     "TOTALS_HEADERS",
+    "Drawn",
     "Terms",
     "amount_for",
     "form10_rows",

@@ -78,7 +78,12 @@ def _require(user, action: str, model) -> None:
 
 
 def _rows(register: Register, user, process, action: str = "view"):
-    qs = register.model.objects.restrict(user, action).filter(process=process).select_related("region")
+    qs = (
+        register.model.objects.restrict(user, action)
+        .filter(process=process)
+        .select_related("region")
+        .defer("region__boundary")
+    )
     return qs.order_by("region_id", "pk")
 
 

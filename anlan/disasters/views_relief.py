@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from anlan.core import excel
+from anlan.core.audit import audit_record
 from anlan.core.errors import DomainError, NotAllowed, NotFound, shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.masking import mask_name, visible_value
@@ -57,6 +58,7 @@ def _programme(request, pk) -> ReliefProgramme:
         ReliefProgramme.objects.restrict(request.user)
         .filter(pk=pk)
         .select_related("region", "process", "approved_by")
+        .defer("region__boundary")
         .first()
     )
     if programme is None:
@@ -167,6 +169,7 @@ def _recipient_rows(user, programme):
         ReliefRecipient.objects.restrict(user)
         .filter(programme=programme)
         .select_related("region", "region__parent")
+        .defer("region__boundary", "region__parent__boundary")
         .prefetch_related("payments")
         .order_by("region", "pk")
     )
@@ -193,6 +196,7 @@ def _detail(request, programme, *, error: str = "", status: int = 200):
         ReliefObjection.objects.restrict(user)
         .filter(programme=programme)
         .select_related("recipient", "recipient__region", "resolved_by")
+        .defer("recipient__region__boundary")
     )
     rows, total = relief.totals_by_township(programme, user)
     draft = programme.status == ReliefProgramme.Status.DRAFT
@@ -282,7 +286,14 @@ def draw(request, pk):
         "已导入",
     )
     if added:
-        messages.info(request, f"新增 {added[0]} 户（已在名单中的户不重复列入）")
+        drawn = added[0]
+        note = f"新增 {drawn.added} 户（已在名单中的户不重复列入）"
+        if drawn.skipped:
+            note += (
+                f"；另有 {drawn.skipped} 户与名单中同村同名的户可能重复（其中一户没有身份证号），未列入，"
+                "请核实，确属不同家庭的请手工户报"
+            )
+        messages.info(request, note)
     return response
 
 
@@ -435,6 +446,7 @@ def goods(request, pk):
         .filter(programme=programme, status=R.CHECKED)
         .exclude(payments__means=ReliefPayment.Means.GOODS)
         .select_related("region")
+        .defer("region__boundary")
         .order_by("region", "pk")
     )
     labels = {r.pk: _label(request.user, r) for r in listed}
@@ -474,10 +486,15 @@ def export(request, pk):
     """应急统表10 (D03001–D03010) and the totals by township, names as the user may see them."""
     programme = _programme(request, pk)
     rows, total = relief.totals_by_township(programme, request.user)
+    households = relief.form10_rows(programme, request.user)
     sheets = [
-        ("应急统表10", relief.FORM10_HEADERS, relief.form10_rows(programme, request.user)),
+        ("应急统表10", relief.FORM10_HEADERS, households),
         ("按乡镇汇总", relief.TOTALS_HEADERS, [line.cells() for line in [*rows, total]]),
     ]
+    # Names, ID numbers and phones leave the platform: who took them is on record.
+    audit_record(
+        action="export", obj=programme, actor=request.user, after={"table": "应急统表10", "rows": len(households)}
+    )
     return xlsx_response(excel.tables_workbook(sheets), f"救助发放_{programme.name}_{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -493,7 +510,7 @@ def public_list(request):
 @never_cache
 def public_notice(request, pk):
     """The 公示 of one programme: masked names (张*明), village, people, amount; objections by form."""
-    programme = ReliefProgramme.objects.filter(pk=pk).select_related("region").first()
+    programme = ReliefProgramme.objects.filter(pk=pk).select_related("region").defer("region__boundary").first()
     if programme is None or not relief.notice_open(programme):
         raise Http404("该公示不存在或已结束")
     listed = relief.listed(programme).order_by("region", "pk")

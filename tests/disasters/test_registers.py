@@ -3,6 +3,8 @@ roster prefill, Excel import) and the photos (type checks, scope)."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from anlan.core.models import AuditEntry
 from anlan.disasters.models import DamagedHouse, DisasterPhoto, Victim
@@ -336,3 +338,15 @@ def test_the_list_shows_the_id_the_import_updates_by(client, tree, process):
     assert client.post(url(process, rest="import/"), {"file": xlsx_upload(rows)}).status_code == 302
     victim.refresh_from_db()
     assert victim.name == "许文强" and victim.outcome == "missing" and victim.process == process
+
+
+@pytest.mark.django_db
+def test_the_register_lists_and_exports_do_not_load_region_boundaries(client, tree, process):
+    add_house(process, tree.village)
+    add_house(process, tree.village, head_name="王二")
+    client.force_login(persona("county_operator"))
+    for path in (url(process, "houses"), url(process, "houses", "?export=xlsx")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        rows = [q["sql"] for q in queries.captured_queries if 'FROM "disasters_damagedhouse"' in q["sql"]]
+        assert rows and not [sql for sql in rows if "boundary" in sql]

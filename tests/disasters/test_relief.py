@@ -11,7 +11,8 @@ from django.utils import timezone
 from anlan.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from anlan.core.models import AuditEntry
 from anlan.disasters import relief
-from anlan.disasters.models import ReliefObjection, ReliefPayment, ReliefProgramme, ReliefRecipient
+from anlan.disasters.models import DamagedHouse, ReliefObjection, ReliefPayment, ReliefProgramme, ReliefRecipient
+from anlan.sites.models import HazardSite, Household
 from anlan.supplies.models import Movement, Stock
 from anlan.testing.personas import persona
 
@@ -30,13 +31,13 @@ def _stock(warehouse, item):
 
 
 def test_transition_relief_draws_only_collapsed_and_severe_houses_with_the_rule_amount(programme, houses):
-    added = relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
-    assert added == 3  # the generally damaged house is not a 过渡期 case
+    drawn = relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
+    assert drawn == relief.Drawn(added=3, skipped=0)  # the generally damaged house is not a 过渡期 case
     zhang = _by_name(programme, "张三明")
     assert zhang.people == 4 and zhang.computed_amount == zhang.amount == Decimal("2400.00")  # 20 × 4 × 30
     assert zhang.household_key.startswith("id:") and "500237" not in zhang.household_key
     # Drawing again adds nobody: each household once.
-    assert relief.recipients_from_registers(actor=persona("county_operator"), programme=programme) == 0
+    assert relief.recipients_from_registers(actor=persona("county_operator"), programme=programme).added == 0
 
 
 def test_the_whole_flow_from_register_to_totals(programme, houses, stocked, rice, tree):
@@ -221,7 +222,7 @@ def test_only_the_county_approves(programme, houses):
     relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
     review_all(programme)
     review_all(programme, township_actor="other_township_officer")
-    relief.programme_publish(actor=persona("township_officer"), programme=programme)
+    relief.programme_publish(actor=persona("county_operator"), programme=programme)
     end_notice(programme)
     with pytest.raises(NotAllowed):
         relief.programme_approve(actor=persona("township_officer"), programme=programme)
@@ -317,3 +318,170 @@ def test_a_township_cannot_set_up_a_programme_for_the_county(process, tree):
     )
     with pytest.raises(NotAllowed):
         relief.programme_create(actor=persona("township_officer"), programme=item)
+
+
+# ---------------------------------------------------------------- one family, two keys
+
+
+def _roster_household(tree, name, *, code="TEST-RELIEF-SITE"):
+    site = HazardSite.objects.create(
+        code=code, name="救助测试滑坡", kind="landslide", region=tree.village, lon=109.88, lat=31.07
+    )
+    return Household.objects.create(site=site, region=tree.village, head_name=name, people=3, address="三组 8 号")
+
+
+def _by_hand(programme, tree, name, id_number, **extra):
+    return relief.recipient_add(
+        actor=persona("township_officer"),
+        recipient=ReliefRecipient(
+            programme=programme,
+            region=tree.village,
+            head_name=name,
+            id_number=id_number,
+            members=3,
+            people=3,
+            address="三组 8 号",
+            **extra,
+        ),
+    )
+
+
+def test_a_family_listed_by_hand_with_its_id_is_not_drawn_again_from_the_roster(programme, tree):
+    household = _roster_household(tree, "孙家福")
+    _by_hand(programme, tree, "孙家福", "500237196505050055")
+    drawn = relief.recipients_from_roster(actor=persona("township_officer"), programme=programme)
+    # The roster has no ID number: same head, same village, so possibly the same family — skipped, counted.
+    assert drawn.skipped >= 1
+    assert not programme.recipients.filter(household=household).exists()
+    assert sum(r.head_name == "孙家福" for r in programme.recipients.all()) == 1
+
+
+def test_a_family_drawn_from_the_roster_is_not_drawn_again_from_the_register_under_its_id(programme, tree, process):
+    _roster_household(tree, "孙家福")
+    relief.recipients_from_roster(actor=persona("county_operator"), programme=programme)
+    DamagedHouse.objects.create(
+        process=process,
+        region=tree.village,
+        head_name="孙家福",
+        head_id_number="500237196505050055",
+        address="三组 8 号",
+        members=3,
+        degree=DamagedHouse.Degree.COLLAPSED,
+        rooms=2,
+    )
+    drawn = relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
+    assert drawn == relief.Drawn(added=0, skipped=1)
+    assert sum(r.head_name == "孙家福" for r in programme.recipients.all()) == 1
+
+
+def test_two_people_of_one_name_with_different_id_numbers_are_both_drawn(programme, houses, tree):
+    _by_hand(programme, tree, "张三明", "500237199909090099")  # another 张三明 of the village, his own ID
+    drawn = relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
+    assert drawn == relief.Drawn(added=3, skipped=0)
+
+
+def test_a_roster_household_or_register_row_is_listed_once_whatever_the_id(programme, houses, tree):
+    household = _roster_household(tree, "孙家福")
+    _by_hand(programme, tree, "孙家福", "500237196505050055", household=household)
+    with pytest.raises(DomainError, match="该受威胁户已在本救助项目名单中") as refused:
+        _by_hand(programme, tree, "孙家福", "500237196505050066", household=household)
+    assert refused.value.field == "household"
+    _by_hand(programme, tree, "张三明", "500237198001010011", damaged_house=houses[0])
+    with pytest.raises(DomainError, match="该倒损住房户已在本救助项目名单中"):
+        _by_hand(programme, tree, "张三明", "500237198001010012", damaged_house=houses[0])
+    assert programme.recipients.count() == 2
+    # The database refuses it too, whoever writes.
+    first = programme.recipients.get(household=household)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReliefRecipient.objects.create(
+            programme=programme,
+            region=tree.village,
+            household=household,
+            household_key="id:another",
+            head_name="孙家福",
+            address=first.address,
+        )
+
+
+# ---------------------------------------------------------------- who takes the programme's steps
+
+
+def test_a_township_cannot_publish_a_county_programme(programme, houses):
+    relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
+    review_all(programme)
+    review_all(programme, township_actor="other_township_officer")
+    township = persona("township_officer")
+    assert relief.FLOW.allowed(township, programme) == []  # no 开始公示 button for it
+    with pytest.raises(NotAllowed):
+        relief.programme_publish(actor=township, programme=programme)
+    programme.refresh_from_db()
+    assert programme.status == "draft" and programme.notice_started_at is None
+    assert not AuditEntry.objects.filter(action="relief_publish").exists()
+
+
+def test_a_township_publishes_its_own_programme(process, houses, tree):
+    today = timezone.localdate()
+    own = relief.programme_create(
+        actor=persona("township_officer"),
+        programme=ReliefProgramme(
+            name="本乡冬春救助",
+            kind="winter",
+            process=process,
+            region=tree.township,
+            starts_on=today,
+            ends_on=today,
+            rate=150,
+        ),
+    )
+    relief.recipients_from_registers(actor=persona("township_officer"), programme=own)
+    review_all(own)
+    relief.programme_publish(actor=persona("township_officer"), programme=own)
+    assert own.status == "notice"
+
+
+# ---------------------------------------------------------------- payments
+
+
+def test_goods_valued_at_nothing_are_refused_on_the_price(approved, stocked, rice):
+    zhang = _by_name(approved, "张三明")
+    with pytest.raises(DomainError, match="须大于 0 元") as refused:
+        relief.give_goods(
+            actor=persona("township_officer"),
+            recipients=[zhang],
+            warehouse=stocked,
+            item=rice,
+            quantity_each=5,
+            unit_price=0,
+            paid_on=timezone.localdate(),
+        )
+    assert refused.value.field == "unit_price"
+    assert not ReliefPayment.objects.filter(programme=approved).exists()
+    assert _stock(stocked, rice) == 100
+
+
+def test_another_integrity_error_is_not_reported_as_paid_before(approved):
+    zhang = _by_name(approved, "张三明")
+    payment = ReliefPayment(
+        programme=approved,
+        recipient=zhang,
+        household_key=zhang.household_key,
+        means="goods",
+        method="goods",
+        amount=Decimal("0"),  # the database's amount > 0 check refuses it
+        paid_on=timezone.localdate(),
+    )
+    with pytest.raises(IntegrityError):
+        relief._record(payment)
+
+
+def test_cash_is_the_approved_amount_in_one_payment(approved):
+    township = persona("township_officer")
+    zhang = _by_name(approved, "张三明")
+    with pytest.raises(DomainError, match=r"核定金额 2400\.00 元") as refused:
+        relief.pay_cash(actor=township, recipient=zhang, method="cash", paid_on=timezone.localdate(), amount="1000")
+    assert refused.value.field == "amount"
+    assert not ReliefPayment.objects.filter(recipient=zhang).exists()
+    paid = relief.pay_cash(
+        actor=township, recipient=zhang, method="cash", paid_on=timezone.localdate(), amount="2400.00"
+    )
+    assert paid.amount == Decimal("2400.00")

@@ -6,12 +6,15 @@ import time
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from anlan.core.models import AuditEntry
 from anlan.core.public import new_challenge
 from anlan.disasters import relief
-from anlan.disasters.models import ReliefObjection, ReliefPayment, ReliefProgramme
+from anlan.disasters.models import ReliefObjection, ReliefPayment, ReliefProgramme, ReliefRecipient
 from anlan.testing.personas import persona
 
 from .relief_fixtures import *  # noqa: F403  (the shared fixtures)
@@ -242,3 +245,64 @@ def test_goods_page_issues_from_the_warehouse_and_the_export_values_them(client,
     )
     zhang_row = next(r for r in rows[1:] if r[0] == "张三明")
     assert zhang_row[8] == 50 and zhang_row[9] == "实物"
+
+
+def test_a_township_officer_cannot_start_the_notice_of_a_county_programme(client, programme, houses):
+    _listed(programme)
+    client.force_login(persona("township_officer"))
+    page = client.get(f"/disasters/relief/{programme.pk}/").content.decode()
+    assert "开始公示" not in page  # not offered
+    assert client.post(f"/disasters/relief/{programme.pk}/step/publish/").status_code == 403
+    programme.refresh_from_db()
+    assert programme.status == "draft" and programme.notice_ends_at is None
+    assert not AuditEntry.objects.filter(action="relief_publish", object_id=str(programme.pk)).exists()
+
+
+def test_the_export_of_names_and_ids_is_audited(client, in_notice):
+    client.force_login(persona("county_operator"))
+    before = AuditEntry.objects.filter(action="export").count()
+    assert client.get(f"/disasters/relief/{in_notice.pk}/export/").status_code == 200
+    entries = AuditEntry.objects.filter(action="export").order_by("-pk")
+    assert entries.count() == before + 1
+    entry = entries.first()
+    assert entry.object_id == str(in_notice.pk) and entry.actor_id == persona("county_operator").pk
+
+
+def _boundary_read(queries) -> list[str]:
+    return [q["sql"] for q in queries if "boundary" in q["sql"]]
+
+
+def test_household_lists_do_not_load_region_boundaries(client, in_notice):
+    client.force_login(persona("county_operator"))
+    with CaptureQueriesContext(connection) as detail:
+        assert client.get(f"/disasters/relief/{in_notice.pk}/").status_code == 200
+    with CaptureQueriesContext(connection) as export:
+        assert client.get(f"/disasters/relief/{in_notice.pk}/export/").status_code == 200
+    client.logout()
+    with CaptureQueriesContext(connection) as public:
+        assert client.get(f"/p/relief/{in_notice.pk}/").status_code == 200
+    assert _boundary_read(detail.captured_queries) == []
+    assert _boundary_read(export.captured_queries) == []
+    assert _boundary_read(public.captured_queries) == []
+
+
+def test_the_draw_reports_possible_duplicates(client, programme, houses, tree):
+    relief.recipient_add(
+        actor=persona("township_officer"),
+        recipient=ReliefRecipient(
+            programme=programme,
+            region=tree.village,
+            head_name="张三明",
+            id_number="500237198001010011",
+            members=4,
+            people=4,
+            address="手工户报",
+        ),
+    )
+    houses[0].head_id_number = ""  # the same family in the register, its ID number not taken down
+    houses[0].save()
+    client.force_login(persona("county_operator"))
+    page = client.post(f"/disasters/relief/{programme.pk}/draw/", {"source": "register"}, follow=True)
+    body = page.content.decode()
+    assert "新增 2 户" in body and "另有 1 户与名单中同村同名的户可能重复" in body
+    assert sum(r.head_name == "张三明" for r in programme.recipients.all()) == 1

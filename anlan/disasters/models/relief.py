@@ -179,6 +179,18 @@ class ReliefRecipient(AnlanModel):
         ordering = ["programme", "region", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "household_key"], name="disasters_relief_household_once"),
+            # The key prefers the ID number, so one roster household or register row could otherwise come in
+            # twice: once keyed by the ID typed in by hand, once as roster:/house: (the roster has no ID).
+            models.UniqueConstraint(
+                fields=["programme", "household"],
+                condition=models.Q(household__isnull=False),
+                name="disasters_relief_roster_once",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "damaged_house"],
+                condition=models.Q(damaged_house__isnull=False),
+                name="disasters_relief_house_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(people__lte=models.F("members")), name="relief_people_le_members"
             ),
