@@ -36,6 +36,7 @@ NOT_CHANGES = frozenset(
         "export",
         "import_queued",
         "view_id_number",
+        "view_phone",
         "crypto_migrate",
         "blind_index_rebuild",
         "map_layers_save",  # a user's own choice of map layers, saved on every toggle: not news for the area

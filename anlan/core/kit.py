@@ -81,6 +81,8 @@ class ModelConfig:
     # A ScopedModelForm subclass when the generic one is not enough (e.g. users with passwords).
     form_class: type | None = None
     importable: bool = True
+    # Added to the refusal when other records still refer to a row being deleted (what to do instead).
+    protected_hint: str = ""
     # URL name of the page that creates a row when that is not the generic form (a report form, an
     # intake, a map editor): the list's 新增 button leads there.
     add_url: str | None = None

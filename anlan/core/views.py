@@ -219,7 +219,8 @@ class ObjectDeleteView(ConfigView):
         try:
             services.object_delete(actor=request.user, instance=obj)
         except ProtectedError:
-            messages.error(request, f"“{obj}”仍被其他记录引用，不能删除")
+            hint = f"；{self.config.protected_hint}" if self.config.protected_hint else ""
+            messages.error(request, f"“{obj}”仍被其他记录引用，不能删除{hint}")
             return redirect(self.config.url_name("detail"), pk=obj.pk)
         messages.success(request, f"{self.config.verbose_name}“{obj}”已删除")
         return redirect(self.config.url_name("list"))

@@ -53,6 +53,7 @@ def figure_inputs(prefix: str, values: dict | None, errors: dict | None = None) 
                     "integer": i.integer,
                     "error": errors.get(i.name, ""),
                     "sub": i.label.startswith("其中"),
+                    "hint": "",  # a reference shown beside the field (the transfer lists for 紧急避险转移人口)
                 }
             )
         out.append({"group": group, "items": items})

@@ -9,7 +9,8 @@
   position and who; the latest mark is the state. Who may mark: the household's 包保责任人, the village
   worker of its village, the township and the county (`markable_households`). A transferred household can
   check into a shelter as one household — its people at once, through `resources.services.shelter_check`,
-  so the shelter's capacity rule is the one every check-in obeys; 已返回 checks it out again.
+  so the shelter's capacity rule is the one every check-in obeys; any other mark (外出, 拒绝转移, 已返回, or
+  已转移 into another shelter) checks it out first, and closing the list checks out every family still in.
 - **Counting.** 转移率 = 已转移人数 / 应转移人数, where 应转移 are the people of the site's active households
   except those marked 外出 (nobody is home to move), and 已转移 the people whose latest mark is 已转移 — a
   household that went back (已返回) while the list is open is at risk again and no longer counts.
@@ -188,14 +189,30 @@ def close_activation(*, actor, activation: TransferActivation) -> TransferActiva
     if activation.status != TransferActivation.Status.OPEN:
         raise DomainError("transfer.closed", "该转移行动已结束")
     rate = activation_rates([activation])[activation.pk]
-    activation.status, activation.closed_at, activation.closed_by = "closed", timezone.now(), actor_name(actor)
+    now = timezone.now()
+    # The danger is over: the families still in a shelter go home (their places are free again). The marks
+    # keep their 已转移 state, so the rate at closing stays what it was.
+    still_in = TransferMark.objects.filter(
+        activation=activation, shelter_check__isnull=False, shelter_check_out__isnull=True
+    ).select_related("shelter_check__shelter", "household__region")
+    checked_out = list({m.shelter_check_id: (m.shelter_check, m.household) for m in still_in}.values())
+    for check, household in checked_out:
+        _check_out(actor, household, check, now, note="避险转移结束，返回")
+    activation.status, activation.closed_at, activation.closed_by = "closed", now, actor_name(actor)
     activation.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
     audit_record(
         action="transfer_close",
         obj=activation,
         actor=actor,
-        after={"transferred_people": rate.transferred_people, "due_people": rate.due_people},
+        after={
+            "transferred_people": rate.transferred_people,
+            "due_people": rate.due_people,
+            "checked_out_households": len(checked_out),
+            "checked_out_people": sum(c.people for c, _ in checked_out),
+        },
     )
+    # What the close page tells the user: [(check-in, household)] checked out now.
+    activation.checked_out = checked_out
     return activation
 
 
@@ -225,7 +242,8 @@ def mark(
     at: dt.datetime | None = None,
 ) -> TransferMark:
     """Record a household's state now. 已转移 with a shelter checks the whole household in (capacity
-    checked by resources); 已返回 checks it out of the shelter it went to. Nothing is written on a refusal."""
+    checked by resources); any other state, or 已转移 into another shelter, checks it out of the shelter it
+    is still in. Nothing is written on a refusal."""
     if state not in State.values:
         raise DomainError("transfer.bad_state", f"未知转移状态：{state}", field="state")
     if not markable_households(actor).filter(pk=household.pk).exists():
@@ -245,11 +263,17 @@ def mark(
         raise DomainError("transfer.shelter_needs_transfer", "只有已转移的户才能登记入住避难场所", field="shelter")
     previous = latest_marks([activation.pk]).get((activation.pk, household.pk))
     at = at or timezone.now()
-    check = None
-    if shelter is not None:
-        check = _check_in(actor, household, shelter, previous, at)
-    elif state == State.RETURNED and previous is not None and previous.shelter_check_id:
-        _check_out(actor, household, previous.shelter_check, at)
+    current = open_check_in(household)
+    if shelter is not None and current is not None and current.shelter_id == shelter.pk:
+        raise DomainError("transfer.already_checked_in", f"“{household}”已入住“{current.shelter}”", field="shelter")
+    if current is not None and (state != State.TRANSFERRED or shelter is not None):
+        # Whatever moves the family out of the shelter (外出, 拒绝转移, 已返回, another shelter) frees its
+        # places first; a refused check-in elsewhere rolls this back with the rest.
+        _check_out(actor, household, current, at, note=_CHECK_OUT_NOTES.get(state, "避险转移户换场所"))
+        current = None
+    check = _check_in(actor, household, shelter, at) if shelter is not None else None
+    if check is None and state == State.TRANSFERRED:
+        check = current  # marked again (a second tap, a position update): still where it was checked in
     new = TransferMark.objects.create(
         activation=activation,
         household=household,
@@ -262,10 +286,6 @@ def mark(
         note=note,
         shelter_check=check,
     )
-    if check is None and state == State.TRANSFERRED and previous is not None and previous.state == State.TRANSFERRED:
-        # Marked again (a second tap, a position update): the household stays where it was checked in.
-        new.shelter_check_id = previous.shelter_check_id
-        new.save(update_fields=["shelter_check"])
     audit_record(
         action="transfer_mark",
         obj=household,
@@ -276,13 +296,26 @@ def mark(
     return new
 
 
-def _check_in(actor, household, shelter, previous, at) -> ShelterCheck:
-    if previous is not None and previous.state == State.TRANSFERRED and previous.shelter_check_id:
-        raise DomainError(
-            "transfer.already_checked_in",
-            f"“{household}”已入住“{previous.shelter_check.shelter}”，如需换场所请先标记已返回",
-            field="shelter",
-        )
+_CHECK_OUT_NOTES = {
+    State.RETURNED: "避险转移户返回",
+    State.AWAY: "避险转移户外出",
+    State.REFUSED: "避险转移户拒绝转移",
+}
+
+
+def open_check_in(household) -> ShelterCheck | None:
+    """The household's check-in that still occupies places: the latest one its marks carry that no check-out
+    ended, in any activation."""
+    carrier = (
+        TransferMark.objects.filter(household=household, shelter_check__isnull=False, shelter_check_out__isnull=True)
+        .select_related("shelter_check__shelter")
+        .order_by("-at", "-id")
+        .first()
+    )
+    return carrier.shelter_check if carrier else None
+
+
+def _check_in(actor, household, shelter, at) -> ShelterCheck:
     return shelter_check(
         actor=actor,
         shelter=shelter,
@@ -295,17 +328,19 @@ def _check_in(actor, household, shelter, previous, at) -> ShelterCheck:
     )
 
 
-def _check_out(actor, household, check: ShelterCheck, at) -> ShelterCheck:
-    return shelter_check(
+def _check_out(actor, household, check: ShelterCheck, at, *, note: str) -> ShelterCheck:
+    out = shelter_check(
         actor=actor,
         shelter=check.shelter,
         kind=ShelterCheck.Kind.OUT,
         people=check.people,
         household=check.household,
         from_region=household.region,
-        note="避险转移户返回",
+        note=note,
         at=at,
     )
+    TransferMark.objects.filter(shelter_check=check, shelter_check_out__isnull=True).update(shelter_check_out=out)
+    return out
 
 
 def check_in(*, actor, activation, household, shelter, lon=None, lat=None) -> TransferMark:

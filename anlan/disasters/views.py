@@ -19,7 +19,7 @@ from anlan.core.scoping import region_in_scope
 from anlan.core.views import PAGE_SIZE
 from anlan.geo.models import Region, RegionLevel
 
-from . import clocks, indicators, selectors, services, workflow
+from . import clocks, indicators, selectors, services, transfer, workflow
 from .completeness import final_blockers
 from .forms import CommentForm, ProcessForm, figure_inputs, figures_from
 from .models import DisasterProcess, DisasterReport, TownshipReturn, VillageEntry
@@ -266,6 +266,17 @@ def _township(process, code: str) -> Region:
     return region
 
 
+def _prefill_evacuated(groups, evacuated: int, prefill: bool) -> None:
+    """紧急避险转移人口 from the transfer lists (transfer.evacuated_by_township): shown beside the field as a
+    reference, and proposed as its value while the return has none — the township confirms it by saving."""
+    if not evacuated:
+        return
+    for item in (i for g in groups for i in g["items"] if i["name"] == "evacuated"):
+        item["hint"] = f"避险转移清单已转移 {evacuated} 人"
+        if prefill and not item["value"]:
+            item["value"] = str(evacuated)
+
+
 @login_required
 def return_form(request, pk, code):
     """A township's return: its figures (direct or summed from the villages), 审核, 审定 or 退回, timeline."""
@@ -298,6 +309,8 @@ def return_form(request, pk, code):
         if isinstance(outcome.refused, services.FigureErrors):
             errors = outcome.refused.errors
             messages.error(request, "数据有误，请按提示修改")  # the figure's own message is under its field
+    groups = figure_inputs("", values, errors)
+    _prefill_evacuated(groups, transfer.evacuated_by_township(process).get(code, 0), may_edit and not errors)
     village_sum, village_count = services.village_totals(process, code)
     entries = VillageEntry.objects.filter(process=process, region__pk__startswith=region_prefix(code)).select_related(
         "region", "entered_by"
@@ -307,7 +320,7 @@ def return_form(request, pk, code):
         "township": township,
         "ret": ret,
         "may_edit": may_edit,
-        "groups": figure_inputs("", values, errors),
+        "groups": groups,
         "steps": workflow.FLOW.allowed(request.user, ret) if ret and process.status == "open" else [],
         "comment_form": CommentForm(),
         "timeline": selectors.timeline(ret) if ret else [],

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from anlan.core.audit import audit_record
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, display_value, register_link
 from anlan.core.panels import register_panel
@@ -55,12 +57,25 @@ def _shelters_near(site) -> list[Shelter]:
     return sorted(qs.filter(status__in=usable), key=lambda s: (s.pk != site.shelter_id, s.name))
 
 
-def _household_rows(user, activation, households, latest):
+def _household_rows(user, activation, households, latest, *, full_phone=False):
+    """One row per household; `full_phone` shows the whole number (the 包保责任人 must be able to dial it),
+    otherwise the phone as the user's role may see it."""
     rows = []
     for h in households:
         last = latest.get((activation.pk, h.pk))
-        rows.append({"household": h, "phone": display_value(h, "phone", user), "last": last})
+        phone = h.phone if full_phone else display_value(h, "phone", user)
+        rows.append({"household": h, "phone": phone, "last": last})
     return rows
+
+
+def _audit_full_phones(user, rows) -> None:
+    """One audit entry per page view naming the households whose full phone it showed (as full ID numbers
+    are noted: core.masking.note_full_id_view)."""
+    shown = sorted({row["household"].pk for row in rows if row["phone"]})
+    if shown:
+        audit_record(
+            action="view_phone", model=Household, actor=user, after={"page": "我的转移任务", "households": shown}
+        )
 
 
 def _pending(last) -> bool:
@@ -84,10 +99,15 @@ def my_tasks(request):
     for h in households.select_related("region").order_by("-vulnerable", "head_name"):
         by_site.setdefault(h.site_id, []).append(h)
     cards = []
+    shown = []
     for a in activations:
-        rows = _household_rows(user, a, by_site.get(a.site_id, []), latest)
+        # Every household listed here is one the user guards or may mark in an open activation: he calls
+        # the family, so the number is whole; the view is audited below.
+        rows = _household_rows(user, a, by_site.get(a.site_id, []), latest, full_phone=True)
+        shown += rows
         rows.sort(key=lambda row: not _pending(row["last"]))  # stable: vulnerable first within each group
         cards.append({"activation": a, "rate": rates[a.pk], "rows": rows, "shelters": _shelters_near(a.site)})
+    _audit_full_phones(user, shown)
     context = {
         "cards": cards,
         "buttons": STATE_BUTTONS,
@@ -107,8 +127,8 @@ def mark(request, pk, household_pk):
     activation = get_object_or_404(transfer.my_activations(user), pk=pk)
     household = get_object_or_404(transfer.markable_households(user), pk=household_pk)
     form = MarkForm(request.POST)
-    back = request.POST.get("next") or reverse("transfer:my_tasks")
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("transfer:my_tasks")
     if not form.is_valid():
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
@@ -229,9 +249,11 @@ def open_site(request):
 def close(request, pk):
     activation = get_object_or_404(TransferActivation.objects.restrict(request.user), pk=pk)
     with shown_on(request) as outcome:
-        transfer.close_activation(actor=request.user, activation=activation)
+        closed = transfer.close_activation(actor=request.user, activation=activation)
     if outcome.ok:
-        messages.success(request, f"“{activation.site}”的避险转移已结束")
+        out = closed.checked_out
+        left = f"，仍在避难场所的 {len(out)} 户 {sum(c.people for c, _ in out)} 人已登记离开" if out else ""
+        messages.success(request, f"“{activation.site}”的避险转移已结束{left}")
     return redirect("transfer:activation", pk=activation.pk)
 
 

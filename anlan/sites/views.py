@@ -195,6 +195,8 @@ register(
         menu_group="企业与风险",
         menu_label="受威胁户",
         menu_order=37,
+        # Its transfer marks are kept (disasters.TransferMark.household is PROTECT).
+        protected_hint="该户已有避险转移记录，须保留备查；如该户已搬离或不再受威胁，请编辑并将“在册”设为“否”",
     )
 )
 

@@ -177,3 +177,50 @@ def test_the_workbench_counts(tree, site, activation):
         transfer.mark(actor=worker, activation=activation, household=h, state=State.TRANSFERRED)
     assert transfer.my_pending_households(worker) == 0
     assert activation not in transfer.incomplete_open_activations(township)
+
+
+def test_leaving_the_shelter_any_way_frees_its_places_and_a_move_checks_out_first(tree, site, activation):
+    worker = persona("village_grid_worker")
+    a, b, _ = households(site)  # 3, 4 people
+    shelter = make_shelter(tree.village, area_m2=15)  # 10 places
+    school = make_shelter(tree.village, area_m2=15, name="测试学校")
+    for leaving in (State.AWAY, State.REFUSED, State.RETURNED):
+        transfer.mark(actor=worker, activation=activation, household=a, state=State.TRANSFERRED, shelter=shelter)
+        assert shelter_occupancy(shelter) == 3
+        transfer.mark(actor=worker, activation=activation, household=a, state=State.TRANSFERRED)  # a second tap
+        assert shelter_occupancy(shelter) == 3
+        transfer.mark(actor=worker, activation=activation, household=a, state=leaving)
+        assert shelter_occupancy(shelter) == 0, leaving  # not counted twice on the next check-in
+        assert transfer.open_check_in(a) is None
+    transfer.mark(actor=worker, activation=activation, household=a, state=State.TRANSFERRED)  # with relatives
+    assert transfer.open_check_in(a) is None
+    transfer.mark(actor=worker, activation=activation, household=b, state=State.TRANSFERRED, shelter=shelter)
+    transfer.mark(actor=worker, activation=activation, household=b, state=State.TRANSFERRED, shelter=school)
+    assert (shelter_occupancy(shelter), shelter_occupancy(school)) == (0, 4)
+    assert transfer.open_check_in(b).shelter == school
+    full = make_shelter(tree.village, area_m2=3, name="小点")  # 2 places: the move is refused, b stays
+    with pytest.raises(DomainError):
+        transfer.mark(actor=worker, activation=activation, household=b, state=State.TRANSFERRED, shelter=full)
+    assert (shelter_occupancy(school), shelter_occupancy(full)) == (4, 0)
+
+
+def test_closing_the_list_checks_out_every_family_still_in_a_shelter(tree, site, activation):
+    worker = persona("village_grid_worker")
+    a, b, c = households(site)  # 3, 4, 2 people
+    shelter = make_shelter(tree.village, area_m2=15)
+    transfer.mark(actor=worker, activation=activation, household=a, state=State.TRANSFERRED, shelter=shelter)
+    transfer.mark(actor=worker, activation=activation, household=b, state=State.TRANSFERRED, shelter=shelter)
+    transfer.mark(actor=worker, activation=activation, household=b, state=State.TRANSFERRED)
+    transfer.mark(actor=worker, activation=activation, household=c, state=State.TRANSFERRED, shelter=shelter)
+    transfer.mark(actor=worker, activation=activation, household=c, state=State.RETURNED)
+    assert shelter_occupancy(shelter) == 7
+    closed = transfer.close_activation(actor=persona("township_officer"), activation=activation)
+    assert shelter_occupancy(shelter) == 0
+    assert sorted(h.head_name for _, h in closed.checked_out) == ["户主1", "户主2"]
+    entry = AuditEntry.objects.filter(action="transfer_close").latest("pk")
+    assert (entry.after["checked_out_households"], entry.after["checked_out_people"]) == (2, 7)
+    # The rate at closing stays: the marks keep their 已转移 state.
+    assert transfer.activation_rates([closed])[closed.pk].transferred_people == 7
+    again, _ = transfer.open_activation(actor=persona("township_officer"), site=site, source="manual")
+    transfer.mark(actor=worker, activation=again, household=a, state=State.TRANSFERRED, shelter=shelter)
+    assert shelter_occupancy(shelter) == 3

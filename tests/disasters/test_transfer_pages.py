@@ -29,7 +29,7 @@ def test_the_phone_list_marks_a_household_and_the_rate_moves(client, tree, site)
     client.force_login(persona("village_grid_worker"))
     page = client.get("/disasters/transfer/mine/").content.decode()
     assert site.name in page and "户主1户" in page and "0%" in page
-    assert "199****1000" in page and "19900001000" not in page  # village workers see masked phones
+    assert 'href="tel:19900001000"' in page  # the 包保责任人 calls the family: the whole number
     household = site.households.get(head_name="户主2")  # 4 of 9 people
     response = client.post(
         f"/disasters/transfer/{activation.pk}/households/{household.pk}/mark/",
@@ -183,3 +183,90 @@ def test_the_workspace_shows_the_lists_of_the_incidents_linked_warning(client, t
     transfer.mark(actor=worker, activation=activation, household=site.households.first(), state="transferred")
     process.incidents.add(case)
     assert sum(transfer.evacuated_by_township(process).values()) > 0
+
+
+def test_the_township_return_form_proposes_the_people_the_lists_transferred(client, tree, site):
+    from .helpers import new_process
+
+    warning = issue_warning(tree, regions=[tree.village])
+    activation = TransferActivation.objects.get(site=site)
+    worker = persona("village_grid_worker")
+    a, b, _ = site.households.order_by("head_name")  # 3, 4 people
+    transfer.mark(actor=worker, activation=activation, household=a, state="transferred")
+    transfer.mark(actor=worker, activation=activation, household=b, state="refused")
+    process = new_process(tree, hours_ago=100)  # long before the list opened: found by the warning only
+    process.warnings.add(warning)
+    client.force_login(persona("township_officer"))
+    url = f"/disasters/{process.pk}/townships/{tree.township.code}/"
+    page = client.get(url).content.decode()
+    assert 'name="evacuated" value="3"' in page and "避险转移清单已转移 3 人" in page
+    # The township confirms by saving; a value it entered is kept, the lists' figure shown beside it.
+    assert client.post(url, {"evacuated": "5"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert 'name="evacuated" value="5"' in page and "避险转移清单已转移 3 人" in page
+    client.force_login(persona("other_township_officer"))
+    other = client.get(f"/disasters/{process.pk}/townships/{tree.other_township.code}/").content.decode()
+    assert "避险转移清单" not in other and 'name="evacuated" value=""' in other
+
+
+def test_the_guardian_sees_the_whole_phone_to_call_and_the_view_is_audited(client, tree, site):
+    from anlan.accounts.models import User
+    from anlan.core.models import AuditEntry
+    from anlan.core.roles import Role
+
+    transfer.open_activation(actor=persona("township_officer"), site=site, source="manual")
+    client.force_login(persona("village_grid_worker"))
+    page = client.get("/disasters/transfer/mine/").content.decode()
+    assert 'href="tel:19900001000"' in page and "199****1000" not in page
+    entry = AuditEntry.objects.filter(action="view_phone").latest("pk")
+    assert entry.after["households"] == sorted(site.households.values_list("pk", flat=True))
+    assert entry.actor_id == persona("village_grid_worker").pk
+    stranger = User.objects.create(username="other_village_worker", role=Role.VILLAGE_WORKER, region=tree.other_village)
+    client.force_login(stranger)
+    page = client.get("/disasters/transfer/mine/").content.decode()
+    assert "1990000" not in page and "户主1" not in page
+    assert not AuditEntry.objects.filter(action="view_phone", actor_id=stranger.pk).exists()
+
+
+def test_marking_goes_back_only_to_a_page_of_this_site(client, tree, site):
+    activation, _ = transfer.open_activation(actor=persona("township_officer"), site=site, source="manual")
+    household = site.households.first()
+    client.force_login(persona("village_grid_worker"))
+    url = f"/disasters/transfer/{activation.pk}/households/{household.pk}/mark/"
+    for evil in ("/\\evil.com", "//evil.com", "https://evil.com/", "\\\\evil.com"):
+        response = client.post(url, {"state": "away", "next": evil})
+        assert response.url == f"/disasters/transfer/mine/#household-{household.pk}", evil
+    response = client.post(url, {"state": "away", "next": f"/disasters/transfer/{activation.pk}/"})
+    assert response.url == f"/disasters/transfer/{activation.pk}/#household-{household.pk}"
+
+
+def test_closing_says_who_left_the_shelters(client, tree, site):
+    from anlan.resources.services import shelter_occupancy
+
+    activation, _ = transfer.open_activation(actor=persona("township_officer"), site=site, source="manual")
+    shelter = make_shelter(tree.village)
+    household = site.households.get(head_name="户主2")  # 4 people
+    transfer.mark(
+        actor=persona("village_grid_worker"),
+        activation=activation,
+        household=household,
+        state="transferred",
+        shelter=shelter,
+    )
+    client.force_login(persona("township_officer"))
+    page = client.get(f"/disasters/transfer/{activation.pk}/").content.decode()
+    assert "仍在避难场所的户将登记离开" in page
+    response = client.post(f"/disasters/transfer/{activation.pk}/close/", follow=True)
+    assert "仍在避难场所的 1 户 4 人已登记离开" in response.content.decode()
+    assert shelter_occupancy(shelter) == 0
+
+
+def test_a_household_with_transfer_marks_is_retired_not_deleted(client, tree, site):
+    activation, _ = transfer.open_activation(actor=persona("township_officer"), site=site, source="manual")
+    household = site.households.first()
+    transfer.mark(actor=persona("village_grid_worker"), activation=activation, household=household, state="away")
+    client.force_login(persona("township_officer"))
+    response = client.post(f"/sites/household/{household.pk}/delete/", follow=True)
+    page = response.content.decode()
+    assert "仍被其他记录引用，不能删除" in page and "请编辑并将“在册”设为“否”" in page
+    assert TransferMark.objects.filter(household=household).exists()

@@ -91,7 +91,7 @@ class TransferMark(models.Model):
         TransferActivation, verbose_name="转移行动", on_delete=models.CASCADE, related_name="marks"
     )
     household = models.ForeignKey(
-        "sites.Household", verbose_name="受威胁户", on_delete=models.CASCADE, related_name="transfer_marks"
+        "sites.Household", verbose_name="受威胁户", on_delete=models.PROTECT, related_name="transfer_marks"
     )
     state = models.CharField("状态", max_length=12, choices=State.choices)
     at = models.DateTimeField("时间", db_index=True)
@@ -117,6 +117,16 @@ class TransferMark(models.Model):
         on_delete=models.SET_NULL,
         related_name="transfer_marks",
     )
+    # The check-out that ended `shelter_check` (外出, 拒绝转移, 已返回, a move to another shelter, the list
+    # closed), set on every mark carrying that check-in: a check-in with none is still occupying places.
+    shelter_check_out = models.ForeignKey(
+        "resources.ShelterCheck",
+        verbose_name="离开登记",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedManager()
 
@@ -140,5 +150,6 @@ register_actions(
         "transfer_close": "结束避险转移",
         "transfer_mark": "标记转移状态",
         "transfer_check_in": "转移户入住避难场所",
+        "view_phone": "查看完整电话",
     }
 )
