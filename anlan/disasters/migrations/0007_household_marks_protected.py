@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disasters", "0005_transfer"),
+        ("disasters", "0006_reliefrecipient_disasters_relief_roster_once_and_more"),
         ("resources", "0007_phone_blind_index"),
         ("sites", "0003_household"),
     ]
