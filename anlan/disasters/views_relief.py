@@ -330,58 +330,44 @@ def _form_refused(request, programme, form):
     return _detail(request, programme, error=f"{label}：{first[1][0]}" if label else first[1][0], status=400)
 
 
+def _recipient_step(request, pk, form_class, step, done: str):
+    """One step on one household (村评, 乡审, amount): its form, then the service with the cleaned data."""
+    recipient = _recipient(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _form_refused(request, recipient.programme, form)
+    return _act(request, recipient.programme, lambda: step(recipient, form.cleaned_data), done)
+
+
 @login_required
 @require_POST
 def recipient_review(request, pk):
-    recipient = _recipient(request, pk)
-    form = VillageReviewForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, recipient.programme, form)
-    d = form.cleaned_data
-    return _act(
-        request,
-        recipient.programme,
-        lambda: relief.village_review(
+    def review(recipient, d):
+        return relief.village_review(
             actor=request.user, recipient=recipient, on=d["village_review_on"], passed=d["passed"], note=d["note"]
-        ),
-        "已记录村评结果",
-    )
+        )
+
+    return _recipient_step(request, pk, VillageReviewForm, review, "已记录村评结果")
 
 
 @login_required
 @require_POST
 def recipient_check(request, pk):
-    recipient = _recipient(request, pk)
-    form = TownshipCheckForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, recipient.programme, form)
-    d = form.cleaned_data
-    return _act(
-        request,
-        recipient.programme,
-        lambda: relief.township_check(
-            actor=request.user, recipient=recipient, passed=d["passed"], note=d["check_note"]
-        ),
-        "已记录乡审结果",
-    )
+    def check(recipient, d):
+        return relief.township_check(actor=request.user, recipient=recipient, passed=d["passed"], note=d["check_note"])
+
+    return _recipient_step(request, pk, TownshipCheckForm, check, "已记录乡审结果")
 
 
 @login_required
 @require_POST
 def recipient_amount(request, pk):
-    recipient = _recipient(request, pk)
-    form = AmountForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, recipient.programme, form)
-    d = form.cleaned_data
-    return _act(
-        request,
-        recipient.programme,
-        lambda: relief.recipient_set_amount(
+    def set_amount(recipient, d):
+        return relief.recipient_set_amount(
             actor=request.user, recipient=recipient, amount=d["amount"], reason=d["amount_reason"]
-        ),
-        "已调整金额",
-    )
+        )
+
+    return _recipient_step(request, pk, AmountForm, set_amount, "已调整金额")
 
 
 @login_required
