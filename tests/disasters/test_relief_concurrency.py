@@ -16,10 +16,9 @@ from .relief_fixtures import *  # noqa: F403  (the shared fixtures)
 from .relief_fixtures import end_notice, review_all
 
 
+@pytest.mark.postgres_only  # concurrent connections: SQLite serialises writers (the SQLite run deselects it)
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_payments_to_one_household_leave_one(programme, houses):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent connections: run on PostgreSQL (scripts/with_postgres.py)")
     relief.recipients_from_registers(actor=persona("county_operator"), programme=programme)
     review_all(programme)
     review_all(programme, township_actor="other_township_officer")
