@@ -464,34 +464,46 @@ def recipients_from_registers(*, actor, programme: ReliefProgramme) -> Drawn:
     if programme.process_id is None:
         raise DomainError("relief.no_process", "项目未关联灾害过程，无法从倒损住房户名单导入", field="process")
     _editable(_locked(programme))
-    listed = _Listed(programme)
-    drawn, skipped = [], 0
+    return _draw(actor, programme, _from_register(actor, programme))
+
+
+def _from_register(actor, programme: ReliefProgramme):
     for house in _register_rows(programme):
         if not region_in_scope(actor, house.region_id):
             continue
         key = household_key(id_number=house.head_id_number, household=house.household, damaged_house=house)
-        if listed.already(key, house.household_id):
+        yield (
+            key,
+            ReliefRecipient(
+                programme=programme,
+                region=house.region,
+                source=R.Source.REGISTER,
+                damaged_house=house,
+                household=house.household,
+                head_name=house.head_name,
+                id_number=house.head_id_number,
+                phone=house.phone,
+                members=house.members,
+                people=house.members,
+                address=house.address,
+                rooms=house.rooms,
+            ),
+        )
+
+
+def _draw(actor, programme: ReliefProgramme, candidates) -> Drawn:
+    """List the drawn (key, recipient) pairs not in the programme yet; possible duplicates skipped and counted
+    (_Listed says which)."""
+    listed = _Listed(programme)
+    drawn, skipped = [], 0
+    for key, recipient in candidates:
+        if listed.already(key, recipient.household_id):
             continue
-        if listed.possibly(key, house.region_id, house.head_name):
+        if listed.possibly(key, recipient.region_id, recipient.head_name):
             skipped += 1
             continue
-        people = house.members
-        recipient = ReliefRecipient(
-            programme=programme,
-            region=house.region,
-            source=R.Source.REGISTER,
-            damaged_house=house,
-            household=house.household,
-            head_name=house.head_name,
-            id_number=house.head_id_number,
-            phone=house.phone,
-            members=house.members,
-            people=people,
-            address=house.address,
-            rooms=house.rooms,
-        )
         drawn.append(recipient)
-        listed.add(key, house.household_id, house.region_id, house.head_name)
+        listed.add(key, recipient.household_id, recipient.region_id, recipient.head_name)
     _add_drawn(actor, programme, drawn)
     return Drawn(len(drawn), skipped)
 
@@ -505,7 +517,6 @@ def recipients_from_roster(*, actor, programme: ReliefProgramme) -> Drawn:
     from anlan.sites.models import Household
 
     _editable(_locked(programme))
-    listed = _Listed(programme)
     rows = (
         Household.objects.restrict(actor, "view")
         .filter(active=True, region__pk__startswith=region_prefix(programme.region_id))
@@ -513,29 +524,24 @@ def recipients_from_roster(*, actor, programme: ReliefProgramme) -> Drawn:
         .defer("region__boundary")
         .order_by("region", "pk")
     )
-    drawn, skipped = [], 0
-    for household in rows:
-        key = household_key(household=household)
-        if listed.already(key, household.pk):
-            continue
-        if listed.possibly(key, household.region_id, household.head_name):
-            skipped += 1
-            continue
-        recipient = ReliefRecipient(
-            programme=programme,
-            region=household.region,
-            source=R.Source.ROSTER,
-            household=household,
-            head_name=household.head_name,
-            phone=household.phone,
-            members=household.people,
-            people=household.people,
-            address=household.address or household.region.name,
+    candidates = (
+        (
+            household_key(household=household),
+            ReliefRecipient(
+                programme=programme,
+                region=household.region,
+                source=R.Source.ROSTER,
+                household=household,
+                head_name=household.head_name,
+                phone=household.phone,
+                members=household.people,
+                people=household.people,
+                address=household.address or household.region.name,
+            ),
         )
-        drawn.append(recipient)
-        listed.add(key, household.pk, household.region_id, household.head_name)
-    _add_drawn(actor, programme, drawn)
-    return Drawn(len(drawn), skipped)
+        for household in rows
+    )
+    return _draw(actor, programme, candidates)
 
 
 @transaction.atomic
