@@ -20,6 +20,7 @@ serve rows a previous test created.
 import fcntl
 import json
 import sqlite3
+import time
 import uuid
 import weakref
 from collections.abc import Callable
@@ -167,9 +168,26 @@ class SqliteSnapshot(Snapshot):
             raise RuntimeError("cannot restore the demo snapshot inside a transaction")
         source = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
         try:
-            source.backup(self.connection.connection)
+            self._backup_when_free(source)
         finally:
             source.close()
+
+    def _backup_when_free(self, source) -> None:
+        """Copy the snapshot over the test database, waiting out a live-server request still reading it.
+
+        A browser test's page may have asked for something (the command map polls its situation) just
+        before the test ended; closing the page does not stop the server thread answering it, and while
+        that thread reads the shared in-memory database the copy fails with "database table is locked".
+        Such a request takes milliseconds, so retry for a while rather than fail the next test."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                source.backup(self.connection.connection)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def teardown(self) -> None:
         # The in-memory database goes with the process; the file with the run's temporary directory.
