@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "anlan.plans",
     "anlan.incidents",
     "anlan.disasters",
+    "anlan.enforcement",
     "anlan.overview",
     "anlan.demo",
     "anlan.bench",

@@ -57,10 +57,12 @@ def role_allows(user, action: str, model=None) -> bool:
     """May this user's role take `action` on `model`? (Rows are decided by scoping.restrict.)
 
     Writing is denied by default: a model that names no `write_roles` is written by nobody (only by
-    services). Reading is allowed to every role unless the model names `view_roles`. Without a model
+    services); a model marked `undeletable` is deleted by nobody. Reading is allowed to every role unless the model names `view_roles`. Without a model
     (calculators, views that declare their own `required_action`) only the role's actions count."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if action == DELETE and getattr(model, "undeletable", False):
+        return False  # a record the law keeps (a 双随机 draw): nobody deletes it, whatever the role
     if user.is_superuser:
         return True
     allowed = ROLE_ACTIONS.get(getattr(user, "role", ""), frozenset())

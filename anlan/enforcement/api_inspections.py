@@ -1,0 +1,1 @@
+"""API of one part of the enforcement app (CONTRACT.md), registered with core.api.router."""

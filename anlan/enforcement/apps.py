@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    """互联网+执法: supervision classes and the annual plan, inspectors and 双随机 draws, inspections whose
+    findings enter the hidden-hazard loop, numbered enforcement documents, penalty cases, 一公开 and the
+    严重失信 list, 专项整治 campaigns. Above hazards (findings become hidden hazards), incidents (a listing
+    may cite an accident) and registry (enterprises); beside disasters; below the 工作台."""
+
+    name = "anlan.enforcement"
+    label = "enforcement"
+    verbose_name = "执法检查"
+
+    def ready(self):
+        from anlan.core.labels import register_actions
+
+        from . import api_draws, api_inspections, api_penalty  # noqa: F401  (register with the API router)
+
+        register_actions({"document.issue": "制作执法文书"})

@@ -1,0 +1,3 @@
+"""URLs of one part of the enforcement app (see urls.py)."""
+
+urlpatterns = []
