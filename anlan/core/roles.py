@@ -57,8 +57,9 @@ def role_allows(user, action: str, model=None) -> bool:
     """May this user's role take `action` on `model`? (Rows are decided by scoping.restrict.)
 
     Writing is denied by default: a model that names no `write_roles` is written by nobody (only by
-    services); a model marked `undeletable` is deleted by nobody. Reading is allowed to every role unless the model names `view_roles`. Without a model
-    (calculators, views that declare their own `required_action`) only the role's actions count."""
+    services); a model marked `undeletable` is deleted by nobody. Reading is allowed to every role unless the
+    model names `view_roles`. Without a model (calculators, views that declare their own `required_action`) only
+    the role's actions count."""
     if not getattr(user, "is_authenticated", False):
         return False
     if action == DELETE and getattr(model, "undeletable", False):
