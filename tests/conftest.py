@@ -240,11 +240,14 @@ def demo_snapshot(request, django_test_environment, django_db_blocker, django_db
 
 
 @pytest.fixture
-def migrated_database(demo_snapshot):
+def migrated_database(demo_snapshot, django_db_blocker):
     """For tests that start real `anlan` processes on a database of their own: the snapshot, whose
     `migrated_copy_to_file(path)` (SQLite) or `migrated_copy_to_database(name)` (PostgreSQL) gives a
-    database as `anlan migrate` leaves a new one, without migrating again (tests/dbsnapshot.py)."""
-    return demo_snapshot
+    database as `anlan migrate` leaves a new one, without migrating again (tests/dbsnapshot.py).
+    Database access is allowed for the test (the PostgreSQL copy is made through Django's connection);
+    the test database itself is not the test's to use."""
+    with django_db_blocker.unblock():
+        yield demo_snapshot
 
 
 @pytest.fixture(scope="session")
