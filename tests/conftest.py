@@ -13,7 +13,11 @@ A test is `sqlite_only` when PostgreSQL would run exactly the same thing again:
   SQLITE_ONLY below with the reason;
 - every `browser` test (Chromium through Playwright): what it adds over the server-side tests of the same
   pages and services is the browser side (scripts, layout, CSP), the same on both databases. A browser
-  test that does need PostgreSQL marks itself `@pytest.mark.postgres` as well and runs on both.
+  test that does need PostgreSQL marks itself `@pytest.mark.postgres` as well and runs on both;
+- every test that never reaches the database: no `django_db` mark and no database fixture (DB_FIXTURES).
+  pytest-django refuses such a test any query, so it runs the same code on both (pure functions, source
+  and template checks). One that starts a process inheriting DATABASE_URL, or otherwise depends on which
+  database is configured without querying it, marks itself `@pytest.mark.postgres` and runs on both.
 
 Order (for the two xdist workers): tests marked `slow`, or listed in SLOW, start first, then browser tests,
 then the rest; with `--maxschedchunk` (Makefile) the workers then take the remaining tests a few at a
@@ -95,6 +99,25 @@ SLOW = {
 }
 
 
+# The fixtures through which a test reaches the test database (or a database of its own on the same server).
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+    "django_db_setup",
+    "demo_snapshot",
+    "migrated_database",
+}
+
+
+def _reaches_the_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+    )
+
+
 def _is_sqlite_only(item) -> bool:
     path = item.nodeid.split("::", 1)[0]
     if item.get_closest_marker("postgres") is not None:
@@ -104,6 +127,7 @@ def _is_sqlite_only(item) -> bool:
         or item.get_closest_marker("browser") is not None
         or path in SQLITE_ONLY
         or item.nodeid.split("[", 1)[0] in SQLITE_ONLY_TESTS
+        or not _reaches_the_database(item)
     )
 
 
@@ -213,6 +237,17 @@ def demo_snapshot(request, django_test_environment, django_db_blocker, django_db
     patch.undo()
     with django_db_blocker.unblock():
         snapshot.teardown()
+
+
+@pytest.fixture
+def migrated_database(demo_snapshot, django_db_blocker):
+    """For tests that start real `anlan` processes on a database of their own: the snapshot, whose
+    `migrated_copy_to_file(path)` (SQLite) or `migrated_copy_to_database(name)` (PostgreSQL) gives a
+    database as `anlan migrate` leaves a new one, without migrating again (tests/dbsnapshot.py).
+    Database access is allowed for the test (the PostgreSQL copy is made through Django's connection);
+    the test database itself is not the test's to use."""
+    with django_db_blocker.unblock():
+        yield demo_snapshot
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,12 @@ where Django would flush the tables):
 - SQLite: tests run in an in-memory database (Django's default for a test database). The snapshot is a
   file written with SQLite's backup API; installing and restoring back it up into the in-memory database.
 
+The builder also keeps the database as it stood migrated and empty, before the demo county (SQLite: a file;
+PostgreSQL: a second template, `test_migrated_<random>`): the tests that start real `anlan` processes on a
+database of their own copy it (`migrated_copy_to_file`, `migrated_copy_to_database`) rather than running
+`anlan migrate` each (about 25 s of CPU on the 2-core machine; the migrations themselves are run by every
+build, and tests/notify/test_migration.py migrates an old schema).
+
 Restoring also clears the per-process caches built from database rows: after a restore, ids and
 revisions are handed out again from the snapshot's values, so a cache keyed on them could otherwise
 serve rows a previous test created.
@@ -19,6 +25,7 @@ serve rows a previous test created.
 
 import fcntl
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -141,22 +148,43 @@ class SqliteSnapshot(Snapshot):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.path = self.shared_dir / "demo-snapshot.sqlite3"
+        self.migrated_path = self.shared_dir / "migrated.sqlite3"
 
     def description(self) -> dict:
-        return {"vendor": "sqlite", "path": str(self.path)}
+        return {"vendor": "sqlite", "path": str(self.path), "migrated": str(self.migrated_path)}
 
     def describe(self, description: dict) -> None:
         self.path = Path(description["path"])
+        self.migrated_path = Path(description["migrated"])
 
     def build(self, load: Callable[[], None]) -> None:
         self.connection.creation.create_test_db(verbosity=self.verbosity, autoclobber=True, serialize=False)
+        self._backup_to(self.migrated_path)
         load()
-        target = sqlite3.connect(self.path)
+        self._backup_to(self.path)
+
+    def _backup_to(self, path: Path) -> None:
+        target = sqlite3.connect(path)
         try:
             self.connection.ensure_connection()
             self.connection.connection.backup(target)
         finally:
             target.close()
+
+    def migrated_copy_to_file(self, path: Path) -> None:
+        """A SQLite file at `path` as `anlan migrate` leaves a new one: every migration applied, no rows but
+        the migrations' own, private (0600, as settings.py creates it) and in WAL mode (settings.py's
+        init_command: the backup of the in-memory database carries the rollback-journal mode)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        source = sqlite3.connect(f"file:{self.migrated_path}?mode=ro", uri=True)
+        target = sqlite3.connect(path)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=WAL")
+        finally:
+            target.close()
+            source.close()
 
     def install(self) -> None:
         test_name = self.connection.creation._get_test_db_name()
@@ -200,16 +228,20 @@ class PostgresSnapshot(Snapshot):
         super().__init__(*args, **kwargs)
         self.test_name = self.connection.creation._get_test_db_name()
         self.template = ""
+        self.migrated = ""
 
     def description(self) -> dict:
-        return {"vendor": "postgresql", "template": self.template}
+        return {"vendor": "postgresql", "template": self.template, "migrated": self.migrated}
 
     def describe(self, description: dict) -> None:
         self.template = description["template"]
+        self.migrated = description["migrated"]
 
     def build(self, load: Callable[[], None]) -> None:
         # Unique per run, so that two runs against one server never share or drop each other's template.
-        self.template = f"test_demo_snapshot_{uuid.uuid4().hex[:8]}"
+        run = uuid.uuid4().hex[:8]
+        self.template = f"test_demo_snapshot_{run}"
+        self.migrated = f"test_migrated_{run}"
         test_settings = self.connection.settings_dict.setdefault("TEST", {})
         test_name = test_settings.get("NAME")
         test_settings["NAME"] = self.template
@@ -217,25 +249,35 @@ class PostgresSnapshot(Snapshot):
             self.connection.creation.create_test_db(verbosity=self.verbosity, autoclobber=True, serialize=False)
         finally:
             test_settings["NAME"] = test_name
+        self._copy_database(self.template, self.migrated)  # (closes this process's connections to it first)
         load()
         self.install()
 
     def _quote(self, name: str) -> str:
         return self.connection.ops.quote_name(name)
 
-    def install(self) -> None:
+    def _copy_database(self, template: str, name: str) -> None:
         _close_connections(self.alias)
-        self._use(self.test_name)
         with self.connection._nodb_cursor() as cursor:
             # FORCE: a thread of a finished test (a live server request, a subscriber) may still hold a
             # connection to the old copy.
-            cursor.execute(f"DROP DATABASE IF EXISTS {self._quote(self.test_name)} WITH (FORCE)")
+            cursor.execute(f"DROP DATABASE IF EXISTS {self._quote(name)} WITH (FORCE)")
             # FILE_COPY (the only way before PostgreSQL 15) copies the files: about twice as fast here as
             # 15's default of writing every page to the WAL.
             strategy = " STRATEGY FILE_COPY" if cursor.db.pg_version >= 150000 else ""
-            cursor.execute(
-                f"CREATE DATABASE {self._quote(self.test_name)} TEMPLATE {self._quote(self.template)}{strategy}"
-            )
+            cursor.execute(f"CREATE DATABASE {self._quote(name)} TEMPLATE {self._quote(template)}{strategy}")
+
+    def install(self) -> None:
+        _close_connections(self.alias)
+        self._use(self.test_name)
+        self._copy_database(self.template, self.test_name)
+
+    def migrated_copy_to_database(self, name: str) -> None:
+        """A new database `name` on this server as `anlan migrate` leaves a new one (every migration
+        applied, no rows but the migrations' own); the caller drops it."""
+        with self.connection._nodb_cursor() as cursor:
+            strategy = " STRATEGY FILE_COPY" if cursor.db.pg_version >= 150000 else ""
+            cursor.execute(f"CREATE DATABASE {self._quote(name)} TEMPLATE {self._quote(self.migrated)}{strategy}")
 
     def teardown(self) -> None:
         _close_connections(self.alias)
@@ -256,4 +298,5 @@ def drop_template(shared_dir: Path) -> None:
         return
     connection = connections[DEFAULT_DB_ALIAS]
     with connection._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(description['template'])} WITH (FORCE)")
+        for key in ("template", "migrated"):
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(description[key])} WITH (FORCE)")

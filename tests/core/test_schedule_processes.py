@@ -35,14 +35,17 @@ def anlan(env, *args, **kwargs):
 class Database:
     """Where the processes meet: a fresh PostgreSQL database, or a SQLite file in a shared data directory."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, migrated):
+        """A new database as `anlan migrate` leaves it: a copy of the run's migrated one (tests/dbsnapshot.py),
+        rather than migrating again here."""
         self.url = os.environ.get("DATABASE_URL", "")
         self.tmp_path = tmp_path
         if self.url:
             self.name = f"anlan_sched_{uuid.uuid4().hex[:8]}"
-            with psycopg.connect(self.url, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{self.name}"')
+            migrated.migrated_copy_to_database(self.name)
             self.process_url = self.url.rsplit("/", 1)[0] + "/" + self.name
+        else:
+            migrated.migrated_copy_to_file(tmp_path / "shared" / "anlan.sqlite3")
 
     def env(self, index: int) -> dict[str, str]:
         base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -79,9 +82,9 @@ def answers(port: int) -> bool:
         return False
 
 
-def test_two_serve_and_two_worker_processes_run_each_period_once(tmp_path):
+def test_two_serve_and_two_worker_processes_run_each_period_once(tmp_path, migrated_database):
     probe = tmp_path / "probe.log"
-    database = Database(tmp_path)
+    database = Database(tmp_path, migrated_database)
     settings = {
         "ANLAN_SCHEDULE_PROBE": str(probe),
         "ANLAN_SCHEDULE_PROBE_SECONDS": str(PERIOD),
@@ -91,6 +94,8 @@ def test_two_serve_and_two_worker_processes_run_each_period_once(tmp_path):
     }
     processes: list[subprocess.Popen] = []
     try:
+        # Nothing left to apply on the copy; run as on a deployment, before the services start (it also
+        # creates the data directory's keys, which four processes starting together would race for).
         assert anlan({**database.env(0), **settings}, "migrate", "-v0").wait(300) == 0
         ports = [free_port(), free_port()]
         logs = []

@@ -116,8 +116,16 @@ def test_bad_payloads_are_answered_and_the_subscriber_lives_on(broker, sensor, s
     pub.publish("anlan/readings/WL-MQTT-1", json.dumps({"ts": stamp(0), "value": "high"}), qos=1)
     pub.publish("anlan/readings/NO-SUCH", json.dumps({"ts": stamp(0), "value": 1}), qos=1)
     pub.publish("anlan/readings/WL-MQTT-1", json.dumps({"ts": stamp(1), "value": 2.0}), qos=1)
-    assert wait_for(lambda: Reading.objects.filter(sensor=sensor).count() == 1 and len(answers) >= 2, 5)
-    errors = " ".join(e["error"] for _, reasons in answers for e in reasons)
-    assert "不是 JSON" in errors and "数值" in errors and "未知设备：NO-SUCH" in errors
+
+    def errors() -> str:
+        return " ".join(e["error"] for _, reasons in list(answers) for e in reasons)
+
+    def every_answer_arrived() -> bool:
+        # The three rejections are answered one by one: waiting for only two of them lost the third
+        # under load (a make test run on the busy machine, 2026-12-04).
+        return all(text in errors() for text in ("不是 JSON", "数值", "未知设备：NO-SUCH"))
+
+    assert wait_for(lambda: Reading.objects.filter(sensor=sensor).count() == 1 and every_answer_arrived(), 5)
+    assert "不是 JSON" in errors() and "数值" in errors() and "未知设备：NO-SUCH" in errors()
     pub.loop_stop()
     listener.loop_stop()

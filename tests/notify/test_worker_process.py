@@ -3,7 +3,7 @@ flight (accepted, not yet answered, nothing recorded); a second `anlan worker` t
 after the lease. Every delivery reaches the gateway, none is accepted twice, none is left behind.
 
 The workers use their own SQLite file in a temporary data directory (not the test database, which a
-separate process cannot see inside the test's transaction)."""
+separate process cannot see inside the test's transaction), a copy of the run's migrated empty database."""
 
 import os
 import signal
@@ -80,7 +80,7 @@ def counts(db: Path) -> dict[str, int]:
     return dict(rows)
 
 
-def test_a_killed_worker_process_loses_and_duplicates_nothing(tmp_path):
+def test_a_killed_worker_process_loses_and_duplicates_nothing(tmp_path, migrated_database):
     gateway = KillingGateway()
     env = {
         **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
@@ -92,7 +92,8 @@ def test_a_killed_worker_process_loses_and_duplicates_nothing(tmp_path):
     }
     db = tmp_path / "anlan.sqlite3"
     try:
-        assert anlan(env, "migrate", "-v0").wait(120) == 0
+        # The database as `anlan migrate` leaves it, copied from the run's migrated one (tests/dbsnapshot.py).
+        migrated_database.migrated_copy_to_file(db)
         assert anlan(env, "shell", "-c", SETUP.replace("{n}", str(RESIDENTS))).wait(120) == 0
         assert counts(db) == {"queued": RESIDENTS}
 

@@ -67,6 +67,9 @@ def test_behind_a_tls_proxy_plain_http_is_redirected_and_https_gets_hsts():
         assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
+# No database fixture, but its `anlan check` process inherits DATABASE_URL: the PostgreSQL settings are
+# checked too.
+@pytest.mark.postgres
 def test_production_settings_pass_check_deploy(tmp_path):
     env = {
         **os.environ,
