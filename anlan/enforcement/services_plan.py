@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anlan.core.audit import audit_changes, audit_record, snapshot
 from anlan.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from anlan.core.labels import register_actions
 from anlan.core.regioncodes import county_of, region_prefix
 from anlan.core.roles import role_allows
 from anlan.core.services import objects_bulk_create
@@ -25,6 +26,15 @@ from anlan.registry.models import Department, DepartmentKind, Enterprise
 from . import classes, plan
 from .models import EnterpriseSupervision, Inspection, InspectionPlan, PlanLine, SupervisionClass
 from .workflow_plan import FLOW
+
+register_actions(
+    {
+        "plan_class_update": "修改监管类别",
+        "plan_classify_override": "人工调整监管类别",
+        "plan_line_adjust": "调整计划明细",
+        "plan_regenerate": "重新生成计划",
+    }
+)
 
 MAX_CAP = 100  # inspections a year of one enterprise: more is a typing error, not a plan
 MAX_LINE = 99999

@@ -73,6 +73,19 @@ class EnterpriseSupervision(AnlanModel):
     def __str__(self):
         return f"{self.enterprise} {self.supervision_class}"
 
+    # Columns of the classification list (its selector joins enterprise__region and supervision_class).
+    @property
+    def region_name(self) -> str:
+        return self.enterprise.region.name
+
+    @property
+    def sector_group_name(self) -> str:
+        return self.supervision_class.get_sector_group_display()
+
+    @property
+    def yearly_cap(self) -> int:
+        return self.supervision_class.yearly_cap
+
 
 class InspectionPlan(AnlanModel):
     """The county's 年度监督检查计划: generated from classes and sectors, adjusted, approved, published."""
