@@ -4,10 +4,11 @@ Planned inspections of a department in a sector group for the year = the sum of 
 classes of the enterprises it supervises (安全生产法 Art. 62(2): the plan follows 分类分级监督管理; a cap is
 the most a class may be inspected, so the sum is what the department may plan).
 
-Spreading over the months. A year total T over the months first..12 (n months) gives month k (the k-th of
-them) ⌊T·k/n⌋ − ⌊T·(k−1)/n⌋: cumulative rounding. The months' sum telescopes to ⌊T·n/n⌋ = T exactly, every
-month gets ⌊T/n⌋ or ⌈T/n⌉, and the extra ones fall evenly through the year (T = 6 over 12 months: one in
-every second month, Feb, Apr … Dec) rather than all in January.
+Spreading over the months. A year total T over the months first..12 (n months): the running total after
+the k-th month is C(k) = round(T·k/n) (half up, ⌊(2Tk + n) / 2n⌋) and the month gets C(k) − C(k−1). The
+months' sum telescopes to C(n) − C(0) = T − 0 exactly, every month gets ⌊T/n⌋ or ⌈T/n⌉, and the extra ones
+fall evenly through the year (T = 6 over 12 months: Jan, Mar … Nov; T = 1: June) rather than all in January
+or all in December.
 
 The random share (双随机抽查占比, default 70 %, standards.md §11.4 "不低于") of a total is rounded up, so the
 shown minimum is never below the share.
@@ -27,7 +28,11 @@ def spread(total: int, first_month: int = 1) -> dict[int, int]:
         raise ValueError("first_month must be 1–12")
     months = list(range(first_month, 13))
     n = len(months)
-    return {month: total * k // n - total * (k - 1) // n for k, month in enumerate(months, start=1)}
+
+    def running(k: int) -> int:
+        return (2 * total * k + n) // (2 * n)
+
+    return {month: running(k) - running(k - 1) for k, month in enumerate(months, start=1)}
 
 
 def year_totals(caps: Iterable[tuple[object, str, int]]) -> dict[tuple[object, str], int]:

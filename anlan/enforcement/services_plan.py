@@ -116,12 +116,16 @@ class Classified:
 
 @transaction.atomic
 def classify_missing(*, actor, today: dt.date | None = None) -> Classified:
-    """Give every enterprise in the actor's scope that has no class the class the rule proposes.
-
-    One query for the enterprises, one for the classes, one for the counties' emergency departments, one
-    bulk insert and one bulk audit insert: no query per enterprise."""
+    """Give every enterprise in the actor's scope that has no class the class the rule proposes."""
     if not role_allows(actor, "add", EnterpriseSupervision):
         raise NotAllowed("plan.classify_not_allowed", "您的角色不能为企业定级")
+    return classify_enterprises(actor=actor, enterprises=Enterprise.objects.restrict(actor, "view"), today=today)
+
+
+def classify_enterprises(*, actor, enterprises, today: dt.date | None = None) -> Classified:
+    """Classify the enterprises of the queryset that have no class yet (no role check: classify_missing and
+    the demo loader decide who). One query for the enterprises, one for the classes, one for the counties'
+    emergency departments, one bulk insert and one bulk audit insert: no query per enterprise."""
     today = today or timezone.localdate()
     index = _class_index(current_scheme())
     if not index:
@@ -129,7 +133,7 @@ def classify_missing(*, actor, today: dt.date | None = None) -> Classified:
     emergency = _emergency_departments()
     result = Classified()
     rows = []
-    for enterprise in Enterprise.objects.restrict(actor, "view").filter(supervision__isnull=True).order_by("pk"):
+    for enterprise in enterprises.filter(supervision__isnull=True).order_by("pk"):
         proposal, found = proposal_for(enterprise, index)
         if found is None:
             result.missing_class.append(enterprise.name)
@@ -208,20 +212,26 @@ def _county_region(actor) -> Region:
 
 @transaction.atomic
 def plan_generate(*, actor, year: int, first_month: int = 1, random_share: int = 70) -> Generated:
-    """Build (or rebuild, while still 编制中) the county's plan of `year` from the enterprises' classes.
-
-    Planned per department × sector group = the sum of the caps of the classes of the enterprises the
-    department supervises (an enterprise without a department falls to the county's 应急管理 department),
-    spread over first_month..12 by plan.spread (exact totals)."""
+    """Build (or rebuild, while still 编制中) the county's plan of `year` from the enterprises' classes."""
     if not role_allows(actor, "add", InspectionPlan):
         raise NotAllowed("plan.not_allowed", "年度监督检查计划须由县级管理员或县级业务人员编制")
+    return build_plan(
+        actor=actor, region=_county_region(actor), year=year, first_month=first_month, random_share=random_share
+    )
+
+
+@transaction.atomic
+def build_plan(*, actor, region: Region, year: int, first_month: int = 1, random_share: int = 70) -> Generated:
+    """The plan of `region` (a county) for `year` (no role check: plan_generate and the demo loader decide
+    who). Planned per department × sector group = the sum of the caps of the classes of the enterprises the
+    department supervises (an enterprise without a department falls to the county's 应急管理 department),
+    spread over first_month..12 by plan.spread (exact totals)."""
     if not 2000 <= int(year) <= 2100:
         raise DomainError("plan.year", "年度不正确", field="year")
     if not 1 <= int(first_month) <= 12:
         raise DomainError("plan.first_month", "起始月份须为 1–12", field="first_month")
     if not 0 <= int(random_share) <= 100:
         raise DomainError("plan.random_share", "双随机抽查占比须在 0–100 之间", field="random_share")
-    region = _county_region(actor)
     existing = InspectionPlan.objects.select_for_update().filter(region=region, year=year).first()
     if existing is not None and existing.status != InspectionPlan.Status.DRAFT:
         raise Conflict(
