@@ -275,8 +275,10 @@ def build_plan(*, actor, region: Region, year: int, first_month: int = 1, random
 
 
 def _plan_for_change(actor, plan_obj: InspectionPlan) -> InspectionPlan:
+    """The plan locked for a write; 404 outside the actor's scope (who may write is the step's or the line's
+    own check, a 403 with its message)."""
     locked = InspectionPlan.objects.select_for_update().filter(pk=plan_obj.pk).first()
-    if locked is None or not InspectionPlan.objects.restrict(actor, "change").filter(pk=plan_obj.pk).exists():
+    if locked is None or not InspectionPlan.objects.restrict(actor, "view").filter(pk=plan_obj.pk).exists():
         raise NotFound("plan.not_found", "计划不存在或不在您的管辖范围内")
     return locked
 
