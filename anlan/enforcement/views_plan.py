@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link, role_may
 from anlan.core.regioncodes import county_of
-from anlan.core.roles import role_allows
+from anlan.core.roles import COUNTY_ROLES, Role, role_allows
 from anlan.core.views import PAGE_SIZE, xlsx_response
 from anlan.registry.models import Department, Enterprise
 
@@ -33,6 +33,11 @@ MENU_GROUP = "执法检查"
 register_link(
     MenuLink(MENU_GROUP, "年度监督检查计划", "enforcement:plan_list", InspectionPlan, "view", 90, regional=True)
 )
+# The 工作台's "年度检查计划完成情况" opens this page (a page the menu offers, as every 工作台 link is).
+register_link(
+    MenuLink(MENU_GROUP, "计划完成情况", "enforcement:plan_progress", InspectionPlan, "view", 90, regional=True,
+             roles=frozenset({*COUNTY_ROLES, Role.DEPARTMENT_OPERATOR}))
+)  # fmt: skip
 register_link(MenuLink(MENU_GROUP, "监管分类方案", "enforcement:classes", SupervisionClass, "view", 91, regional=True))
 register(
     ModelConfig(
