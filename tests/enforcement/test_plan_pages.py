@@ -80,6 +80,11 @@ def test_the_classification_list_filters_by_sector_group_class_township_and_depa
     )
     by_department = client.get(base, {"department": one.department_id}).context["page"].paginator.count
     assert by_department == EnterpriseSupervision.objects.filter(department=one.department).count()
+    detail = client.get(f"{base}{one.pk}/")
+    assert detail.status_code == 200 and "人工调整类别" in detail.content.decode()
+    assert client.get(f"/enforcement/classes/row/{one.pk}/override/").url == (
+        f"/enforcement/classes/enterprise/{one.enterprise_id}/"
+    )
 
 
 def test_the_override_page_shows_the_proposal_and_saves_with_a_reason(client, tree, classified):
