@@ -14,6 +14,7 @@ class EnforcementConfig(AppConfig):
     def ready(self):
         from anlan.core.labels import register_actions
 
-        from . import api_draws, api_inspections, api_penalty  # noqa: F401  (register with the API router)
+        # The API modules register with the API router; views_plan registers menu links and a kit list.
+        from . import api_draws, api_inspections, api_penalty, views_plan  # noqa: F401
 
         register_actions({"document.issue": "制作执法文书"})

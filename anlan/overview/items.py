@@ -29,6 +29,7 @@ from anlan.core.roles import Role
 from anlan.core.views import filterset_for
 from anlan.disasters import selectors as disaster_selectors
 from anlan.disasters import transfer
+from anlan.enforcement import services_plan as enforcement_plan
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -115,7 +116,9 @@ class Item:
 
     def show(self, user, moment: Moment) -> Shown:
         if self.model is None:
-            return Shown(self.key, self.label, self.action, self.urgency, self.count(user), reverse(self.url_name))
+            found = self.count(user)  # a count, or (count, note) for a page that explains its number
+            count, note = found if isinstance(found, tuple) else (found, "")
+            return Shown(self.key, self.label, self.action, self.urgency, count, reverse(self.url_name), note)
         params = self.params(moment)
         rows = (personal_queryset if self.personal else list_queryset)(user, self.model, params)
         count, note, parts = self.note(rows, moment, params) if self.note else (rows.count(), "", [])
@@ -327,6 +330,9 @@ ITEMS: list[Item] = [
     # 避险转移: open transfer lists of the county below 100 % (disasters.transfer).
     Item("transfers_open", "避险转移未完成", "查看转移", COUNTY, RED, url_name="transfer:board",
          count=lambda user: len(transfer.incomplete_open_activations(user))),
+    # 年度监督检查计划: inspections done this year (the progress page's list) against the published plan.
+    Item("enforcement_plan", "年度检查计划完成情况", "查看进度", COUNTY | DEPARTMENT, ROUTINE,
+         url_name="enforcement:plan_progress", count=enforcement_plan.workbench_summary),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),

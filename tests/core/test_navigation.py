@@ -91,6 +91,7 @@ ENTERPRISE_MENU = {
     "出入库台账",
     "库存预警",
     "API 文档",
+    "企业监管分类",  # its own supervision class and caps (分类分级, anlan/enforcement)
 }
 
 

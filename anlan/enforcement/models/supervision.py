@@ -57,6 +57,9 @@ class EnterpriseSupervision(AnlanModel):
         "registry.Department", verbose_name="监管部门", null=True, blank=True, on_delete=models.PROTECT
     )
     assessed_on = models.DateField("定级日期", null=True, blank=True)
+    # False: the class the rule proposed (enforcement/classes.py); True: set by hand, with the reason in
+    # `note` — bulk classification never touches an enterprise that has a class, set either way.
+    manual = models.BooleanField("人工调整", default=False)
     note = models.CharField("备注", max_length=200, blank=True)
 
     scope_spec = ScopeSpec(region="enterprise__region", department="department", enterprise="enterprise")
@@ -69,6 +72,19 @@ class EnterpriseSupervision(AnlanModel):
 
     def __str__(self):
         return f"{self.enterprise} {self.supervision_class}"
+
+    # Columns of the classification list (its selector joins enterprise__region and supervision_class).
+    @property
+    def region_name(self) -> str:
+        return self.enterprise.region.name
+
+    @property
+    def sector_group_name(self) -> str:
+        return self.supervision_class.get_sector_group_display()
+
+    @property
+    def yearly_cap(self) -> int:
+        return self.supervision_class.yearly_cap
 
 
 class InspectionPlan(AnlanModel):
@@ -97,6 +113,7 @@ class InspectionPlan(AnlanModel):
         related_name="+",
     )
     approved_at = models.DateTimeField("审批时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("报批时间", null=True, blank=True)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
 
     scope_spec = ScopeSpec(region="region", ancestors_visible=True)
@@ -120,6 +137,9 @@ class PlanLine(AnlanModel):
     sector_group = models.CharField("行业组", max_length=16, choices=SupervisionClass.SectorGroup.choices)
     month = models.PositiveSmallIntegerField("月份")
     planned = models.PositiveIntegerField("计划检查家次")
+    # What generation computed, kept when a line is adjusted by hand so the page shows both.
+    generated = models.PositiveIntegerField("生成值", default=0)
+    reason = models.CharField("调整原因", max_length=200, blank=True)
 
     scope_spec = ScopeSpec(region="plan__region", department="department", ancestors_visible=True)
     write_roles = COUNTY_ONLY
