@@ -13,9 +13,9 @@ class EnforcementConfig(AppConfig):
 
     def ready(self):
         from anlan.core.labels import register_actions
+        from anlan.enforcement import views_draws  # noqa: F401  (kit pages and menu links of the draws part)
 
         from . import api_draws, api_inspections, api_penalty  # noqa: F401  (register with the API router)
-        from . import views_draws  # noqa: F401  (registry kit pages and menu links of the draws part)
 
         register_actions({"document.issue": "制作执法文书"})
         register_actions({"draw.create": "双随机抽取"})
