@@ -131,7 +131,7 @@ def inspector_pool(actor, region: Region):
 
 def enterprise_pool(actor, region: Region):
     """The 检查对象名录库 of a draw in `region`: the enterprises of the region's subtree in the actor's scope."""
-    return Enterprise.objects.restrict(actor, "view").filter(region_id__startswith=region_prefix(region.code))
+    return Enterprise.objects.restrict(actor, "view").filter(region__pk__startswith=region_prefix(region.code))
 
 
 def pools_for(actor, region: Region) -> tuple[algorithm.Pools, dict[str, Inspector]]:

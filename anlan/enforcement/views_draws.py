@@ -32,7 +32,7 @@ def _officer_users(user):
     """Users a county officer may enter in the 名录库: officers' roles in their scope, not yet entered."""
     qs = User.objects.filter(role__in=services.OFFICER_ROLES, is_active=True, inspector__isnull=True)
     if not user.is_superuser:
-        qs = qs.filter(region_id__startswith=region_prefix(user.region_id or "-"))
+        qs = qs.filter(region__pk__startswith=region_prefix(user.region_id or "-"))
     return qs.order_by("username")
 
 
@@ -150,7 +150,7 @@ def draw_pool(request):
         .order_by("region_id", "name")
     )
     if chosen and any(t.code == chosen for t in townships):
-        qs = qs.filter(region_id__startswith=region_prefix(chosen))
+        qs = qs.filter(region__pk__startswith=region_prefix(chosen))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [e.pk for e in page.object_list]
     in_pools = dict.fromkeys(ids, 0)
