@@ -33,7 +33,7 @@ class InspectorSerializer(serializers.ModelSerializer):
         fields += ["conflicts"]
 
     def get_name(self, obj) -> str:
-        return obj.user.get_full_name() or obj.user.username
+        return str(obj.user)
 
     def get_conflicts(self, obj) -> list[int]:
         return sorted(c.enterprise_id for c in obj.conflicts.all())

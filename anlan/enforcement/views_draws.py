@@ -289,8 +289,7 @@ def _detail_context(record: Draw) -> dict:
     ]
     pool_names = dict(Enterprise.objects.filter(pk__in=pools.enterprises).values_list("pk", "name"))
     officers = {
-        u.username: (u.get_full_name() or u.username)
-        for u in User.objects.filter(username__in=pools.inspectors).only("username", "first_name", "last_name")
+        u.username: str(u) for u in User.objects.filter(username__in=pools.inspectors).only("username", "display_name")
     }
     return {
         "draw": record,
