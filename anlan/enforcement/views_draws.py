@@ -29,8 +29,9 @@ MENU_GROUP = "执法检查"
 
 
 def _officer_users(user):
-    """Users a county officer may enter in the 名录库: officers' roles in their scope, not yet entered."""
-    qs = User.objects.filter(role__in=services.OFFICER_ROLES, is_active=True, inspector__isnull=True)
+    """Users a county officer may enter in the 名录库: officers' roles in their scope (one already entered is
+    refused by the form's uniqueness check, and stays a valid choice when its own record is edited)."""
+    qs = User.objects.filter(role__in=services.OFFICER_ROLES, is_active=True)
     if not user.is_superuser:
         qs = qs.filter(region__pk__startswith=region_prefix(user.region_id or "-"))
     return qs.order_by("username")

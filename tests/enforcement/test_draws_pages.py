@@ -117,3 +117,15 @@ def test_registries_and_menu(client, tree, inspectors):
     home = client.get("/").content.decode()
     for url in ("/enforcement/inspectors/", "/enforcement/matters/", "/enforcement/draws/", "/enforcement/draws/pool/"):
         assert url in home, url
+
+
+def test_an_officer_who_was_drawn_is_kept_so_the_draw_still_verifies(client, tree, inspectors):
+    client.force_login(persona("county_operator"))
+    body = {"name": "保留", "region": tree.township.code, "count": 3, "inspectors_per_object": 2}
+    client.post("/enforcement/draws/new/", body)
+    record = Draw.objects.get(name="保留")
+    drawn = record.objects_drawn.first().inspectors.first()
+    response = client.post(f"/enforcement/inspectors/{drawn.pk}/delete/")
+    assert response.status_code == 400 and "不在库" in response.content.decode()
+    assert drawn.__class__.objects.filter(pk=drawn.pk).exists()
+    assert "复核一致" in client.post(f"/enforcement/draws/{record.pk}/verify/").content.decode()
