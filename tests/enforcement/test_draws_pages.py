@@ -129,3 +129,20 @@ def test_an_officer_who_was_drawn_is_kept_so_the_draw_still_verifies(client, tre
     assert response.status_code == 400 and "不在库" in response.content.decode()
     assert drawn.__class__.objects.filter(pk=drawn.pk).exists()
     assert "复核一致" in client.post(f"/enforcement/draws/{record.pk}/verify/").content.decode()
+
+
+def test_the_registry_page_refuses_a_village_worker_as_an_officer(client, tree):
+    from anlan.enforcement.models import Inspector
+
+    client.force_login(persona("county_operator"))
+    worker = persona("village_grid_worker")
+    body = {"user": worker.pk, "certificate": "50023720269999", "region": tree.county.code, "active": "on"}
+    response = client.post("/enforcement/inspectors/add/", body)
+    assert response.status_code == 400  # not even offered as a choice
+    assert not Inspector.objects.filter(user=worker).exists()
+    # And the model says why, whatever path writes it.
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        Inspector(user=worker, certificate="X9", region=tree.county).full_clean()
+    assert "不能登记为执法人员" in refused.value.message_dict["user"][0]

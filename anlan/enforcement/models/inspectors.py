@@ -5,13 +5,14 @@ enterprises in scope. A declared conflict (回避) keeps an inspector out of eve
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from anlan.core.errors import DomainError
 from anlan.core.models import AnlanModel
 from anlan.core.scoping import ScopeSpec
 
-from .common import COUNTY_ONLY, ENFORCERS
+from .common import CAMPAIGN_INSPECTORS, COUNTY_ONLY, ENFORCERS
 from .supervision import SupervisionClass
 
 __all__ = ["CheckMatter", "Inspector", "InspectorConflict"]
@@ -41,6 +42,11 @@ class Inspector(AnlanModel):
 
     def __str__(self):
         return self.user.display_name or self.user.get_full_name() or self.user.username
+
+    def clean(self):
+        # One rule for the registry page and the API (whose service says it first, with its own code).
+        if self.user_id and self.user.role not in CAMPAIGN_INSPECTORS:
+            raise ValidationError({"user": f"{self.user}的角色（{self.user.get_role_display()}）不能登记为执法人员"})
 
     def delete(self, *args, **kwargs):
         # The draws an officer was drawn in name them (DrawObject.inspectors): deleting the officer would
