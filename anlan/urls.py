@@ -7,6 +7,7 @@ from anlan.alerts import views as alerts_views
 from anlan.core.api import SearchView, router
 from anlan.core.views import ApiDocsView
 from anlan.disasters.urls_relief import public_urlpatterns as relief_public
+from anlan.enforcement.api_draws import DrawVerifyNoSlash
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
@@ -36,6 +37,11 @@ api_urlpatterns = [
     *alerts_api.contract_urlpatterns(),
     re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
     re_path(r"^incidents/grade/?$", GradeView.as_view(), name="api-incidents-grade"),
+    path(
+        "enforcement/draws/<int:pk>/verify",
+        DrawVerifyNoSlash.as_view({"post": "verify"}),
+        name="enforcement-draw-verify-bare",
+    ),
     path("situation/", SituationView.as_view(), name="api-situation"),
     path("", include(router.urls)),
 ]

@@ -13,8 +13,10 @@ class EnforcementConfig(AppConfig):
 
     def ready(self):
         from anlan.core.labels import register_actions
+        from anlan.enforcement import views_draws  # noqa: F401  (kit pages and menu links of the draws part)
 
         # The API modules register with the API router; views_plan registers menu links and a kit list.
         from . import api_draws, api_inspections, api_penalty, views_plan  # noqa: F401
 
         register_actions({"document.issue": "制作执法文书"})
+        register_actions({"draw.create": "双随机抽取"})

@@ -5,12 +5,15 @@ enterprises in scope. A declared conflict (回避) keeps an inspector out of eve
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from anlan.core.errors import DomainError
 from anlan.core.models import AnlanModel
 from anlan.core.scoping import ScopeSpec
 
-from .common import COUNTY_ONLY, ENFORCERS
+from .common import CAMPAIGN_INSPECTORS, COUNTY_ONLY, ENFORCERS
+from .supervision import SupervisionClass
 
 __all__ = ["CheckMatter", "Inspector", "InspectorConflict"]
 
@@ -38,7 +41,21 @@ class Inspector(AnlanModel):
         ordering = ["user__username"]
 
     def __str__(self):
-        return self.user.get_full_name() or self.user.username
+        return self.user.display_name or self.user.get_full_name() or self.user.username
+
+    def clean(self):
+        # One rule for the registry page and the API (whose service says it first, with its own code).
+        if self.user_id and self.user.role not in CAMPAIGN_INSPECTORS:
+            raise ValidationError({"user": f"{self.user}的角色（{self.user.get_role_display()}）不能登记为执法人员"})
+
+    def delete(self, *args, **kwargs):
+        # The draws an officer was drawn in name them (DrawObject.inspectors): deleting the officer would
+        # delete those links and the draw could no longer be verified. Leaving the pool is `active = False`.
+        if self.pk and self.draw_objects.exists():
+            raise DomainError(
+                "enforcement.inspector_drawn", "该执法人员已参与双随机抽取，记录须保留；如需退出名录库，请改为“不在库”"
+            )
+        return super().delete(*args, **kwargs)
 
 
 class InspectorConflict(AnlanModel):
@@ -72,7 +89,12 @@ class CheckMatter(AnlanModel):
     department = models.ForeignKey(
         "registry.Department", verbose_name="实施部门", null=True, blank=True, on_delete=models.PROTECT
     )
-    sector_group = models.CharField("行业组", max_length=16, blank=True)
+    sector_group = models.CharField(
+        "行业组",
+        max_length=16,
+        blank=True,
+        choices=SupervisionClass.SectorGroup.choices,  # the plan's groups
+    )
     method = models.CharField("检查方式", max_length=64, blank=True, default="现场检查")
     region = models.ForeignKey("geo.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
 
