@@ -15,5 +15,6 @@ class EnforcementConfig(AppConfig):
         from anlan.core.labels import register_actions
 
         from . import api_draws, api_inspections, api_penalty  # noqa: F401  (register with the API router)
+        from . import views_inspections  # noqa: F401  (checklist kit pages and the menu link)
 
         register_actions({"document.issue": "制作执法文书"})
