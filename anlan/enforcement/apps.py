@@ -14,7 +14,7 @@ class EnforcementConfig(AppConfig):
     def ready(self):
         from anlan.core.labels import register_actions
 
-        from . import api_draws, api_inspections, api_penalty  # noqa: F401  (register with the API router)
-        from . import views_inspections  # noqa: F401  (checklist kit pages and the menu link)
+        # The API modules register with the router; views_inspections registers its kit pages and menu link.
+        from . import api_draws, api_inspections, api_penalty, views_inspections  # noqa: F401
 
         register_actions({"document.issue": "制作执法文书"})

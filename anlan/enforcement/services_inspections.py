@@ -26,8 +26,8 @@ from django.utils import timezone
 from anlan.accounts.models import User
 from anlan.core.audit import audit_record, snapshot
 from anlan.core.bureau import bureau_name
-from anlan.core.labels import register_actions
 from anlan.core.errors import DomainError, NotAllowed
+from anlan.core.labels import register_actions
 from anlan.core.regioncodes import same_county
 from anlan.core.roles import Role, role_allows
 from anlan.core.uploads import UploadRejected, check_upload
