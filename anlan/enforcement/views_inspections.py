@@ -108,7 +108,7 @@ def inspection_list(request):
     if g.get("kind") in Inspection.Kind.values:
         qs = qs.filter(kind=g["kind"])
     if g.get("township", "").isdigit() and len(g["township"]) == 12:
-        qs = qs.filter(region_id__startswith=g["township"][:9])
+        qs = qs.filter(region__code__startswith=g["township"][:9])
     if g.get("department", "").isdigit():
         qs = qs.filter(department_id=int(g["department"]))
     for name, lookup in (("date_from", "inspected_on__gte"), ("date_to", "inspected_on__lte")):

@@ -49,7 +49,7 @@ FLOW = Workflow(
                     on_record=True,
                 ),
                 Requires(
-                    principal_done,
+                    lambda i, d: principal_done(i),
                     "须被检查单位负责人签字，或记录其拒绝签字的情况（安全生产法第六十八条）",
                     "principal_unsigned",
                     field="signatures",
