@@ -125,7 +125,8 @@ def inspection_list(request):
     context = {
         "page": page,
         "querystring": query.urlencode(),
-        "statuses": list(flow.STATES.items()),
+        # 整改复查中 is the skeleton's state for a later step; this part moves signed → closed directly.
+        "statuses": [(k, v) for k, v in flow.STATES.items() if k != flow.REVIEWING],
         "kinds": Inspection.Kind.choices,
         "townships": townships,
         "departments": Department.objects.filter(pk__in=qs.values("department_id")).order_by("name"),
