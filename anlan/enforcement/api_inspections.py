@@ -31,11 +31,11 @@ class FindingInputSerializer(serializers.Serializer):
 
 
 class InspectionInputSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(help_text="被检查企业 id")
+    enterprise = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="被检查企业 id")
     inspectors = serializers.ListField(
         child=serializers.CharField(max_length=150), help_text="执法人员用户名（至少两名，第一名为带队人员）"
     )
-    inspected_on = serializers.DateField(help_text="检查日期 YYYY-MM-DD")
+    inspected_on = serializers.DateField(help_text="检查日期 YYYY-MM-DD（一年内，不晚于今天）")
     findings = FindingInputSerializer(many=True, required=False, default=list)
 
 

@@ -53,6 +53,7 @@ from .models import (
 # Default rectification periods the page proposes (the bureau's choice; the officer changes them). The
 # statutory 复查 period after 责令限期整改 is UNVERIFIED (standards.md §11.2), so none is enforced.
 PROPOSED_DAYS = {Finding.Level.GENERAL: 15, Finding.Level.MAJOR: 30}
+RECORD_WITHIN_DAYS = 366  # the API records inspections of the past year (see inspection_record)
 ON_SPOT_MEASURES = frozenset({Finding.Measure.EVACUATE, Finding.Measure.SUSPEND, Finding.Measure.SEAL})
 
 
@@ -485,6 +486,9 @@ def inspection_record(
     at once — its findings become hazards and its documents are numbered, as on completing the phone flow.
     Any refusal raises before anything is kept (one transaction)."""
     _require_role(actor)
+    if not backdated and inspected_on < timezone.localdate() - dt.timedelta(days=RECORD_WITHIN_DAYS):
+        # A sanity bound on typed dates (a paper record entered late), not a statutory period.
+        raise DomainError("inspection.too_old", "只能录入一年内的检查", field="inspected_on")
     enterprise = enterprise_in_scope(actor, enterprise_id)
     officers = inspectors_named(inspectors, on=inspected_on)
     inspection = inspection_start(actor=actor, enterprise=enterprise, inspectors=officers, inspected_on=inspected_on)

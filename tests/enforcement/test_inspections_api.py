@@ -108,6 +108,8 @@ def test_without_findings_the_inspection_is_closed_and_only_the_record_issued(cl
         (lambda b, i: {**b, "inspectors": [b["inspectors"][0], b["inspectors"][0]]}, "inspectors"),
         (lambda b, i: {**b, "inspectors": [b["inspectors"][0], "nobody_here"]}, "inspectors"),
         (lambda b, i: {**b, "enterprise": 999999}, "enterprise"),
+        (lambda b, i: {**b, "enterprise": 10**30}, "enterprise"),
+        (lambda b, i: {**b, "inspected_on": "2001-01-01"}, "inspected_on"),
         (lambda b, i: {**b, "inspected_on": "2026-13-01"}, "inspected_on"),
         (lambda b, i: {**b, "inspected_on": "yesterday"}, "inspected_on"),
         (lambda b, i: {**b, "findings": [{**b["findings"][0], "deadline": "31/12/2026"}]}, "findings"),
