@@ -58,7 +58,7 @@ def _targets(rng: random.Random, county, officers: list[Inspector]):
     """(enterprise, officers, drawn object or None) for each inspection to record."""
     drawn = list(
         DrawObject.objects.filter(draw__region__code__startswith=county.code[:6], inspection__isnull=True)
-        .select_related("enterprise")
+        .select_related("enterprise", "draw")
         .prefetch_related("inspectors")
         .order_by("draw_id", "position")[:MAX_INSPECTIONS]
     )
@@ -69,8 +69,11 @@ def _targets(rng: random.Random, county, officers: list[Inspector]):
     return [(e, rng.sample(officers, 2), None) for e in picked]
 
 
-def _day(rng: random.Random, today: dt.date) -> dt.date:
+def _day(rng: random.Random, today: dt.date, drawn=None) -> dt.date:
+    """A day of this year up to today; a drawn object is inspected on or after the day of its draw."""
     start = dt.date(today.year, 1, 1)
+    if drawn is not None:
+        start = min(today, max(start, timezone.localtime(drawn.draw.created_at).date()))
     return start + dt.timedelta(days=rng.randint(0, max((today - start).days, 0)))
 
 
@@ -158,7 +161,7 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
     officers = list(Inspector.objects.filter(active=True, region__code__startswith=county.code[:6]).order_by("pk"))
     if len(officers) < 2:
         return {"inspections": 0, "findings": 0, "closed": 0}
-    planned = [(e, o, d, _day(rng, today)) for e, o, d in _targets(rng, county, officers) if len(o) >= 2]
+    planned = [(e, o, d, _day(rng, today, d)) for e, o, d in _targets(rng, county, officers) if len(o) >= 2]
     planned.sort(key=lambda row: (row[3], row[0].pk))  # documents numbered in date order
     counts = {"inspections": 0, "findings": 0, "closed": 0}
     for n, (enterprise, inspectors, drawn, day) in enumerate(planned):

@@ -91,6 +91,7 @@ ENTERPRISE_MENU = {
     "出入库台账",
     "库存预警",
     "API 文档",
+    "现场检查",  # its own inspections, read only (enforcement)
 }
 
 
