@@ -4,8 +4,9 @@ only (no draws), so ~30 enterprises are inspected by hand; hazards made through 
 import pytest
 
 from anlan.demo import enforcement_inspections
-from anlan.enforcement.models import Inspection, IssuedDocument
+from anlan.enforcement.models import Draw, DrawObject, Inspection, IssuedDocument
 from anlan.hazards.models import HazardEvent, HiddenHazard
+from anlan.registry.models import Enterprise
 from anlan.testing.personas import persona
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,15 @@ def test_demo_inspections(tree, inspectors):
     records = list(IssuedDocument.objects.filter(kind="inspection_record").order_by("seq"))
     assert [d.seq for d in records] == list(range(records[0].seq, records[0].seq + len(records)))
     assert [d.issued_on for d in records] == sorted(d.issued_on for d in records)  # numbered in date order
+
+
+def test_demo_inspects_the_drawn_objects_when_there_are_draws(tree, inspectors):
+    draw = Draw.objects.create(name="演示抽取", region=tree.county, count=2, seed="s", pools={})
+    for position, enterprise in enumerate(Enterprise.objects.order_by("pk")[:2], start=1):
+        drawn = DrawObject.objects.create(draw=draw, position=position, enterprise=enterprise)
+        drawn.inspectors.set(inspectors[position : position + 2])
+    counts = enforcement_inspections.load(actor=persona("county_operator"), county=tree.county)
+    assert counts["inspections"] == 2
+    for drawn in DrawObject.objects.filter(draw=draw):
+        assert drawn.inspection.kind == "random"
+        assert set(drawn.inspection.inspectors.all()) == set(drawn.inspectors.all())
