@@ -15,8 +15,8 @@ class EnforcementConfig(AppConfig):
         from anlan.core.labels import register_actions
         from anlan.enforcement import views_draws  # noqa: F401  (kit pages and menu links of the draws part)
 
-        # The API modules register with the API router; views_plan registers menu links and a kit list.
-        from . import api_draws, api_inspections, api_penalty, views_plan  # noqa: F401
+        # The API modules register with the API router; the views modules register menu links and kit pages.
+        from . import api_draws, api_inspections, api_penalty, views_inspections, views_plan  # noqa: F401
 
         register_actions({"document.issue": "制作执法文书"})
         register_actions({"draw.create": "双随机抽取"})

@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from anlan.core.audit import audit_record, snapshot
 from anlan.core.regions import region_model
 
-from .models import DEFAULT_ABBREVIATIONS, DocumentCounter, DocumentPrefix, IssuedDocument
+from .models import DocumentCounter, DocumentPrefix, IssuedDocument
+from .models.documents import DEFAULT_ABBREVIATIONS
 
 COUNTY_SUFFIXES = ("自治县", "县", "区", "市", "旗")
 

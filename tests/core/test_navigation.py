@@ -92,6 +92,7 @@ ENTERPRISE_MENU = {
     "库存预警",
     "API 文档",
     "企业监管分类",  # its own supervision class and caps (分类分级, anlan/enforcement)
+    "现场检查",  # its own inspections, read only (enforcement)
 }
 
 

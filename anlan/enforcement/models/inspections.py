@@ -52,6 +52,20 @@ class ChecklistItem(AnlanModel):
     major = models.BooleanField("重大事故隐患判定项", default=False)
     valid_from = models.DateField("施行日期", null=True, blank=True)
     valid_to = models.DateField("废止日期", null=True, blank=True)
+    # Which enterprises of the checklist's sector are asked the item (工贸 Arts. 11–13 concern only those
+    # with dust, ammonia refrigeration, confined spaces; Art. 3 (三) only metal smelting).
+    applies_to = models.CharField(
+        "适用企业",
+        max_length=16,
+        blank=True,
+        choices=[
+            ("", "本类全部企业"),
+            ("metal_smelting", "金属冶炼企业"),
+            ("dust", "存在粉尘爆炸危险的企业"),
+            ("ammonia", "使用液氨制冷的企业"),
+            ("confined_space", "有限空间作业企业"),
+        ],
+    )
 
     scope_spec = ScopeSpec(region=None)
     write_roles = COUNTY_ONLY
@@ -90,6 +104,10 @@ class Inspection(AnlanModel):
     inspected_on = models.DateField("检查日期")
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, db_index=True)
     inspectors = models.ManyToManyField(Inspector, verbose_name="执法人员", related_name="inspections")
+    # 带队 officer: the first named; the default 督办领导 of a major finding (see services_inspections).
+    leader = models.ForeignKey(
+        Inspector, verbose_name="带队人员", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     draw_object = models.OneToOneField(
         DrawObject,
         verbose_name="抽取结果",
