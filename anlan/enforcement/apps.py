@@ -16,4 +16,4 @@ class EnforcementConfig(AppConfig):
 
         from . import api_draws, api_inspections, api_penalty  # noqa: F401  (register with the API router)
 
-        register_actions({"document.issue": "制作执法文书"})
+        register_actions({"document.issue": "制作执法文书", "document.download": "下载执法文书"})
