@@ -547,7 +547,9 @@ def _on_spot_decision(doc: OfficialDocument, d: IssuedDocument, user) -> None:
     measures = _list(d, "measures") or [f"{f.title}：{f.get_measure_display()}" for f in findings]
     for n, m in enumerate(measures, start=1):
         doc.line(f"（{n}）{m}")
-    doc.line("重大事故隐患排除后，经审查同意，方可恢复生产经营和使用。")
+    if any(f.measure in (Finding.Measure.SUSPEND, Finding.Measure.EVACUATE) for f in findings):
+        # Art. 65(3): resumption only after the major hazard is removed and the department agrees.
+        doc.line("重大事故隐患排除后，经审查同意，方可恢复生产经营和使用。")
     _remedies(doc, d)
     doc.line("申请行政复议或者提起行政诉讼期间，不停止本决定的执行。")
     doc.line(f"执法人员：{_people(d.inspection.inspectors.order_by('certificate'))}", indent=False)
@@ -687,7 +689,9 @@ def _notice_body(doc: OfficialDocument, case: PenaltyCase) -> None:
 def _penalty_notice(doc: OfficialDocument, d: IssuedDocument, user) -> None:
     case = d.case
     _notice_body(doc, case)
-    days = (d.content or {}).get("statement_days") or DEFAULT_STATEMENT_DAYS
+    days = (d.content or {}).get("statement_days")
+    if not (isinstance(days, int) and not isinstance(days, bool) and 0 < days <= 30):
+        days = DEFAULT_STATEMENT_DAYS  # absent or not a plausible count of working days: the customary three
     doc.line(
         f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，{_addressee(case)}有权进行陈述和申辩。"
         f"如需陈述、申辩，应当在收到本告知书之日起{days}个工作日内向本机关提出；逾期未提出的，视为放弃上述权利。"

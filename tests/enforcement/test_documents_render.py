@@ -125,6 +125,7 @@ def test_on_spot_decision_lists_the_measures_and_the_review_routes(actor, inspec
     assert "消防通道堆放杂物：" not in text  # ordered to rectify by a deadline: not an on-the-spot measure
     assert "60日内依法向巫山县人民政府申请行政复议" in text and "6个月内依法向巫山县人民法院提起行政诉讼" in text
     assert "巫山县应急管理局" in text and "2030年3月6日" in text
+    assert "重大事故隐患排除后，经审查同意，方可恢复生产经营和使用" in text  # a suspension was ordered
 
 
 def test_on_spot_decision_takes_measures_from_its_content(actor, inspection):
@@ -188,6 +189,12 @@ def test_penalty_notice_states_the_rights_and_their_deadline(actor, case):
     assert "罚款人民币20,000.00 元（贰万元整）" in text
     assert "3个工作日内向本机关提出" in text and "第四十四条、第四十五条" in text
     assert f"《听证告知书》（{hearing.number}）" in text
+
+
+@pytest.mark.parametrize(("days", "shown"), [(5, "5个工作日内"), ("三", "3个工作日内"), (400, "3个工作日内")])
+def test_penalty_notice_takes_the_cases_statement_days_when_plausible(actor, case, days, shown):
+    text = _render(issue(K.PENALTY_NOTICE, actor, case=case, content={"statement_days": days}))
+    assert f"应当在收到本告知书之日起{shown}向本机关提出" in text
 
 
 def test_hearing_notice_gives_five_working_days_and_seven_days_notice(actor, case):
