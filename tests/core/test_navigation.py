@@ -90,6 +90,7 @@ ENTERPRISE_MENU = {
     "库存",
     "出入库台账",
     "库存预警",
+    "执法文书",  # its own documents (enforcement: the records and decisions it receives)
     "API 文档",
 }
 
