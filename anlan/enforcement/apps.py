@@ -18,5 +18,5 @@ class EnforcementConfig(AppConfig):
         # The API modules register with the API router; the views modules register menu links and kit pages.
         from . import api_draws, api_inspections, api_penalty, views_inspections, views_plan  # noqa: F401
 
-        register_actions({"document.issue": "制作执法文书"})
+        register_actions({"document.issue": "制作执法文书", "document.download": "下载执法文书"})
         register_actions({"draw.create": "双随机抽取"})

@@ -90,6 +90,7 @@ ENTERPRISE_MENU = {
     "库存",
     "出入库台账",
     "库存预警",
+    "执法文书",  # its own documents (enforcement: the records and decisions it receives)
     "API 文档",
     "企业监管分类",  # its own supervision class and caps (分类分级, anlan/enforcement)
     "现场检查",  # its own inspections, read only (enforcement)

@@ -1,9 +1,10 @@
 """Numbered enforcement documents (执法文书, standards.md §11.3).
 
-A number reads `（简称）应急XX〔年〕N号`: 简称 is the county's short name (DocumentPrefix row with kind "",
-the county), XX the document's abbreviation (检记, 责改 …; a configurable table), N sequential per document
-kind and year without gaps. `DocumentCounter` holds the last N; issuing locks its row, so two officers at
-once never get one number and a failed issue (rolled back) leaves no gap.
+A number reads `（简称）应急XX〔年〕N号`: 简称 is the county's short name (ANLAN_ENFORCEMENT_SHORT_NAME or
+the county's name without 县, see numbering.county_short_name), XX the document's abbreviation (检记, 责改 …;
+a configurable table), N sequential per document kind and year without gaps. `DocumentCounter` holds the
+last N; issuing locks its row, so two officers at once never get one number and a failed issue (rolled
+back) leaves no gap.
 """
 
 from django.conf import settings
