@@ -7,6 +7,7 @@ from anlan.alerts import views as alerts_views
 from anlan.core.api import SearchView, router
 from anlan.core.views import ApiDocsView
 from anlan.disasters.urls_relief import public_urlpatterns as relief_public
+from anlan.enforcement.api_penalty import PenaltyEvaluateView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
@@ -36,6 +37,7 @@ api_urlpatterns = [
     *alerts_api.contract_urlpatterns(),
     re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
     re_path(r"^incidents/grade/?$", GradeView.as_view(), name="api-incidents-grade"),
+    re_path(r"^enforcement/penalty/evaluate/?$", PenaltyEvaluateView.as_view(), name="api-enforcement-penalty"),
     path("situation/", SituationView.as_view(), name="api-situation"),
     path("", include(router.urls)),
 ]
