@@ -122,7 +122,7 @@ REVIEWED = Requires(lambda c, d: not legal_review_needed(c) or c.legal_reviewed_
 DISCUSSED = Requires(lambda c, d: not c.collective_discussion or c.discussed_on is not None,
                      "本案已设为须经负责人集体讨论，请先集体讨论（行政处罚法第五十七条）", "discussion_required",
                      on_record=True)  # fmt: skip
-QUALIFIES = Requires(hearing_qualifies, "本案拟作出的处罚不属于行政处罚法第六十三条规定的听证范围",
+QUALIFIES = Requires(lambda c, d: hearing_qualifies(c), "本案拟作出的处罚不属于行政处罚法第六十三条规定的听证范围",
                      "hearing_not_applicable", on_record=True)  # fmt: skip
 
 

@@ -4,80 +4,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enforcement', '0001_initial'),
+        ("enforcement", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='penaltycase',
-            name='discussed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='集体讨论日期'),
+            model_name="penaltycase",
+            name="discussed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="集体讨论日期"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='discussion_record',
-            field=models.TextField(blank=True, verbose_name='集体讨论结论'),
+            model_name="penaltycase",
+            name="discussion_record",
+            field=models.TextField(blank=True, verbose_name="集体讨论结论"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='hearing_held',
-            field=models.BooleanField(default=False, verbose_name='已举行听证'),
+            model_name="penaltycase",
+            name="hearing_held",
+            field=models.BooleanField(default=False, verbose_name="已举行听证"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='hearing_notice_on',
-            field=models.DateField(blank=True, null=True, verbose_name='听证会通知日期'),
+            model_name="penaltycase",
+            name="hearing_notice_on",
+            field=models.DateField(blank=True, null=True, verbose_name="听证会通知日期"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='hearing_record',
-            field=models.TextField(blank=True, verbose_name='听证情况'),
+            model_name="penaltycase",
+            name="hearing_record",
+            field=models.TextField(blank=True, verbose_name="听证情况"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='hearing_requested_on',
-            field=models.DateField(blank=True, null=True, verbose_name='听证申请日期'),
+            model_name="penaltycase",
+            name="hearing_requested_on",
+            field=models.DateField(blank=True, null=True, verbose_name="听证申请日期"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='hearing_waived_on',
-            field=models.DateField(blank=True, null=True, verbose_name='放弃听证日期'),
+            model_name="penaltycase",
+            name="hearing_waived_on",
+            field=models.DateField(blank=True, null=True, verbose_name="放弃听证日期"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='instalment_note',
-            field=models.CharField(blank=True, max_length=200, verbose_name='分期缴纳理由'),
+            model_name="penaltycase",
+            name="instalment_note",
+            field=models.CharField(blank=True, max_length=200, verbose_name="分期缴纳理由"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='instalments_approved_on',
-            field=models.DateField(blank=True, null=True, verbose_name='分期缴纳批准日期'),
+            model_name="penaltycase",
+            name="instalments_approved_on",
+            field=models.DateField(blank=True, null=True, verbose_name="分期缴纳批准日期"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='legal_review_opinion',
-            field=models.TextField(blank=True, verbose_name='法制审核意见'),
+            model_name="penaltycase",
+            name="legal_review_opinion",
+            field=models.TextField(blank=True, verbose_name="法制审核意见"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='legal_reviewed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='法制审核日期'),
+            model_name="penaltycase",
+            name="legal_reviewed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="法制审核日期"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='procedure',
-            field=models.CharField(choices=[('ordinary', '普通程序'), ('summary', '简易程序（当场处罚）')], default='ordinary', max_length=10, verbose_name='程序'),
+            model_name="penaltycase",
+            name="procedure",
+            field=models.CharField(
+                choices=[("ordinary", "普通程序"), ("summary", "简易程序（当场处罚）")],
+                default="ordinary",
+                max_length=10,
+                verbose_name="程序",
+            ),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='served_on_spot',
-            field=models.BooleanField(default=False, verbose_name='当场送达'),
+            model_name="penaltycase",
+            name="served_on_spot",
+            field=models.BooleanField(default=False, verbose_name="当场送达"),
         ),
         migrations.AddField(
-            model_name='penaltycase',
-            name='statement',
-            field=models.TextField(blank=True, verbose_name='陈述申辩'),
+            model_name="penaltycase",
+            name="statement",
+            field=models.TextField(blank=True, verbose_name="陈述申辩"),
         ),
     ]
