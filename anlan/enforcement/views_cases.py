@@ -20,7 +20,8 @@ from anlan.core.views import PAGE_SIZE
 from . import case_clocks, penalty, selectors_cases, services_cases
 from .case_workflow import FLOW, hearing_qualifies, legal_review_needed, window_closed
 from .forms_cases import CaseForm, step_form
-from .models import ENFORCERS, Inspection, IssuedDocument, PenaltyCase
+from .models import Inspection, IssuedDocument, PenaltyCase
+from .models.common import ENFORCERS
 
 register_link(MenuLink("执法检查", "处罚案件", "enforcement:case_list", PenaltyCase, "view", 96))
 # The 工作台's "处罚案件时限" opens this list (a page the menu offers, as every 工作台 link is).

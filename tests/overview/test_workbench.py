@@ -32,12 +32,16 @@ EXPECTED_KEYS = {
         *("alarms_severe", "incidents_reporting", "hazards_overdue", "warnings_review", "major_hazards_verify"),
         *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed", "transfers_open"),
         "disaster_reports",  # 灾情待报送 (anlan/disasters)
+        "case_clocks",  # 处罚案件时限 (anlan/enforcement)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
     },
-    Role.DEPARTMENT_OPERATOR: {"department_tasks", "department_overdue", "department_hazards", "sensors_offline"},
+    Role.DEPARTMENT_OPERATOR: {
+        *("department_tasks", "department_overdue", "department_hazards", "sensors_offline"),
+        "case_clocks",  # 处罚案件时限 (anlan/enforcement)
+    },
     Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"},
     Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
