@@ -26,6 +26,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from anlan.core.labels import register_actions
 from anlan.core.workflow import Requires, Transition, Workflow
 
 from . import case_clocks, penalty
@@ -228,3 +229,5 @@ STEPS = [
 ]  # fmt: skip
 
 FLOW = Workflow("penalty_case", STATUS_LABELS, STEPS, model="enforcement.PenaltyCase")
+# Audit entries the case services write besides the steps' own `penalty_case_<action>`.
+register_actions({"penalty_case_open": "处罚案件立案", "penalty_case_payment": "登记罚款缴纳"})
