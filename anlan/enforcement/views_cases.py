@@ -88,6 +88,8 @@ def case_list(request, due: bool = False):
 def _from_inspection(user, inspection_id) -> tuple[dict, Inspection | None]:
     if not inspection_id:
         return {}, None
+    if not str(inspection_id).isdigit():
+        raise Http404("未找到该检查")
     inspection = Inspection.objects.restrict(user, "view").filter(pk=inspection_id).select_related("enterprise").first()
     if inspection is None:
         raise Http404("未找到该检查")

@@ -71,6 +71,7 @@ def test_open_from_an_inspection_brings_its_enterprise_and_officers(client, insp
     assert form.initial["enterprise"] == enterprise.pk
     assert set(form.initial["handlers"]) == {i.pk for i in inspectors[:2]}
     assert client.get("/enforcement/cases/new/?inspection=999999").status_code == 404
+    assert client.get("/enforcement/cases/new/?inspection=abc").status_code == 404
 
 
 def test_enterprise_sees_its_own_case_only_and_takes_no_step(client, inspectors):
