@@ -8,6 +8,7 @@ from anlan.core.api import SearchView, router
 from anlan.core.views import ApiDocsView
 from anlan.disasters.urls_relief import public_urlpatterns as relief_public
 from anlan.enforcement.api_draws import DrawVerifyNoSlash
+from anlan.enforcement.api_penalty import PenaltyEvaluateView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
@@ -42,6 +43,7 @@ api_urlpatterns = [
         DrawVerifyNoSlash.as_view({"post": "verify"}),
         name="enforcement-draw-verify-bare",
     ),
+    re_path(r"^enforcement/penalty/evaluate/?$", PenaltyEvaluateView.as_view(), name="api-enforcement-penalty"),
     path("situation/", SituationView.as_view(), name="api-situation"),
     path("", include(router.urls)),
 ]

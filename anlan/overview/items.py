@@ -30,6 +30,7 @@ from anlan.core.views import filterset_for
 from anlan.disasters import selectors as disaster_selectors
 from anlan.disasters import transfer
 from anlan.enforcement import services_plan as enforcement_plan
+from anlan.enforcement import selectors_cases
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -330,6 +331,9 @@ ITEMS: list[Item] = [
     # 避险转移: open transfer lists of the county below 100 % (disasters.transfer).
     Item("transfers_open", "避险转移未完成", "查看转移", COUNTY, RED, url_name="transfer:board",
          count=lambda user: len(transfer.incomplete_open_activations(user))),
+    # 处罚案件时限: open penalty cases whose statutory clock is due within 3 days or past (enforcement).
+    Item("case_clocks", "处罚案件时限临期/超期", "去办理", COUNTY | DEPARTMENT, RED, url_name="enforcement:case_due",
+         count=selectors_cases.pressing_count),
     # 年度监督检查计划: inspections done this year (the progress page's list) against the published plan.
     Item("enforcement_plan", "年度检查计划完成情况", "查看进度", COUNTY | DEPARTMENT, ROUTINE,
          url_name="enforcement:plan_progress", count=enforcement_plan.workbench_summary),

@@ -33,6 +33,7 @@ EXPECTED_KEYS = {
         *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed", "transfers_open"),
         "disaster_reports",  # 灾情待报送 (anlan/disasters)
         "enforcement_plan",  # 年度检查计划完成情况 (anlan/enforcement)
+        "case_clocks",  # 处罚案件时限 (anlan/enforcement)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -40,6 +41,7 @@ EXPECTED_KEYS = {
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
+        "case_clocks",  # 处罚案件时限 (anlan/enforcement)
     },
     Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"},
     Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},

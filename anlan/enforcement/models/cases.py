@@ -20,6 +20,10 @@ class PenaltyCase(AnlanModel):
         ORGANISATION = "organisation", "单位"
         PERSON = "person", "个人"
 
+    class Procedure(models.TextChoices):
+        ORDINARY = "ordinary", "普通程序"
+        SUMMARY = "summary", "简易程序（当场处罚）"
+
     class Status(models.TextChoices):
         OPENED = "opened", "已立案"
         INVESTIGATING = "investigating", "调查取证"
@@ -61,6 +65,21 @@ class PenaltyCase(AnlanModel):
     decided_on = models.DateField("决定日期", null=True, blank=True)
     served_on = models.DateField("送达日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # The steps' own records (case_workflow.py): who may skip what is decided there, not here.
+    procedure = models.CharField("程序", max_length=10, choices=Procedure.choices, default=Procedure.ORDINARY)
+    statement = models.TextField("陈述申辩", blank=True)
+    hearing_requested_on = models.DateField("听证申请日期", null=True, blank=True)
+    hearing_waived_on = models.DateField("放弃听证日期", null=True, blank=True)
+    hearing_notice_on = models.DateField("听证会通知日期", null=True, blank=True)
+    hearing_held = models.BooleanField("已举行听证", default=False)
+    hearing_record = models.TextField("听证情况", blank=True)
+    legal_reviewed_on = models.DateField("法制审核日期", null=True, blank=True)
+    legal_review_opinion = models.TextField("法制审核意见", blank=True)
+    discussed_on = models.DateField("集体讨论日期", null=True, blank=True)
+    discussion_record = models.TextField("集体讨论结论", blank=True)
+    served_on_spot = models.BooleanField("当场送达", default=False)
+    instalments_approved_on = models.DateField("分期缴纳批准日期", null=True, blank=True)
+    instalment_note = models.CharField("分期缴纳理由", max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="立案人", null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -15,7 +15,7 @@ from anlan.core.scoping import ScopeSpec
 
 from .common import COUNTY_ONLY
 
-__all__ = ["DocumentCounter", "DocumentKind", "DocumentPrefix", "IssuedDocument"]
+__all__ = ["DEFAULT_ABBREVIATIONS", "DocumentCounter", "DocumentKind", "DocumentPrefix", "IssuedDocument"]
 
 
 class DocumentKind(models.TextChoices):
