@@ -29,6 +29,7 @@ from anlan.core.roles import Role
 from anlan.core.views import filterset_for
 from anlan.disasters import selectors as disaster_selectors
 from anlan.disasters import transfer
+from anlan.enforcement import services_credit as enforcement_credit
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -327,6 +328,9 @@ ITEMS: list[Item] = [
     # 避险转移: open transfer lists of the county below 100 % (disasters.transfer).
     Item("transfers_open", "避险转移未完成", "查看转移", COUNTY, RED, url_name="transfer:board",
          count=lambda user: len(transfer.incomplete_open_activations(user))),
+    # 一公开: random-inspection results past their publication deadline and not yet published.
+    Item("enforcement_unpublished", "抽查结果逾期未公示", "去公示", COUNTY, ORANGE,
+         url_name="enforcement:credit_publication_overdue", count=enforcement_credit.overdue_unpublished_count),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),

@@ -32,6 +32,7 @@ EXPECTED_KEYS = {
         *("alarms_severe", "incidents_reporting", "hazards_overdue", "warnings_review", "major_hazards_verify"),
         *("patrols_missed", "supplies_alerts", "acks_overdue", "deliveries_failed", "transfers_open"),
         "disaster_reports",  # 灾情待报送 (anlan/disasters)
+        "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
