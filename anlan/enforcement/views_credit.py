@@ -17,6 +17,7 @@ from anlan.core.panels import register_panel
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
 from anlan.core.views import ObjectDetailView, ObjectEditView, ObjectImportView, ObjectListView, ObjectTemplateView
+from anlan.incidents.models import Incident
 from anlan.registry.models import Enterprise
 
 from . import credit_rules
@@ -162,8 +163,6 @@ def listing_add(request):
         form = ListingForm(initial={"enterprise": chosen}, enterprises=enterprises)
     suggestion, accidents = ("", [])
     if chosen is not None:
-        from anlan.incidents.models import Incident
-
         suggestion, accidents = services.suggested_criterion(
             chosen, timezone.localdate(), Incident.objects.restrict(request.user)
         )
