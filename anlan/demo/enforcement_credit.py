@@ -67,7 +67,7 @@ def _decision_pdf(number: str) -> str:
 def load(*, actor, county, townships, departments) -> dict[str, int]:
     rng = random.Random(SEED)
     today = timezone.localdate()
-    enterprises = list(Enterprise.objects.filter(region_id__startswith=region_prefix(county.code)).order_by("pk"))
+    enterprises = list(Enterprise.objects.filter(region__pk__startswith=region_prefix(county.code)).order_by("pk"))
     if len(enterprises) < 3:
         return {"violation_records": 0, "credit_listings": 0, "credit_repairs": 0, "results_published": 0}
     short = county.name[:2]
@@ -137,7 +137,7 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
             status__in=PUBLISHABLE,
             published_at__isnull=True,
             inspected_on__lte=today - dt.timedelta(days=days),
-            region_id__startswith=region_prefix(county.code),
+            region__pk__startswith=region_prefix(county.code),
         )
         .select_related("enterprise")
         .order_by("pk")

@@ -16,7 +16,15 @@ from anlan.core.kit import MenuLink, ModelConfig, register, register_link
 from anlan.core.panels import register_panel
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
-from anlan.core.views import ObjectDetailView, ObjectEditView, ObjectImportView, ObjectListView, ObjectTemplateView
+from anlan.core.views import (
+    ImportJobView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectImportView,
+    ObjectListView,
+    ObjectTemplateView,
+)
 from anlan.incidents.models import Incident
 from anlan.registry.models import Enterprise
 
@@ -26,6 +34,7 @@ from .credit_workflow import REPAIR
 from .filters_credit import CreditListingFilterSet, CreditRepairFilterSet, ViolationRecordFilterSet
 from .forms_credit import UNVERIFIED, DecideForm, ListingForm, RepairForm
 from .models import CreditListing, CreditRepair, Inspection, ViolationRecord
+from .models.common import ENFORCERS
 
 GROUP = "执法检查"
 ORDER = 97
@@ -96,7 +105,16 @@ REPAIRS = register(
 )
 
 register_link(
-    MenuLink(GROUP, "检查结果公示", "enforcement:credit_publication", Inspection, "change", ORDER, regional=True)
+    MenuLink(
+        GROUP,
+        "检查结果公示",
+        "enforcement:credit_publication",
+        Inspection,
+        "change",
+        ORDER,
+        regional=True,
+        roles=ENFORCERS,
+    )
 )
 
 
@@ -106,13 +124,16 @@ def _kit_paths(prefix: str, config: ModelConfig):
     paths = [
         path(f"{prefix}", ObjectListView.as_view(**kw), name=f"{name}_list"),
         path(f"{prefix}<rowid:pk>/", ObjectDetailView.as_view(**kw), name=f"{name}_detail"),
+        # The detail page names these whatever the registry; for rows written only by services they are 404s.
+        path(f"{prefix}<rowid:pk>/edit/", ObjectEditView.as_view(**kw), name=f"{name}_edit"),
+        path(f"{prefix}<rowid:pk>/delete/", ObjectDeleteView.as_view(**kw), name=f"{name}_delete"),
     ]
     if not config.read_only:
         paths += [
             path(f"{prefix}add/", ObjectEditView.as_view(**kw), name=f"{name}_add"),
             path(f"{prefix}import/", ObjectImportView.as_view(**kw), name=f"{name}_import"),
+            path(f"{prefix}import/jobs/<rowid:job_id>/", ImportJobView.as_view(**kw), name=f"{name}_import_job"),
             path(f"{prefix}template.xlsx", ObjectTemplateView.as_view(**kw), name=f"{name}_template"),
-            path(f"{prefix}<rowid:pk>/edit/", ObjectEditView.as_view(**kw), name=f"{name}_edit"),
         ]
     return paths
 
@@ -251,7 +272,8 @@ def repair_decide(request, pk):
 @login_required
 def publication(request, overdue: bool = False):
     """Random-inspection results not yet published, each with its deadline; 公示 publishes one now."""
-    _require(request.user, "change", Inspection)
+    if not services.may_publish(request.user):
+        raise PermissionDenied("只有县级或行业部门执法人员可以公示检查结果")
     today = timezone.localdate()
     rows = services.awaiting_publication(
         Inspection.objects.restrict(request.user).select_related("enterprise"), today, overdue=overdue

@@ -10,7 +10,7 @@ from anlan.registry.models import Enterprise
 
 
 def enterprise_in(region, index: int = 0) -> Enterprise:
-    return Enterprise.objects.filter(region_id__startswith=region.code[:9]).order_by("pk")[index]
+    return Enterprise.objects.filter(region__pk__startswith=region.code[:9]).order_by("pk")[index]
 
 
 def random_inspection(enterprise, *, days_ago: int, status=Inspection.Status.SIGNED, findings: int = 0, **extra):
