@@ -13,7 +13,6 @@ urlpatterns = [
     path("credit/<rowid:pk>/repair/", views.repair_apply, name="credit_repair_apply"),
     path("credit/repairs/<rowid:pk>/decide/", views.repair_decide, name="credit_repair_decide"),
     path("credit/publication/", views.publication, name="credit_publication"),
-    path("credit/publication/overdue/", views.publication, {"overdue": True}, name="credit_publication_overdue"),
     path("credit/publication/<rowid:pk>/publish/", views.publish, name="credit_publish"),
     *views.kit_paths(),
 ]

@@ -270,8 +270,10 @@ def repair_decide(request, pk):
 
 
 @login_required
-def publication(request, overdue: bool = False):
-    """Random-inspection results not yet published, each with its deadline; 公示 publishes one now."""
+def publication(request):
+    """Random-inspection results not yet published, each with its deadline; 公示 publishes one now;
+    `?overdue=true` keeps those past their deadline (what the 工作台 counts)."""
+    overdue = request.GET.get("overdue") == "true"
     if not services.may_publish(request.user):
         raise PermissionDenied("只有县级或行业部门执法人员可以公示检查结果")
     today = timezone.localdate()
@@ -288,6 +290,7 @@ def publication(request, overdue: bool = False):
         "enforcement/credit/publication.html",
         {
             "page": page,
+            "querystring": "overdue=true" if overdue else "",
             "overdue": overdue,
             "days": credit_rules.publish_days(),
             "source_note": credit_rules.SOURCE_NOTE["publish"],

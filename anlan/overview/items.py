@@ -116,7 +116,10 @@ class Item:
 
     def show(self, user, moment: Moment) -> Shown:
         if self.model is None:
-            return Shown(self.key, self.label, self.action, self.urgency, self.count(user), reverse(self.url_name))
+            url = reverse(self.url_name)
+            if self.params:  # a page of its own that filters like a list (?overdue=true)
+                url = f"{url}?{urlencode(self.params(moment), doseq=True)}"
+            return Shown(self.key, self.label, self.action, self.urgency, self.count(user), url)
         params = self.params(moment)
         rows = (personal_queryset if self.personal else list_queryset)(user, self.model, params)
         count, note, parts = self.note(rows, moment, params) if self.note else (rows.count(), "", [])
@@ -330,7 +333,8 @@ ITEMS: list[Item] = [
          count=lambda user: len(transfer.incomplete_open_activations(user))),
     # 一公开: random-inspection results past their publication deadline and not yet published.
     Item("enforcement_unpublished", "抽查结果逾期未公示", "去公示", COUNTY, ORANGE,
-         url_name="enforcement:credit_publication_overdue", count=enforcement_credit.overdue_unpublished_count),
+         params=_fixed(overdue="true"), url_name="enforcement:credit_publication",
+         count=enforcement_credit.overdue_unpublished_count),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),
