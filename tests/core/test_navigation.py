@@ -91,6 +91,8 @@ ENTERPRISE_MENU = {
     "出入库台账",
     "库存预警",
     "API 文档",
+    # enforcement (credit): its own violation records, listing and 信用修复 applications, read only
+    *("违法行为信息库", "严重失信主体名单", "信用修复申请"),
 }
 
 
