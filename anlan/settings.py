@@ -350,6 +350,13 @@ ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESH
 ANLAN_DISASTER_UPDATE_BY = os.environ.get("ANLAN_DISASTER_UPDATE_BY", "09:00")
 ANLAN_DISASTER_FINAL_WORKING_DAYS = int(os.environ.get("ANLAN_DISASTER_FINAL_WORKING_DAYS", 2))
 
+# 一公开 and the 严重失信主体名单 (anlan/enforcement/credit_rules.py): results published within N days of a random
+# inspection (SECONDARY; calendar days — working vs calendar UNVERIFIED); a listing lasts N years and may be
+# lifted (信用修复) after N months (SECONDARY, standards.md §11.4–11.5). The pages say so.
+ANLAN_ENFORCEMENT_PUBLISH_DAYS = int(os.environ.get("ANLAN_ENFORCEMENT_PUBLISH_DAYS", 20))
+ANLAN_ENFORCEMENT_CREDIT_TERM_YEARS = int(os.environ.get("ANLAN_ENFORCEMENT_CREDIT_TERM_YEARS", 3))
+ANLAN_ENFORCEMENT_REPAIR_AFTER_MONTHS = int(os.environ.get("ANLAN_ENFORCEMENT_REPAIR_AFTER_MONTHS", 12))
+
 # Background work (core.embedded, core.schedule): `anlan serve` also runs the background workers (outbox,
 # scheduler) unless ANLAN_EMBEDDED_WORKER=false, for a web tier whose `anlan worker` processes do that work.
 ANLAN_EMBEDDED_WORKER = _env_bool("ANLAN_EMBEDDED_WORKER", True)

@@ -20,3 +20,21 @@ class EnforcementConfig(AppConfig):
 
         register_actions({"document.issue": "制作执法文书", "document.download": "下载执法文书"})
         register_actions({"draw.create": "双随机抽取"})
+        self._ready_credit()
+
+    def _ready_credit(self):
+        """一公开 and credit (views_credit registers its pages): the publication and expiry jobs, the
+        严重失信 flag shown on enterprises by the registry and the map (core.flags)."""
+        from anlan.core.flags import register_enterprise_flag
+        from anlan.core.labels import register_actions
+        from anlan.core.schedule import register_periodic_job
+
+        from . import services_credit, views_credit  # noqa: F401
+        from .models import CreditListing
+
+        register_actions(services_credit.AUDIT_ACTIONS)
+        register_periodic_job("执法检查结果到期公示", services_credit.publish_job, seconds=3600)
+        register_periodic_job("严重失信名单期满移出", services_credit.expire_job, seconds=3600)
+        register_enterprise_flag(
+            "严重失信", lambda: CreditListing.objects.filter(status=CreditListing.Status.LISTED).values("enterprise")
+        )

@@ -482,7 +482,8 @@ def field_labels(model, names: list[str], extra: dict | None = None) -> dict:
             model._meta.get_field(name).verbose_name
         )
         for name in names
-        if "__" not in name
+        # An annotation the layer's queryset adds (core.flags) is labelled by `extra`.
+        if "__" not in name and name not in (extra or {})
     }
     return {**labels, **(extra or {})}
 

@@ -31,6 +31,7 @@ from anlan.disasters import selectors as disaster_selectors
 from anlan.disasters import transfer
 from anlan.enforcement import services_plan as enforcement_plan
 from anlan.enforcement import selectors_cases
+from anlan.enforcement import services_credit as enforcement_credit
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
@@ -119,7 +120,10 @@ class Item:
         if self.model is None:
             found = self.count(user)  # a count, or (count, note) for a page that explains its number
             count, note = found if isinstance(found, tuple) else (found, "")
-            return Shown(self.key, self.label, self.action, self.urgency, count, reverse(self.url_name), note)
+            url = reverse(self.url_name)
+            if self.params:  # a page of its own that filters like a list (?overdue=true)
+                url = f"{url}?{urlencode(self.params(moment), doseq=True)}"
+            return Shown(self.key, self.label, self.action, self.urgency, count, url, note)
         params = self.params(moment)
         rows = (personal_queryset if self.personal else list_queryset)(user, self.model, params)
         count, note, parts = self.note(rows, moment, params) if self.note else (rows.count(), "", [])
@@ -337,6 +341,10 @@ ITEMS: list[Item] = [
     # 年度监督检查计划: inspections done this year (the progress page's list) against the published plan.
     Item("enforcement_plan", "年度检查计划完成情况", "查看进度", COUNTY | DEPARTMENT, ROUTINE,
          url_name="enforcement:plan_progress", count=enforcement_plan.workbench_summary),
+    # 一公开: random-inspection results past their publication deadline and not yet published.
+    Item("enforcement_unpublished", "抽查结果逾期未公示", "去公示", COUNTY, ORANGE,
+         params=_fixed(overdue="true"), url_name="enforcement:credit_publication",
+         count=enforcement_credit.overdue_unpublished_count),
     # ---- township: its own area's loop
     Item("alarms_open", "本辖区报警未解除", "查看报警", TOWNSHIP | WATCHERS, RED, Alarm, OPEN_ALARMS,
          _latest("opened_at", "最新报警")),

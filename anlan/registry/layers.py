@@ -1,5 +1,6 @@
 """一张图 layer of enterprises (辖企), clustered; enterprises are found by name in the map's search box."""
 
+from anlan.core.flags import FLAGS_FIELD, annotate_flags
 from anlan.geo.layers import PlaceSearch, point_places, register_place_search, register_point_layer
 
 from .models import Enterprise
@@ -10,7 +11,10 @@ register_point_layer(
     group="风险隐患",
     model=Enterprise,
     order=30,
-    properties=["name", "industry", "scale", "standard_grade", "has_major_hazard", "is_hazchem", "region"],
+    properties=["name", "industry", "scale", "standard_grade", "has_major_hazard", "is_hazchem", "region", FLAGS_FIELD],
+    # 严重失信 and other flags decided above the registry (core.flags), computed in the layer's one query.
+    queryset=lambda user: annotate_flags(Enterprise.objects.restrict(user)),
+    extra_labels={FLAGS_FIELD: "信用标记"},
     default_visible=False,
     symbol="pentagon",
     cluster=True,

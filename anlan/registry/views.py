@@ -1,3 +1,4 @@
+from anlan.core.flags import FLAGS_FIELD, annotate_flags
 from anlan.core.kit import ModelConfig, register
 
 from .filters import EnterpriseFilterSet, PersonFilterSet
@@ -27,14 +28,18 @@ ENTERPRISE_FIELDS = [
 register(
     ModelConfig(
         model=Enterprise,
-        list_columns=["name", "credit_code", "region", "industry", "scale", "standard_grade", "has_major_hazard"],
+        list_columns=[
+            *("name", "credit_code", "region", "industry", "scale", "standard_grade", "has_major_hazard"),
+            FLAGS_FIELD,
+        ],
         form_fields=ENTERPRISE_FIELDS,
-        detail_fields=[*ENTERPRISE_FIELDS[:5], "section", *ENTERPRISE_FIELDS[5:]],
-        extra_labels={"section": "行业门类"},
+        detail_fields=[*ENTERPRISE_FIELDS[:5], "section", FLAGS_FIELD, *ENTERPRISE_FIELDS[5:]],
+        extra_labels={"section": "行业门类", FLAGS_FIELD: "信用标记"},
         filterset_class=EnterpriseFilterSet,
         search_fields=["name", "credit_code", "address", "principal"],
         natural_keys={Department: "code"},
-        selector=lambda qs: qs.select_related("region", "department"),
+        # Flags decided above the registry (严重失信, core.flags) come in the rows' own query.
+        selector=lambda qs: annotate_flags(qs.select_related("region", "department")),
         sortable=["name", "region", "industry", "scale", "standard_grade"],
         menu_group="企业与风险",
         menu_order=30,

@@ -34,6 +34,7 @@ EXPECTED_KEYS = {
         "disaster_reports",  # 灾情待报送 (anlan/disasters)
         "enforcement_plan",  # 年度检查计划完成情况 (anlan/enforcement)
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
+        "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
