@@ -54,7 +54,7 @@ def campaign_create(*, actor, campaign: Campaign) -> Campaign:
 
 def target_enterprises(campaign: Campaign):
     """The enterprises the campaign covers (one query when evaluated)."""
-    qs = Enterprise.objects.filter(region_id__startswith=region_prefix(campaign.region_id))
+    qs = Enterprise.objects.filter(region__pk__startswith=region_prefix(campaign.region_id))
     if campaign.industry:
         qs = qs.filter(industry=campaign.industry)
     if campaign.risk_flag:

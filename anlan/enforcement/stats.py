@@ -17,7 +17,7 @@ township operator its township's; county roles the county.
 
 Queries: one aggregate query per table and model (inspections with their findings in one; cases with their
 fines in one), the month table two for cases (opened and decided months differ), plus one for the names of
-departments and one for townships: 10 in all, whatever the number of rows.
+departments and one for townships: 11 in all, whatever the number of rows.
 """
 
 from dataclasses import dataclass, field
@@ -66,12 +66,13 @@ class Line:
 
 
 def _inspection_counts() -> dict:
+    # Annotation names carry "x_" so that "findings" stays the relation inside the filters (_merge drops it).
     return {
-        "inspections": Count("pk", distinct=True),
-        "findings": Count("findings", distinct=True),
-        "general": Count("findings", distinct=True, filter=Q(findings__level="general")),
-        "major": Count("findings", distinct=True, filter=Q(findings__level="major")),
-        "closed": Count("findings", distinct=True, filter=Q(findings__hazard__status=hazard_workflow.CLOSED)),
+        "x_inspections": Count("pk", distinct=True),
+        "x_findings": Count("findings", distinct=True),
+        "x_general": Count("findings", distinct=True, filter=Q(findings__level="general")),
+        "x_major": Count("findings", distinct=True, filter=Q(findings__level="major")),
+        "x_closed": Count("findings", distinct=True, filter=Q(findings__hazard__status=hazard_workflow.CLOSED)),
     }
 
 
@@ -81,8 +82,8 @@ def _decided(year: int) -> Q:
 
 def _case_counts(year: int) -> dict:
     return {
-        "cases": Count("pk", filter=Q(opened_on__year=year)),
-        "fines": Coalesce(
+        "x_cases": Count("pk", filter=Q(opened_on__year=year)),
+        "x_fines": Coalesce(
             Sum("fine_yuan", filter=_decided(year)),
             Value(Decimal("0")),
             output_field=DecimalField(max_digits=14, decimal_places=2),
@@ -95,8 +96,8 @@ def querysets(user, year: int, region_code: str | None = None):
     cases = PenaltyCase.objects.restrict(user).filter(Q(opened_on__year=year) | _decided(year)).order_by()
     if region_code:
         prefix = region_prefix(region_code)
-        inspections = inspections.filter(region_id__startswith=prefix)
-        cases = cases.filter(region_id__startswith=prefix)
+        inspections = inspections.filter(region__pk__startswith=prefix)
+        cases = cases.filter(region__pk__startswith=prefix)
     return inspections, cases
 
 
@@ -105,6 +106,7 @@ def _merge(into: dict, rows, key: str, fold=lambda k: k) -> None:
         k = fold(row.pop(key))
         target = into.setdefault(k, {})
         for name, value in row.items():
+            name = name.removeprefix("x_")
             target[name] = target.get(name, 0) + (value or 0)
 
 
@@ -119,9 +121,9 @@ def by_month(inspections, cases, year: int) -> list[Line]:
         figures, inspections.annotate(m=ExtractMonth("inspected_on")).values("m").annotate(**_inspection_counts()), "m"
     )
     opened = cases.filter(opened_on__year=year).annotate(m=ExtractMonth("opened_on")).values("m")
-    _merge(figures, opened.annotate(cases=Count("pk")), "m")
+    _merge(figures, opened.annotate(x_cases=Count("pk")), "m")
     decided = cases.filter(_decided(year)).annotate(m=ExtractMonth("decided_on")).values("m")
-    _merge(figures, decided.annotate(fines=Sum("fine_yuan")), "m")
+    _merge(figures, decided.annotate(x_fines=Sum("fine_yuan")), "m")
     lines = [Line(f"{month}月", figures.get(month, {})) for month in range(1, 13)]
     return [*lines, _total(lines)]
 

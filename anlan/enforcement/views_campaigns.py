@@ -62,6 +62,8 @@ class CloseForm(forms.Form):
 
 
 def _campaign(user, pk, action="view") -> Campaign:
+    if action != "view" and not role_allows(user, action, Campaign):
+        raise PermissionDenied("专项整治由县级人员组织")
     return get_object_or_404(Campaign.objects.restrict(user, action).select_related("region", "checklist"), pk=pk)
 
 
@@ -107,9 +109,9 @@ def campaign_create(request):
 
 @login_required
 def campaign_detail(request, pk):
-    campaign = _campaign(request.user, pk)
     if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied
+        raise PermissionDenied("专项整治由执法部门和乡镇（街道）办理，企业用户请查看本企业的检查记录")
+    campaign = _campaign(request.user, pk)
     lines, total = services.coverage(request.user, campaign)
     if request.GET.get("export") == "xlsx":
         rows = [line.cells() for line in [*lines, total]]
