@@ -25,7 +25,13 @@ from .campaign_workflow import FLOW
 from .models import RISK_FLAG_CHOICES, Campaign, Checklist
 from .models.common import CAMPAIGN_INSPECTORS
 
-register_link(MenuLink("执法检查", "专项整治", "enforcement:campaign_list", Campaign, "view", 98, regional=True))
+# Those who run or carry out campaigns, and the county's read-only users (not village workers nor teams).
+CAMPAIGN_READERS = frozenset({*CAMPAIGN_INSPECTORS, Role.VIEWER})
+register_link(
+    MenuLink(
+        "执法检查", "专项整治", "enforcement:campaign_list", Campaign, "view", 98, regional=True, roles=CAMPAIGN_READERS
+    )
+)
 
 INSPECTION_ADD = "/enforcement/inspections/add/"  # the inspections part's page (?campaign=&enterprise=)
 UNINSPECTED_SHOWN = 300
@@ -73,8 +79,8 @@ def _county(user) -> bool:
 
 @login_required
 def campaign_list(request):
-    if not role_allows(request.user, "view", Campaign) or request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied("您的角色不能查看专项整治")
+    if not (request.user.is_superuser or request.user.role in CAMPAIGN_READERS):
+        raise PermissionDenied("专项整治供执法部门、乡镇（街道）和县级只读用户查看")
     qs = Campaign.objects.restrict(request.user).select_related("region")
     status = request.GET.get("status", "")
     if status in Campaign.Status.values:
@@ -109,8 +115,8 @@ def campaign_create(request):
 
 @login_required
 def campaign_detail(request, pk):
-    if request.user.role == Role.ENTERPRISE_USER:
-        raise PermissionDenied("专项整治由执法部门和乡镇（街道）办理，企业用户请查看本企业的检查记录")
+    if not (request.user.is_superuser or request.user.role in CAMPAIGN_READERS):
+        raise PermissionDenied("专项整治供执法部门、乡镇（街道）和县级只读用户查看")
     campaign = _campaign(request.user, pk)
     lines, total = services.coverage(request.user, campaign)
     if request.GET.get("export") == "xlsx":

@@ -311,8 +311,13 @@ def test_create_assign_start_close_through_the_pages(client, world):
     created = client.post("/enforcement/campaigns/add/", data)
     campaign = Campaign.objects.get(name="有限空间作业专项整治", region=world.county)
     assert created.status_code == 302 and created["Location"] == f"/enforcement/campaigns/{campaign.pk}/"
+    draft_page = client.get(created["Location"]).content.decode()
+    assert f'action="/enforcement/campaigns/{campaign.pk}/assign/"' in draft_page
+    assert 'id="campaign-start"' not in draft_page  # not offered before the assignments
     client.post(f"/enforcement/campaigns/{campaign.pk}/assign/")
     assert shares(campaign) == {"甲镇": 1, "乙镇": 1}
+    assigned_page = client.get(f"/enforcement/campaigns/{campaign.pk}/").content.decode()
+    assert 'id="campaign-start"' in assigned_page and "重新生成任务分配" in assigned_page
     client.post(f"/enforcement/campaigns/{campaign.pk}/start/")
     campaign.refresh_from_db()
     assert campaign.status == "active"
@@ -351,3 +356,18 @@ def test_assignment_label_for_the_county_itself(world):
     assert T1 != T2
     a = CampaignAssignment(campaign=Campaign(name="x"), township=world.county, target=1)
     assert services.assignment_label(a) == "县直（县级）"
+
+
+def test_campaign_page_query_count_is_fixed(client, world, running):
+    client.force_login(world.users["county"])
+    url = f"/enforcement/campaigns/{running.pk}/"
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    inspect(world.e["e5"], START, campaign=running, findings=(("major", "closed"),) * 2)
+    inspect(world.e["e7"], START, campaign=running)
+    inspect(world.e["e2"], START, campaign=running)
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url)
+    assert len(after) == len(before)
+    assert "对象企业均已检查" in page.content.decode()
