@@ -60,6 +60,7 @@ EXPECTED = {
     "duty.Swap": "v     v     v     v     -     -     -     v",
     "enforcement.Campaign": "vacd  vacd  v     v     v     v     v     v",
     "enforcement.CampaignAssignment": "vacd  vacd  v     v     v     v     v     v",
+    "enforcement.CampaignTarget": "v     v     v     v     v     v     v     v",
     "enforcement.CasePayment": "vacd  vacd  vacd  v     -     v     -     v",
     "enforcement.Checklist": "vacd  vacd  v     v     v     v     v     v",
     "enforcement.ChecklistItem": "vacd  vacd  v     v     v     v     v     v",
