@@ -403,9 +403,36 @@ def load_demo(
     resources |= load_households(actor=actor, county=county, townships=townships, seed=seed)  # 受威胁户花名册
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
+    resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )
+
+
+def load_enforcement(*, actor, county, townships, departments) -> dict[str, int]:
+    """互联网+执法, each part reading what the earlier ones made: classes and this year's plan, the 20
+    officers and their draws, inspections of the drawn enterprises (findings into the hazard loop), penalty
+    cases, the credit list and 一公开, then the campaigns that link some of the inspections."""
+    from . import (
+        enforcement_campaigns,
+        enforcement_cases,
+        enforcement_credit,
+        enforcement_draws,
+        enforcement_inspections,
+        enforcement_plan,
+    )
+
+    loaded: dict[str, int] = {}
+    for part in (
+        enforcement_plan,
+        enforcement_draws,
+        enforcement_inspections,
+        enforcement_cases,
+        enforcement_credit,
+        enforcement_campaigns,
+    ):
+        loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
+    return loaded
 
 
 def reference_data_install() -> None:

@@ -13,10 +13,20 @@ class EnforcementConfig(AppConfig):
 
     def ready(self):
         from anlan.core.labels import register_actions
-        from anlan.enforcement import views_draws  # noqa: F401  (kit pages and menu links of the draws part)
 
         # The API modules register with the API router; the views modules register menu links and kit pages.
-        from . import api_draws, api_inspections, api_penalty, views_inspections, views_plan  # noqa: F401
+        from . import (  # noqa: F401
+            api_draws,
+            api_inspections,
+            api_penalty,
+            views_campaigns,
+            views_cases,
+            views_documents,
+            views_draws,
+            views_inspections,
+            views_plan,
+            views_stats,
+        )
 
         register_actions({"document.issue": "制作执法文书", "document.download": "下载执法文书"})
         register_actions({"draw.create": "双随机抽取"})

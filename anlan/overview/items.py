@@ -29,9 +29,9 @@ from anlan.core.roles import Role
 from anlan.core.views import filterset_for
 from anlan.disasters import selectors as disaster_selectors
 from anlan.disasters import transfer
-from anlan.enforcement import services_plan as enforcement_plan
 from anlan.enforcement import selectors_cases
 from anlan.enforcement import services_credit as enforcement_credit
+from anlan.enforcement import services_plan as enforcement_plan
 from anlan.geo.models import Region
 from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enforcement", "0001_initial"),
+        ("enforcement", "0002_plan_fields_default_classes"),
     ]
 
     operations = [

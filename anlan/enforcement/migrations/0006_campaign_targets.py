@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enforcement", "0001_initial"),
+        ("enforcement", "0005_case_steps"),
         ("registry", "0007_phone_blind_index"),
     ]
 

@@ -13,7 +13,7 @@ def install_checklists(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enforcement", "0001_initial"),
+        ("enforcement", "0003_draws_matter_sector_choices"),
     ]
 
     operations = [
