@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from anlan.core.audit import audit_record
+from anlan.core.roles import COUNTY_ROLES
 from anlan.enforcement import services_campaigns as services
-from anlan.enforcement.models import Campaign, CampaignAssignment, CampaignTarget, Checklist, Inspection
+from anlan.enforcement.models import Campaign, CampaignAssignment, CampaignTarget, Checklist, Inspection, Inspector
 from anlan.geo.models import Region
 
 SHARE = 2  # every second matching inspection is linked
@@ -66,6 +67,15 @@ def load(*, actor, county: Region, townships=None, departments=None, today: dt.d
     """`townships` and `departments` are not needed: the assignments follow the enterprises' own department
     and township (services_campaigns)."""
     today = today or timezone.localdate()
+    if isinstance(actor, str):
+        # The loader's actor is a name: a county officer (the draws part's officers) organises the campaigns,
+        # as the services require a county role.
+        officer = (
+            Inspector.objects.filter(user__role__in=COUNTY_ROLES, region=county).select_related("user").order_by("pk")
+        ).first()
+        if officer is None:
+            return {"campaigns": 0}
+        actor = officer.user
     checklist = Checklist.objects.filter(kind=Checklist.Kind.CAMPAIGN, active=True).order_by("pk").first()
     starts, ends = last_quarter(today)
     dust, dust_linked = _run(

@@ -165,6 +165,9 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
     planned.sort(key=lambda row: (row[3], row[0].pk))  # documents numbered in date order
     counts = {"inspections": 0, "findings": 0, "closed": 0}
     for n, (enterprise, inspectors, drawn, day) in enumerate(planned):
+        # The loader's actor is a name, not a person: the first officer of the pair takes the steps, as the
+        # services require an officer's role.
+        actor = inspectors[0].user
         inspection = services.inspection_start(
             actor=actor,
             enterprise=enterprise,
