@@ -304,7 +304,13 @@ def saved_logins() -> list[tuple[str, ...]]:
 
 @transaction.atomic
 def load_demo(
-    *, actor="演示数据", county6: str = "500237", seed: int = 42, profile: str = "small", with_users: bool = True
+    *,
+    actor="演示数据",
+    county6: str = "500237",
+    seed: int = 42,
+    profile: str = "small",
+    with_users: bool = True,
+    with_enforcement: bool = True,
 ) -> DemoResult:
     if profile not in PROFILES:
         raise ValueError(f"未知的数据规模：{profile}（可用：{'、'.join(PROFILES)}）")
@@ -403,7 +409,8 @@ def load_demo(
     resources |= load_households(actor=actor, county=county, townships=townships, seed=seed)  # 受威胁户花名册
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
-    resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
+    if with_enforcement:
+        resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )

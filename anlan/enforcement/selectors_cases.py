@@ -13,6 +13,8 @@ def cases(user, action: str = "view"):
     return (
         PenaltyCase.objects.restrict(user, action)
         .select_related("enterprise", "region", "department")
+        # Region boundaries are large GeoJSON: lists and the 工作台 show names only.
+        .defer("region__boundary")
         .prefetch_related("payments")
         .order_by("-opened_on", "-id")
     )

@@ -94,6 +94,7 @@ ENTERPRISE_MENU = {
     "API 文档",
     "企业监管分类",  # its own supervision class and caps (分类分级, anlan/enforcement)
     "现场检查",  # its own inspections, read only (enforcement)
+    "处罚案件",  # its own penalty cases, read only (enforcement: CASE_READERS)
     # enforcement (credit): its own violation records, listing and 信用修复 applications, read only
     *("违法行为信息库", "严重失信主体名单", "信用修复申请"),
 }
