@@ -5,6 +5,7 @@ Deterministic: names, certificates, conflicts and draw seeds come from the count
 officers' passwords are random (they are logins, not data) and must be changed at first login.
 """
 
+import datetime as dt
 import random
 import secrets
 
@@ -180,6 +181,11 @@ def load(*, actor, county: Region, townships, departments, seed: int = 42) -> di
             matter=matters[(quarter - 1) % len(matters)],
         )
         draws.append(record.pk)
+        # Each quarter's draw is dated at the quarter's start (never after today), so the inspections of its
+        # enterprises spread over the year and the older ones are past their 一公开 deadline.
+        opened = min(timezone.localdate(), dt.date(year, 3 * quarter - 2, 1))
+        when = timezone.make_aware(dt.datetime.combine(opened, dt.time(9, 0)))
+        Draw.objects.filter(pk=record.pk).update(created_at=when)
     Draw.objects.filter(pk__in=draws).update(synthetic=True)  # demo records are marked as such everywhere
     DrawObject.objects.filter(draw_id__in=draws).update(synthetic=True)
     return {

@@ -16,6 +16,7 @@ import random
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from anlan.core.roles import COUNTY_ROLES
 from anlan.enforcement import checklists
 from anlan.enforcement import services_inspections as services
 from anlan.enforcement.models import Checklist, ChecklistItem, DrawObject, Finding, Inspection, Inspector
@@ -133,8 +134,11 @@ def _sign(rng, actor, inspection: Inspection, officers: list[Inspector], n: int)
         services.sign(actor=actor, inspection=inspection, signer="principal", name=name, image_data=_signature(rng))
 
 
-def _close(actor, inspection: Inspection, today: dt.date) -> bool:
-    """Take every hazard of the inspection to 销号, then close the inspection with the 复查 opinion."""
+def _close(actor, inspection: Inspection, today: dt.date, county_actor=None) -> bool:
+    """Take every hazard of the inspection to 销号, then close the inspection with the 复查 opinion. The hazard
+    steps are taken by a county officer (a major hazard is verified only by a county role), the 复查 by the
+    inspection's own officer."""
+    officer, actor = actor, county_actor or actor
     last = inspection.inspected_on
     for finding in inspection.findings.select_related("hazard", "inspection__enterprise"):
         hazard = finding.hazard
@@ -146,7 +150,7 @@ def _close(actor, inspection: Inspection, today: dt.date) -> bool:
         hazard_services.hazard_transition(actor=actor, hazard=hazard, action="verify", comment="复查合格，予以销号")
         last = max(last, finding.deadline)
     services.inspection_close(
-        actor=actor,
+        actor=officer,
         inspection=inspection,
         opinion="经复查，责令整改的问题已全部整改完毕，隐患已销号。",
         on=min(today, last + dt.timedelta(days=3)),
@@ -158,9 +162,14 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
     checklists.install(Checklist, ChecklistItem)  # after a flush the migration's rows are gone
     rng = random.Random(SEED)
     today = timezone.localdate()
-    officers = list(Inspector.objects.filter(active=True, region__code__startswith=county.code[:6]).order_by("pk"))
+    officers = list(
+        Inspector.objects.filter(active=True, region__code__startswith=county.code[:6])
+        .select_related("user")
+        .order_by("pk")
+    )
     if len(officers) < 2:
         return {"inspections": 0, "findings": 0, "closed": 0}
+    county_actor = next((o.user for o in officers if o.user.role in COUNTY_ROLES), None)
     planned = [(e, o, d, _day(rng, today, d)) for e, o, d in _targets(rng, county, officers) if len(o) >= 2]
     planned.sort(key=lambda row: (row[3], row[0].pk))  # documents numbered in date order
     counts = {"inspections": 0, "findings": 0, "closed": 0}
@@ -183,5 +192,5 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
         inspection.refresh_from_db()
         old = (today - day).days >= CLOSED_AFTER_DAYS
         if inspection.status == "signed" and old and n % 7 != STILL_OPEN:
-            counts["closed"] += _close(actor, inspection, today)
+            counts["closed"] += _close(actor, inspection, today, county_actor=county_actor)
     return counts

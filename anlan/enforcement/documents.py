@@ -47,7 +47,7 @@ HEARING_NOTICE_DAYS = 7
 DEFAULT_STATEMENT_DAYS = 3
 # Review and lawsuit routes (Art. 59 requires them on the decision): 行政复议法 (2023) Art. 20 — 60 days;
 # 行政诉讼法 Art. 46 — 6 months. Not in standards.md: stated from the statutes' text, to be checked
-# (docs/enforcement_parts/documents.md). The bodies default to the county's government and court and may be
+# (docs/enforcement.md). The bodies default to the county's government and court and may be
 # named in content["review_body"] / content["court"].
 REVIEW_DAYS = 60
 LAWSUIT_MONTHS = 6

@@ -1,6 +1,6 @@
 """The 双随机 draw as a pure function of (seed, pools): no database, no clock, no process state.
 
-Algorithm "sha256-v1" (docs/enforcement_parts/draws.md shows how to re-run it by hand):
+Algorithm "sha256-v1" (docs/enforcement.md shows how to re-run it by hand):
 
 1. Every key is the SHA-256 hex digest of a UTF-8 text joined with "|":
    - an enterprise's key:   SHA256("{seed}|enterprise|{enterprise id}")

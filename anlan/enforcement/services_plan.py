@@ -1,4 +1,4 @@
-"""Services of 分类分级 and the 年度监督检查计划 (docs/enforcement_parts/plan.md).
+"""Services of 分类分级 and the 年度监督检查计划 (docs/enforcement.md).
 
 Every write is atomic and audited; refusals are DomainErrors with a Chinese message and write nothing.
 The rules themselves are pure: the class rule in classes.py, the arithmetic in plan.py, the steps in

@@ -76,7 +76,7 @@ def test_another_seed_usually_draws_otherwise(a, b):
 
 
 def test_the_documented_hand_computation():
-    """docs/enforcement_parts/draws.md: sort by SHA-256 hex of "seed|enterprise|id", then per object by
+    """docs/enforcement.md: sort by SHA-256 hex of "seed|enterprise|id", then per object by
     (load, SHA-256 of "seed|inspector|position|enterprise|username")."""
     seed, pools = "2026-一季度", _pools(5, 4)
 
