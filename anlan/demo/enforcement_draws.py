@@ -96,7 +96,8 @@ def load(*, actor, county: Region, townships, departments, seed: int = 42) -> di
             user = user_create(
                 actor=actor,
                 username=username,
-                password=secrets.token_urlsafe(18),
+                # Upper, lower, digit and a sign whatever the random part holds (the password policy wants 3 of 4).
+                password=f"Zf-{secrets.token_urlsafe(12)}9a",
                 role=role if department or role != Role.DEPARTMENT_OPERATOR else Role.COUNTY_OPERATOR,
                 region_code=county.code,
                 department_code=department.code if department else None,
