@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "anlan.incidents",
     "anlan.disasters",
     "anlan.enforcement",
+    "anlan.drills",
+    "anlan.consultations",
     "anlan.overview",
     "anlan.demo",
     "anlan.bench",

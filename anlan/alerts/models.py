@@ -7,8 +7,8 @@ from django.utils import timezone
 from anlan.core.fields import BlindIndexField, EncryptedCharField, channel_order_field
 from anlan.core.labels import register_actions
 from anlan.core.models import AnlanModel
-from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, Role
-from anlan.core.scoping import ScopeSpec
+from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, NOBODY, Role
+from anlan.core.scoping import ScopedManager, ScopeSpec
 from anlan.core.validators import validate_phone
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Resident",
     "Subscriber",
     "Warning",
+    "WarningTask",
     "WarningTemplate",
     "WorkGroup",
 ]
@@ -130,6 +131,11 @@ class Warning(AnlanModel):
     sent = models.DateTimeField("发布时间", null=True, blank=True)
     author = models.CharField("拟稿人", max_length=150, blank=True)
     issuer = models.CharField("签发人", max_length=150, blank=True)
+    # Set when the warning is issued inside a drill (演练模式): labelled 演练, delivered only to the drill's
+    # participants through no real gateway, left out of statistics and public feeds.
+    exercise = models.ForeignKey(
+        "core.Exercise", verbose_name="演练", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
 
     scope_spec = ScopeSpec(region="region")
     write_roles = frozenset({*COUNTY_ROLES, "township_operator", "department_operator"})
@@ -306,3 +312,71 @@ register_actions(
         "subscriber_remove": "公众退订",
     }
 )
+
+
+class WarningTask(models.Model):
+    """A task an issued warning created from an active plan's response table for one assignee in the warning's
+    area: a department, a township or village, or a rescue team. The assignee confirms 措施落实 (also from the
+    叫应 link); lowering or cancelling the warning closes the tasks no longer called for."""
+
+    class AssigneeKind(models.TextChoices):
+        DEPARTMENT = "department", "部门"
+        REGION = "region", "乡镇（街道）/村（社区）"
+        TEAM = "team", "救援队伍"
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", "待落实"
+        CONFIRMED = "confirmed", "已落实"
+        CLOSED = "closed", "已关闭"
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="tasks", verbose_name="预警")
+    action = models.ForeignKey(
+        "plans.PlanAction", verbose_name="预案措施", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField("任务", max_length=300)
+    measures = models.TextField("防御措施", blank=True, help_text="预警“分对象防御措施”中该对象的措施")
+    assignee_kind = models.CharField("责任主体类别", max_length=12, choices=AssigneeKind.choices)
+    department = models.ForeignKey(
+        "registry.Department",
+        verbose_name="责任部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    team = models.ForeignKey(
+        "resources.RescueTeam",
+        verbose_name="救援队伍",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The assignee region for a township or village task; for a department or team task the warning's own
+    # region, so that scoping (region subtree, then department) reads one column.
+    region = models.ForeignKey("geo.Region", verbose_name="责任区划", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ASSIGNED, db_index=True)
+    due_at = models.DateTimeField("完成时限", null=True, blank=True)
+    created_at = models.DateTimeField("下达时间")
+    confirmed_at = models.DateTimeField("落实时间", null=True, blank=True)
+    confirmed_by = models.CharField("落实人", max_length=150, blank=True)
+    note = models.CharField("落实情况", max_length=300, blank=True)
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    close_reason = models.CharField("关闭原因", max_length=100, blank=True)
+
+    objects = ScopedManager()
+
+    scope_spec = ScopeSpec(region="region", department="department")
+    view_roles = frozenset(
+        {*COUNTY_ROLES, Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR, Role.VILLAGE_WORKER, Role.VIEWER}
+    )
+    write_roles = NOBODY  # created by issuing, confirmed and closed by the alerts services
+
+    class Meta:
+        verbose_name = "预警响应任务"
+        verbose_name_plural = "预警响应任务"
+        ordering = ["warning", "due_at", "id"]
+        indexes = [models.Index(fields=["warning", "status"], name="alerts_task_warning_status")]
+
+    def __str__(self):
+        return self.title

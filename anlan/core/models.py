@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from .roles import Role
 from .scoping import ScopedManager, ScopedQuerySet, ScopeSpec
 from .validators import LOCATION_FIELDS, deadline_errors, validate_instance_location
 
@@ -250,3 +251,56 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
+
+
+class Exercise(models.Model):
+    """A drill's sandbox (演练模式): warnings, alarms, incidents and notices created inside a tabletop drill
+    carry it, so every page labels them 演练, statistics leave them out and notify delivers them only to the
+    drill's participants through no real gateway. It lives in core, below everything it marks: the drill
+    itself (its plan, participants and evaluation) sits in the `drills` app, above the apps it plays."""
+
+    name = models.CharField("演练名称", max_length=200)
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # The facilitator's clock: scenario minute 0 is `clock_started_at`; injects fire at their offsets from it.
+    clock_started_at = models.DateTimeField("推演时钟起点", null=True, blank=True)
+
+    view_roles = None  # read through the drill that owns it
+    write_roles = frozenset()  # written only by the drills app's services
+
+    class Meta:
+        verbose_name = "演练沙箱"
+        verbose_name_plural = "演练沙箱"
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"演练：{self.name}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_at is None
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week: a public holiday (法定节假日) on a weekday or a 调休
+    working weekend day. Statutory working-day clocks (行政处罚法 Art. 85, 预案备案 20 working days, 核报)
+    read them through core.workdays; without rows the week is Monday to Friday."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日（休息）"
+        WORKDAY = "workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类别", max_length=8, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, blank=True, help_text="如 春节、国庆节")
+
+    view_roles = None  # every signed-in role reads the calendar
+    write_roles = frozenset({Role.COUNTY_ADMIN})
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"

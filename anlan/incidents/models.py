@@ -73,6 +73,10 @@ class Incident(AnlanModel):
     commander = models.CharField("现场指挥", max_length=64, blank=True)
     ended_at = models.DateTimeField("响应结束时间", null=True, blank=True)
     recorded_by = models.CharField("接报人", max_length=150, blank=True)
+    # Set for records made inside a drill (演练模式, core.Exercise): labelled 演练, kept out of statistics.
+    exercise = models.ForeignKey(
+        "core.Exercise", verbose_name="演练", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
 
     scope_spec = ScopeSpec(region="region")
     write_roles = HANDLERS  # recorded through intake; every later change is a step in incidents.services

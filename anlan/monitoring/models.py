@@ -256,6 +256,10 @@ class Alarm(models.Model):
     acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
     acknowledged_by = models.CharField("确认人", max_length=150, blank=True)
     closed_at = models.DateTimeField("解除时间", null=True, blank=True)
+    # Set for records made inside a drill (演练模式, core.Exercise): labelled 演练, kept out of statistics.
+    exercise = models.ForeignKey(
+        "core.Exercise", verbose_name="演练", null=True, blank=True, on_delete=models.PROTECT, related_name="alarms"
+    )
 
     objects = ScopedManager()
 

@@ -26,6 +26,10 @@ class Notice(models.Model):
     confirm_reply = models.CharField("回复确认提示", max_length=40, blank=True)
     confirm_link = models.CharField("确认链接模板", max_length=300, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
+    # Set for records made inside a drill (演练模式, core.Exercise): labelled 演练, kept out of statistics.
+    exercise = models.ForeignKey(
+        "core.Exercise", verbose_name="演练", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
 
     view_roles = frozenset()  # read through the pages of what they announce (a warning's 审核签发 page)
     write_roles = frozenset()  # written only by notify's services (deny by default)

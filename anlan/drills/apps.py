@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DrillsConfig(AppConfig):
+    """演练: drills planned, recorded and evaluated against the plans they exercise, the compliance table by
+    year, and drill mode (模拟推演) that plays warnings, alarms and incidents inside a sandbox. Above alerts,
+    monitoring and incidents (drill mode drives their services), plans (the plan exercised) and registry;
+    below the 工作台."""
+
+    name = "anlan.drills"
+    label = "drills"
+    verbose_name = "应急演练"
