@@ -67,6 +67,8 @@ urlpatterns = [
     path("disasters/transfer/", include("anlan.disasters.urls_transfer")),
     path("plans/", include("anlan.plans.urls")),
     path("enforcement/", include("anlan.enforcement.urls")),
+    path("drills/", include("anlan.drills.urls")),
+    path("consultations/", include("anlan.consultations.urls")),
     path("duty/", include("anlan.duty.urls")),
     path("disasters/", include("anlan.disasters.urls")),
     path("notify/", include("anlan.notify.urls")),

@@ -311,6 +311,7 @@ def load_demo(
     profile: str = "small",
     with_users: bool = True,
     with_enforcement: bool = True,
+    with_plans: bool = True,
 ) -> DemoResult:
     if profile not in PROFILES:
         raise ValueError(f"未知的数据规模：{profile}（可用：{'、'.join(PROFILES)}）")
@@ -411,6 +412,8 @@ def load_demo(
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
+    if with_plans:
+        resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )
@@ -438,6 +441,17 @@ def load_enforcement(*, actor, county, townships, departments) -> dict[str, int]
         enforcement_credit,
         enforcement_campaigns,
     ):
+        loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
+    return loaded
+
+
+def load_plans_and_drills(*, actor, county, townships, departments) -> dict[str, int]:
+    """预案、演练、会商研判 (issue 18), each part reading what the earlier ones made: the plans' life cycle
+    (versions, 备案, 评估), their response tables for the warning templates, a year of drills, and the 会商
+    session of the storm. Each part is a module with `load(actor=, county=, townships=, departments=)`."""
+    parts: list = []  # filled in order as the parts land: plans_docs, plans_response, drills, consultations
+    loaded: dict[str, int] = {}
+    for part in parts:
         loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
     return loaded
 

@@ -17,7 +17,7 @@ from anlan.core.regioncodes import owner_codes
 from anlan.core.roles import role_allows
 from anlan.core.services import object_create, object_update
 
-from .models import LEVELS, IncidentKind, Plan, PlanAction
+from .models import LEVELS, IncidentKind, Plan, PlanAction, RevisionTrigger
 
 PLAN_FIELDS = ("name", "region", "active", "notes")
 ACTION_FIELDS = ("level", "title", "department", "hours", "order")
@@ -132,3 +132,33 @@ def action_update(*, actor, action: PlanAction, **changes) -> PlanAction:
     for name, value in changes.items():
         setattr(action, name, value.strip() if name == "title" else value)
     return object_update(actor=actor, instance=action, before=before)
+
+
+# ---------------------------------------------------------------- revision triggers (应急条例 Art. 6)
+
+
+@transaction.atomic
+def trigger_add(
+    *, actor, plan: Plan, reason: str, description: str, source: str = "", noted_on=None
+) -> RevisionTrigger:
+    """Record a reason the plan must be revised (a drill's problem with the plan, a changed law, a real
+    response's lesson). Whoever may read the plan may raise one — a township that drilled the county's plan
+    found the problem — and the plan's owner resolves it with a new version. Audited like every write."""
+    from django.utils import timezone
+
+    from anlan.core.audit import actor_name
+
+    signed_in = getattr(actor, "is_authenticated", False)
+    if signed_in and not Plan.objects.restrict(actor, "view").filter(pk=plan.pk).exists():
+        raise PermissionDenied("无权对该预案提出修订")
+    if not (description or "").strip():
+        raise ValidationError({"description": "请写明需要修订的具体情况"})
+    trigger = RevisionTrigger(
+        plan=plan,
+        reason=reason,
+        description=description.strip(),
+        source=source[:200],
+        noted_on=noted_on or timezone.localdate(),
+        noted_by=actor_name(actor) or "系统",
+    )
+    return object_create(actor=actor, instance=trigger)
