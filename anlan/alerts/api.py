@@ -1,8 +1,10 @@
 """Early-warning API (CONTRACT.md): draft, issue, cancel, the CAP document, the delivery summary."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -12,9 +14,9 @@ from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.geo.models import Region
 from anlan.geo.polygons import check_polygon
 
-from . import cap, selectors, services
+from . import cap, selectors, services, tasks
 from .filters import WarningFilterSet
-from .models import Resident, Warning
+from .models import Resident, Warning, WarningTask
 
 SUMMARY = inline_serializer(
     "DeliverySummary",
@@ -49,6 +51,41 @@ class WarningSerializer(ScopedSerializer):
         return data
 
 
+class TaskAssigneeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["department", "region", "team"])
+    code = serializers.CharField(help_text="部门编码、区划代码或救援队伍编号")
+    name = serializers.CharField()
+
+
+class WarningTaskSerializer(serializers.ModelSerializer):
+    """A task of a warning (CONTRACT.md "Warning-driven response"): id, assignee {kind, code}, title, due,
+    status; the rest (name, measures, confirmation, closing) is added for the pages that show it."""
+
+    assignee = serializers.SerializerMethodField()
+    due = serializers.DateTimeField(source="due_at", allow_null=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WarningTask
+        fields = [
+            *("id", "assignee", "title", "due", "status", "measures", "overdue", "confirmed_at", "confirmed_by"),
+            *("note", "closed_at", "close_reason"),
+        ]
+
+    @extend_schema_field(TaskAssigneeSerializer)
+    def get_assignee(self, task) -> dict:
+        if task.assignee_kind == "department":
+            return {"kind": "department", "code": task.department.code, "name": task.department.name}
+        if task.assignee_kind == "team":
+            return {"kind": "team", "code": str(task.team_id), "name": task.team.name}
+        return {"kind": "region", "code": task.region_id, "name": task.region.name}
+
+    def get_overdue(self, task) -> bool:
+        return (
+            task.status == WarningTask.Status.ASSIGNED and task.due_at is not None and task.due_at < self.context["now"]
+        )
+
+
 class WarningViewSet(ScopedModelViewSet):
     """预警（CAP 1.2）：拟稿 → 提交 → 签发；更新与撤销以 CAP references 关联原预警。"""
 
@@ -62,6 +99,8 @@ class WarningViewSet(ScopedModelViewSet):
         "submit": "change",
         "cap": "view",
         "delivery_summary": "view",
+        "tasks": "view",
+        "task_confirm": "view",
     }
     selector = staticmethod(selectors.warnings)
 
@@ -114,6 +153,39 @@ class WarningViewSet(ScopedModelViewSet):
         """送达情况：目标、待发送、已发送、失败、已叫应。"""
         return Response(services.summary(self.get_object()))
 
+    def _task_rows(self, request, pk):
+        """The tasks of a warning this user may see. An assignee may not read the warning itself (a township
+        does not see the county's warnings) yet reads its own tasks of it; a warning the user can neither read
+        nor holds a task of is a 404, like any object outside the scope."""
+        warning = get_object_or_404(Warning, pk=pk)
+        rows = WarningTask.objects.restrict(request.user, "view").filter(warning=tasks.current_of(warning))
+        if not rows.exists() and not self.get_queryset().filter(pk=warning.pk).exists():
+            raise Http404
+        return rows
+
+    @extend_schema(responses=WarningTaskSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def tasks(self, request, pk=None, format=None):
+        """预警任务：签发时按现行预案响应表生成，分部门、乡镇（街道）、村（社区）和救援队伍；只列本人权限范围内的任务。"""
+        rows = self._task_rows(request, pk).select_related("department", "team", "region").order_by("due_at", "id")
+        data = WarningTaskSerializer(rows, many=True, context={"now": timezone.now()}).data
+        return Response(data)
+
+    @extend_schema(
+        request=inline_serializer("WarningTaskConfirm", {"note": serializers.CharField(required=False)}),
+        responses=WarningTaskSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>\d+)/confirm")
+    def task_confirm(self, request, pk=None, task_id=None, format=None):
+        """措施落实：责任部门、乡镇（街道）或村（社区）确认本任务已落实，可附落实情况（300 字以内）。"""
+        task = get_object_or_404(self._task_rows(request, pk), pk=task_id)
+        note = request.data.get("note", "")
+        if not isinstance(note, str):
+            raise ValidationError({"note": ["落实情况应为文字"]})
+        task = tasks.task_confirm(actor=request.user, task=task, note=note)
+        task = WarningTask.objects.select_related("department", "team", "region").get(pk=task.pk)
+        return Response(WarningTaskSerializer(task, context={"now": timezone.now()}).data)
+
 
 router.register("warnings", WarningViewSet, basename="warning")
 
@@ -133,6 +205,7 @@ def contract_urlpatterns():
         ("submit", "post", "submit"),
         ("cap", "get", "cap"),
         ("delivery-summary", "get", "delivery_summary"),
+        ("tasks", "get", "tasks"),
     ]
     return [
         path(f"warnings/<int:pk>/{name}", WarningNoSlash.as_view({method: handler}), name=f"warning-{name}-bare")

@@ -13,5 +13,6 @@ urlpatterns = [
     path("warnings/<int:pk>/steps/<str:action>/", views.step_action, name="warning_step"),
     path("warnings/<int:pk>/cap.xml", views.cap_view, name="warning_cap"),
     path("warnings/<int:pk>/board/", views.board_view, name="warning_board"),
+    path("warnings/tasks/mine/", views.my_tasks, name="my_tasks"),
     *kit_urlpatterns("alerts"),
 ]

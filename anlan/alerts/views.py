@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,11 +20,11 @@ from anlan.core.roles import role_allows
 from anlan.notify import outcomes
 from anlan.notify.models import Delivery
 
-from . import acks, cap, public, selectors, services, workflow
+from . import acks, cap, public, selectors, services, tasks, workflow
 from .filters import DeliveryFilterSet, WarningFilterSet
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
-from .models import BroadcastTerminal, Resident, Subscriber, Warning, WarningTemplate, WorkGroup
+from .models import BroadcastTerminal, Resident, Subscriber, Warning, WarningTask, WarningTemplate, WorkGroup
 from .wording import LEVEL_NAMES
 
 
@@ -68,7 +70,7 @@ register(
         selector=selectors.warnings,
         list_charts=selectors.warning_list_charts,
         sortable=["sent", "level", "status"],
-        related_tables=lambda w, user: [*_deliveries(w, user), *_board(w, user)],
+        related_tables=lambda w, user: [*_deliveries(w, user), *_tasks_table(w, user), *_board(w, user)],
         detail_links=[("审核签发", "alerts:warning_steps"), ("CAP 文档", "alerts:warning_cap")],
         menu_group="预警发布",
         menu_order=60,
@@ -189,16 +191,38 @@ def _board(warning, user):
 @never_cache
 def acknowledge(request, token):
     """The 叫应 link in a responsible person's SMS: confirm with one tap (a POST, so link previews and
-    scanners that fetch the page do not acknowledge for them)."""
+    scanners that fetch the page do not acknowledge for them). A responsible person of a department,
+    township or village with open tasks of this warning also confirms 措施落实 here, one task at a time:
+    the token authorises that recipient's own tasks and no other."""
     parsed = acks.read_token(token)
     if parsed is None:
         raise Http404
     warning = get_object_or_404(Warning, pk=parsed[0])
-    done = False
+    done, confirmed, refused = False, None, ""
+    mine, name = tasks.tasks_of_recipient(warning, parsed[1])
     if request.method == "POST":
         acks.acknowledge(warning_id=warning.pk, recipient_key=parsed[1], via="link")
         done = True
-    return render(request, "alerts/ack.html", {"warning": warning, "done": done})
+        task_id = request.POST.get("task", "")
+        if task_id:
+            # Only this recipient's open tasks: another's id, or one already confirmed or closed, is refused.
+            task = mine.filter(pk=int(task_id)).first() if task_id.isdigit() else None
+            if task is None:
+                refused = "该任务不在您的待落实任务中（可能已落实或已关闭）"
+            else:
+                with shown_on(None) as outcome:
+                    confirmed = tasks.task_confirm(
+                        actor=f"{name}（叫应链接）", task=task, note=request.POST.get("note", "")[:300]
+                    )
+                refused = outcome.refused.message if outcome.refused else ""
+    context = {
+        "warning": warning,
+        "done": done,
+        "confirmed": confirmed,
+        "refused": refused,
+        "tasks": list(mine.select_related("department", "region").order_by("due_at", "id")),
+    }
+    return render(request, "alerts/ack.html", context)
 
 
 # ---------------------------------------------------------------- authoring and the workflow page
@@ -524,3 +548,82 @@ def board_view(request, pk):
         return redirect(reverse("alerts:warning_steps", kwargs={"pk": warning.pk}) + "#acks")
     ((_title, headers, rows),) = _board(warning, request.user)
     return render(request, "alerts/board.html", {"headers": headers, "rows": rows})
+
+
+# ---------------------------------------------------------------- warning-driven response: tasks
+
+
+def _tasks_table(warning, user):
+    """预警任务落实 on the warning's page: the rates, then each task the user may see (scoped like the list)."""
+    current = tasks.current_of(warning)
+    rates = tasks.completion(current)
+    if not rates["total"] and not rates["closed"]:
+        return []
+    shown = (
+        WarningTask.objects.restrict(user, "view")
+        .filter(warning=current)
+        .select_related("department", "team", "region")
+        .order_by("status", "due_at", "id")
+    )
+    now = timezone.now()
+    rows = [
+        (
+            _assignee_name(t),
+            t.title,
+            timezone.localtime(t.due_at).strftime("%m-%d %H:%M") if t.due_at else "不限时",
+            ("超时未落实" if t.due_at and t.due_at < now else "待落实")
+            if t.status == t.Status.ASSIGNED
+            else t.get_status_display() + (f"（{t.close_reason}）" if t.close_reason else ""),
+            t.note or "—",
+        )
+        for t in shown
+    ]
+    rate = f"{rates['rate']}%" if rates["rate"] is not None else "—"
+    return [
+        (
+            "预警任务落实",
+            ["应落实", "已落实", "待落实", "其中超时", "落实率"],
+            [(rates["total"], rates["confirmed"], rates["open"], rates["overdue"], rate)],
+        ),
+        ("预警任务（按响应表下达）", ["责任主体", "任务", "完成时限", "状态", "落实情况"], rows),
+    ]
+
+
+def _assignee_name(task) -> str:
+    if task.department_id:
+        return task.department.name
+    if task.team_id:
+        return task.team.name
+    return task.region.name
+
+
+@login_required
+def my_tasks(request):
+    """我的预警任务: the open tasks of warnings in force that this user's department, township or village
+    carries (restrict), newest warning first, each with its measures and a 确认落实 button; below, the
+    tasks confirmed in the last week. A POST confirms one task with a note."""
+    if request.user.role not in tasks.CONFIRMERS and not request.user.is_superuser:
+        raise PermissionDenied("您的角色没有预警任务")
+    visible = WarningTask.objects.restrict(request.user, "view").select_related(
+        "warning", "department", "team", "region"
+    )
+    if request.method == "POST":
+        task = get_object_or_404(visible, pk=request.POST.get("task") or 0)
+        with shown_on(request):
+            tasks.task_confirm(actor=request.user, task=task, note=request.POST.get("note", ""))
+            messages.success(request, f"已确认落实：{task.title}")
+        return redirect("alerts:my_tasks")
+    now = timezone.now()
+    open_rows = list(
+        visible.filter(status=WarningTask.Status.ASSIGNED, warning__expires__gt=now).order_by("due_at", "id")
+    )
+    done_rows = list(
+        visible.filter(status=WarningTask.Status.CONFIRMED, confirmed_at__gte=now - dt.timedelta(days=7)).order_by(
+            "-confirmed_at"
+        )[:50]
+    )
+    context = {"open_rows": open_rows, "done_rows": done_rows, "now": now}
+    return render(request, "alerts/response_my_tasks.html", context)
+
+
+register_link(MenuLink("预警发布", "我的预警任务", "alerts:my_tasks", WarningTask, "view", 67, roles=tasks.CONFIRMERS))
