@@ -19,4 +19,5 @@ class AlertsConfig(AppConfig):
         register_periodic_job("预警叫应升级", acks.escalate, seconds=60)
         # Warning-driven response: the response tables' tasks follow the warning; expiry closes them.
         hooks.register_on_issue("response_tasks", tasks.on_issue)
+        tasks.register_vocabulary()  # the response-table editor (plans, below) offers these audiences and kinds
         register_periodic_job("预警任务到期关闭", tasks.close_expired, seconds=300)

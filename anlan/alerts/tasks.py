@@ -41,6 +41,19 @@ CONFIRMERS = frozenset({*COUNTY_ROLES, Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_O
 register_actions({"warning_tasks": "预警任务下达/关闭", "warning_task_confirm": "预警任务落实确认"})
 
 
+def register_vocabulary() -> None:
+    """Hand the measures' audiences and the templates' warning kinds down to the response-table editor."""
+    from anlan.plans.services_response import register_vocabulary as register
+
+    from .messages import AUDIENCES
+    from .models import WarningTemplate
+
+    def events() -> list[str]:
+        return sorted(set(WarningTemplate.objects.values_list("event", flat=True)))
+
+    register(audiences=list(AUDIENCES), events=events)
+
+
 # ---------------------------------------------------------------- which rows, which assignees
 
 
@@ -267,6 +280,26 @@ def tasks_of_recipient(warning: Warning, recipient_key: str):
 
 
 # ---------------------------------------------------------------- completion
+
+
+def open_tasks(user, now: dt.datetime | None = None):
+    """The open tasks of warnings in force this user may see: what 我的预警任务 lists and the 工作台 counts."""
+    now = now or timezone.now()
+    return WarningTask.objects.restrict(user, "view").filter(
+        status=OPEN, warning__status=Warning.Status.ISSUED, warning__expires__gt=now
+    )
+
+
+def workbench_count(user) -> tuple[int, str]:
+    """The 工作台's count (open tasks) and its note (how many warnings, how many overdue), in one query."""
+    now = timezone.now()
+    found = open_tasks(user, now).aggregate(
+        n=Count("id"), warnings=Count("warning_id", distinct=True), overdue=Count("id", filter=Q(due_at__lt=now))
+    )
+    if not found["n"]:
+        return 0, ""
+    note = f"{found['warnings']} 条生效预警" + (f"，超时 {found['overdue']} 项" if found["overdue"] else "")
+    return found["n"], note
 
 
 def completion(warning: Warning, *, now: dt.datetime | None = None) -> dict[str, int]:

@@ -615,7 +615,9 @@ def my_tasks(request):
         return redirect("alerts:my_tasks")
     now = timezone.now()
     open_rows = list(
-        visible.filter(status=WarningTask.Status.ASSIGNED, warning__expires__gt=now).order_by("due_at", "id")
+        tasks.open_tasks(request.user, now)
+        .select_related("warning", "department", "team", "region")
+        .order_by("due_at", "id")
     )
     done_rows = list(
         visible.filter(status=WarningTask.Status.CONFIRMED, confirmed_at__gte=now - dt.timedelta(days=7)).order_by(

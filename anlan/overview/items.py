@@ -23,6 +23,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from anlan.alerts import tasks as warning_tasks
 from anlan.alerts.models import Warning
 from anlan.core.kit import config_for
 from anlan.core.roles import Role
@@ -393,6 +394,11 @@ ITEMS: list[Item] = [
          _fixed(reassess_due="true")),
     Item("major_sources", "构成重大危险源的单元", "查看分级", ENTERPRISE, ROUTINE, MajorHazardSource,
          _fixed(is_major="true"), _highest_grade),
+    # ---- warning-driven response (issue 18): tasks of warnings in force not yet confirmed
+    Item("warning_tasks", "预警任务落实", "督促落实", COUNTY, RED, url_name="alerts:my_tasks",
+         count=warning_tasks.workbench_count),
+    Item("my_warning_tasks", "待落实的预警任务", "去落实", DEPARTMENT | TOWNSHIP | VILLAGE, RED,
+         url_name="alerts:my_tasks", count=warning_tasks.workbench_count),
     # ---- read-only roles: the situation they watch
     Item("incidents_active", "处置中事件", "查看事件", WATCHERS, RED, Incident, ACTIVE_INCIDENTS),
     Item("warnings_in_force", "生效中的预警", "查看预警", WATCHERS, ORANGE, Warning, IN_FORCE),

@@ -39,13 +39,14 @@ def actions_for_response(*, kind: IncidentKind, level: str, region_code: str) ->
     return (
         PlanAction.objects.filter(
             plan__active=True,
+            trigger=PlanAction.Trigger.RESPONSE,  # warning rows start with a warning (alerts.tasks), not here
             plan__kinds=kind,
             level__in=levels_up_to(level),
             # The plans of the incident's county, township and village: plans above the county are not
             # the county's to run.
             plan__region_id__in=owner_codes(region_code),
         )
-        .select_related("department")
+        .select_related("department", "team")
         .distinct()
     )
 

@@ -35,16 +35,22 @@ EXPECTED_KEYS = {
         "enforcement_plan",  # 年度检查计划完成情况 (anlan/enforcement)
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
+        "warning_tasks",  # 预警任务落实 (anlan/alerts/tasks.py, issue 18)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
+        "my_warning_tasks",
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
+        "my_warning_tasks",
     },
-    Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"},
+    Role.VILLAGE_WORKER: {
+        *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
+        "my_warning_tasks",
+    },
     Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
@@ -59,6 +65,8 @@ def rows_of(page) -> int:
         return context["page"].paginator.count
     if "transfer_rows" in context:  # 避险转移: the lists below 100 %, the households still to reach
         return context["transfer_rows"]
+    if "open_rows" in context:  # 我的预警任务: the open tasks of warnings in force
+        return len(context["open_rows"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
     return len(context["low"]) + len(list(context["expiring"]))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from anlan.core.audit import audit_record
 from anlan.core.errors import DomainError
+from anlan.core.regioncodes import is_village, township_of
 from anlan.plans.services import actions_for_response
 
 from .. import grading, workflow
@@ -75,7 +76,7 @@ def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]
             incident=incident,
             action=action,
             level=level,
-            title=action.title,
+            title=_task_title(action, incident),
             department=action.department,
             due_at=at + dt.timedelta(hours=action.hours) if action.hours else None,
             created_at=at,
@@ -88,6 +89,30 @@ def _plan_tasks(actor, incident: Incident, level: str, at) -> list[ResponseTask]
         names = "；".join(f"{t.title}（{t.department or '未指定部门'}）" for t in tasks)
         entry(incident, TimelineEntry.Kind.TASK, f"按预案下达任务 {len(tasks)} 项", actor=actor, at=at, detail=names)
     return tasks
+
+
+def _task_title(action, incident: Incident) -> str:
+    """A response task has one department column. A row for the township, the village or a team goes to the
+    incident's own township or village or the named team, written into the title (the table's wording, the
+    assignee after it) so that the commander's list says who acts; its department stays empty."""
+    kind = getattr(action, "assignee_kind", "department")
+    if kind == "team" and action.team_id:
+        who = action.team.name
+    elif kind == "township":
+        who = _region_name(township_of(incident.region_id))
+    elif kind == "village" and is_village(incident.region_id):
+        who = incident.region.name
+    elif kind == "village":
+        who = "事发地各村（社区）"
+    else:
+        return action.title
+    return f"{action.title}（{who}）"[:300]
+
+
+def _region_name(code: str) -> str:
+    from anlan.geo.models import Region
+
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or "事发地乡镇（街道）"
 
 
 @transaction.atomic
