@@ -58,8 +58,11 @@ class TaskAssigneeSerializer(serializers.Serializer):
 
 
 class WarningTaskSerializer(serializers.ModelSerializer):
-    """A task of a warning (CONTRACT.md "Warning-driven response"): id, assignee {kind, code}, title, due,
-    status; the rest (name, measures, confirmation, closing) is added for the pages that show it."""
+    """预警任务：id、责任主体 assignee {kind, code, name}、任务、完成时限 due、状态（assigned 待落实、confirmed
+    已落实、closed 已关闭），以及防御措施、是否超时、落实与关闭情况。"""
+
+    # CONTRACT.md "Warning-driven response" fixes id, assignee {kind, code}, title, due, status; the rest is
+    # added for the pages and apps that show a task.
 
     assignee = serializers.SerializerMethodField()
     due = serializers.DateTimeField(source="due_at", allow_null=True)
@@ -164,7 +167,7 @@ class WarningViewSet(ScopedModelViewSet):
         return rows
 
     @extend_schema(responses=WarningTaskSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def tasks(self, request, pk=None, format=None):
         """预警任务：签发时按现行预案响应表生成，分部门、乡镇（街道）、村（社区）和救援队伍；只列本人权限范围内的任务。"""
         rows = self._task_rows(request, pk).select_related("department", "team", "region").order_by("due_at", "id")
@@ -175,7 +178,13 @@ class WarningViewSet(ScopedModelViewSet):
         request=inline_serializer("WarningTaskConfirm", {"note": serializers.CharField(required=False)}),
         responses=WarningTaskSerializer,
     )
-    @action(detail=True, methods=["post"], url_path=r"tasks/(?P<task_id>\d+)/confirm")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"tasks/(?P<task_id>\d+)/confirm",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def task_confirm(self, request, pk=None, task_id=None, format=None):
         """措施落实：责任部门、乡镇（街道）或村（社区）确认本任务已落实，可附落实情况（300 字以内）。"""
         task = get_object_or_404(self._task_rows(request, pk), pk=task_id)
