@@ -624,7 +624,22 @@ def my_tasks(request):
             "-confirmed_at"
         )[:50]
     )
-    context = {"open_rows": open_rows, "done_rows": done_rows, "now": now}
+    user = request.user
+
+    def own(task) -> bool:
+        if task.assignee_kind == "department":
+            return bool(user.department_id) and task.department_id == user.department_id
+        return task.assignee_kind == "region" and task.region_id == user.region_id
+
+    # Cards (with 确认落实) for the user's own unit; the tasks of the villages, townships and departments the
+    # user oversees in one compact table, so a township over 30 villages is not a page of 30 cards.
+    context = {
+        "open_rows": open_rows,
+        "mine": [t for t in open_rows if own(t)],
+        "others": [t for t in open_rows if not own(t)],
+        "done_rows": done_rows,
+        "now": now,
+    }
     return render(request, "alerts/response_my_tasks.html", context)
 
 

@@ -168,7 +168,7 @@ def grouped(plan: Plan) -> dict[str, list]:
             event,
             [(dict(WARNING_LEVEL_CHOICES)[c], c, by_event[event][c]) for c in colours if c in by_event[event]],
         )
-        for event in sorted(by_event)
+        for event in by_event  # in table order: the first row of each kind decides where the kind stands
     ]
     response = [(dict(RESPONSE_CHOICES)[lv], by_level[lv]) for lv in levels if lv in by_level]
     return {"warning": warning, "response": response}
