@@ -9,3 +9,6 @@ class ConsultationsConfig(AppConfig):
     name = "anlan.consultations"
     label = "consultations"
     verbose_name = "会商研判"
+
+    def ready(self):
+        from . import api, views  # noqa: F401  (API routes, menu links, panels on the warning and incident pages)

@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.alerts.models import Warning
+from anlan.consultations.models import Consultation
+from anlan.consultations.selectors import consultations_open
 from anlan.core.kit import config_for
 from anlan.core.roles import Role
 from anlan.core.views import filterset_for
@@ -398,6 +400,9 @@ ITEMS: list[Item] = [
     Item("warnings_in_force", "生效中的预警", "查看预警", WATCHERS, ORANGE, Warning, IN_FORCE),
     Item("hazards_overdue_watch", "逾期未整改隐患", "查看隐患", frozenset({Role.VIEWER}), ORANGE, HiddenHazard,
          OVERDUE_HAZARDS),
+    # ---- 会商研判 (issue 18): a session sitting now, its decisions still being recorded
+    Item("consultations_open", "会商中", "进入会商", COUNTY, RED, params=_fixed(status=Consultation.Status.OPEN),
+         url_name="consultations:list", count=lambda user: consultations_open(user).count()),
 ]  # fmt: skip
 
 

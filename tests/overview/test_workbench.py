@@ -35,6 +35,7 @@ EXPECTED_KEYS = {
         "enforcement_plan",  # 年度检查计划完成情况 (anlan/enforcement)
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
+        "consultations_open",  # 会商中 (anlan/consultations)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
