@@ -36,8 +36,9 @@ class Consultation(AnlanModel):
     conclusions = models.TextField("研判结论", blank=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
     recorded_by = models.CharField("记录人", max_length=150)
-    # 会商纪要〔年〕N号, given when the session closes: N counts the year's minutes without gaps (the close
-    # takes max+1 in its transaction; the unique pair refuses a concurrent close of the same number).
+    # 会商纪要〔年〕N号, given when the session closes: N counts the organising region's minutes of the year
+    # without gaps (the close takes max+1 in its transaction; the unique triple refuses a concurrent close
+    # of the same number). Each county bureau numbers its own minutes.
     minutes_year = models.PositiveSmallIntegerField("纪要年份", null=True, blank=True, editable=False)
     minutes_seq = models.PositiveIntegerField("纪要序号", null=True, blank=True, editable=False)
     minutes_number = models.CharField("纪要编号", max_length=40, blank=True, editable=False)
@@ -56,7 +57,9 @@ class Consultation(AnlanModel):
         verbose_name_plural = "会商研判"
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["minutes_year", "minutes_seq"], name="one_minutes_number_per_year")
+            models.UniqueConstraint(
+                fields=["region", "minutes_year", "minutes_seq"], name="one_minutes_number_per_region_year"
+            )
         ]
 
     def __str__(self):

@@ -200,9 +200,9 @@ def decision_deploy_task(*, actor, decision: Decision, incident_id: int, at: dt.
     return task
 
 
-def _take_number(year: int) -> int:
+def _take_number(region_id: str, year: int) -> int:
     last = (
-        Consultation.objects.filter(minutes_year=year)
+        Consultation.objects.filter(region_id=region_id, minutes_year=year)
         .order_by("-minutes_seq")
         .values_list("minutes_seq", flat=True)
         .first()
@@ -213,7 +213,7 @@ def _take_number(year: int) -> int:
 @transaction.atomic
 def consultation_close(*, actor, consultation: Consultation, at: dt.datetime | None = None) -> Consultation:
     """End the session and give its minutes the year's next number (gapless: taken in this transaction,
-    so a refused close uses none; a concurrent close of the same number is refused by the unique pair)."""
+    so a refused close uses none; a concurrent close of the same number is refused by the unique triple)."""
     _require_writer(actor)
     _require_open(consultation)
     if not consultation.conclusions.strip():
@@ -223,7 +223,7 @@ def consultation_close(*, actor, consultation: Consultation, at: dt.datetime | N
         raise DomainError("consultation.end_before_start", "结束时间不能早于开始时间", field="ended_at")
     before = snapshot(consultation)
     year = timezone.localtime(at).year
-    consultation.minutes_year, consultation.minutes_seq = year, _take_number(year)
+    consultation.minutes_year, consultation.minutes_seq = year, _take_number(consultation.region_id, year)
     consultation.minutes_number = minutes_number(year, consultation.minutes_seq)
     consultation.status, consultation.ended_at = Consultation.Status.CLOSED, at
     try:

@@ -22,14 +22,17 @@ from anlan.core.services import objects_bulk_create
 from anlan.incidents.models import Incident
 
 STORM_WINDOW = dt.timedelta(hours=8)  # the recorded storm lasts 480 minutes (demo/data/storm.csv)
-PAST_SECTIONS = ("alarms", "enterprise_alarms", "warnings", "incidents")
+PAST_SECTIONS = ("alarms", "enterprise_alarms", "warnings", "incidents", "rainfall")
+RECORDER = "县应急管理局指挥中心"  # who keeps the demo's minutes (the rows' audit actor stays `actor`)
 
 
 def _past_snapshot(county, kind: str, at: dt.datetime) -> dict:
+    """The registers' sections only: showing zero alarms or no rain for a day the demo never recorded would
+    state something false, so those sections are left out of what the page and the minutes read."""
     taken = situation.take(region_code=county.code, kind=kind, now=at)
     for key in PAST_SECTIONS:
-        taken[key] = {"total": 0, "rows": [], "by_level": [], "responding": 0}
-    taken["rainfall"] = {"hour": taken["rainfall"]["hour"], "rows": [], "max_h1": "0 mm", "max_h24": "0 mm"}
+        taken.pop(key, None)
+    taken["order"] = [key for key in taken["order"] if key in taken]
     return taken
 
 
@@ -40,7 +43,8 @@ def _dates(now: dt.datetime) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
     year_start = local.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     march = local.replace(month=3, day=20, hour=9, minute=30, second=0, microsecond=0)
     spring = max(min(march, local - dt.timedelta(days=3)), year_start + dt.timedelta(hours=9))
-    safety = max(local - dt.timedelta(days=9), spring + dt.timedelta(hours=2)).replace(second=0, microsecond=0)
+    nine_days_ago = (local - dt.timedelta(days=9)).replace(hour=9, minute=30, second=0, microsecond=0)
+    safety = max(nine_days_ago, spring + dt.timedelta(hours=2))
     storm = (local - dt.timedelta(hours=2)).replace(second=0, microsecond=0)
     return spring, safety, storm
 
@@ -53,7 +57,7 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
     year = spring.year
     sessions = [
         Consultation(
-            title=f"{spring:%m月%d日}春季森林防火形势会商",
+            title=f"{spring.month}月{spring.day}日春季森林防火形势会商",
             kind=Consultation.Kind.FOREST_FIRE,
             region=county,
             started_at=spring,
@@ -66,14 +70,14 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
             conclusions="清明前后祭祀用火集中，森林火险等级高，全县进入森林防火紧要期。\n"
             "重点区域为林区周边村落和墓地，需加强野外用火管控和巡山护林。",
             status=Consultation.Status.CLOSED,
-            recorded_by=actor,
+            recorded_by=RECORDER,
             minutes_year=year,
             minutes_seq=1,
             minutes_number=minutes_number(year, 1),
             synthetic=True,
         ),
         Consultation(
-            title=f"{safety:%m月}安全生产形势分析会商",
+            title=f"{safety.month}月安全生产形势分析会商",
             kind=Consultation.Kind.SAFETY,
             region=county,
             started_at=safety,
@@ -85,14 +89,14 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
             conclusions="本月全县安全生产形势总体平稳。危险化学品企业重大危险源监测报警均已处置，"
             "岁末年初建筑施工、道路运输和冬季用火用电风险上升。",
             status=Consultation.Status.CLOSED,
-            recorded_by=actor,
+            recorded_by=RECORDER,
             minutes_year=year,
             minutes_seq=2,
             minutes_number=minutes_number(year, 2),
             synthetic=True,
         ),
         Consultation(
-            title=f"{storm:%m月%d日}强降雨过程防汛会商",
+            title=f"{storm.month}月{storm.day}日强降雨过程防汛会商",
             kind=Consultation.Kind.FLOOD,
             region=county,
             started_at=storm,
@@ -104,7 +108,7 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
             "县水利局：中小河流水位将持续上涨，部分水库接近汛限水位。",
             conclusions=f"强降雨集中在{town}一带，地质灾害和山洪风险高。\n"
             "立即发布预警，做好受威胁群众转移准备，视雨情和险情启动响应。",
-            recorded_by=actor,
+            recorded_by=RECORDER,
             synthetic=True,
         ),
     ]
@@ -139,7 +143,7 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
             department=dept.get(department),
             due_at=session.started_at + due if due else None,
             created_at=session.started_at + after,
-            recorded_by=actor,
+            recorded_by=RECORDER,
             **links,
         )
 

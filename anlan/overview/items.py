@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from anlan.alerts.models import Warning
 from anlan.consultations.models import Consultation
-from anlan.consultations.selectors import consultations_open
+from anlan.consultations.selectors import open_summary
 from anlan.core.kit import config_for
 from anlan.core.roles import Role
 from anlan.core.views import filterset_for
@@ -402,7 +402,7 @@ ITEMS: list[Item] = [
          OVERDUE_HAZARDS),
     # ---- 会商研判 (issue 18): a session sitting now, its decisions still being recorded
     Item("consultations_open", "会商中", "进入会商", COUNTY, RED, params=_fixed(status=Consultation.Status.OPEN),
-         url_name="consultations:list", count=lambda user: consultations_open(user).count()),
+         url_name="consultations:list", count=open_summary),
 ]  # fmt: skip
 
 

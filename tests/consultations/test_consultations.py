@@ -208,7 +208,7 @@ def test_a_task_decision_is_deployed_to_an_incident_and_linked(client, tree):
 def test_closing_numbers_the_minutes_without_gaps_and_the_word_file_opens(client, tree):
     officer = persona("county_operator")
     year = timezone.localdate().year
-    taken = Consultation.objects.filter(minutes_year=year).count()
+    taken = Consultation.objects.filter(region=tree.county, minutes_year=year).count()
     first, second = start(title="第一场"), start(title="第二场")
     with pytest.raises(DomainError):  # no conclusions yet: refused, and no number used
         services.consultation_close(actor=officer, consultation=first)
