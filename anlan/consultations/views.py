@@ -37,6 +37,11 @@ register_link(MenuLink("预案演练", "发起会商", "consultations:start", Co
 # How far back a record may have been made to be offered as what carried a decision out: a warning or an
 # incident is often prepared while the meeting sits, so a little before its start counts too.
 LINK_LOOKBACK = dt.timedelta(hours=12)
+# The template a 预警 decision most likely means: the hazard its text names (else the session's usual one)
+# at the level it names (else red, as a session decides a warning when things are serious); the user can
+# pick another before opening the editor.
+KIND_EVENTS = {"flood": "暴雨", "geological": "地质灾害", "forest_fire": "森林火险", "safety": "危险化学品泄漏"}
+LEVEL_WORDS = {"红色": "red", "橙色": "orange", "黄色": "yellow", "蓝色": "blue"}
 PICK_ROWS = 30
 
 
@@ -132,6 +137,13 @@ def _candidates(user, consultation: Consultation) -> dict:
     return {"warnings": list(warnings), "incidents": incidents, "tasks": list(tasks)}
 
 
+def _suggested_template(decision: Decision, templates: list, kind: str):
+    named = {t.event for t in templates if t.event in decision.text}
+    event = min(named, key=decision.text.find) if named else KIND_EVENTS.get(kind, "暴雨")  # the first it names
+    level = next((code for word, code in LEVEL_WORDS.items() if word in decision.text), "red")
+    return next((t.pk for t in templates if (t.event, t.level) == (event, level)), None)
+
+
 def _detail_context(request, consultation, record_form=None, decision_form=None) -> dict:
     user = request.user
     may_write = _may_write(user)
@@ -149,7 +161,10 @@ def _detail_context(request, consultation, record_form=None, decision_form=None)
     }
     if may_write:
         context |= _candidates(user, consultation)
-        context["templates"] = WarningTemplate.objects.order_by("event", "level").only("pk", "event", "level")
+        templates = list(WarningTemplate.objects.order_by("event", "level").only("pk", "event", "level"))
+        context["templates"] = templates
+        for d in decisions:
+            d.suggested_template = _suggested_template(d, templates, consultation.kind)
         context["townships"] = (
             Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=consultation.region_id[:6])
             .order_by("code")

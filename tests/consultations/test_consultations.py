@@ -270,3 +270,16 @@ def test_the_api_lists_sessions_read_only(client, tree):
     assert session.pk in [r["id"] for r in listed.json()["results"]]
     client.force_login(persona("county_operator"))
     assert client.post("/api/v1/consultations/", {}, content_type="application/json").status_code == 405
+
+
+def test_a_warning_decision_suggests_the_template_its_text_names(client, tree):
+    session = start()
+    services.decision_add(
+        actor=persona("county_operator"), consultation=session, kind="warning", text="对凤家街道发布暴雨橙色预警"
+    )
+    client.force_login(persona("county_operator"))
+    page = client.get(reverse("consultations:detail", args=[session.pk]))
+    (decision,) = page.context["decisions"]
+    suggested = WarningTemplate.objects.get(pk=decision.suggested_template)
+    assert (suggested.event, suggested.level) == ("暴雨", "orange")
+    assert "按此决定拟发预警" in page.content.decode()
