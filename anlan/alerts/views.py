@@ -15,12 +15,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from anlan.core.errors import shown_on
-from anlan.core.kit import MenuLink, ModelConfig, register, register_link
+from anlan.core.kit import MenuLink, ModelConfig, regions_writable_by, register, register_link
 from anlan.core.roles import role_allows
 from anlan.notify import outcomes
 from anlan.notify.models import Delivery
 
-from . import acks, cap, public, selectors, services, tasks, workflow
+from . import acks, cap, public, selectors, services, tasks, wording, workflow
 from .filters import DeliveryFilterSet, WarningFilterSet
 from .forms import WarningForm
 from .messages import AUDIENCES, compose, sender_name
@@ -276,6 +276,18 @@ def _warning_from(form, warning: Warning) -> tuple[Warning, list]:
     return warning, list(form.cleaned_data["regions"])
 
 
+def _prefill(request) -> tuple[Warning | None, list]:
+    """?template=<id>&regions=<code>… (a 会商 decision's 按此决定拟发预警): a new draft starts from the
+    template's wording for those regions (the ones the user may warn)."""
+    raw = request.GET.get("template", "")
+    template = WarningTemplate.objects.filter(pk=raw).first() if raw.isdigit() else None
+    if template is None:
+        return None, []
+    regions = list(regions_writable_by(request.user).filter(code__in=request.GET.getlist("regions")).order_by("code"))
+    draft = Warning(**wording.warning_fields(template, "、".join(r.name for r in regions) or "预警区域"))
+    return draft, regions
+
+
 @login_required
 def compose_view(request, pk=None):
     """拟制预警: pick a template, the area (regions and/or a polygon drawn on the map), edit the wording
@@ -294,11 +306,12 @@ def compose_view(request, pk=None):
             Warning.objects.restrict(request.user), pk=request.GET["follow_up_of"], status=Warning.Status.ISSUED
         )
     instance = warning or follow_up_of
+    prefilled, chosen = _prefill(request) if instance is None else (None, None)
     form = WarningForm(
         request.POST or None,
-        instance=instance,
+        instance=instance or prefilled,
         user=request.user,
-        initial={"regions": list(instance.regions.all())} if instance else None,
+        initial={"regions": list(instance.regions.all())} if instance else {"regions": chosen} if chosen else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

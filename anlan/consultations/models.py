@@ -26,6 +26,7 @@ class Consultation(AnlanModel):
     started_at = models.DateTimeField("开始时间")
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     chair = models.CharField("主持人", max_length=64)
+    place = models.CharField("会商地点", max_length=100, blank=True)
     departments = models.ManyToManyField("registry.Department", verbose_name="参会部门", related_name="consultations")
     attendees = models.TextField("参会人员", blank=True)
     # Taken when the session starts and never recomputed: open alarms, rainfall, forecasts entered, warnings
@@ -35,11 +36,19 @@ class Consultation(AnlanModel):
     conclusions = models.TextField("研判结论", blank=True)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN)
     recorded_by = models.CharField("记录人", max_length=150)
+    # 会商纪要〔年〕N号, given when the session closes: N counts the organising region's minutes of the year
+    # without gaps (the close takes max+1 in its transaction; the unique triple refuses a concurrent close
+    # of the same number). Each county bureau numbers its own minutes.
+    minutes_year = models.PositiveSmallIntegerField("纪要年份", null=True, blank=True, editable=False)
+    minutes_seq = models.PositiveIntegerField("纪要序号", null=True, blank=True, editable=False)
+    minutes_number = models.CharField("纪要编号", max_length=40, blank=True, editable=False)
     exercise = models.ForeignKey(
         "core.Exercise", verbose_name="演练", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    scope_spec = ScopeSpec(region="region")
+    # A county session is read by the townships and departments of the county (they take part in the "1+7+N"
+    # mechanism and carry its decisions out): the session's region is an ancestor of theirs.
+    scope_spec = ScopeSpec(region="region", ancestors_visible=True)
     view_roles = frozenset({*COUNTY_ROLES, Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR, Role.VIEWER})
     write_roles = COUNTY_ROLES
 
@@ -47,6 +56,11 @@ class Consultation(AnlanModel):
         verbose_name = "会商研判"
         verbose_name_plural = "会商研判"
         ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "minutes_year", "minutes_seq"], name="one_minutes_number_per_region_year"
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -99,7 +113,7 @@ class Decision(models.Model):
 
     objects = ScopedManager()
 
-    scope_spec = ScopeSpec(region="consultation__region")
+    scope_spec = ScopeSpec(region="consultation__region", ancestors_visible=True)
     view_roles = Consultation.view_roles
     write_roles = NOBODY
 

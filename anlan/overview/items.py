@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from anlan.alerts import tasks as warning_tasks
 from anlan.alerts.models import Warning
+from anlan.consultations.models import Consultation
+from anlan.consultations.selectors import open_summary
 from anlan.core.kit import config_for
 from anlan.core.roles import Role
 from anlan.core.views import filterset_for
@@ -404,6 +406,9 @@ ITEMS: list[Item] = [
     Item("warnings_in_force", "生效中的预警", "查看预警", WATCHERS, ORANGE, Warning, IN_FORCE),
     Item("hazards_overdue_watch", "逾期未整改隐患", "查看隐患", frozenset({Role.VIEWER}), ORANGE, HiddenHazard,
          OVERDUE_HAZARDS),
+    # ---- 会商研判 (issue 18): a session sitting now, its decisions still being recorded
+    Item("consultations_open", "会商中", "进入会商", COUNTY, RED, params=_fixed(status=Consultation.Status.OPEN),
+         url_name="consultations:list", count=open_summary),
 ]  # fmt: skip
 
 

@@ -36,6 +36,7 @@ EXPECTED_KEYS = {
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
         "warning_tasks",  # 预警任务落实 (anlan/alerts/tasks.py, issue 18)
+        "consultations_open",  # 会商中 (anlan/consultations)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
