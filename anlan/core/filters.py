@@ -69,6 +69,14 @@ class ScopedFilterSet(django_filters.FilterSet):
     def filter_drills(self, queryset, name, value):
         return queryset.filter(exercise__isnull=False) if value == "only" else queryset
 
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.is_bound and self.hides_drills and DRILLS_FILTER in self.filters:
+            # A list opened without parameters (a page's first view) leaves drill records out too.
+            queryset = queryset.filter(exercise__isnull=True)
+        return queryset
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if DRILLS_FILTER in self.filters and self.hides_drills and not self.form.cleaned_data.get(DRILLS_FILTER):

@@ -81,7 +81,7 @@ class InjectForm(forms.Form):
 def _participant_choices(drill: Drill):
     """Active users of the drill's area (and those already taking part), for the start form."""
     users = User.objects.filter(is_active=True).filter(
-        Q(region_id__startswith=region_prefix(drill.region_id)) | Q(drills=drill)
+        Q(region__pk__startswith=region_prefix(drill.region_id)) | Q(drills=drill)
     )
     return list(users.distinct().order_by("region_id", "username")[:PARTICIPANT_CHOICES_LIMIT])
 
