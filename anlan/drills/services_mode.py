@@ -268,7 +268,9 @@ def inject_add(*, actor, drill: Drill, offset_minutes: int, kind: str, title: st
 def inject_fire(*, actor, inject: DrillInject, now: dt.datetime | None = None) -> DrillInject:
     """Play one inject through its kind's real service inside the sandbox. A failure (a sensor without
     rules, nobody who may 签发) is recorded as the inject's result and the script goes on."""
-    inject = DrillInject.objects.select_for_update().select_related("drill", "drill__exercise").get(pk=inject.pk)
+    inject = (
+        DrillInject.objects.select_for_update(of=("self",)).select_related("drill", "drill__exercise").get(pk=inject.pk)
+    )
     drill = inject.drill
     if not running(drill):
         raise DomainError("drill.mode_not_running", "本次演练不在推演中")
@@ -503,6 +505,17 @@ def load_storm(*, actor, drill: Drill, speed: int = STORM_SPEED) -> int:
         )
         for s in steps
     ]
+    # The session opens on the situation as the storm begins (the drill's first minutes are not silent).
+    injects.insert(
+        0,
+        DrillInject(
+            drill=drill,
+            offset_minutes=0,
+            kind=DrillInject.Kind.MESSAGE,
+            title="雨情通报",
+            payload={"text": "县气象台发布暴雨预警信号，预计未来 6 小时全县大部有大暴雨，请各单位进入临战状态。"},
+        ),
+    )
     slides = [s for s in steps if sensors[s.sensor].kind in (Sensor.Kind.GNSS, Sensor.Kind.CRACK)]
     if slides:
         worst = max(slides, key=lambda s: (LEVELS.index(s.level), -s.minute))

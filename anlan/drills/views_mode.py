@@ -15,6 +15,7 @@ from anlan.accounts.models import User
 from anlan.core.errors import DomainError, shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.regioncodes import region_prefix
+from anlan.core.roles import COUNTY_ROLES, Role
 from anlan.monitoring.models import LEVEL_CHOICES
 
 from . import services_mode as mode
@@ -23,6 +24,9 @@ from .models import Drill, DrillInject
 register_link(MenuLink("预案演练", "模拟推演", "drills:mode_index", Drill, "view", 106, regional=True))
 
 PARTICIPANT_CHOICES_LIMIT = 300
+# Who is offered as a participant: those who act on warnings, alarms and incidents at the county, in the
+# departments and the townships (a village worker already on the drill stays offered).
+PARTICIPANT_ROLES = (*sorted(COUNTY_ROLES), Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR)
 
 
 def _drill(request, pk: int) -> Drill:
@@ -81,9 +85,9 @@ class InjectForm(forms.Form):
 def _participant_choices(drill: Drill):
     """Active users of the drill's area (and those already taking part), for the start form."""
     users = User.objects.filter(is_active=True).filter(
-        Q(region__pk__startswith=region_prefix(drill.region_id)) | Q(drills=drill)
+        Q(region__pk__startswith=region_prefix(drill.region_id), role__in=PARTICIPANT_ROLES) | Q(drills=drill)
     )
-    return list(users.distinct().order_by("region_id", "username")[:PARTICIPANT_CHOICES_LIMIT])
+    return list(users.distinct().order_by("region_id", "role", "username")[:PARTICIPANT_CHOICES_LIMIT])
 
 
 @login_required
