@@ -530,7 +530,7 @@ def load_storm(*, actor, drill: Drill, speed: int = STORM_SPEED) -> int:
                 kind=DrillInject.Kind.INCIDENT,
                 title=f"{site}险情接报",
                 payload={
-                    "title": f"{sensor.region.name}{site}险情",
+                    "title": f"{'' if site.startswith(sensor.region.name) else sensor.region.name}{site}险情",
                     "kind": "地质灾害",
                     "region": sensor.region_id,
                     "place": site,
