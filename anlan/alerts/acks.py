@@ -97,7 +97,9 @@ def acknowledge_by_reply(*, phone: str, text: str, now: dt.datetime | None = Non
     now = now or timezone.now()
     open_topics = {
         topic(pk): pk
-        for pk in Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=now).values_list("pk", flat=True)
+        for pk in Warning.objects.real()
+        .filter(status=Warning.Status.ISSUED, expires__gt=now)
+        .values_list("pk", flat=True)
     }
     waiting = (
         Delivery.objects.filter(
@@ -132,7 +134,8 @@ def escalate(*, now: dt.datetime | None = None) -> dict:
     not answer the call either. Returns counts of deliveries added."""
     now = now or timezone.now()
     added = {"voice": 0, "superior": 0}
-    for warning in Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=now):
+    # A drill's warning is never escalated to voice calls or superiors (演练模式: participants only, in-app).
+    for warning in Warning.objects.real().filter(status=Warning.Status.ISSUED, expires__gt=now):
         notice = Notice.objects.filter(topic=topic(warning.pk)).first()
         if notice is None:
             continue

@@ -13,7 +13,7 @@ from .models import Warning
 
 
 def awaiting_signing(desk: str, at: dt.datetime) -> list[OpenItem]:
-    rows = Warning.objects.filter(region__pk__startswith=region_prefix(desk), status=Warning.Status.REVIEW)
+    rows = Warning.objects.real().filter(region__pk__startswith=region_prefix(desk), status=Warning.Status.REVIEW)
     return [
         OpenItem(
             kind="warning",
@@ -30,7 +30,7 @@ def unanswered_acks(desk: str, at: dt.datetime) -> list[OpenItem]:
     """Issued warnings in force whose responsible persons in the desk's area have not acknowledged (叫应)."""
     prefix = region_prefix(desk)
     items = []
-    for w in Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=at, sent__lte=at).order_by("sent"):
+    for w in Warning.objects.real().filter(status=Warning.Status.ISSUED, expires__gt=at, sent__lte=at).order_by("sent"):
         silent = [name for region, _, _, names in acks.board(w) if region.startswith(prefix) for name in names]
         if not silent:
             continue
@@ -48,8 +48,10 @@ def unanswered_acks(desk: str, at: dt.datetime) -> list[OpenItem]:
 
 
 def day_warnings(desk: str, day: dt.date) -> list[DayLine]:
-    rows = Warning.objects.filter(region__pk__startswith=region_prefix(desk)[:6], **on_day("sent", day)).order_by(
-        "sent"
+    rows = (
+        Warning.objects.real()
+        .filter(region__pk__startswith=region_prefix(desk)[:6], **on_day("sent", day))
+        .order_by("sent")
     )
     return [DayLine(w.sent, f"{w.get_msg_type_display()}：{w.headline}（{w.get_status_display()}）") for w in rows]
 

@@ -14,7 +14,7 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _public():
-    return Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=timezone.now()).order_by("-sent")
+    return Warning.objects.real().filter(status=Warning.Status.ISSUED, expires__gt=timezone.now()).order_by("-sent")
 
 
 @never_cache
@@ -41,9 +41,14 @@ def atom(request):
 
 @never_cache
 def document(request, identifier):
-    warning = Warning.objects.filter(
-        identifier=identifier, status__in=[Warning.Status.ISSUED, Warning.Status.CANCELLED, Warning.Status.SUPERSEDED]
-    ).first()
+    warning = (
+        Warning.objects.real()
+        .filter(
+            identifier=identifier,
+            status__in=[Warning.Status.ISSUED, Warning.Status.CANCELLED, Warning.Status.SUPERSEDED],
+        )
+        .first()
+    )
     if warning is None:
         raise Http404
     xml = cap.document(warning, list(warning.regions.order_by("code")))

@@ -19,7 +19,7 @@ def in_force(queryset):
 def _warning_areas(user, params):
     """One feature per warning and region it targets, in ONE query over the warning-region table; a
     warning drawn as a polygon adds that polygon once."""
-    warnings = in_force(Warning.objects.restrict(user))
+    warnings = in_force(Warning.objects.restrict(user).real())
     rows = (
         Warning.regions.through.objects.filter(warning__in=warnings)
         .order_by("warning_id", "region_id")

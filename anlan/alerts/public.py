@@ -152,7 +152,8 @@ def current_warnings(area: Region | None) -> list[tuple[Warning, list[str]]]:
     """Issued, unexpired warnings (the latest of each chain) with the area names, for one area or all."""
     now = timezone.now()
     warnings = list(
-        Warning.objects.filter(status=Warning.Status.ISSUED, expires__gt=now)
+        Warning.objects.real()
+        .filter(status=Warning.Status.ISSUED, expires__gt=now)
         .exclude(msg_type=Warning.MsgType.CANCEL)
         .prefetch_related("regions")
         .order_by("-sent")

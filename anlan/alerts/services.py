@@ -59,6 +59,8 @@ def warning_submit(*, actor, warning: Warning) -> Warning:
     audit_record(action="warning_submit", obj=warning, actor=actor, after={"status": warning.status})
     # Those who may sign it are told (inbox, once); those on duty see it at once too (SMS for orange and red).
     tell_issuers(warning, submitted_by=actor_name(actor))
+    if warning.exercise_id:
+        return warning  # a drill's warning: its participants are told in-app (tell_issuers), no duty desk
     route_to_desks(
         warning.region_id,
         title=f"预警待签发：{warning.headline}",
@@ -88,6 +90,7 @@ def tell_issuers(warning: Warning, *, submitted_by: str) -> int:
             "title": f"待签发预警：{warning.headline}"[:200],
             "link": reverse("alerts:warning_steps", kwargs={"pk": warning.pk}),
             "level": warning.level,
+            "exercise_id": warning.exercise_id,  # a drill's: notify then tells its participants only
         },
     )
     if not created:
@@ -118,7 +121,9 @@ def warning_issue(*, actor, warning: Warning) -> dict:
         )
     codes = target_codes(warning)
     queued = enqueue(warning, codes)
-    hooks.run_on_issue(warning, codes, actor)  # apps above (disasters opens the sites' transfer lists)
+    if not warning.exercise_id:
+        # Apps above (disasters opens the sites' transfer lists); a drill's warning opens nothing real.
+        hooks.run_on_issue(warning, codes, actor)
     audit_record(
         action="warning_issue",
         obj=warning,
@@ -251,6 +256,7 @@ def render_notice(warning: Warning) -> Notice:
         level=warning.level,
         confirm_reply="（回复1确认收到）" if settings.ANLAN_SMS_REPLY_TOKEN else "",
         confirm_link=link_template,
+        exercise_id=warning.exercise_id,  # a drill's: notify delivers it to the participants only, in-app
     )
     measures, sender = warning.measures or {}, sender_name()
     texts = []
@@ -340,3 +346,20 @@ def warning_retry_failed(*, actor, warning: Warning) -> int:
             after={"recipients": retried, "reasons": [f"{r['label']}：{r['reason']} × {r['count']}" for r in reasons]},
         )
     return retried
+
+
+@transaction.atomic
+def warning_end_drill(*, actor, warning: Warning) -> Warning:
+    """Close a drill's warning when its drill ends (演练结束): an issued one becomes 已撤销, a draft or one
+    waiting for 签发 too; nothing is sent (the drill's end is told to its participants by the drill) and the
+    record is kept for the review, audited. Real warnings are cancelled only by a CAP Cancel."""
+    if not warning.exercise_id:
+        raise DomainError("warning.not_drill", "只能关闭演练中产生的预警")
+    warning = Warning.objects.select_for_update().get(pk=warning.pk)
+    if warning.status in (Warning.Status.CANCELLED, Warning.Status.SUPERSEDED):
+        return warning
+    before = warning.status
+    warning.status = Warning.Status.CANCELLED
+    warning.save(update_fields=["status", "updated_at"])
+    audit_record(action="warning_cancel", obj=warning, actor=actor, after={"status": warning.status, "from": before})
+    return warning

@@ -42,9 +42,46 @@ class StrictFilterForm(forms.Form):
         return data
 
 
+# Records made inside a drill (演练模式, `exercise` set) are left out of every list, and so of every count
+# made with a list's FilterSet (the 工作台, the situation API, list charts), unless asked for.
+DRILLS_FILTER = "drills"
+DRILLS_CHOICES = [("include", "含演练"), ("only", "仅演练")]
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Base FilterSet: offers the user's own regions as choices for region filters in the UI; strict about
-    values it cannot read (StrictFilterForm)."""
+    values it cannot read (StrictFilterForm). For models a drill can write (an `exercise` marker) it adds
+    `?drills=include|only` and otherwise shows real records only (`hides_drills`; the API's detail
+    actions turn it off, see StrictFilterBackend)."""
+
+    hides_drills = True
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        model = cls._meta.model
+        if model is not None and DRILLS_FILTER not in filters and _marks_drills(model):
+            filters[DRILLS_FILTER] = django_filters.ChoiceFilter(
+                label="演练记录", choices=DRILLS_CHOICES, empty_label="不含演练", method="filter_drills"
+            )
+        return filters
+
+    def filter_drills(self, queryset, name, value):
+        return queryset.filter(exercise__isnull=False) if value == "only" else queryset
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.is_bound and self.hides_drills and DRILLS_FILTER in self.filters:
+            # A list opened without parameters (a page's first view) leaves drill records out too.
+            queryset = queryset.filter(exercise__isnull=True)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if DRILLS_FILTER in self.filters and self.hides_drills and not self.form.cleaned_data.get(DRILLS_FILTER):
+            queryset = queryset.filter(exercise__isnull=True)
+        return queryset
 
     def get_form_class(self):
         form = super().get_form_class()
@@ -77,6 +114,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         name, "Live status", where it cannot find one), an empty choice reads 全部 (not "---------")."""
         model = self._meta.model
         for name, form_field in self.form.fields.items():
+            if name == DRILLS_FILTER:
+                continue  # its empty choice means 不含演练, not 全部
             if not _has_chinese(str(form_field.label or "")):
                 verbose = _verbose_name(model, self.filters[name].field_name)
                 if verbose:
@@ -93,6 +132,12 @@ class YesNoSelect(forms.NullBooleanSelect):
     def __init__(self, attrs=None):
         super().__init__(attrs)
         self.choices = [("", "全部"), ("true", "是"), ("false", "否")]
+
+
+def _marks_drills(model) -> bool:
+    from .scoping import exercise_field
+
+    return exercise_field(model) is not None
 
 
 def _has_chinese(text: str) -> bool:
@@ -124,6 +169,9 @@ class StrictFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None and getattr(view, "action", "list") not in (None, "list"):
+            # One record by its id (detail, its actions): a drill's warning is still found, as its page is.
+            filterset.hides_drills = False
         if filterset is not None:
             _refuse_empty_choices(filterset, request.query_params)
         return filterset

@@ -94,6 +94,31 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(q)
 
+    def real(self):
+        """Rows not made inside a drill (演练模式: `exercise` set, core.Exercise): what statistics, counts,
+        maps and public pages read. Models without that marker are returned unchanged."""
+        if exercise_field(self.model) is None:
+            return self
+        return self.filter(exercise__isnull=True)
+
+    def of_exercise(self, exercise):
+        """Rows made inside this drill's sandbox."""
+        return self.filter(exercise=exercise) if exercise_field(self.model) else self.none()
+
+
+def exercise_field(model):
+    """The model's `exercise` foreign key to core.Exercise (the sandbox marker), or None."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        field = model._meta.get_field("exercise")
+    except FieldDoesNotExist:
+        return None
+    related = getattr(field, "related_model", None)
+    if field.many_to_one and related is not None and related._meta.label == "core.Exercise":
+        return field
+    return None
+
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 

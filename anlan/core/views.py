@@ -111,11 +111,14 @@ class ObjectListView(ConfigView):
         ]
         query = request.GET.copy()
         query.pop("page", None)
+        # Rows made inside a drill (shown only with 含演练) carry the 演练 badge.
+        drill_rows = {config.reverse("detail", obj.pk) for obj in page if getattr(obj, "exercise_id", None)}
         return render(
             request,
             "core/object_list.html",
             {
                 "config": config,
+                "drill_rows": drill_rows,
                 "urls": config.urls(),
                 "filterset": filterset,
                 "columns": columns,

@@ -10,3 +10,9 @@ class DrillsConfig(AppConfig):
     name = "anlan.drills"
     label = "drills"
     verbose_name = "应急演练"
+
+    def ready(self):
+        from . import services_mode
+
+        # Drill mode: who a sandbox notice reaches (notify) and the facilitator's clock (periodic job).
+        services_mode.register()

@@ -22,7 +22,7 @@ from .models import HANDLERS, Incident
 
 
 def _incidents(desk: str):
-    return Incident.objects.filter(region__pk__startswith=region_prefix(desk)).select_related("kind", "region")
+    return Incident.objects.real().filter(region__pk__startswith=region_prefix(desk)).select_related("kind", "region")
 
 
 def running_clocks(desk: str, at: dt.datetime) -> list[OpenItem]:

@@ -29,7 +29,7 @@ def _grade(row, props):
 
 
 def _incidents_active(user, params):
-    qs = Incident.objects.restrict(user).filter(status__in=ACTIVE)
+    qs = Incident.objects.restrict(user).real().filter(status__in=ACTIVE)
     return point_features(qs, PROPS, user=user, raw=("deaths", "missing", "injured", "trapped"), extra=_grade)
 
 

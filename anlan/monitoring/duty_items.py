@@ -12,8 +12,10 @@ from .models import Alarm
 
 
 def _alarms(desk: str):
-    return Alarm.objects.filter(sensor__region__pk__startswith=region_prefix(desk)).select_related(
-        "sensor", "sensor__region"
+    return (
+        Alarm.objects.real()
+        .filter(sensor__region__pk__startswith=region_prefix(desk))
+        .select_related("sensor", "sensor__region")
     )
 
 

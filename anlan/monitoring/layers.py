@@ -75,7 +75,7 @@ def _alarm(row, props):
 
 def _alarms_open(user, params):
     """Alarms not yet cleared (报警中 and 已确认) at their sensor's place: one query with the sensor joined."""
-    qs = Alarm.objects.restrict(user).exclude(status=Alarm.Status.CLOSED).order_by("-opened_at")
+    qs = Alarm.objects.restrict(user).real().exclude(status=Alarm.Status.CLOSED).order_by("-opened_at")
     return point_features(
         qs,
         ALARM_PROPS,

@@ -26,6 +26,9 @@ from .models import Delivery, NoticeText
 from .tokens import confirm_token
 
 NO_ADDRESS = "无联系方式"
+# A drill's delivery on any channel but the in-app one is never sent (recipients.enqueue_exercise writes none;
+# this holds whatever wrote it) and is not passed on to a fallback channel.
+SANDBOXED = "演练消息，不经外部渠道发送"
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +115,9 @@ def process(*, limit: int = 2000, now: dt.datetime | None = None) -> dict:
     outcome: dict[int, str | None] = {}
     by_channel: dict[str, list[Delivery]] = defaultdict(list)
     for d in batch:
-        if d.pk not in addresses:
+        if d.notice.exercise_id and d.channel != recipients.SANDBOX_CHANNEL:
+            outcome[d.pk] = SANDBOXED
+        elif d.pk not in addresses:
             outcome[d.pk] = NO_ADDRESS
         else:
             by_channel[d.channel].append(d)
@@ -178,7 +183,7 @@ def _record_mine(batch: list[Delivery], outcome: dict, now: dt.datetime, *, clai
         if error is None:
             d.status, d.sent_at, d.last_error = Delivery.Status.SENT, now, ""
             sent.append(d)
-        elif d.attempts >= settings.ANLAN_OUTBOX_MAX_ATTEMPTS or error == NO_ADDRESS:
+        elif d.attempts >= settings.ANLAN_OUTBOX_MAX_ATTEMPTS or error in (NO_ADDRESS, SANDBOXED):
             d.status, d.last_error = Delivery.Status.FAILED, error
             failed.append(d)
         else:
@@ -201,7 +206,7 @@ def _fall_back(failed: list[Delivery], now: dt.datetime) -> int:
     """A recipient whose channel failed for good is tried on the next channel of their order."""
     nexts = []
     for d in failed:
-        if not d.fallback:
+        if not d.fallback or d.last_error == SANDBOXED:
             continue
         channel, _, rest = d.fallback.partition(",")
         nexts.append(

@@ -44,6 +44,23 @@ class Source:
 
 _SOURCES: dict[str, Callable[[], Source]] = {}
 
+# Drill mode (演练模式): a notice whose `exercise` is set goes only to that drill's participants (platform
+# users), only in-app, whoever its sender addressed. notify cannot see the drill (the drills app sits far
+# above), so that app registers who takes part in an exercise: exercise id → user ids.
+SANDBOX_CHANNEL = "inapp"
+_exercise_audience: list[Callable[[int], Iterable[int]]] = []
+
+
+def register_exercise_audience(func: Callable[[int], Iterable[int]]) -> None:
+    """Register `func(exercise_id) -> user ids`: the only people a sandbox notice of that exercise reaches."""
+    if func not in _exercise_audience:
+        _exercise_audience.append(func)
+
+
+def exercise_audience(exercise_id: int) -> set[int]:
+    """The user ids a notice of this exercise may reach (nobody when no app says who takes part)."""
+    return {int(pk) for func in _exercise_audience for pk in func(exercise_id)}
+
 
 def phone_lookup(model, field: str = "phone") -> Callable[[list[int]], Iterable[tuple[int, dict[str, str]]]]:
     """A `Source.lookup` for recipients reached by one (encrypted) phone field of their own row: the phone
@@ -132,7 +149,10 @@ def enqueue_area(
     only: Callable[[Source], bool] = lambda source: True,
 ) -> int:
     """Write the outbox for every recipient of every source (that `only` keeps) in the regions `codes`,
-    on their first channel, with the text variant `variant(source)` (SQL) picks. Returns rows added."""
+    on their first channel, with the text variant `variant(source)` (SQL) picks. Returns rows added.
+    A drill's notice reaches its participants instead (enqueue_exercise), wherever `codes` point."""
+    if notice.exercise_id:
+        return enqueue_exercise(notice, variant=variant)
     if not codes:
         return 0
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -222,6 +242,8 @@ def enqueue(notice: Notice, recipients: Iterable[Recipient], *, variant: str = "
     skipped where the unique index applies). Call inside the transaction of the business change: the row
     commits with it and the worker sends after the commit."""
     now = now or timezone.now()
+    if notice.exercise_id:
+        recipients = _sandboxed(notice, recipients)
     rows = [
         Delivery(
             notice=notice,
@@ -242,3 +264,34 @@ def enqueue(notice: Notice, recipients: Iterable[Recipient], *, variant: str = "
 
 def lookup(kind: str, ids: list[int]) -> Iterable[tuple[int, dict[str, str]]]:
     return source_of(kind).lookup(ids)
+
+
+def enqueue_exercise(notice: Notice, *, variant: Callable[[Source], str] = lambda source: "''") -> int:
+    """The outbox of a drill's notice: every participant of its exercise, in-app only (no fallback), with
+    the text variant the sender picks for platform users. Nobody else: no resident, subscriber, person,
+    loudspeaker or work group, on no real gateway, whatever area the sender named."""
+    ids = sorted(exercise_audience(notice.exercise_id))
+    if not ids:
+        return 0
+    src = source_of("user")
+    marks = ", ".join(["%s"] * len(ids))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Delivery._meta.db_table} ({INSERT_COLUMNS}) "
+            f"SELECT %s, 'user:' || id, {src.name}, {src.region}, {src.tier}, '{SANDBOX_CHANNEL}', 'queued', 0, "
+            f"%s, '', {variant(src)}, '' FROM {src.table} WHERE id IN ({marks}){src.condition}",
+            [notice.pk, now, *ids],
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _sandboxed(notice: Notice, recipients: Iterable[Recipient]) -> list[Recipient]:
+    """Of a drill's recipients, the platform users who take part in it, moved to the in-app channel."""
+    audience = exercise_audience(notice.exercise_id)
+    kept = []
+    for r in recipients:
+        kind, pk = split_key(r.key)
+        if kind == "user" and pk in audience:
+            kept.append(Recipient(r.key, r.name, r.region_code, r.tier, SANDBOX_CHANNEL, ""))
+    return kept

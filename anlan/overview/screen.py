@@ -78,7 +78,7 @@ def _collection(features: list[dict]) -> dict:
 def open_alarms(user) -> list[Alarm]:
     """Alarms not yet cleared (报警中 and 已确认: the reading is still over the line), as the alarm list's
     `open=true` shows them and the 工作台 and situation API count them: one query."""
-    qs = Alarm.objects.restrict(user).exclude(status=Alarm.Status.CLOSED)
+    qs = Alarm.objects.restrict(user).real().exclude(status=Alarm.Status.CLOSED)
     return list(monitoring_selectors.alarms(qs).order_by("-opened_at"))
 
 
@@ -103,6 +103,7 @@ def warnings_in_force(user, now: dt.datetime) -> dict:
     polygon. Two queries."""
     rows = list(
         Warning.objects.restrict(user)
+        .real()
         .filter(warning_filters.in_force(now))
         .order_by("-sent")
         .values("pk", "headline", "level", "polygon", "expires")
@@ -136,6 +137,7 @@ def warnings_in_force(user, now: dt.datetime) -> dict:
 def active_incidents(user) -> list[dict]:
     rows = (
         Incident.objects.restrict(user)
+        .real()
         .filter(status__in=ACTIVE_INCIDENTS)
         .order_by("-received_at")
         .values("pk", "title", "lon", "lat", "status", "level", "kind__name", "region__name", "received_at")
@@ -166,7 +168,7 @@ def moving_teams(user) -> list[dict]:
         DispatchOrder.objects.filter(
             kind=DispatchOrder.Kind.TEAM,
             status__in=MOVING_ORDERS,
-            incident__in=Incident.objects.restrict(user),
+            incident__in=Incident.objects.restrict(user).real(),
             incident__status__in=ACTIVE_INCIDENTS,  # as the 调度指令 list's `open` filter counts them
         )
         .order_by("-sent_at")
@@ -213,6 +215,7 @@ def alarms_24h(user, now: dt.datetime) -> dict:
     hours = [end - dt.timedelta(hours=back) for back in range(23, -1, -1)]
     rows = (
         Alarm.objects.restrict(user)
+        .real()
         .order_by()
         .filter(opened_at__gte=hours[0])
         .annotate(hour=TruncHour("opened_at"))
@@ -266,7 +269,9 @@ def warnings_issued(user, now: dt.datetime, in_force: int) -> dict:
     """Warnings issued over the last WARNING_DAYS days by level, the people they reached and the 叫应率:
     two queries (the warnings, then their deliveries grouped per warning)."""
     since = now - dt.timedelta(days=WARNING_DAYS)
-    rows = list(warning_selectors.issued(Warning.objects.restrict(user).order_by(), since).values_list("pk", "level"))
+    rows = list(
+        warning_selectors.issued(Warning.objects.restrict(user).real().order_by(), since).values_list("pk", "level")
+    )
     reach = warning_selectors.reach_by_warning([pk for pk, _ in rows])
     totals = {
         key: sum(r[key] for r in reach.values()) for key in ("targeted", "reached", "responsible", "acknowledged")

@@ -1,6 +1,7 @@
 """Template filters naming stored codes in Chinese (core.labels): `{% load anlan_labels %}`."""
 
 from django import template
+from django.utils.html import format_html
 
 from anlan.core import labels
 
@@ -27,3 +28,12 @@ def object_type_label(object_type: str) -> str:
 @register.filter
 def region_label(code: str) -> str:
     return labels.region_label(code)
+
+
+@register.filter
+def drill_badge(obj) -> str:
+    """A "演练" badge for a record made inside a drill (its `exercise` set), nothing otherwise:
+    {{ warning|drill_badge }} beside a title on lists, detail pages and popups."""
+    if getattr(obj, "exercise_id", None) or (isinstance(obj, dict) and obj.get("exercise_id")):
+        return format_html('<span class="badge drill" title="{}">演练</span>', "演练模式中产生，不计入统计，不对外发布")
+    return ""

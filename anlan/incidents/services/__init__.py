@@ -19,7 +19,7 @@ from .reports import (
     report_draft,
     report_send,
 )
-from .response import GRADERS, grade_set, response_end, response_set, task_update
+from .response import GRADERS, grade_set, incident_end_drill, response_end, response_set, task_update
 from .review import review_record
 from .timeline import area_set, entry, note_add, warning_link
 
@@ -36,6 +36,7 @@ __all__ = [
     "follow_up_interval",
     "grade_set",
     "incident_create",
+    "incident_end_drill",
     "next_number",
     "note_add",
     "order_create",

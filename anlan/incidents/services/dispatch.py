@@ -143,7 +143,10 @@ def _text_assignee(order: DispatchOrder) -> str:
         return ""
     link = settings.ANLAN_PUBLIC_URL + reverse("field_order", kwargs={"token": order_token(order)})
     text = f"【调度指令】{order.incident.title}：{order.instruction[:120]} 请打开链接接收并反馈：{link}"
-    notice = Notice.objects.create(topic=f"order:{order.pk}", title="调度指令", link=link)
+    # A drill's order: notify sends it to the drill's participants only, never to the assignee's phone.
+    notice = Notice.objects.create(
+        topic=f"order:{order.pk}", title="调度指令", link=link, exercise_id=order.incident.exercise_id
+    )
     NoticeText.objects.create(notice=notice, text=text[:300])
     assignee = recipients.Recipient(
         f"order:{order.pk}", order.assignee_name[:100], order.incident.region_id, "assignee", "sms"

@@ -23,7 +23,8 @@ from .timeline import entry
 
 def next_number(incident: Incident) -> str:
     day = timezone.localtime(incident.received_at).strftime("%Y%m%d")
-    prefix = f"SJ{incident.region_id[:6]}{day}"
+    # A drill's incidents are numbered apart (YL, 演练), so the real sequence has no gaps.
+    prefix = f"{'YL' if incident.exercise_id else 'SJ'}{incident.region_id[:6]}{day}"
     taken = Incident.objects.filter(number__startswith=prefix).count()
     return f"{prefix}{taken + 1:03d}"
 
@@ -64,7 +65,8 @@ def incident_create(*, actor, incident: Incident) -> Incident:
         )
     if incident.level:
         entry(incident, TimelineEntry.Kind.GRADE, f"定级：{incident.get_level_display()}", detail=incident.level_basis)
-    _tell_the_desks(incident)
+    if not incident.exercise_id:  # a drill's incident reaches its participants through the drill, not the desks
+        _tell_the_desks(incident)
     return incident
 
 

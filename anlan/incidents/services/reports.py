@@ -76,9 +76,11 @@ def overdue_reports_job(*, now: dt.datetime | None = None) -> int:
     and deadline. Returns how many."""
     now = now or timezone.now()
     told = 0
-    incidents = Incident.objects.filter(
-        status__in=(Incident.Status.RECEIVED, Incident.Status.RESPONDING)
-    ).select_related("kind")
+    incidents = (
+        Incident.objects.real()
+        .filter(status__in=(Incident.Status.RECEIVED, Incident.Status.RESPONDING))
+        .select_related("kind")
+    )
     for incident in incidents:
         clock = report_clock(incident, now)
         if not clock.overdue or now - clock.due_at > OVERDUE_NOTICE_WINDOW:

@@ -152,3 +152,20 @@ def response_end(*, actor, incident: Incident, summary: str, at=None) -> Inciden
     audit_record(action="incident_end", obj=incident, actor=actor, after={"status": incident.status})
     entry(incident, TimelineEntry.Kind.CLOSE, "结束应急响应", actor=actor, at=at, detail=summary)
     return incident
+
+
+@transaction.atomic
+def incident_end_drill(*, actor, incident: Incident, at=None) -> Incident:
+    """End a drill's incident when its drill ends (演练结束): the response, if any, ends and the record is
+    kept for the review, audited and on its timeline. Real incidents end through response_end only."""
+    if not incident.exercise_id:
+        raise DomainError("incident.not_drill", "只能结束演练中产生的事件")
+    at = at or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED):
+        return incident
+    incident.status, incident.ended_at = Incident.Status.ENDED, at
+    incident.save(update_fields=["status", "ended_at", "updated_at"])
+    audit_record(action="incident_end", obj=incident, actor=actor, after={"status": incident.status, "drill": True})
+    entry(incident, TimelineEntry.Kind.CLOSE, "演练结束，事件随之结束", actor=actor, at=at)
+    return incident

@@ -7,7 +7,7 @@ alarm step, and updates each sensor's live status — all in one transaction and
 batch (none per reading).
 """
 
-from .alarms import OPEN_STATUSES, RULE_LABELS, alarm_acknowledge
+from .alarms import OPEN_STATUSES, RULE_LABELS, alarm_acknowledge, alarm_close_drill, alarm_open_drill
 from .evaluation import clear_rule_cache, evaluate
 from .ingest import MAX_FUTURE, IngestResult, ingest
 from .upkeep import offline_check, retention_job
@@ -18,6 +18,8 @@ __all__ = [
     "RULE_LABELS",
     "IngestResult",
     "alarm_acknowledge",
+    "alarm_close_drill",
+    "alarm_open_drill",
     "clear_rule_cache",
     "evaluate",
     "ingest",

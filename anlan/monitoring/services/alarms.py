@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from anlan.accounts.officers import Relation, active_officers, relation
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
+from anlan.core.errors import DomainError
 from anlan.duty.routing import route_to_desks
 from anlan.inbox.services import Message, notify_many
 
@@ -174,6 +175,48 @@ def _site_persons(sensors) -> dict[int, list[str]]:
     ):
         names[site_id].append(name)
     return {s.pk: names.get(s.hazard_site_id, []) for s in sensors}
+
+
+@transaction.atomic
+def alarm_open_drill(*, actor, exercise, sensor: Sensor, level: str, value: float | None = None, at=None) -> Alarm:
+    """A drill's alarm (演练模式): opened as the engine opens one (an alarm on one of the sensor's rules, its
+    "open" step, audited) but marked with the exercise, without a reading. No reading is written, so the
+    sensor's data, live status and statistics stay real; the engine reads only real open alarms
+    (`.real()`), so a real alarm of the same rule opens and closes as if the drill did not exist; and
+    nobody is told from here (the drill tells its participants, through notify)."""
+    if level not in LEVELS:
+        raise DomainError("alarm.level", f"报警级别应为{'、'.join(LEVEL_LABELS.values())}之一", field="level")
+    rule = (
+        sensor.rules.filter(**{f"{level}__isnull": False}).order_by("pk").first() or sensor.rules.order_by("pk").first()
+    )
+    if rule is None:
+        raise DomainError("alarm.no_rule", f"设备“{sensor.name}”没有报警规则，不能模拟报警", field="sensor")
+    at = at or timezone.now()
+    if value is None:
+        value = getattr(rule, level, None)
+    alarm = Alarm.objects.create(
+        sensor=sensor, rule=rule, level=level, value=value, peak_value=value, opened_at=at, exercise=exercise
+    )
+    AlarmEvent.objects.create(alarm=alarm, action="open", level=level, value=value, at=at, actor=actor_name(actor))
+    audit_record(action="alarm_open", obj=alarm, actor=actor, after={"level": level, "value": value, "drill": True})
+    return alarm
+
+
+@transaction.atomic
+def alarm_close_drill(*, actor, alarm: Alarm, at=None) -> Alarm:
+    """Close a drill's alarm when the drill ends (its "close" step, audited); real alarms are the engine's."""
+    if not alarm.exercise_id:
+        raise DomainError("alarm.not_drill", "只能解除演练中产生的报警")
+    alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
+    if alarm.status == Alarm.Status.CLOSED:
+        return alarm
+    alarm.status, alarm.closed_at = Alarm.Status.CLOSED, at or timezone.now()
+    alarm.save(update_fields=["status", "closed_at"])
+    AlarmEvent.objects.create(
+        alarm=alarm, action="close", level=alarm.level, at=alarm.closed_at, actor=actor_name(actor)
+    )
+    audit_record(action="alarm_close", obj=alarm, actor=actor, after={"status": alarm.status, "drill": True})
+    return alarm
 
 
 @transaction.atomic

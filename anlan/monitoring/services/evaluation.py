@@ -141,7 +141,8 @@ def evaluate(rows, *, now: dt.datetime, arrays=None) -> int:
     rules = _active_rules(new)
     data_rules = [r for r in rules if r.kind != Rule.Kind.OFFLINE and r.levels()]
     open_alarms = {
-        a.rule_id: a for a in Alarm.objects.filter(rule__in=rules, status__in=OPEN_STATUSES).order_by("opened_at")
+        a.rule_id: a
+        for a in Alarm.objects.real().filter(rule__in=rules, status__in=OPEN_STATUSES).order_by("opened_at")
     }
     changes: list[_Change] = []
     windows = _windows(data_rules)
@@ -231,8 +232,8 @@ def _steps(rule, alarm, levels, clear, t, metric, start_level) -> list[_Change]:
 def _refresh_sensors(new: dict, now: dt.datetime) -> None:
     """Latest value and live status of every sensor that got data."""
     worst = defaultdict(int)
-    for sid, level in Alarm.objects.filter(sensor_id__in=list(new), status__in=OPEN_STATUSES).values_list(
-        "sensor_id", "level"
+    for sid, level in (
+        Alarm.objects.real().filter(sensor_id__in=list(new), status__in=OPEN_STATUSES).values_list("sensor_id", "level")
     ):
         worst[sid] = max(worst[sid], LEVELS.index(level) + 1)
     storage.update_sensors(

@@ -16,7 +16,9 @@ def offline_check(*, now: dt.datetime | None = None) -> int:
     """Open an offline alarm for each sensor silent longer than its offline rule allows; mark the rest."""
     now = now or timezone.now()
     rules = list(Rule.objects.filter(kind=Rule.Kind.OFFLINE, active=True, sensor__active=True).select_related("sensor"))
-    open_rules = set(Alarm.objects.filter(rule__in=rules, status__in=OPEN_STATUSES).values_list("rule_id", flat=True))
+    open_rules = set(
+        Alarm.objects.real().filter(rule__in=rules, status__in=OPEN_STATUSES).values_list("rule_id", flat=True)
+    )
     changes = []
     for rule in rules:
         if rule.pk in open_rules:
