@@ -9,4 +9,4 @@ class PlansConfig(AppConfig):
     verbose_name = "应急预案"
 
     def ready(self):
-        from . import api, views  # noqa: F401
+        from . import api, views, views_lifecycle  # noqa: F401
