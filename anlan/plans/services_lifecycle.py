@@ -278,7 +278,7 @@ def _take_number(plan: Plan, year: int) -> str:
     taken = PlanFiling.objects.filter(
         status=PlanFiling.Status.FILED,
         number__startswith=f"备〔{year}〕",
-        plan__region_id__startswith=region_prefix(county),
+        plan__region__pk__startswith=region_prefix(county),
     ).count()
     return filing_number(year, taken + 1)
 

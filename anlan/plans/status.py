@@ -122,3 +122,35 @@ def matching(plans: QuerySet[Plan], status: str, today: dt.date | None = None) -
     }
     test = tests.get(status)
     return [pk for pk, state in found.items() if test and test(state)]
+
+
+# ---------------------------------------------------------------- the 工作台's counts (anlan/overview/items.py)
+
+
+def _count(user, flag: str, late_note: bool = False) -> tuple[int, str]:
+    today = timezone.localdate()
+    found = states(Plan.objects.restrict(user, "view").filter(active=True), today)
+    tests = {"filing_due": lambda s: s.needs_filing, "evaluation_due": lambda s: bool(s.evaluation_flag)}
+    hits = [s for s in found.values() if tests[flag](s)]
+    if flag == "filing_due":
+        late = sum(1 for s in hits if s.late)
+        return len(hits), f"其中逾期 {late} 件" if late else ""
+    overdue = sum(1 for s in hits if s.evaluation_flag == "overdue")
+    return len(hits), f"其中已到期 {overdue} 件" if overdue else ""
+
+
+def filing_due_count(user) -> tuple[int, str]:
+    """Published plans of the scope owing their filing (none yet, or returned), late ones named."""
+    return _count(user, "filing_due")
+
+
+def evaluation_due_count(user) -> tuple[int, str]:
+    """Plans whose periodic evaluation falls within the notice period or is past."""
+    return _count(user, "evaluation_due")
+
+
+def filing_check_count(user) -> tuple[int, str]:
+    """Filings waiting for the county's check, the overdue checks named."""
+    waiting = PlanFiling.objects.restrict(user, "view").filter(status=PlanFiling.Status.SUBMITTED)
+    overdue = waiting.filter(check_due_on__lt=timezone.localdate()).count()
+    return waiting.count(), f"其中超期 {overdue} 件" if overdue else ""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
+from anlan.core.regioncodes import region_prefix
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
 from anlan.core.views import PAGE_SIZE
@@ -69,7 +70,7 @@ def plan_list(request):
     if chosen.get("kind"):
         qs = qs.filter(kind=chosen["kind"])
     if chosen.get("region"):
-        qs = qs.filter(region_id__startswith=chosen["region"].rstrip("0") or chosen["region"])
+        qs = qs.filter(region__pk__startswith=region_prefix(chosen["region"]))
     if chosen.get("owner"):
         owner = chosen["owner"].strip()
         qs = qs.filter(Q(department__name__contains=owner) | Q(enterprise__name__contains=owner))

@@ -35,6 +35,7 @@ EXPECTED_KEYS = {
         "enforcement_plan",  # 年度检查计划完成情况 (anlan/enforcement)
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
+        *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -45,7 +46,10 @@ EXPECTED_KEYS = {
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
     },
     Role.VILLAGE_WORKER: {"village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"},
-    Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
+    Role.ENTERPRISE_USER: {
+        *("enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"),
+        *("enterprise_plan_filing", "enterprise_plan_evaluation"),  # 本企业预案 (anlan/plans)
+    },
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
 }
