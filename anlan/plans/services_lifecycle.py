@@ -88,12 +88,13 @@ def _owner_fields(actor, data: dict) -> dict:
     return data
 
 
-def _review(data: dict, reason: str) -> str:
-    """The Art. 21 default fills a blank review mode; choosing the other mode needs a reason, kept in notes."""
+def _review(data: dict, reason: str, kept: str = "") -> str:
+    """The Art. 21 default fills a blank review mode; choosing the other mode needs a reason, kept in notes
+    (`kept`: the mode already stored, whose reason was given when it was chosen)."""
     default = rules.default_review_mode(data["kind"], rules.UnitFacts.of(data.get("enterprise")))
     mode = data.get("review_mode") or default.value
     data["review_mode"] = mode
-    if mode != default.value:
+    if mode != default.value and mode != kept:
         reason = (reason or "").strip()
         if not reason:
             label = Plan.Review(default.value).label
@@ -138,7 +139,7 @@ def plan_save(*, actor, plan: Plan | None = None, kinds=None, review_reason: str
     data["name"] = data["name"].strip()
     data.setdefault("kind", Plan.Kind.SPECIAL)
     _check_owner(data)
-    note = _review(data, review_reason)
+    note = _review(data, review_reason, kept=current.get("review_mode", ""))
     if data.get("evaluation_years") in (None, ""):
         data["evaluation_years"] = rules.default_evaluation_years(
             data["kind"], rules.UnitFacts.of(data.get("enterprise"))

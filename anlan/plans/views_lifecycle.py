@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,6 +22,7 @@ from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
 from anlan.core.views import PAGE_SIZE
 from anlan.core.workdays import HOLIDAY_NOTE
+from anlan.geo.models import Region, RegionLevel
 
 from . import rules, services, status
 from . import services_lifecycle as lifecycle
@@ -64,7 +65,10 @@ def _may_change(user, plan) -> bool:
 def plan_list(request):
     """Plans in scope, filtered by kind, owner region, department/enterprise and the life-cycle flags; the
     flags' counts are shown above (the 工作台 opens this list with ?status=…)."""
-    qs = _plans(request.user).select_related("region", "department", "enterprise").order_by("kind", "region_id", "name")
+    # Government plans first, in the order of the plan system (总体, 专项, 部门, 乡镇, 村), then enterprises'.
+    rank = Case(*(When(kind=value, then=i) for i, value in enumerate(Plan.Kind.values)), default=99)
+    qs = _plans(request.user).select_related("region", "department", "enterprise")
+    qs = qs.annotate(rank=rank).order_by("rank", "region_id", "name")
     form = PlanFilter(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     if chosen.get("kind"):
@@ -91,8 +95,18 @@ def plan_list(request):
         "flag": flag,
         "may_add": role_allows(request.user, "add", Plan),
         "kinds": Plan.Kind.choices,
+        "regions": _owner_regions(request.user),
     }
     return render(request, "plans/plan_list.html", context)
+
+
+def _owner_regions(user):
+    """The county and townships a user may filter by (an enterprise user has one owner: none offered)."""
+    if getattr(user, "enterprise_id", None):
+        return []
+    prefix = "" if user.is_superuser else region_prefix(user.region_id or "")
+    levels = [RegionLevel.COUNTY, RegionLevel.TOWNSHIP]
+    return list(Region.objects.filter(code__startswith=prefix, level__in=levels).order_by("code"))
 
 
 # ---------------------------------------------------------------- a plan's page

@@ -229,6 +229,8 @@ def test_choosing_the_other_review_mode_needs_a_reason(tree):
         review_reason="市局统一组织论证",
     )
     assert plan.review_mode == "verify" and "市局统一组织论证" in plan.notes
+    # Editing other facts keeps the mode chosen with its reason, without asking again.
+    assert lifecycle.plan_save(actor=county, plan=plan, name="县专项预案（修订）").review_mode == "verify"
     assert lifecycle.plan_save(**base).review_mode == "review"
 
 

@@ -69,15 +69,18 @@ def test_a_plan_without_kinds_or_name_is_refused_and_nothing_is_written(tree):
     assert Plan.objects.count() == before
 
 
-def test_a_township_may_read_plans_but_not_write_them(tree):
+def test_a_township_writes_its_own_plans_but_not_the_countys(tree):
+    # Since issue 18 townships write their own plans (PLAN_WRITERS); the county's they only read.
     officer = persona("township_officer")
-    with pytest.raises(PermissionDenied):
-        services.plan_create(actor=officer, name="镇预案", region=tree.township, kinds=[drill_kind()])
-    plan = plan_with_actions(tree.township, drill_kind())
+    own = services.plan_create(actor=officer, name="镇预案", region=tree.township, kinds=[drill_kind()])
+    assert services.plan_update(actor=officer, plan=own, name="镇预案（修订）").name == "镇预案（修订）"
+    plan = plan_with_actions(tree.county, drill_kind())
     with pytest.raises(PermissionDenied):
         services.plan_update(actor=officer, plan=plan, name="改名")
     plan.refresh_from_db()
     assert plan.name == "测试预案"
+    with pytest.raises(PermissionDenied):
+        services.plan_create(actor=persona("viewer"), name="只读预案", region=tree.county, kinds=[drill_kind()])
 
 
 def test_plan_update_audits_only_what_changed(tree):
