@@ -67,7 +67,9 @@ def _store(template: bytes, plan: Plan, number: int) -> str:
     return path
 
 
-def _enterprise_plans(*, actor, county) -> list[Plan]:
+def _enterprise_plans(county, townships) -> list[Plan]:
+    """The high-risk enterprises' plans, not saved yet (their dates are set first: one insert, no update), and
+    the plan of the first township's first enterprise, whose account the demo and the tests sign in with."""
     listed = Q(industry__in=rules.LISTED_DIVISIONS) | Q(scale__in=rules.MEDIUM_OR_LARGER)
     for flag in rules.LISTED_FLAGS:
         listed |= Q(**{flag: True})
@@ -77,6 +79,11 @@ def _enterprise_plans(*, actor, county) -> list[Plan]:
         .select_related("region")
         .order_by("pk")[:ENTERPRISE_PLANS]
     )
+    if townships:
+        first = Enterprise.objects.filter(region=townships[0], plans__isnull=True).select_related("region")
+        first = first.order_by("pk").first()
+        if first is not None and first not in enterprises:
+            enterprises.insert(0, first)
     plans = []
     for e in enterprises:
         facts = rules.UnitFacts.of(e)
@@ -91,11 +98,14 @@ def _enterprise_plans(*, actor, county) -> list[Plan]:
                 synthetic=True,
             )
         )
+    return plans
+
+
+def _save_enterprise_plans(actor, plans: list[Plan]) -> None:
     created = objects_bulk_create(actor=actor, model=Plan, instances=plans)
     kinds = list(IncidentKind.objects.filter(name__in=ENTERPRISE_KINDS).values_list("pk", flat=True))
     through = Plan.kinds.through
     through.objects.bulk_create([through(plan_id=p.pk, incidentkind_id=k) for p in created for k in kinds])
-    return created
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -109,23 +119,24 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
     names += [township_plan_name(t) for t in townships or []]
     existing = Plan.objects.filter(region__pk__startswith=county.code[:6], name__in=names, versions__isnull=True)
     government = list(existing.select_related("region").order_by("kind", "region_id", "pk"))
-    enterprise = _enterprise_plans(actor=actor, county=county)
+    enterprise = _enterprise_plans(county, townships)
     plans = government + enterprise
     if not plans:
         return {}
     dated = ("published_on", "reviewed_on", "last_evaluated_on")
-    before = {p.pk: {k: snapshot(p)[k] for k in dated} for p in plans}
+    before = {p.pk: {k: snapshot(p)[k] for k in dated} for p in government}
+    key = id  # enterprise plans have no pk until they are inserted with their dates
     filed_with_county = [p for p in plans if rules.files_with_county(p.kind)]
     # The states to show, on plans that file with the county: (days since 公布, filing story).
     stories = {}
     special = ["submitted", "submitted", "submitted_overdue", "late", "late", "returned", "fresh"]
     for plan, story in zip(filed_with_county[1::5], special, strict=False):
-        stories[plan.pk] = story
+        stories[key(plan)] = story
     evaluation_window = 3 * 365
     published: dict[int, dt.date] = {}
     due_soon: set[int] = set()
     for i, plan in enumerate(plans):
-        story = stories.get(plan.pk, "")
+        story = stories.get(key(plan), "")
         if story in ("submitted", "submitted_overdue", "returned"):
             days = rng.randint(12, 18)
         elif story == "late":
@@ -134,33 +145,18 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
             days = 3
         elif i % 6 == 2 and plan.evaluation_years:  # due for evaluation this quarter
             days = evaluation_window - rng.randint(5, 80)
-            due_soon.add(plan.pk)
+            due_soon.add(key(plan))
         else:
             days = rng.randint(40, evaluation_window - 120)
-        published[plan.pk] = today - dt.timedelta(days=days)
+        published[key(plan)] = today - dt.timedelta(days=days)
     calendar = WorkCalendar.around(published.values(), today)
 
-    template = _template()
-    versions, evaluations, filings = [], [], []
+    evaluations = []
     for plan in plans:
-        plan.published_on = published[plan.pk]
+        plan.published_on = published[key(plan)]
         plan.reviewed_on = plan.published_on - dt.timedelta(days=rng.randint(7, 30))
-        version = PlanVersion(
-            plan=plan,
-            number=1,
-            file=_store(template, plan, 1),
-            file_name=f"{plan.name}.docx",
-            note="首次发布",
-            uploaded_at=_at(plan.published_on, 9),
-            uploaded_by="演示数据",
-        )
-        versions.append(version)
-    objects_bulk_create(actor=actor, model=PlanVersion, instances=versions)
-    version_of = {v.plan_id: v for v in versions}
-
-    for plan in plans:
         # An evaluation a year after 公布 for some older plans (an enterprise after its own drill, say).
-        older = (today - plan.published_on).days > 500 and plan.pk not in due_soon
+        older = (today - plan.published_on).days > 500 and key(plan) not in due_soon
         if plan.evaluation_years and older and rng.random() < 0.3:
             on = plan.published_on + dt.timedelta(days=365)
             plan.last_evaluated_on = on
@@ -173,9 +169,30 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
                     recorded_by="演示数据",
                 )
             )
+    if enterprise:
+        _save_enterprise_plans(actor, enterprise)
+
+    template = _template()
+    versions = [
+        PlanVersion(
+            plan=plan,
+            number=1,
+            file=_store(template, plan, 1),
+            file_name=f"{plan.name}.docx",
+            note="首次发布",
+            uploaded_at=_at(plan.published_on, 9),
+            uploaded_by="演示数据",
+        )
+        for plan in plans
+    ]
+    objects_bulk_create(actor=actor, model=PlanVersion, instances=versions)
+    version_of = {v.plan_id: v for v in versions}
+
+    filings = []
+    for plan in plans:
         if not rules.files_with_county(plan.kind):
             continue
-        story = stories.get(plan.pk, "filed")
+        story = stories.get(key(plan), "filed")
         if story in ("late", "fresh"):
             continue
         due = calendar.add(plan.published_on, rules.filing_days())
@@ -213,22 +230,23 @@ def load(*, actor, county, townships=None, departments=None) -> dict[str, int]:
     objects_bulk_create(actor=actor, model=PlanFiling, instances=filings)
     objects_bulk_create(actor=actor, model=PlanEvaluation, instances=evaluations)
 
-    Plan.objects.bulk_update(plans, list(dated))
-    append(
-        (
-            AuditItem(
-                action="update",
-                object_type="plans.plan",
-                object_id=str(p.pk),
-                object_repr=p.name,
-                region_code=p.region_id,
-                before=before[p.pk],
-                after={k: snapshot(p)[k] for k in dated},
-            )
-            for p in plans
-        ),
-        actor=actor,
-    )
+    if government:  # the enterprise plans were inserted with their dates
+        Plan.objects.bulk_update(government, list(dated))
+        append(
+            (
+                AuditItem(
+                    action="update",
+                    object_type="plans.plan",
+                    object_id=str(p.pk),
+                    object_repr=p.name,
+                    region_code=p.region_id,
+                    before=before[p.pk],
+                    after={k: snapshot(p)[k] for k in dated},
+                )
+                for p in government
+            ),
+            actor=actor,
+        )
 
     triggers = []
     flood = next((p for p in government if p.name == "县防汛抗旱应急预案"), None)
