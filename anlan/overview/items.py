@@ -42,6 +42,7 @@ from anlan.incidents import services as incident_services
 from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
+from anlan.plans import status as plan_status
 from anlan.risk.models import MajorHazardSource, RiskPoint
 from anlan.sites import selectors as patrol_selectors
 from anlan.sites.models import PatrolTask
@@ -401,6 +402,17 @@ ITEMS: list[Item] = [
          count=warning_tasks.workbench_count),
     Item("my_warning_tasks", "待落实的预警任务", "去落实", DEPARTMENT | TOWNSHIP | VILLAGE, RED,
          url_name="alerts:my_tasks", count=warning_tasks.workbench_count),
+    # ---- 预案 (anlan/plans): filings to check, filings owed (20 working days after 公布), evaluations due
+    Item("plans_filing_check", "预案备案待审查", "去审查", COUNTY, ORANGE, url_name="plans:filing_queue",
+         count=plan_status.filing_check_count),
+    Item("plans_filing_due", "预案待备案/备案逾期", "查看预案", COUNTY, ORANGE, params=_fixed(status="filing_due"),
+         url_name="plans:plan_list", count=plan_status.filing_due_count),
+    Item("plans_evaluation_due", "预案待评估", "查看预案", COUNTY, ROUTINE, params=_fixed(status="evaluation_due"),
+         url_name="plans:plan_list", count=plan_status.evaluation_due_count),
+    Item("enterprise_plan_filing", "本企业预案待备案", "去报备", ENTERPRISE, ORANGE,
+         params=_fixed(status="filing_due"), url_name="plans:plan_list", count=plan_status.filing_due_count),
+    Item("enterprise_plan_evaluation", "本企业预案待评估", "去评估", ENTERPRISE, ROUTINE,
+         params=_fixed(status="evaluation_due"), url_name="plans:plan_list", count=plan_status.evaluation_due_count),
     # ---- read-only roles: the situation they watch
     Item("incidents_active", "处置中事件", "查看事件", WATCHERS, RED, Incident, ACTIVE_INCIDENTS),
     Item("warnings_in_force", "生效中的预警", "查看预警", WATCHERS, ORANGE, Warning, IN_FORCE),

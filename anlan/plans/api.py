@@ -57,8 +57,12 @@ class PlanSerializer(ScopedSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "name", "kinds", "region", "active", "notes", "actions", "synthetic"]
-        read_only_fields = ["synthetic"]
+        # The life-cycle facts are read here and written on the plan pages (services_lifecycle), which apply
+        # the Art. 21 review rule and the owner checks.
+        lifecycle = ["kind", "department", "enterprise", "review_mode", "reviewed_on", "published_on"]
+        lifecycle += ["evaluation_years", "last_evaluated_on"]
+        fields = ["id", "name", "kinds", "region", "active", "notes", "actions", "synthetic", *lifecycle]
+        read_only_fields = ["synthetic", *lifecycle]
 
 
 class PlanViewSet(ScopedModelViewSet):

@@ -9,4 +9,4 @@ class PlansConfig(AppConfig):
     verbose_name = "应急预案"
 
     def ready(self):
-        from . import api, views, views_response  # noqa: F401
+        from . import api, views, views_lifecycle, views_response  # noqa: F401

@@ -1,14 +1,27 @@
-"""Starting plans for a county (loaded with the demo county; a bureau edits its own): who does what at
-each response level, by department code (demo/data/departments.json)."""
+"""Starting plans for a county (loaded with the demo county; a bureau edits its own): the county's overall and
+special plans with who does what at each response level, by department code (demo/data/departments.json), and
+one 乡镇（街道）应急预案 per township named "<乡镇名>突发事件应急预案". The plans' fixed names are the ones every
+part of issue 18 uses (drills exercise them, response tables hang on them)."""
 
 from django.db import transaction
 
 from anlan.core.services import objects_bulk_create
+from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Department
 
 from .models import IncidentKind, Plan, PlanAction
 
+OVERALL = "县突发事件总体应急预案"
+# name → kind; the plans not listed are special plans (专项应急预案).
+KINDS = {OVERALL: Plan.Kind.OVERALL}
+
 PLANS = [
+    (OVERALL, None, []),  # None: every kind of emergency
+    (
+        "县防汛抗旱应急预案",
+        ["水旱灾害", "气象灾害"],
+        [],
+    ),
     (
         "县突发地质灾害应急预案",
         ["地质灾害", "水旱灾害", "气象灾害"],
@@ -40,7 +53,14 @@ PLANS = [
             ("I", "YJ", "成立现场指挥部，请求市级支援", 1),
         ],
     ),
+    ("县森林火灾应急预案", ["森林草原火灾"], []),
+    ("县危险化学品事故应急预案", ["工矿商贸等企业安全事故", "环境污染和生态破坏事件"], []),
 ]
+TOWNSHIP_KINDS = ["水旱灾害", "气象灾害", "地质灾害", "森林草原火灾", "工矿商贸等企业安全事故"]
+
+
+def township_plan_name(township) -> str:
+    return f"{township.name}突发事件应急预案"
 
 
 def install_county_plans(county, *, synthetic: bool = False, actor=None) -> int:
@@ -49,18 +69,36 @@ def install_county_plans(county, *, synthetic: bool = False, actor=None) -> int:
         return 0
     departments = {d.code.rsplit("-", 1)[-1]: d for d in Department.objects.filter(code__startswith=county.code[:6])}
     kinds = {k.name: k for k in IncidentKind.objects.all()}
+    townships = list(Region.objects.filter(parent=county, level=RegionLevel.TOWNSHIP).order_by("code"))
+    government = {"review_mode": Plan.Review.REVIEW, "evaluation_years": 3, "synthetic": synthetic}
     with transaction.atomic():
         plans = objects_bulk_create(
             actor=actor,
             model=Plan,
-            instances=[Plan(name=name, region=county, synthetic=synthetic) for name, _, _ in PLANS],
+            instances=[
+                Plan(name=name, region=county, kind=KINDS.get(name, Plan.Kind.SPECIAL), **government)
+                for name, _, _ in PLANS
+            ],
         )
+        local = objects_bulk_create(
+            actor=actor,
+            model=Plan,
+            instances=[
+                Plan(name=township_plan_name(t), region=t, kind=Plan.Kind.TOWNSHIP, **government) for t in townships
+            ],
+        )
+        through = Plan.kinds.through
+        links = [
+            through(plan_id=p.pk, incidentkind_id=kinds[k].pk) for p in local for k in TOWNSHIP_KINDS if k in kinds
+        ]
         actions = []
         for plan, (_, kind_names, rows) in zip(plans, PLANS, strict=True):
-            plan.kinds.set([kinds[k] for k in kind_names if k in kinds])
+            names = kinds if kind_names is None else kind_names
+            links += [through(plan_id=plan.pk, incidentkind_id=kinds[k].pk) for k in names if k in kinds]
             actions += [
                 PlanAction(plan=plan, level=level, title=title, department=departments.get(code), hours=hours, order=i)
                 for i, (level, code, title, hours) in enumerate(rows, start=1)
             ]
+        through.objects.bulk_create(links)
         objects_bulk_create(actor=actor, model=PlanAction, instances=actions)
-    return len(plans)
+    return len(plans) + len(local)

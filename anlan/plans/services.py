@@ -1,11 +1,11 @@
 """Writing plans and their actions (audited, in one transaction each), and the one question incidents ask
 of plans: which actions does a response of a given level start for an incident of a given kind?
 
-Only county roles write plans (the models' `write_roles`); the services check it again, so a caller
-that forgot gets a 403 rather than a township editing the county's plan (a township sees the county's
-plans: `ancestors_visible`). Rules a user may break come back as Django `ValidationError`s naming the
-field, in Chinese: the registry kit shows them on the form and the API turns them into a 400 naming
-the field (core.drf).
+County roles, townships and enterprises write plans (the models' `write_roles`), each only its own: the
+services check role and "change" scope again, so a caller that forgot gets a 403 rather than a township
+editing the county's plan (a township sees the county's plans: `ancestors_visible`). Rules a user may
+break come back as Django `ValidationError`s naming the field, in Chinese: the registry kit shows them on
+the form and the API turns them into a 400 naming the field (core.drf).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,7 +89,12 @@ def plan_update(*, actor, plan: Plan, **changes) -> Plan:
     _check_fields(changes, PLAN_FIELDS)
     if kinds is not None:
         kinds = _check_kinds(kinds)
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    # A township reads the county's plans (ancestors_visible) but changes only its own: look it up in the
+    # actor's "change" scope, not merely by id.
+    rows = Plan.objects.restrict(actor, "change") if getattr(actor, "is_authenticated", False) else Plan.objects
+    plan = rows.select_for_update().filter(pk=plan.pk).first()
+    if plan is None:
+        raise PermissionDenied("只能修改本单位编制的预案")
     before = snapshot(plan, with_m2m=True)
     for name, value in changes.items():
         setattr(plan, name, value.strip() if name == "name" else value)

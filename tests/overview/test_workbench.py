@@ -37,6 +37,7 @@ EXPECTED_KEYS = {
         "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
         "warning_tasks",  # 预警任务落实 (anlan/alerts/tasks.py, issue 18)
         "consultations_open",  # 会商中 (anlan/consultations)
+        *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -52,7 +53,10 @@ EXPECTED_KEYS = {
         *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
         "my_warning_tasks",
     },
-    Role.ENTERPRISE_USER: {"enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"},
+    Role.ENTERPRISE_USER: {
+        *("enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"),
+        *("enterprise_plan_filing", "enterprise_plan_evaluation"),  # 本企业预案 (anlan/plans)
+    },
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
 }

@@ -68,8 +68,18 @@ def test_an_action_stays_in_its_plan(client, tree):
     assert (action.plan_id, action.hours) == (plan.pk, 3)
 
 
-@pytest.mark.parametrize("who", ["township_officer", "viewer"])
-def test_township_and_viewer_read_but_may_not_write(client, tree, who):
+def test_a_township_writes_its_own_plan_but_not_the_countys(client, tree):
+    plan = plan_with_actions(tree.county, drill_kind(), levels=("IV",))
+    client.force_login(persona("township_officer"))
+    body = {"name": "本镇预案", "kinds": [drill_kind().name], "region": tree.township.code}
+    assert client.post("/api/v1/plans/", body, content_type=JSON).status_code == 201
+    assert client.patch(f"/api/v1/plans/{plan.pk}/", {"name": "改名"}, content_type=JSON).status_code in (403, 404)
+    plan.refresh_from_db()
+    assert plan.name == "测试预案"
+
+
+@pytest.mark.parametrize("who", ["viewer"])
+def test_viewer_reads_but_may_not_write(client, tree, who):
     plan = plan_with_actions(tree.county, drill_kind(), levels=("IV",))
     action = plan.actions.get()
     client.force_login(persona(who))
