@@ -2,11 +2,13 @@
 where the duty desk has always found them. Plans themselves have pages of their own (views_lifecycle, menu
 预案演练)."""
 
-from anlan.core.kit import ModelConfig, register
+from django.forms import modelform_factory
+
+from anlan.core.kit import ModelConfig, ScopedModelForm, register
 
 from . import selectors
 from .filters import PlanActionFilterSet
-from .models import IncidentKind, PlanAction
+from .models import IncidentKind, Plan, PlanAction
 
 MENU_GROUP = "事件处置"
 
@@ -20,11 +22,31 @@ register(
         menu_order=73,
     )
 )
+
+
+def _plans_writable_by(user):
+    """Plans whose response rows the user may write: a township sees the county's plans but adds rows only to
+    its own (ancestors are visible for reading, never for writing)."""
+    return Plan.objects.restrict(user, "change").only("pk", "name")
+
+
+class PlanActionForm(ScopedModelForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if "plan" in self.fields:
+            self.fields["plan"].queryset = _plans_writable_by(user)
+
+
+ACTION_FORM_FIELDS = ["plan", "level", "title", "department", "hours", "order"]
+
+
 register(
     ModelConfig(
         model=PlanAction,
+        form_class=modelform_factory(PlanAction, form=PlanActionForm, fields=ACTION_FORM_FIELDS),
+        related_choices={"plan": _plans_writable_by},
         list_columns=["plan", "level", "title", "department", "hours"],
-        form_fields=["plan", "level", "title", "department", "hours", "order"],
+        form_fields=ACTION_FORM_FIELDS,
         filterset_class=PlanActionFilterSet,
         search_fields=["title"],
         selector=selectors.actions,

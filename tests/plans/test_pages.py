@@ -47,6 +47,21 @@ def test_viewer_may_read_actions_but_not_add_them(client, tree, who):
     assert not PlanAction.objects.filter(title="越权措施").exists()
 
 
+def test_a_township_adds_actions_to_its_own_plan_only(client, tree):
+    county_plan = plan_with_actions(tree.county, drill_kind(), name="县预案", levels=("IV",))
+    own = plan_with_actions(tree.township, drill_kind(), name="本镇预案", levels=())
+    client.force_login(persona("township_officer"))
+    data = {"plan": county_plan.pk, "level": "III", "title": "越权措施", "hours": 1, "order": 2}
+    refused = client.post(reverse("plans:planaction_add"), data)
+    assert refused.status_code == 400 and "不在您的管辖范围内" in refused.content.decode()
+    assert not PlanAction.objects.filter(title="越权措施").exists()
+    data["plan"], data["title"] = own.pk, "本镇措施"
+    assert client.post(reverse("plans:planaction_add"), data).status_code == 302
+    assert own.actions.filter(title="本镇措施").exists()
+    edit = client.get(reverse("plans:planaction_edit", kwargs={"pk": county_plan.actions.get().pk}))
+    assert edit.status_code in (403, 404)
+
+
 def test_other_townships_actions_are_not_listed(client, tree):
     theirs = plan_with_actions(tree.other_township, drill_kind(), name="邻镇预案", levels=("IV",))
     ours = plan_with_actions(tree.township, drill_kind(), name="本镇预案", levels=("IV",))
