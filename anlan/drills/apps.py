@@ -10,3 +10,6 @@ class DrillsConfig(AppConfig):
     name = "anlan.drills"
     label = "drills"
     verbose_name = "应急演练"
+
+    def ready(self):
+        from . import api, views_drills  # noqa: F401  (API routes, menu links)

@@ -1,5 +1,12 @@
-"""Pages of the drills app: each part has its own urls module, included here."""
+"""Pages of the drills app: each part has its own urls module, included here (urls_drills: drills, problems,
+compliance; drill mode adds urls_mode)."""
+
+from django.urls import include, path
+
+from . import urls_drills
 
 app_name = "drills"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include(urls_drills.urlpatterns)),
+]
