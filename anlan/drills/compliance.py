@@ -105,20 +105,25 @@ def _open_or_due(deadline: dt.date, day: dt.date) -> str:
     return DUE if deadline <= quarter_end(day) else OPEN
 
 
-def calendar_status(cadence: str, held: Iterable[dt.date], year: int, day: dt.date) -> tuple[str, dt.date]:
+def calendar_status(
+    cadence: str, held: Iterable[dt.date], year: int, day: dt.date, *, final: bool = False
+) -> tuple[str, dt.date]:
     """Status under a calendar rule on `day` (within `year`) and the deadline of the first period not met
-    (or the end of the last period when all are met)."""
+    (or the end of the last period when all are met). `final`: the year is over (read after its Dec 31), so
+    every period has ended, the last one included."""
     held = [d for d in held if d <= day]
     for start, end in periods(cadence, year):
         if start > day:  # a period not yet begun asks nothing
             break
         if any(start <= d <= end for d in held):
             continue
-        return (LATE if end < day else _open_or_due(end, day)), end
+        return (LATE if end < day or final else _open_or_due(end, day)), end
     return MET, periods(cadence, year)[-1][1]
 
 
-def rolling_status(held: Iterable[dt.date], day: dt.date, years: int = 2) -> tuple[str, dt.date | None]:
+def rolling_status(
+    held: Iterable[dt.date], day: dt.date, years: int = 2, *, final: bool = False
+) -> tuple[str, dt.date | None]:
     """Status under "at least once every `years` years" on `day`: met while the last drill up to the day is
     at most `years` years old; the deadline is its anniversary. With no drill at all it is late (the law
     has applied since 2019: a unit that never drilled owes one now)."""
@@ -126,7 +131,7 @@ def rolling_status(held: Iterable[dt.date], day: dt.date, years: int = 2) -> tup
     if not held:
         return LATE, None
     due = add_years(max(held), years)
-    if due < day:
+    if due < day or (final and due == day):  # a past year read on its Dec 31: that day is over too
         return LATE, due
     return (DUE if due <= quarter_end(day) else MET), due
 
@@ -137,14 +142,15 @@ def assess(
     """One unit's row for `year` read on `as_of(year, today)`: the worse status of its rules and the
     earliest deadline among the rules not met."""
     day = as_of(year, today)
+    final = year < today.year
     held = sorted(held)
     up_to = [d for d in held if d <= day]
     results = []
     for rule in rules:
         if rule.cadence == TWO_YEARS:
-            status, due = rolling_status(held, day)
+            status, due = rolling_status(held, day, final=final)
         else:
-            status, due = calendar_status(rule.cadence, held, year, day)
+            status, due = calendar_status(rule.cadence, held, year, day, final=final)
         results.append((status, due, rule))
     status = max((r[0] for r in results), key=SEVERITY.__getitem__)
     unmet = [r[1] for r in results if r[0] != MET and r[1] is not None]
