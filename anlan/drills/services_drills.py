@@ -111,6 +111,7 @@ def drill_cancel(*, actor, drill: Drill, reason: str) -> Drill:
 def log_add(*, actor, drill: Drill, at: dt.datetime, text: str, photo=None) -> DrillLogEntry:
     """A timeline entry, with a photo checked by content (core.uploads) and re-encoded."""
     _require_writer(actor, drill)
+    drill = Drill.objects.get(pk=drill.pk)
     if drill.status == Drill.Status.CANCELLED:
         raise ValidationError({"text": "演练已取消，不能再记录"})
     if not (text or "").strip():
@@ -160,6 +161,7 @@ def drill_evaluate(
     """The evaluation form: indicators scored, the weighted score and its conclusion band, observations, the
     report (已实施 → 已评估)."""
     _require_writer(actor, drill)
+    drill = Drill.objects.get(pk=drill.pk)
     if not (evaluators or "").strip():
         raise ValidationError({"evaluators": "请填写评估人员"})
     if drill.held_on and evaluated_on < drill.held_on:
@@ -196,6 +198,7 @@ def problem_add(
     """A problem the drill revealed, with its responsible unit and deadline. A problem with the plan
     (category 预案) is also a revision trigger of the plan exercised (应急条例 Art. 6 (5))."""
     _require_writer(actor, drill)
+    drill = Drill.objects.select_related("plan").get(pk=drill.pk)  # its state now, not the caller's copy
     if drill.status not in COUNTED:
         raise ValidationError({"description": "演练实施后才能登记发现的问题"})
     if not (description or "").strip():
