@@ -206,7 +206,9 @@ def test_overdue_problems_are_listed(client, tree):
         actor=officer, drill=drill, category="support", description="对讲机不足", due_on=TODAY + dt.timedelta(days=1)
     )
     DrillProblem.objects.filter(pk=problem.pk).update(due_on=TODAY - dt.timedelta(days=1))  # time has passed
-    assert list(services.problems_overdue(officer)) == [problem]
+    overdue = list(services.problems_overdue(officer))
+    assert problem in overdue and all(p.due_on < TODAY and p.status == "open" for p in overdue)
+    assert all(p.drill.region_id.startswith(tree.township.code[:9]) for p in overdue)  # its own township only
     client.force_login(officer)
     page = client.get("/drills/problems/?overdue=true")
     assert page.context["page"].paginator.count == services.problems_overdue(officer).count()

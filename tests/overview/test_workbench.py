@@ -35,10 +35,12 @@ EXPECTED_KEYS = {
         "enforcement_plan",  # 年度检查计划完成情况 (anlan/enforcement)
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "enforcement_unpublished",  # 抽查结果逾期未公示 (anlan/enforcement, 一公开)
+        *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
+        *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
