@@ -327,6 +327,9 @@ def compliance_page(request):
     today = timezone.localdate()
     year = min(_year(request), today.year)
     rows = services.compliance_table(request.user, year, today)
+    # By category as listed, the late and due first within each: what needs acting on is on top.
+    order = {category: i for i, category in enumerate(dict.fromkeys(r.category for r in rows))}
+    rows.sort(key=lambda r: (order[r.category], -compliance.SEVERITY[r.status]))
     due_only = request.GET.get("due") == "true"
     shown = [r for r in rows if r.flagged] if due_only else rows
     category = request.GET.get("category", "")
