@@ -12,7 +12,7 @@ class DrillsConfig(AppConfig):
     verbose_name = "应急演练"
 
     def ready(self):
-        from . import services_mode
+        from . import api, services_mode, views_drills, views_mode  # noqa: F401  (API routes, menu links)
 
         # Drill mode: who a sandbox notice reaches (notify) and the facilitator's clock (periodic job).
         services_mode.register()

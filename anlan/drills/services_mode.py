@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from anlan.accounts.models import User
@@ -106,11 +106,8 @@ def due_injects(drill: Drill, now: dt.datetime | None = None) -> list[DrillInjec
 
 
 def evaluate_url(drill: Drill) -> str:
-    """The drill's evaluation form (built by the drills part that records drills), or "" when absent."""
-    try:
-        return reverse("drills:evaluate", kwargs={"pk": drill.pk})
-    except NoReverseMatch:
-        return ""
+    """The drill's evaluation form (views_drills), where the facilitator goes when the drill ends."""
+    return reverse("drills:drill_evaluate", kwargs={"pk": drill.pk})
 
 
 # ---------------------------------------------------------------- start and end

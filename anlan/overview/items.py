@@ -32,6 +32,7 @@ from anlan.core.roles import Role
 from anlan.core.views import filterset_for
 from anlan.disasters import selectors as disaster_selectors
 from anlan.disasters import transfer
+from anlan.drills import services_drills as drills
 from anlan.enforcement import selectors_cases
 from anlan.enforcement import services_credit as enforcement_credit
 from anlan.enforcement import services_plan as enforcement_plan
@@ -421,6 +422,13 @@ ITEMS: list[Item] = [
     # ---- 会商研判 (issue 18): a session sitting now, its decisions still being recorded
     Item("consultations_open", "会商中", "进入会商", COUNTY, RED, params=_fixed(status=Consultation.Status.OPEN),
          url_name="consultations:list", count=open_summary),
+    # 演练 (anlan/drills): units whose drill is due this quarter or late (the county's, a township its own), and
+    # problems drills found that are past their deadline.
+    Item("drills_due", "演练到期（本季度或已逾期）", "查看达标情况", COUNTY | TOWNSHIP, ORANGE,
+         url_name="drills:compliance", params=_fixed(due="true"), count=drills.drills_due_count),
+    Item("drill_problems_overdue", "演练问题整改逾期", "去督办", COUNTY | TOWNSHIP, ORANGE,
+         url_name="drills:problem_list", params=_fixed(overdue="true"),
+         count=lambda user: drills.problems_overdue(user).count()),
 ]  # fmt: skip
 
 

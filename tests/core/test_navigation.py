@@ -97,6 +97,9 @@ ENTERPRISE_MENU = {
     "处罚案件",  # its own penalty cases, read only (enforcement: CASE_READERS)
     # enforcement (credit): its own violation records, listing and 信用修复 applications, read only
     *("违法行为信息库", "严重失信主体名单", "信用修复申请"),
+    # drills (应急条例 Art. 8: an enterprise drills and reports it): its own drills, problems and compliance row
+    *("应急演练", "演练问题整改", "演练达标情况"),
+    "应急预案",  # its own plans (plans: Plan scoped by enterprise since the issue-18 skeleton)
 }
 
 

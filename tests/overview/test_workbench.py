@@ -38,11 +38,13 @@ EXPECTED_KEYS = {
         "warning_tasks",  # 预警任务落实 (anlan/alerts/tasks.py, issue 18)
         "consultations_open",  # 会商中 (anlan/consultations)
         *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
+        *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
         "my_warning_tasks",
+        *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
