@@ -33,6 +33,7 @@ from .models import (
     FindingPhoto,
     Inspection,
     InspectionAnswer,
+    IssuedDocument,
     Signature,
 )
 
@@ -238,6 +239,7 @@ def inspection_detail(request, pk):
         "inspectors": [(i, i.pk in signed_ids) for i in inspection.inspectors.select_related("user")],
         "principal_signed": any(s.signer == Signature.Signer.PRINCIPAL for s in signatures),
         "documents": inspection.documents.order_by("issued_on", "kind", "seq"),
+        "may_download": role_allows(request.user, "view", IssuedDocument),  # documents.document_download's check
         "may_complete": any(s.action == "complete" for s in steps),
         "complete_blockers": _blockers(inspection, "complete") if editable else [],
         "may_close": any(s.action == "close" for s in steps),

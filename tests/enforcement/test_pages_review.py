@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from anlan.enforcement import services_campaigns
-from anlan.enforcement.models import Campaign, CreditRepair, Inspection
+from anlan.enforcement.models import Campaign, CreditRepair, Inspection, IssuedDocument
 from anlan.testing.personas import persona
 
 from .campaign_world import build_world
@@ -115,3 +115,14 @@ def test_credit_list_criterion_filter_fits_a_phone(client):
     client.force_login(persona("county_operator"))
     page = client.get("/enforcement/credit/").content.decode()
     assert 'name="criterion" style="max-width: 100%"' in page
+
+
+def test_case_page_links_its_documents_to_the_word_download(client, tree):
+    handlers = named_inspectors(tree.county, "zf_w")
+    case = open_case(handlers)
+    document = IssuedDocument.objects.get(case=case, kind="case_opening")
+    client.force_login(persona("county_operator"))
+    page = client.get(f"/enforcement/cases/{case.pk}/").content.decode()
+    link = f"/enforcement/documents/{document.pk}/download/"
+    assert f'<a href="{link}">{document.number}</a>' in page
+    assert client.get(link).status_code == 200
