@@ -34,7 +34,7 @@ class CreditListingFilterSet(ScopedFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The criteria are sentences: without a cap the select is as wide as the longest and a phone scrolls sideways.
-        self.form.fields["criterion"].widget.attrs["style"] = "max-width: 100%"
+        self.form.fields["criterion"].widget.attrs["style"] = "max-width: 15em"
 
 
 class CreditRepairFilterSet(ScopedFilterSet):

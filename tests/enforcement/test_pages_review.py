@@ -114,7 +114,7 @@ def test_listing_page_shows_repair_dates_as_iso(client, tree):
 def test_credit_list_criterion_filter_fits_a_phone(client):
     client.force_login(persona("county_operator"))
     page = client.get("/enforcement/credit/").content.decode()
-    assert 'name="criterion" style="max-width: 100%"' in page
+    assert 'name="criterion" style="max-width: 15em"' in page
 
 
 def test_case_page_links_its_documents_to_the_word_download(client, tree):
