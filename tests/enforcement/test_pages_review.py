@@ -126,3 +126,13 @@ def test_case_page_links_its_documents_to_the_word_download(client, tree):
     link = f"/enforcement/documents/{document.pk}/download/"
     assert f'<a href="{link}">{document.number}</a>' in page
     assert client.get(link).status_code == 200
+
+
+def test_public_pages_scroll_their_tables_with_the_key_columns_first(client):
+    # No login: the 一公开 pages are for the public, mostly on phones.
+    results = client.get("/p/enforcement/").content.decode()
+    assert '<div class="table-scroll">\n<table class="grid" id="public-results">' in results
+    assert "<th>企业名称</th><th>检查结果</th><th>检查日期</th>" in results
+    credit = client.get("/p/enforcement/credit/").content.decode()
+    assert '<div class="table-scroll">\n<table class="grid" id="public-credit">' in credit
+    assert "<th>企业名称</th><th>列入情形</th><th>列入日期</th>" in credit
