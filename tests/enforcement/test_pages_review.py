@@ -13,7 +13,7 @@ from anlan.testing.personas import persona
 from .campaign_world import build_world
 from .cases_helpers import open_case
 from .conftest import make_inspectors
-from .credit_fixtures import enterprise_in, listing
+from .credit_fixtures import enterprise_in, listing, random_inspection
 from .document_records import issue
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +136,11 @@ def test_public_pages_scroll_their_tables_with_the_key_columns_first(client):
     credit = client.get("/p/enforcement/credit/").content.decode()
     assert '<div class="table-scroll">\n<table class="grid" id="public-credit">' in credit
     assert "<th>企业名称</th><th>列入情形</th><th>列入日期</th>" in credit
+
+
+def test_finding_form_gives_the_unit_of_the_position(client, tree):
+    inspection = random_inspection(enterprise_in(tree.township), days_ago=0, status=Inspection.Status.IN_PROGRESS)
+    client.force_login(persona("county_operator"))
+    page = client.get(f"/enforcement/inspections/{inspection.pk}/findings/add/")
+    assert page.status_code == 200
+    assert "经度（度）" in page.content.decode() and "WGS-84" in page.content.decode()
