@@ -31,6 +31,11 @@ class CreditListingFilterSet(ScopedFilterSet):
         model = CreditListing
         fields = ["region", "enterprise_name", "status", "criterion"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The criteria are sentences: without a cap the select is as wide as the longest and a phone scrolls sideways.
+        self.form.fields["criterion"].widget.attrs["style"] = "max-width: 15em"
+
 
 class CreditRepairFilterSet(ScopedFilterSet):
     class Meta:

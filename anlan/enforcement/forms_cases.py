@@ -19,7 +19,7 @@ class DateInput(forms.DateInput):
 
 
 def inspector_label(inspector) -> str:
-    return f"{inspector.user.get_full_name() or inspector.user.username}（{inspector.certificate}）"
+    return f"{inspector}（{inspector.certificate}）"  # the name (Inspector.__str__), not the login
 
 
 class CaseForm(forms.ModelForm):

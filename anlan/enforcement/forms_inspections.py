@@ -48,6 +48,9 @@ class FindingForm(forms.ModelForm):
         model = Finding
         fields = ["title", "description", "level", "measure", "deadline", "lon", "lat"]
         widgets = {"deadline": DateOnly(), "description": forms.Textarea(attrs={"rows": 3})}
+        # The numbers alone say nothing of their unit or datum on a phone screen.
+        labels = {"lon": "经度（度）", "lat": "纬度（度）"}
+        help_texts = {"lon": "东经，WGS-84，如 109.878", "lat": "北纬，WGS-84，如 31.074"}
 
 
 class RefuseForm(forms.Form):

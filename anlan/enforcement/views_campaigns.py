@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,6 @@ register_link(
     )
 )
 
-INSPECTION_ADD = "/enforcement/inspections/add/"  # the inspections part's page (?campaign=&enterprise=)
 UNINSPECTED_SHOWN = 300
 
 
@@ -123,6 +123,7 @@ def campaign_detail(request, pk):
         rows = [line.cells() for line in [*lines, total]]
         data = excel.table_workbook("覆盖情况", services.COVERAGE_HEADERS, rows)
         return xlsx_response(data, f"专项整治覆盖情况_{campaign.pk}_{timezone.localdate():%Y%m%d}.xlsx")
+    start = reverse("enforcement:inspection_start")
     missing = list(services.uninspected(request.user, campaign)[: UNINSPECTED_SHOWN + 1])
     may_inspect = campaign.status == Campaign.Status.ACTIVE and (
         request.user.is_superuser or request.user.role in CAMPAIGN_INSPECTORS
@@ -134,8 +135,7 @@ def campaign_detail(request, pk):
         "total": total,
         "headers": services.COVERAGE_HEADERS,
         "missing": [
-            (t, f"{INSPECTION_ADD}?campaign={campaign.pk}&enterprise={t.enterprise_id}")
-            for t in missing[:UNINSPECTED_SHOWN]
+            (t, f"{start}?campaign={campaign.pk}&enterprise={t.enterprise_id}") for t in missing[:UNINSPECTED_SHOWN]
         ],
         "missing_more": len(missing) > UNINSPECTED_SHOWN,
         "may_inspect": may_inspect,

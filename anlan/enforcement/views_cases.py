@@ -141,6 +141,7 @@ def _detail_context(request, case, bound=None):
         "steps": steps,
         "bound_action": bound[0] if bound else "",
         "documents": IssuedDocument.objects.filter(case=case).order_by("issued_on", "id"),
+        "may_download": role_allows(request.user, "view", IssuedDocument),  # documents.document_download's check
         "payments": list(case.payments.order_by("instalment")),
         "handlers": list(case.handlers.select_related("user")),
         "hearing": hearing_qualifies(case),

@@ -59,7 +59,13 @@ VIOLATIONS = register(
 
 def _repairs_table(listing, user):
     rows = [
-        (r.applied_on, r.get_status_display(), r.decided_on, r.opinion or "—")
+        # Dates as text: the kit prints a bare date in the English locale format ("Nov. 22, 2026").
+        (
+            f"{r.applied_on:%Y-%m-%d}",
+            r.get_status_display(),
+            f"{r.decided_on:%Y-%m-%d}" if r.decided_on else "—",
+            r.opinion or "—",
+        )
         for r in CreditRepair.objects.restrict(user).filter(listing=listing).order_by("-applied_on", "-id")
     ]
     return [("信用修复申请", ["申请日期", "状态", "审核日期", "审核意见"], rows)]

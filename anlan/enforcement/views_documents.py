@@ -71,6 +71,7 @@ def document_list(request):
         "q": q,
         "company": company,
         "querystring": query.urlencode(),
+        "may_see_numbering": _may_see_numbering(request.user),
     }
     return render(request, "enforcement/documents/list.html", context)
 
@@ -98,11 +99,16 @@ def _may_edit_prefixes(user) -> bool:
     return user.is_superuser or getattr(user, "role", "") in COUNTY_ROLES
 
 
+def _may_see_numbering(user) -> bool:
+    """Those who make documents (the list offers the page to them only)."""
+    return user.is_superuser or getattr(user, "role", "") in CAMPAIGN_INSPECTORS
+
+
 @login_required
 def document_numbering(request):
     """文书编号规则: each kind's abbreviation (default and in force), an example and the next number this
     year (a preview: the number is taken only when a document is issued); county roles edit."""
-    if not (request.user.is_superuser or getattr(request.user, "role", "") in CAMPAIGN_INSPECTORS):
+    if not _may_see_numbering(request.user):
         raise PermissionDenied("文书编号规则供制作执法文书的人员查看")
     may_edit = _may_edit_prefixes(request.user)
     if request.method == "POST":

@@ -25,6 +25,7 @@ from . import services_inspections as services
 from . import workflow_inspections as flow
 from .forms_inspections import CloseForm, FindingForm, RefuseForm, StartForm
 from .models import (
+    Campaign,
     Checklist,
     ChecklistItem,
     DrawObject,
@@ -32,6 +33,7 @@ from .models import (
     FindingPhoto,
     Inspection,
     InspectionAnswer,
+    IssuedDocument,
     Signature,
 )
 
@@ -153,7 +155,18 @@ def inspection_start(request):
         if existing is not None:
             messages.info(request, "该抽取结果已开始检查")
             return redirect("enforcement:inspection_detail", pk=existing.pk)
+    campaign = None
+    if request.GET.get("campaign") or request.POST.get("campaign"):
+        # The 专项整治 page's "开始检查" (?campaign=&enterprise=): the inspection counts toward that campaign.
+        wanted_campaign = str(request.POST.get("campaign") or request.GET.get("campaign"))
+        if not wanted_campaign.isdigit():
+            raise Http404
+        campaign = get_object_or_404(
+            Campaign.objects.restrict(request.user).filter(status=Campaign.Status.ACTIVE), pk=int(wanted_campaign)
+        )
     initial = {}
+    if campaign is not None:
+        initial["kind"] = Inspection.Kind.CAMPAIGN
     if drawn is not None:
         initial = {
             "enterprise": drawn.enterprise_id,
@@ -176,8 +189,9 @@ def inspection_start(request):
                     enterprise=d["enterprise"],
                     inspectors=d["inspectors"],
                     inspected_on=d["inspected_on"],
-                    kind=d["kind"],
+                    kind=Inspection.Kind.CAMPAIGN if campaign is not None else d["kind"],
                     draw_object=drawn,
+                    campaign=campaign,
                     place=d["place"],
                     principal_name=d["principal_name"],
                 )
@@ -187,7 +201,7 @@ def inspection_start(request):
     return render(
         request,
         "enforcement/inspection_start.html",
-        {"form": form, "drawn": drawn},
+        {"form": form, "drawn": drawn, "campaign": campaign},
         status=400 if form.errors else 200,
     )
 
@@ -225,6 +239,7 @@ def inspection_detail(request, pk):
         "inspectors": [(i, i.pk in signed_ids) for i in inspection.inspectors.select_related("user")],
         "principal_signed": any(s.signer == Signature.Signer.PRINCIPAL for s in signatures),
         "documents": inspection.documents.order_by("issued_on", "kind", "seq"),
+        "may_download": role_allows(request.user, "view", IssuedDocument),  # documents.document_download's check
         "may_complete": any(s.action == "complete" for s in steps),
         "complete_blockers": _blockers(inspection, "complete") if editable else [],
         "may_close": any(s.action == "close" for s in steps),

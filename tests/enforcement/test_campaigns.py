@@ -277,7 +277,7 @@ def test_campaign_page_lists_coverage_and_the_uninspected(client, world, running
     page = client.get(f"/enforcement/campaigns/{running.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert f"/enforcement/inspections/add/?campaign={running.pk}&amp;enterprise={world.e['e5'].pk}" in html
+    assert f"/enforcement/inspections/start/?campaign={running.pk}&amp;enterprise={world.e['e5'].pk}" in html
     assert "e2企业" not in html  # another township's enterprise
     assert "总结结束" not in html  # the county's step only
     listing = client.get("/enforcement/campaigns/")
