@@ -200,9 +200,9 @@ def county_extent_read_afresh():
 def load_demo_county():
     from anlan.demo.loader import load_demo
 
-    # The test county leaves out the enforcement demo (issue 17): its parts' tests build what they need and
-    # were written against a county without officers, draws or inspections; each demo module has its own test.
-    load_demo(county6="500237", seed=42, with_users=False, with_enforcement=False)
+    # The whole demo county, the enforcement demo included (officers, plan, draws, inspections, cases): tests
+    # build what they assert on, or compare with counts taken before they act.
+    load_demo(county6="500237", seed=42, with_users=False, with_enforcement=True)
     create_personas(demo_tree())
 
 
