@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import api, imports, schedule, scheduler, views  # noqa: F401  (audit view, API, worker services)
+        from . import api, imports, schedule, scheduler, views, views_calendar  # noqa: F401  (audit, API, workers, calendar)
         from .audit import checkpoint_job
         from .daily import register_daily_job
 

@@ -296,6 +296,10 @@ class CalendarDay(models.Model):
 
     view_roles = None  # every signed-in role reads the calendar
     write_roles = frozenset({Role.COUNTY_ADMIN})
+    # One calendar for the whole platform (the State Council's arrangement): no owning region. The scoped
+    # manager gives it the registry kit's pages (list, form, Excel import of the year's arrangement).
+    objects = ScopedManager()
+    scope_spec = ScopeSpec(region=None)
 
     class Meta:
         verbose_name = "节假日与调休"

@@ -1,5 +1,5 @@
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from . import csp, views
@@ -22,4 +22,6 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", views.AuditDetailView.as_view(), name="audit_detail"),
+    # The registry-kit pages of core's own registrations (the 节假日与调休 calendar): /system/calendarday/ …
+    path("system/", include(views.kit_urlpatterns("core"))),
 ]

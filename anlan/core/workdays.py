@@ -5,14 +5,19 @@ State Council publishes the holiday arrangement).
 行政处罚法 Art. 85 counts 二日、三日、五日、七日 in working days "不含法定节假日"; 预案备案 is due within 20
 working days of 公布 (预案管理办法 Art. 26) and checked within 5; 核报 of disaster statistics within a
 setting's working days. Without calendar rows a deadline may fall a holiday early, never late: the pages say
-so (`HOLIDAY_NOTE`) until the year's calendar is entered (`calendar_known`).
+so (`holiday_note`) until the year's calendar is entered (`calendar_known`).
 
-The calendar is read once per call in one query over the span the call needs (no query per day).
+The calendar is read once per call in one query over the span the call needs (no query per day). A page or
+job that computes a clock per row wraps itself in `remembered()`: the calendar is then read once for all
+rows, so the page's queries do not grow with its rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 HOLIDAY_NOTE = "工作日按周一至周五并结合“节假日与调休”表计算；当年节假日未录入时，遇节假日时限可能提前，不会推后。"
 
@@ -21,33 +26,91 @@ HOLIDAY_NOTE = "工作日按周一至周五并结合“节假日与调休”表�
 _SPAN_DAYS = 120
 
 
-def _exceptions(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:
-    """(holidays, working weekend days) between start and end inclusive."""
+@dataclass(frozen=True)
+class Calendar:
+    """The exceptions to Monday–Friday over some span: arithmetic on them reads no database."""
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+    def is_working(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+    def step(self, start: dt.date, days: int, direction: int) -> dt.date:
+        day, left = start, days
+        while left > 0:
+            day += dt.timedelta(days=direction)
+            if self.is_working(day):
+                left -= 1
+        return day
+
+    def add(self, start: dt.date, days: int) -> dt.date:
+        return self.step(start, days, 1)
+
+    def subtract(self, end: dt.date, days: int) -> dt.date:
+        return self.step(end, days, -1)
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            if self.is_working(day):
+                count += 1
+        return count
+
+
+class _Memo:
+    """The calendar `remembered()` keeps: every row, read on first use (a few dozen rows a year)."""
+
+    def __init__(self, calendar: Calendar | None):
+        self.calendar = calendar
+
+
+_remembered: ContextVar[_Memo | None] = ContextVar("anlan_workdays_remembered", default=None)
+
+
+def _read(lo: dt.date | None = None, hi: dt.date | None = None) -> Calendar:
     from .models import CalendarDay
 
+    rows = CalendarDay.objects.all()
+    if lo is not None and hi is not None:
+        rows = rows.filter(date__gte=lo, date__lte=hi)
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
-    lo, hi = min(start, end), max(start, end)
-    for day, kind in CalendarDay.objects.filter(date__gte=lo, date__lte=hi).values_list("date", "kind"):
+    for day, kind in rows.values_list("date", "kind"):
         (holidays if kind == CalendarDay.Kind.HOLIDAY else workdays).add(day)
-    return holidays, workdays
+    return Calendar(frozenset(holidays), frozenset(workdays))
 
 
-def _is_working(day: dt.date, holidays: set[dt.date], workdays: set[dt.date]) -> bool:
-    if day in workdays:
-        return True
-    return day.weekday() < 5 and day not in holidays
+def _calendar(start: dt.date, end: dt.date) -> Calendar:
+    memo = _remembered.get()
+    if memo is None:
+        return _read(min(start, end), max(start, end))
+    if memo.calendar is None:
+        memo.calendar = _read()
+    return memo.calendar
+
+
+@contextlib.contextmanager
+def remembered(calendar: Calendar | None = None):
+    """Within the block (or the decorated function), every working-day count uses one calendar: `calendar`
+    when given (tests of pure clocks), else the table read once on first use. Nested blocks share the outer
+    one's calendar unless they give their own."""
+    if calendar is None and _remembered.get() is not None:
+        yield
+        return
+    token = _remembered.set(_Memo(calendar))
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
 
 
 def _step(start: dt.date, days: int, direction: int) -> dt.date:
     span = dt.timedelta(days=max(_SPAN_DAYS, days * 3))
-    holidays, workdays = _exceptions(start, start + direction * span)
-    day, left = start, days
-    while left > 0:
-        day += dt.timedelta(days=direction)
-        if _is_working(day, holidays, workdays):
-            left -= 1
-    return day
+    return _calendar(start, start + direction * span).step(start, days, direction)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -64,13 +127,7 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end ≤ start)."""
     if end <= start:
         return 0
-    holidays, workdays = _exceptions(start, end)
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if _is_working(day, holidays, workdays):
-            count += 1
-    return count
+    return _calendar(start, end).between(start, end)
 
 
 def calendar_known(year: int) -> bool:
@@ -78,3 +135,8 @@ def calendar_known(year: int) -> bool:
     from .models import CalendarDay
 
     return CalendarDay.objects.filter(date__year=year, kind=CalendarDay.Kind.HOLIDAY).exists()
+
+
+def holiday_note(year: int) -> str:
+    """HOLIDAY_NOTE while the year's holidays are not entered, else "" (the clocks then know them)."""
+    return "" if calendar_known(year) else HOLIDAY_NOTE

@@ -1,4 +1,5 @@
-"""The reporting clocks of a disaster process (reference/standards.md §4.3), pure: no database.
+"""The reporting clocks of a disaster process (reference/standards.md §4.3): arithmetic on times and the
+county's working-day calendar (core.workdays, for the 核报).
 
 - 初报: due 2 hours after the disaster started (VERIFIED; CONTRACT `initial_due`).
 - 续报: every day until the disaster is stable, a zero report when nothing changed; the county's by
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+
+from anlan.core import workdays
 
 UNVERIFIED_NOTE = (
     "续报时限（每日 {by} 前）和核报时限（灾情稳定后 {days} 个工作日内）采用原民政部门灾情报送规定的旧值，"
@@ -38,15 +41,11 @@ def unverified_note() -> str:
 
 
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """`days` working days (Monday to Friday) after `start`, at the same local time. Public holidays are not
-    known to the platform: the deadline may fall a holiday early, never late."""
+    """`days` working days after `start`, at the same local time. Working days are core.workdays' (Monday to
+    Friday corrected by the county's 节假日与调休 table): while a year's holidays are not entered the deadline
+    may fall a holiday early, never late."""
     moment = timezone.localtime(start)
-    left = days
-    while left > 0:
-        moment += dt.timedelta(days=1)
-        if moment.weekday() < 5:
-            left -= 1
-    return moment
+    return moment + (workdays.add_working_days(moment.date(), days) - moment.date())
 
 
 @dataclass(frozen=True)

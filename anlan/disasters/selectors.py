@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
+from anlan.core import workdays
 from anlan.core.labels import register_actions
 from anlan.core.models import AuditEntry
 
@@ -60,6 +61,7 @@ def clock_of(process, now: dt.datetime) -> clocks.Clock | None:
     )
 
 
+@workdays.remembered()  # the 核报 clocks of all the rows read the holiday calendar once
 def with_clocks(queryset, now: dt.datetime) -> list[tuple[DisasterProcess, clocks.Clock | None]]:
     rows = queryset.prefetch_related(
         Prefetch("reports", queryset=DisasterReport.objects.only("id", "process_id", "stage", "submitted_at"))

@@ -1,4 +1,5 @@
-"""Statutory clocks of a penalty case (行政处罚法 2021, standards.md §11.1), pure: no database.
+"""Statutory clocks of a penalty case (行政处罚法 2021, standards.md §11.1): plain arithmetic on dates and the
+county's working-day calendar.
 
 | Clock | Due | Days | Source |
 |---|---|---|---|
@@ -8,10 +9,12 @@
 | 听证通知 | the hearing − 7 days | working (Art. 85) | Art. 64(2) |
 | 缴纳罚款 | 送达 + 15 days (each instalment: its own date) | calendar | Art. 67 |
 
-Art. 85: "本法中'二日''三日''五日''七日'的规定是指工作日，不含法定节假日". Working days here are Monday to
-Friday: the platform knows no public holidays or 调休 working weekends offline, so a working-day deadline
-may fall a holiday early, never late, and the pages say so. 90 and 15 days are not in Art. 85's list:
-calendar days.
+Art. 85: "本法中'二日''三日''五日''七日'的规定是指工作日，不含法定节假日". Working days are those of
+core.workdays: Monday to Friday corrected by the county's 节假日与调休 table, so a holiday entered once moves
+every working-day clock; while the year's holidays are not entered a deadline may fall a holiday early, never
+late, and the pages say so (`holiday_note`). 90 and 15 days are not in Art. 85's list: calendar days.
+
+The working-day counts read the calendar table (one query each, or none inside `workdays.remembered()`).
 
 A clock reads the case's attributes only (opened_on, decided_on …), so it works on a model instance or any
 object with the same names; the payment clock reads the unpaid instalments passed in.
@@ -22,43 +25,36 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from anlan.core import workdays
+from anlan.core.workdays import HOLIDAY_NOTE, add_working_days, subtract_working_days, working_days_between
+
 DECISION_DAYS = 90  # Art. 60, calendar
 SERVICE_WORKING_DAYS = 7  # Art. 61, working
 HEARING_REQUEST_WORKING_DAYS = 5  # Art. 64(1), working
 HEARING_NOTICE_WORKING_DAYS = 7  # Art. 64(2), working
 DUE_SOON_DAYS = 3  # 临期: this many calendar days or fewer left
 
-HOLIDAY_NOTE = "工作日按周一至周五计算；系统离线运行，未掌握法定节假日和调休，遇节假日时限可能提前，不会推后。"
+# The working-day arithmetic stays importable from here (tests, the demo's cases).
+__all__ = [
+    "DECISION_DAYS",
+    "HOLIDAY_NOTE",
+    "Clock",
+    "add_working_days",
+    "clocks",
+    "decision_due",
+    "hearing_notice_latest",
+    "hearing_request_due",
+    "holiday_note",
+    "pressing",
+    "service_due",
+    "subtract_working_days",
+    "working_days_between",
+]
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Mon–Fri) after `start` (start itself not counted)."""
-    day, left = start, days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
-
-
-def subtract_working_days(end: dt.date, days: int) -> dt.date:
-    """The date `days` working days before `end` (end itself not counted)."""
-    day, left = end, days
-    while left > 0:
-        day -= dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
-
-
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end ≤ start)."""
-    count, day = 0, start
-    while day < end:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            count += 1
-    return count
+def holiday_note(today: dt.date) -> str:
+    """The pages' note on holidays: shown only while `today`'s year has no holidays entered."""
+    return workdays.holiday_note(today.year)
 
 
 def decision_due(opened_on: dt.date) -> dt.date:

@@ -5,6 +5,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from anlan.core import workdays
+
 from .models import PenaltyCase
 from .services_cases import pressing_clocks
 
@@ -20,9 +22,11 @@ def cases(user, action: str = "view"):
     )
 
 
+@workdays.remembered()  # the holiday calendar read once for all the cases' clocks
 def pressing_ids(user, today: dt.date | None = None) -> list[int]:
-    """Open cases with a running clock due within case_clocks.DUE_SOON_DAYS days or overdue (one query: the
-    open cases of the scope with their payments; a county holds a few dozen open cases at most)."""
+    """Open cases with a running clock due within case_clocks.DUE_SOON_DAYS days or overdue (a fixed number of
+    queries: the open cases of the scope with their payments and the calendar; a county holds a few dozen
+    open cases at most)."""
     today = today or timezone.localdate()
     open_cases = cases(user).exclude(status=PenaltyCase.Status.CLOSED)
     return [case.pk for case in open_cases if pressing_clocks(case, today)]

@@ -437,13 +437,19 @@ def inspection_complete(*, actor, inspection: Inspection, backdated: bool = Fals
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     before = snapshot(inspection)
     flow.FLOW.apply(actor, inspection, "complete")
+    return _signed(actor, inspection, action="inspection_complete", before=before, backdated=backdated)
+
+
+def _signed(actor, inspection: Inspection, *, action: str, before, backdated: bool) -> dict[str, IssuedDocument]:
+    """What signing does, on the phone (签字确认) or for a paper record entered at once: the findings become
+    hazards and the documents are numbered; an inspection without findings closes at once; audited."""
     inspection.signed_at = timezone.now()
     issued = _record_hazards_and_documents(actor, inspection, backdated=backdated)
     if not inspection.findings.exists():
         inspection.status, inspection.closed_at = flow.CLOSED, inspection.signed_at
     inspection.save()
     audit_record(
-        action="inspection_complete",
+        action=action,
         obj=inspection,
         actor=actor,
         before=before,
@@ -506,17 +512,7 @@ def inspection_record(
             deadline=f["deadline"],
         )
     inspection.status = flow.SIGNED
-    inspection.signed_at = timezone.now()
-    issued = _record_hazards_and_documents(actor, inspection, backdated=backdated)
-    if not findings:
-        inspection.status, inspection.closed_at = flow.CLOSED, inspection.signed_at
-    inspection.save()
-    audit_record(
-        action="inspection_record",
-        obj=inspection,
-        actor=actor,
-        after={**snapshot(inspection), "documents": [d.number for d in issued.values()]},
-    )
+    _signed(actor, inspection, action="inspection_record", before=None, backdated=backdated)
     return inspection
 
 

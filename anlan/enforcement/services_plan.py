@@ -60,17 +60,24 @@ def scheme_classes(scheme: str | None = None) -> list[SupervisionClass]:
     return sorted(rows, key=lambda r: (order.get((r.sector_group, r.code), len(order)), r.sector_group, r.code))
 
 
+def _count(value, *, high: int, code: str, label: str, field: str) -> int:
+    """A typed count (a class's cap, a line's inspections): a whole number from 0 to `high`, else a refusal
+    naming the field (`<code>_invalid`, `<code>_range`)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(f"{code}_invalid", f"{label}须为整数", field=field) from None
+    if not 0 <= number <= high:
+        raise DomainError(f"{code}_range", f"{label}须在 0–{high} 之间", field=field)
+    return number
+
+
 @transaction.atomic
 def class_update(*, actor, supervision_class: SupervisionClass, name: str, yearly_cap, note: str = ""):
     """Change a class's name, cap or note (county roles)."""
     if not role_allows(actor, "change", SupervisionClass):
         raise NotAllowed("plan.class_not_allowed", "监管分类须由县级管理员或县级业务人员修改")
-    try:
-        cap = int(yearly_cap)
-    except (TypeError, ValueError):
-        raise DomainError("plan.cap_invalid", "年度检查次数上限须为整数", field="yearly_cap") from None
-    if not 0 <= cap <= MAX_CAP:
-        raise DomainError("plan.cap_range", f"年度检查次数上限须在 0–{MAX_CAP} 之间", field="yearly_cap")
+    cap = _count(yearly_cap, high=MAX_CAP, code="plan.cap", label="年度检查次数上限", field="yearly_cap")
     name = (name or "").strip()
     if not name:
         raise DomainError("plan.class_name", "请填写类别名称", field="name")
@@ -294,12 +301,7 @@ def line_set(
         raise NotAllowed("plan.not_allowed", "计划明细须由县级管理员或县级业务人员调整")
     if locked.status != InspectionPlan.Status.DRAFT:
         raise Conflict("plan.not_draft", f"计划{locked.get_status_display()}，不能调整明细（须退回到编制中）")
-    try:
-        count = int(planned)
-    except (TypeError, ValueError):
-        raise DomainError("plan.planned_invalid", "计划检查家次须为整数", field="planned") from None
-    if not 0 <= count <= MAX_LINE:
-        raise DomainError("plan.planned_range", f"计划检查家次须在 0–{MAX_LINE} 之间", field="planned")
+    count = _count(planned, high=MAX_LINE, code="plan.planned", label="计划检查家次", field="planned")
     if sector_group not in SupervisionClass.SectorGroup.values:
         raise DomainError("plan.sector_group", "行业组不正确", field="sector_group")
     if not 1 <= int(month) <= 12:

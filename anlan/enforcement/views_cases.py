@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from anlan.core import workdays
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.roles import role_allows
@@ -49,6 +50,7 @@ def _clock_rows(case, today):
 
 
 @login_required
+@workdays.remembered()  # one read of the holiday calendar for every row's clocks
 def case_list(request, due: bool = False):
     """The cases of the scope; `due` (the 工作台's link): open cases whose clock is near or past."""
     _readable(request.user)
@@ -80,7 +82,7 @@ def case_list(request, due: bool = False):
         "procedures": PenaltyCase.Procedure.choices,
         "q": q,
         "may_create": role_allows(request.user, "add", PenaltyCase),
-        "holiday_note": case_clocks.HOLIDAY_NOTE,
+        "holiday_note": case_clocks.holiday_note(today),
     }
     return render(request, "enforcement/case_list.html", context)
 
@@ -149,7 +151,7 @@ def _detail_context(request, case, bound=None):
         "waiting_window": case_clocks.hearing_request_due(case.notified_on) if waiting else None,
         "penalty_text": services_cases.penalty_text(case),
         "large_fine_note": penalty.large_fine_note(),
-        "holiday_note": case_clocks.HOLIDAY_NOTE,
+        "holiday_note": case_clocks.holiday_note(today),
     }
 
 

@@ -31,4 +31,7 @@ def make_inspectors(county, count: int = 6, prefix: str = "t_inspector") -> list
 
 @pytest.fixture
 def inspectors(db, tree) -> list[Inspector]:
+    """Six officers, the county's whole 执法人员名录库: the demo's officers are stood down (inactive) for the
+    test, so draws pick from exactly these six."""
+    Inspector.objects.update(active=False)
     return make_inspectors(tree.county)

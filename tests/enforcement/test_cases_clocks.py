@@ -1,14 +1,26 @@
-"""Statutory clocks of a penalty case (pure): working days per 行政处罚法 Art. 85, calendar days otherwise."""
+"""Statutory clocks of a penalty case: working days per 行政处罚法 Art. 85, calendar days otherwise.
+
+The arithmetic runs on a given calendar (core.workdays.remembered), so it needs no database; the county's
+holidays moving the clocks are in tests/core/test_workdays.py."""
 
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from anlan.core import workdays
 from anlan.enforcement import case_clocks as cc
 
 FRI = dt.date(2026, 3, 6)
+
+
+@pytest.fixture(autouse=True)
+def plain_weeks():
+    """Monday to Friday, no holiday entered: the clocks' own arithmetic, without the database."""
+    with workdays.remembered(workdays.Calendar()):
+        yield
 
 
 def case(**kw):

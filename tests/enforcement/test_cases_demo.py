@@ -11,8 +11,15 @@ from anlan.geo.models import Region
 from anlan.registry.models import Enterprise
 
 from .conftest import make_inspectors
+from .demo_reset import clear_enforcement_demo
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_enforcement_demo(db):
+    """The module is loaded here from the prerequisites this file builds, on a county without the demo."""
+    clear_enforcement_demo()
 
 
 def test_demo_cases_at_their_stages(tree):

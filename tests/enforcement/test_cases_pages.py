@@ -83,7 +83,10 @@ def test_enterprise_sees_its_own_case_only_and_takes_no_step(client, inspectors)
     client.force_login(persona("enterprise_user"))
     listed = client.get("/enforcement/cases/")
     assert listed.status_code == 200
-    assert [r["case"].pk for r in listed.context["rows"]] == [own.pk]
+    # Exactly the cases of the user's enterprise (this one and any the demo opened against it), newest first.
+    theirs = PenaltyCase.objects.filter(enterprise_id=own.enterprise_id).order_by("-opened_on", "-id")
+    assert [r["case"].pk for r in listed.context["rows"]] == list(theirs.values_list("pk", flat=True))
+    assert own.pk in [r["case"].pk for r in listed.context["rows"]]
     detail = client.get(f"/enforcement/cases/{own.pk}/")
     assert detail.status_code == 200 and not detail.context["steps"]
     assert client.get(f"/enforcement/cases/{other.pk}/").status_code == 404

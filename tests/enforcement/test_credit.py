@@ -233,16 +233,26 @@ def test_an_expired_listing_raises_no_flag(tree):
 
 
 def test_the_flag_shows_in_the_map_popup(client, tree):
-    enterprise = Enterprise.objects.filter(
-        region__pk__startswith=tree.county.code[:6], lon__isnull=False, lat__isnull=False
-    ).order_by("pk")[0]
-    listing(enterprise)
     client.force_login(persona("county_admin"))
+    before = {f["id"]: f["properties"] for f in client.get("/api/v1/map/layers/enterprises/").json()["features"]}
+    enterprise = (
+        Enterprise.objects.filter(region__pk__startswith=tree.county.code[:6], lon__isnull=False, lat__isnull=False)
+        .exclude(credit_listings__isnull=False)
+        .order_by("pk")[0]
+    )
+    assert before[enterprise.pk]["enterprise_flags"] == ""
+    listing(enterprise)
     response = client.get("/api/v1/map/layers/enterprises/")
     assert response.status_code == 200
     features = {f["id"]: f["properties"] for f in response.json()["features"]}
     assert features[enterprise.pk]["enterprise_flags"] == "严重失信"
-    assert {p["enterprise_flags"] for pk, p in features.items() if pk != enterprise.pk} <= {""}
+    # Every other enterprise keeps its flag (the demo's listed one stays flagged, the rest none).
+    assert {pk: p["enterprise_flags"] for pk, p in features.items() if pk != enterprise.pk} == {
+        pk: p["enterprise_flags"] for pk, p in before.items() if pk != enterprise.pk
+    }
+    listings = CreditListing.objects.filter(status=CreditListing.Status.LISTED)
+    listed = set(listings.values_list("enterprise_id", flat=True))
+    assert {pk for pk, p in features.items() if p["enterprise_flags"]} == listed & set(features)
     layers = client.get("/api/v1/map/layers/").json()["results"]
     meta = next(layer for layer in layers if layer["key"] == "enterprises")
     assert meta["labels"]["enterprise_flags"] == "信用标记"
@@ -252,6 +262,7 @@ def test_violation_records_create_filter_export_and_scope(client, tree):
     enterprise = enterprise_in(tree.township)
     other = enterprise_in(tree.other_township)
     client.force_login(persona("county_operator"))
+    existing = list(ViolationRecord.objects.values_list("pk", flat=True))
     response = client.post(
         "/enforcement/violations/add/",
         {
@@ -263,7 +274,7 @@ def test_violation_records_create_filter_export_and_scope(client, tree):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    made = ViolationRecord.objects.get(enterprise=enterprise)
+    made = ViolationRecord.objects.exclude(pk__in=existing).get(enterprise=enterprise)
     assert AuditEntry.objects.filter(object_type="enforcement.violationrecord", object_id=str(made.pk)).exists()
     ViolationRecord.objects.create(enterprise=other, happened_on=dt.date(2025, 6, 1), description="未培训")
     listed = client.get("/enforcement/violations/?happened_from=2026-01-01").content.decode()

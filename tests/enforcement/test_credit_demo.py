@@ -10,8 +10,15 @@ from anlan.geo.models import Region
 from anlan.registry.models import Department
 
 from .credit_fixtures import enterprise_in, random_inspection
+from .demo_reset import clear_enforcement_demo
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_enforcement_demo(db):
+    """The module is loaded here from the prerequisites this file builds, on a county without the demo."""
+    clear_enforcement_demo()
 
 
 @pytest.fixture(autouse=True)

@@ -51,6 +51,8 @@ def test_post_inspector_marks_a_user_as_an_officer_with_conflicts(client, tree):
     _officer("officer_new", tree=tree)
     enterprises = _township_enterprises(tree)[:2]
     client.force_login(persona("county_operator"))
+    conflict_audits = AuditEntry.objects.filter(object_type="enforcement.inspectorconflict", action="create")
+    audited_before = conflict_audits.count()
     body = {"user": "officer_new", "certificate": "50023720260099", "conflicts": [e.pk for e in enterprises]}
     response = _post(client, INSPECTORS, body)
     assert response.status_code == 201, response.content
@@ -59,7 +61,7 @@ def test_post_inspector_marks_a_user_as_an_officer_with_conflicts(client, tree):
     assert data["conflicts"] == sorted(e.pk for e in enterprises) and data["active"] is True
     inspector = Inspector.objects.get(user__username="officer_new")
     assert set(inspector.conflicts.values_list("enterprise_id", flat=True)) == {e.pk for e in enterprises}
-    assert AuditEntry.objects.filter(object_type="enforcement.inspectorconflict", action="create").count() == 2
+    assert conflict_audits.count() == audited_before + 2
     assert client.get(f"{INSPECTORS}{inspector.pk}/").json()["certificate"] == "50023720260099"
     assert any(row["user"] == "officer_new" for row in client.get(INSPECTORS).json()["results"])
 
@@ -203,10 +205,11 @@ def test_an_enterprise_all_conflicted_is_named_not_skipped(client, tree, inspect
         pk__in=[e.pk for e in enterprises]
     ).update(region=tree.other_township)
     client.force_login(persona("county_operator"))
+    draws_before = Draw.objects.count()
     response = _post(client, DRAWS, _body(tree, count=2))
     assert response.status_code == 400, response.content
     assert target.name in response.json()["inspectors_per_object"][0]
-    assert not Draw.objects.exists()
+    assert Draw.objects.count() == draws_before
 
 
 def test_conflicted_officers_are_never_drawn_for_that_enterprise(client, tree, inspectors):

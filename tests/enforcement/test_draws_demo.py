@@ -12,7 +12,15 @@ from anlan.enforcement.models import CheckMatter, Draw, Inspector, InspectorConf
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Department
 
+from .demo_reset import clear_enforcement_demo
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_enforcement_demo(db):
+    """The module is loaded here from the prerequisites this file builds, on a county without the demo."""
+    clear_enforcement_demo()
 
 
 def test_demo_officers_conflicts_matters_and_draws(tree):

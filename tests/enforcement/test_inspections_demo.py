@@ -9,7 +9,15 @@ from anlan.hazards.models import HazardEvent, HiddenHazard
 from anlan.registry.models import Enterprise
 from anlan.testing.personas import persona
 
+from .demo_reset import clear_enforcement_demo
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def without_enforcement_demo(db):
+    """The module is loaded here from the prerequisites this file builds, on a county without the demo."""
+    clear_enforcement_demo()
 
 
 def test_demo_inspections(tree, inspectors):

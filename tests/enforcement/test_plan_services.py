@@ -1,6 +1,7 @@
 """Classification, plan generation, adjustment and the steps through the services, with the database: totals
 exact, refusals write nothing, every write audited, no query per enterprise, a department sees its lines."""
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -15,7 +16,15 @@ from anlan.registry.models import Department, Enterprise
 from anlan.testing.helpers import count_queries
 from anlan.testing.personas import persona
 
+from .demo_reset import clear_plan_demo
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def unplanned(db):
+    """The plan part starts from enterprises without a class and no plan this year (the demo's are taken out)."""
+    clear_plan_demo()
 
 
 @pytest.fixture
@@ -71,6 +80,8 @@ def test_bulk_classification_gives_every_enterprise_the_rules_class_without_a_qu
     services_plan.install_default_scheme()
     enterprises = list(county_enterprises(tree))
     assert len(enterprises) > 20
+    audited = AuditEntry.objects.filter(action="create", object_type="enforcement.enterprisesupervision")
+    audited_before = audited.count()  # the demo's classification, taken out by `unplanned`, was audited
     with count_queries() as queries:
         result = services_plan.classify_missing(actor=operator)
     assert result.created == len(enterprises) and not result.missing_class
@@ -88,9 +99,7 @@ def test_bulk_classification_gives_every_enterprise_the_rules_class_without_a_qu
             proposal.code,
         )
         assert row.department_id == (e.department_id or emergency.pk) and not row.manual
-    assert AuditEntry.objects.filter(action="create", object_type="enforcement.enterprisesupervision").count() == len(
-        enterprises
-    )
+    assert audited.count() == audited_before + len(enterprises)
     assert services_plan.classify_missing(actor=operator).created == 0  # nothing left without a class
 
 
@@ -265,33 +274,60 @@ def published(operator, admin, draft):
     return draft.plan
 
 
+def _done_by_month(user, p) -> dict[str, dict[int, int]]:
+    return {r.department: dict(r.done) for r in services_plan.progress(user, p)}
+
+
+def _gained(before: dict, after: dict) -> dict[str, dict[int, int]]:
+    """Per department, the months whose done count changed and by how much (the demo's inspections are
+    there before the test acts)."""
+    return {
+        department: {m: n - before.get(department, {}).get(m, 0) for m, n in months.items()
+                     if n != before.get(department, {}).get(m, 0)}
+        for department, months in after.items()
+    }  # fmt: skip
+
+
+def _summary_counts(user, today) -> tuple[int, int]:
+    """(done this year, done this month) as the 工作台 item says them."""
+    count, note = services_plan.workbench_summary(user, today)
+    return count, int(re.search(r"已完成 (\d+) 家次$", note).group(1))
+
+
 def test_progress_counts_done_inspections_per_department_and_month(tree, operator, admin, draft):
     p = published(operator, admin, draft)
     today = timezone.localdate()
     water = persona("department_operator").department
     enterprise = county_enterprises(tree).order_by("pk").first()
     other = Department.objects.filter(region=tree.county).exclude(pk=water.pk).order_by("code").first()
+    before = _done_by_month(operator, p)
+    (year_before, month_before) = _summary_counts(operator, today)
+    water_before, _ = services_plan.workbench_summary(persona("department_operator"), today)
     _inspection(enterprise, water, today)
     _inspection(enterprise, water, today.replace(day=1))
     _inspection(enterprise, other, today)
     _inspection(enterprise, water, today, status=Inspection.Status.IN_PROGRESS)  # not done yet
     _inspection(enterprise, water, today.replace(year=today.year - 1))  # last year's
     rows = {r.department: r for r in services_plan.progress(operator, p)}
-    assert rows[water.name].done == {today.month: 2} and rows[other.name].done == {today.month: 1}
+    gained = _gained(before, _done_by_month(operator, p))
+    assert gained[water.name] == {today.month: 2} and gained[other.name] == {today.month: 1}
+    assert not any(months for name, months in gained.items() if name not in (water.name, other.name))
     assert sum(r.planned_total for r in rows.values()) == draft.total
     count, note = services_plan.workbench_summary(operator, today)
     planned_month = sum(PlanLine.objects.filter(plan=p, month=today.month).values_list("planned", flat=True))
-    assert count == 3
-    assert note.startswith(f"年度检查计划进度：已完成 3/{draft.total} 家次（")
-    assert f"本月应完成 {planned_month} 家次，已完成 3 家次" in note
+    assert count == year_before + 3
+    assert note.startswith(f"年度检查计划进度：已完成 {year_before + 3}/{draft.total} 家次（")
+    assert f"本月应完成 {planned_month} 家次，已完成 {month_before + 3} 家次" in note
     water_count, water_note = services_plan.workbench_summary(persona("department_operator"), today)
     own = sum(PlanLine.objects.filter(plan=p, department=water).values_list("planned", flat=True))
-    assert water_count == 2 and f"已完成 2/{own} 家次" in water_note
+    assert water_count == water_before + 2 and f"已完成 {water_before + 2}/{own} 家次" in water_note
 
 
 def test_without_a_published_plan_the_summary_says_so(operator, draft):
-    count, note = services_plan.workbench_summary(operator, timezone.localdate())
-    assert count == 0 and "尚未公布" in note
+    today = timezone.localdate()
+    count, note = services_plan.workbench_summary(operator, today)
+    done = services_plan.done_inspections(operator, today.year, operator.region_id).count()
+    assert count == done and note == f"{today.year}年度检查计划尚未公布；今年已完成检查 {done} 家次"
 
 
 def test_the_demo_module_classifies_every_enterprise_and_publishes_this_years_plan(tree):
