@@ -42,7 +42,8 @@ def _base_content(case) -> dict:
         "facts": case.facts,
         "legal_basis": case.legal_basis,
         "penalty": penalty_text(case),
-        "handlers": [f"{h.user.get_full_name() or h.user.username}（{h.certificate}）" for h in case.handlers.all()],
+        # Officers are named as on their certificates (姓名), never by their login.
+        "handlers": [f"{h}（{h.certificate}）" for h in case.handlers.select_related("user")],
     }
 
 

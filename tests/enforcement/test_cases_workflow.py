@@ -38,7 +38,11 @@ def test_opening_issues_the_case_opening_number_and_needs_two_handlers(inspector
     following = (opened_this_year.aggregate(last=Max("seq"))["last"] or 0) + 1
     case = open_case(inspectors)
     assert case.status == "opened" and kinds(case) == [DocumentKind.CASE_OPENING]
-    assert f"应急立审〔2026〕{following}号" in IssuedDocument.objects.get(case=case).number
+    opening = IssuedDocument.objects.get(case=case)
+    assert f"应急立审〔2026〕{following}号" in opening.number
+    # The 立案审批表 names the officers as on their certificates, never by their logins.
+    handlers = " ".join(opening.content["handlers"])
+    assert "执法员1" in handlers and "t_inspector" not in handlers
     with pytest.raises(DomainError, match="不得少于两人"):
         open_case(inspectors[:1])
 
