@@ -160,6 +160,8 @@ class WarningViewSet(ScopedModelViewSet):
         """The tasks of a warning this user may see. An assignee may not read the warning itself (a township
         does not see the county's warnings) yet reads its own tasks of it; a warning the user can neither read
         nor holds a task of is a 404, like any object outside the scope."""
+        if not str(pk).isdigit():
+            raise Http404  # /warnings/abc/tasks/: not an id, not a 500
         warning = get_object_or_404(Warning, pk=pk)
         rows = WarningTask.objects.restrict(request.user, "view").filter(warning=tasks.current_of(warning))
         if not rows.exists() and not self.get_queryset().filter(pk=warning.pk).exists():

@@ -3,12 +3,17 @@
 with the warning, incident and response task that carried each out. Sessions are written on their pages."""
 
 import django_filters
+from django import forms
 from rest_framework import serializers, viewsets
 
 from anlan.core.api import RolePermission, StandardPagination, router
 from anlan.core.filters import ScopedFilterSet
 
 from .models import Consultation, Decision
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -30,7 +35,8 @@ class ConsultationSerializer(serializers.ModelSerializer):
 
 
 class ConsultationFilterSet(ScopedFilterSet):
-    year = django_filters.NumberFilter(field_name="started_at", lookup_expr="year", label="年份")
+    # A whole year in a sensible range: a float or a 17-digit number is a 400, not a database error.
+    year = YearFilter(field_name="started_at", lookup_expr="year", label="年份", min_value=2000, max_value=2100)
 
     class Meta:
         model = Consultation

@@ -9,7 +9,7 @@ def consultations(user):
 
 def consultations_open(user):
     """Sessions sitting now (the 工作台's 会商中 counts these and opens the list filtered the same way)."""
-    return consultations(user).filter(status=Consultation.Status.OPEN)
+    return consultations(user).real().filter(status=Consultation.Status.OPEN)  # a drill's 会商 is not the county's
 
 
 def open_summary(user) -> tuple[int, str]:

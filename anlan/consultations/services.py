@@ -130,6 +130,15 @@ def decision_add(
 LINKS = {"warning": Warning, "incident": Incident, "task": ResponseTask}
 
 
+def _same_world(consultation: Consultation, record) -> None:
+    """A real session links real records and a drill's session its own sandbox's: a real decision carried out
+    by a drill warning (or the reverse) would mix 演练 into the real record of what the county decided."""
+    if getattr(record, "exercise_id", None) != consultation.exercise_id:
+        if consultation.exercise_id:
+            raise DomainError("decision.link_exercise", "演练中的会商只能关联本次演练的记录")
+        raise DomainError("decision.link_exercise", "不能关联演练中产生的记录")
+
+
 @transaction.atomic
 def decision_link(*, actor, decision: Decision, field: str, record_id: int) -> Decision:
     """Record which warning, incident or response task carried the decision out. The record is looked up
@@ -142,6 +151,7 @@ def decision_link(*, actor, decision: Decision, field: str, record_id: int) -> D
     record = model.objects.restrict(actor).filter(pk=record_id).first()
     if record is None:
         raise NotFound("decision.link_not_found", f"找不到该{model._meta.verbose_name}，或不在您的管辖范围内")
+    _same_world(decision.consultation, record.incident if field == "task" else record)
     before = snapshot(decision)
     setattr(decision, field, record)
     if field == "task" and decision.incident_id is None:
@@ -167,6 +177,7 @@ def decision_deploy_task(*, actor, decision: Decision, incident_id: int, at: dt.
     incident = Incident.objects.restrict(actor).filter(pk=incident_id).first()
     if incident is None:
         raise NotFound("decision.link_not_found", "找不到该事件，或不在您的管辖范围内")
+    _same_world(decision.consultation, incident)
     if incident.status not in situation.ACTIVE_INCIDENTS:
         raise DomainError("decision.incident_closed", "该事件已结束响应，不能再部署任务", field="incident")
     at = at or timezone.now()

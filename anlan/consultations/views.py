@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +20,13 @@ from anlan.alerts.models import Warning, WarningTemplate
 from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
+from anlan.core.models import Exercise
 from anlan.core.panels import register_panel
 from anlan.core.roles import COUNTY_ROLES, role_allows
 from anlan.core.views import PAGE_SIZE
 from anlan.geo.models import Region, RegionLevel
 from anlan.incidents.models import Incident, ResponseTask
+from anlan.notify import recipients
 
 from . import documents, services
 from .forms import DecisionForm, RecordForm, StartForm
@@ -58,6 +60,8 @@ def _sessions(user):
 @login_required
 def consultation_list(request):
     qs = _sessions(request.user).annotate(n_decisions=Count("decisions")).order_by("-started_at", "-pk")
+    if request.GET.get("drills") != "include":
+        qs = qs.real()  # sessions held inside a drill are listed only when asked for (含演练)
     kind = request.GET.get("kind", "")
     if kind in Consultation.Kind.values:
         qs = qs.filter(kind=kind)
@@ -87,9 +91,12 @@ def consultation_list(request):
 def consultation_start(request):
     if not _may_write(request.user):
         raise PermissionDenied("只有县级管理员和县级业务人员可以组织会商")
+    exercise = _drill_sandbox(request)
     form = StartForm(request.POST or None, user=request.user)
     if not form.is_bound:
         form.initial["chair"] = request.user.get_full_name() or request.user.username
+        if exercise is not None:
+            form.initial["title"] = f"演练会商：{exercise.name}"
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         with shown_on(form) as outcome:
@@ -102,11 +109,25 @@ def consultation_start(request):
                 departments=d["departments"],
                 attendees=d["attendees"],
                 forecast=d["forecast"],
+                exercise=exercise,
             )
         if outcome.ok:
             messages.success(request, "会商已开始，当前态势已记录")
             return redirect("consultations:detail", pk=consultation.pk)
-    return render(request, "consultations/start.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "exercise": exercise}
+    return render(request, "consultations/start.html", context, status=400 if form.errors else 200)
+
+
+def _drill_sandbox(request):
+    """The running drill sandbox a 会商 is held in (`?exercise=ID`, from the drill console): its snapshot reads
+    that drill's records and its decisions link only them. Only a participant of a running drill may."""
+    raw = request.GET.get("exercise", "")
+    if not raw:
+        return None
+    exercise = Exercise.objects.filter(pk=int(raw) if raw.isdigit() else 0, ended_at__isnull=True).first()
+    if exercise is None or request.user.pk not in recipients.exercise_audience(exercise.pk):
+        raise Http404("没有进行中的演练，或您不是参演人员")
+    return exercise
 
 
 def _sections(snapshot: dict) -> list[tuple[str, str, dict]]:
@@ -118,19 +139,19 @@ def _candidates(user, consultation: Consultation) -> dict:
     since = consultation.started_at - LINK_LOOKBACK
     warnings = (
         Warning.objects.restrict(user)
-        .filter(created_at__gte=since)
+        .filter(created_at__gte=since, exercise_id=consultation.exercise_id)
         .only("pk", "headline", "status", "level")
         .order_by("-created_at")[:PICK_ROWS]
     )
     incidents = list(
         Incident.objects.restrict(user)
-        .filter(status__in=ACTIVE_INCIDENTS)
+        .filter(status__in=ACTIVE_INCIDENTS, exercise_id=consultation.exercise_id)
         .only("pk", "number", "title", "response_level")
         .order_by("-received_at")[:PICK_ROWS]
     )
     tasks = (
         ResponseTask.objects.restrict(user)
-        .filter(incident__status__in=ACTIVE_INCIDENTS)
+        .filter(incident__status__in=ACTIVE_INCIDENTS, incident__exercise_id=consultation.exercise_id)
         .select_related("incident", "department")
         .order_by("-created_at")[:PICK_ROWS]
     )

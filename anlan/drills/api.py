@@ -18,10 +18,20 @@ class DrillProblemSerializer(serializers.ModelSerializer):
 
 class DrillSerializer(ScopedSerializer):
     score = serializers.DecimalField(
-        source="evaluation.score", max_digits=5, decimal_places=1, read_only=True, default=None, help_text="评估总分"
+        source="evaluation.score",
+        max_digits=5,
+        decimal_places=1,
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="评估总分",
     )
     conclusion = serializers.CharField(
-        source="evaluation.conclusion", read_only=True, default="", help_text="评估结论：excellent/good/pass/fail"
+        source="evaluation.conclusion",
+        read_only=True,
+        default="",
+        allow_null=True,
+        help_text="评估结论：excellent/good/pass/fail",
     )
     problems = DrillProblemSerializer(many=True, read_only=True)
 

@@ -41,8 +41,23 @@ def _require_writer(actor, drill: Drill | None = None) -> None:
         return  # the demo's string actor
     if not role_allows(actor, "change" if drill else "add", Drill):
         raise PermissionDenied("您的角色不能组织或登记演练")
-    if drill is not None and not Drill.objects.restrict(actor, "change").filter(pk=drill.pk).exists():
+    if drill is not None and not may_change(actor, drill):
         raise PermissionDenied("该演练不在您的管辖范围内")
+
+
+def may_change(actor, drill: Drill) -> bool:
+    """May this user record, evaluate, cancel or run the drill? Its organiser only: the region scope first
+    (restrict), then the unit — a department only its own department's drills (not the county's it joins), a
+    township not an enterprise's drill in its area. The scope alone does not narrow these two roles, because
+    a department must still read the county drills it takes part in."""
+    if not Drill.objects.restrict(actor, "change").filter(pk=drill.pk).exists():
+        return False
+    role = getattr(actor, "role", "")
+    if role == Role.DEPARTMENT_OPERATOR:
+        return drill.department_id is not None and drill.department_id == actor.department_id
+    if role == Role.TOWNSHIP_OPERATOR:
+        return drill.enterprise_id is None
+    return True
 
 
 def _organiser(actor, drill: Drill) -> None:
@@ -316,8 +331,12 @@ def compliance_table(user, year: int, today: dt.date | None = None) -> list[comp
         if role == Role.DEPARTMENT_OPERATOR:
             plans = plans.filter(department_id=user.department_id)
 
+    # The county's drills only (the rows above are all in it): another county's drills are never read.
     drills = Drill.objects.filter(
-        status__in=COUNTED, held_on__gte=dt.date(year - 2, 1, 1), held_on__lte=dt.date(year, 12, 31)
+        region__pk__startswith=region_prefix(county),
+        status__in=COUNTED,
+        held_on__gte=dt.date(year - 2, 1, 1),
+        held_on__lte=dt.date(year, 12, 31),
     ).values_list("held_on", "region_id", "department_id", "enterprise_id", "plan_id")
     by_township: dict[str, list] = {}
     by_department: dict[int, list] = {}

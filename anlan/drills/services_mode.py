@@ -38,7 +38,7 @@ from anlan.alerts.models import Warning, WarningTemplate
 from anlan.core.audit import actor_name, audit_record
 from anlan.core.errors import DomainError
 from anlan.core.models import Exercise
-from anlan.core.regioncodes import county_of
+from anlan.core.regioncodes import county_of, region_prefix
 from anlan.core.roles import COUNTY_ROLES
 from anlan.geo.models import Region
 from anlan.incidents import services as incident_services
@@ -114,7 +114,9 @@ def evaluate_url(drill: Drill) -> str:
 
 
 def _may_run(actor, drill: Drill) -> None:
-    if not Drill.objects.restrict(actor, "change").filter(pk=drill.pk).exists():
+    from .services_drills import may_change
+
+    if not may_change(actor, drill):
         raise DomainError("drill.not_allowed", "只有组织本次演练的单位可以主持推演", status=403)
 
 
@@ -199,9 +201,10 @@ INJECT_FIELDS = {
 }
 
 
-def clean_payload(kind: str, payload: dict) -> dict:
+def clean_payload(kind: str, payload: dict, drill: Drill | None = None) -> dict:
     """The payload an inject of `kind` needs, checked now (a script that cannot fire is refused when
-    written, not at minute 40 of the drill). Raises DomainError naming the field."""
+    written, not at minute 40 of the drill). Raises DomainError naming the field. With the drill, a region
+    or sensor must lie in the drill's county: a sandbox never places records in another county."""
     if kind not in INJECT_FIELDS:
         raise DomainError("inject.kind", "注入类别无效", field="kind")
     payload = {k: v for k, v in (payload or {}).items() if v not in (None, "")}
@@ -221,6 +224,8 @@ def clean_payload(kind: str, payload: dict) -> dict:
         raise DomainError("inject.incident_kind", f"没有事件类型“{payload['kind']}”", field="kind")
     if "region" in payload and not Region.objects.filter(code=payload["region"]).exists():
         raise DomainError("inject.region", f"区划代码“{payload['region']}”不存在", field="region")
+    if drill is not None:
+        _check_within(drill, kind, payload)
     if "value" in payload:
         try:
             payload["value"] = float(payload["value"])
@@ -241,6 +246,16 @@ PAYLOAD_LABELS = {
 }
 
 
+def _check_within(drill: Drill, kind: str, payload: dict) -> None:
+    prefix = region_prefix(county_of(drill.region_id))
+    if "region" in payload and not str(payload["region"]).startswith(prefix):
+        raise DomainError("inject.region_outside", "演练只能在本县范围内注入", field="region")
+    if kind == DrillInject.Kind.ALARM:
+        sensor_region = Sensor.objects.filter(code=payload["sensor"]).values_list("region_id", flat=True).first()
+        if not str(sensor_region or "").startswith(prefix):
+            raise DomainError("inject.sensor_outside", "演练只能使用本县的监测设备", field="sensor")
+
+
 @transaction.atomic
 def inject_add(*, actor, drill: Drill, offset_minutes: int, kind: str, title: str, payload: dict) -> DrillInject:
     _may_run(actor, drill)
@@ -255,7 +270,7 @@ def inject_add(*, actor, drill: Drill, offset_minutes: int, kind: str, title: st
         offset_minutes=int(offset_minutes),
         kind=kind,
         title=title.strip()[:200],
-        payload=clean_payload(kind, payload),
+        payload=clean_payload(kind, payload, drill),
     )
     audit_record(action="drill_inject_add", obj=drill, actor=actor, after={"inject": inject.pk, "title": inject.title})
     return inject
@@ -269,6 +284,8 @@ def inject_fire(*, actor, inject: DrillInject, now: dt.datetime | None = None) -
         DrillInject.objects.select_for_update(of=("self",)).select_related("drill", "drill__exercise").get(pk=inject.pk)
     )
     drill = inject.drill
+    if actor != CLOCK_ACTOR:
+        _may_run(actor, drill)  # the facilitator's button; the clock's job fires for every running drill
     if not running(drill):
         raise DomainError("drill.mode_not_running", "本次演练不在推演中")
     if inject.fired_at:
@@ -281,6 +298,9 @@ def inject_fire(*, actor, inject: DrillInject, now: dt.datetime | None = None) -
         inject.result = f"未执行：{exc.message}"[:300]
     inject.fired_at = now
     inject.save(update_fields=["fired_at", "result"])
+    audit_record(
+        action="drill_inject_fire", obj=drill, actor=actor, after={"inject": inject.pk, "result": inject.result}
+    )
     _log(
         drill,
         f"第 {inject.offset_minutes} 分钟 {inject.get_kind_display()}：{inject.title}（{inject.result}）",
@@ -429,6 +449,7 @@ def acknowledge(*, user, drill: Drill, now: dt.datetime | None = None) -> None:
     now = now or timezone.now()
     minute = int(elapsed_minutes(drill.exercise, now))
     _log(drill, f"{ACK_PREFIX}（推演第 {minute} 分钟）", user, now)
+    audit_record(action="drill_ack", obj=drill, actor=user, after={"minute": minute})
 
 
 # ---------------------------------------------------------------- the storm as a script
@@ -556,7 +577,7 @@ def load_storm(*, actor, drill: Drill, speed: int = STORM_SPEED) -> int:
             ),
         ]
     for inject in injects:
-        clean_payload(inject.kind, inject.payload)
+        clean_payload(inject.kind, inject.payload, drill)
     DrillInject.objects.bulk_create(injects)
     _log(drill, f"载入暴雨情景：{len(injects)} 条注入（按 {speed} 倍速）", actor, timezone.now())
     audit_record(action="drill_storm_load", obj=drill, actor=actor, after={"injects": len(injects), "speed": speed})

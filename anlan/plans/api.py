@@ -42,10 +42,18 @@ class PlanActionSerializer(ScopedSerializer):
 
 class PlanActionInPlanSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", default="", read_only=True)
+    # Blank on a warning row (its colour is `warning_level`): a plain string, so the schema admits "".
+    level = serializers.CharField(read_only=True, help_text="事件响应的启动级别 IV/III/II/I；预警响应措施为空")
+    warning_level = serializers.CharField(
+        read_only=True, help_text="预警响应的预警级别 blue/yellow/orange/red；否则为空"
+    )
 
     class Meta:
         model = PlanAction
-        fields = ["id", "level", "title", "department", "department_name", "hours", "order"]
+        fields = [
+            *("id", "trigger", "level", "warning_event", "warning_level", "assignee_kind", "title"),
+            *("department", "department_name", "team", "audience", "hours", "order"),
+        ]
         read_only_fields = fields
 
 

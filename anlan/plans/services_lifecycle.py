@@ -58,7 +58,16 @@ def _writable(actor, plan: Plan) -> Plan:
         if Plan.objects.restrict(actor, "view").filter(pk=plan.pk).exists():
             raise NotAllowed("plan.not_owner", "只能修改本单位编制的预案")
         raise DomainError("plan.not_found", "未找到该预案", status=404)
+    _refuse_other_owner(actor, locked)
     return locked
+
+
+def _refuse_other_owner(actor, plan: Plan) -> None:
+    """An enterprise's plan is written by the enterprise (and the county that files it), never by the township
+    it lies in: the region scope lets a township reach it, the ownership rule does not (预案管理办法: each unit
+    makes its own plan)."""
+    if plan.enterprise_id and not is_county(actor) and getattr(actor, "role", "") != Role.ENTERPRISE_USER:
+        raise NotAllowed("plan.not_owner", "企业应急预案由企业编制，只能由企业或县级应急管理部门修改")
 
 
 def _checked(upload, field: str):
@@ -134,6 +143,8 @@ def plan_save(*, actor, plan: Plan | None = None, kinds=None, review_reason: str
         plan = _writable(actor, plan)
         current = {name: getattr(plan, name) for name in PLAN_EDIT_FIELDS}
     data = _owner_fields(actor, current | fields)
+    if data.get("enterprise"):
+        _refuse_other_owner(actor, Plan(enterprise=data["enterprise"]))
     if not (data.get("name") or "").strip():
         raise ValidationError({"name": "请填写预案名称"})
     data["name"] = data["name"].strip()

@@ -14,7 +14,7 @@ SETUP = """
 import datetime as dt
 from django.db import connection
 from django.utils import timezone
-from anlan.monitoring.models import Alarm, Rule, Sensor
+from anlan.monitoring.models import Rule, Sensor
 now = timezone.now()
 with connection.cursor() as c:
     c.execute("INSERT INTO geo_region (code, name, level, parent_id, created_at, updated_at, synthetic, boundary, "
@@ -30,13 +30,17 @@ with connection.cursor() as c:
         code="S1", name="坡体位移", kind="gnss", unit="mm", region_id="500237000000", lon=109.9, lat=31.1
     )
     rule = Rule.objects.create(sensor=sensor, kind="threshold", red=30)
-    alarm = Alarm.objects.create(sensor=sensor, rule=rule, level="red", opened_at=now)
+    # The alarm as the table stood then (SQL: the model has columns added by later migrations, e.g. `exercise`).
+    c.execute("INSERT INTO monitoring_alarm (level, status, value, peak_value, opened_at, raised_at, "
+              "acknowledged_at, acknowledged_by, closed_at, sensor_id, rule_id) VALUES ('red', 'open', NULL, NULL, "
+              "%s, NULL, NULL, '', NULL, %s, %s)", [now, sensor.pk, rule.pk])
+    alarm_id = c.lastrowid
     rows = [
         (1, None, 'person:1', '张三', '500237000000', 'county', 'sms', 'sent', ''),
         (1, None, 'resident:7', '李婶', '500237000000', 'resident', 'sms', 'queued', ''),
         (1, None, 'person:1#up:2', '张三', '500237000000', 'county', 'voice', 'queued', '王五未确认收到'),
         (1, None, 'person:4#up:5', '钱七', '500237000000', 'county', 'voice', 'sent', '孙八未确认收到'),
-        (None, alarm.pk, 'person:3#alarm:red', '赵六', '500237000000', 'village', 'sms', 'sent', '【应急管理局】红报'),
+        (None, alarm_id, 'person:3#alarm:red', '赵六', '500237000000', 'village', 'sms', 'sent', '【应急管理局】红报'),
     ]
     for warning, alarm, key, name, region, tier, channel, status, message in rows:
         c.execute("INSERT INTO alerts_delivery (warning_id, alarm_id, recipient_key, recipient_name, region_code, "

@@ -242,7 +242,7 @@ def test_a_new_version_keeps_the_old_one_and_resolves_chosen_triggers(tree):
     officer = persona("township_officer")
     from anlan.plans.services import trigger_add
 
-    trigger = trigger_add(actor=officer, plan=plan, reason="risk", description="新增地灾隐患点")
+    trigger = trigger_add(actor=officer, plan=plan, reason="risks", description="新增地灾隐患点")
     with pytest.raises(ValidationError):  # not Word or PDF
         lifecycle.version_add(actor=officer, plan=plan, upload=SimpleUploadedFile("a.docx", b"<html>"))
     second = lifecycle.version_add(actor=officer, plan=plan, upload=docx("修订稿"), note="修订", resolves=[trigger.pk])

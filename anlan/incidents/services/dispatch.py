@@ -39,6 +39,9 @@ def order_create(*, actor, incident: Incident, kind: str, instruction: str, targ
     at = at or timezone.now()
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     workflow.INCIDENT.check(actor, incident, "order", instruction=instruction)
+    if incident.exercise_id and kind == DispatchOrder.Kind.SUPPLIES:
+        # A drill plays the order, not the warehouse: an allocation would leave the real ledger short.
+        raise DomainError("incident.exercise_supplies", "演练事件不能调拨真实库存物资", field="kind")
     order = DispatchOrder(incident=incident, kind=kind, instruction=instruction.strip(), sent_at=at)
     order.issued_by = actor_name(actor)
     if kind == DispatchOrder.Kind.TEAM:

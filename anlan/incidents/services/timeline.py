@@ -48,6 +48,8 @@ def warning_link(*, actor, incident: Incident, warning, at=None) -> TimelineEntr
     """Put an early warning on the incident's timeline (issued for the area before or during it)."""
     if incident.timeline.filter(kind=TimelineEntry.Kind.WARNING, data__warning=warning.pk).exists():
         raise DomainError("incident.warning_linked", "该预警已关联", field="warning")
+    if warning.exercise_id != incident.exercise_id:  # never mix a drill's sandbox into a real record
+        raise DomainError("incident.warning_exercise", "演练预警与真实事件不能相互关联", field="warning")
     audit_record(action="incident_warning", obj=incident, actor=actor, after={"warning": warning.pk})
     return entry(
         incident,

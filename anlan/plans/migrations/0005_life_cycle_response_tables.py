@@ -270,7 +270,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("law", "依据的法律法规、标准等发生重大变化"),
                             ("command", "应急指挥机构及其职责发生调整"),
-                            ("risk", "面临的风险发生重大变化"),
+                            ("risks", "面临的风险发生重大变化"),
                             ("resources", "重要应急资源发生重大变化"),
                             ("practice", "演练或应急救援中发现重大问题"),
                             ("other", "其他应当修订的情形"),

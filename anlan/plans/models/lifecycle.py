@@ -110,7 +110,7 @@ class RevisionTrigger(models.Model):
     class Reason(models.TextChoices):
         LAW = "law", "依据的法律法规、标准等发生重大变化"
         COMMAND = "command", "应急指挥机构及其职责发生调整"
-        RISK = "risk", "面临的风险发生重大变化"
+        RISK = "risks", "面临的风险发生重大变化"  # not "risk": the word is in public URLs (/p/risk/)
         RESOURCES = "resources", "重要应急资源发生重大变化"
         PRACTICE = "practice", "演练或应急救援中发现重大问题"
         OTHER = "other", "其他应当修订的情形"
