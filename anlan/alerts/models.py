@@ -366,6 +366,7 @@ class WarningTask(models.Model):
 
     objects = ScopedManager()
 
+    exercise_path = "warning__exercise"  # tasks of a drill warning are drill rows (core.scoping.real)
     scope_spec = ScopeSpec(region="region", department="department")
     view_roles = frozenset(
         {*COUNTY_ROLES, Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR, Role.VILLAGE_WORKER, Role.VIEWER}

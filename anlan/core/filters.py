@@ -67,20 +67,23 @@ class ScopedFilterSet(django_filters.FilterSet):
         return filters
 
     def filter_drills(self, queryset, name, value):
-        return queryset.filter(exercise__isnull=False) if value == "only" else queryset
+        from .scoping import exercise_path
+
+        path = exercise_path(queryset.model)
+        return queryset.filter(**{f"{path}__isnull": False}) if value == "only" else queryset
 
     @property
     def qs(self):
         queryset = super().qs
         if not self.is_bound and self.hides_drills and DRILLS_FILTER in self.filters:
             # A list opened without parameters (a page's first view) leaves drill records out too.
-            queryset = queryset.filter(exercise__isnull=True)
+            queryset = _real(queryset)
         return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if DRILLS_FILTER in self.filters and self.hides_drills and not self.form.cleaned_data.get(DRILLS_FILTER):
-            queryset = queryset.filter(exercise__isnull=True)
+            queryset = _real(queryset)
         return queryset
 
     def get_form_class(self):
@@ -135,9 +138,17 @@ class YesNoSelect(forms.NullBooleanSelect):
 
 
 def _marks_drills(model) -> bool:
-    from .scoping import exercise_field
+    from .scoping import exercise_path
 
-    return exercise_field(model) is not None
+    return exercise_path(model) is not None
+
+
+def _real(queryset):
+    """The queryset without drill rows (core.scoping.ScopedQuerySet.real, for any queryset)."""
+    from .scoping import exercise_path
+
+    path = exercise_path(queryset.model)
+    return queryset if path is None else queryset.filter(**{f"{path}__isnull": True})
 
 
 def _has_chinese(text: str) -> bool:

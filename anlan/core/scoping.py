@@ -95,15 +95,24 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(q)
 
     def real(self):
-        """Rows not made inside a drill (演练模式: `exercise` set, core.Exercise): what statistics, counts,
-        maps and public pages read. Models without that marker are returned unchanged."""
-        if exercise_field(self.model) is None:
-            return self
-        return self.filter(exercise__isnull=True)
+        """Rows not made inside a drill (演练模式: `exercise` set, core.Exercise, on the row or on the record it
+        belongs to — a response task's incident): what statistics, counts, maps and public pages read. Models
+        without that marker are returned unchanged."""
+        path = exercise_path(self.model)
+        return self if path is None else self.filter(**{f"{path}__isnull": True})
 
     def of_exercise(self, exercise):
         """Rows made inside this drill's sandbox."""
-        return self.filter(exercise=exercise) if exercise_field(self.model) else self.none()
+        path = exercise_path(self.model)
+        return self.none() if path is None else self.filter(**{path: exercise})
+
+
+def exercise_path(model) -> str | None:
+    """The lookup to the row's sandbox marker: "exercise" for a model that carries it, or the model's declared
+    `exercise_path` (e.g. "incident__exercise" for a response task); None when a drill never writes it."""
+    if exercise_field(model) is not None:
+        return "exercise"
+    return getattr(model, "exercise_path", None)
 
 
 def exercise_field(model):

@@ -234,6 +234,7 @@ class ResponseTask(models.Model):
 
     # Listed (read only) for those who carry tasks out: a department its own department's, the county all;
     # the incident's region scopes them like the incident.
+    exercise_path = "incident__exercise"  # a drill incident's tasks are drill rows too (core.scoping.real)
     scope_spec = ScopeSpec(region="incident__region", department="department")
     view_roles = frozenset({*COUNTY_ROLES, "department_operator"})
     write_roles = NOBODY  # written only by its services
@@ -314,6 +315,7 @@ class DispatchOrder(models.Model):
     # area the incident is in, so it is scoped by the incident's region and listed for the county and the
     # townships that command there (and team leaders, whose teams receive them); a person it is addressed to
     # reads it too (village workers see their own orders, wherever the incident was recorded).
+    exercise_path = "incident__exercise"  # a drill incident's tasks are drill rows too (core.scoping.real)
     scope_spec = ScopeSpec(region="incident__region", person="user")
     view_roles = frozenset({*COUNTY_ROLES, "township_operator", "team_leader", "village_worker"})
     write_roles = NOBODY  # written only by its services
