@@ -87,6 +87,23 @@ def drill_create(*, actor, drill: Drill, departments=()) -> Drill:
     return object_create(actor=actor, instance=drill, after_save=lambda: drill.departments.set(departments))
 
 
+@transaction.atomic
+def drill_update(*, actor, drill: Drill, departments=None) -> Drill:
+    """Change a drill still 计划中 (its date, place, scenario, participants …); once held its record is kept as
+    it happened. `drill` carries the new values (an unsaved edit of the stored row)."""
+    stored = Drill.objects.select_for_update().get(pk=drill.pk)
+    _require_writer(actor, stored)
+    if stored.status != Drill.Status.PLANNED:
+        raise ValidationError({"planned_on": "只有计划中的演练可以修改；已实施或已取消的演练请查看记录"})
+    if not (drill.scenario or "").strip():
+        raise ValidationError({"scenario": "请描述演练情景"})
+    before = snapshot(stored, with_m2m=True)
+    drill.status, drill.exercise_id = stored.status, stored.exercise_id  # steps and the sandbox are not edited
+    _organiser(actor, drill)
+    after_save = (lambda: drill.departments.set(list(departments))) if departments is not None else None
+    return object_update(actor=actor, instance=drill, before=before, after_save=after_save)
+
+
 def _step(actor, drill: Drill, action: str, fields: list[str], **data) -> Drill:
     drill = Drill.objects.select_for_update().get(pk=drill.pk)
     before = snapshot(drill)

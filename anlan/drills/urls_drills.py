@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.drill_list, name="drill_list"),
     path("add/", views.drill_create, name="drill_create"),
     path("<int:pk>/", views.drill_detail, name="drill_detail"),
+    path("<int:pk>/edit/", views.drill_edit, name="drill_edit"),
     path("<int:pk>/record/", views.drill_record, name="drill_record"),
     path("<int:pk>/cancel/", views.drill_cancel, name="drill_cancel"),
     path("<int:pk>/log/", views.log_add, name="log_add"),

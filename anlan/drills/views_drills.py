@@ -122,15 +122,31 @@ def drill_create(request):
     return render(request, "drills/drill_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@login_required
+def drill_edit(request, pk):
+    drill = _drill(request.user, pk)
+    if not services.may_change(request.user, drill) or drill.status != Drill.Status.PLANNED:
+        raise PermissionDenied("只有组织单位可以修改计划中的演练")
+    form = forms.DrillForm(request.POST or None, instance=drill, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with shown_on(form) as outcome:
+            services.drill_update(
+                actor=request.user, drill=form.save(commit=False), departments=form.cleaned_data.get("departments")
+            )
+        if outcome.ok:
+            messages.success(request, "演练计划已修改")
+            return redirect("drills:drill_detail", pk=drill.pk)
+    context = {"form": form, "drill": drill}
+    return render(request, "drills/drill_form.html", context, status=400 if form.errors else 200)
+
+
 # ---------------------------------------------------------------- the drill's page and its steps
 
 
 @login_required
 def drill_detail(request, pk):
     drill = _drill(request.user, pk)
-    may_change = role_allows(request.user, "change", Drill) and (
-        Drill.objects.restrict(request.user, "change").filter(pk=drill.pk).exists()
-    )
+    may_change = role_allows(request.user, "change", Drill) and services.may_change(request.user, drill)
     steps = {t.action for t in FLOW.allowed(request.user, drill)} if may_change else set()
     evaluation = getattr(drill, "evaluation", None)  # the reverse one-to-one raises an AttributeError if absent
     context = {

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from anlan.consultations import services as consultations
 from anlan.core.errors import DomainError
-from anlan.core.models import Exercise
+from anlan.core.models import AuditEntry, Exercise
 from anlan.drills import services_drills
 from anlan.drills import services_mode as mode
 from anlan.drills.models import Drill, DrillInject
@@ -124,3 +124,28 @@ def test_real_records_and_drill_records_are_never_linked(tree):
     with pytest.raises(DomainError) as refused:
         timeline.warning_link(actor=persona("county_operator"), incident=real_incident, warning=drill_warning)
     assert refused.value.code == "incident.warning_exercise"
+
+
+def test_the_organiser_edits_a_planned_drill_and_nobody_edits_a_held_one(client, tree):
+    drill = _drill(tree.township)
+    client.force_login(persona("township_officer"))
+    page = client.get(f"/drills/{drill.pk}/")
+    assert "修改计划" in page.content.decode()
+    form = client.get(f"/drills/{drill.pk}/edit/")
+    assert form.status_code == 200 and "修改演练计划" in form.content.decode()
+    data = {
+        "title": "乡镇防汛演练（改期）", "form": "tabletop", "scope": "single", "scenario": "暴雨致山洪",
+        "region": tree.township.code, "planned_on": (timezone.localdate()).isoformat(), "place": "镇政府会议室",
+    }  # fmt: skip
+    saved = client.post(f"/drills/{drill.pk}/edit/", data)
+    assert saved.status_code == 302, saved.content.decode()[:1500]
+    drill.refresh_from_db()
+    assert drill.title == "乡镇防汛演练（改期）" and drill.place == "镇政府会议室"
+    assert drill.status == Drill.Status.PLANNED
+    assert AuditEntry.objects.filter(object_type="drills.drill", object_id=str(drill.pk), action="update").exists()
+    # Another township cannot open the edit; a held drill is not edited by anyone.
+    client.force_login(persona("other_township_officer"))
+    assert client.get(f"/drills/{drill.pk}/edit/").status_code == 404
+    Drill.objects.filter(pk=drill.pk).update(status=Drill.Status.HELD, held_on=timezone.localdate())
+    client.force_login(persona("township_officer"))
+    assert client.get(f"/drills/{drill.pk}/edit/").status_code == 403
