@@ -69,6 +69,8 @@ urlpatterns = [
     path("enforcement/", include("anlan.enforcement.urls")),
     path("drills/", include("anlan.drills.urls")),
     path("consultations/", include("anlan.consultations.urls")),
+    path("kpi/", include("anlan.kpi.urls")),
+    path("training/", include("anlan.training.urls")),
     path("duty/", include("anlan.duty.urls")),
     path("disasters/", include("anlan.disasters.urls")),
     path("notify/", include("anlan.notify.urls")),

@@ -1,0 +1,1 @@
+"""Models of the training app (courses, sessions, attendance, certificates, question bank, exams, materials)."""
