@@ -82,7 +82,7 @@ class GradeView(APIView):
 
     @extend_schema(
         request=PolymorphicProxySerializer(
-            "IncidentGradeRequest", serializers=list(GRADE_INPUTS.values()), resource_type_field_name="kind"
+            "IncidentGradeInput", serializers=GRADE_INPUTS, resource_type_field_name="kind"
         ),
         responses=inline_serializer(
             "IncidentGrade",
