@@ -52,6 +52,15 @@ def geo_stage(incident) -> str:
     return GEO_DISASTER if harmed else GEO_DANGER
 
 
+def level_label(incident) -> str:
+    """The grade as the incident's kind names it: 小型…特大型 for geological hazards, 一般…特别重大 otherwise."""
+    if not incident.level:
+        return ""
+    if incident.kind.grading == IncidentKind.Grading.GEOLOGICAL:
+        return f"{grading_geo.LABELS[incident.level]}（{incident.level}级）"
+    return incident.get_level_display()
+
+
 def grade_incident(incident) -> tuple[Grade, str] | None:
     """The incident's grade by its kind's calculator and the basis recorded with it (≤ 300 characters); None for
     a kind graded by people."""

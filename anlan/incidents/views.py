@@ -409,7 +409,11 @@ def _context(request, incident, steps, bound, tab):
         "warning": forms.WarningLinkForm(user=user),
         "area": forms.AreaForm(initial={"area": json.dumps(incident.affected_area) if incident.affected_area else ""}),
         "facts": forms.FactsForm(
-            initial={k: getattr(incident, k) for k in services.FACT_FIELDS}, grading=incident.kind.grading
+            initial={
+                **{k: getattr(incident, k) for k in services.FACT_FIELDS},
+                "burned_forest_ha": format(incident.burned_forest_ha.normalize(), "f"),  # 150, not 150.0000
+            },
+            grading=incident.kind.grading,
         ),
         "report": forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)}),
     }
@@ -443,6 +447,7 @@ def _context(request, incident, steps, bound, tab):
         "clock": services.report_clock(incident),
         "deadlines": clocks.deadlines(incident, timezone.now()),
         "geo_stage": calculators.geo_stage(incident),
+        "level_label": calculators.level_label(incident),
         "forms": step_forms,
         "reports": list(selectors.reports(incident)),
         "tasks": list(selectors.tasks(incident)),

@@ -175,7 +175,7 @@ def test_an_incident_is_graded_as_a_danger_until_it_does_harm(tree):
     named = landslide(tree, at, geo_stage="danger", deaths=1, people_to_relocate=1000)
     assert named.level == "I" and "险情" in named.level_basis  # as recorded
     entry = named.timeline.filter(kind="grade").get()
-    assert entry.title == "定级：特别重大（I级）"
+    assert entry.title == "定级：特大型（I级）"  # the size the plan names
 
 
 @pytest.mark.django_db
@@ -200,3 +200,4 @@ def test_the_workspace_shows_the_stage_and_the_secondary_deadline(client, tree):
     assert "地质灾害速报（中型）" in html and "12 小时内" in html
     assert "参考值" in html and "ANLAN_GEO_REPORT_HOURS" in html  # a SECONDARY figure, said on screen
     assert 'name="people_to_relocate"' in html and 'name="burned_forest_ha"' not in html
+    assert '<strong id="incident-level">中型（III级）</strong>' in html

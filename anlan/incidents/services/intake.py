@@ -64,7 +64,8 @@ def incident_create(*, actor, incident: Incident) -> Incident:
             data={"alarm": alarm.pk},
         )
     if incident.level:
-        entry(incident, TimelineEntry.Kind.GRADE, f"定级：{incident.get_level_display()}", detail=incident.level_basis)
+        label = calculators.level_label(incident)
+        entry(incident, TimelineEntry.Kind.GRADE, f"定级：{label}", detail=incident.level_basis)
     if not incident.exercise_id:  # a drill's incident reaches its participants through the drill, not the desks
         _tell_the_desks(incident)
     return incident
@@ -148,7 +149,7 @@ def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts)
         entry(
             incident,
             TimelineEntry.Kind.GRADE,
-            f"等级调整：{old_level or '未定级'} → {incident.get_level_display()}",
+            f"等级调整：{old_level or '未定级'} → {calculators.level_label(incident)}",
             actor=actor,
             at=at,
             detail=incident.level_basis,
