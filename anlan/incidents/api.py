@@ -1,5 +1,7 @@
 """Incidents API: the grading calculator (CONTRACT.md), intake and reading incidents with their timeline."""
 
+from decimal import Decimal
+
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -26,21 +28,41 @@ class GradeInput(serializers.Serializer):
 
 
 def _amount(help_text: str):
-    """A non-negative amount with as many decimals as given (an area of 0.9999 公顷 is below 1)."""
-    return serializers.DecimalField(max_digits=None, decimal_places=None, min_value=0, help_text=help_text)
+    """A non-negative amount with as many decimals as given (an area of 0.9999 公顷 is below 1); 0 when left out."""
+    return serializers.DecimalField(
+        max_digits=None, decimal_places=None, min_value=0, default=Decimal(0), help_text=f"{help_text}；省略按 0 计"
+    )
 
 
-class ForestFireInput(serializers.Serializer):
+def _count(help_text: str):
+    return serializers.IntegerField(min_value=0, default=0, help_text=f"{help_text}；省略按 0 计")
+
+
+class CriteriaInput(serializers.Serializer):
+    """The new kinds' criteria may be left out (counted as 0), but not all of them."""
+
+    criteria: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        if not any(name in self.initial_data for name in self.criteria):
+            names = "、".join(str(self.fields[name].help_text).split("；")[0] for name in self.criteria)
+            raise serializers.ValidationError(f"请至少填写一项：{names}", code="criteria_required")
+        return attrs
+
+
+class ForestFireInput(CriteriaInput):
+    criteria = ("burned_forest_ha", "deaths", "serious_injuries")
     kind = serializers.ChoiceField(choices=["forest_fire"], help_text="森林火灾（森林防火条例第四十条）")
     burned_forest_ha = _amount("受害森林面积（公顷）")
     other_woodland = serializers.BooleanField(default=False, help_text="其他林地起火（按面积为一般森林火灾）")
-    deaths = serializers.IntegerField(min_value=0, help_text="死亡人数")
-    serious_injuries = serializers.IntegerField(min_value=0, help_text="重伤人数")
+    deaths = _count("死亡人数")
+    serious_injuries = _count("重伤人数")
 
 
-class GeologicalDisasterInput(serializers.Serializer):
+class GeologicalDisasterInput(CriteriaInput):
+    criteria = ("deaths", "direct_loss_10k_yuan")
     kind = serializers.ChoiceField(choices=["geological_disaster"], help_text="地质灾害灾情（地质灾害防治条例第四条）")
-    deaths = serializers.IntegerField(min_value=0, help_text="死亡人数")
+    deaths = _count("死亡人数")
     direct_loss_10k_yuan = _amount("直接经济损失（万元）")
     missing = serializers.IntegerField(
         min_value=0,
@@ -49,9 +71,10 @@ class GeologicalDisasterInput(serializers.Serializer):
     )
 
 
-class GeologicalDangerInput(serializers.Serializer):
+class GeologicalDangerInput(CriteriaInput):
+    criteria = ("people_to_relocate", "potential_loss_10k_yuan")
     kind = serializers.ChoiceField(choices=["geological_danger"], help_text="地质灾害险情（国家突发地质灾害应急预案）")
-    people_to_relocate = serializers.IntegerField(min_value=0, help_text="需转移人数")
+    people_to_relocate = _count("需转移人数")
     potential_loss_10k_yuan = _amount("潜在经济损失（万元）")
 
 

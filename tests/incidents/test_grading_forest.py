@@ -145,7 +145,7 @@ def test_grade_api_forest_fire(client, body, level, label):
         ({"burned_forest_ha": 1, "deaths": -1, "serious_injuries": 0}, "deaths"),
         ({"burned_forest_ha": 1, "deaths": 0, "serious_injuries": "两人"}, "serious_injuries"),
         ({"burned_forest_ha": 1, "deaths": 0, "serious_injuries": 0, "other_woodland": "也许"}, "other_woodland"),
-        ({"deaths": 0, "serious_injuries": 0}, "burned_forest_ha"),
+        ({"burned_forest_ha": None, "deaths": 0, "serious_injuries": 0}, "burned_forest_ha"),
     ],
 )
 def test_grade_api_refuses_bad_input_in_chinese(client, body, field):
@@ -154,6 +154,16 @@ def test_grade_api_refuses_bad_input_in_chinese(client, body, field):
     assert answer.status_code == 400
     text = answer.content.decode()
     assert field in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)  # names the field, in Chinese
+
+
+@pytest.mark.django_db
+def test_grade_api_counts_a_criterion_left_out_as_zero_but_wants_one(client):
+    client.force_login(persona("viewer"))
+    assert grade(client, burned_forest_ha=100).json()["level"] == "II"
+    assert grade(client, deaths=3).json()["level"] == "III"
+    empty = grade(client, other_woodland=True)
+    assert empty.status_code == 400
+    assert "请至少填写一项：受害森林面积（公顷）、死亡人数、重伤人数" in empty.content.decode()
 
 
 @pytest.mark.django_db

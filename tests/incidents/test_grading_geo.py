@@ -132,7 +132,7 @@ def test_grade_api_geological(client, body, level, label):
     [
         ({"kind": "geological_disaster", "deaths": -1, "direct_loss_10k_yuan": 0}, "deaths"),
         ({"kind": "geological_disaster", "deaths": 0, "direct_loss_10k_yuan": "x"}, "direct_loss_10k_yuan"),
-        ({"kind": "geological_disaster", "deaths": 0}, "direct_loss_10k_yuan"),
+        ({"kind": "geological_disaster", "deaths": 0, "direct_loss_10k_yuan": None}, "direct_loss_10k_yuan"),
         ({"kind": "geological_danger", "people_to_relocate": -5, "potential_loss_10k_yuan": 0}, "people_to_relocate"),
         ({"kind": "geological_danger", "people_to_relocate": 1, "potential_loss_10k_yuan": -1}, "potential_loss"),
         ({"kind": "geological_danger", "people_to_relocate": 1, "potential_loss_10k_yuan": "NaN"}, "potential_loss"),
@@ -144,6 +144,15 @@ def test_grade_api_refuses_bad_input_in_chinese(client, body, field):
     assert answer.status_code == 400
     text = answer.content.decode()
     assert field in text and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.django_db
+def test_grade_api_counts_a_criterion_left_out_as_zero_but_wants_one(client):
+    client.force_login(persona("viewer"))
+    assert post(client, {"kind": "geological_disaster", "direct_loss_10k_yuan": 100}).json()["label"] == "中型"
+    assert post(client, {"kind": "geological_danger", "people_to_relocate": 1000}).json()["label"] == "特大型"
+    empty = post(client, {"kind": "geological_danger"})
+    assert empty.status_code == 400 and "需转移人数" in empty.content.decode()
 
 
 # --- the incident -------------------------------------------------------------------------------------------
