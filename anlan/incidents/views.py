@@ -21,13 +21,14 @@ from anlan.core.widgets import LOCAL_INPUT
 from anlan.duty import log as duty_log
 from anlan.geo.views import tile_source
 from anlan.plans.models import IncidentKind
+from anlan.plans.services import actions_for_response
 from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
 from . import calculators, clocks, documents, forms, selectors, services, situation, texts, workflow
 from .filters import DispatchOrderFilterSet, IncidentFilterSet, ResponseTaskFilterSet
-from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
+from .models import HANDLERS, RESPONSE_CHOICES, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
     ModelConfig(
@@ -448,6 +449,7 @@ def _context(request, incident, steps, bound, tab):
         "deadlines": clocks.deadlines(incident, timezone.now()),
         "geo_stage": calculators.geo_stage(incident),
         "level_label": calculators.level_label(incident),
+        "suggested_response": _suggested_response(incident),
         "forms": step_forms,
         "reports": list(selectors.reports(incident)),
         "tasks": list(selectors.tasks(incident)),
@@ -461,6 +463,16 @@ def _context(request, incident, steps, bound, tab):
         "grading_note": calculators.EXPLAINED.get(incident.kind.grading, ""),
         "tiles": tile_source(),
     }
+
+
+def _suggested_response(incident) -> dict | None:
+    """The response the grade points to, with the number of the plans' actions it would start (the response
+    table): shown beside the response form, which still starts unchosen (a person decides)."""
+    level = incident.level
+    if not level or level == incident.response_level or incident.status not in ("received", "responding"):
+        return None
+    actions = actions_for_response(kind=incident.kind, level=level, region_code=incident.region_id).count()
+    return {"level": level, "label": dict(RESPONSE_CHOICES)[level], "actions": actions}
 
 
 def _stock_options(warehouse_ids) -> dict[int, list[tuple[int, str]]]:

@@ -13,7 +13,9 @@ from anlan.core.errors import DomainError
 from anlan.incidents import grading, services
 from anlan.incidents.grading_forest import forest_fire, national_report
 from anlan.incidents.models import Incident
+from anlan.plans.defaults import install_county_plans
 from anlan.plans.models import IncidentKind
+from anlan.plans.services import actions_for_response
 from anlan.testing.personas import persona
 
 AREA_BOUNDS = [(Decimal(1), "III"), (Decimal(100), "II"), (Decimal(1000), "I")]
@@ -225,6 +227,7 @@ def test_a_fire_reported_to_the_national_level_owes_its_first_report_sooner(tree
 
 @pytest.mark.django_db
 def test_the_workspace_shows_the_area_the_grade_rule_and_the_national_deadline(client, tree):
+    install_county_plans(tree.county)
     at = timezone.now()
     case = fire(tree, at, burned_forest_ha=Decimal(150))
     client.force_login(persona("county_operator"))
@@ -233,6 +236,9 @@ def test_the_workspace_shows_the_area_the_grade_rule_and_the_national_deadline(c
     assert "按受害森林面积和伤亡人数自动定级" in html and 'id="grade-form"' not in html
     assert "报告国家森林防火指挥机构" in html and "未规定分钟数" in html  # the setting is said to be one
     assert 'name="burned_forest_ha"' in html  # the facts form asks for the area
+    expected = actions_for_response(kind=case.kind, level="II", region_code=case.region_id).count()
+    response_tab = client.get(f"/incidents/{case.pk}/?tab=response").content.decode()
+    assert f"按定级（重大（II级））对应Ⅱ级响应：启动后按预案下达措施 {expected} 项" in response_tab
     moved = client.post(
         f"/incidents/{case.pk}/",
         {"step": "facts", "deaths": 0, "missing": 0, "injured": 0, "serious_injuries": 0, "trapped": 0,

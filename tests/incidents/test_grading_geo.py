@@ -13,6 +13,7 @@ from anlan.core.errors import DomainError
 from anlan.incidents import grading, services
 from anlan.incidents.grading_geo import danger, disaster, report_hours
 from anlan.incidents.models import Incident
+from anlan.plans.defaults import install_county_plans
 from anlan.plans.models import IncidentKind
 from anlan.testing.personas import persona
 
@@ -202,6 +203,7 @@ def test_the_first_report_clock_follows_the_grade_when_it_is_stricter(tree, sett
 
 @pytest.mark.django_db
 def test_the_workspace_shows_the_stage_and_the_secondary_deadline(client, tree):
+    install_county_plans(tree.county)
     case = landslide(tree, timezone.now(), people_to_relocate=150, potential_loss_10k_yuan=Decimal(800))
     client.force_login(persona("county_operator"))
     html = client.get(f"/incidents/{case.pk}/?tab=reports").content.decode()
@@ -210,3 +212,8 @@ def test_the_workspace_shows_the_stage_and_the_secondary_deadline(client, tree):
     assert "参考值" in html and "ANLAN_GEO_REPORT_HOURS" in html  # a SECONDARY figure, said on screen
     assert 'name="people_to_relocate"' in html and 'name="burned_forest_ha"' not in html
     assert '<strong id="incident-level">中型（III级）</strong>' in html
+    # The grade points to the response and the plan's rows it would start (the county plan: 3 at Ⅳ, 4 at Ⅲ).
+    response_tab = client.get(f"/incidents/{case.pk}/?tab=response").content.decode()
+    assert "按定级（中型（III级））对应Ⅲ级响应：启动后按预案下达措施 7 项" in response_tab
+    services.response_set(actor=persona("county_operator"), incident=case, level="III", reason="险情")
+    assert 'id="response-suggestion"' not in client.get(f"/incidents/{case.pk}/?tab=response").content.decode()
