@@ -2,6 +2,7 @@
 evacuation, notes, and the field page of a dispatch order."""
 
 import datetime as dt
+import json
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +11,7 @@ from anlan.core.kit import regions_writable_by
 from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.geo.polygons import parse_polygon
+from anlan.plans.models import IncidentKind
 
 from . import calculators
 from .models import (
@@ -45,9 +47,13 @@ class IntakeForm(forms.ModelForm):
         self.fields["occurred_at"].initial = timezone.localtime().strftime(LOCAL_INPUT)
         for name in ("lon", "lat"):
             self.fields[name].widget.attrs["step"] = "any"
-        # The facts of forest fires and geological hazards: empty is 0 (or 按情况判断), other kinds leave them so.
+        # The facts of forest fires and geological hazards: empty is 0 (or 按情况判断), other kinds leave them so;
+        # the page shows them only for the kinds graded by them (behaviours.js data-shows).
         for name in calculators.GRADED_FACTS:
             self.fields[name].required = False
+        graded = IncidentKind.objects.filter(grading__in=list(calculators.FACTS)).values_list("pk", "grading")
+        shows = {str(pk): list(calculators.FACTS[grading]) for pk, grading in graded}
+        self.fields["kind"].widget.attrs["data-shows"] = json.dumps(shows)
 
     def clean(self):
         data = super().clean()
