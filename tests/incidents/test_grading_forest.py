@@ -236,6 +236,8 @@ def test_the_workspace_shows_the_area_the_grade_rule_and_the_national_deadline(c
     assert "按受害森林面积和伤亡人数自动定级" in html and 'id="grade-form"' not in html
     assert "报告国家森林防火指挥机构" in html and "未规定分钟数" in html  # the setting is said to be one
     assert 'name="burned_forest_ha"' in html  # the facts form asks for the area
+    case.refresh_from_db()
+    assert services.report_draft(case)["loss"] == "0.00 万元（初步估算）；受害森林面积 150 公顷"
     expected = actions_for_response(kind=case.kind, level="II", region_code=case.region_id).count()
     response_tab = client.get(f"/incidents/{case.pk}/?tab=response").content.decode()
     assert f"按定级（重大（II级））对应Ⅱ级响应：启动后按预案下达措施 {expected} 项" in response_tab

@@ -208,6 +208,8 @@ def test_the_workspace_shows_the_stage_and_the_secondary_deadline(client, tree):
     client.force_login(persona("county_operator"))
     html = client.get(f"/incidents/{case.pk}/?tab=reports").content.decode()
     assert "险情（按情况判断）" in html and "需转移 150 人" in html
+    case.refresh_from_db()
+    assert services.report_draft(case)["loss"].endswith("；需转移 150 人，潜在经济损失 800.00 万元")
     assert "地质灾害速报（中型）" in html and "12 小时内" in html
     assert "参考值" in html and "ANLAN_GEO_REPORT_HOURS" in html  # a SECONDARY figure, said on screen
     assert 'name="people_to_relocate"' in html and 'name="burned_forest_ha"' not in html

@@ -11,8 +11,9 @@ from django.utils import timezone
 from anlan.core.audit import actor_name, audit_record
 from anlan.core.errors import DomainError
 from anlan.duty.routing import route_to_desks
+from anlan.plans.models import IncidentKind
 
-from .. import clocks, workflow
+from .. import calculators, clocks, workflow
 from ..models import (
     Incident,
     InfoReport,
@@ -119,10 +120,17 @@ def report_draft(incident: Incident) -> dict:
         "；".join(f"{t.department or ''}{t.title}（{t.get_status_display()}）".strip() for t in tasks)
         or "已派员赶赴现场核实处置。"
     )
+    loss = f"{incident.direct_loss_10k_yuan} 万元（初步估算）"
+    grading = incident.kind.grading
+    if grading == IncidentKind.Grading.FOREST_FIRE:  # what the fire is graded by (森林防火条例 Art. 40)
+        area = format(incident.burned_forest_ha.normalize(), "f")
+        loss += f"；受害森林面积 {area} 公顷" + ("（其他林地）" if incident.other_woodland else "")
+    elif grading == IncidentKind.Grading.GEOLOGICAL and calculators.geo_stage(incident) == calculators.GEO_DANGER:
+        loss += f"；需转移 {incident.people_to_relocate} 人，潜在经济损失 {incident.potential_loss_10k_yuan} 万元"
     return {
         "situation": f"{occurred}，{place}发生{incident.title}。{incident.description}",
         "casualties": casualties,
-        "loss": f"{incident.direct_loss_10k_yuan} 万元（初步估算）",
+        "loss": loss,
         "measures": measures,
         "other": "",
     }
