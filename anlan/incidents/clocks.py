@@ -15,11 +15,13 @@ lists them with their basis and says which numbers are settings.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from anlan.plans.models import IncidentKind
 
-from . import grading_forest, grading_geo
+from . import grading_forest, grading_geo, workflow
 
-OPEN = ("received", "responding")  # the fire is taken as still burning while the response has not ended
+OPEN = (workflow.RECEIVED, workflow.RESPONDING)  # a fire is taken as still burning while its response is open
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Deadline:
     due_at: dt.datetime
     basis: str  # the article and why it applies
     note: str  # where the number comes from, said on the page
+    conditional: bool = False  # owed only if something still happens (the fire still burns then): not a clock
 
 
 def deadlines(incident, now: dt.datetime) -> list[Deadline]:
@@ -57,12 +60,9 @@ def _geological(incident) -> list[Deadline]:
 
 
 def _forest(incident, now) -> list[Deadline]:
-    burning = None
-    if incident.status in OPEN and incident.occurred_at:
-        burning = (now - incident.occurred_at).total_seconds() / 3600
-    report = grading_forest.national_report(
-        incident.level, incident.deaths, incident.serious_injuries, burning_for_hours=None
-    )
+    """Art. 32 items 2 and 3 from the grade and casualties (owed from 接报); item 5 once the fire has burned the
+    set hours while the response is open, and until then the moment it will be owed (conditional)."""
+    report = grading_forest.national_report(incident.level, incident.deaths, incident.serious_injuries)
     minutes = dt.timedelta(minutes=report.minutes)
     note = (
         f"条例要求“立即”报告，未规定分钟数：{report.minutes} 分钟为本平台设置"
@@ -78,15 +78,19 @@ def _forest(incident, now) -> list[Deadline]:
                 note,
             )
         )
-    if burning is not None and incident.occurred_at:
-        since = incident.occurred_at + dt.timedelta(hours=report.burning_hours)
-        if burning >= report.burning_hours:
-            out.append(
-                Deadline(
-                    f"燃烧超过 {report.burning_hours} 小时：报告国家森林防火指挥机构（经省级）",
-                    since + minutes,
-                    f"{grading_forest.ART_32}第五项：发生后 {report.burning_hours} 小时尚未扑灭",
-                    note + f"；{report.burning_hours} 小时可在设置 ANLAN_FOREST_FIRE_BURNING_HOURS 中按本省规定调整",
-                )
+    if incident.status in OPEN and incident.occurred_at:
+        hours = report.burning_hours
+        since = incident.occurred_at + dt.timedelta(hours=hours)
+        burning = now >= since
+        out.append(
+            Deadline(
+                f"燃烧超过 {hours} 小时：报告国家森林防火指挥机构（经省级）"
+                if burning
+                else f"如至 {timezone.localtime(since):%m-%d %H:%M} 仍未扑灭：报告国家森林防火指挥机构（经省级）",
+                since + minutes,
+                f"{grading_forest.ART_32}第五项：发生后 {hours} 小时尚未扑灭",
+                note + f"；{hours} 小时可在设置 ANLAN_FOREST_FIRE_BURNING_HOURS 中按本省规定调整",
+                conditional=not burning,
             )
+        )
     return sorted(out, key=lambda d: d.due_at)

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from anlan.core.errors import DomainError
-from anlan.incidents import grading, services
+from anlan.incidents import clocks, grading, services
 from anlan.incidents.grading_forest import forest_fire, national_report
 from anlan.incidents.models import Incident
 from anlan.plans.defaults import install_county_plans
@@ -223,6 +223,24 @@ def test_a_fire_reported_to_the_national_level_owes_its_first_report_sooner(tree
     assert services.report_clock(big, at).due_at == at + dt.timedelta(minutes=30)
     deadly = fire(tree, at, deaths=3)  # 较大 by deaths, but Art. 32 item 3 sends it up
     assert services.report_clock(deadly, at).due_at == at + dt.timedelta(minutes=30)
+
+
+@pytest.mark.django_db
+def test_a_fire_still_burning_after_24_hours_is_owed_to_the_national_level(tree, settings):
+    now = timezone.now()
+    case = fire(tree, now - dt.timedelta(hours=23), burned_forest_ha=Decimal("0.5"))  # burning since 23 h 20 min
+    (pending,) = clocks.deadlines(case, now)
+    assert pending.conditional and pending.label.startswith("如至 ") and "仍未扑灭" in pending.label
+    assert pending.due_at == case.occurred_at + dt.timedelta(hours=24, minutes=60)
+    later = now + dt.timedelta(hours=1)
+    (owed,) = clocks.deadlines(case, later)
+    assert not owed.conditional and owed.label.startswith("燃烧超过 24 小时") and "第五项" in owed.basis
+    settings.ANLAN_FOREST_FIRE_BURNING_HOURS = 12  # a stricter province: owed already
+    assert not clocks.deadlines(case, now)[0].conditional
+    services.response_set(actor=persona("county_operator"), incident=case, level="IV", reason="扑救")
+    services.response_end(actor=persona("county_operator"), incident=case, summary="明火扑灭")
+    case.refresh_from_db()
+    assert clocks.deadlines(case, later) == []  # put out: nothing owed for item 5
 
 
 @pytest.mark.django_db

@@ -57,7 +57,7 @@ def clock_from(incident: Incident, sent: list[InfoReport], now: dt.datetime | No
         due = incident.received_at + dt.timedelta(minutes=incident.kind.first_report_minutes)
         label = "首报"
         # A rule of the kind and grade (地质灾害速报, 森林火灾报国家) may owe the report sooner.
-        sooner = [d for d in clocks.deadlines(incident, now) if d.due_at < due]
+        sooner = [d for d in clocks.deadlines(incident, now) if d.due_at < due and not d.conditional]
         if sooner:
             due, basis = sooner[0].due_at, f"{sooner[0].label}：{sooner[0].basis}"
     elif incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED):
