@@ -40,10 +40,6 @@ FACTS = {
 }
 
 
-def is_automatic(kind: IncidentKind) -> bool:
-    return kind.grading in AUTOMATIC
-
-
 def geo_stage(incident) -> str:
     """灾情 or 险情: as recorded, else 灾情 when the hazard has caused deaths, missing persons or loss."""
     if incident.geo_stage in (GEO_DISASTER, GEO_DANGER):
