@@ -6,9 +6,9 @@ the highest any of the three criteria reaches ("或者"); "以上包括本数，
 
 Forest fires (森林防火条例 Art. 40) and geological hazards (地质灾害防治条例 Art. 4 for 灾情, the national
 突发地质灾害应急预案 for 险情) have their own calculators in `grading_forest` and `grading_geo`, on the shared
-`highest` below; `calculators` says which one grades an API kind or an incident's kind. Other kinds have no numeric rule in
-the reference (natural disasters grade their *response* by the relief plan, social-safety events are not graded
-by the law's Art. 3): their level is decided and recorded by people.
+`highest` below; `calculators` says which one grades an API kind or an incident's kind. Other kinds have no
+numeric rule in the reference (natural disasters grade their *response* by the relief plan, social-safety events
+are not graded by the law's Art. 3): their level is decided and recorded by people.
 """
 
 from dataclasses import dataclass
