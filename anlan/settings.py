@@ -354,6 +354,24 @@ ANLAN_RISK_INDEX_THRESHOLDS = json.loads(os.environ.get("ANLAN_RISK_INDEX_THRESH
 ANLAN_DISASTER_UPDATE_BY = os.environ.get("ANLAN_DISASTER_UPDATE_BY", "09:00")
 ANLAN_DISASTER_FINAL_WORKING_DAYS = int(os.environ.get("ANLAN_DISASTER_FINAL_WORKING_DAYS", 2))
 
+# Incident grading and report clocks of forest fires and geological hazards (incidents/grading_forest.py,
+# grading_geo.py, clocks.py; reference §19.5, §21.1–21.2). The grades themselves are statute (VERIFIED) and code.
+# - 森林防火条例 Art. 32 says 立即 for the fires reported to the national level without minutes: the platform's
+#   deadline, default 60 minutes (no source; the page says so). Its item 5 is a fire not out within 24 h (VERIFIED);
+#   provinces set stricter hours (河南 12, 重庆 4).
+ANLAN_FOREST_FIRE_NATIONAL_REPORT_MINUTES = int(os.environ.get("ANLAN_FOREST_FIRE_NATIONAL_REPORT_MINUTES", 60))
+ANLAN_FOREST_FIRE_BURNING_HOURS = int(os.environ.get("ANLAN_FOREST_FIRE_BURNING_HOURS", 24))
+# - 地质灾害速报 hours by grade (SECONDARY: 特大型/大型 4, 中型/小型 12), JSON by level, e.g. {"I": 1, "II": 1}
+#   for 重庆's 1 h; levels not named keep the default.
+ANLAN_GEO_REPORT_HOURS = json.loads(os.environ.get("ANLAN_GEO_REPORT_HOURS") or "null") or {
+    "I": 4,
+    "II": 4,
+    "III": 12,
+    "IV": 12,
+}
+# - Count missing persons with the dead when grading a 灾情 (per province; Art. 4 says 因灾死亡: default off).
+ANLAN_GEO_COUNT_MISSING = _env_bool("ANLAN_GEO_COUNT_MISSING")
+
 # 一公开 and the 严重失信主体名单 (anlan/enforcement/credit_rules.py): results published within N days of a random
 # inspection (SECONDARY; calendar days — working vs calendar UNVERIFIED); a listing lasts N years and may be
 # lifted (信用修复) after N months (SECONDARY, standards.md §11.4–11.5). The pages say so.

@@ -128,6 +128,9 @@ def _incident(actor, alarm: Alarm) -> Incident:
         f"（峰值 {measured(alarm.peak_value, sensor, alarm.rule)}），"
         f"群测群防员报告坡体出现裂缝、局部垮塌，威胁 {threatened} 人，2 人被困。",
         trapped=2,
+        # a threat, graded as a 险情 by the people it forces to move (incidents.grading_geo)
+        geo_stage="danger",
+        people_to_relocate=threatened,
     )
     return services.incident_create(actor=actor, incident=incident)
 

@@ -2,6 +2,7 @@
 evacuation, notes, and the field page of a dispatch order."""
 
 import datetime as dt
+import json
 
 from django import forms
 from django.utils import timezone
@@ -10,8 +11,19 @@ from anlan.core.kit import regions_writable_by
 from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.geo.polygons import parse_polygon
+from anlan.plans.models import IncidentKind
 
-from .models import LEVEL_CHOICES, RESPONSE_CHOICES, DispatchOrder, Incident, InfoReport, ReportDispatch, ResponseTask
+from . import calculators
+from .models import (
+    GEO_STAGES,
+    LEVEL_CHOICES,
+    RESPONSE_CHOICES,
+    DispatchOrder,
+    Incident,
+    InfoReport,
+    ReportDispatch,
+    ResponseTask,
+)
 
 
 class IntakeForm(forms.ModelForm):
@@ -21,6 +33,8 @@ class IntakeForm(forms.ModelForm):
             *("kind", "title", "region", "place", "lon", "lat", "occurred_at", "source", "caller_name"),
             *("caller_phone", "caller_unit", "description", "deaths", "missing", "injured", "serious_injuries"),
             *("trapped", "direct_loss_10k_yuan"),
+            # graded by for forest fires and geological hazards; other kinds leave them empty
+            *("burned_forest_ha", "other_woodland", "geo_stage", "people_to_relocate", "potential_loss_10k_yuan"),
         ]
         widgets = {"occurred_at": DateTimeLocal(), "description": forms.Textarea(attrs={"rows": 3})}
 
@@ -33,6 +47,20 @@ class IntakeForm(forms.ModelForm):
         self.fields["occurred_at"].initial = timezone.localtime().strftime(LOCAL_INPUT)
         for name in ("lon", "lat"):
             self.fields[name].widget.attrs["step"] = "any"
+        # The facts of forest fires and geological hazards: empty is 0 (or 按情况判断), other kinds leave them so;
+        # the page shows them only for the kinds graded by them (behaviours.js data-shows).
+        for name in calculators.GRADED_FACTS:
+            self.fields[name].required = False
+        graded = IncidentKind.objects.filter(grading__in=list(calculators.FACTS)).values_list("pk", "grading")
+        shows = {str(pk): list(calculators.FACTS[grading]) for pk, grading in graded}
+        self.fields["kind"].widget.attrs["data-shows"] = json.dumps(shows)
+
+    def clean(self):
+        data = super().clean()
+        for name in calculators.GRADED_FACTS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = Incident._meta.get_field(name).default
+        return data
 
 
 class FactsForm(forms.Form):
@@ -42,7 +70,24 @@ class FactsForm(forms.Form):
     serious_injuries = forms.IntegerField(label="其中重伤", min_value=0)
     trapped = forms.IntegerField(label="被困", min_value=0)
     direct_loss_10k_yuan = forms.DecimalField(label="直接经济损失（万元）", min_value=0, decimal_places=2)
+    # Shown only for the kinds graded by them (calculators.FACTS); a number left empty keeps its value.
+    burned_forest_ha = forms.DecimalField(label="受害森林面积（公顷）", min_value=0, decimal_places=4, required=False)
+    other_woodland = forms.BooleanField(label="其他林地起火", required=False)
+    geo_stage = forms.ChoiceField(
+        label="地质灾害情形", choices=[("", "按情况判断（有伤亡或损失为灾情）"), *GEO_STAGES], required=False
+    )
+    people_to_relocate = forms.IntegerField(label="需转移人数", min_value=0, required=False)
+    potential_loss_10k_yuan = forms.DecimalField(
+        label="潜在经济损失（万元）", min_value=0, decimal_places=2, required=False
+    )
     note = forms.CharField(label="说明", required=False, max_length=500)
+
+    def __init__(self, *args, grading: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        shown = calculators.FACTS.get(grading, ())
+        for name in calculators.GRADED_FACTS:
+            if name not in shown:
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,9 @@ from anlan.plans.models import IncidentKind  # kinds live in plans, below incide
 from .grading import LABELS
 
 LEVEL_CHOICES = [(level, f"{LABELS[level]}（{level}级）") for level in ("I", "II", "III", "IV")]
+# A geological hazard graded as a 灾情 (it happened) or a 险情 (a threat): reference §21.1.
+GEO_DISASTER, GEO_DANGER = "disaster", "danger"
+GEO_STAGES = [(GEO_DISASTER, "灾情（已造成伤亡或损失）"), (GEO_DANGER, "险情（威胁，尚未成灾）")]
 RESPONSE_CHOICES = [("I", "Ⅰ级响应"), ("II", "Ⅱ级响应"), ("III", "Ⅲ级响应"), ("IV", "Ⅳ级响应")]
 # Who records and handles incidents (within their region); department operators update their tasks only.
 HANDLERS = frozenset({*COUNTY_ROLES, "township_operator"})
@@ -65,6 +68,37 @@ class Incident(AnlanModel):
     evacuated = models.PositiveIntegerField("转移人数", default=0, validators=[validate_people_count])
     direct_loss_10k_yuan = models.DecimalField(
         "直接经济损失（万元）", max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+    )
+    # The facts the forest-fire and geological calculators grade by (grading_forest, grading_geo); other kinds
+    # leave them at their defaults.
+    burned_forest_ha = models.DecimalField(
+        "受害森林面积（公顷）",
+        max_digits=12,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="森林火灾填写，按《森林防火条例》第四十条定级",
+    )
+    other_woodland = models.BooleanField(
+        "其他林地起火", default=False, help_text="森林火灾：发生在其他林地的，按面积为一般森林火灾"
+    )
+    geo_stage = models.CharField(
+        "地质灾害情形",
+        max_length=10,
+        choices=GEO_STAGES,
+        blank=True,
+        help_text="地质灾害：未选择时，有伤亡或损失按灾情定级，否则按险情定级",
+    )
+    people_to_relocate = models.PositiveIntegerField(
+        "需转移人数", default=0, validators=[validate_people_count], help_text="地质灾害险情：受威胁需转移的人数"
+    )
+    potential_loss_10k_yuan = models.DecimalField(
+        "潜在经济损失（万元）",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="地质灾害险情：可能造成的经济损失",
     )
     level = models.CharField("事件等级", max_length=4, choices=LEVEL_CHOICES, blank=True)
     level_basis = models.CharField("定级依据", max_length=300, blank=True)

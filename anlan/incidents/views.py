@@ -21,13 +21,14 @@ from anlan.core.widgets import LOCAL_INPUT
 from anlan.duty import log as duty_log
 from anlan.geo.views import tile_source
 from anlan.plans.models import IncidentKind
+from anlan.plans.services import actions_for_response
 from anlan.resources import nearest
 from anlan.resources.models import Expert, RescueTeam, Shelter
 from anlan.supplies.models import SupplyItem, Warehouse
 
-from . import documents, forms, selectors, services, situation, texts, workflow
+from . import calculators, clocks, documents, forms, selectors, services, situation, texts, workflow
 from .filters import DispatchOrderFilterSet, IncidentFilterSet, ResponseTaskFilterSet
-from .models import HANDLERS, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
+from .models import HANDLERS, RESPONSE_CHOICES, DispatchOrder, Incident, InfoReport, ResponseTask, TimelineEntry
 
 register(
     ModelConfig(
@@ -284,6 +285,8 @@ def workspace(request, pk):
         if step not in steps:
             raise PermissionDenied("您的角色不能办理这一步")
         extra = {"user": request.user} if step in NEEDS_USER else {}
+        if step == "facts":  # the facts the incident's kind is graded by
+            extra = {"grading": incident.kind.grading}
         bound = (step, STEPS[step](request.POST, request.FILES, **extra))
         tab = STEP_TABS[step]
         if bound[1].is_valid():
@@ -306,7 +309,7 @@ def _apply(request, incident, step, form) -> str:
     """Take the step; return the message that says what was done."""
     user, d = request.user, form.cleaned_data
     if step == "facts":
-        facts = {k: d[k] for k in services.FACT_FIELDS if k in d and k != "evacuated"}
+        facts = {k: d[k] for k in services.FACT_FIELDS if d.get(k) is not None and k != "evacuated"}
         services.facts_update(actor=user, incident=incident, note=d["note"], **facts)
         return "已更新伤亡与损失情况"
     if step == "grade":
@@ -406,7 +409,13 @@ def _context(request, incident, steps, bound, tab):
     prepared = {
         "warning": forms.WarningLinkForm(user=user),
         "area": forms.AreaForm(initial={"area": json.dumps(incident.affected_area) if incident.affected_area else ""}),
-        "facts": forms.FactsForm(initial={k: getattr(incident, k) for k in services.FACT_FIELDS}),
+        "facts": forms.FactsForm(
+            initial={
+                **{k: getattr(incident, k) for k in services.FACT_FIELDS},
+                "burned_forest_ha": format(incident.burned_forest_ha.normalize(), "f"),  # 150, not 150.0000
+            },
+            grading=incident.kind.grading,
+        ),
         "report": forms.ReportForm(initial={**services.report_draft(incident), "kind": _next_kind(incident)}),
     }
     step_forms = {name: prepared[name] if name in prepared else cls() for name, cls in STEPS.items()}
@@ -437,6 +446,10 @@ def _context(request, incident, steps, bound, tab):
         "steps": steps,
         "can_decide": user.is_superuser or user.role in services.GRADERS,
         "clock": services.report_clock(incident),
+        "deadlines": clocks.deadlines(incident, timezone.now()),
+        "geo_stage": calculators.geo_stage(incident),
+        "level_label": calculators.level_label(incident),
+        "suggested_response": _suggested_response(incident),
         "forms": step_forms,
         "reports": list(selectors.reports(incident)),
         "tasks": list(selectors.tasks(incident)),
@@ -447,8 +460,19 @@ def _context(request, incident, steps, bound, tab):
         "timeline": list(selectors.timeline(incident)),
         "detail_url": config_for(Incident).reverse("detail", incident.pk),
         "manual_grading": incident.kind.grading == IncidentKind.Grading.MANUAL,
+        "grading_note": calculators.EXPLAINED.get(incident.kind.grading, ""),
         "tiles": tile_source(),
     }
+
+
+def _suggested_response(incident) -> dict | None:
+    """The response the grade points to, with the number of the plans' actions it would start (the response
+    table): shown beside the response form, which still starts unchosen (a person decides)."""
+    level = incident.level
+    if not level or level == incident.response_level or incident.status not in ("received", "responding"):
+        return None
+    actions = actions_for_response(kind=incident.kind, level=level, region_code=incident.region_id).count()
+    return {"level": level, "label": dict(RESPONSE_CHOICES)[level], "actions": actions}
 
 
 def _stock_options(warehouse_ids) -> dict[int, list[tuple[int, str]]]:

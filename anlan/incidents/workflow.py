@@ -13,12 +13,11 @@ Order:     sent ─read→ read ─accept→ accepted ─en_route→ en_route �
 from anlan.core.roles import COUNTY_ROLES
 from anlan.core.workflow import Requires, Transition, Workflow
 
-from . import grading
+from . import calculators, grading
 
 RECEIVED, RESPONDING, ENDED, CLOSED = "received", "responding", "ended", "closed"
 STATUS_LABELS = {RECEIVED: "已接报", RESPONDING: "响应中", ENDED: "响应结束", CLOSED: "已结案"}
 GRADERS = COUNTY_ROLES  # 定级, 响应 and 结案 are county decisions
-PRODUCTION_SAFETY = "production_safety"
 
 
 def _county(what: str, code: str) -> dict:
@@ -41,8 +40,8 @@ INCIDENT = Workflow(
             **_county("事件定级", "grade_county_only"),
             requires=(
                 Requires(
-                    lambda i, d: i.kind.grading != PRODUCTION_SAFETY,
-                    "生产安全事故按伤亡和损失自动定级，请更新伤亡与损失情况",
+                    lambda i, d: i.kind.grading not in calculators.AUTOMATIC,
+                    "本类事件按法规自动定级（生产安全事故、森林火灾、地质灾害），请更新伤亡与损失等情况",
                     "graded_by_regulation",
                     on_record=True,
                 ),

@@ -1,8 +1,9 @@
 """The incident kinds installed with the platform: the four categories of the 突发事件应对法 (Art. 2) with the
 sub-types the national master plan lists (reference §3.1). Production-safety accidents (including traffic
-and fire accidents) are graded by 国务院令第493号 and reported upward within an hour; natural disasters
-report their 初报 within 2 hours (自然灾害情况统计调查制度, reference §4.3). Environmental pollution is
-outside 493 (its Art. 2) and graded by people. Every limit is editable per kind.
+and fire accidents) are graded by 国务院令第493号 and reported upward within an hour; forest fires by 森林防火条例
+Art. 40 and geological hazards by 地质灾害防治条例 Art. 4 and the national plan (incidents.grading_forest and
+grading_geo); natural disasters report their 初报 within 2 hours (自然灾害情况统计调查制度, reference §4.3).
+Environmental pollution is outside 493 (its Art. 2) and graded by people. Every limit is editable per kind.
 
 Installed by migration plans 0003 and again by `anlan load-demo` after a flush (demo.loader)."""
 
@@ -11,10 +12,10 @@ KINDS = [
     ("natural", "水旱灾害", "manual", 120, 24),
     ("natural", "气象灾害", "manual", 120, 24),
     ("natural", "地震灾害", "manual", 120, 24),
-    ("natural", "地质灾害", "manual", 120, 24),
+    ("natural", "地质灾害", "geological", 120, 24),
     ("natural", "海洋灾害", "manual", 120, 24),
     ("natural", "生物灾害", "manual", 120, 24),
-    ("natural", "森林草原火灾", "manual", 120, 24),
+    ("natural", "森林草原火灾", "forest_fire", 120, 24),
     ("accident", "工矿商贸等企业安全事故", "production_safety", 60, 24),
     ("accident", "交通运输事故", "production_safety", 60, 24),
     ("accident", "火灾事故", "production_safety", 60, 24),

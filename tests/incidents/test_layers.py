@@ -40,7 +40,7 @@ def test_active_incidents_are_drawn_where_they_happened_in_the_users_area(client
     assert mine.pk in found and theirs.pk not in found
     props = found[mine.pk]["properties"]
     assert props["title"] == "早阳村山体滑坡" and props["kind__name"] == "地质灾害"
-    assert props["level"] == "未定级" and props["casualties"] == "死亡 0，失踪 0，受伤 0，被困 3"
+    assert props["level"] == "一般（IV级）" and props["casualties"] == "死亡 0，失踪 0，受伤 0，被困 3"
     assert props["region_label"] == tree.village.name
     assert props["url"] == f"/incidents/incident/{mine.pk}/"
     Incident.objects.filter(pk=mine.pk).update(status=Incident.Status.CLOSED)

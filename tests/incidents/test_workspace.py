@@ -59,7 +59,7 @@ def test_the_page_opens_on_the_overview_and_each_tab_is_a_link_the_server_honour
 
 
 def test_grade_and_response_level_start_unchosen_and_are_required(client, tree):
-    case = incident(tree)
+    case = incident(tree, kind="水旱灾害")  # graded by people
     client.force_login(persona("county_operator"))
     html = workspace(client, case, "?tab=response")
     for name in ("grade-form", "response-form"):
@@ -75,7 +75,7 @@ def test_grade_and_response_level_start_unchosen_and_are_required(client, tree):
 
 
 def test_each_step_returns_to_its_tab_with_a_message_saying_what_was_done(client, tree):
-    case = incident(tree)
+    case = incident(tree, kind="水旱灾害")  # graded by people
     client.force_login(persona("county_operator"))
     graded = client.post(f"/incidents/{case.pk}/", {"step": "grade", "level": "III", "basis": "会商研判"})
     assert graded.status_code == 302 and graded["Location"] == f"/incidents/{case.pk}/?tab=response"

@@ -18,18 +18,19 @@ DESKTOP = {"viewport": {"width": 1440, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-def landslide(village) -> Incident:
+def flash_flood(village) -> Incident:
+    """An incident of a kind graded by people (地质灾害 and 森林火灾 are graded by their calculators)."""
     return services.incident_create(
         actor=persona("county_operator"),
         incident=Incident(
-            title="早阳村山体滑坡",
-            kind=IncidentKind.objects.get(name="地质灾害"),
+            title="早阳村山洪",
+            kind=IncidentKind.objects.get(name="水旱灾害"),
             region=village,
             place="三组",
             lon=village.center_lon,
             lat=village.center_lat,
             occurred_at=timezone.now(),
-            description="滑坡体约 2 万方，3 人被困",
+            description="山洪冲毁便道，3 人被困",
         ),
     )
 
@@ -39,7 +40,7 @@ def selected_tab(page) -> str:
 
 
 def test_grading_returns_to_its_tab_with_a_message(browser, live_server, demo_data):
-    case = landslide(demo_data.village)
+    case = flash_flood(demo_data.village)
     for hour in range(30):  # a long timeline, to scroll
         services.note_add(actor=persona("county_operator"), incident=case, text=f"第 {hour + 1} 次现场回报")
     page = browser.new_page(**DESKTOP)
@@ -78,7 +79,7 @@ def test_grading_returns_to_its_tab_with_a_message(browser, live_server, demo_da
 
 
 def test_tabs_are_plain_links_when_scripts_do_not_run(browser, live_server, demo_data):
-    case = landslide(demo_data.village)
+    case = flash_flood(demo_data.village)
     context = browser.new_context(java_script_enabled=False, **DESKTOP)
     page = context.new_page()
     login(page, live_server.url, "county_operator", f"/incidents/{case.pk}/")
@@ -93,7 +94,7 @@ def test_screenshots_of_the_workspace(browser, live_server, demo_data, tmp_path)
     """Pictures to look at (ANLAN_SCREENSHOTS=dir keeps them)."""
     target = Path(os.environ.get("ANLAN_SCREENSHOTS") or tmp_path)
     target.mkdir(parents=True, exist_ok=True)
-    case = landslide(demo_data.village)
+    case = flash_flood(demo_data.village)
     services.grade_set(actor=persona("county_operator"), incident=case, level="III", basis="会商研判")
     for name, size in (("1440", DESKTOP), ("390", PHONE)):
         page = browser.new_page(**size)

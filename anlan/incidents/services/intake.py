@@ -1,5 +1,5 @@
 """Intake (接报登记): the incident number, recording, facts with automatic regrading of
-production-safety incidents."""
+the kinds graded by a calculator (生产安全事故, 森林火灾, 地质灾害)."""
 
 import datetime as dt
 
@@ -10,10 +10,10 @@ from django.utils import timezone
 from anlan.core.audit import actor_name, audit_record, snapshot
 from anlan.core.errors import DomainError
 from anlan.duty.routing import route_to_desks
-from anlan.plans.models import IncidentKind
 
-from .. import grading
+from .. import calculators
 from ..models import (
+    GEO_STAGES,
     Incident,
     TimelineEntry,
 )
@@ -64,7 +64,8 @@ def incident_create(*, actor, incident: Incident) -> Incident:
             data={"alarm": alarm.pk},
         )
     if incident.level:
-        entry(incident, TimelineEntry.Kind.GRADE, f"定级：{incident.get_level_display()}", detail=incident.level_basis)
+        label = calculators.level_label(incident)
+        entry(incident, TimelineEntry.Kind.GRADE, f"定级：{label}", detail=incident.level_basis)
     if not incident.exercise_id:  # a drill's incident reaches its participants through the drill, not the desks
         _tell_the_desks(incident)
     return incident
@@ -85,12 +86,14 @@ def _tell_the_desks(incident: Incident) -> None:
 
 
 def _auto_grade(incident: Incident) -> bool:
-    """Set the grade from the regulation when the kind has one; True if it changed."""
-    if incident.kind.grading != IncidentKind.Grading.PRODUCTION_SAFETY:
+    """Set the grade by the kind's calculator when it has one (生产安全事故, 森林火灾, 地质灾害); True if the level
+    changed."""
+    graded = calculators.grade_incident(incident)
+    if graded is None:
         return False
-    grade = grading.production_safety(incident.deaths, incident.serious_injuries, incident.direct_loss_10k_yuan)
+    grade, basis = graded
     changed = grade.level != incident.level
-    incident.level, incident.level_basis = grade.level, f"国务院令第493号第三条：{grade.basis}"
+    incident.level, incident.level_basis = grade.level, basis
     return changed
 
 
@@ -102,12 +105,28 @@ FACT_FIELDS = (
     "trapped",
     "evacuated",
     "direct_loss_10k_yuan",
+    # graded by for forest fires and geological hazards (calculators.FACTS)
+    "burned_forest_ha",
+    "other_woodland",
+    "geo_stage",
+    "people_to_relocate",
+    "potential_loss_10k_yuan",
 )
+
+
+def _shown(name: str, value: str) -> str:
+    """A fact as the timeline says it: names, not codes."""
+    if name == "geo_stage":
+        return dict(GEO_STAGES).get(value, "按情况判断")
+    if name == "other_woodland":
+        return "是" if value == "True" else "否"
+    return value
 
 
 @transaction.atomic
 def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts) -> Incident:
-    """续报的事实：伤亡、失踪、被困、损失 … a production-safety accident is regraded at once."""
+    """续报的事实：伤亡、失踪、被困、损失、受害森林面积、需转移人数 … a kind graded by a calculator is regraded
+    at once."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     before = {name: str(getattr(incident, name)) for name in FACT_FIELDS}
     for name, value in facts.items():
@@ -121,7 +140,7 @@ def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts)
     after = {name: str(getattr(incident, name)) for name in FACT_FIELDS}
     audit_record(action="incident_facts", obj=incident, actor=actor, before=before, after=after)
     changes = "，".join(
-        f"{Incident._meta.get_field(n).verbose_name} {before[n]}→{after[n]}"
+        f"{Incident._meta.get_field(n).verbose_name} {_shown(n, before[n])}→{_shown(n, after[n])}"
         for n in FACT_FIELDS
         if before[n] != after[n]
     )
@@ -130,7 +149,7 @@ def facts_update(*, actor, incident: Incident, note: str = "", at=None, **facts)
         entry(
             incident,
             TimelineEntry.Kind.GRADE,
-            f"等级调整：{old_level or '未定级'} → {incident.get_level_display()}",
+            f"等级调整：{old_level or '未定级'} → {calculators.level_label(incident)}",
             actor=actor,
             at=at,
             detail=incident.level_basis,

@@ -11,8 +11,9 @@ from django.utils import timezone
 from anlan.core.audit import actor_name, audit_record
 from anlan.core.errors import DomainError
 from anlan.duty.routing import route_to_desks
+from anlan.plans.models import IncidentKind
 
-from .. import workflow
+from .. import calculators, clocks, workflow
 from ..models import (
     Incident,
     InfoReport,
@@ -28,6 +29,7 @@ class Clock:
     due_at: dt.datetime | None
     overdue: bool
     minutes_left: int | None
+    basis: str = ""  # why this deadline, when the kind's grade sets it (clocks.py)
 
 
 def follow_up_interval(incident: Incident) -> dt.timedelta:
@@ -39,8 +41,9 @@ def follow_up_interval(incident: Incident) -> dt.timedelta:
 
 
 def report_clock(incident: Incident, now: dt.datetime | None = None) -> Clock:
-    """The next report owed upward and its deadline: 首报 within the kind's limit from 接报, then 续报 at
-    the follow-up interval until the response ends, then 终报."""
+    """The next report owed upward and its deadline: 首报 within the kind's limit from 接报 (sooner where the
+    kind's grade sets a shorter one, clocks.py), then 续报 at the follow-up interval until the response ends,
+    then 终报."""
     sent = list(incident.reports.filter(sent_at__isnull=False).order_by("sent_at"))
     return clock_from(incident, sent, now)
 
@@ -49,9 +52,14 @@ def clock_from(incident: Incident, sent: list[InfoReport], now: dt.datetime | No
     """`report_clock` from the incident's sent reports in sending order, already loaded: a list of
     incidents prefetches them once (`sent_reports`) instead of one query per incident."""
     now = now or timezone.now()
+    basis = ""
     if not any(r.kind == InfoReport.Kind.FIRST for r in sent):
         due = incident.received_at + dt.timedelta(minutes=incident.kind.first_report_minutes)
         label = "首报"
+        # A rule of the kind and grade (地质灾害速报, 森林火灾报国家) may owe the report sooner.
+        sooner = [d for d in clocks.deadlines(incident, now) if d.due_at < due and not d.conditional]
+        if sooner:
+            due, basis = sooner[0].due_at, f"{sooner[0].label}：{sooner[0].basis}"
     elif incident.status in (Incident.Status.ENDED, Incident.Status.CLOSED):
         if any(r.kind == InfoReport.Kind.FINAL for r in sent):
             return Clock("已终报", None, False, None)
@@ -61,7 +69,7 @@ def clock_from(incident: Incident, sent: list[InfoReport], now: dt.datetime | No
     if due is None:
         return Clock(label, None, False, None)
     left = (due - now).total_seconds()
-    return Clock(label, due, left < 0, int(left // 60))
+    return Clock(label, due, left < 0, int(left // 60), basis)
 
 
 # A deadline missed longer ago than this is not announced any more: the desk was told when it passed (the
@@ -112,10 +120,17 @@ def report_draft(incident: Incident) -> dict:
         "；".join(f"{t.department or ''}{t.title}（{t.get_status_display()}）".strip() for t in tasks)
         or "已派员赶赴现场核实处置。"
     )
+    loss = f"{incident.direct_loss_10k_yuan} 万元（初步估算）"
+    grading = incident.kind.grading
+    if grading == IncidentKind.Grading.FOREST_FIRE:  # what the fire is graded by (森林防火条例 Art. 40)
+        area = format(incident.burned_forest_ha.normalize(), "f")
+        loss += f"；受害森林面积 {area} 公顷" + ("（其他林地）" if incident.other_woodland else "")
+    elif grading == IncidentKind.Grading.GEOLOGICAL and calculators.geo_stage(incident) == calculators.GEO_DANGER:
+        loss += f"；需转移 {incident.people_to_relocate} 人，潜在经济损失 {incident.potential_loss_10k_yuan} 万元"
     return {
         "situation": f"{occurred}，{place}发生{incident.title}。{incident.description}",
         "casualties": casualties,
-        "loss": f"{incident.direct_loss_10k_yuan} 万元（初步估算）",
+        "loss": loss,
         "measures": measures,
         "other": "",
     }

@@ -47,6 +47,8 @@ class IncidentKind(models.Model):
 
     class Grading(models.TextChoices):
         PRODUCTION_SAFETY = "production_safety", "生产安全事故（国务院令第493号）"
+        FOREST_FIRE = "forest_fire", "森林火灾（森林防火条例第四十条）"
+        GEOLOGICAL = "geological", "地质灾害（地质灾害防治条例第四条、国家突发地质灾害应急预案）"
         MANUAL = "manual", "人工研判"
 
     category = models.CharField("类别", max_length=12, choices=Category.choices)

@@ -4,6 +4,7 @@
 //   <button data-print>                 prints the page
 //   <select data-autosubmit>            submits its form when changed
 //   <select data-toggle-prefix="id_method"> with fields named <value>_* shows only the chosen value's fields
+//   <select data-shows='{"3": ["a", "b"]}'> fields named in the map show only while an option naming them is chosen
 //   <button data-menu-toggle aria-controls="sidebar"> opens/closes the menu drawer on phones
 //                                       (<button data-menu-close> inside it and Escape close it)
 (function () {
@@ -35,6 +36,26 @@
         groups.forEach(function (group) {
           if (input.name.indexOf(group + "_") === 0) div.hidden = select.value !== group;
         });
+      });
+    }
+    select.addEventListener("change", sync);
+    sync();
+  });
+
+  // A choice that decides which extra fields apply (e.g. an incident's kind: 受害森林面积 for a forest fire): the
+  // fields the map names are hidden unless the chosen option lists them. Without scripts all of them show.
+  document.querySelectorAll("select[data-shows]").forEach(function (select) {
+    var map = JSON.parse(select.dataset.shows);
+    var names = {};
+    Object.keys(map).forEach(function (key) {
+      map[key].forEach(function (name) { names[name] = true; });
+    });
+    function sync() {
+      var shown = map[select.value] || [];
+      Object.keys(names).forEach(function (name) {
+        var input = select.form.elements[name];
+        var div = input && input.closest ? input.closest(".field") : null;
+        if (div && !div.classList.contains("has-error")) div.hidden = shown.indexOf(name) < 0;
       });
     }
     select.addEventListener("change", sync);
