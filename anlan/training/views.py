@@ -347,7 +347,7 @@ def exam_results(request, pk):
 def my_exams(request):
     now = timezone.now()
     exams = list(services.open_exams_for(request.user, now).select_related("region"))
-    return render(request, "training/my_exams.html", {"exams": exams})
+    return render(request, "training/my_exams.html", {"my_exams": exams})
 
 
 def _sheet(request, exam: Exam, trainee: Trainee, via: str, *, back):
@@ -511,11 +511,3 @@ def rates(request):
             "required": required,
         },
     )
-
-
-def certificates_expiring_count(user) -> int:
-    return services.expiring(Certificate.objects.restrict(user), timezone.localdate()).count()
-
-
-def my_exams_count(user) -> int:
-    return services.open_exams_for(user).count()

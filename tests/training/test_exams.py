@@ -11,7 +11,7 @@ from django.utils import timezone
 from anlan.core.errors import DomainError
 from anlan.testing.personas import persona
 from anlan.training import services
-from anlan.training.models import Attempt, Certificate
+from anlan.training.models import Attempt, Certificate, Question
 
 from . import helpers
 
@@ -118,12 +118,18 @@ def test_outside_the_window_or_off_the_list_nobody_starts(setup, tree):
         services.attempt_start(exam=exam, trainee=stranger, via="link")
 
 
-def test_a_drawn_paper_takes_its_count_from_the_topic(setup, tree):
-    _, someone, qs = setup
-    drawn = helpers.exam(tree.county, [], candidates=[someone], mode="draw", draw_count=1, draw_topic="flood")
+def test_a_drawn_paper_takes_its_count_from_the_topic_and_audience(setup, tree):
+    _, someone, _ = setup
+    drawn = helpers.exam(
+        tree.county, [], candidates=[someone], mode="draw", draw_count=5, draw_topic="flood", draw_audience="grid"
+    )
     attempt = services.attempt_start(exam=drawn, trainee=someone, via="link")
-    flood = [q.pk for q in qs if q.topic == "flood"]
-    assert attempt.question_ids == flood
+    assert len(attempt.question_ids) == 5 == len(set(attempt.question_ids))
+    papers = Question.objects.filter(pk__in=attempt.question_ids)
+    assert {q.topic for q in papers} == {"flood"} and {q.audience for q in papers} <= {"grid", ""}
+    tiny = helpers.exam(tree.county, [], candidates=[someone], mode="draw", draw_count=500, draw_topic="quake")
+    quake = Question.objects.filter(region__pk__startswith=tree.county.code[:6], topic="quake").count()
+    assert len(services.attempt_start(exam=tiny, trainee=someone, via="link").question_ids) == quake  # all there are
 
 
 def test_the_candidate_takes_the_exam_on_the_phone_by_the_signed_link(client, setup):
