@@ -328,9 +328,19 @@ def _candidate(trainee: Trainee, via: str) -> str:
 
 
 def _close_abandoned(exam: Exam, trainee: Trainee, now: dt.datetime) -> None:
-    """Sittings left open past their time limit are closed as timed out with no score."""
-    attempts_of(exam, trainee).filter(submitted_at__isnull=True, due_at__lte=now - GRACE).update(
+    """Sittings left open past their time limit are closed as timed out with no score (audited)."""
+    abandoned = list(attempts_of(exam, trainee).filter(submitted_at__isnull=True, due_at__lte=now - GRACE))
+    if not abandoned:
+        return
+    Attempt.objects.filter(pk__in=[a.pk for a in abandoned]).update(
         submitted_at=now, timed_out=True, score=Decimal(0), passed=False, correct=0
+    )
+    append(
+        [
+            AuditItem("exam_submit", "training.attempt", str(a.pk), str(a), exam.region_id, None, {"timed_out": True})
+            for a in abandoned
+        ],
+        actor="系统",
     )
 
 

@@ -356,7 +356,8 @@ def _sheet(request, exam: Exam, trainee: Trainee, via: str, *, back):
     refused = None
     attempt = None
     if request.method == "POST" and request.POST.get("attempt"):
-        attempt = Attempt.objects.filter(pk=request.POST["attempt"], exam=exam, trainee=trainee).first()
+        given = request.POST["attempt"]
+        attempt = Attempt.objects.filter(pk=int(given), exam=exam, trainee=trainee).first() if given.isdigit() else None
         if attempt is None:
             raise Http404
         answers = {key[2:]: request.POST.getlist(key) for key in request.POST if key.startswith("q-")}
@@ -390,7 +391,7 @@ def _sheet(request, exam: Exam, trainee: Trainee, via: str, *, back):
 
 @login_required
 def exam_take(request, pk):
-    exam = get_object_or_404(Exam.objects.select_related("region"), pk=pk, candidates__user=request.user)
+    exam = get_object_or_404(Exam.objects.filter(candidates__user=request.user).distinct(), pk=pk)
     trainee = services.trainee_of(request.user, exam)
     return _sheet(request, exam, trainee, Attempt.Via.LOGIN, back="training:my_exams")
 

@@ -174,3 +174,24 @@ def test_the_results_table_and_its_export(client, setup):
     assert "王五" in page and "100.0 分" in page and "合格" in page
     export = client.get(reverse("training:exam_results", args=[exam.pk]) + "?format=xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_sitting_left_open_is_closed_as_timed_out_when_the_next_one_starts(setup):
+    exam, someone, _ = setup
+    start = timezone.now() - dt.timedelta(hours=2)
+    exam.opens_at = start - dt.timedelta(hours=1)
+    exam.save()
+    left = services.attempt_start(exam=exam, trainee=someone, via="link", now=start)
+    second = services.attempt_start(exam=exam, trainee=someone, via="link")
+    left.refresh_from_db()
+    assert second.pk != left.pk and left.timed_out and left.passed is False and left.score == 0
+    services.attempt_submit(attempt=second, answers={})  # nothing answered: 0 points, the second attempt
+    with pytest.raises(DomainError, match="已用完 2 次"):
+        services.attempt_start(exam=exam, trainee=someone, via="link")
+
+
+def test_a_forged_attempt_id_on_the_phone_page_is_a_404(client, setup):
+    exam, someone, _ = setup
+    url = services.exam_link(exam, someone)
+    assert client.post(url, {"attempt": "abc"}).status_code == 404
+    assert client.post(url, {"attempt": "999999"}).status_code == 404
