@@ -12,6 +12,6 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from anlan.core.daily import register_daily_job
 
-        from . import services, views  # noqa: F401 (views registers the kit pages)
+        from . import api, services, views  # noqa: F401 (API routes; views registers the kit pages)
 
         register_daily_job("证书到期提醒", services.reminder_job)
