@@ -21,6 +21,7 @@ from anlan.overview.api import SituationView
 from anlan.resources.api import NearestView
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
 from anlan.risk.views import public_card
+from anlan.training.urls import public_urlpatterns as training_public
 
 api_urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -82,6 +83,7 @@ urlpatterns = [
     path("p/tip/", public_tip, name="public_tip"),
     path("p/relief/", include(relief_public)),
     path("p/enforcement/", include("anlan.enforcement.urls_public")),
+    path("p/", include(training_public)),  # 科普 page and the exam link
     path("p/ack/<str:token>/", alerts_views.acknowledge, name="warning_ack"),
     path("p/warnings/", alerts_views.public_warnings, name="public_warnings"),
     path("gateway/sms-replies/", alerts_views.sms_replies, name="sms_replies"),

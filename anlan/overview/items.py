@@ -48,6 +48,8 @@ from anlan.risk.models import MajorHazardSource, RiskPoint
 from anlan.sites import selectors as patrol_selectors
 from anlan.sites.models import PatrolTask
 from anlan.supplies import services as supply_services
+from anlan.training import services as training
+from anlan.training.models import Certificate
 
 RED, ORANGE, ROUTINE = 0, 1, 2  # urgency: red items first
 URGENCY_CLASS = {RED: "red", ORANGE: "orange", ROUTINE: "routine"}
@@ -429,6 +431,12 @@ ITEMS: list[Item] = [
     Item("drill_problems_overdue", "演练问题整改逾期", "去督办", COUNTY | TOWNSHIP, ORANGE,
          url_name="drills:problem_list", params=_fixed(overdue="true"),
          count=lambda user: drills.problems_overdue(user).count()),
+    # 培训 (anlan/training): certificates of the unit's people expiring within 90 days, and exams open now for
+    # which the user is a candidate (a trainee record linked to the account), not yet passed.
+    Item("certificates_expiring", "证书90天内到期", "安排复训换证", COUNTY | TOWNSHIP | DEPARTMENT | ENTERPRISE,
+         ROUTINE, Certificate, _fixed(expiring="true")),
+    Item("my_exams", "待参加的考试", "去考试", COUNTY | DEPARTMENT | TOWNSHIP | VILLAGE, ORANGE,
+         url_name="training:my_exams", count=lambda user: training.open_exams_for(user).count()),
 ]  # fmt: skip
 
 

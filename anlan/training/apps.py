@@ -8,3 +8,10 @@ class TrainingConfig(AppConfig):
     name = "anlan.training"
     label = "training"
     verbose_name = "培训与宣教"
+
+    def ready(self):
+        from anlan.core.daily import register_daily_job
+
+        from . import api, services, views  # noqa: F401 (API routes; views registers the kit pages)
+
+        register_daily_job("证书到期提醒", services.reminder_job)

@@ -161,6 +161,15 @@ EXPECTED = {
     "supplies.SupplyItem": "vacd  vacd  v     v     v     v     v     v",
     "supplies.SupplyNorm": "vacd  vacd  v     v     v     v     v     v",
     "supplies.Warehouse": "vacd  vacd  v     vacd  v     v     v     v",
+    "training.Attempt": "v     v     v     v     v     v     v     v",
+    "training.Attendance": "v     v     v     v     v     v     v     v",
+    "training.Certificate": "vacd  vacd  vacd  vacd  v     vac   v     v",
+    "training.Course": "vacd  vacd  v     vacd  v     v     v     v",
+    "training.Exam": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "training.Material": "vacd  vacd  vacd  vacd  v     v     v     v",
+    "training.Question": "vacd  vacd  v     v     v     v     v     v",
+    "training.Trainee": "vacd  vacd  vacd  vacd  v     vac   v     v",
+    "training.TrainingSession": "vacd  vacd  vacd  vacd  v     vac   v     v",
 }
 # One persona per role (anlan/testing/personas.py).
 PERSONA_OF_ROLE = {

@@ -100,6 +100,8 @@ ENTERPRISE_MENU = {
     # drills (应急条例 Art. 8: an enterprise drills and reports it): its own drills, problems and compliance row
     *("应急演练", "演练问题整改", "演练达标情况"),
     "应急预案",  # its own plans (plans: Plan scoped by enterprise since the issue-18 skeleton)
+    # training (issue 19): its own staff's training — trainees, its sessions, certificates, its training rate
+    *("参训人员", "培训班", "证书", "培训率"),
 }
 
 

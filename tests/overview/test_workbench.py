@@ -39,25 +39,30 @@ EXPECTED_KEYS = {
         "consultations_open",  # 会商中 (anlan/consultations)
         *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
         *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
+        *("certificates_expiring", "my_exams"),  # 证书到期, 待参加的考试 (anlan/training)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
         "my_warning_tasks",
         *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
+        *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "my_warning_tasks",
+        *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
     },
     Role.VILLAGE_WORKER: {
         *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
         "my_warning_tasks",
+        "my_exams",  # 待参加的考试 (anlan/training)
     },
     Role.ENTERPRISE_USER: {
         *("enterprise_overdue", "enterprise_hazards", "risk_reassess", "major_sources"),
         *("enterprise_plan_filing", "enterprise_plan_evaluation"),  # 本企业预案 (anlan/plans)
+        "certificates_expiring",  # 本企业人员证书到期 (anlan/training)
     },
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
@@ -74,6 +79,8 @@ def rows_of(page) -> int:
         return context["transfer_rows"]
     if "open_rows" in context:  # 我的预警任务: the open tasks of warnings in force
         return len(context["open_rows"])
+    if "my_exams" in context:  # 我的考试: exams open now for this candidate
+        return len(context["my_exams"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
     return len(context["low"]) + len(list(context["expiring"]))
