@@ -1,6 +1,7 @@
 """一张图 layers of 森林防火: burn permits approved and in their window now (their area: polygon or circle),
 and today's fire-danger level per township (the §19.6 colours; the legend notes the 防火期)."""
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from anlan.geo.layers import MapLayer, register_layer
@@ -46,26 +47,28 @@ def _permit_features(user, params) -> list[dict]:
 
 
 def _level_features(user, params) -> list[dict]:
+    """One query: the townships the user sees with today's level (a subquery over the scoped levels)."""
     today = timezone.localdate()
-    levels = {d.region_id: d.level for d in DangerLevel.objects.restrict(user).filter(day=today)}
-    if not levels:
-        return []
-    regions = Region.objects.filter(code__in=list(levels), level=RegionLevel.TOWNSHIP).exclude(boundary=None)
-    features = []
-    for r in regions.only("code", "name", "boundary"):
-        level = levels[r.code]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": r.boundary,
-                "properties": {
-                    "name": r.name,
-                    "level": rules.level_name(level),
-                    "style": {"fillColor": rules.level_colour(level)},
-                },
-            }
-        )
-    return features
+    level = DangerLevel.objects.restrict(user).filter(day=today, region=OuterRef("pk")).values("level")[:1]
+    regions = (
+        Region.objects.filter(level=RegionLevel.TOWNSHIP)
+        .exclude(boundary=None)
+        .annotate(fire_level=Subquery(level))
+        .filter(fire_level__isnull=False)
+        .values_list("name", "boundary", "fire_level")
+    )
+    return [
+        {
+            "type": "Feature",
+            "geometry": boundary,
+            "properties": {
+                "name": name,
+                "level": rules.level_name(fire_level),
+                "style": {"fillColor": rules.level_colour(fire_level)},
+            },
+        }
+        for name, boundary, fire_level in regions
+    ]
 
 
 register_layer(
