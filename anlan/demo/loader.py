@@ -416,7 +416,14 @@ def load_demo(
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
-        county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
+        county,
+        loaded.townships,
+        loaded.villages,
+        len(departments),
+        len(created) + resources.get("forest_rangers", 0),  # the 护林员 are registry persons too
+        len(enterprises),
+        logins,
+        resources,
     )
 
 

@@ -95,13 +95,16 @@ class ForestFireSetting(AnlanModel):
     def __str__(self):
         return f"{self.region} 森林防火设置"
 
+    def clean(self):
+        if self.region_id and len(self.region_id.rstrip("0")) > 6:
+            raise ValidationError({"region": "森林防火设置按县（区）填写，请选择县（区）"})
+
 
 class DangerLevel(AnlanModel):
     """The forest-fire danger level (森林火险气象等级, 1–5) of one township on one day."""
 
     class Source(models.TextChoices):
-        MANUAL = "manual", "人工录入"
-        EXCEL = "excel", "Excel 导入"
+        MANUAL = "manual", "人工录入（页面、Excel）"
         FEED = "feed", "气象数据接口"
 
     region = models.ForeignKey("geo.Region", verbose_name="乡镇（街道）", on_delete=models.PROTECT, related_name="+")
@@ -125,6 +128,11 @@ class DangerLevel(AnlanModel):
 
     def __str__(self):
         return f"{self.region} {self.day:%m-%d} {rules.level_name(self.level)}"
+
+    def clean(self):
+        code = self.region_id or ""
+        if code and (code[9:] != "000" or code[6:9] == "000"):
+            raise ValidationError({"region": "火险等级按乡镇（街道）填写，请选择乡镇（街道）"})
 
     @property
     def colour(self) -> str:

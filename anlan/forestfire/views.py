@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, register, register_link
-from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, role_allows
+from anlan.core.masking import mask_phone
+from anlan.core.roles import PHONE_FULL_ROLES, SECTOR_REGISTRY_ROLES, Role, role_allows
 from anlan.core.uploads import UploadRejected, check_upload
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.views import tile_source
@@ -27,6 +28,9 @@ from .models import BurnPermit, DangerLevel, FireSeason, ForestFireSetting, Rang
 from .workflow import FLOW
 
 GROUP = "森林防火"
+# Who reports a fire from the field on the phone page besides a ranger with an account: the village, township,
+# county and department staff (a ranger's account may have any role).
+REPORTERS = frozenset({*SECTOR_REGISTRY_ROLES, Role.VILLAGE_WORKER})
 
 register(
     ModelConfig(
@@ -94,7 +98,7 @@ register(
     )
 )
 register_link(MenuLink(GROUP, "火险等级录入", "forestfire:levels", DangerLevel, "add", 121))
-register_link(MenuLink(GROUP, "护林员报告火情", "forestfire:fire_report", Ranger, "view", 124))
+register_link(MenuLink(GROUP, "护林员报告火情", "forestfire:fire_report", Ranger, "view", 124, roles=REPORTERS))
 register_link(MenuLink(GROUP, "护林员漏巡", "forestfire:missed", Ranger, "view", 126))
 
 
@@ -220,7 +224,9 @@ def permit(request, pk):
         "obstacles": services.approval_obstacles(permit) if pending else [],
         "needs_county": pending and services.needs_county(permit),
         "approver": rules.APPROVER_LABELS[permit.approver_level],
-        "phone": permit.applicant_phone if request.user.role in (*COUNTY_ROLES, *LOCAL_REGISTRY_ROLES) else "",
+        "phone": permit.applicant_phone
+        if request.user.is_superuser or request.user.role in PHONE_FULL_ROLES
+        else mask_phone(permit.applicant_phone),
     }
     return render(request, "forestfire/permit.html", context)
 
@@ -260,14 +266,14 @@ class FireReportForm(forms.Form):
 
 
 def _may_report(user) -> bool:
-    return user.is_superuser or hasattr(user, "ranger") or user.role in LOCAL_REGISTRY_ROLES
+    return user.is_superuser or user.role in REPORTERS or Ranger.objects.filter(user=user, active=True).exists()
 
 
 @login_required
 def fire_report(request):
     """Phone page: a ranger (or township/county staff) reports a fire; it enters incident intake at once."""
     if not _may_report(request.user):
-        raise PermissionDenied("只有护林员和乡镇、县级人员可在此报告火情")
+        raise PermissionDenied("只有护林员和村、乡镇、县级人员可在此报告火情")
     ranger = Ranger.objects.filter(user=request.user, active=True).select_related("person").first()
     form = FireReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -121,3 +121,17 @@ def test_a_township_sees_its_own_levels_and_cannot_enter_them(client, tree):
         client.post("/forestfire/levels/", {"day": day.isoformat(), f"level_{tree.township.code}": "5"}).status_code
         == 403
     )
+
+
+def test_an_excel_import_with_a_village_row_writes_nothing(client, tree):
+    from anlan.testing.helpers import xlsx_upload
+
+    client.force_login(persona("county_operator"))
+    header = ["乡镇（街道）", "日期", "火险等级"]
+    bad = [header, [tree.township.code, DAY.isoformat(), 3], [tree.village.code, DAY.isoformat(), 2]]
+    page = client.post("/forestfire/dangerlevel/import/", {"file": xlsx_upload(bad)}).content.decode()
+    assert "请选择乡镇（街道）" in page
+    assert not DangerLevel.objects.filter(day=DAY).exists()
+    good = [header, [tree.township.code, DAY.isoformat(), 3], [tree.other_township.code, DAY.isoformat(), 2]]
+    assert client.post("/forestfire/dangerlevel/import/", {"file": xlsx_upload(good)}).status_code == 302
+    assert DangerLevel.objects.filter(day=DAY).count() == 2

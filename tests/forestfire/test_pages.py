@@ -44,8 +44,9 @@ def test_a_village_worker_applies_and_the_county_refuses_with_a_reason(client, t
     response = client.post("/forestfire/permits/apply/", _form(tree.village), follow=True)
     permit = BurnPermit.objects.get(applicant="欧阳春生")
     assert "由县级人民政府（森林防火指挥机构）审批" in response.content.decode()
-    # The worker may withdraw but not approve.
+    # The worker may withdraw but not approve, and sees the applicant's phone masked.
     assert 'value="approve"' not in response.content.decode()
+    assert "139****5678" in response.content.decode() and "13912345678" not in response.content.decode()
 
     client.force_login(persona("county_operator"))
     page = client.get(f"/forestfire/permits/{permit.pk}/view/").content.decode()

@@ -1,4 +1,5 @@
-/* 野外用火申请: a small map where a tap sets the burn point; the circle shows the radius. The phone's position
+/* 野外用火申请: a small map where a tap sets the burn point; the circle shows the radius, or an area is drawn
+   (draw.js) instead. The phone's position
    (locate.js) fills the point first; typing longitude/latitude or the radius redraws. */
 (function () {
   "use strict";
@@ -20,7 +21,19 @@
     if (centre) map.setView([y, x], 15);
   }
 
+  var drawer = null, polygon = form.querySelector("input[name=polygon]");
+  if (window.anlanPolygonDraw && polygon) {
+    drawer = window.anlanPolygonDraw(map, {
+      input: polygon,
+      start: document.getElementById("draw-start"),
+      finish: document.getElementById("draw-finish"),
+      clear: document.getElementById("draw-clear"),
+      state: document.getElementById("draw-state"),
+    });
+  }
+
   map.on("click", function (e) {
+    if (drawer && drawer.drawing()) return;  // the tap is a corner of the drawn area, not the burn point
     lon.value = e.latlng.lng.toFixed(6);
     lat.value = e.latlng.lat.toFixed(6);
     draw(false);
