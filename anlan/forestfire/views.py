@@ -56,8 +56,7 @@ register(
     ModelConfig(
         model=DangerLevel,
         list_columns=["day", "region", "level", "source", "warning"],
-        form_fields=[],
-        import_fields=["region", "day", "level"],
+        form_fields=["region", "day", "level"],  # one correction by hand; a day's levels on the entry page
         selector=lambda qs: qs.select_related("region", "warning"),
         sortable=["day", "level"],
         menu_group=GROUP,
