@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "anlan.disasters",
     "anlan.enforcement",
     "anlan.drills",
+    "anlan.forestfire",
     "anlan.consultations",
     "anlan.kpi",
     "anlan.overview",

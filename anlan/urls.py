@@ -9,6 +9,7 @@ from anlan.core.views import ApiDocsView
 from anlan.disasters.urls_relief import public_urlpatterns as relief_public
 from anlan.enforcement.api_draws import DrawVerifyNoSlash
 from anlan.enforcement.api_penalty import PenaltyEvaluateView
+from anlan.forestfire.api import DangerLevelFeedView
 from anlan.geo.api import LocateView
 from anlan.geo.urls import tile_urlpatterns
 from anlan.hazards.api import HazardTransitionNoSlash
@@ -39,6 +40,7 @@ api_urlpatterns = [
     *alerts_api.contract_urlpatterns(),
     re_path(r"^monitoring/readings/?$", ReadingsView.as_view(), name="api-monitoring-readings"),
     re_path(r"^incidents/grade/?$", GradeView.as_view(), name="api-incidents-grade"),
+    path("forestfire/danger-levels/feed/", DangerLevelFeedView.as_view(), name="api-forestfire-feed"),
     path(
         "enforcement/draws/<int:pk>/verify",
         DrawVerifyNoSlash.as_view({"post": "verify"}),
@@ -69,6 +71,7 @@ urlpatterns = [
     path("plans/", include("anlan.plans.urls")),
     path("enforcement/", include("anlan.enforcement.urls")),
     path("drills/", include("anlan.drills.urls")),
+    path("forestfire/", include("anlan.forestfire.urls")),
     path("consultations/", include("anlan.consultations.urls")),
     path("kpi/", include("anlan.kpi.urls")),
     path("training/", include("anlan.training.urls")),

@@ -410,6 +410,7 @@ def load_demo(
         logins = demo_users(actor, county, township, village, enterprises[0], water)
         resources |= load_duty_log(county=county, townships=townships)  # the desk's day needs its officers
     resources |= load_households(actor=actor, county=county, townships=townships, seed=seed)  # 受威胁户花名册
+    resources |= load_forestfire(actor=actor, county=county, townships=townships, departments=departments)
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
@@ -417,7 +418,14 @@ def load_demo(
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
-        county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
+        county,
+        loaded.townships,
+        loaded.villages,
+        len(departments),
+        len(created) + resources.get("forest_rangers", 0),  # the 护林员 are registry persons too
+        len(enterprises),
+        logins,
+        resources,
     )
 
 
@@ -459,6 +467,13 @@ def load_plans_and_drills(*, actor, county, townships, departments) -> dict[str,
     for part in parts:
         loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
     return loaded
+
+
+def load_forestfire(*, actor, county, townships, departments) -> dict[str, int]:
+    """森林防火 (issue 22): periods, danger levels, rangers and their patrols, permits, one fire report."""
+    from . import forestfire
+
+    return forestfire.load(actor=actor, county=county, townships=townships, departments=departments)
 
 
 def reference_data_install() -> None:

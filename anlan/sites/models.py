@@ -193,6 +193,12 @@ class PatrolRule(AnlanModel):
     def kind_list(self) -> list[str]:
         return [k.strip() for k in self.kinds.split(",") if k.strip()]
 
+    @property
+    def kinds_label(self) -> str:
+        """The kinds by name (森林火险区、山洪危险区), or 全部类型."""
+        names = dict(HazardSite.Kind.choices)
+        return "、".join(names.get(k, k) for k in self.kind_list()) or "全部类型"
+
 
 class PatrolTask(models.Model):
     """One patrol due in one period; done by a check-in from the field, or flagged missed after the period."""

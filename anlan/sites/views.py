@@ -63,7 +63,8 @@ register(
 register(
     ModelConfig(
         model=PatrolRule,
-        list_columns=["name", "tier", "frequency", "kinds", "season_start", "season_end", "active"],
+        list_columns=["name", "tier", "frequency", "kinds_label", "season_start", "season_end", "active"],
+        extra_labels={"kinds_label": "适用类型"},
         form_fields=["name", "tier", "frequency", "kinds", "season_start", "season_end", "active"],
         importable=False,
         menu_group="系统",

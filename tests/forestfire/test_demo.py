@@ -1,0 +1,28 @@
+"""The demo county's 森林防火 as a visitor finds it: a period running today, a week of levels per township,
+30 rangers with patrols (some missed), permits in every state (some burning now), one ranger's fire report."""
+
+import pytest
+from django.utils import timezone
+
+from anlan.forestfire import services
+from anlan.forestfire.models import BurnPermit, DangerLevel, Ranger
+from anlan.geo.models import Region, RegionLevel
+from anlan.incidents.models import Incident
+from anlan.sites.models import PatrolTask
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_county_has_a_fire_season_to_work_in(tree):
+    today = timezone.localdate()
+    assert services.season_day(tree.county.code, today) is not None or today.month in range(5, 11)
+    townships = Region.objects.filter(parent=tree.county, level=RegionLevel.TOWNSHIP).count()
+    assert DangerLevel.objects.filter(day=today).count() == townships
+    assert DangerLevel.objects.filter(region__parent=tree.county).values("day").distinct().count() == 8
+    assert Ranger.objects.count() == 30
+    missed = PatrolTask.objects.filter(site__kind="forest_fire", status="missed", rule__name="森林防火期护林员日巡")
+    assert missed.exists()
+    states = set(BurnPermit.objects.values_list("status", flat=True))
+    assert {"approved", "refused", "pending", "escalated"} <= states
+    assert services.active_permits().count() >= 2
+    assert Incident.objects.filter(kind__name="森林草原火灾", caller_unit="护林员").count() == 1
