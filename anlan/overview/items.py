@@ -41,6 +41,7 @@ from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
 from anlan.incidents import services as incident_services
 from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
+from anlan.kpi import services_indicators as kpi_indicators
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
 from anlan.plans import status as plan_status
@@ -429,6 +430,9 @@ ITEMS: list[Item] = [
     Item("drill_problems_overdue", "演练问题整改逾期", "去督办", COUNTY | TOWNSHIP, ORANGE,
          url_name="drills:problem_list", params=_fixed(overdue="true"),
          count=lambda user: drills.problems_overdue(user).count()),
+    # 核心指标 (anlan/kpi): indicators whose latest value misses its target (red) or is within the band (amber).
+    Item("kpi_flagged", "指标预警（未达标或接近目标）", "查看指标", COUNTY, ORANGE, url_name="kpi:indicator_board",
+         params=_fixed(status="flagged"), count=kpi_indicators.flagged_count),
 ]  # fmt: skip
 
 

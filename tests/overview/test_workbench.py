@@ -39,6 +39,7 @@ EXPECTED_KEYS = {
         "consultations_open",  # 会商中 (anlan/consultations)
         *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
         *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
+        "kpi_flagged",  # 指标预警 (anlan/kpi)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
