@@ -110,6 +110,7 @@ def indicator_board(request):
     counts = {key: sum(1 for r in rows if r.status.key == key) for key in status.LABELS}
     context = {
         "rows": rows,
+        "kpi_rows": len(rows),
         "counts": counts,
         "labels": status.LABELS,
         "flagged_only": wanted == "flagged",

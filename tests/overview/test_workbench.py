@@ -77,6 +77,8 @@ def rows_of(page) -> int:
         return len(context["open_rows"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
+    if "kpi_rows" in context:  # 指标看板: the indicators listed (?status=flagged: red and amber)
+        return context["kpi_rows"]
     return len(context["low"]) + len(list(context["expiring"]))
 
 
