@@ -417,6 +417,10 @@ def load_demo(
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
+    if with_plans and with_enforcement:  # 核心指标 count the records of every part above
+        from . import kpi_indicators
+
+        resources |= kpi_indicators.load(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
         county,
         loaded.townships,

@@ -19,3 +19,9 @@ class KpiConfig(AppConfig):
         # Every module in kpi/calculators registers its calculators (kpi.computed) when imported.
         for module in pkgutil.iter_modules(calculators.__path__):
             importlib.import_module(f"{calculators.__name__}.{module.name}")
+
+        from anlan.core.daily import register_daily_job
+
+        from . import api_indicators, services_indicators, views_indicators  # noqa: F401  (API routes, kit, menu)
+
+        register_daily_job("核心指标计算", services_indicators.daily_job)

@@ -41,6 +41,7 @@ from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
 from anlan.incidents import services as incident_services
 from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
+from anlan.kpi import services_indicators as kpi_indicators
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
 from anlan.plans import status as plan_status
@@ -437,6 +438,9 @@ ITEMS: list[Item] = [
          ROUTINE, Certificate, _fixed(expiring="true")),
     Item("my_exams", "待参加的考试", "去考试", COUNTY | DEPARTMENT | TOWNSHIP | VILLAGE, ORANGE,
          url_name="training:my_exams", count=lambda user: training.open_exams_for(user).count()),
+    # 核心指标 (anlan/kpi): indicators whose latest value misses its target (red) or is within the band (amber).
+    Item("kpi_flagged", "指标预警（未达标或接近目标）", "查看指标", COUNTY, ORANGE, url_name="kpi:indicator_board",
+         params=_fixed(status="flagged"), count=kpi_indicators.flagged_count),
 ]  # fmt: skip
 
 

@@ -40,6 +40,7 @@ EXPECTED_KEYS = {
         *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
         *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
         *("certificates_expiring", "my_exams"),  # 证书到期, 待参加的考试 (anlan/training)
+        "kpi_flagged",  # 指标预警 (anlan/kpi)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -83,6 +84,8 @@ def rows_of(page) -> int:
         return len(context["my_exams"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
+    if "kpi_rows" in context:  # 指标看板: the indicators listed (?status=flagged: red and amber)
+        return context["kpi_rows"]
     return len(context["low"]) + len(list(context["expiring"]))
 
 
