@@ -86,6 +86,8 @@ class DemoResult:
         "duty_log": "值班日志",
         "daily_reports": "值班日报",
         "handovers": "交接班",
+        "assessment_sheets": "考核评分表",
+        "duty_lists": "责任清单",
     }
 
     def summary(self) -> str:
@@ -414,6 +416,7 @@ def load_demo(
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
+        resources |= load_kpi(actor=actor, county=county, townships=townships, departments=departments)
     return DemoResult(
         county, loaded.townships, loaded.villages, len(departments), len(created), len(enterprises), logins, resources
     )
@@ -453,6 +456,18 @@ def load_plans_and_drills(*, actor, county, townships, departments) -> dict[str,
 
     # In order: each reads what the earlier ones made.
     parts: list = [plans_docs, plans_response, plans_drills, plans_consultations]
+    loaded: dict[str, int] = {}
+    for part in parts:
+        loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
+    return loaded
+
+
+def load_kpi(*, actor, county, townships, departments) -> dict[str, int]:
+    """考核与任务 (issue 19): each part a module with `load(actor=, county=, townships=, departments=)`, in
+    order (the 考核 reads the indicators' values and the key tasks the earlier parts made)."""
+    from . import kpi_assessment
+
+    parts: list = [kpi_assessment]
     loaded: dict[str, int] = {}
     for part in parts:
         loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)

@@ -39,17 +39,20 @@ EXPECTED_KEYS = {
         "consultations_open",  # 会商中 (anlan/consultations)
         *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
         *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
+        "assessment_review",  # 考核自评待评审 (anlan/kpi)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
         "my_warning_tasks",
         *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
+        "assessment_self",  # 考核待自评 (anlan/kpi)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "my_warning_tasks",
+        "assessment_self",  # 考核待自评 (anlan/kpi)
     },
     Role.VILLAGE_WORKER: {
         *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
@@ -74,6 +77,8 @@ def rows_of(page) -> int:
         return context["transfer_rows"]
     if "open_rows" in context:  # 我的预警任务: the open tasks of warnings in force
         return len(context["open_rows"])
+    if "waiting_sheets" in context:  # 考核: the sheets to self-assess or to review
+        return len(context["waiting_sheets"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
     return len(context["low"]) + len(list(context["expiring"]))
