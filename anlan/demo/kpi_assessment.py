@@ -30,6 +30,12 @@ MANUAL_ITEMS = [
     ("物资保障", "乡镇应急物资储备点物资齐全、台账清楚", "6", "物资台账"),
     ("基层治理", "村（社区）网格员、群测群防员全覆盖并在线", "6", "网格员名册"),
 ]
+# Scored by hand in place of indicator items when the county has fewer than 3 indicators with targets.
+MANUAL_EXTRA = [
+    ("安全生产", "生产安全事故起数和死亡人数控制在县下达的指标内", "10", "事故统计台账"),
+    ("防灾减灾", "自然灾害因灾死亡失踪人数控制在规划目标内", "10", "灾情统计报表"),
+    ("隐患治理", "隐患整改闭环率达到规划目标", "10", "隐患整改台账"),
+]
 TASK_ITEMS = [("重点任务", "完成重点任务分工表中落实到本乡镇的任务", "15")]
 INDICATOR_RULES = [Decimal("2"), None, Decimal("1")]  # 每差1个单位扣分; None: 按比例
 
@@ -67,7 +73,8 @@ def _items(scheme, indicators) -> list[AssessmentItem]:
             AssessmentItem(scheme=scheme, category=category, title=title, points=Decimal(points),
                            method=AssessmentItem.Method.TASKS, evidence_required="任务进展及佐证")
         )  # fmt: skip
-    for category, title, points, evidence in MANUAL_ITEMS:
+    missing = max(0, len(MANUAL_EXTRA) - len(indicators))
+    for category, title, points, evidence in [*MANUAL_EXTRA[:missing], *MANUAL_ITEMS]:
         items.append(
             AssessmentItem(scheme=scheme, category=category, title=title, points=Decimal(points),
                            method=AssessmentItem.Method.MANUAL, evidence_required=evidence)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anlan.core import excel
-from anlan.core.errors import shown_on
+from anlan.core.errors import DomainError, shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.roles import COUNTY_ROLES
 from anlan.core.uploads import serve_upload
@@ -46,16 +46,15 @@ def scheme_list(request):
     if request.method == "POST":
         if not _is_county(request.user):
             raise PermissionDenied("考核方案由县级编制")
+        year = (request.POST.get("year") or "").strip()
         scheme = AssessmentScheme(
             region=request.user.region,
-            year=int(request.POST.get("year") or timezone.localdate().year),
+            year=int(year) if year.isdigit() and 2000 < int(year) < 2100 else timezone.localdate().year,
             title=(request.POST.get("title") or "").strip(),
             target=request.POST.get("target") or AssessmentScheme.Target.TOWNSHIP,
         )
         with shown_on(request) as outcome:
             if not scheme.title:
-                from anlan.core.errors import DomainError
-
                 raise DomainError("assessment.title", "请填写方案名称", field="title")
             scheme = svc.scheme_create(actor=request.user, scheme=scheme)
         if outcome.ok:
@@ -130,8 +129,6 @@ def item_add(request, pk):
         if p.get("indicator"):
             item.indicator = get_object_or_404(Indicator.objects.restrict(request.user, "view"), pk=p["indicator"])
         if not item.title:
-            from anlan.core.errors import DomainError
-
             raise DomainError("assessment.item_title", "请填写考核内容", field="title")
         svc.item_save(actor=request.user, item=item)
     if outcome.ok:

@@ -40,7 +40,7 @@ def list_index(request):
         duty_list = DutyList(
             kind=request.POST.get("kind") or DutyList.Kind.DUTIES,
             title=request.POST.get("title", ""),
-            year=int(year) if year.isdigit() else None,
+            year=int(year) if year.isdigit() and 2000 < int(year) < 2100 else None,
             region=request.user.region,
         )
         with shown_on(request) as outcome:

@@ -137,3 +137,40 @@ def test_self_assessment_submit_review_rank_publish(scheme, tree):
     published = svc.scheme_step(actor=county, scheme=scheme, action="publish")
     assert published.status == "published"
     assert AuditEntry.objects.filter(action__in=["assessment_submit", "assessment_finish"]).count() == 4
+
+
+def test_a_department_scheme_scores_the_tasks_it_leads_or_joins_and_only_it_writes_its_sheet(tree):
+    county, dept_user = persona("county_operator"), persona("department_operator")
+    water = dept_user.department
+    KeyTask.objects.create(
+        region=tree.county, year=YEAR, number="2.1", title="山洪沟治理", deadline=dt.date(YEAR, 9, 30),
+        lead_department=water, status=KeyTask.Status.DONE, completed_on=dt.date(YEAR, 10, 8),
+    )  # fmt: skip
+    joined = KeyTask.objects.create(
+        region=tree.county, year=YEAR, number="2.2", title="水库安全鉴定", deadline=dt.date(YEAR, 9, 30),
+        status=KeyTask.Status.DONE, completed_on=dt.date(YEAR, 9, 1),
+    )  # fmt: skip
+    joined.cooperating.add(water)
+    s = svc.scheme_create(
+        actor=county, scheme=AssessmentScheme(region=tree.county, year=YEAR, title="部门考核", target="department")
+    )
+    svc.item_save(actor=county, item=AssessmentItem(scheme=s, title="重点任务", points=D("10"), method="tasks"))
+    with pytest.raises(DomainError):
+        svc.scheme_create(
+            actor=dept_user, scheme=AssessmentScheme(region=tree.county, year=YEAR, title="x", target="department")
+        )
+    svc.scheme_open(actor=county, scheme=s)
+    mine = Assessment.objects.restrict(dept_user, "view").get(scheme=s)
+    assert mine.department == water and mine.unit_name == water.name
+    assert Assessment.objects.restrict(dept_user, "view").filter(scheme=s).count() == 1
+    score = mine.scores.get()
+    assert score.computed_points == D("5.00")  # the led task was late, the joined one on time
+    labels = [e["label"] for e in score.evidence if e["kind"] == "task"]
+    assert labels == ["2.1 山洪沟治理（逾期完成）", "2.2 水库安全鉴定（按期完成）"]
+    other = Assessment.objects.filter(scheme=s).exclude(pk=mine.pk).first()
+    with pytest.raises(DomainError):
+        svc.self_assess(actor=dept_user, score=other.scores.get(), points="1")
+    with pytest.raises(DomainError):
+        svc.self_assess(actor=persona("township_officer"), score=score, points="1")
+    svc.sheet_submit(actor=dept_user, sheet=mine)
+    assert Assessment.objects.get(pk=mine.pk).self_total == D("5.00")
