@@ -84,11 +84,12 @@ def _items(scheme, indicators) -> list[AssessmentItem]:
     return items
 
 
-def _load_scheme(*, actor, county, year: int, now: dt.datetime, rng: random.Random) -> dict[str, int]:
+def _load_scheme(*, actor, county, year: int, today: dt.date, now: dt.datetime, rng) -> dict[str, int]:
     indicators = list(Indicator.objects.filter(region=county, active=True, target__isnull=False).order_by("order")[:3])
     scheme = AssessmentScheme(
         region=county, year=year, title=f"{year}年度乡镇（街道）应急管理工作考核", target="township",
-        status=AssessmentScheme.Status.REVIEW, self_due=dt.date(year, 12, 15), review_due=dt.date(year + 1, 1, 15),
+        status=AssessmentScheme.Status.SELF, self_due=today + dt.timedelta(days=10),
+        review_due=today + dt.timedelta(days=30),
         notes="依据县“十四五”应急体系规划核心指标和重点任务分工，结合日常工作考核。",
     )  # fmt: skip
     objects_bulk_create(actor=actor, model=AssessmentScheme, instances=[scheme])
@@ -179,7 +180,7 @@ def load(*, actor, county, townships, departments, today: dt.date | None = None)
     today = today or timezone.localdate()
     rng = random.Random(19_3)
     # The year just ended is the one assessed (sheets reviewed in January); the lists are this year's.
-    loaded = _load_scheme(actor=actor, county=county, year=today.year - 1, now=timezone.now(), rng=rng)
+    loaded = _load_scheme(actor=actor, county=county, year=today.year - 1, today=today, now=timezone.now(), rng=rng)
     loaded |= _load_lists(
         actor=actor, county=county, townships=list(townships), departments=list(departments), year=today.year,
         today=today,

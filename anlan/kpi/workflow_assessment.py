@@ -24,6 +24,15 @@ def _is_unit(actor, sheet) -> bool:
     return role == Role.TOWNSHIP_OPERATOR and actor.region_id == sheet.region_id
 
 
+def _self_stage(actor, sheet) -> bool:
+    return _is_unit(actor, sheet) and sheet.scheme.status == S.SELF
+
+
+def _all_reviewed(scheme, data) -> bool:
+    return not scheme.sheets.exclude(status=A.REVIEWED).exists()
+
+
+ALL_REVIEWED = Requires(_all_reviewed, "还有单位未完成评审，不能公布", "pending", on_record=True)
 REASON = Requires(
     lambda s, data: bool((data.get("reason") or "").strip()), "退回须写明原因", "reason_required", "reason"
 )
@@ -34,7 +43,9 @@ SCHEME_FLOW = Workflow(
     [
         Transition("open", "下发自评", {S.DRAFT}, S.SELF, roles=COUNTY_ROLES, who="县级"),
         Transition("review", "开始评审", {S.SELF}, S.REVIEW, roles=COUNTY_ROLES, who="县级"),
-        Transition("publish", "公布结果", {S.REVIEW}, S.PUBLISHED, roles=COUNTY_ROLES, who="县级"),
+        Transition(
+            "publish", "公布结果", {S.REVIEW}, S.PUBLISHED, roles=COUNTY_ROLES, who="县级", requires=(ALL_REVIEWED,)
+        ),
     ],
     model="kpi.AssessmentScheme",
 )
@@ -43,7 +54,7 @@ SHEET_FLOW = Workflow(
     "assessment",
     dict(A.choices),
     [
-        Transition("submit", "提交自评", {A.OPEN}, A.SUBMITTED, when=_is_unit, who="被考核单位"),
+        Transition("submit", "提交自评", {A.OPEN}, A.SUBMITTED, when=_self_stage, who="自评阶段的被考核单位"),
         Transition("finish", "完成评审", {A.SUBMITTED}, A.REVIEWED, roles=COUNTY_ROLES, who="县级"),
         Transition("return", "退回重新自评", {A.SUBMITTED}, A.OPEN, roles=COUNTY_ROLES, who="县级", requires=(REASON,)),
     ],
