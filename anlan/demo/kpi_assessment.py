@@ -13,6 +13,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from anlan.core.services import objects_bulk_create
@@ -37,6 +39,11 @@ MANUAL_EXTRA = [
     ("隐患治理", "隐患整改闭环率达到规划目标", "10", "隐患整改台账"),
 ]
 TASK_ITEMS = [("重点任务", "完成重点任务分工表中落实到本乡镇的任务", "15")]
+# One small PDF every demo self-assessment points to as its evidence (a real file, so the link opens).
+EVIDENCE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 INDICATOR_RULES = [Decimal("2"), None, Decimal("1")]  # 每差1个单位扣分; None: 按比例
 
 DUTY_ITEMS = [
@@ -110,6 +117,7 @@ def _load_scheme(*, actor, county, year: int, today: dt.date, now: dt.datetime, 
         by_sheet.setdefault(score.assessment_id, []).append(score)
     # Stages: the first few townships still self-assessing, then some submitted, the rest reviewed.
     n = len(sheets)
+    evidence_path = default_storage.save("kpi/assessment/demo/evidence.pdf", ContentFile(EVIDENCE_PDF))
     open_count, submitted_count = max(1, n // 8), max(2, n // 5)
     for index, sheet in enumerate(sheets):
         stage = "open" if index < open_count else "submitted" if index < open_count + submitted_count else "reviewed"
@@ -122,6 +130,7 @@ def _load_scheme(*, actor, county, year: int, today: dt.date, now: dt.datetime, 
                 score.self_points = scoring.quantize(item.points * min(Decimal(1), strength + Decimal("0.1")))
                 score.self_note = "已按要求落实，佐证材料见台账"
                 score.evidence_name = f"{item.evidence_required.split('、')[0]}.pdf"
+                score.evidence_file.name = evidence_path
                 if stage == "reviewed":
                     cut = Decimal(rng.choice([0, 0, 0.5, 1, 1.5]))
                     score.review_points = scoring.quantize(max(Decimal(0), score.self_points - cut))
@@ -141,7 +150,9 @@ def _load_scheme(*, actor, county, year: int, today: dt.date, now: dt.datetime, 
             sheet.reviewed_at = sheet.submitted_at + dt.timedelta(days=2)
             sheet.final_total = scoring.total(svc.final_of(s) for s in by_sheet[sheet.pk])
     Score.objects.bulk_update(
-        scores, ["self_points", "self_note", "evidence_name", "review_points", "review_note"], batch_size=500
+        scores,
+        ["self_points", "self_note", "evidence_file", "evidence_name", "review_points", "review_note"],
+        batch_size=500,
     )
     Assessment.objects.bulk_update(
         sheets, ["status", "submitted_at", "self_total", "reviewed_at", "final_total"], batch_size=500

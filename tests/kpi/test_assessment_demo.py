@@ -30,3 +30,14 @@ def test_the_demo_has_duty_and_work_lists_with_items(tree):
     assert lists.filter(kind="work", department__isnull=True).exists()
     assert all(d.items.exists() for d in lists)
     assert lists.filter(published_on__isnull=False).exists() and lists.filter(published_on__isnull=True).exists()
+
+
+def test_demo_self_assessments_carry_an_evidence_file_that_opens(client, tree):
+    from anlan.kpi.models import Score
+    from anlan.testing.personas import persona
+
+    score = Score.objects.filter(assessment__status="submitted", item__method="manual").first()
+    assert score.evidence_file and score.self_points is not None
+    client.force_login(persona("county_operator"))
+    page = client.get(f"/kpi/assessment/sheet/{score.assessment_id}/score/{score.pk}/evidence/")
+    assert page.status_code == 200 and b"".join(page.streaming_content).startswith(b"%PDF")
