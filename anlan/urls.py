@@ -16,6 +16,7 @@ from anlan.hazards.api import HazardTransitionNoSlash
 from anlan.hazards.views import public_tip
 from anlan.incidents import views as incident_views
 from anlan.incidents.api import GradeView
+from anlan.kpi.urls_duties import public_urlpatterns as kpi_duty_public
 from anlan.monitoring.api import ReadingsView
 from anlan.overview import views as overview_views
 from anlan.overview.api import SituationView
@@ -87,6 +88,7 @@ urlpatterns = [
     path("p/relief/", include(relief_public)),
     path("p/enforcement/", include("anlan.enforcement.urls_public")),
     path("p/", include(training_public)),  # 科普 page and the exam link
+    path("p/duty/", include(kpi_duty_public)),
     path("p/ack/<str:token>/", alerts_views.acknowledge, name="warning_ack"),
     path("p/warnings/", alerts_views.public_warnings, name="public_warnings"),
     path("gateway/sms-replies/", alerts_views.sms_replies, name="sms_replies"),

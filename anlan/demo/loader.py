@@ -88,6 +88,8 @@ class DemoResult:
         "handovers": "交接班",
         "training_trainees": "参训人员",
         "training_questions": "试题",
+        "assessment_sheets": "考核评分表",
+        "duty_lists": "责任清单",
     }
 
     def summary(self) -> str:
@@ -417,10 +419,10 @@ def load_demo(
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
-    if with_plans and with_enforcement:  # 核心指标 count the records of every part above
-        from . import kpi_indicators
-
-        resources |= kpi_indicators.load(actor=actor, county=county, townships=townships, departments=departments)
+        # 考核与任务 read the records of every part above (核心指标 count the enforcement ones too)
+        resources |= load_kpi(
+            actor=actor, county=county, townships=townships, departments=departments, with_indicators=with_enforcement
+        )
     return DemoResult(
         county,
         loaded.townships,
@@ -478,6 +480,20 @@ def load_forestfire(*, actor, county, townships, departments) -> dict[str, int]:
     from . import forestfire
 
     return forestfire.load(actor=actor, county=county, townships=townships, departments=departments)
+
+
+def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> dict[str, int]:
+    """考核与任务 (issue 19): each part a module with `load(actor=, county=, townships=, departments=)`, in
+    order (the 考核 reads the indicators' values and the key tasks the earlier parts made). The 核心指标 count
+    the records of every app, enforcement included, so a county loaded without enforcement leaves them out."""
+    from . import kpi_assessment, kpi_indicators
+
+    parts: list = [kpi_indicators] if with_indicators else []
+    parts += [kpi_assessment]
+    loaded: dict[str, int] = {}
+    for part in parts:
+        loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
+    return loaded
 
 
 def reference_data_install() -> None:

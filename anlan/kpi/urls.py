@@ -4,12 +4,15 @@ from django.urls import include, path
 
 from anlan.core.views import kit_urlpatterns
 
-from . import urls_indicators
+from . import urls_assessment, urls_duties, urls_indicators
 
 app_name = "kpi"
 
 urlpatterns: list = [
     path("", include(urls_indicators.urlpatterns)),
-    # The registry-kit pages of every kpi model (indicator/, yearbase/, …), included once for all parts.
+    path("", include(urls_assessment.urlpatterns)),
+    path("", include(urls_duties.urlpatterns)),
+    # The registry-kit pages of every kpi model (indicator/, yearbase/, …), included once for all parts, last so
+    # that a part's own pages win where a path would match both.
     *kit_urlpatterns("kpi"),
 ]

@@ -41,6 +41,7 @@ from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
 from anlan.incidents import services as incident_services
 from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
+from anlan.kpi import services_assessment as kpi_assessment
 from anlan.kpi import services_indicators as kpi_indicators
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
@@ -417,6 +418,11 @@ ITEMS: list[Item] = [
          params=_fixed(status="filing_due"), url_name="plans:plan_list", count=plan_status.filing_due_count),
     Item("enterprise_plan_evaluation", "本企业预案待评估", "去评估", ENTERPRISE, ROUTINE,
          params=_fixed(status="evaluation_due"), url_name="plans:plan_list", count=plan_status.evaluation_due_count),
+    # ---- 考核 (anlan/kpi): the unit's sheet to self-assess, the county's sheets to review
+    Item("assessment_self", "考核待自评", "去自评", TOWNSHIP | DEPARTMENT, ORANGE,
+         params=_fixed(waiting="true"), url_name="kpi:assessment_schemes", count=kpi_assessment.workbench_count),
+    Item("assessment_review", "考核自评待评审", "去评审", COUNTY, ORANGE,
+         params=_fixed(waiting="true"), url_name="kpi:assessment_schemes", count=kpi_assessment.workbench_count),
     # ---- read-only roles: the situation they watch
     Item("incidents_active", "处置中事件", "查看事件", WATCHERS, RED, Incident, ACTIVE_INCIDENTS),
     Item("warnings_in_force", "生效中的预警", "查看预警", WATCHERS, ORANGE, Warning, IN_FORCE),

@@ -41,6 +41,7 @@ EXPECTED_KEYS = {
         *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
         *("certificates_expiring", "my_exams"),  # 证书到期, 待参加的考试 (anlan/training)
         "kpi_flagged",  # 指标预警 (anlan/kpi)
+        "assessment_review",  # 考核自评待评审 (anlan/kpi)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -48,12 +49,14 @@ EXPECTED_KEYS = {
         "my_warning_tasks",
         *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
         *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
+        "assessment_self",  # 考核待自评 (anlan/kpi)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "my_warning_tasks",
         *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
+        "assessment_self",  # 考核待自评 (anlan/kpi)
     },
     Role.VILLAGE_WORKER: {
         *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
@@ -82,6 +85,8 @@ def rows_of(page) -> int:
         return len(context["open_rows"])
     if "my_exams" in context:  # 我的考试: exams open now for this candidate
         return len(context["my_exams"])
+    if "waiting_sheets" in context:  # 考核: the sheets to self-assess or to review
+        return len(context["waiting_sheets"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
     if "kpi_rows" in context:  # 指标看板: the indicators listed (?status=flagged: red and amber)

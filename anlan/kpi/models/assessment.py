@@ -61,6 +61,16 @@ class AssessmentItem(models.Model):
     )
     rule = models.CharField("评分标准", max_length=500, blank=True)
     evidence_required = models.CharField("佐证要求", max_length=300, blank=True)
+    # The indicator rule's data (kpi.scoring.indicator_points): each unit the value falls short of the target
+    # costs this many points, down to 0; empty = proportional (value ÷ target of the points).
+    deduct_per_unit = models.DecimalField(
+        "每差1个单位扣分",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="按指标计分时：未达目标，每差1个单位（如1个百分点）扣的分数；留空则按完成比例得分",
+    )
 
     objects = ScopedManager()
     scope_spec = ScopeSpec(region="scheme__region", ancestors_visible=True)
