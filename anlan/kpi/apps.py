@@ -19,3 +19,10 @@ class KpiConfig(AppConfig):
         # Every module in kpi/calculators registers its calculators (kpi.computed) when imported.
         for module in pkgutil.iter_modules(calculators.__path__):
             importlib.import_module(f"{calculators.__name__}.{module.name}")
+
+        # 重点任务分工: pages and API routes, the daily reminders (kpi.reminders).
+        from anlan.core.daily import register_daily_job
+
+        from . import api_tasks, reminders, views_tasks  # noqa: F401
+
+        register_daily_job("重点任务提醒", reminders.reminder_job)
