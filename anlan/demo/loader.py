@@ -449,10 +449,10 @@ def load_plans_and_drills(*, actor, county, townships, departments) -> dict[str,
     """预案、演练、会商研判 (issue 18), each part reading what the earlier ones made: the plans' life cycle
     (versions, 备案, 评估), their response tables for the warning templates, a year of drills, and the 会商
     session of the storm. Each part is a module with `load(actor=, county=, townships=, departments=)`."""
-    from . import plans_consultations, plans_docs, plans_drills, plans_response
+    from . import kpi_tasks, plans_consultations, plans_docs, plans_drills, plans_response
 
     # In order: each reads what the earlier ones made.
-    parts: list = [plans_docs, plans_response, plans_drills, plans_consultations]
+    parts: list = [plans_docs, plans_response, plans_drills, plans_consultations, kpi_tasks]
     loaded: dict[str, int] = {}
     for part in parts:
         loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)

@@ -72,6 +72,23 @@ def my_tasks(user):
     return KeyTask.objects.restrict(user).filter(mine_q(user)).distinct()
 
 
+DUE_SOON_DAYS = 7
+
+
+def due_q(today: dt.date) -> Q:
+    """Open and due within DUE_SOON_DAYS days, or already overdue."""
+    return Q(status__in=OPEN, deadline__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+
+
+def mine_due_count(user) -> int:
+    """The 工作台's count: the user's unit's tasks due within 7 days or overdue (one query)."""
+    return my_tasks(user).filter(due_q(timezone.localdate())).count()
+
+
+def overdue_count(user) -> int:
+    return KeyTask.objects.restrict(user).filter(overdue_q(timezone.localdate())).count()
+
+
 def latest_reports(task_ids) -> dict[int, TaskReport]:
     """Task id → its newest report, in one query."""
     latest: dict[int, TaskReport] = {}

@@ -52,11 +52,16 @@ def _year(request) -> int:
 def task_list(request):
     today = timezone.localdate()
     year = _year(request)
-    qs = services.tasks_for(request.user).filter(year=year)
+    due = request.GET.get("due") == "1"
+    overdue = request.GET.get("overdue") == "1"
+    # The 工作台's links (?due=1, ?overdue=1) count over every year: a task late since last year is still late.
+    all_years = (due or overdue) and not request.GET.get("year")
+    qs = services.tasks_for(request.user)
+    if not all_years:
+        qs = qs.filter(year=year)
     lead = request.GET.get("lead", "")
     township = request.GET.get("township", "")
     status = request.GET.get("status", "")
-    overdue = request.GET.get("overdue") == "1"
     mine = request.GET.get("mine") == "1"
     if lead.isdigit():
         qs = qs.filter(lead_department_id=int(lead))
@@ -68,6 +73,8 @@ def task_list(request):
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(services.overdue_q(today))
+    if due:
+        qs = qs.filter(services.due_q(today))
     if mine:
         qs = qs.filter(services.mine_q(request.user))
     qs = qs.distinct()
@@ -92,6 +99,8 @@ def task_list(request):
         "status": status,
         "statuses": KeyTask.Status.choices,
         "overdue": overdue,
+        "due": due,
+        "all_years": all_years,
         "mine": mine,
         "has_mine": bool(request.user.department_id or request.user.role == "township_operator"),
         "counts": {

@@ -41,6 +41,7 @@ from anlan.hazards.models import HiddenHazard
 from anlan.incidents import selectors as incident_selectors
 from anlan.incidents import services as incident_services
 from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
+from anlan.kpi import services_tasks as kpi_tasks
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
 from anlan.plans import status as plan_status
@@ -429,6 +430,12 @@ ITEMS: list[Item] = [
     Item("drill_problems_overdue", "演练问题整改逾期", "去督办", COUNTY | TOWNSHIP, ORANGE,
          url_name="drills:problem_list", params=_fixed(overdue="true"),
          count=lambda user: drills.problems_overdue(user).count()),
+    # 重点任务分工 (anlan/kpi): a unit's tasks (lead, cooperating, named township) due within 7 days or overdue;
+    # the county's overdue tasks.
+    Item("kpi_tasks_mine", "本单位重点任务（7天内到期或逾期）", "报送进展", DEPARTMENT | TOWNSHIP, ORANGE,
+         url_name="kpi:task_list", params=_fixed(mine="1", due="1"), count=kpi_tasks.mine_due_count),
+    Item("kpi_tasks_overdue", "重点任务逾期", "去督办", COUNTY, ORANGE,
+         url_name="kpi:task_list", params=_fixed(overdue="1"), count=kpi_tasks.overdue_count),
 ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@ only (milestones inline, atomic), and the read-only API with its filters."""
 
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -44,8 +45,8 @@ def test_the_list_marks_overdue_filters_and_runs_a_bounded_number_of_queries(
     assert "逾期的任务" in only_late and f"/kpi/tasks/{ok.pk}/" not in only_late
     by_township = client.get(f"/kpi/tasks/?township={tree.other_township.code}").content.decode()
     assert f"/kpi/tasks/{late.pk}/" not in by_township
-    done = client.get("/kpi/tasks/?status=done").content.decode()
-    assert "没有符合条件的任务" in done
+    cancelled = client.get("/kpi/tasks/?status=cancelled").content.decode()
+    assert "没有符合条件的任务" in cancelled
 
 
 def test_the_export_has_the_progress_table(client, tree):
@@ -99,13 +100,35 @@ def test_the_county_creates_a_task_with_milestones_and_others_may_not(client, tr
 
 
 def test_the_api_lists_tasks_and_reports_read_only_with_filters(client, tree):
-    _late, ok = _several(tree)
+    late, ok = _several(tree)
     client.force_login(persona("viewer"))
     body = client.get("/api/v1/kpi/tasks/?overdue=true").json()
     items = body["results"] if isinstance(body, dict) else body
-    assert [t["number"] for t in items] == ["8.1"] and items[0]["overdue"] is True
-    assert items[0]["lead_name"] == persona("department_operator").department.name
+    mine = [t for t in items if t["id"] in (late.pk, ok.pk)]
+    assert [t["number"] for t in mine] == ["8.1"] and all(t["overdue"] for t in items)
+    assert mine[0]["lead_name"] == persona("department_operator").department.name
     reports = client.get(f"/api/v1/kpi/task-reports/?task={ok.pk}").json()
     reports = reports["results"] if isinstance(reports, dict) else reports
     assert [r["progress"] for r in reports] == [60]
     assert client.post("/api/v1/kpi/tasks/", {}).status_code in (403, 405)
+
+
+def test_the_workbench_counts_match_the_lists_they_open(client, tree):
+    from anlan.overview.items import items_for
+
+    today = timezone.localdate()
+    late, _ok = _several(tree)
+    soon = make_task(tree, number="8.99", deadline=today + dt.timedelta(days=5))
+    for name, key in (("department_operator", "kpi_tasks_mine"), ("township_officer", "kpi_tasks_mine")):
+        user = persona(name)
+        shown = next(i for i in items_for(user) if i.key == key).show(user, None)
+        client.force_login(user)
+        html = client.get(shown.url).content.decode()
+        assert f"/kpi/tasks/{late.pk}/" in html and f"/kpi/tasks/{soon.pk}/" in html
+        assert shown.count == len(set(re.findall(r'href="/kpi/tasks/(\d+)/"', html)))
+    user = persona("county_operator")
+    shown = next(i for i in items_for(user) if i.key == "kpi_tasks_overdue").show(user, None)
+    assert shown.count == KeyTask.objects.filter(services.overdue_q(today)).count() >= 1
+    client.force_login(user)
+    assert f"/kpi/tasks/{late.pk}/" in client.get(shown.url).content.decode()
+    assert f"/kpi/tasks/{soon.pk}/" not in client.get(shown.url).content.decode()

@@ -39,17 +39,20 @@ EXPECTED_KEYS = {
         "consultations_open",  # 会商中 (anlan/consultations)
         *("plans_filing_check", "plans_filing_due", "plans_evaluation_due"),  # 预案 (anlan/plans)
         *("drills_due", "drill_problems_overdue"),  # 演练到期, 演练问题整改逾期 (anlan/drills)
+        "kpi_tasks_overdue",  # 重点任务逾期 (anlan/kpi)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
         *("warnings_drafts", "warnings_submitted", "orders_open", "transfers_open_township"),
         "my_warning_tasks",
         *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
+        "kpi_tasks_mine",  # 本单位重点任务临期或逾期 (anlan/kpi)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
         "case_clocks",  # 处罚案件时限 (anlan/enforcement)
         "my_warning_tasks",
+        "kpi_tasks_mine",  # 本单位重点任务临期或逾期 (anlan/kpi)
     },
     Role.VILLAGE_WORKER: {
         *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
@@ -76,6 +79,8 @@ def rows_of(page) -> int:
         return len(context["open_rows"])
     if "pending" in context:  # the phone patrol page: the tasks still to walk
         return len(context["pending"])
+    if "rows" in context and "low" not in context:  # 重点任务分工: the tasks listed
+        return len(context["rows"])
     return len(context["low"]) + len(list(context["expiring"]))
 
 
