@@ -190,7 +190,7 @@ def import_tasks(uploaded, *, actor, county: Region, year: int) -> tuple[int, in
 def export_rows(tasks, today: dt.date | None = None) -> list[list]:
     """The progress table's rows for `tasks` (loaded with tasks_for: lead, cooperating prefetched)."""
     today = today or timezone.localdate()
-    tasks = list(tasks)
+    tasks = services.sorted_tasks(tasks)
     latest = services.latest_reports(t.pk for t in tasks)
     rows = []
     for t in tasks:

@@ -67,10 +67,11 @@ class ReportForm(forms.Form):
     milestone = forms.ModelChoiceField(label="对应节点", queryset=None, required=False, empty_label="（不对应节点）")
     attachment = forms.FileField(label="佐证材料", required=False, help_text="照片、PDF 或 Word、Excel 文件")
 
-    def __init__(self, *args, task: KeyTask, **kwargs):
+    def __init__(self, *args, task: KeyTask, lead: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = task.milestones.all()
-        self.initial.setdefault("progress", task.progress)
+        if lead:  # the task's figure is the lead's; a cooperating unit states its own share
+            self.initial.setdefault("progress", task.progress)
 
 
 class ImportForm(forms.Form):

@@ -89,6 +89,16 @@ def overdue_count(user) -> int:
     return KeyTask.objects.restrict(user).filter(overdue_q(timezone.localdate())).count()
 
 
+def number_key(task: KeyTask) -> tuple:
+    """The table's order: 序号 as numbers (3.2 before 3.10), then the id."""
+    parts = re.split(r"[.．\-]", task.number or "")
+    return (task.year, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts), task.pk)
+
+
+def sorted_tasks(tasks) -> list[KeyTask]:
+    return sorted(tasks, key=number_key)
+
+
 def latest_reports(task_ids) -> dict[int, TaskReport]:
     """Task id → its newest report, in one query."""
     latest: dict[int, TaskReport] = {}

@@ -80,7 +80,7 @@ def task_list(request):
     qs = qs.distinct()
     if request.GET.get("export") == "xlsx":
         return xlsx_response(excel_tasks.export(qs, year), f"重点任务进展_{year}_{today:%Y%m%d}.xlsx")
-    tasks = list(qs)
+    tasks = services.sorted_tasks(qs)
     latest = services.latest_reports(t.pk for t in tasks)
     rows = [(t, latest.get(t.pk), services.is_overdue(t, today)) for t in tasks]
     county = (request.user.region_id or "")[:6]
@@ -131,7 +131,7 @@ def task_detail(request, pk):
         "days_left": (task.deadline - today).days,
         "today": today,
         "unit": unit,
-        "form": forms_tasks.ReportForm(task=task) if may_report else None,
+        "form": forms_tasks.ReportForm(task=task, lead=unit.is_lead) if may_report else None,
         "may_write": _county_writer(request.user),
     }
     return render(request, "kpi/task_detail.html", context)
