@@ -3,11 +3,13 @@ overdue) with each task's milestones, and `GET /api/v1/kpi/task-reports/` (filte
 through the pages (kpi.services_tasks), which check who may report."""
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.core.filters import ScopedFilterSet
+from anlan.core.regioncodes import region_prefix
 
 from . import services_tasks as services
 from .models import KeyTask, TaskMilestone, TaskReport
@@ -33,7 +35,17 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _below_county(request) -> str:
+    """The caller's region prefix when it sits below the county (a township or village), else ""."""
+    code = getattr(getattr(request, "user", None), "region_id", None) or ""
+    prefix = region_prefix(code) if code else ""
+    return prefix if len(prefix) > 6 else ""
+
+
 class TaskSerializer(ScopedSerializer):
+    # The table is the county's and every unit reads it (who leads what, which townships it falls to): the
+    # townships by name; their codes would tie the task to one township's rows (filter with ?township=代码).
+    townships = serializers.SerializerMethodField(help_text="责任乡镇名称")
     lead_name = serializers.SerializerMethodField(help_text="牵头单位名称")
     overdue = serializers.SerializerMethodField(help_text="是否逾期")
     milestones = MilestoneSerializer(many=True, read_only=True)
@@ -46,6 +58,9 @@ class TaskSerializer(ScopedSerializer):
             "completed_on", "overdue", "milestones",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_townships(self, obj) -> list[str]:
+        return [r.name for r in sorted(obj.townships.all(), key=lambda r: r.code)]
 
     def get_lead_name(self, obj) -> str:
         return services.lead_name(obj)
@@ -101,6 +116,13 @@ class ReportViewSet(ScopedModelViewSet):
     filterset_class = ReportFilterSet
     http_method_names = ["get", "head", "options"]
     selector = staticmethod(lambda qs: qs.order_by("-reported_at", "-id"))
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        prefix = _below_county(self.request)
+        if prefix:  # another township's reports stay with the county and that township
+            qs = qs.filter(Q(township__isnull=True) | Q(township__code__startswith=prefix[:9]))
+        return qs
 
 
 router.register("kpi/tasks", TaskViewSet, basename="kpi-task")

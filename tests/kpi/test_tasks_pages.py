@@ -3,6 +3,7 @@ only (milestones inline, atomic), and the read-only API with its filters."""
 
 import datetime as dt
 import io
+import json
 import re
 
 import openpyxl
@@ -132,3 +133,24 @@ def test_the_workbench_counts_match_the_lists_they_open(client, tree):
     client.force_login(user)
     assert f"/kpi/tasks/{late.pk}/" in client.get(shown.url).content.decode()
     assert f"/kpi/tasks/{soon.pk}/" not in client.get(shown.url).content.decode()
+
+
+def test_a_township_sees_the_townships_by_name_and_not_another_townships_reports_through_the_api(client, tree):
+    from anlan.kpi.models import TaskReport
+
+    task = make_task(tree)
+    task.townships.add(tree.other_township)
+    other = persona("other_township_officer")
+    services.task_report(actor=other, task=task, progress=30, text="上营街道的进展")
+    client.force_login(persona("township_officer"))
+    body = client.get(f"/api/v1/kpi/tasks/{task.pk}/").json()
+    assert body["townships"] == [tree.township.name, tree.other_township.name]
+    assert tree.other_township.code[:9] not in json.dumps(body)
+    reports = client.get(f"/api/v1/kpi/task-reports/?task={task.pk}").json()
+    reports = reports["results"] if isinstance(reports, dict) else reports
+    assert reports == []
+    assert TaskReport.objects.filter(task=task).count() == 1
+    client.force_login(persona("county_operator"))
+    reports = client.get(f"/api/v1/kpi/task-reports/?task={task.pk}").json()
+    reports = reports["results"] if isinstance(reports, dict) else reports
+    assert [r["township"] for r in reports] == [tree.other_township.code]
