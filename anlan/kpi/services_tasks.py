@@ -99,6 +99,15 @@ def sorted_tasks(tasks) -> list[KeyTask]:
     return sorted(tasks, key=number_key)
 
 
+def reports_for(user, qs):
+    """Reports `user` reads: a township's or village's user not another township's (the county and the
+    departments read all)."""
+    code = getattr(user, "region_id", None) or ""
+    if getattr(user, "role", "") in (Role.TOWNSHIP_OPERATOR, Role.VILLAGE_WORKER) and code:
+        return qs.filter(Q(township__isnull=True) | Q(township__code__startswith=code[:9]))
+    return qs
+
+
 def latest_reports(task_ids) -> dict[int, TaskReport]:
     """Task id → its newest report, in one query."""
     latest: dict[int, TaskReport] = {}

@@ -126,7 +126,7 @@ def task_detail(request, pk):
         "cooperating": list(task.cooperating.order_by("code")),
         "townships": list(task.townships.order_by("code")),
         "milestones": list(task.milestones.all()),
-        "reports": list(task.reports.select_related("milestone", "reported_by")),
+        "reports": list(services.reports_for(request.user, task.reports.select_related("milestone", "reported_by"))),
         "overdue": services.is_overdue(task, today),
         "days_left": (task.deadline - today).days,
         "today": today,
@@ -156,7 +156,8 @@ def task_report(request, pk):
 
 @login_required
 def report_attachment(request, pk, report_pk):
-    report = get_object_or_404(TaskReport.objects.restrict(request.user), pk=report_pk, task_id=pk)
+    reports = services.reports_for(request.user, TaskReport.objects.restrict(request.user))
+    report = get_object_or_404(reports, pk=report_pk, task_id=pk)
     if not report.attachment:
         raise PermissionDenied("该进展没有附件")
     return serve_upload(report.attachment, report.attachment_name)

@@ -150,6 +150,7 @@ def test_a_township_sees_the_townships_by_name_and_not_another_townships_reports
     reports = reports["results"] if isinstance(reports, dict) else reports
     assert reports == []
     assert TaskReport.objects.filter(task=task).count() == 1
+    assert "上营街道的进展" not in client.get(f"/kpi/tasks/{task.pk}/").content.decode()
     client.force_login(persona("county_operator"))
     reports = client.get(f"/api/v1/kpi/task-reports/?task={task.pk}").json()
     reports = reports["results"] if isinstance(reports, dict) else reports
