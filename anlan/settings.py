@@ -336,6 +336,10 @@ ANLAN_SUBSCRIBE_CODE_MINUTES = int(os.environ.get("ANLAN_SUBSCRIBE_CODE_MINUTES"
 # older central values; the pages show them as 参考值，可按本地标准调整. Rates in 元.
 ANLAN_RELIEF_EMERGENCY_RATE = os.environ.get("ANLAN_RELIEF_EMERGENCY_RATE", "20")  # 紧急转移安置, 元/人/天
 ANLAN_RELIEF_EMERGENCY_MAX_DAYS = int(os.environ.get("ANLAN_RELIEF_EMERGENCY_MAX_DAYS", 15))
+# 重点任务分工 (kpi.reminders): days before a milestone or deadline on which its units are reminded.
+ANLAN_KPI_TASK_REMIND_DAYS = tuple(
+    int(d) for d in os.environ.get("ANLAN_KPI_TASK_REMIND_DAYS", "7,1").split(",") if d.strip().isdigit()
+)
 ANLAN_RELIEF_TRANSITION_RATE = os.environ.get("ANLAN_RELIEF_TRANSITION_RATE", "20")  # 过渡期, 元/人/天
 ANLAN_RELIEF_TRANSITION_MAX_DAYS = int(os.environ.get("ANLAN_RELIEF_TRANSITION_MAX_DAYS", 90))  # 原则上不超过3个月
 ANLAN_RELIEF_WINTER_RATE = os.environ.get("ANLAN_RELIEF_WINTER_RATE", "150")  # 冬春救助, 元/人

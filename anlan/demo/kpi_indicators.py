@@ -113,7 +113,8 @@ def load(*, actor, county, townships, departments) -> dict[str, int]:
                 IndicatorValue(
                     indicator=indicator, period_start=dt.date(year - back, 1, 1),
                     period_end=dt.date(year - back, 12, 31),
-                    value=Decimal(value), note=f"{note}（演示数据）", entered_by=actor,
+                    value=Decimal(value), note=f"{note}（演示数据）",
+                    entered_by=actor if not isinstance(actor, str) else None,  # the loader may name a label
                 )
             )  # fmt: skip
     IndicatorValue.objects.bulk_create(manual)

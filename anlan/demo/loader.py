@@ -486,10 +486,10 @@ def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> 
     """考核与任务 (issue 19): each part a module with `load(actor=, county=, townships=, departments=)`, in
     order (the 考核 reads the indicators' values and the key tasks the earlier parts made). The 核心指标 count
     the records of every app, enforcement included, so a county loaded without enforcement leaves them out."""
-    from . import kpi_assessment, kpi_indicators
+    from . import kpi_assessment, kpi_indicators, kpi_tasks
 
     parts: list = [kpi_indicators] if with_indicators else []
-    parts += [kpi_assessment]
+    parts += [kpi_tasks, kpi_assessment]
     loaded: dict[str, int] = {}
     for part in parts:
         loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)

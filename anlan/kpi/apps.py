@@ -22,6 +22,7 @@ class KpiConfig(AppConfig):
 
         from anlan.core.daily import register_daily_job
 
-        from . import api_indicators, services_indicators, views_indicators  # noqa: F401  (API routes, kit, menu)
+        from . import api_indicators, api_tasks, reminders, services_indicators, views_indicators, views_tasks  # noqa: F401  (API routes, kit, menu)  # noqa: F401  (重点任务分工: pages, API routes)
 
         register_daily_job("核心指标计算", services_indicators.daily_job)
+        register_daily_job("重点任务提醒", reminders.reminder_job)  # 重点任务分工 (kpi.reminders)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from anlan.core.views import kit_urlpatterns
 
-from . import urls_assessment, urls_duties, urls_indicators
+from . import urls_assessment, urls_duties, urls_indicators, urls_tasks
 
 app_name = "kpi"
 
@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("", include(urls_indicators.urlpatterns)),
     path("", include(urls_assessment.urlpatterns)),
     path("", include(urls_duties.urlpatterns)),
+    path("", include(urls_tasks.urlpatterns)),
     # The registry-kit pages of every kpi model (indicator/, yearbase/, …), included once for all parts, last so
     # that a part's own pages win where a path would match both.
     *kit_urlpatterns("kpi"),

@@ -43,6 +43,7 @@ from anlan.incidents import services as incident_services
 from anlan.incidents.models import DispatchOrder, Incident, ResponseTask
 from anlan.kpi import services_assessment as kpi_assessment
 from anlan.kpi import services_indicators as kpi_indicators
+from anlan.kpi import services_tasks as kpi_tasks
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
 from anlan.plans import status as plan_status
@@ -447,6 +448,12 @@ ITEMS: list[Item] = [
     # 核心指标 (anlan/kpi): indicators whose latest value misses its target (red) or is within the band (amber).
     Item("kpi_flagged", "指标预警（未达标或接近目标）", "查看指标", COUNTY, ORANGE, url_name="kpi:indicator_board",
          params=_fixed(status="flagged"), count=kpi_indicators.flagged_count),
+    # 重点任务分工 (anlan/kpi): a unit's tasks (lead, cooperating, named township) due within 7 days or overdue;
+    # the county's overdue tasks.
+    Item("kpi_tasks_mine", "本单位重点任务（7天内到期或逾期）", "报送进展", DEPARTMENT | TOWNSHIP, ORANGE,
+         url_name="kpi:task_list", params=_fixed(mine="1", due="1"), count=kpi_tasks.mine_due_count),
+    Item("kpi_tasks_overdue", "重点任务逾期", "去督办", COUNTY, ORANGE,
+         url_name="kpi:task_list", params=_fixed(overdue="1"), count=kpi_tasks.overdue_count),
 ]  # fmt: skip
 
 

@@ -42,6 +42,7 @@ EXPECTED_KEYS = {
         *("certificates_expiring", "my_exams"),  # 证书到期, 待参加的考试 (anlan/training)
         "kpi_flagged",  # 指标预警 (anlan/kpi)
         "assessment_review",  # 考核自评待评审 (anlan/kpi)
+        "kpi_tasks_overdue",  # 重点任务逾期 (anlan/kpi)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -50,6 +51,7 @@ EXPECTED_KEYS = {
         *("drills_due", "drill_problems_overdue"),  # 演练 (anlan/drills)
         *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
         "assessment_self",  # 考核待自评 (anlan/kpi)
+        "kpi_tasks_mine",  # 本单位重点任务临期或逾期 (anlan/kpi)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
@@ -57,6 +59,7 @@ EXPECTED_KEYS = {
         "my_warning_tasks",
         *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
         "assessment_self",  # 考核待自评 (anlan/kpi)
+        "kpi_tasks_mine",  # 本单位重点任务临期或逾期 (anlan/kpi)
     },
     Role.VILLAGE_WORKER: {
         *("village_acks", "my_patrols", "my_overdue", "my_rectify", "my_orders", "my_transfers"),
@@ -91,6 +94,8 @@ def rows_of(page) -> int:
         return len(context["pending"])
     if "kpi_rows" in context:  # 指标看板: the indicators listed (?status=flagged: red and amber)
         return context["kpi_rows"]
+    if "rows" in context and "low" not in context:  # 重点任务分工: the tasks listed
+        return len(context["rows"])
     return len(context["low"]) + len(list(context["expiring"]))
 
 
