@@ -21,8 +21,9 @@ A test is `sqlite_only` when PostgreSQL would run exactly the same thing again:
 
 Order (for the two xdist workers): tests marked `slow`, or listed in SLOW, start first, then browser tests,
 then the rest; with `--maxschedchunk` (Makefile) the workers then take the remaining tests a few at a
-time and finish together, instead of one waiting for a long test that started last. Mark a new test
-`@pytest.mark.slow` when it takes more than about 10 s on its own.
+time and finish together, instead of one waiting for a long test that started last. The longest slow
+test that needs no database goes first of all: its process runs it while the other builds the snapshot.
+Mark a new test `@pytest.mark.slow` when it takes more than about 10 s on its own.
 """
 
 import os
@@ -81,12 +82,14 @@ SLOW = {
     "tests/notify/test_migration.py::": 90,
     "tests/core/test_schedule_processes.py::": 85,
     "tests/core/test_crawler.py::test_no_url_of_the_site_answers_500_for_any_id[county_admin]": 70,
+    "tests/demo/test_load_demo.py::test_large_profile_multiplies_village_staff": 65,
     "tests/security/test_finding04_import_locking.py::test_finding04_big_import_runs_in_background": 62,
     "tests/api/test_schema_fuzz.py::test_finding14_published_schema_holds_for_every_get_and_post[negative]": 60,
     "tests/core/test_crawler.py::test_no_url_of_the_site_answers_500_for_any_id": 45,
     "tests/ui/test_pages.py::test_pages_and_their_static_files_reference_only_this_server": 44,
     "tests/api/test_schema_fuzz.py::": 30,
     "tests/ui/test_labels.py::test_pages_show_labels_not_codes": 25,
+    "tests/demo/test_load_demo.py::test_any_cnmaps_county_loads_with_generated_tree": 22,
     "tests/ui/test_csp.py::test_main_pages_of_the_county_run_without_a_policy_violation": 17,
     "tests/security/test_finding06_excel_formula_injection.py::test_finding06_registry_export": 14,
     "tests/ui/test_hazard_flow.py::": 13,
@@ -152,6 +155,13 @@ def pytest_collection_modifyitems(config, items):
     # That ordering is not needed here: every test starts from the demo snapshot, whatever ran before.
     # A stable sort: within a rank, tests keep their order (and their module fixtures stay together).
     items.sort(key=_rank)
+    # While one process builds the demo snapshot (~30 s), the other would wait for it: the longest slow
+    # test that needs no database goes first, so that the process given it (xdist hands each its first two
+    # tests in this order) works meanwhile. On SQLite that is notify/test_migration.py, about as long as
+    # the build.
+    free = next((i for i, item in enumerate(items) if _rank(item)[0] == 0 and not _reaches_the_database(item)), None)
+    if free is not None:
+        items.insert(0, items.pop(free))
     # What only PostgreSQL can run is deselected on SQLite (not skipped: under CI=true a skip means "not run").
     from django.conf import settings
 

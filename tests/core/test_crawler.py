@@ -7,13 +7,14 @@ A page that only takes POST still gets a GET: it must answer 405, not fail.
 An address that matches no URL pattern (a letter where the pattern takes digits) never reaches a view:
 what answers is the middleware and the 404 page, which differ by role only in the page's frame. The
 county administrator requests every such address; the other roles one per app (first path segment), so
-each role's 404 page is still checked and the crawl stays about a third shorter. One test per role: the
-two xdist workers share the crawl."""
+each role's 404 page is still checked and the crawl stays about a third shorter. On PostgreSQL the county
+administrator too requests one per app (urls_for): the unmatched addresses run no query the others do not.
+One test per role: the two xdist workers share the crawl."""
 
 import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern
 
@@ -97,10 +98,13 @@ def _resolves(url: str) -> bool:
     return True
 
 
-def urls_for(role: str, urls: list[str]) -> list[str]:
+def urls_for(role: str, urls: list[str], vendor: str = "sqlite") -> list[str]:
     """Every address for the first role; for the others every address that reaches a view, and one of
-    the addresses that do not per app (see the module docstring)."""
-    if role == ROLES[0]:
+    the addresses that do not per app (see the module docstring). On PostgreSQL the first role too takes
+    one unmatched address per app: what answers those is the middleware and the 404 page, whose queries
+    (the session, the menu, the duty header, the unread count) every other request runs as well, so the
+    ~1,900 others would repeat the SQLite run exactly."""
+    if role == ROLES[0] and vendor != "postgresql":
         return urls
     chosen, apps_seen = [], set()
     for url in urls:
@@ -117,7 +121,7 @@ def test_no_url_of_the_site_answers_500_for_any_id(client, role):
     client.raise_request_exception = True
     all_urls = urls_to_try()
     assert len(all_urls) > 1000, "the walk must reach the id-taking routes of every app"
-    urls = urls_for(role, all_urls)
+    urls = urls_for(role, all_urls, connection.vendor)
     failures = []
     client.force_login(persona(role))
     for url in urls:

@@ -132,3 +132,32 @@ def test_the_enterprise_user_is_offered_its_own_work_only(client, tree):
 def test_area_roles_keep_their_registries_and_analyses(client, tree, name):
     client.force_login(persona(name))
     assert {"行政区划", "隐患统计", "区域风险指数", "物资目录", "突发事件"} <= set(menu_labels(client))
+
+
+@pytest.mark.django_db
+def test_menu_addresses_follow_the_prefix_the_site_is_served_under(rf):
+    """The menu's addresses are resolved once and kept (core.context_processors._url), per prefix: a site
+    served under /anlan/ links /anlan/…, and the same process serving at / again links /…"""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from anlan.core.context_processors import navigation
+
+    request = rf.get("/")
+    request.user = persona("county_admin")
+    before = get_script_prefix()
+
+    def menu() -> list[str]:
+        context = navigation(request)
+        return [url for _, items in context["nav_groups"] for _, url in items] + [u for _, u in context["nav_top"]]
+
+    try:
+        plain = menu()
+        set_script_prefix("/anlan/")
+        prefixed = menu()
+        set_script_prefix("/")
+        again = menu()
+    finally:
+        set_script_prefix(before)
+    assert len(plain) > 20 and "/" in plain
+    assert prefixed == ["/anlan" + url for url in plain]
+    assert again == plain
