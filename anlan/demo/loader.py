@@ -419,7 +419,8 @@ def load_demo(
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
-        # 考核与任务 read the records of every part above (核心指标 count the enforcement ones too)
+        # 考核与任务 read the records of every part above. The 核心指标 count the enforcement records too, so the
+        # small test county (loaded without enforcement) has tasks and the assessment but builds indicators in tests.
         resources |= load_kpi(
             actor=actor, county=county, townships=townships, departments=departments, with_indicators=with_enforcement
         )
@@ -484,8 +485,7 @@ def load_forestfire(*, actor, county, townships, departments) -> dict[str, int]:
 
 def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> dict[str, int]:
     """考核与任务 (issue 19): each part a module with `load(actor=, county=, townships=, departments=)`, in
-    order (the 考核 reads the indicators' values and the key tasks the earlier parts made). The 核心指标 count
-    the records of every app, enforcement included, so a county loaded without enforcement leaves them out."""
+    order (the 考核 reads the indicators' values and the key tasks the earlier parts made)."""
     from . import kpi_assessment, kpi_indicators, kpi_tasks
 
     parts: list = [kpi_indicators] if with_indicators else []
