@@ -300,6 +300,17 @@ class ObjectTemplateView(ObjectImportView):
         return xlsx_response(excel.template_workbook(self.config), f"{self.config.verbose_name}_导入模板.xlsx")
 
 
+def year_param(request, *, ahead: int = 1, first: int = 2019) -> int:
+    """The `?year=` of a yearly page (plans, drills, tasks): this year when absent, not a number, or outside
+    `first` … this year + `ahead` (a typed address never asks for year 0 or 99999)."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        return today.year
+    return year if first <= year <= today.year + ahead else today.year
+
+
 def attachment_response(data: bytes, filename: str, content_type: str) -> HttpResponse:
     """A download with a Chinese file name (RFC 5987 encoding, understood by every current browser)."""
     from urllib.parse import quote

@@ -15,6 +15,8 @@ from django.utils import timezone
 from anlan.core.services import objects_bulk_create
 from anlan.forestfire import services
 from anlan.forestfire.models import BurnPermit, DangerLevel, FireSeason, Ranger
+from anlan.inbox.models import Notification
+from anlan.notify.models import Delivery
 from anlan.registry.models import DutyRole, Person
 from anlan.sites.models import HazardSite, PatrolRule, PatrolTask
 from anlan.sites.services import planned_tasks
@@ -124,6 +126,8 @@ def load(*, actor, county, townships, departments, today: dt.date | None = None)
     reports = 0
     if sites and rangers:
         site = sites[1 % len(sites)]
+        last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         services.ranger_fire_report(
             actor=actor,
             ranger=rangers[1],
@@ -132,6 +136,13 @@ def load(*, actor, county, townships, departments, today: dt.date | None = None)
             text="巡山发现山坳处冒浓烟，明火约 10 米，风向东南，附近无人员",
         )
         reports = 1
+        # The report is history in the demo: the desks were told then. Its SMS count as sent and its in-app
+        # notices as read, so a fresh demo's worker sends nothing for it and no unread-call follows.
+        now = timezone.now()
+        Delivery.objects.filter(pk__gt=last_delivery, status=Delivery.Status.QUEUED).update(
+            status=Delivery.Status.SENT, sent_at=now, attempts=1
+        )
+        Notification.objects.filter(pk__gt=last_notification, read_at__isnull=True).update(read_at=now)
     return {
         "forest_rangers": len(rangers),
         "forest_danger_levels": len(levels),

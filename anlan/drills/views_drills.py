@@ -19,7 +19,7 @@ from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.roles import COUNTY_ROLES, Role, role_allows
 from anlan.core.uploads import serve_upload
-from anlan.core.views import xlsx_response
+from anlan.core.views import xlsx_response, year_param
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Department
 
@@ -46,12 +46,7 @@ def _drill(user, pk, action="view") -> Drill:
 
 
 def _year(request) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        return today.year
-    return year if 2019 <= year <= today.year + 1 else today.year
+    return year_param(request, ahead=1)
 
 
 def _organiser_label(drill: Drill) -> str:

@@ -14,7 +14,7 @@ from anlan.core.excel import ImportRejected
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.roles import COUNTY_ROLES
 from anlan.core.uploads import serve_upload
-from anlan.core.views import xlsx_response
+from anlan.core.views import xlsx_response, year_param
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import Department
 
@@ -40,12 +40,7 @@ def _task(user, pk) -> KeyTask:
 
 
 def _year(request) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        return today.year
-    return year if 2019 <= year <= today.year + 5 else today.year
+    return year_param(request, ahead=5)
 
 
 @login_required
