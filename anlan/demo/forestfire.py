@@ -47,7 +47,9 @@ def _season(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(year, 11, 1), dt.date(year + 1, 4, 30)
 
 
-def load(*, actor, county, townships, departments, today: dt.date | None = None) -> dict[str, int]:
+def load(
+    *, actor, county, townships, departments, today: dt.date | None = None, fire_report: bool = True
+) -> dict[str, int]:
     today = today or timezone.localdate()
     rng = np.random.default_rng(22)
     start, end = _season(today)
@@ -124,7 +126,7 @@ def load(*, actor, county, townships, departments, today: dt.date | None = None)
 
     permits = _permits(actor, rng, county, townships, sites)
     reports = 0
-    if sites and rangers:
+    if fire_report and sites and rangers:
         site = sites[1 % len(sites)]
         last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

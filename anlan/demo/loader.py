@@ -412,7 +412,11 @@ def load_demo(
         logins = demo_users(actor, county, township, village, enterprises[0], water)
         resources |= load_duty_log(county=county, townships=townships)  # the desk's day needs its officers
     resources |= load_households(actor=actor, county=county, townships=townships, seed=seed)  # 受威胁户花名册
-    resources |= load_forestfire(actor=actor, county=county, townships=townships, departments=departments)
+    # The ranger's fire report is an incident: only the full demo county has one (the small test county, loaded
+    # without enforcement, stays without incidents and queued messages; incident and outbox tests count from none).
+    resources |= load_forestfire(
+        actor=actor, county=county, townships=townships, departments=departments, fire_report=with_enforcement
+    )
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
@@ -476,11 +480,13 @@ def load_plans_and_drills(*, actor, county, townships, departments) -> dict[str,
     return loaded
 
 
-def load_forestfire(*, actor, county, townships, departments) -> dict[str, int]:
+def load_forestfire(*, actor, county, townships, departments, fire_report=True) -> dict[str, int]:
     """森林防火 (issue 22): periods, danger levels, rangers and their patrols, permits, one fire report."""
     from . import forestfire
 
-    return forestfire.load(actor=actor, county=county, townships=townships, departments=departments)
+    return forestfire.load(
+        actor=actor, county=county, townships=townships, departments=departments, fire_report=fire_report
+    )
 
 
 def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> dict[str, int]:

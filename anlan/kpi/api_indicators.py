@@ -74,7 +74,7 @@ class IndicatorViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=IndicatorValueSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=IndicatorValueSerializer)
-    def values(self, request, pk=None):
+    def values(self, request, pk=None, format=None):
         """各期指标值：数值、分子、分母、说明，按周期从新到旧。"""
         indicator = self.get_object()
         rows = IndicatorValue.objects.filter(indicator=indicator).order_by("-period_start")

@@ -21,10 +21,9 @@ class KpiConfig(AppConfig):
             importlib.import_module(f"{calculators.__name__}.{module.name}")
 
         from anlan.core.daily import register_daily_job
+        from anlan.core.labels import register_actions
 
         from . import api_indicators, api_tasks, reminders, services_indicators, views_indicators, views_tasks  # noqa: F401  (API routes, kit, menu)  # noqa: F401  (重点任务分工: pages, API routes)
-
-        from anlan.core.labels import register_actions
 
         register_actions(
             {
