@@ -127,24 +127,8 @@ def load(
     permits = _permits(actor, rng, county, townships, sites)
     reports = 0
     if fire_report and sites and rangers:
-        site = sites[1 % len(sites)]
-        last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        services.ranger_fire_report(
-            actor=actor,
-            ranger=rangers[1],
-            lon=round(site.lon + 0.002, 6),
-            lat=round(site.lat + 0.001, 6),
-            text="巡山发现山坳处冒浓烟，明火约 10 米，风向东南，附近无人员",
-        )
+        fire_report_as_history(actor=actor, ranger=rangers[1], site=sites[1 % len(sites)])
         reports = 1
-        # The report is history in the demo: the desks were told then. Its SMS count as sent and its in-app
-        # notices as read, so a fresh demo's worker sends nothing for it and no unread-call follows.
-        now = timezone.now()
-        Delivery.objects.filter(pk__gt=last_delivery, status=Delivery.Status.QUEUED).update(
-            status=Delivery.Status.SENT, sent_at=now, attempts=1
-        )
-        Notification.objects.filter(pk__gt=last_notification, read_at__isnull=True).update(read_at=now)
     return {
         "forest_rangers": len(rangers),
         "forest_danger_levels": len(levels),
@@ -152,6 +136,27 @@ def load(
         "burn_permits": permits,
         "forest_fire_reports": reports,
     }
+
+
+def fire_report_as_history(*, actor, ranger, site):
+    """A ranger's fire report near `site`, through the real intake, kept as history: the desks were told then,
+    so its SMS count as sent and its in-app notices as read (a fresh demo's worker sends nothing for it and no
+    unread-call follows)."""
+    last_delivery = Delivery.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    incident = services.ranger_fire_report(
+        actor=actor,
+        ranger=ranger,
+        lon=round(site.lon + 0.002, 6),
+        lat=round(site.lat + 0.001, 6),
+        text="巡山发现山坳处冒浓烟，明火约 10 米，风向东南，附近无人员",
+    )
+    now = timezone.now()
+    Delivery.objects.filter(pk__gt=last_delivery, status=Delivery.Status.QUEUED).update(
+        status=Delivery.Status.SENT, sent_at=now, attempts=1
+    )
+    Notification.objects.filter(pk__gt=last_notification, read_at__isnull=True).update(read_at=now)
+    return incident
 
 
 def _ranger_patrols(rng, today, start, end, sites) -> int:

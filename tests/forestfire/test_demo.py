@@ -25,4 +25,20 @@ def test_the_demo_county_has_a_fire_season_to_work_in(tree):
     states = set(BurnPermit.objects.values_list("status", flat=True))
     assert {"approved", "refused", "pending", "escalated"} <= states
     assert services.active_permits().count() >= 2
-    assert Incident.objects.filter(kind__name="森林草原火灾", caller_unit="护林员").count() == 1
+    # The ranger's fire report is loaded only with the full demo county (fire_report=with_enforcement); the test
+    # county is loaded without enforcement and so without incidents.
+    assert Incident.objects.filter(kind__name="森林草原火灾", caller_unit="护林员").count() == 0
+
+
+def test_the_full_demo_adds_the_rangers_fire_report_as_history(tree):
+    from anlan.demo import forestfire as demo_forestfire
+    from anlan.forestfire.models import Ranger
+    from anlan.inbox.models import Notification
+    from anlan.notify.models import Delivery
+
+    ranger = Ranger.objects.filter(sites__isnull=False).first()
+    demo_forestfire.fire_report_as_history(actor="演示数据", ranger=ranger, site=ranger.sites.first())
+    assert Incident.objects.filter(kind__name="森林草原火灾", caller_unit="护林员").exists()
+    # History: nothing left for the worker to send and no unread notice to call about.
+    assert not Delivery.objects.filter(status=Delivery.Status.QUEUED).exists()
+    assert not Notification.objects.filter(read_at__isnull=True, title__contains="林区火情").exists()
