@@ -238,7 +238,7 @@ def task_report(
 ) -> TaskReport:  # fmt: skip
     """A unit's progress report. The task's progress follows the lead's figure (a cooperating unit's report is
     recorded, never lowers or raises the task's own figure); 100 % by the lead completes the task."""
-    task = KeyTask.objects.select_for_update().select_related("lead_department").get(pk=task.pk)
+    task = KeyTask.objects.select_for_update(of=("self",)).select_related("lead_department").get(pk=task.pk)
     unit = reporting_unit(actor, task)
     if unit is None:
         raise NotAllowed("kpi.report_not_named", "该任务未将您的单位列为牵头、配合单位或责任乡镇，不能报送进展")
