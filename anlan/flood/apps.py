@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class FloodConfig(AppConfig):
+    """防汛: flood works and danger zones (reservoirs by SL 252 class, 堤防, 山洪危险区, 易涝点) with their
+    行政/技术/巡查 责任人 and public 公示, 汛期 dates, the 汛期 board and 山洪 two-level transfer thresholds. In the
+    natural-hazard layer above disasters (whose transfer lists a 山洪 threshold opens), incidents, alerts and
+    monitoring, below kpi and the 工作台."""
+
+    name = "anlan.flood"
+    label = "flood"
+    verbose_name = "防汛"

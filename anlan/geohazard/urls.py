@@ -1,0 +1,7 @@
+from anlan.core.views import kit_urlpatterns
+
+app_name = "geohazard"
+
+urlpatterns = [
+    *kit_urlpatterns("geohazard"),
+]

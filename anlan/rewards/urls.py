@@ -1,0 +1,7 @@
+from anlan.core.views import kit_urlpatterns
+
+app_name = "rewards"
+
+urlpatterns = [
+    *kit_urlpatterns("rewards"),
+]
