@@ -6,8 +6,8 @@ class ForestfireConfig(AppConfig):
     lower ones without belonging to any: rangers patrol through sites (PatrolRule/PatrolTask on 森林火险区),
     danger levels draft alerts' 森林火险 warnings, and a ranger's fire report enters incidents' intake (the
     in-permit flag is a panel on the incident workspace). So it sits above incidents, in the natural-hazard
-    layer with flood, geohazard and rewards (above disasters, enforcement, drills and consultations), and below the 工作台, which shows its 防火期 notice
-    through `core.kit.register_home_notice`."""
+    layer with flood, geohazard and rewards (above disasters, enforcement, drills and consultations), and
+    below the 工作台, which shows its 防火期 notice through `core.kit.register_home_notice`."""
 
     name = "anlan.forestfire"
     label = "forestfire"
