@@ -296,6 +296,9 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Uploads (Excel imports) are checked for type and size before they are read.
 ANLAN_MAX_PHOTO_BYTES = int(os.environ.get("ANLAN_MAX_PHOTO_BYTES", 5 * 1024 * 1024))
+# Behind nginx: checked uploads are sent by nginx from this internal location (X-Accel-Redirect), the checks
+# staying in the application (core/uploads.py, deploy/nginx/anlan.conf). Empty: the application sends them.
+ANLAN_UPLOADS_ACCEL_PREFIX = os.environ.get("ANLAN_UPLOADS_ACCEL_PREFIX", "")
 ANLAN_MAX_UPLOAD_BYTES = int(os.environ.get("ANLAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ANLAN_MAX_UPLOAD_BYTES + 1024 * 1024
 # Excel imports (docs/registry-kit.md): at most this many data rows per file, so that the one write

@@ -38,9 +38,27 @@ def services_for(command: Literal["serve", "worker"]) -> list[EmbeddedService]:
 Running = list[tuple[EmbeddedService, threading.Thread, threading.Event]]
 
 
+def chosen_services(*, only: list[str], include_serve_only: bool) -> list[EmbeddedService]:
+    """The services `anlan worker` runs: the worker ones (and with `include_serve_only` the serve-only ones,
+    such as the MQTT subscriber), limited to `only` when it names any. An unknown name is refused, listing
+    the known ones, so a unit file with a typo fails at start rather than running nothing."""
+    known = {s.name for s in _SERVICES}
+    unknown = [name for name in only if name not in known]
+    if unknown:
+        raise ValueError(f"未知的后台服务：{'、'.join(unknown)}（可选：{'、'.join(sorted(known))}）")
+    services = [s for s in _SERVICES if s.enabled() and (s.worker or include_serve_only)]
+    if only:
+        services = [s for s in _SERVICES if s.name in only and s.enabled()]
+    return services
+
+
 def start_all(command: Literal["serve", "worker"] = "serve") -> Running:
+    return start_services(services_for(command))
+
+
+def start_services(services: list[EmbeddedService]) -> Running:
     running = []
-    for service in services_for(command):
+    for service in services:
         stop = threading.Event()
         thread = threading.Thread(target=service.run, args=(stop,), name=service.name, daemon=True)
         thread.start()

@@ -18,10 +18,12 @@ import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 
 # extension → content type: the whole allow-list. Nothing else is ever stored or served with a type.
 CONTENT_TYPES = {
@@ -150,16 +152,29 @@ def serve_upload(field_file, download_name: str = "") -> FileResponse:
         head = handle.read(8)
     inline = ext in INLINE_EXTENSIONS and head.startswith(MAGIC[ext])
     filename = display_name(download_name or field_file.name, ext or "bin")
-    response = FileResponse(
-        field_file.open("rb"),
-        as_attachment=not inline,
-        filename=filename,
-        content_type=CONTENT_TYPES.get(ext or "", "application/octet-stream"),
-    )
+    content_type = CONTENT_TYPES.get(ext or "", "application/octet-stream")
+    if settings.ANLAN_UPLOADS_ACCEL_PREFIX:
+        response = _accel_response(field_file, filename=filename, inline=inline, content_type=content_type)
+    else:
+        response = FileResponse(
+            field_file.open("rb"), as_attachment=not inline, filename=filename, content_type=content_type
+        )
     response["X-Content-Type-Options"] = "nosniff"
     # Even if a browser did render it as a page, it would have no origin, no script, no forms.
     # (Chromium's PDF viewer does not run in a sandboxed document, so PDFs get the rest only.)
     sandbox = "" if ext == "pdf" and inline else "; sandbox"
     response["Content-Security-Policy"] = f"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'{sandbox}"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _accel_response(field_file, *, filename: str, inline: bool, content_type: str) -> HttpResponse:
+    """Behind nginx (ANLAN_UPLOADS_ACCEL_PREFIX, deploy/nginx/anlan.conf): the checks above stay here — who may
+    read the record, which type the bytes are, how it is offered — and nginx sends the bytes from its
+    `internal` location, so a large photo or PDF does not hold a web process for the whole download. nginx
+    keeps Content-Type and Content-Disposition of this response; the internal location repeats the other
+    headers (CSP, nosniff, no-store) from `$upstream_http_…`."""
+    response = HttpResponse(content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, filename)
+    response["X-Accel-Redirect"] = settings.ANLAN_UPLOADS_ACCEL_PREFIX.rstrip("/") + "/" + quote(field_file.name)
     return response
