@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500；anlan bench ingest --readings 200000"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["nearest", "ingest", "warnings", "import", "situation", "layers"])
+        parser.add_argument("name", choices=["nearest", "ingest", "warnings", "import", "situation", "layers", "api"])
         parser.add_argument("--recipients", type=int, default=1_000_000)
         parser.add_argument("--readings", type=int, default=200_000)
         parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
@@ -18,7 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--k", type=int, default=5)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rows", type=int, default=50_000, help="import: persons in the workbook")
-        parser.add_argument("--points", type=int, default=20_000, help="layers: points in the measured layer")
+        parser.add_argument("--points", type=int, default=20_000, help="layers, api: points in the measured layer")
+        parser.add_argument("--clients", type=int, default=8, help="api: concurrent clients")
+        parser.add_argument("--seconds", type=float, default=10.0, help="api: seconds per endpoint")
+        parser.add_argument("--workers", type=int, default=4, help="api: web processes (gunicorn)")
+        parser.add_argument("--threads", type=int, default=4, help="api: threads per web process")
 
     def handle(self, *args, **o):
         if o["name"] == "nearest":
@@ -57,4 +61,17 @@ class Command(BaseCommand):
             if o["points"] < 1 or o["queries"] < 1:
                 raise CommandError("points 与 queries 须为正数")
             result = run(o["points"], min(o["queries"], 200), seed=o["seed"])
+        elif o["name"] == "api":
+            from anlan.bench.api import run
+
+            if min(o["clients"], o["workers"], o["threads"], o["points"]) < 1 or o["seconds"] <= 0:
+                raise CommandError("clients、workers、threads、points、seconds 须为正数")
+            result = run(
+                clients=o["clients"],
+                seconds=o["seconds"],
+                workers=o["workers"],
+                threads=o["threads"],
+                points=o["points"],
+                seed=o["seed"],
+            )
         self.stdout.write(json.dumps(result, ensure_ascii=False))

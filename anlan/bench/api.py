@@ -1,0 +1,265 @@
+"""`anlan bench api`: API throughput with the production server setup, on the loaded data (CONTRACT.md).
+
+The command starts `anlan serve --workers W` (gunicorn, background work off: ANLAN_EMBEDDED_WORKER=false, as
+in deploy/) on a free loopback port over the configured database, then for each endpoint runs `clients`
+concurrent clients for `seconds`, each on its own keep-alive connection, sending the next request as soon as
+the last is answered (a closed loop: the figures are what `clients` busy users would see). A county
+administrator's API token is used (the widest scope: the heaviest lists). `/healthz` — no database, no session —
+is measured the same way: its requests/s is the ceiling of this server on this machine, and each endpoint's
+ratio to it says how much of the ceiling its own work leaves.
+
+A 一张图 layer of `points` points is measured too: synthetic geological hazard sites are added to the county's
+`geohazard_sites` layer up to that number (committed, since the server is another process) and deleted at the
+end, with the bench user's token revoked. The load generator runs in this process, in threads; on a 2-core
+machine it shares the cores with the server, as a real client on the same machine would.
+"""
+
+import http.client
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import numpy as np
+import orjson
+import shapely
+from django.conf import settings
+from django.db import connection
+
+from anlan.accounts.models import ApiToken, User
+from anlan.accounts.services import token_create, token_revoke, user_create
+from anlan.geo.models import Region, RegionLevel
+from anlan.geo.synth import sample_inside
+from anlan.sites.models import GEOLOGICAL, HazardSite
+
+CEILING = "/healthz"
+LAYER = "/api/v1/map/layers/geohazard_sites/"
+ENDPOINTS = [
+    "/api/v1/hazards/",
+    "/api/v1/monitoring/sensors/",
+    "/api/v1/regions/?level=township",
+    "/api/v1/map/layers/sensors/",
+    LAYER,
+]
+BENCH_USER = "bench-api"
+SITE_PREFIX = "BENCHAPI"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _county() -> Region:
+    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
+    if county is None:
+        raise SystemExit("没有已加载的县：请先运行 anlan load-demo")
+    return county
+
+
+def _bench_user(county: Region) -> User:
+    """The bench's own county administrator, created once through the audited service and kept between runs
+    (its password is random and never shown: it signs in by the token each run creates and revokes)."""
+    user = User.objects.filter(username=BENCH_USER).first()
+    if user is None:
+        user = user_create(
+            actor="基准测试",
+            username=BENCH_USER,
+            password=secrets.token_urlsafe(24),
+            role="county_admin",
+            region_code=county.code,
+            display_name="基准测试",
+            keep_password=True,
+        )
+    return user
+
+
+def _add_layer_points(county: Region, points: int, seed: int) -> int:
+    """Synthetic geological sites inside the county until its layer holds `points` (returns how many added)."""
+    existing = HazardSite.objects.filter(
+        region__code__startswith=county.code[:6], status=HazardSite.Status.ACTIVE, kind__in=GEOLOGICAL
+    ).count()
+    added = max(points - existing, 0)
+    if not added:
+        return 0
+    villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=county.code[:6]))
+    rng = np.random.default_rng(seed)
+    kinds = ["landslide", "rockfall", "debris_flow", "unstable_slope"]
+    coords = sample_inside(shapely.geometry.shape(county.boundary), added, rng)
+    HazardSite.objects.bulk_create(
+        [
+            HazardSite(
+                code=f"{SITE_PREFIX}{i:08d}",
+                name=f"基准测试隐患点{i}",
+                kind=kinds[i % len(kinds)],
+                scale="small",
+                region=villages[i % len(villages)],
+                lon=float(x),
+                lat=float(y),
+                threatened_households=i % 40,
+                threatened_people=i % 120,
+                synthetic=True,
+            )
+            for i, (x, y) in enumerate(coords)
+        ],
+        batch_size=2000,
+    )
+    return added
+
+
+def _remove_layer_points() -> None:
+    HazardSite.objects.filter(code__startswith=SITE_PREFIX, synthetic=True).delete()
+
+
+class Server:
+    """`anlan serve --workers W` on a free loopback port, as deploy/ runs it."""
+
+    def __init__(self, workers: int, threads: int):
+        self.port = _free_port()
+        env = {**os.environ, "ANLAN_EMBEDDED_WORKER": "false", "ANLAN_DEBUG": "false"}
+        command = ["serve", "--workers", str(workers), "--threads", str(threads), "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "anlan", *command],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit("anlan serve 未能启动")
+            time.sleep(0.2)
+
+    def _answers(self) -> bool:
+        try:
+            connection_ = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+            connection_.request("GET", CEILING)
+            ok = connection_.getresponse().status == 200
+            connection_.close()
+            return ok
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(45)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _client(port, path, headers, until, latencies, errors, lock):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    mine, failed = [], 0
+    while time.perf_counter() < until:
+        start = time.perf_counter()
+        try:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                failed += 1
+        except (OSError, http.client.HTTPException):
+            failed += 1
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        mine.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    with lock:
+        latencies.extend(mine)
+        errors[0] += failed
+
+
+def measure(port: int, path: str, headers: dict, clients: int, seconds: float) -> dict:
+    """`clients` closed-loop clients on `path` for `seconds` (after one warm-up request each)."""
+    warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(2):  # every process has imported, resolved and connected before the clock starts
+        warm.request("GET", path, headers=headers)
+        warm.getresponse().read()
+    warm.close()
+    latencies, errors, lock = [], [0], threading.Lock()
+    started = time.perf_counter()
+    until = started + seconds
+    threads = [
+        threading.Thread(target=_client, args=(port, path, headers, until, latencies, errors, lock))
+        for _ in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    if not latencies:
+        return {"p50_ms": None, "p95_ms": None, "rps": 0.0, "errors": errors[0], "requests": 0}
+    return {
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "max_ms": round(latencies[-1], 1),
+        "rps": round(len(latencies) / elapsed, 1),
+        "errors": errors[0],
+        "requests": len(latencies),
+    }
+
+
+def _features(port: int, path: str, headers: dict) -> int | None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers=headers)
+    body = conn.getresponse().read()
+    conn.close()
+    data = orjson.loads(body)
+    if isinstance(data, dict) and "features" in data:
+        return len(data["features"])
+    if isinstance(data, dict) and "count" in data:
+        return data["count"]
+    return None
+
+
+def run(*, clients: int, seconds: float, workers: int, threads: int, points: int, seed: int = 1) -> dict:
+    county = _county()
+    user = _bench_user(county)
+    label = f"bench-{uuid.uuid4().hex[:8]}"
+    key = token_create(actor="基准测试", user=user, name=label, days=1)
+    headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
+    added = _add_layer_points(county, points, seed)
+    server = None
+    try:
+        print(f"{added} synthetic sites added; starting anlan serve --workers {workers} …", file=sys.stderr)
+        server = Server(workers, threads)
+        ceiling = measure(server.port, CEILING, {}, clients, seconds)
+        print(f"{CEILING}: {ceiling}", file=sys.stderr)
+        endpoints = {}
+        for path in ENDPOINTS:
+            figures = measure(server.port, path, headers, clients, seconds)
+            figures["items"] = _features(server.port, path, headers)
+            figures["ratio_to_ceiling"] = round(figures["rps"] / ceiling["rps"], 3) if ceiling["rps"] else None
+            endpoints[path] = figures
+            print(f"{path}: {figures}", file=sys.stderr)
+    finally:
+        if server is not None:
+            server.stop()
+        _remove_layer_points()
+        for token in ApiToken.objects.filter(user=user, name=label, revoked=False):
+            token_revoke(actor="基准测试", token=token)
+    return {
+        "endpoints": endpoints,
+        "ceiling_rps": ceiling["rps"],
+        "ceiling": ceiling,
+        "clients": clients,
+        "seconds": seconds,
+        "server": f"gunicorn gthread, {workers} workers × {threads} threads",
+        "database": connection.vendor,
+        "cpus": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1),
+        "debug": settings.DEBUG,
+    }
