@@ -102,7 +102,9 @@ class HiddenHazardViewSet(ScopedModelViewSet):
         return HiddenHazardDetailSerializer if self.action == "retrieve" else HiddenHazardSerializer
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related("region")
+        # No join to the region: the serializer gives its code, which is the row's own region_id (and a
+        # joined region would bring its boundary polygon, decoded for every row of the page).
+        qs = super().get_queryset()
         if self.action == "retrieve":
             qs = qs.prefetch_related("events", "photos")
         return qs
