@@ -81,6 +81,7 @@ SLOW = {
     "tests/notify/test_worker_process.py::": 100,
     "tests/notify/test_migration.py::": 90,
     "tests/core/test_schedule_processes.py::": 85,
+    "tests/core/test_deployment.py::": 90,
     "tests/core/test_nginx_site.py::": 50,
     "tests/core/test_server_workers.py::test_serve_with_two_workers": 40,
     "tests/core/test_crawler.py::test_no_url_of_the_site_answers_500_for_any_id[county_admin]": 70,
