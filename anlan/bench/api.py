@@ -24,17 +24,16 @@ import threading
 import time
 import uuid
 
-import numpy as np
 import orjson
-import shapely
 from django.conf import settings
 from django.db import connection
 
 from anlan.accounts.models import ApiToken, User
 from anlan.accounts.services import token_create, token_revoke, user_create
-from anlan.geo.models import Region, RegionLevel
-from anlan.geo.synth import sample_inside
-from anlan.sites.models import GEOLOGICAL, HazardSite
+from anlan.geo.models import Region
+from anlan.sites.models import HazardSite
+
+from .layers import county_or_exit, fill_layer
 
 CEILING = "/healthz"
 LAYER = "/api/v1/map/layers/geohazard_sites/"
@@ -57,13 +56,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _county() -> Region:
-    county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
-    if county is None:
-        raise SystemExit("没有已加载的县：请先运行 anlan load-demo")
-    return county
-
-
 def _bench_user(county: Region) -> User:
     """The bench's own county administrator, created once through the audited service and kept between runs
     (its password is random and never shown: it signs in by the token each run creates and revokes)."""
@@ -79,39 +71,6 @@ def _bench_user(county: Region) -> User:
             keep_password=True,
         )
     return user
-
-
-def _add_layer_points(county: Region, points: int, seed: int) -> int:
-    """Synthetic geological sites inside the county until its layer holds `points` (returns how many added)."""
-    existing = HazardSite.objects.filter(
-        region__code__startswith=county.code[:6], status=HazardSite.Status.ACTIVE, kind__in=GEOLOGICAL
-    ).count()
-    added = max(points - existing, 0)
-    if not added:
-        return 0
-    villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=county.code[:6]))
-    rng = np.random.default_rng(seed)
-    kinds = ["landslide", "rockfall", "debris_flow", "unstable_slope"]
-    coords = sample_inside(shapely.geometry.shape(county.boundary), added, rng)
-    HazardSite.objects.bulk_create(
-        [
-            HazardSite(
-                code=f"{SITE_PREFIX}{i:08d}",
-                name=f"基准测试隐患点{i}",
-                kind=kinds[i % len(kinds)],
-                scale="small",
-                region=villages[i % len(villages)],
-                lon=float(x),
-                lat=float(y),
-                threatened_households=i % 40,
-                threatened_people=i % 120,
-                synthetic=True,
-            )
-            for i, (x, y) in enumerate(coords)
-        ],
-        batch_size=2000,
-    )
-    return added
 
 
 def _remove_layer_points() -> None:
@@ -226,12 +185,12 @@ def _features(port: int, path: str, headers: dict) -> int | None:
 
 
 def run(*, clients: int, seconds: float, workers: int, threads: int, points: int, seed: int = 1) -> dict:
-    county = _county()
+    county = county_or_exit()
     user = _bench_user(county)
     label = f"bench-{uuid.uuid4().hex[:8]}"
     key = token_create(actor="基准测试", user=user, name=label, days=1)
     headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
-    added = _add_layer_points(county, points, seed)
+    added = fill_layer(county, points, seed=seed, prefix=SITE_PREFIX)
     server = None
     try:
         print(f"{added} synthetic sites added; starting anlan serve --workers {workers} …", file=sys.stderr)

@@ -32,38 +32,52 @@ class _Rollback(Exception):
     pass
 
 
-def run(points: int, queries: int, seed: int = 1) -> dict:
+def county_or_exit() -> Region:
     county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").first()
     if county is None:
         raise SystemExit("没有已加载的县：请先运行 anlan load-demo")
+    return county
+
+
+def fill_layer(county: Region, points: int, *, seed: int, prefix: str) -> int:
+    """Synthetic geological hazard sites (codes starting with `prefix`) inside the county, spread over its
+    villages, until its `geohazard_sites` layer holds `points`; returns how many were added."""
+    existing = HazardSite.objects.filter(
+        region__code__startswith=county.code[:6], status=HazardSite.Status.ACTIVE, kind__in=GEOLOGICAL
+    ).count()
+    added = max(points - existing, 0)
+    if not added:
+        return 0
     rng = np.random.default_rng(seed)
-    geom = shapely.geometry.shape(county.boundary)
     villages = list(Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=county.code[:6]))
+    kinds = ["landslide", "rockfall", "debris_flow", "unstable_slope"]
+    coords = sample_inside(shapely.geometry.shape(county.boundary), added, rng)
+    sites = [
+        HazardSite(
+            code=f"{prefix}{i:08d}",
+            name=f"基准测试隐患点{i}",
+            kind=kinds[i % len(kinds)],
+            scale="small",
+            region=villages[i % len(villages)],
+            lon=float(x),
+            lat=float(y),
+            threatened_households=i % 40,
+            threatened_people=i % 120,
+            synthetic=True,
+        )
+        for i, (x, y) in enumerate(coords)
+    ]
+    HazardSite.objects.bulk_create(sites, batch_size=2000)
+    return added
+
+
+def run(points: int, queries: int, seed: int = 1) -> dict:
+    county = county_or_exit()
     result = {}
     try:
         with transaction.atomic():
             user = User.objects.create(username=f"bench-layers-{seed}", role="county_operator", region=county)
-            existing = HazardSite.objects.filter(
-                region__code__startswith=county.code[:6], status=HazardSite.Status.ACTIVE, kind__in=GEOLOGICAL
-            ).count()
-            added = max(points - existing, 0)
-            kinds = ["landslide", "rockfall", "debris_flow", "unstable_slope"]
-            sites = [
-                HazardSite(
-                    code=f"BENCH{seed:02d}{i:07d}",
-                    name=f"基准测试隐患点{i}",
-                    kind=kinds[i % len(kinds)],
-                    scale="small",
-                    region=villages[i % len(villages)],
-                    lon=float(x),
-                    lat=float(y),
-                    threatened_households=i % 40,
-                    threatened_people=i % 120,
-                    synthetic=True,
-                )
-                for i, (x, y) in enumerate(sample_inside(geom, added, rng))
-            ]
-            HazardSite.objects.bulk_create(sites, batch_size=2000)
+            added = fill_layer(county, points, seed=seed, prefix=f"BENCH{seed:02d}")
             client = Client()
             client.force_login(user)
             response = client.get(URL)  # warms up imports, the URL resolver and the session

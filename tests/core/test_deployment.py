@@ -25,7 +25,7 @@ import psycopg
 import pytest
 
 from tests.conftest import require_binary
-from tests.core.test_nginx_site import nginx_config, request, self_signed, site_config
+from tests.core.test_nginx_site import nginx_site, request, tls_connection
 from tests.core.test_schedule_processes import Database, wait_until
 from tests.servers import Broker, JsonServer, free_port
 
@@ -85,14 +85,9 @@ class KillingGateway(JsonServer):
 
 
 def api(port: int, token: str, method: str, path: str, body: dict | None = None):
-    import http.client
     import json
-    import ssl
 
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE  # the test's own certificate, on loopback
-    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=60, context=context)
+    connection = tls_connection(port, timeout=60)
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
     response = connection.getresponse()
@@ -103,14 +98,9 @@ def api(port: int, token: str, method: str, path: str, body: dict | None = None)
 
 def form_post(port: int, path: str) -> tuple[int, str]:
     """POST the 叫应 page's form as a phone would: GET for the CSRF cookie and token, then POST."""
-    import http.client
     import re
-    import ssl
 
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=60, context=context)
+    connection = tls_connection(port, timeout=60)
     connection.request("GET", path)
     page = connection.getresponse()
     html = page.read().decode()
@@ -140,7 +130,9 @@ def test_main_flow_through_the_deployment_survives_a_killed_worker_and_web_proce
     database = Database(tmp_path, migrated_database)
     broker = Broker(mosquitto, tmp_path)
     gateway = KillingGateway()
-    app_port, http_port, https_port, redis_port = free_port(), free_port(), free_port(), free_port()
+    app_port, redis_port = free_port(), free_port()
+    data_dir = Path(database.env(0)["ANLAN_DATA_DIR"])
+    config, _, https_port = nginx_site(tmp_path, app_port=app_port, uploads=data_dir / "uploads")
     env = {
         **database.env(0),
         "ANLAN_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
@@ -156,20 +148,6 @@ def test_main_flow_through_the_deployment_survives_a_killed_worker_and_web_proce
         "ANLAN_OUTBOX_LEASE_SECONDS": "5",
         "PYTHONUNBUFFERED": "1",
     }
-    data_dir = Path(env["ANLAN_DATA_DIR"])
-    cert, key = self_signed(tmp_path)
-    (tmp_path / "nginx").mkdir()
-    config = nginx_config(
-        tmp_path / "nginx",
-        site_config(
-            http_port=http_port,
-            https_port=https_port,
-            app_port=app_port,
-            cert=cert,
-            key=key,
-            uploads=data_dir / "uploads",
-        ),
-    )
     processes: dict[str, subprocess.Popen] = {}
     logs = []
 

@@ -85,14 +85,27 @@ def nginx_config(directory: Path, site: str) -> Path:
     return config
 
 
+def nginx_site(tmp_path: Path, *, app_port: int, uploads: Path) -> tuple[Path, int, int]:
+    """The shipped site with a self-signed certificate on two free loopback ports, in front of `app_port`:
+    (nginx.conf, http port, https port)."""
+    http_port, https_port = free_port(), free_port()
+    cert, key = self_signed(tmp_path)
+    (tmp_path / "nginx").mkdir()
+    site = site_config(
+        http_port=http_port, https_port=https_port, app_port=app_port, cert=cert, key=key, uploads=uploads
+    )
+    return nginx_config(tmp_path / "nginx", site), http_port, https_port
+
+
+def tls_connection(port: int, timeout: float = 20) -> http.client.HTTPSConnection:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate, on loopback
+    return http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+
+
 def request(port: int, path: str, *, tls: bool = True) -> http.client.HTTPResponse:
-    if tls:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate, on loopback
-        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=20, context=context)
-    else:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection = tls_connection(port) if tls else http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     connection.request("GET", path)
     response = connection.getresponse()
     response.body = response.read()
@@ -125,7 +138,7 @@ def test_nginx_site_serves_tls_static_and_checked_uploads(tmp_path, migrated_dat
     nginx = require_binary(shutil.which("nginx") or "/usr/sbin/nginx", "nginx")
     database = Database(tmp_path, migrated_database)
     data_dir = Path(database.env(0)["ANLAN_DATA_DIR"])
-    app_port, http_port, https_port = free_port(), free_port(), free_port()
+    app_port = free_port()
     env = {
         **database.env(0),
         "ANLAN_HTTPS": "1",
@@ -134,19 +147,7 @@ def test_nginx_site_serves_tls_static_and_checked_uploads(tmp_path, migrated_dat
         "ANLAN_EMBEDDED_WORKER": "false",
         "ANLAN_DB_CONN_MAX_AGE": "0",
     }
-    cert, key = self_signed(tmp_path)
-    (tmp_path / "nginx").mkdir()
-    config = nginx_config(
-        tmp_path / "nginx",
-        site_config(
-            http_port=http_port,
-            https_port=https_port,
-            app_port=app_port,
-            cert=cert,
-            key=key,
-            uploads=data_dir / "uploads",
-        ),
-    )
+    config, http_port, https_port = nginx_site(tmp_path, app_port=app_port, uploads=data_dir / "uploads")
     processes: list[subprocess.Popen] = []
     try:
         anlan = [sys.executable, "-m", "anlan"]
