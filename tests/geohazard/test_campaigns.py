@@ -108,7 +108,9 @@ def test_assigning_a_township_inspector_and_the_reminder_before_the_end_date(tre
     notes = Notification.objects.filter(category="geo_campaign")
     assert notes.filter(recipient=worker, title__contains="还有 3 天截止").exists()
     assert notes.filter(recipient=persona("township_officer")).exists()
-    assert not notes.filter(recipient=persona("other_township_officer"), body__contains=f"{tree.township.name}").exists()
+    assert not notes.filter(
+        recipient=persona("other_township_officer"), body__contains=f"{tree.township.name}"
+    ).exists()
     sent = notes.count()
     services.reminder_job(today)  # a second run the same day sends nothing again
     assert notes.count() == sent
