@@ -16,7 +16,7 @@ class GeohazardConfig(AppConfig):
         from anlan.core.kit import register_home_notice
         from anlan.core.panels import register_panel
 
-        from . import services, views  # noqa: F401  (menu and kit pages)
+        from . import api, services, views  # noqa: F401  (API routes, menu and kit pages)
         from .panels import home_notices, site_panel
 
         register_daily_job("三查提醒", services.reminder_job)

@@ -185,7 +185,7 @@ def may_check(user, check: SiteCheck) -> bool:
     return user.role == Role.VILLAGE_WORKER and check.inspector_id in (None, user.pk)
 
 
-def _new_site_code(region_code: str, year: int) -> str:
+def new_site_code(region_code: str, year: int) -> str:
     prefix = f"{region_code[:6]}XZ{year}"
     taken = HazardSite.objects.filter(code__startswith=prefix).count()
     return f"{prefix}{taken + 1:03d}"
@@ -204,7 +204,7 @@ def _proposed_site(check: SiteCheck, data: dict, year: int) -> HazardSite:
         raise DomainError("geohazard.proposal_invalid", message, field=field)
     households, people = int(data.get("households") or 0), int(data.get("people") or 0)
     site = HazardSite(
-        code=_new_site_code(check.region_id, year),
+        code=new_site_code(check.region_id, year),
         name=data["name"].strip(),
         kind=data["kind"],
         region_id=check.region_id,
