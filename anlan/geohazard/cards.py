@@ -11,11 +11,11 @@ hand out. The public page the QR opens never shows a phone number (anyone may sc
 import io
 
 import segno
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from anlan.core.documents import OfficialDocument
 from anlan.core.masking import mask_phone
 from anlan.core.roles import sees_full_phone
 from anlan.sites.models import HazardSite, Household
@@ -121,7 +121,8 @@ def _run(paragraph, text: str, size: float, bold: bool = False) -> None:
 
 def word(site: HazardSite, rows: list[dict], urls: list[str], *, masked: bool) -> bytes:
     """The cards of a whole site in one Word document, one A5 page per household with its QR code."""
-    doc = Document()
+    official = OfficialDocument()  # the house's Word kit, its A4 page turned into the card's A5
+    doc = official.doc
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(14.8), Cm(21)
     section.top_margin = section.bottom_margin = Cm(1.2)
@@ -148,6 +149,4 @@ def word(site: HazardSite, rows: list[dict], urls: list[str], *, masked: bool) -
             caption.add_run().add_break(WD_BREAK.PAGE)
     if not rows:
         _run(doc.add_paragraph(), f"{site.name}没有在册的受威胁户。", 12)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return official.bytes()
