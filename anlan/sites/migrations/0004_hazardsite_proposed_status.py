@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sites', '0003_household'),
+        ("sites", "0003_household"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='hazardsite',
-            name='status',
-            field=models.CharField(choices=[('active', '在册'), ('treated', '已工程治理'), ('relocated', '已搬迁避让'), ('removed', '已核销'), ('proposed', '新发现待确认')], db_index=True, default='active', max_length=16, verbose_name='状态'),
+            model_name="hazardsite",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "在册"),
+                    ("treated", "已工程治理"),
+                    ("relocated", "已搬迁避让"),
+                    ("removed", "已核销"),
+                    ("proposed", "新发现待确认"),
+                ],
+                db_index=True,
+                default="active",
+                max_length=16,
+                verbose_name="状态",
+            ),
         ),
     ]
