@@ -42,7 +42,7 @@ class CampaignViewSet(ScopedModelViewSet):
 
     @extend_schema(responses=PROGRESS, summary="各乡镇进度（已检查 / 隐患点数）")
     @action(detail=True, methods=["get"])
-    def progress(self, request, pk=None):
+    def progress(self, request, pk=None, format=None):
         rows = services.progress(self.get_object(), request.user)
         return Response(
             [

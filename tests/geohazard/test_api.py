@@ -21,6 +21,8 @@ def test_progress_and_events_through_the_api_stay_in_scope(tree, django_assert_m
     api.force_authenticate(persona("township_officer"))
     rows = api.get(f"/api/v1/geohazard/campaigns/{c.pk}/progress/").json()
     assert [r["township"] for r in rows] == [tree.township.code]
+    # The router's format suffix reaches the action too (the crawler found it answering 500).
+    assert api.get(f"/api/v1/geohazard/campaigns/{c.pk}/progress.json/").json() == rows
     with django_assert_max_num_queries(12):
         checks = api.get("/api/v1/geohazard/checks/", {"campaign": c.pk}).json()["results"]
     assert checks and all(r["township"] == tree.township.code for r in checks)
