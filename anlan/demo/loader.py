@@ -417,6 +417,9 @@ def load_demo(
     resources |= load_forestfire(
         actor=actor, county=county, townships=townships, departments=departments, fire_report=with_enforcement
     )
+    # The 三查 campaign's 险情 is an incident too: only the full demo county has the campaign (same reason).
+    if with_enforcement:
+        resources |= load_geohazard(actor=actor, county=county, townships=townships, departments=departments)
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
@@ -487,6 +490,13 @@ def load_forestfire(*, actor, county, townships, departments, fire_report=True) 
     return forestfire.load(
         actor=actor, county=county, townships=townships, departments=departments, fire_report=fire_report
     )
+
+
+def load_geohazard(*, actor, county, townships, departments) -> dict[str, int]:
+    """地质灾害防治 (issue 22): this year's 汛前排查, mostly done, with a proposed site and a 险情."""
+    from . import geohazard
+
+    return geohazard.load(actor=actor, county=county, townships=townships, departments=departments)
 
 
 def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> dict[str, int]:

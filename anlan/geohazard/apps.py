@@ -10,3 +10,15 @@ class GeohazardConfig(AppConfig):
     name = "anlan.geohazard"
     label = "geohazard"
     verbose_name = "地质灾害防治"
+
+    def ready(self):
+        from anlan.core.daily import register_daily_job
+        from anlan.core.kit import register_home_notice
+        from anlan.core.panels import register_panel
+
+        from . import api, services, views  # noqa: F401  (API routes, menu and kit pages)
+        from .panels import home_notices, site_panel
+
+        register_daily_job("三查提醒", services.reminder_job)
+        register_home_notice(home_notices)
+        register_panel("sites.hazardsite", site_panel, order=20, name="geohazard.site")

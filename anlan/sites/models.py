@@ -47,6 +47,8 @@ class HazardSite(AnlanModel):
         TREATED = "treated", "已工程治理"
         RELOCATED = "relocated", "已搬迁避让"
         REMOVED = "removed", "已核销"
+        # Found by a 三查 check (geohazard) and not yet confirmed by the county: on no map, count or list of 在册.
+        PROPOSED = "proposed", "新发现待确认"
 
     code = models.CharField("统一编号", max_length=32, unique=True)
     name = models.CharField("名称", max_length=200)
