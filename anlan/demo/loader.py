@@ -417,6 +417,11 @@ def load_demo(
     resources |= load_forestfire(
         actor=actor, county=county, townships=townships, departments=departments, fire_report=with_enforcement
     )
+    # 防汛: works, 责任人 and 汛期 everywhere; the reservoir sensors and 山洪 rules only in the full demo county (the
+    # test county's sensor, rule and alarm counts stay as other tests expect).
+    resources |= load_flood(
+        actor=actor, county=county, townships=townships, departments=departments, full=with_enforcement
+    )
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
@@ -487,6 +492,13 @@ def load_forestfire(*, actor, county, townships, departments, fire_report=True) 
     return forestfire.load(
         actor=actor, county=county, townships=townships, departments=departments, fire_report=fire_report
     )
+
+
+def load_flood(*, actor, county, townships, departments, full=True) -> dict[str, int]:
+    """防汛 (issue 22 item 3): see demo/flood.py."""
+    from . import flood
+
+    return flood.load(actor=actor, county=county, townships=townships, departments=departments, full=full)
 
 
 def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> dict[str, int]:
