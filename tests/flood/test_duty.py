@@ -87,3 +87,15 @@ def test_the_public_page_masks_every_phone(client, tree, django_assert_max_num_q
     zone = HazardSite.objects.filter(kind="flash_flood", flood_responsibilities__isnull=False).first()
     assert zone.name in page
     assert client.get("/p/flood/500237001000/").status_code == 404  # a township is not a county
+
+
+def test_the_api_lists_reservoirs_with_class_and_completeness_in_scope(client, tree, django_assert_max_num_queries):
+    client.force_login(persona("township_officer"))
+    with django_assert_max_num_queries(12):
+        rows = client.get("/api/v1/flood/reservoirs/").json()["results"]
+    assert rows and all(r["region"].startswith(tree.township.code[:9]) for r in rows)
+    assert {r["duty_status"][:2] for r in rows} <= {"责任", "缺行", "缺技", "缺巡"}
+    assert all(r["size_class_label"] in ("中型", "小(1)型", "小(2)型") for r in rows)
+    people = client.get("/api/v1/flood/responsibilities/").json()["results"]
+    assert people and "phone" not in people[0] and people[0]["post_label"].endswith("责任人")
+    assert client.post("/api/v1/flood/reservoirs/", {}).status_code == 405

@@ -80,7 +80,6 @@ def test_a_good_file_assigns_and_registers_and_skips_what_exists(client, objects
 
 
 def test_the_export_masks_phones_for_a_viewer(client, objects):
-    reservoir, _, _ = objects
     client.force_login(persona("county_operator"))
     full = openpyxl.load_workbook(io.BytesIO(client.get("/flood/duty/export/").content)).active
     rows = list(full.iter_rows(min_row=2, values_only=True))
