@@ -84,7 +84,7 @@ def load(*, actor, county, townships, departments, full: bool = True, today: dt.
         .only("code", "name", "parent", "center_lon", "center_lat")
         .order_by("code")
     )
-    picks = rng.choice(len(villages), size=len(RESERVOIRS), replace=False)
+    picks = rng.choice(len(villages), size=len(RESERVOIRS), replace=len(villages) < len(RESERVOIRS))
     reservoirs = []
     for i, (name, storage, height, limit, normal, design, check) in enumerate(RESERVOIRS):
         v = villages[int(picks[i])]

@@ -59,7 +59,7 @@ def test_default_season_and_its_stages():
     assert (south["start"], south["end"]) == (dt.date(2026, 4, 1), dt.date(2026, 10, 31))
     north = rules.default_season(2026, rules.NORTH)
     assert (north["main_start"], north["main_end"]) == (dt.date(2026, 7, 1), dt.date(2026, 8, 31))
-    assert rules.season_phase(south, dt.date(2026, 4, 1)) == ("汛期", 1, 60)
+    assert rules.season_phase(south, dt.date(2026, 4, 1)) == ("汛期", 1, 213)  # to 10-31
     assert rules.season_phase(south, dt.date(2026, 6, 3))[:2] == ("主汛期", 3)
     assert rules.season_phase(south, dt.date(2026, 7, 16))[:2] == ("防汛关键期", 1)
     assert rules.season_phase(south, dt.date(2026, 3, 31)) is None
