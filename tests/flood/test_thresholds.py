@@ -3,6 +3,7 @@ readings through monitoring's ingest then raise 准备转移 (the zone's 责任�
 transfer list opens, source 监测报警, linked to the alarm). A zone without households keeps its alarm."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -119,3 +120,17 @@ def test_a_zone_without_households_keeps_its_alarm(zone, gauge):
     monitoring.ingest([{"sensor": gauge.code, "ts": timezone.now().isoformat(), "value": 60}])
     assert Alarm.objects.get(rule__in=threshold.rules.all()).level == "red"
     assert not TransferActivation.objects.filter(site=zone).exists()
+
+
+def test_the_new_threshold_page_offers_the_zones_township_gauges(client, zone, gauge):
+    client.force_login(persona("township_officer"))
+    response = client.get(f"/flood/thresholds/add/?site={zone.pk}")
+    if not zone.region_id.startswith(persona("township_officer").region_id[:9]):
+        assert response.status_code == 200 and f'value="{zone.pk}" selected' not in response.content.decode()
+        client.force_login(persona("county_operator"))
+        response = client.get(f"/flood/thresholds/add/?site={zone.pk}")
+    page = response.content.decode()
+    assert "保存并生成报警规则" in page and gauge.name in page
+    assert re.search(rf'value="{gauge.pk}"[^>]*checked', page)  # the zone's township gauges come preselected
+    client.force_login(persona("village_grid_worker"))
+    assert client.get("/flood/thresholds/add/").status_code == 403
