@@ -93,6 +93,7 @@ urlpatterns = [
     path("p/", include(training_public)),  # 科普 page and the exam link
     path("p/duty/", include(kpi_duty_public)),
     path("p/geohazard/", include("anlan.geohazard.urls_public")),
+    path("p/flood/", include("anlan.flood.urls_public")),
     path("p/ack/<str:token>/", alerts_views.acknowledge, name="warning_ack"),
     path("p/warnings/", alerts_views.public_warnings, name="public_warnings"),
     path("gateway/sms-replies/", alerts_views.sms_replies, name="sms_replies"),

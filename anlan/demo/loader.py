@@ -420,6 +420,11 @@ def load_demo(
     # The 三查 campaign's 险情 is an incident too: only the full demo county has the campaign (same reason).
     if with_enforcement:
         resources |= load_geohazard(actor=actor, county=county, townships=townships, departments=departments)
+    # 防汛: works, 责任人 and 汛期 everywhere; the reservoir sensors and 山洪 rules only in the full demo county (the
+    # test county's sensor, rule and alarm counts stay as other tests expect).
+    resources |= load_flood(
+        actor=actor, county=county, townships=townships, departments=departments, full=with_enforcement
+    )
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
@@ -497,6 +502,13 @@ def load_geohazard(*, actor, county, townships, departments) -> dict[str, int]:
     from . import geohazard
 
     return geohazard.load(actor=actor, county=county, townships=townships, departments=departments)
+
+
+def load_flood(*, actor, county, townships, departments, full=True) -> dict[str, int]:
+    """防汛 (issue 22 item 3): see demo/flood.py."""
+    from . import flood
+
+    return flood.load(actor=actor, county=county, townships=townships, departments=departments, full=full)
 
 
 def load_kpi(*, actor, county, townships, departments, with_indicators=True) -> dict[str, int]:

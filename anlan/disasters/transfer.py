@@ -88,10 +88,10 @@ def _households_of(site) -> QuerySet:
 
 @transaction.atomic
 def open_activation(
-    *, actor, site: HazardSite, source: str, warning=None, incident=None, reason: str = "", at=None
+    *, actor, site: HazardSite, source: str, warning=None, incident=None, alarm=None, reason: str = "", at=None
 ) -> tuple[TransferActivation, bool]:
-    """Open the site's transfer list, or return the one already open (linking the warning or incident when
-    it has none yet). Returns (activation, opened now)."""
+    """Open the site's transfer list, or return the one already open (linking the warning, incident or
+    monitoring alarm when it has none yet). Returns (activation, opened now)."""
     if source not in TransferActivation.Source.values:
         raise DomainError("transfer.bad_source", f"未知启动来源：{source}", field="source")
     site = HazardSite.objects.select_for_update().get(pk=site.pk)
@@ -108,6 +108,8 @@ def open_activation(
             current.warning, changed = warning, [*changed, "warning"]
         if incident is not None and current.incident_id is None:
             current.incident, changed = incident, [*changed, "incident"]
+        if alarm is not None and current.alarm_id is None:
+            current.alarm, changed = alarm, [*changed, "alarm"]
         if changed:
             current.save(update_fields=[*changed, "updated_at"])
             audit_record(action="transfer_open", obj=current, actor=actor, after={"linked": changed})
@@ -117,6 +119,7 @@ def open_activation(
         source=source,
         warning=warning,
         incident=incident,
+        alarm=alarm,
         opened_at=at or timezone.now(),
         opened_by=actor_name(actor),
         reason=reason[:300],
@@ -131,6 +134,7 @@ def open_activation(
             "source": source,
             "warning": warning and warning.pk,
             "incident": incident and incident.pk,
+            "alarm": alarm and alarm.pk,
         },
     )
     return activation, True

@@ -31,6 +31,7 @@ class TransferActivation(AnlanModel):
         WARNING = "warning", "预警"
         INCIDENT = "incident", "突发事件"
         MANUAL = "manual", "人工启动"
+        ALARM = "alarm", "监测报警"
 
     site = models.ForeignKey(
         "sites.HazardSite", verbose_name="隐患点", on_delete=models.PROTECT, related_name="transfer_activations"
@@ -47,6 +48,15 @@ class TransferActivation(AnlanModel):
     incident = models.ForeignKey(
         "incidents.Incident",
         verbose_name="突发事件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfer_activations",
+    )
+    # A 山洪 zone's 立即转移 rainfall alarm (flood's thresholds as monitoring rules).
+    alarm = models.ForeignKey(
+        "monitoring.Alarm",
+        verbose_name="监测报警",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

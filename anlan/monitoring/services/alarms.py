@@ -114,6 +114,16 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
     from ..alarm_sms import enqueue_alarm_sms
 
     enqueue_alarm_sms(texts)
+    # Apps above monitoring act on the opened and raised alarms (flood opens a 山洪 zone's transfer list).
+    from ..hooks import AlarmStep, run_on_alarm
+
+    run_on_alarm(
+        [
+            AlarmStep(c.alarm, c.action, c.level, None if math.isnan(c.value) else c.value, c.at)
+            for c in steps
+            if c.action in ("open", "raise")
+        ]
+    )
 
 
 def _sms_text(change, sensor) -> str:
