@@ -135,7 +135,7 @@ def _step_page(request, tip, title, form, note=""):
 def tip_accept(request, pk):
     """受理: the 核查 clock starts (ANLAN_TIP_VERIFY_DAYS)."""
     tip = _tip(request, pk)
-    form = forms.Form(request.POST or None)
+    form = forms.Form(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         with shown_on(form) as outcome:
             services.tip_accept(actor=request.user, tip=tip)
@@ -195,7 +195,7 @@ def tip_compute(request, pk):
     tip = _tip(request, pk)
     if not role_allows(request.user, "add", Reward):
         raise PermissionDenied("举报奖励由县级人员计算")
-    form = forms.Form(request.POST or None)
+    form = forms.Form(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         with shown_on(form) as outcome:
             reward = services.reward_compute(actor=request.user, tip=tip)
