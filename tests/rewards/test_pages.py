@@ -154,3 +154,15 @@ def test_lists_and_statistics_make_a_fixed_number_of_queries(client, tree, djang
         assert client.get("/rewards/reward/").status_code == 200
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/rewards/statistics/").status_code == 200
+
+
+def test_the_excel_export_masks_the_reporter_as_the_pages_do(client, tree):
+    from anlan.testing.helpers import read_xlsx
+
+    make_tip(tree.village)
+    client.force_login(persona("township_officer"))
+    response = client.get("/rewards/tip/", {"export": "xlsx"})
+    assert response.status_code == 200
+    cells = [str(c) for row in read_xlsx(response.content) for c in row]
+    assert ID_NUMBER not in cells and f"{ID_NUMBER[:6]}********{ID_NUMBER[-4:]}" in cells
+    assert "待受理" in cells
