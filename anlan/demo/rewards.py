@@ -66,7 +66,15 @@ def load(*, actor, county, townships, departments, today: dt.date | None = None)
     )
     if case is None:
         return none
-    rng = random.Random(SEED)
+    rng = random.Random(f"{SEED}-{county.code}")  # each county its own codes (several counties may be loaded)
+    taken = set(Tip.objects.values_list("code", flat=True))
+
+    def new_code() -> str:
+        while (code := "JB" + "".join(rng.choice(CODE_ALPHABET) for _ in range(8))) in taken:
+            pass
+        taken.add(code)
+        return code
+
     villages = list(
         Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=case.region_id[:9]).order_by("code")[:3]
     ) or list(Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=prefix).order_by("code")[:3])
@@ -103,7 +111,7 @@ def load(*, actor, county, townships, departments, today: dt.date | None = None)
         tip = Tip(
             hazard=hazard,
             region_id=hazard.region_id,
-            code="JB" + "".join(rng.choice(CODE_ALPHABET) for _ in range(8)),
+            code=new_code(),
             password=password,
             claims_reward=claim,
             real_name=["刘建国", "陈秀英", "张伟", "", "李明"][i] if claim else "",
