@@ -26,13 +26,6 @@ class TipRewardExtension:
     """Adds the claim and the query password to the tip form and makes the tip's 12350 record."""
 
     def add_fields(self, form):
-        form.fields["query_password"] = forms.CharField(
-            label="查询密码（可选，6–32位；申请奖励时必填，凭查询码和密码查询办理进度）",
-            min_length=MIN_PASSWORD,
-            max_length=32,
-            required=False,
-            widget=forms.PasswordInput(render_value=True),
-        )
         form.fields["claims_reward"] = forms.BooleanField(
             label="申请举报奖励（须实名：经核查属实的，按《安全生产领域举报奖励办法》给予奖励）", required=False
         )
@@ -42,6 +35,13 @@ class TipRewardExtension:
         )
         form.fields["reward_phone"] = forms.CharField(
             label="奖励联系电话（申请奖励时必填）", max_length=20, required=False, validators=[validate_phone]
+        )
+        form.fields["query_password"] = forms.CharField(
+            label="查询密码（可选，6–32位；申请奖励时必填，凭查询码和密码查询办理进度）",
+            min_length=MIN_PASSWORD,
+            max_length=32,
+            required=False,
+            widget=forms.PasswordInput,  # never sent back in the page after an error
         )
         form.fields["query_password"].error_messages["min_length"] = f"查询密码至少 {MIN_PASSWORD} 位"
 
