@@ -21,6 +21,7 @@ from anlan.monitoring.api import ReadingsView
 from anlan.overview import views as overview_views
 from anlan.overview.api import SituationView
 from anlan.resources.api import NearestView
+from anlan.rewards.views import public_status as tip_status
 from anlan.risk.api import LecEvaluateView, MajorHazardEvaluateView
 from anlan.risk.views import public_card
 from anlan.training.urls import public_urlpatterns as training_public
@@ -88,6 +89,7 @@ urlpatterns = [
     # Public pages (no login): what a QR code opens, and the tip form.
     path("p/risk/<str:token>/", public_card, name="risk_public_card"),
     path("p/tip/", public_tip, name="public_tip"),
+    path("p/tip/status/", tip_status, name="rewards_public_status"),
     path("p/relief/", include(relief_public)),
     path("p/enforcement/", include("anlan.enforcement.urls_public")),
     path("p/", include(training_public)),  # 科普 page and the exam link

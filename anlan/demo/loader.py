@@ -90,6 +90,8 @@ class DemoResult:
         "training_questions": "试题",
         "assessment_sheets": "考核评分表",
         "duty_lists": "责任清单",
+        "tips": "12350举报",
+        "rewards": "举报奖励",
     }
 
     def summary(self) -> str:
@@ -429,6 +431,8 @@ def load_demo(
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
     if with_enforcement:
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
+        # 12350 举报奖励 reads a decided case's fine: with enforcement only (the small test county stays without tips).
+        resources |= load_rewards(actor=actor, county=county, townships=townships, departments=departments)
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
         # 考核与任务 read the records of every part above. The 核心指标 count the enforcement records too, so the
@@ -472,6 +476,13 @@ def load_enforcement(*, actor, county, townships, departments) -> dict[str, int]
     ):
         loaded |= part.load(actor=actor, county=county, townships=townships, departments=departments)
     return loaded
+
+
+def load_rewards(*, actor, county, townships, departments) -> dict[str, int]:
+    """12350 举报奖励: public tips at each handling step, one verified with a paid reward (demo/rewards.py)."""
+    from . import rewards
+
+    return rewards.load(actor=actor, county=county, townships=townships, departments=departments)
 
 
 def load_plans_and_drills(*, actor, county, townships, departments) -> dict[str, int]:

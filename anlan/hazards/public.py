@@ -1,5 +1,11 @@
 """The public tip page (群众举报): anyone may report a hazard without an account. Protected as every
 public form is (core/public.py); at most ANLAN_TIP_RATE_PER_HOUR tips per address per hour.
+
+Apps above hazards add to the page by registration at `ready()` (hazards imports none of them):
+`register_tip_extension(ext)`, where `ext` has `add_fields(form)` (fields after the tip's own),
+`clean(form, data)` (checks across its fields, `form.add_error`), and `save(form, hazard)`, called in the
+tip's transaction after the hazard is reported, returning `(template, context)` for the done page or None
+(12350 举报奖励: the reward claim, the query code and password — anlan/rewards/public.py).
 """
 
 import datetime as dt
@@ -14,7 +20,15 @@ from anlan.geo.models import Region, RegionLevel
 
 from .models import HiddenHazard
 
-__all__ = ["PublicTipForm", "address_key", "client_ip", "new_challenge", "recent_tips"]
+__all__ = [
+    "PublicTipForm",
+    "address_key",
+    "client_ip",
+    "new_challenge",
+    "recent_tips",
+    "register_tip_extension",
+    "save_extensions",
+]
 
 SALT = "anlan.public-tip"
 REVIEW_DAYS = 7  # the deadline a tip carries until a township assigns it with its own
@@ -32,6 +46,17 @@ def recent_tips(key: str) -> int:
 
 
 TIP_PREFIX = "群众举报："
+_EXTENSIONS: list = []
+
+
+def register_tip_extension(extension) -> None:
+    if extension not in _EXTENSIONS:
+        _EXTENSIONS.append(extension)
+
+
+def save_extensions(form, hazard) -> list[tuple[str, dict]]:
+    """What each extension shows on the done page, after saving its part (inside the tip's transaction)."""
+    return [shown for ext in _EXTENSIONS if (shown := ext.save(form, hazard)) is not None]
 
 
 class PublicTipForm(ChallengeForm):
@@ -58,6 +83,16 @@ class PublicTipForm(ChallengeForm):
             f"{r.parent.name} {r.name}" if r.level == "village" else r.name
         )
         self.fields["region"].error_messages["invalid_choice"] = "请选择所在村（社区）"
+        for ext in _EXTENSIONS:
+            ext.add_fields(self)
+        for name in ("answer", "website", "challenge"):  # the challenge stays last
+            self.fields[name] = self.fields.pop(name)
+
+    def clean(self):
+        data = super().clean()
+        for ext in _EXTENSIONS:
+            ext.clean(self, data)
+        return data
 
     def hazard(self, key: str) -> HiddenHazard:
         d = self.cleaned_data

@@ -203,8 +203,9 @@ def public_tip(request):
                 services.hazard_report(actor="群众举报", hazard=hazard)
                 if photo_upload:
                     services.photo_add(actor="群众举报", hazard=hazard, stage="before", upload=photo_upload)
+                extras = public.save_extensions(form, hazard)  # parts registered by apps above (rewards)
             if not form.errors:
-                return render(request, "hazards/public_tip_done.html", {"hazard": hazard})
+                return render(request, "hazards/public_tip_done.html", {"hazard": hazard, "extras": extras})
         status = status if status != 200 else 400
     form = with_fresh_challenge(public.PublicTipForm, form)
     return render(request, "hazards/public_tip.html", {"form": form}, status=status)

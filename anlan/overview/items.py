@@ -47,6 +47,7 @@ from anlan.kpi import services_tasks as kpi_tasks
 from anlan.monitoring.models import Alarm, Sensor
 from anlan.notify.models import Delivery
 from anlan.plans import status as plan_status
+from anlan.rewards.models import Reward, Tip
 from anlan.risk.models import MajorHazardSource, RiskPoint
 from anlan.sites import selectors as patrol_selectors
 from anlan.sites.models import PatrolTask
@@ -452,6 +453,11 @@ ITEMS: list[Item] = [
     # the county's overdue tasks.
     Item("kpi_tasks_mine", "本单位重点任务（7天内到期或逾期）", "报送进展", DEPARTMENT | TOWNSHIP, ORANGE,
          url_name="kpi:task_list", params=_fixed(mine="1", due="1"), count=kpi_tasks.mine_due_count),
+    # 12350 举报 (anlan/rewards): tips past their 受理 or 核查 deadline (the county's, a township its own), and
+    # computed rewards waiting for the county leader's approval.
+    Item("tips_overdue", "12350举报受理/核查超期", "去办理", COUNTY | TOWNSHIP, RED, Tip, _fixed(overdue="true")),
+    Item("rewards_approve", "举报奖励待审批", "去审批", frozenset({Role.COUNTY_ADMIN}), ORANGE, Reward,
+         _fixed(status=Reward.Status.COMPUTED)),
     Item("kpi_tasks_overdue", "重点任务逾期", "去督办", COUNTY, ORANGE,
          url_name="kpi:task_list", params=_fixed(overdue="1"), count=kpi_tasks.overdue_count),
 ]  # fmt: skip

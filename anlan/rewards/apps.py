@@ -9,3 +9,12 @@ class RewardsConfig(AppConfig):
     name = "anlan.rewards"
     label = "rewards"
     verbose_name = "举报奖励"
+
+    def ready(self):
+        from anlan.core.labels import register_actions
+        from anlan.hazards.public import register_tip_extension
+
+        from . import public, services, views, workflow  # noqa: F401  (views registers its pages and panels)
+
+        register_actions(services.AUDIT_ACTIONS)
+        register_tip_extension(public.EXTENSION)

@@ -43,6 +43,7 @@ EXPECTED_KEYS = {
         "kpi_flagged",  # 指标预警 (anlan/kpi)
         "assessment_review",  # 考核自评待评审 (anlan/kpi)
         "kpi_tasks_overdue",  # 重点任务逾期 (anlan/kpi)
+        *("tips_overdue", "rewards_approve"),  # 12350举报超期, 举报奖励待审批 (anlan/rewards)
     },
     Role.TOWNSHIP_OPERATOR: {
         *("alarms_open", "hazards_assign", "hazards_verify", "extensions", "patrols_due", "patrols_missed"),
@@ -52,6 +53,7 @@ EXPECTED_KEYS = {
         *("certificates_expiring", "my_exams"),  # 培训 (anlan/training)
         "assessment_self",  # 考核待自评 (anlan/kpi)
         "kpi_tasks_mine",  # 本单位重点任务临期或逾期 (anlan/kpi)
+        "tips_overdue",  # 本辖区12350举报超期 (anlan/rewards)
     },
     Role.DEPARTMENT_OPERATOR: {
         *("department_tasks", "department_overdue", "department_hazards", "sensors_offline", "enforcement_plan"),
@@ -74,7 +76,8 @@ EXPECTED_KEYS = {
     Role.TEAM_LEADER: {"alarms_open", "incidents_active", "warnings_in_force"},
     Role.VIEWER: {"alarms_open", "incidents_active", "warnings_in_force", "hazards_overdue_watch"},
 }
-EXPECTED_KEYS[Role.COUNTY_OPERATOR] = EXPECTED_KEYS[Role.COUNTY_ADMIN]
+# The county's leader (its administrator) approves rewards; the operators compute and pay them.
+EXPECTED_KEYS[Role.COUNTY_OPERATOR] = EXPECTED_KEYS[Role.COUNTY_ADMIN] - {"rewards_approve"}
 
 
 def rows_of(page) -> int:
