@@ -531,7 +531,9 @@ def create_backup(output: Path | None, passphrase: str) -> BackupResult:
         os.chmod(temp, 0o600)
         members: dict = {}
         with tarfile.open(temp, "w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
-            # The checkpoint log first, the database after: the chain only grows, so every checkpoint copied
+            # The keys first: a restore with a wrong passphrase stops before unpacking the database.
+            _add_bytes(tar, KEYS, keys_blob, members)
+            # The checkpoint log before the database: the chain only grows, so every checkpoint copied
             # names a state the database copy contains (a checkpoint written in between would be ahead of it).
             checkpoints = audit.checkpoints_path()
             if checkpoints.exists():
@@ -543,7 +545,6 @@ def create_backup(output: Path | None, passphrase: str) -> BackupResult:
             uploads = _upload_files()
             for name, path in uploads:
                 _add_file(tar, name, path, members)
-            _add_bytes(tar, KEYS, keys_blob, members)
             audit_entries = audit.AuditEntry.objects.count()
             manifest = json.dumps(
                 {
@@ -605,9 +606,11 @@ def _safe_member_name(name: str) -> bool:
     return all(part not in {"", ".", ".."} for part in parts) and "\\" not in name and "\0" not in name
 
 
-def _unpack(path: Path, staging: Path) -> dict[str, dict]:
-    """Unpack every member into `staging`, hashing as it goes; returns name → {size, sha256}."""
+def _unpack(path: Path, staging: Path, passphrase: str) -> tuple[dict[str, dict], dict, bytes]:
+    """Unpack every member into `staging`, hashing as it goes; returns name → {size, sha256}, the keys and the
+    manifest's MAC key. The keys come first in the archive, so a wrong passphrase stops before the database."""
     seen: dict[str, dict] = {}
+    opened: tuple[dict, bytes] | None = None
     try:
         with tarfile.open(path, "r:gz") as tar:
             for member in tar:
@@ -625,9 +628,14 @@ def _unpack(path: Path, staging: Path) -> dict[str, dict]:
                         digest.update(chunk)
                         out.write(chunk)
                 seen[member.name] = {"size": member.size, "sha256": digest.hexdigest()}
+                if member.name == KEYS:
+                    opened = open_keys(target.read_bytes(), passphrase)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise BackupError(f"不是有效的备份文件，或文件已损坏（{type(exc).__name__}: {exc}）；未做任何改动") from None
-    return seen
+    if opened is None or MANIFEST not in seen or SIGNATURE not in seen:
+        missing = next(name for name in (KEYS, MANIFEST, SIGNATURE) if name not in seen)
+        raise BackupError(f"备份中缺少 {missing}：不是安澜备份文件，或已损坏；未做任何改动")
+    return seen, *opened
 
 
 def verify_backup(path: Path, passphrase: str, staging: Path) -> VerifiedBackup:
@@ -636,11 +644,7 @@ def verify_backup(path: Path, passphrase: str, staging: Path) -> VerifiedBackup:
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"备份文件不存在：{path}")
-    seen = _unpack(path, staging)
-    for required in (MANIFEST, SIGNATURE, KEYS):
-        if required not in seen:
-            raise BackupError(f"备份中缺少 {required}：不是安澜备份文件，或已损坏")
-    keys, mac_key = open_keys((staging / KEYS).read_bytes(), passphrase)
+    seen, keys, mac_key = _unpack(path, staging, passphrase)
     manifest_bytes = (staging / MANIFEST).read_bytes()
     if not std_hmac.compare_digest(sign_manifest(manifest_bytes, mac_key), (staging / SIGNATURE).read_bytes().strip()):
         raise BackupError("备份清单（manifest.json）的签名不符：清单被改动过；未做任何改动")

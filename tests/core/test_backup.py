@@ -218,6 +218,12 @@ def test_wrong_passphrase_tampering_newer_code_and_no_confirmation_are_refused_w
     truncated.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     refused(truncated, "不是有效的备份文件")
     refused(tmp_path / "missing.tar.gz", "备份文件不存在")
+    only_manifest = tmp_path / "t6.tar.gz"
+    with tarfile.open(only_manifest, "w:gz") as out:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = 2
+        out.addfile(info, io.BytesIO(b"{}"))
+    refused(only_manifest, "备份中缺少 keys.enc：不是安澜备份文件")
 
     # A backup from newer code (a migration this code lacks), correctly signed: refused.
     _, mac_key = backup.open_keys(members(path)["keys.enc"], PASSPHRASE)
