@@ -502,6 +502,16 @@ def default_name(now: dt.datetime | None = None) -> str:
     return f"{NAME_PREFIX}{local:%Y%m%d-%H%M%S}{SUFFIX}"
 
 
+def _audit_system_step(action: str, after: dict) -> None:
+    """A step of the whole installation, filed under its county when it serves one (the county
+    administrator's audit page shows the county's entries), else under no region (superusers only)."""
+    from anlan.core.regions import region_model
+
+    counties = list(region_model().objects.filter(level="county").values_list("pk", flat=True)[:2])
+    region = counties[0] if len(counties) == 1 else ""
+    audit.append([audit.AuditItem(action=action, object_type="", region_code=region, after=after)])
+
+
 @dataclass
 class BackupResult:
     path: Path
@@ -575,9 +585,9 @@ def create_backup(output: Path | None, passphrase: str) -> BackupResult:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     size = output.stat().st_size
-    audit.audit_record(
-        action="system_backup",
-        extra={"file": output.name, "size": size, "sha256": digest, "engine": kind, "uploads": len(uploads)},
+    _audit_system_step(
+        "system_backup",
+        {"file": output.name, "size": size, "sha256": digest, "engine": kind, "uploads": len(uploads)},
     )
     labels = {slot.name: slot.label for slot in KEY_SLOTS}
     return BackupResult(
@@ -736,9 +746,9 @@ def restore_backup(verified: VerifiedBackup, *, started: float | None = None) ->
     if pending:
         call_command("migrate", interactive=False, verbosity=0)
     result = audit.verify_chain()
-    audit.audit_record(
-        action="system_restore",
-        extra={
+    _audit_system_step(
+        "system_restore",
+        {
             "created_at": verified.manifest["created_at"],
             "engine": kind,
             "uploads": uploads,

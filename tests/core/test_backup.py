@@ -161,7 +161,7 @@ def test_backup_destroy_restore_brings_back_records_phones_uploads_and_a_verifie
 # Transactional: SQLite's backup API cannot copy a database from inside the connection's own transaction
 # (the command refuses to, as it would wait for ever).
 @pytest.mark.django_db(transaction=True)
-def test_the_archive_is_private_signed_and_holds_no_key_in_the_clear(data_dir):
+def test_the_archive_is_private_signed_and_holds_no_key_in_the_clear(data_dir, client):
     said = run("backup")
     (path,) = (data_dir / "backups").iterdir()
     assert backup.backup_stamp(path.name) is not None and str(path) in said
@@ -179,6 +179,11 @@ def test_the_archive_is_private_signed_and_holds_no_key_in_the_clear(data_dir):
     keys, _ = backup.open_keys(content["keys.enc"], PASSPHRASE)
     assert keys["field_keys"]["value"] == ",".join(django_settings.FIELD_ENCRYPTION_KEYS)
     assert keys["audit_key"]["value"] == (data_dir / "audit_key").read_text().strip()
+    # the county administrator's audit page names the step and its file
+    client.force_login(persona("county_admin"))
+    entry = AuditEntry.objects.order_by("-id").first()
+    page = client.get(f"/audit/{entry.pk}/").content.decode()
+    assert "系统备份" in page and path.name in page
 
 
 @pytest.mark.django_db(transaction=True)
