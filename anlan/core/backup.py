@@ -30,6 +30,7 @@ import datetime as dt
 import glob
 import hashlib
 import hmac as std_hmac
+import io
 import json
 import os
 import re
@@ -471,8 +472,6 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path, members: dict) -> Non
 
 
 def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, members: dict | None) -> None:
-    import io
-
     tar.addfile(_tarinfo(name, len(data)), io.BytesIO(data))
     if members is not None:
         members[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}

@@ -1,3 +1,4 @@
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -47,8 +48,6 @@ class Command(BaseCommand):
         finally:
             current_actor.reset(token)
             if staging is not None:
-                import shutil
-
                 shutil.rmtree(staging, ignore_errors=True)
         for line in [*result.key_lines, *result.notes]:
             self.stdout.write(line)
