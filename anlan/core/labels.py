@@ -32,6 +32,8 @@ _ACTIONS: dict[str, str] = {
     "view_id_number": "查看完整身份证号",
     "crypto_migrate": "加密方式迁移",
     "blind_index_rebuild": "重建电话检索索引",
+    "system_backup": "系统备份",
+    "system_restore": "系统恢复",
     "login": "登录",
     "login_failed": "登录失败",
     "login_locked": "登录锁定",
