@@ -253,6 +253,8 @@ class DutyItemSerializer(serializers.ModelSerializer):
 
 
 class DutyListSerializer(ScopedSerializer):
+    # Published lists are read by every unit of the county: the owner by name (as the task table's townships);
+    # a region code would tie the list to that township's rows.
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, help_text="清单类型名称")
     unit_name = serializers.SerializerMethodField(help_text="所属单位（部门或乡镇名称）")
     items = DutyItemSerializer(many=True, read_only=True)
@@ -260,8 +262,7 @@ class DutyListSerializer(ScopedSerializer):
     class Meta:
         model = DutyList
         fields = [
-            "id", "kind", "kind_label", "region", "department", "unit_name", "year", "title", "published_on",
-            "items",
+            "id", "kind", "kind_label", "department", "unit_name", "year", "title", "published_on", "items",
         ]  # fmt: skip
         read_only_fields = fields
 
