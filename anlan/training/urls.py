@@ -12,6 +12,7 @@ app_name = "training"
 urlpatterns = [
     path("trainingsession/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("exam/<int:pk>/results/", views.exam_results, name="exam_results"),
+    path("exam/<int:pk>/sms/", views.exam_sms, name="exam_sms"),
     path("exam/<int:pk>/take/", views.exam_take, name="exam_take"),
     path("exams/mine/", views.my_exams, name="my_exams"),
     path("material/new/", views.material_add, name="material_add"),
