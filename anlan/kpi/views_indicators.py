@@ -144,14 +144,14 @@ def indicator_detail(request, pk):
     if request.method == "POST":
         if not may_enter:
             messages.error(request, "只有县级应急管理部门或该指标的责任单位可以填报")
-            return redirect("kpi:indicator_detail", pk=pk)
+            return redirect("kpi:indicator_page", pk=pk)
         form = EntryForm(request.POST, request.FILES)
         if form.is_valid():
             with shown_on(form) as outcome:
                 services.enter_value(actor=request.user, indicator=indicator, **form.cleaned_data)
             if outcome.ok:
                 messages.success(request, "已保存指标值")
-                return redirect("kpi:indicator_detail", pk=pk)
+                return redirect("kpi:indicator_page", pk=pk)
     categories = [services.period_label(indicator.period, v.period_start) for v in values]
     series = [charts.series(indicator.name, [None if v.value is None else float(v.value) for v in values])]
     if indicator.target is not None:
@@ -195,5 +195,5 @@ def value_evidence(request, pk, value_pk):
     indicator = _indicator(request.user, pk)
     value = get_object_or_404(IndicatorValue, pk=value_pk, indicator=indicator)
     if not value.evidence:
-        return redirect("kpi:indicator_detail", pk=pk)
+        return redirect("kpi:indicator_page", pk=pk)
     return serve_upload(value.evidence, value.evidence_name)
