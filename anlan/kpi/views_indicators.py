@@ -156,7 +156,11 @@ def indicator_detail(request, pk):
     series = [charts.series(indicator.name, [None if v.value is None else float(v.value) for v in values])]
     if indicator.target is not None:
         series.append(charts.series("目标值", [float(indicator.target)] * len(values), colour="#e02020"))
-    trend = charts.chart("line", categories, series, unit=indicator.unit, empty="尚无指标值")
+    # The chart script shows its "empty" note over a chart whose figures are all 0: here 0 is a value (0 起 of
+    # major accidents is the target met), so the note says so rather than "no values".
+    counted = any(v.value is not None for v in values)
+    empty = f"各期均为 0{indicator.unit}" if counted else "尚无指标值"
+    trend = charts.chart("line", categories, series, unit=indicator.unit, empty=empty)
     for v in values:
         v.label = services.period_label(indicator.period, v.period_start)
         v.value_text = services.format_value(v.value, indicator.unit)

@@ -5,6 +5,7 @@ the kit), the status badges had no colour (Bootstrap classes without Bootstrap),
 to its indicator value led to the same wrong page."""
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -55,3 +56,16 @@ def test_a_scores_indicator_link_opens_the_value_on_the_chart_page(client, schem
     target = client.get(f"/kpi/indicators/{indicator}/").content.decode()
     assert f'id="value-{scheme.value.pk}"' in target
     assert 'data-label="自评"' in page  # the phone lays each item out as a card with its labels
+
+
+def test_an_indicator_at_zero_every_period_says_so_instead_of_no_values(client, tree):
+    ind = Indicator.objects.create(
+        region=tree.county, code="major", name="重特大生产安全事故起数", unit="起", direction="lte", target=Decimal("0")
+    )
+    IndicatorValue.objects.create(
+        indicator=ind, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31), value=Decimal("0")
+    )
+    client.force_login(persona("county_operator"))
+    page = client.get(f"/kpi/indicators/{ind.pk}/").content.decode()
+    shown = json.dumps("各期均为 0起")[1:-1]  # the chart's figures are embedded with json_script (escaped)
+    assert shown in page and json.dumps("尚无指标值")[1:-1] not in page
