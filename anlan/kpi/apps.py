@@ -23,7 +23,15 @@ class KpiConfig(AppConfig):
         from anlan.core.daily import register_daily_job
         from anlan.core.labels import register_actions
 
-        from . import api_indicators, api_tasks, reminders, services_indicators, views_indicators, views_tasks  # noqa: F401  (API routes, kit, menu)  # noqa: F401  (重点任务分工: pages, API routes)
+        from . import (  # noqa: F401  (API routes, kit, menu)  # noqa: F401  (重点任务分工: pages, API routes)
+            api_assessment,
+            api_indicators,
+            api_tasks,
+            reminders,
+            services_indicators,
+            views_indicators,
+            views_tasks,
+        )
 
         register_actions(
             {

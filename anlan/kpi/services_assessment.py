@@ -260,7 +260,7 @@ def evidence_links(score: Score) -> list[dict]:
                 url = reverse("kpi:task_detail", args=[entry["id"]])
             elif kind == "indicator_value" and score.indicator_value_id and entry.get("id") == score.indicator_value_id:
                 # A value is shown on its indicator's page, in the row of its period (anchor value-<id>).
-                indicator_url = reverse("kpi:indicator_detail", args=[score.indicator_value.indicator_id])
+                indicator_url = reverse("kpi:indicator_page", args=[score.indicator_value.indicator_id])
                 url = f"{indicator_url}#value-{entry['id']}"
         except NoReverseMatch:
             url = ""

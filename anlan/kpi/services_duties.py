@@ -21,7 +21,7 @@ from anlan.core.audit import audit_bulk_create, audit_changes, snapshot
 from anlan.core.errors import DomainError, NotAllowed
 from anlan.core.excel import ImportRejected, RowError, check_upload
 from anlan.core.masking import mask_phone
-from anlan.core.roles import COUNTY_ROLES, Role
+from anlan.core.roles import COUNTY_ROLES, Role, role_allows
 from anlan.core.services import object_create, object_delete, object_update
 from anlan.geo.models import Region, RegionLevel
 from anlan.registry.models import DutyRole, Person
@@ -36,13 +36,29 @@ IMPORT_HEADERS = ["事项", "依据", "完成时限"]
 # ---------------------------------------------------------------- lists
 
 
+def readable(actor):
+    """The lists the actor reads: its own scope (restrict: the county all, a unit its own, drafts included) and,
+    once published, every unit's lists in the actor's county — the seeds' 职责清单/工作清单 are public inside
+    the county. Never another unit's draft; an enterprise user reads none (it is no unit of the county)."""
+    own = DutyList.objects.restrict(actor, "view")
+    if not role_allows(actor, "view", DutyList) or getattr(actor, "is_superuser", False):
+        return own
+    code = getattr(actor, "region_id", None) or ""
+    if not code or getattr(actor, "role", "") == Role.ENTERPRISE_USER:
+        return own
+    published = DutyList.objects.filter(published_on__isnull=False, region__pk__startswith=code[:6])
+    return DutyList.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=published.values("pk")))
+
+
 def owned_list(actor, pk: int, action: str = "change") -> DutyList:
     """The list if the actor may `action` it: the county any in its county; a department its own; a township
     its own (not a department's list that happens to sit in its region)."""
-    found = DutyList.objects.restrict(actor, action).filter(pk=pk).first()
+    found = readable(actor).filter(pk=pk).first()
     if found is None:
         raise DomainError("duties.not_found", "没有找到该清单，或它不在您的管辖范围内", status=404)
-    if action != "view" and not may_edit(actor, found):
+    if action != "view" and not (
+        may_edit(actor, found) and DutyList.objects.restrict(actor, action).filter(pk=pk).exists()
+    ):  # another unit's published list is read, never written
         raise NotAllowed("duties.not_owner", "只能修改本单位的清单")
     return found
 

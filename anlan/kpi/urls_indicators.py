@@ -7,7 +7,7 @@ from . import views_indicators as views
 
 urlpatterns = [
     path("indicators/", views.indicator_board, name="indicator_board"),
-    path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator_page"),
     path("indicators/recompute/", views.indicator_recompute, name="indicator_recompute"),
     path("indicators/<int:pk>/values/<int:value_pk>/evidence/", views.value_evidence, name="value_evidence"),
 ]

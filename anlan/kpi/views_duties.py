@@ -48,7 +48,7 @@ def list_index(request):
         if outcome.ok:
             messages.success(request, "清单已建立，请添加事项或从 Excel 导入")
             return redirect("kpi:duty_list", pk=duty_list.pk)
-    lists = DutyList.objects.restrict(request.user, "view").select_related("region", "department")
+    lists = svc.readable(request.user).select_related("region", "department")
     rows = [
         (d, _owner(d), svc.may_edit(request.user, d)) for d in lists.order_by("kind", "-year", "region_id", "title")
     ]
@@ -63,9 +63,7 @@ def list_index(request):
 
 @login_required
 def list_detail(request, pk):
-    duty_list = get_object_or_404(
-        DutyList.objects.restrict(request.user, "view").select_related("region", "department"), pk=pk
-    )
+    duty_list = get_object_or_404(svc.readable(request.user).select_related("region", "department"), pk=pk)
     context = {
         "list": duty_list,
         "owner": _owner(duty_list),
@@ -131,7 +129,7 @@ def item_delete(request, pk, item_pk):
 @login_required
 @require_POST
 def list_import(request, pk):
-    duty_list = get_object_or_404(DutyList.objects.restrict(request.user, "view"), pk=pk)
+    duty_list = get_object_or_404(svc.readable(request.user), pk=pk)
     upload = request.FILES.get("file")
     errors = []
     with shown_on(request) as outcome:

@@ -144,19 +144,23 @@ def indicator_detail(request, pk):
     if request.method == "POST":
         if not may_enter:
             messages.error(request, "只有县级应急管理部门或该指标的责任单位可以填报")
-            return redirect("kpi:indicator_detail", pk=pk)
+            return redirect("kpi:indicator_page", pk=pk)
         form = EntryForm(request.POST, request.FILES)
         if form.is_valid():
             with shown_on(form) as outcome:
                 services.enter_value(actor=request.user, indicator=indicator, **form.cleaned_data)
             if outcome.ok:
                 messages.success(request, "已保存指标值")
-                return redirect("kpi:indicator_detail", pk=pk)
+                return redirect("kpi:indicator_page", pk=pk)
     categories = [services.period_label(indicator.period, v.period_start) for v in values]
     series = [charts.series(indicator.name, [None if v.value is None else float(v.value) for v in values])]
     if indicator.target is not None:
         series.append(charts.series("目标值", [float(indicator.target)] * len(values), colour="#e02020"))
-    trend = charts.chart("line", categories, series, unit=indicator.unit, empty="尚无指标值")
+    # The chart script shows its "empty" note over a chart whose figures are all 0: here 0 is a value (0 起 of
+    # major accidents is the target met), so the note says so rather than "no values".
+    counted = any(v.value is not None for v in values)
+    empty = f"各期均为 0{indicator.unit}" if counted else "尚无指标值"
+    trend = charts.chart("line", categories, series, unit=indicator.unit, empty=empty)
     for v in values:
         v.label = services.period_label(indicator.period, v.period_start)
         v.value_text = services.format_value(v.value, indicator.unit)
@@ -195,5 +199,5 @@ def value_evidence(request, pk, value_pk):
     indicator = _indicator(request.user, pk)
     value = get_object_or_404(IndicatorValue, pk=value_pk, indicator=indicator)
     if not value.evidence:
-        return redirect("kpi:indicator_detail", pk=pk)
+        return redirect("kpi:indicator_page", pk=pk)
     return serve_upload(value.evidence, value.evidence_name)

@@ -237,17 +237,21 @@ def recipients_in(kind: str, codes: Iterable[str]) -> list[Recipient]:
         ]
 
 
-def enqueue(notice: Notice, recipients: Iterable[Recipient], *, variant: str = "", now=None) -> int:
+def enqueue(
+    notice: Notice, recipients: Iterable[Recipient], *, variant: str | Callable[[Recipient], str] = "", now=None
+) -> int:
     """Write the outbox for these recipients (a recipient already there on that channel for this notice is
     skipped where the unique index applies). Call inside the transaction of the business change: the row
-    commits with it and the worker sends after the commit."""
+    commits with it and the worker sends after the commit. `variant` names the notice's text for all of them,
+    or is a function choosing it per recipient (a text per person, e.g. each candidate's own exam link)."""
     now = now or timezone.now()
     if notice.exercise_id:
         recipients = _sandboxed(notice, recipients)
+    variant_of = variant if callable(variant) else (lambda r: variant)
     rows = [
         Delivery(
             notice=notice,
-            variant=variant,
+            variant=variant_of(r),
             recipient_key=r.key,
             recipient_name=r.name,
             region_code=r.region_code,

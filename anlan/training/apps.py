@@ -12,6 +12,8 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from anlan.core.daily import register_daily_job
 
-        from . import api, services, views  # noqa: F401 (API routes; views registers the kit pages)
+        from . import api, recipients, services, views  # noqa: F401 (API routes; views registers the kit pages)
+
+        recipients.register()  # trainees: exam links by SMS (notify imports no domain app)
 
         register_daily_job("证书到期提醒", services.reminder_job)

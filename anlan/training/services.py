@@ -4,8 +4,10 @@ materials uploaded through core.uploads, and the daily reminder of expiring cert
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Count, Q
@@ -21,6 +23,8 @@ from anlan.core.roles import COUNTY_ROLES, Role, role_allows
 from anlan.core.services import object_create
 from anlan.core.uploads import UploadRejected, check_upload
 from anlan.inbox.services import Message, notify_many
+from anlan.notify import recipients
+from anlan.notify.models import Delivery, Notice, NoticeText
 
 from . import scoring
 from .models import Attempt, Attendance, Certificate, Exam, Material, Question, Trainee, TrainingSession
@@ -34,6 +38,7 @@ register_actions(
         "certificate_issue": "考试合格发证",
         "certificate_renew": "考试合格续证",
         "certificate_reminder": "证书到期提醒",
+        "exam_links_sms": "短信发送考试链接",
     }
 )
 
@@ -240,6 +245,83 @@ def read_exam_token(token: str) -> tuple[int, int] | None:
 
 def exam_link(exam: Exam, trainee: Trainee) -> str:
     return reverse("training_exam_public", kwargs={"token": exam_token(exam, trainee)})
+
+
+def exam_link_topic(exam: Exam) -> str:
+    return f"exam:{exam.pk}:link"
+
+
+def exam_links_sent(exam: Exam) -> set[int]:
+    """Trainee ids the exam's link was texted to (queued or sent; a failed SMS does not count): one query."""
+    keys = (
+        Delivery.objects.filter(notice__topic=exam_link_topic(exam), channel="sms")
+        .exclude(status=Delivery.Status.FAILED)
+        .values_list("recipient_key", flat=True)
+    )
+    return {int(k.partition(":")[2]) for k in keys if k.startswith("trainee:")}
+
+
+@dataclass(frozen=True)
+class LinksSent:
+    sent: int  # texted now
+    already: int  # skipped: texted before (not asked to resend)
+    no_phone: int  # skipped: no phone number
+
+
+@transaction.atomic
+def exam_send_links(*, actor, exam: Exam, resend: bool = False) -> LinksSent:
+    """短信发送考试链接: each candidate with a phone gets a text with their own signed link, as one notice with a
+    text per candidate, enqueued in bulk to notify's outbox (sent by the worker after the commit). Candidates
+    already texted are skipped unless `resend`; a failed SMS is sent again."""
+    if not role_allows(actor, "change", Exam) or not Exam.objects.restrict(actor, "change").filter(pk=exam.pk).exists():
+        raise DomainError("training.exam_denied", "您不能修改这场考试", status=403)
+    if not settings.ANLAN_SMS_URL:
+        raise DomainError("training.sms_unavailable", "未配置短信网关，不能发送短信；请导出成绩表，把链接发给考生")
+    if not settings.ANLAN_PUBLIC_URL:
+        raise DomainError(
+            "training.public_url_missing", "未配置平台公网地址（ANLAN_PUBLIC_URL），考生在手机上打不开链接，不能发送"
+        )
+    if exam.closes_at <= timezone.now():
+        raise DomainError("training.exam_closed", "考试已截止，不再发送考试链接")
+    Exam.objects.select_for_update().filter(pk=exam.pk).first()  # two clicks at once: the second waits, then skips
+    candidates = list(exam.candidates.only("pk", "name", "region_id", "phone").order_by("pk"))
+    done = set() if resend else exam_links_sent(exam)
+    with_phone = [t for t in candidates if t.phone]
+    todo = [t for t in with_phone if t.pk not in done]
+    result = LinksSent(sent=len(todo), already=len(with_phone) - len(todo), no_phone=len(candidates) - len(with_phone))
+    if todo:
+        window = (
+            f"{timezone.localtime(exam.opens_at):%m月%d日%H:%M}至{timezone.localtime(exam.closes_at):%m月%d日%H:%M}"
+        )
+        notice = Notice.objects.create(
+            topic=exam_link_topic(exam),
+            title=f"考试通知：{exam.title}"[:200],
+            link=reverse("training:exam_results", kwargs={"pk": exam.pk}),
+        )
+        minutes = exam.time_limit_minutes
+        head = f"【考试通知】请参加在线考试“{exam.title[:60]}”，{window}，限时{minutes}分钟。本人专用链接："
+        NoticeText.objects.bulk_create(
+            [
+                NoticeText(
+                    notice=notice,
+                    key=f"trainee:{t.pk}",
+                    text=f"{head}{settings.ANLAN_PUBLIC_URL}{exam_link(exam, t)}"[:300],
+                )
+                for t in todo
+            ]
+        )
+        recipients.enqueue(
+            notice,
+            [recipients.Recipient(f"trainee:{t.pk}", t.name[:100], t.region_id, "candidate", "sms") for t in todo],
+            variant=lambda r: r.key,
+        )
+    audit_record(
+        action="exam_links_sms",
+        obj=exam,
+        actor=actor,
+        after={"sent": result.sent, "already": result.already, "no_phone": result.no_phone, "resend": resend},
+    )
+    return result
 
 
 def exam_state(exam: Exam, now: dt.datetime) -> str:

@@ -12,9 +12,12 @@ app_name = "training"
 urlpatterns = [
     path("trainingsession/<int:pk>/attendance/", views.session_attendance, name="session_attendance"),
     path("exam/<int:pk>/results/", views.exam_results, name="exam_results"),
+    path("exam/<int:pk>/sms/", views.exam_sms, name="exam_sms"),
     path("exam/<int:pk>/take/", views.exam_take, name="exam_take"),
     path("exams/mine/", views.my_exams, name="my_exams"),
-    path("material/new/", views.material_add, name="material_add"),
+    # The upload page (files checked by content) takes the kit's own add path: one 新增 for materials, never the
+    # generic form, which would save a document without its file.
+    path("material/add/", views.material_add, name="material_add"),
     path("material/<int:pk>/file/", views.material_file, name="material_file"),
     path("rates/", views.rates, name="rates"),
     *kit_urlpatterns("training"),

@@ -7,12 +7,14 @@ uploading a material, the training rates per unit, and the public 科普 page. R
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from anlan.core import excel
 from anlan.core.errors import DomainError, shown_on
@@ -339,8 +341,27 @@ def exam_results(request, pk):
             "form": form,
             "may_change": may_change,
             "mine": services.trainee_of(request.user, exam),
+            "texted": len(services.exam_links_sent(exam)) if may_change else 0,
+            "sms_ready": bool(settings.ANLAN_SMS_URL and settings.ANLAN_PUBLIC_URL),
         },
     )
+
+
+@login_required
+@require_POST
+def exam_sms(request, pk):
+    """短信发送考试链接: every candidate with a phone not texted yet (or all again when asked)."""
+    exam = _exam(request.user, pk)
+    with shown_on(request) as outcome:
+        done = services.exam_send_links(actor=request.user, exam=exam, resend=request.POST.get("resend") == "1")
+    if outcome.ok:
+        parts = [f"已向 {done.sent} 名考生发送考试链接短信"]
+        if done.already:
+            parts.append(f"{done.already} 人此前已发送，未重复发送")
+        if done.no_phone:
+            parts.append(f"{done.no_phone} 人没有手机号码，请用其他方式通知")
+        messages.success(request, "；".join(parts))
+    return redirect("training:exam_results", pk=exam.pk)
 
 
 @login_required

@@ -91,3 +91,34 @@ def test_list_pages(client, tree):
     assert "组织防汛值班" in client.get(f"/kpi/duties/{duty_list.pk}/").content.decode()
     client.force_login(persona("other_township_officer"))
     assert client.get(f"/kpi/duties/{duty_list.pk}/").status_code == 404
+
+
+def test_published_lists_are_read_by_every_unit_drafts_only_by_their_own(client, tree, django_assert_max_num_queries):
+    officer, other = persona("township_officer"), persona("other_township_officer")
+    dept = persona("department_operator")
+    township_list = svc.list_create(actor=officer, duty_list=DutyList(kind="duties", title="凤家镇职责清单"))
+    svc.item_save(actor=officer, item=DutyListItem(duty_list=township_list, content="组织群测群防"))
+    svc.list_publish(actor=officer, duty_list=township_list)
+    draft = svc.list_create(actor=officer, duty_list=DutyList(kind="work", title="凤家镇工作清单草稿", year=2026))
+    water = svc.list_create(actor=dept, duty_list=DutyList(kind="duties", title="水利局职责清单", region=tree.county))
+    svc.item_save(actor=dept, item=DutyListItem(duty_list=water, content="水旱灾害防御"))
+    svc.list_publish(actor=dept, duty_list=water)
+
+    # The other township and the department read both published lists, not the township's draft.
+    for reader in (other, dept, persona("village_grid_worker")):
+        titles = set(svc.readable(reader).values_list("title", flat=True))
+        assert {"凤家镇职责清单", "水利局职责清单"} <= titles and "凤家镇工作清单草稿" not in titles
+    assert set(svc.readable(officer).values_list("title", flat=True)) >= {"凤家镇工作清单草稿", "水利局职责清单"}
+    assert not svc.readable(persona("enterprise_user")).exists()
+
+    client.force_login(other)
+    with django_assert_max_num_queries(12):
+        page = client.get("/kpi/duties/").content.decode()
+    assert "凤家镇职责清单" in page and "水利局职责清单" in page and "凤家镇工作清单草稿" not in page
+    detail = client.get(f"/kpi/duties/{township_list.pk}/")
+    assert detail.status_code == 200 and "组织群测群防" in detail.content.decode()
+    assert 'name="content"' not in detail.content.decode()  # read, not edit
+    assert client.get(f"/kpi/duties/{draft.pk}/").status_code == 404
+    # Reading is not writing: the other township still cannot add to the published list.
+    client.post(f"/kpi/duties/{township_list.pk}/items/", {"content": "越权"})
+    assert not township_list.items.filter(content="越权").exists()
