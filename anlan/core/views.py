@@ -79,6 +79,31 @@ def _filtered(config: ModelConfig, request):
     return filterset, qs
 
 
+def without_related_json(qs):
+    """The queryset with the JSON columns of its joined rows (`select_related`) deferred.
+
+    A list row shows a related row by its name; its JSON columns are never read there, and a region's
+    boundary (GeoJSON, up to hundreds of kB) decoded for every row of a page cost a fifth of the CPU of the
+    county administrator's menu pages (2.3 of 11.1 s for 119 pages)."""
+    tree = qs.query.select_related
+    if not isinstance(tree, dict):  # False (no joins) or True (every foreign key): left as they are
+        return qs
+    deferred = []
+
+    def walk(model, branch, prefix):
+        for name, sub in branch.items():
+            related = model._meta.get_field(name).related_model
+            deferred.extend(
+                f"{prefix}{name}__{field.name}"
+                for field in related._meta.concrete_fields
+                if isinstance(field, models.JSONField)
+            )
+            walk(related, sub, f"{prefix}{name}__")
+
+    walk(qs.model, tree, "")
+    return qs.defer(*deferred) if deferred else qs
+
+
 class ConfigView(LoginRequiredMixin, View):
     config: ModelConfig = None
     writes = False  # views that change rows: absent for read-only registries
@@ -103,7 +128,7 @@ class ObjectListView(ConfigView):
             data = excel.export_workbook(config, qs, request.user)
             stamp = timezone.localtime().strftime("%Y%m%d%H%M")
             return xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(without_related_json(qs), PAGE_SIZE).get_page(request.GET.get("page"))
         columns = [(name, config.column_label(name)) for name in config.list_columns]
         rows = [
             (config.reverse("detail", obj.pk), [display_value(obj, name, request.user) for name, _ in columns])

@@ -64,7 +64,12 @@ def _organiser_label(drill: Drill) -> str:
 def drill_list(request):
     year = _year(request)
     day = Q(held_on__year=year) | Q(held_on__isnull=True, planned_on__year=year)
-    qs = Drill.objects.restrict(request.user).filter(day).select_related("plan", "region", "department", "enterprise")
+    qs = (
+        Drill.objects.restrict(request.user)
+        .filter(day)
+        .select_related("plan", "region", "department", "enterprise")
+        .defer("region__boundary")  # the region's name only
+    )
     township = request.GET.get("township", "")
     department = request.GET.get("department", "")
     status = request.GET.get("status", "")

@@ -161,11 +161,15 @@ def conflicts(desk_codes, starts: dt.datetime, ends: dt.datetime) -> list[Confli
     the same time, and periods in which the desk has someone on duty but no 带班领导. Three queries."""
     desk_codes = list(desk_codes)
     window = Q(starts__lt=ends, ends__gt=starts)
-    mine = list(Shift.objects.filter(window, desk_id__in=desk_codes).select_related("user", "desk"))
+    # Desks by name: their regions' boundaries (GeoJSON) are not read here.
+    mine = list(
+        Shift.objects.filter(window, desk_id__in=desk_codes).select_related("user", "desk").defer("desk__boundary")
+    )
     found: list[Conflict] = []
     # A person on two desks at once: their shifts anywhere overlapping this window, pairwise.
     theirs = defaultdict(list)
-    for s in Shift.objects.filter(window, user_id__in={s.user_id for s in mine}).select_related("desk", "user"):
+    others = Shift.objects.filter(window, user_id__in={s.user_id for s in mine}).select_related("desk", "user")
+    for s in others.defer("desk__boundary"):
         theirs[s.user_id].append(s)
     seen = set()
     for shifts in theirs.values():

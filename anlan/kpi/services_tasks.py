@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from anlan.core.audit import audit_changes, audit_record, snapshot
 from anlan.core.errors import DomainError, NotAllowed
 from anlan.core.roles import COUNTY_ROLES, Role
 from anlan.core.uploads import UploadRejected, check_upload
+from anlan.geo.models import Region
 
 from .models import KeyTask, TaskMilestone, TaskReport
 
@@ -63,7 +64,8 @@ def tasks_for(user):
     return (
         KeyTask.objects.restrict(user)
         .select_related("lead_department")
-        .prefetch_related("cooperating", "townships")
+        # Townships by name: their boundaries (GeoJSON) are not read here.
+        .prefetch_related("cooperating", Prefetch("townships", queryset=Region.objects.defer("boundary")))
         .order_by("year", "number", "id")
     )
 

@@ -21,4 +21,8 @@ def my_tasks(user, today: dt.date) -> QuerySet[PatrolTask]:
     qs = PatrolTask.objects.restrict(user).filter(period_start__lte=today, due__gte=today)
     if not user.is_superuser and user.role not in COUNTY_ROLES:
         qs = qs.filter(tier__in=ROLE_TIERS.get(user.role, []))
-    return qs.select_related("site", "site__region").order_by("status", "due", "site__region", "site__code")
+    return (
+        qs.select_related("site", "site__region")
+        .defer("site__region__boundary")  # the region's name only
+        .order_by("status", "due", "site__region", "site__code")
+    )
