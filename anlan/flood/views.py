@@ -387,8 +387,9 @@ def _threshold_page(request, threshold: FlashFloodThreshold):
     if not role_allows(request.user, "change", FlashFloodThreshold):
         raise PermissionDenied("您的角色不能设置山洪预警阈值")
     initial = {}
-    if threshold.pk is None and request.GET.get("site"):
-        site = HazardSite.objects.restrict(request.user, "change").filter(pk=request.GET["site"]).first()
+    site_pk = request.GET.get("site", "")
+    if threshold.pk is None and site_pk.isdigit():  # a bad parameter is ignored: the page lets one choose
+        site = HazardSite.objects.restrict(request.user, "change").filter(pk=int(site_pk)).first()
         if site is not None:
             initial = {"site": site, "gauges": list(services.gauges_near(site))}
     form = ThresholdForm(request.POST or None, instance=threshold, user=request.user, initial=initial)
