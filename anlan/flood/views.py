@@ -399,10 +399,12 @@ def _threshold_page(request, threshold: FlashFloodThreshold):
                 actor=request.user, threshold=form.save(commit=False), gauges=form.cleaned_data["gauges"]
             )
         if outcome.ok:
-            messages.success(request, f"已保存{saved.site.name}的预警阈值，生成报警规则 {saved.rules.count()} 条")
+            messages.success(
+                request, f"已保存{saved.site.name}的预警阈值，生成报警规则 {saved.rules.filter(active=True).count()} 条"
+            )
             return redirect("flood:threshold_edit", pk=saved.pk)
     rules_list = (
-        list(threshold.rules.select_related("sensor").order_by("sensor__code", "window_minutes"))
+        list(threshold.rules.filter(active=True).select_related("sensor").order_by("sensor__code", "window_minutes"))
         if threshold.pk
         else []
     )
