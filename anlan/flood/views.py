@@ -157,6 +157,7 @@ register(
         list_columns=["region", "year", "start", "end", "main_start", "main_end", "basis"],
         form_fields=["region", "year", "start", "end", "main_start", "main_end", "basis"],
         importable=False,
+        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
         menu_group=GROUP,
         menu_order=137,
     )
@@ -167,6 +168,7 @@ register(
         list_columns=["region", "basin"],
         form_fields=["region", "basin"],
         importable=False,
+        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
         menu_group=GROUP,
         menu_order=138,
     )

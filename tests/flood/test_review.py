@@ -63,3 +63,37 @@ def test_changing_a_zones_thresholds_keeps_its_alarms_and_their_transfer_link(tr
     assert (rule.orange, rule.red, rule.active) == (25, 40, True)  # the same rule, with the new levels
     live = Rule.objects.filter(sensor=gauge, active=True, name__startswith=services.RULE_PREFIX)
     assert list(live.values_list("window_minutes", flat=True)) == [60]
+
+
+def test_the_season_list_reads_the_county_name_without_a_query_per_row(client, tree):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anlan.core.kit import config_for
+    from anlan.flood.models import FloodSeason
+
+    county = persona("county_admin")
+    client.force_login(county)
+    url = config_for(FloodSeason).reverse("list")
+    FloodSeason.objects.all().delete()
+
+    def add(n):
+        for _ in range(n):
+            year = 2030 + FloodSeason.objects.count()
+            FloodSeason.objects.create(
+                region=tree.county, year=year, start=dt.date(year, 4, 1), end=dt.date(year, 9, 30)
+            )
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200 and tree.county.name in response.content.decode()
+        return len(ctx.captured_queries)
+
+    add(1)
+    client.get(url)
+    one = count()
+    add(4)
+    assert count() == one
