@@ -17,7 +17,7 @@ from anlan.core.errors import DomainError
 from anlan.core.masking import mask_phone
 from anlan.core.regioncodes import county_of
 from anlan.core.services import object_create, object_delete
-from anlan.monitoring.models import Rule, Sensor
+from anlan.monitoring.models import Alarm, Rule, Sensor
 from anlan.monitoring.services import clear_rule_cache
 from anlan.registry.models import Person
 from anlan.sites.models import HazardSite
@@ -136,8 +136,11 @@ def gauges_near(site: HazardSite):
 
 @transaction.atomic
 def thresholds_apply(*, actor, threshold: FlashFloodThreshold) -> list[Rule]:
-    """Replace the zone's monitoring rules by one accumulation rule per gauge and duration with both levels
-    set: orange at 准备转移, red at 立即转移. Returns the rules written."""
+    """Set the zone's monitoring rules to one accumulation rule per gauge and duration with both levels set:
+    orange at 准备转移, red at 立即转移. Returns the rules in force. A rule of the same gauge and duration is
+    changed in place, so the zone's alarms, their history and a transfer list's link to its alarm stay (rules
+    cascade to their alarms); a rule no longer wanted is deleted when it never alarmed, else switched off and
+    kept with its alarms."""
     threshold = FlashFloodThreshold.objects.select_for_update().select_related("site").get(pk=threshold.pk)
     errors = rules.threshold_errors(threshold.pairs())
     if errors:
@@ -145,38 +148,49 @@ def thresholds_apply(*, actor, threshold: FlashFloodThreshold) -> list[Rule]:
     gauges = list(threshold.gauges.filter(kind=Sensor.Kind.RAIN_GAUGE).order_by("code"))
     if not gauges:
         raise DomainError("flood.no_gauges", f"请为“{threshold.site}”选择至少一个雨量站", field="gauges")
-    old = list(threshold.rules.all())
-    threshold.rules.clear()
-    if old:
-        Rule.objects.filter(pk__in=[r.pk for r in old]).delete()
-    new = []
+    old: dict[tuple, Rule] = {}
+    spare: list[Rule] = []  # a second rule of the same gauge and duration: dropped like an unwanted one
+    for r in threshold.rules.order_by("-active", "pk"):
+        if (r.sensor_id, r.window_minutes) in old:
+            spare.append(r)
+        else:
+            old[(r.sensor_id, r.window_minutes)] = r
+    before = len([r for r in [*old.values(), *spare] if r.active])
+    kept = []
     for gauge in gauges:
         for key, (prepare, immediate) in threshold.pairs().items():
             if prepare is None or immediate is None:
                 continue
-            new.append(
-                Rule(
-                    sensor=gauge,
-                    name=f"{RULE_PREFIX}·{threshold.site.name}·{rules.DURATION_LABELS[key]}"[:100],
-                    kind=Rule.Kind.ACCUMULATION,
-                    window_minutes=rules.DURATIONS[key],
-                    orange=prepare,
-                    red=immediate,
-                )
+            rule = old.pop((gauge.pk, rules.DURATIONS[key]), None) or Rule(
+                sensor=gauge, kind=Rule.Kind.ACCUMULATION, window_minutes=rules.DURATIONS[key]
             )
-    for rule in new:
-        rule.full_clean()
-    created = Rule.objects.bulk_create(new)
-    threshold.rules.add(*created)
+            rule.name = f"{RULE_PREFIX}·{threshold.site.name}·{rules.DURATION_LABELS[key]}"[:100]
+            rule.orange, rule.red, rule.active = prepare, immediate, True
+            rule.full_clean()
+            kept.append(rule)
+    dropped = [*old.values(), *spare]
+    with_alarms = set(
+        Alarm.objects.filter(rule__in=[r.pk for r in dropped]).values_list("rule_id", flat=True).distinct()
+    )
+    Rule.objects.filter(pk__in=[r.pk for r in dropped if r.pk not in with_alarms]).delete()
+    Rule.objects.filter(pk__in=with_alarms).update(active=False, updated_at=timezone.now())
+    for rule in kept:
+        rule.save()
+    threshold.rules.add(*kept)
     clear_rule_cache()
     audit_record(
         action="flood_thresholds_apply",
         obj=threshold,
         actor=actor,
-        before={"rules": len(old)},
-        after={**snapshot(threshold), "rules": len(created), "gauges": [g.code for g in gauges]},
+        before={"rules": before},
+        after={
+            **snapshot(threshold),
+            "rules": len(kept),
+            "gauges": [g.code for g in gauges],
+            "switched_off": len(with_alarms),
+        },
     )
-    return created
+    return kept
 
 
 @transaction.atomic

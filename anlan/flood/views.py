@@ -157,6 +157,7 @@ register(
         list_columns=["region", "year", "start", "end", "main_start", "main_end", "basis"],
         form_fields=["region", "year", "start", "end", "main_start", "main_end", "basis"],
         importable=False,
+        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
         menu_group=GROUP,
         menu_order=137,
     )
@@ -167,6 +168,7 @@ register(
         list_columns=["region", "basin"],
         form_fields=["region", "basin"],
         importable=False,
+        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
         menu_group=GROUP,
         menu_order=138,
     )
@@ -387,8 +389,9 @@ def _threshold_page(request, threshold: FlashFloodThreshold):
     if not role_allows(request.user, "change", FlashFloodThreshold):
         raise PermissionDenied("您的角色不能设置山洪预警阈值")
     initial = {}
-    if threshold.pk is None and request.GET.get("site"):
-        site = HazardSite.objects.restrict(request.user, "change").filter(pk=request.GET["site"]).first()
+    site_pk = request.GET.get("site", "")
+    if threshold.pk is None and site_pk.isdigit():  # a bad parameter is ignored: the page lets one choose
+        site = HazardSite.objects.restrict(request.user, "change").filter(pk=int(site_pk)).first()
         if site is not None:
             initial = {"site": site, "gauges": list(services.gauges_near(site))}
     form = ThresholdForm(request.POST or None, instance=threshold, user=request.user, initial=initial)
@@ -398,10 +401,12 @@ def _threshold_page(request, threshold: FlashFloodThreshold):
                 actor=request.user, threshold=form.save(commit=False), gauges=form.cleaned_data["gauges"]
             )
         if outcome.ok:
-            messages.success(request, f"已保存{saved.site.name}的预警阈值，生成报警规则 {saved.rules.count()} 条")
+            messages.success(
+                request, f"已保存{saved.site.name}的预警阈值，生成报警规则 {saved.rules.filter(active=True).count()} 条"
+            )
             return redirect("flood:threshold_edit", pk=saved.pk)
     rules_list = (
-        list(threshold.rules.select_related("sensor").order_by("sensor__code", "window_minutes"))
+        list(threshold.rules.filter(active=True).select_related("sensor").order_by("sensor__code", "window_minutes"))
         if threshold.pk
         else []
     )

@@ -186,12 +186,17 @@ def may_check(user, check: SiteCheck) -> bool:
 
 
 def new_site_code(region_code: str, year: int) -> str:
+    """The next free number after the highest taken (refused drafts are deleted: counting would reuse a code)."""
     prefix = f"{region_code[:6]}XZ{year}"
-    taken = HazardSite.objects.filter(code__startswith=prefix).count()
-    return f"{prefix}{taken + 1:03d}"
+    taken = [
+        int(tail)
+        for code in HazardSite.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+        if (tail := code[len(prefix) :]).isdigit()
+    ]
+    return f"{prefix}{max(taken, default=0) + 1:03d}"
 
 
-def _proposed_site(check: SiteCheck, data: dict, year: int) -> HazardSite:
+def _proposed_site(actor, check: SiteCheck, data: dict, year: int) -> HazardSite:
     errors = location_errors(data.get("lon"), data.get("lat"))
     if data.get("lon") is None or data.get("lat") is None:
         errors.setdefault("lon", "请在地图上标出新隐患点的位置")
@@ -218,7 +223,7 @@ def _proposed_site(check: SiteCheck, data: dict, year: int) -> HazardSite:
     )
     site.full_clean()
     site.save()
-    audit_record(action="create", obj=site, after=snapshot(site))
+    audit_record(action="create", obj=site, actor=actor, after=snapshot(site))
     return site
 
 
@@ -305,7 +310,7 @@ def _finding_add(actor, check: SiteCheck, data: dict) -> Finding:
         raise DomainError("geohazard.finding_empty", "请写明发现的情况", field="finding_description")
     finding = Finding(site_check=check, region_id=check.region_id, kind=kind, description=description)
     if kind == Finding.Kind.NEW_SITE:
-        finding.proposed_site = _proposed_site(check, data.get("site") or {}, check.campaign.year)
+        finding.proposed_site = _proposed_site(actor, check, data.get("site") or {}, check.campaign.year)
     elif kind == Finding.Kind.THREAT:
         households, people = data.get("households"), data.get("people")
         if households is None or people is None:

@@ -164,6 +164,20 @@ def tip_verify(
 
 def _computed(tip: Tip) -> rules.Computed:
     cases = list(tip.cases.all())
+    # One reward per matter (standards.md §25.3): a case's fine already counting for another tip's reward
+    # (not refused) is not rewarded again.
+    taken = (
+        Reward.objects.filter(tip__cases__in=[c.pk for c in cases])
+        .exclude(tip=tip)
+        .exclude(status=Reward.Status.REFUSED)
+        .select_related("tip")
+        .first()
+    )
+    if taken is not None:
+        raise Conflict(
+            "reward.case_rewarded",
+            f"关联案件的罚款已计入举报 {taken.tip.code} 的奖励：同一事项只奖励一次（先受理的实名举报人）",
+        )
     pending = [c for c in cases if c.status not in DECIDED_CASE_STATES]
     if pending:
         names = "、".join(c.title for c in pending)
