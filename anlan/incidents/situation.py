@@ -159,7 +159,12 @@ def _surroundings(user, lon, lat) -> list[dict]:
                 distance_m=r["distance_m"],
             )
         )
-    sites = HazardSite.objects.restrict(user).values("id", "name", "kind", "lon", "lat", "threatened_people")
+    # Sites still on the register: not one written off (已核销) nor a finding the county has not confirmed.
+    sites = (
+        HazardSite.objects.restrict(user)
+        .exclude(status__in=[HazardSite.Status.REMOVED, HazardSite.Status.PROPOSED])
+        .values("id", "name", "kind", "lon", "lat", "threatened_people")
+    )
     for r in _near(sites, lon, lat):
         out.append(
             _point(

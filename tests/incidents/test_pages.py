@@ -231,3 +231,29 @@ def test_incident_detail_offers_no_edit_or_delete_of_a_workflow_record(client, t
     assert "事件工作台" in page and ">编辑<" not in page and ">删除<" not in page
     assert client.post(f"/incidents/incident/{incident.pk}/delete/").status_code == 404
     assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_the_situation_shows_registered_sites_only(tree):
+    """Near an incident: a site on the register is shown; one written off or only proposed (三查 finding not yet
+    confirmed by the county) is not."""
+    from anlan.incidents.situation import _surroundings
+    from anlan.sites.models import HazardSite
+
+    lon, lat = 109.88, 31.07
+    for status in ("active", "removed", "proposed"):
+        HazardSite.objects.create(
+            code=f"NEAR-{status}",
+            name=f"附近隐患点{status}",
+            kind="landslide",
+            region=tree.village,
+            lon=lon,
+            lat=lat,
+            status=status,
+        )
+    shown = {
+        f["properties"]["name"]
+        for f in _surroundings(persona("county_operator"), lon, lat)
+        if f["properties"]["layer"] == "site"
+    }
+    assert "附近隐患点active" in shown
+    assert not {"附近隐患点removed", "附近隐患点proposed"} & shown
