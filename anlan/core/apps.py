@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
-        from . import api, imports, schedule, scheduler, views, views_calendar  # noqa: F401  (audit, API, workers, calendar)
+        from . import api, checks, imports, schedule, scheduler, views, views_calendar  # noqa: F401  (audit, API, workers, calendar, checks)
         from .audit import checkpoint_job
         from .daily import register_daily_job
 

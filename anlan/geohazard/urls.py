@@ -7,7 +7,7 @@ from . import views
 app_name = "geohazard"
 
 urlpatterns = [
-    path("campaigns/new/", views.campaign_add, name="campaign_add"),
+    path("campaigns/new/", views.campaign_add, name="campaign_new"),
     path("campaigns/<int:pk>/view/", views.campaign, name="campaign"),
     path("campaigns/<int:pk>/step/", views.campaign_step, name="campaign_step"),
     path("campaigns/<int:pk>/assign/", views.campaign_assign, name="campaign_assign"),

@@ -47,7 +47,7 @@ register(
         selector=lambda qs: qs.select_related("region"),
         sortable=["year", "start", "status"],
         detail_links=[("进度与排查表", "geohazard:campaign")],
-        add_url="geohazard:campaign_add",
+        add_url="geohazard:campaign_new",
         menu_group=GROUP,
         menu_order=140,
     )

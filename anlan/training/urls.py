@@ -17,7 +17,7 @@ urlpatterns = [
     path("exams/mine/", views.my_exams, name="my_exams"),
     # The upload page (files checked by content) takes the kit's own add path: one 新增 for materials, never the
     # generic form, which would save a document without its file.
-    path("material/add/", views.material_add, name="material_add"),
+    path("material/add/", views.material_add, name="material_upload"),
     path("material/<int:pk>/file/", views.material_file, name="material_file"),
     path("rates/", views.rates, name="rates"),
     *kit_urlpatterns("training"),

@@ -190,7 +190,7 @@ register(
         search_fields=["title", "summary"],
         selector=lambda qs: qs.select_related("region"),
         detail_links=[("查看文件", "training:material_file", lambda user, m: bool(m.file))],
-        add_url="training:material_add",
+        add_url="training:material_upload",
         importable=False,
         menu_group=GROUP,
         menu_order=126,

@@ -44,6 +44,6 @@ def test_a_viewer_neither_enters_attendance_nor_uploads(client):
     client.force_login(persona("viewer"))
     session = TrainingSession.objects.order_by("pk").first()
     assert client.get(reverse("training:session_attendance", args=[session.pk])).status_code == 403
-    assert client.get(reverse("training:material_add")).status_code == 403
+    assert client.get(reverse("training:material_upload")).status_code == 403
     assert client.get(reverse("training:exam_results", args=[Exam.objects.first().pk])).status_code == 200
     assert Material.objects.exists()
