@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -25,6 +26,11 @@ from cryptography.x509.oid import NameOID
 from tests.conftest import require_binary
 from tests.core.test_schedule_processes import Database, wait_until
 from tests.servers import free_port
+
+# sqlite_only: what this checks is the nginx site (TLS, redirects, static, X-Accel-Redirect and its headers);
+# the database only holds the one material. tests/core/test_deployment.py runs the same site in front of the
+# same server on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

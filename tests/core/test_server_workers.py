@@ -13,6 +13,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.core.test_schedule_processes import Database, answers, wait_until
 from tests.servers import free_port
 
@@ -41,6 +43,10 @@ def get(port: int, path: str) -> int:
         return response.status
 
 
+# sqlite_only: the process supervision (gunicorn's arbiter, the companion) is the same on both databases; the
+# once-per-period claim on PostgreSQL is tests/core/test_schedule_processes.py, and tests/core/test_deployment.py
+# runs `serve --workers 2` on PostgreSQL with a web process killed.
+@pytest.mark.sqlite_only
 def test_serve_with_two_workers_runs_background_work_once_and_replaces_a_dead_worker(tmp_path, migrated_database):
     database = Database(tmp_path, migrated_database)
     probe = tmp_path / "probe.log"
