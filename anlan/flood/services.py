@@ -141,7 +141,7 @@ def thresholds_apply(*, actor, threshold: FlashFloodThreshold) -> list[Rule]:
     changed in place, so the zone's alarms, their history and a transfer list's link to its alarm stay (rules
     cascade to their alarms); a rule no longer wanted is deleted when it never alarmed, else switched off and
     kept with its alarms."""
-    threshold = FlashFloodThreshold.objects.select_for_update().select_related("site").get(pk=threshold.pk)
+    threshold = FlashFloodThreshold.objects.select_for_update(of=("self",)).select_related("site").get(pk=threshold.pk)
     errors = rules.threshold_errors(threshold.pairs())
     if errors:
         raise DomainError("flood.thresholds_invalid", "；".join(errors))

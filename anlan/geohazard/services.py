@@ -243,7 +243,7 @@ def check_record(
 ) -> SiteCheck:
     """填报: the site's check in a running campaign, its photos, and at most one finding. A 险情 finding is
     recorded at once as an incident (Art. 28: report immediately); the others wait for the county."""
-    check = SiteCheck.objects.select_for_update().select_related("campaign", "site").get(pk=check.pk)
+    check = SiteCheck.objects.select_for_update(of=("self",)).select_related("campaign", "site").get(pk=check.pk)
     if check.campaign.status != Campaign.Status.RUNNING:
         raise DomainError(
             "geohazard.campaign_not_running", f"三查工作“{check.campaign.get_status_display()}”，不能填报"
@@ -345,7 +345,11 @@ def finding_decide(*, actor, finding: Finding, confirm: bool, note: str = "") ->
     updates the site's households and people. Refusing needs a reason."""
     if not _county(actor):
         raise NotAllowed("geohazard.county_only", "三查发现由县级确认（隐患点名录由县级更新）")
-    finding = Finding.objects.select_for_update().select_related("site_check__site", "proposed_site").get(pk=finding.pk)
+    finding = (
+        Finding.objects.select_for_update(of=("self",))
+        .select_related("site_check__site", "proposed_site")
+        .get(pk=finding.pk)
+    )
     if finding.status != Finding.Status.PENDING:
         raise DomainError("geohazard.finding_decided", f"该发现已{finding.get_status_display()}")
     if not confirm and not note.strip():
