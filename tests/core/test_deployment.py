@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
@@ -187,10 +188,17 @@ def test_main_flow_through_the_deployment_survives_a_killed_worker_and_web_proce
         publisher = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="gauge-1")
         publisher.connect("127.0.0.1", broker.port)
         publisher.loop_start()
-        publisher.publish(
-            "anlan/readings/WL-DEPLOY-1", f'{{"ts": "{_now_iso()}", "value": 9.2}}', qos=1
-        ).wait_for_publish(10)
-        wait_until(lambda: _alarms_open(https_port, token) > 0, 60, "the alarm from the MQTT reading")
+
+        # The subscriber may not have subscribed yet (its first session: the broker keeps nothing for it before
+        # that), so the gauge reports every 2 s, as a gauge does, until the alarm is open.
+        def reported_and_alarmed() -> bool:
+            publisher.publish(
+                "anlan/readings/WL-DEPLOY-1", f'{{"ts": "{_now_iso()}", "value": 9.2}}', qos=1
+            ).wait_for_publish(10)
+            time.sleep(2)
+            return _alarms_open(https_port, token) > 0
+
+        wait_until(reported_and_alarmed, 120, "the alarm from the MQTT reading")
 
         # The county issues a red warning for the village over the API, through nginx.
         status, draft = api(
