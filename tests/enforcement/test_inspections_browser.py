@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from anlan.enforcement.models import Inspection
 from anlan.testing.personas import persona
-from tests.ui.conftest import browser, login, module_browser  # noqa: F401  (the browser fixtures)
+from tests.ui.conftest import assert_fits, browser, login, module_browser  # noqa: F401  (the browser fixtures)
 
 from .conftest import make_inspectors
 
@@ -14,11 +14,6 @@ from .conftest import make_inspectors
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def _fits(page):
-    width = page.viewport_size["width"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} is wider than the phone"
 
 
 def _draw_signature(page):
@@ -36,25 +31,25 @@ def test_fill_an_inspection_on_a_phone(browser, live_server, demo_data):  # noqa
     page = browser.new_page(**PHONE)
     login(page, live_server.url, "county_operator", "/enforcement/inspections/")
     page.goto(f"{live_server.url}/enforcement/inspections/start/?enterprise={enterprise.pk}")
-    _fits(page)
+    assert_fits(page)
     for officer in officers:
         page.check(f"input[name=inspectors][value='{officer.pk}']")
     page.click("#start-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/enforcement/inspections/*/")
     inspection = Inspection.objects.get(enterprise=enterprise, inspected_on=timezone.localdate())
-    _fits(page)
+    assert_fits(page)
     # The first item: 不符合 → a finding is proposed from it.
     page.locator(".check-item").first.locator("input[value=problem]").check()
     page.click("#answers-save")
     assert page.locator("#findings .finding").count() == 1
     page.click("#finding-add")
-    _fits(page)
+    assert_fits(page)
     page.fill("#id_title", "安全出口堵塞")
     page.click("#finding-form button[type=submit]")
     assert page.locator("#findings .finding").count() == 2
     for officer in officers:
         page.click(f"#sign-inspector-{officer.pk}")
-        _fits(page)
+        assert_fits(page)
         _draw_signature(page)
         page.click("#sign-submit")
         page.wait_for_url(f"{live_server.url}/enforcement/inspections/{inspection.pk}/#signatures")
@@ -69,6 +64,6 @@ def test_fill_an_inspection_on_a_phone(browser, live_server, demo_data):  # noqa
     assert page.locator("#inspection-status").inner_text() == "已签字"
     assert "应急检记" in page.locator("#documents").inner_text()
     assert page.locator("#hazards tbody tr").count() == 2
-    _fits(page)
+    assert_fits(page)
     inspection.refresh_from_db()
     assert inspection.status == "signed" and inspection.signatures.count() == 3

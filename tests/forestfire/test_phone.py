@@ -12,15 +12,10 @@ from anlan.forestfire.models import BurnPermit, DangerLevel, FireSeason, Ranger
 from anlan.incidents.models import Incident
 from anlan.registry.models import Person
 from anlan.testing.personas import persona
-from tests.ui.conftest import browser, login, module_browser  # noqa: F401  (the browser fixtures)
+from tests.ui.conftest import assert_fits, browser, login, module_browser  # noqa: F401  (the browser fixtures)
 from tests.ui.test_hazard_flow import PHONE, png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page):
-    width = page.viewport_size["width"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} is wider than the phone"
 
 
 def test_apply_for_a_burn_then_a_ranger_reports_a_fire_inside_it(browser, live_server, demo_data):  # noqa: F811
@@ -33,7 +28,7 @@ def test_apply_for_a_burn_then_a_ranger_reports_a_fire_inside_it(browser, live_s
     login(page, live_server.url, "village_grid_worker", "/forestfire/permits/apply/")
     assert page.locator("#permit-form").bounding_box()["width"] <= 390
     page.wait_for_function("() => document.getElementById('id_lon').value !== ''")
-    _fits(page)
+    assert_fits(page)
     located = (page.input_value("#id_lon"), page.input_value("#id_lat"))
     # The burn is not where the phone stands: a tap on the map moves the point (the map centred on the phone).
     box = page.locator("#permit-map").bounding_box()
@@ -60,7 +55,7 @@ def test_apply_for_a_burn_then_a_ranger_reports_a_fire_inside_it(browser, live_s
     assert permit.safety_measures == "开设隔离带，4 人看守" and permit.ends_at - permit.starts_at == dt.timedelta(
         hours=4
     )
-    _fits(page)
+    assert_fits(page)
 
     county = browser.new_context(**PHONE).new_page()
     login(county, live_server.url, "county_operator", f"/forestfire/permits/{permit.pk}/view/")
@@ -81,7 +76,7 @@ def test_apply_for_a_burn_then_a_ranger_reports_a_fire_inside_it(browser, live_s
     assert incident.kind.name == "森林草原火灾"
     assert f"许可证号 {permit.number}" in incident.description
     assert incident.timeline.filter(attachment__endswith=".png").exists()
-    _fits(page)
+    assert_fits(page)
 
     # In intake: the duty officer opens the incident (here on the phone too) and sees the burn it lies in and the
     # ranger's photo, which opens as the image sent.
@@ -92,4 +87,4 @@ def test_apply_for_a_burn_then_a_ranger_reports_a_fire_inside_it(browser, live_s
     href = photo.get_attribute("href")
     shown = county.request.get(f"{live_server.url}{href}")
     assert shown.status == 200 and shown.headers["content-type"].startswith("image/")
-    _fits(county)
+    assert_fits(county)

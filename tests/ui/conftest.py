@@ -60,3 +60,11 @@ def otp_step(page, base_url: str, username: str):
     if page.url.startswith(f"{base_url}/accounts/login/otp/"):
         page.fill("input[name=code]", otp_code(username))
         page.click("button[type=submit]")
+
+
+def assert_fits(page):
+    """The page is no wider than the viewport. Waits for the page to finish loading first: a click that
+    navigates returns once the new document is committed, when `document.documentElement` can still be null."""
+    page.wait_for_load_state("load")
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} is wider than the screen"
