@@ -97,7 +97,8 @@ def open_flood_alarms(user) -> list[dict]:
     acks = defaultdict(list)
     events = AlarmEvent.objects.filter(alarm__in=[a.pk for a in alarms], action="acknowledge").order_by("at")
     for alarm_id, actor, at in events.values_list("alarm_id", "actor", "at"):
-        acks[alarm_id].append(f"{actor}（{timezone.localtime(at):%m-%d %H:%M}）")
+        local = timezone.localtime(at)
+        acks[alarm_id].append(f"{actor}（{local.month}月{local.day}日 {local:%H:%M}）")
     return [
         {
             "alarm": a,
