@@ -1,12 +1,14 @@
 """What a look at every 防汛 page as each role found (issue 22, scripts/screenshots_flood.py at 1440 and 390 px,
 docs/img/flood/): the 水利局's operator could not set a zone's thresholds (the 气象局's rain gauges were hidden from
-it, and a gauge is required); the read-only viewer was offered 修改阈值 (a 403); dates read "05月01日"; the posts
-came in the codes' alphabet (行政、巡查、技术); the 公示 hid a missing 技术责任人 and put the phone beyond a sideways
-scroll; the 防汛责任人 list led with an empty 水库 column ("—"); a reservoir's page had no 工程规模 or 等别; a village
-with no works read "完整 0 / 0 座 … 均已落实" and was told to register river stations it may not register."""
+it, and a gauge is required); the read-only viewer was offered 修改阈值 (a 403); a river 0.35 m over its 保证水位
+read "超保证 1.55 米" (its excess over 警戒); dates read "05月01日"; the posts came in the codes' alphabet (行政、巡查、
+技术); the 公示 hid a missing 技术责任人 and put the phone beyond a sideways scroll; the 防汛责任人 list led with an
+empty 水库 column ("—"); a reservoir's page had no 工程规模 or 等别; the forms offered every sensor, hazard site and
+region; a village with no works read "完整 0 / 0 座 … 均已落实" and was told to register river stations it may not."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -50,6 +52,16 @@ def test_only_a_role_that_may_change_thresholds_is_offered_to(client, tree):
     assert "20.0" in page and edit not in page
     client.force_login(persona("county_operator"))
     assert edit in client.get(f"/flood/flashfloodthreshold/{threshold.pk}/").content.decode()
+
+
+def test_a_river_over_its_guarantee_level_reads_by_how_much_over_that_level(client, tree):
+    """1.55 m against 保证 1.20 m read "超保证 1.55 米" (the excess over the 警戒水位 0.00 m)."""
+    station = RiverStation.objects.select_related("sensor").order_by("pk").first()
+    RiverStation.objects.filter(pk=station.pk).update(warning_level=0, guarantee_level=Decimal("1.20"))
+    Sensor.objects.filter(pk=station.sensor_id).update(last_value=1.55, last_ts=timezone.now())
+    client.force_login(persona("county_operator"))
+    rivers = client.get("/flood/board/").content.decode().split('id="board-rivers"')[1].split("</section>")[0]
+    assert "超保证 0.35 米" in rivers and "超保证 1.55 米" not in rivers
 
 
 def test_season_dates_read_as_chinese_dates(client, tree):
@@ -128,3 +140,19 @@ def test_the_forms_offer_only_what_fits_the_field(client, tree):
     assert f'value="{zone.pk}"' in sites and f'value="{slide.pk}"' not in sites
     regions = _options(client.get("/flood/floodseason/add/").content.decode(), "region")
     assert f'value="{tree.county.code}"' in regions and f'value="{tree.township.code}"' not in regions
+
+
+def test_go_acknowledge_is_offered_only_to_those_on_duty_for_the_alarm(client, tree):
+    from anlan.monitoring import services as monitoring
+    from tests.flood.test_board import _zone
+
+    gauge = Sensor.objects.filter(kind="rain_gauge", code__startswith="RG-").order_by("code").first()
+    threshold = FlashFloodThreshold.objects.create(site=_zone(), prepare_1h=10, immediate_1h=80)
+    threshold.gauges.set([gauge])
+    services.thresholds_apply(actor="测试", threshold=threshold)
+    monitoring.ingest([{"sensor": gauge.code, "ts": timezone.now().isoformat(), "value": 15}])
+    client.force_login(persona("viewer"))
+    alarms = client.get("/flood/board/").content.decode().split('id="board-alarms"')[1].split("</section>")[0]
+    assert "准备转移" in alarms and "尚无人确认" in alarms and "去确认" not in alarms
+    client.force_login(persona("county_operator"))
+    assert "去确认" in client.get("/flood/board/").content.decode()
