@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from anlan.monitoring import workflow as alarm_flow
 from anlan.monitoring.models import Alarm, AlarmEvent, ReadingHourly, Sensor
 
 from . import rules
@@ -47,16 +48,18 @@ def river_levels(user) -> list[dict]:
     out = []
     for s in stations:
         value = s.sensor.last_value if s.sensor.last_ts else None
-        state, over = "无数据", None
+        state, over, beyond = "无数据", None, None
         if value is not None:
             over = round(value - float(s.warning_level), 2)
-            if value >= float(s.guarantee_level):
-                state = "超保证"
+            if value >= float(s.guarantee_level):  # 超保证 by how much over the 保证水位, not the 警戒水位
+                state, beyond = "超保证", round(value - float(s.guarantee_level), 2)
             elif value >= float(s.warning_level):
-                state = "超警戒"
+                state, beyond = "超警戒", over
             else:
                 state = "正常"
-        out.append({"station": s, "value": value, "over": over, "state": state, "at": s.sensor.last_ts})
+        out.append(
+            {"station": s, "value": value, "over": over, "beyond": beyond, "state": state, "at": s.sensor.last_ts}
+        )
     return sorted(out, key=lambda r: (r["over"] is None, -(r["over"] or 0)))
 
 
@@ -97,13 +100,15 @@ def open_flood_alarms(user) -> list[dict]:
     acks = defaultdict(list)
     events = AlarmEvent.objects.filter(alarm__in=[a.pk for a in alarms], action="acknowledge").order_by("at")
     for alarm_id, actor, at in events.values_list("alarm_id", "actor", "at"):
-        acks[alarm_id].append(f"{actor}（{timezone.localtime(at):%m-%d %H:%M}）")
+        local = timezone.localtime(at)
+        acks[alarm_id].append(f"{actor}（{local.month}月{local.day}日 {local:%H:%M}）")
     return [
         {
             "alarm": a,
             "zone": zone_of.get(a.rule_id, ""),
             "level": "立即转移" if a.level == "red" else "准备转移",
             "acks": acks.get(a.pk, []),
+            "may_ack": alarm_flow.FLOW.can(user, a, "acknowledge"),  # 去确认 only to those on duty for it
         }
         for a in alarms
     ]

@@ -72,7 +72,7 @@ class FloodSeason(AnlanModel):
         constraints = [models.UniqueConstraint(fields=["region", "year"], name="flood_one_season_per_county_year")]
 
     def __str__(self):
-        return f"{self.year}年汛期 {self.start:%m月%d日}至{self.end:%m月%d日}"
+        return f"{self.year}年汛期 {rules.month_day(self.start)}至{rules.month_day(self.end)}"
 
     def clean(self):
         _county_only(self.region_id, "汛期")
@@ -340,6 +340,15 @@ class FloodResponsibility(AnlanModel):
     @property
     def target(self):
         return self.reservoir or self.dike or self.site
+
+    @property
+    def target_label(self) -> str:
+        """ "龙潭水库（水库）": the work or zone by name and kind, the list's first column."""
+        target = self.target
+        if target is None:
+            return ""
+        kind = {"reservoir": "水库", "dike": "堤防"}.get(self.target_kind) or target.get_kind_display()
+        return f"{target.name}（{kind}）"
 
     @property
     def target_kind(self) -> str:

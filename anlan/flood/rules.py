@@ -101,6 +101,11 @@ def default_season(year: int, basin: str = SOUTH) -> dict[str, dt.date]:
     }
 
 
+def month_day(day: dt.date) -> str:
+    """ "5月1日": a date of the season as Chinese pages write it (no leading zeros)."""
+    return f"{day.month}月{day.day}日"
+
+
 def season_phase(dates: dict[str, dt.date], day: dt.date) -> tuple[str, int, int] | None:
     """(stage label, which day of it (1 = first), days left) of `day`, or None outside the 汛期. The
     narrowest stage wins: 防汛关键期 inside 主汛期 inside 汛期."""

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,7 +73,8 @@ def season_notice(region_code: str, day: dt.date) -> str | None:
     label, n, left = phase
     d = season.dates
     tail = "，按默认日期" if season.is_default else ""
-    return f"{label} 第{n}天（汛期 {d['start']:%m月%d日}至{d['end']:%m月%d日}，本阶段还有 {left} 天{tail}）"
+    span = f"{rules.month_day(d['start'])}至{rules.month_day(d['end'])}"
+    return f"{label} 第{n}天（汛期 {span}，本阶段还有 {left} 天{tail}）"
 
 
 # ---------------------------------------------------------------- 责任人
@@ -87,13 +88,22 @@ def _target_kind(obj) -> str:
     return "site"
 
 
+# 行政、技术、巡查、监测、包保: the order the posts are named in (standard §20.5), not the codes' alphabet.
+POST_ORDER = Case(
+    *(When(post=p, then=Value(i)) for i, p in enumerate(rules.POST_LABELS)),
+    default=Value(len(rules.POST_LABELS)),
+    output_field=IntegerField(),
+)
+
+
 def posts_by_object(kind: str, ids) -> dict[int, list[FloodResponsibility]]:
     """Object id → its responsibilities (person loaded), one query."""
     ids = list(ids)
     if not ids:
         return {}
     out: dict[int, list[FloodResponsibility]] = defaultdict(list)
-    qs = FloodResponsibility.objects.filter(**{f"{kind}_id__in": ids}).select_related("person").order_by("post", "id")
+    qs = FloodResponsibility.objects.filter(**{f"{kind}_id__in": ids}).select_related("person")
+    qs = qs.order_by(POST_ORDER, "id")
     for r in qs:
         out[getattr(r, f"{kind}_id")].append(r)
     return out
@@ -319,7 +329,7 @@ def public_board(county) -> dict:
     number of queries (one per kind of object and one per kind for its 责任人)."""
     person_q = Prefetch(
         "responsibilities",
-        queryset=FloodResponsibility.objects.select_related("person").order_by("post", "id"),
+        queryset=FloodResponsibility.objects.select_related("person").order_by(POST_ORDER, "id"),
     )
     prefix = county.code[:6]
     reservoirs = list(
@@ -340,7 +350,7 @@ def public_board(county) -> dict:
         .prefetch_related(
             Prefetch(
                 "flood_responsibilities",
-                queryset=FloodResponsibility.objects.select_related("person").order_by("post", "id"),
+                queryset=FloodResponsibility.objects.select_related("person").order_by(POST_ORDER, "id"),
             )
         )
         .order_by("region_id", "code")
@@ -355,6 +365,7 @@ def public_board(county) -> dict:
                     "obj": obj,
                     "persons": [_public_row(r) for r in found],
                     "status": rules.completeness_text(kind, [r.post for r in found]),
+                    "missing": [rules.POST_LABELS[p] for p in rules.missing_posts(kind, [r.post for r in found])],
                 }
             )
         return out

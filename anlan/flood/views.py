@@ -2,11 +2,14 @@
 责任人 page (assign the 三个责任人), the 责任人 overview with Excel import and export, a zone's threshold page, the
 汛期 board, and the public 公示 per county (no login, phones masked). Rows only through `restrict(user, action)`."""
 
+import dataclasses
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.forms.models import apply_limit_choices_to_to_formfield
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +18,17 @@ from django.views.decorators.http import require_POST
 
 from anlan.core.errors import shown_on
 from anlan.core.excel import ImportRejected
-from anlan.core.kit import MenuLink, ModelConfig, register, register_link
+from anlan.core.kit import (
+    MenuLink,
+    ModelConfig,
+    ScopedModelForm,
+    config_for,
+    register,
+    register_link,
+    role_may,
+)
 from anlan.core.masking import mask_phone
+from anlan.core.regioncodes import region_prefix
 from anlan.core.roles import role_allows, sees_full_phone
 from anlan.core.views import xlsx_response
 from anlan.geo.models import Region, RegionLevel
@@ -38,83 +50,128 @@ def with_post_counts(qs, related="responsibilities", kind="reservoir"):
     )
 
 
+class NarrowedForm(ScopedModelForm):
+    """The kit's form with the choices the model and the config name: ScopedModelForm replaces a related field's
+    choices by what the user may see, which drops the field's `limit_choices_to` (the 库水位计 offered every GNSS
+    and crack meter, 防汛责任人 every landslide) and the kit does not apply `related_choices` to forms (汛期 offered
+    every township and village for 县（区）). Both narrow what the user may see, never widen it."""
+
+    choices: dict = {}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name, form_field in self.fields.items():
+            if not isinstance(form_field, forms.ModelChoiceField):
+                continue
+            apply_limit_choices_to_to_formfield(form_field)
+            if name in self.choices:
+                form_field.queryset = form_field.queryset.filter(pk__in=self.choices[name](user).values("pk"))
+
+
+def narrowed(config: ModelConfig) -> ModelConfig:
+    meta = type("Meta", (), {"model": config.model, "fields": list(config.form_fields)})
+    form = type(f"{config.model.__name__}Form", (NarrowedForm,), {"Meta": meta, "choices": config.related_choices})
+    return dataclasses.replace(config, form_class=form)
+
+
 def _duty_link(kind):
     return ("防汛责任人", f"flood:{kind}_duty")
 
 
 register(
-    ModelConfig(
-        model=Reservoir,
-        list_columns=[
-            "code",
-            "name",
-            "region",
-            "size_class",
-            "total_storage",
-            "flood_limit_level",
-            "sensor",
-            "duty_status",
-        ],
-        form_fields=[
-            *("code", "name", "region", "department", "lon", "lat", "total_storage", "dam_type", "dam_height"),
-            *("flood_limit_level", "normal_level", "design_flood_level", "check_flood_level", "sensor"),
-            *("downstream_villages", "downstream_people"),
-        ],
-        search_fields=["code", "name"],
-        extra_labels={"duty_status": "三个责任人"},
-        natural_keys={Sensor: "code"},
-        related_choices={
-            "sensor": lambda user: Sensor.objects.restrict(user).filter(kind="water_level"),
-            "downstream_villages": lambda user: Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE),
-        },
-        selector=lambda qs: with_post_counts(qs.select_related("region", "sensor")),
-        sortable=["code", "total_storage"],
-        detail_links=[_duty_link("reservoir")],
-        menu_group=GROUP,
-        menu_order=130,
+    narrowed(
+        ModelConfig(
+            model=Reservoir,
+            list_columns=[
+                "code",
+                "name",
+                "region",
+                "size_class",
+                "total_storage",
+                "flood_limit_level",
+                "sensor",
+                "duty_status",
+            ],
+            form_fields=[
+                *("code", "name", "region", "department", "lon", "lat", "total_storage", "dam_type", "dam_height"),
+                *("flood_limit_level", "normal_level", "design_flood_level", "check_flood_level", "sensor"),
+                *("downstream_villages", "downstream_people"),
+            ],
+            detail_fields=[
+                *("code", "name", "region", "department", "total_storage", "size_class", "grade", "dam_type"),
+                *(
+                    "dam_height",
+                    "flood_limit_level",
+                    "normal_level",
+                    "design_flood_level",
+                    "check_flood_level",
+                    "sensor",
+                ),
+                *("downstream_villages", "downstream_people", "lon", "lat"),
+            ],
+            search_fields=["code", "name"],
+            extra_labels={"duty_status": "三个责任人", "grade": "工程等别"},
+            natural_keys={Sensor: "code"},
+            related_choices={
+                "sensor": lambda user: Sensor.objects.restrict(user).filter(kind="water_level"),
+                "downstream_villages": lambda user: Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE),
+            },
+            selector=lambda qs: with_post_counts(qs.select_related("region", "sensor")),
+            sortable=["code", "total_storage"],
+            detail_links=[_duty_link("reservoir")],
+            menu_group=GROUP,
+            menu_order=130,
+        )
     )
 )
 register(
-    ModelConfig(
-        model=Dike,
-        list_columns=["code", "name", "river", "region", "length_km", "grade", "protected_people", "duty_status"],
-        form_fields=[
-            *("code", "name", "river", "region", "department", "length_km", "grade", "protected_people"),
-            *("warning_level", "guarantee_level", "station", "lon", "lat"),
-        ],
-        search_fields=["code", "name", "river"],
-        extra_labels={"duty_status": "三个责任人"},
-        selector=lambda qs: with_post_counts(qs.select_related("region"), kind="dike"),
-        detail_links=[_duty_link("dike")],
-        menu_group=GROUP,
-        menu_order=131,
+    narrowed(
+        ModelConfig(
+            model=Dike,
+            list_columns=["code", "name", "river", "region", "length_km", "grade", "protected_people", "duty_status"],
+            form_fields=[
+                *("code", "name", "river", "region", "department", "length_km", "grade", "protected_people"),
+                *("warning_level", "guarantee_level", "station", "lon", "lat"),
+            ],
+            search_fields=["code", "name", "river"],
+            extra_labels={"duty_status": "三个责任人"},
+            selector=lambda qs: with_post_counts(qs.select_related("region"), kind="dike"),
+            detail_links=[_duty_link("dike")],
+            menu_group=GROUP,
+            menu_order=131,
+        )
     )
 )
 register(
-    ModelConfig(
-        model=RiverStation,
-        list_columns=["sensor", "river", "warning_level", "guarantee_level"],
-        form_fields=["sensor", "river", "warning_level", "guarantee_level"],
-        natural_keys={Sensor: "code"},
-        related_choices={"sensor": lambda user: Sensor.objects.restrict(user).filter(kind="water_level")},
-        selector=lambda qs: qs.select_related("sensor"),
-        menu_group=GROUP,
-        menu_order=132,
+    narrowed(
+        ModelConfig(
+            model=RiverStation,
+            list_columns=["sensor", "river", "warning_level", "guarantee_level"],
+            form_fields=["sensor", "river", "warning_level", "guarantee_level"],
+            natural_keys={Sensor: "code"},
+            related_choices={"sensor": lambda user: Sensor.objects.restrict(user).filter(kind="water_level")},
+            selector=lambda qs: qs.select_related("sensor"),
+            menu_group=GROUP,
+            menu_order=132,
+        )
     )
 )
 register(
-    ModelConfig(
-        model=FloodResponsibility,
-        list_columns=["reservoir", "dike", "site", "post", "person", "region"],
-        form_fields=["reservoir", "dike", "site", "post", "person"],
-        importable=False,  # the 责任人 import finds or registers persons by phone: flood:duty_import
-        related_choices={
-            "site": lambda user: HazardSite.objects.restrict(user).filter(kind__in=services.ZONE_KINDS),
-        },
-        natural_keys={Person: "pk"},
-        selector=lambda qs: qs.select_related("reservoir", "dike", "site", "person", "region"),
-        menu_group=GROUP,
-        menu_order=134,
+    narrowed(
+        ModelConfig(
+            model=FloodResponsibility,
+            list_columns=["target_label", "post", "person", "region"],
+            form_fields=["reservoir", "dike", "site", "post", "person"],
+            extra_labels={"target_label": "防汛对象"},
+            importable=False,  # the 责任人 import finds or registers persons by phone: flood:duty_import
+            related_choices={
+                "site": lambda user: HazardSite.objects.restrict(user).filter(kind__in=services.ZONE_KINDS),
+            },
+            natural_keys={Person: "pk"},
+            selector=lambda qs: qs.select_related("reservoir", "dike", "site", "person", "region"),
+            menu_group=GROUP,
+            menu_order=134,
+        )
     )
 )
 register(
@@ -145,32 +202,38 @@ register(
         ],
         importable=False,
         selector=lambda qs: qs.select_related("site").prefetch_related("gauges"),
-        detail_links=[("修改阈值", "flood:threshold_edit")],
+        detail_links=[("修改阈值", "flood:threshold_edit", role_may("change", "flood.FlashFloodThreshold"))],
         add_url="flood:threshold_add",
         menu_group=GROUP,
         menu_order=135,
     )
 )
 register(
-    ModelConfig(
-        model=FloodSeason,
-        list_columns=["region", "year", "start", "end", "main_start", "main_end", "basis"],
-        form_fields=["region", "year", "start", "end", "main_start", "main_end", "basis"],
-        importable=False,
-        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
-        menu_group=GROUP,
-        menu_order=137,
+    narrowed(
+        ModelConfig(
+            model=FloodSeason,
+            list_columns=["region", "year", "start", "end", "main_start", "main_end", "basis"],
+            form_fields=["region", "year", "start", "end", "main_start", "main_end", "basis"],
+            importable=False,
+            related_choices={"region": lambda user: Region.objects.filter(level=RegionLevel.COUNTY)},
+            selector=lambda qs: qs.select_related("region").defer("region__boundary"),
+            menu_group=GROUP,
+            menu_order=137,
+        )
     )
 )
 register(
-    ModelConfig(
-        model=FloodSetting,
-        list_columns=["region", "basin"],
-        form_fields=["region", "basin"],
-        importable=False,
-        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
-        menu_group=GROUP,
-        menu_order=138,
+    narrowed(
+        ModelConfig(
+            model=FloodSetting,
+            list_columns=["region", "basin"],
+            form_fields=["region", "basin"],
+            importable=False,
+            related_choices={"region": lambda user: Region.objects.filter(level=RegionLevel.COUNTY)},
+            selector=lambda qs: qs.select_related("region").defer("region__boundary"),
+            menu_group=GROUP,
+            menu_order=138,
+        )
     )
 )
 register_link(MenuLink(GROUP, "汛期值守看板", "flood:board", Reservoir, "view", 129, regional=True))
@@ -189,6 +252,7 @@ def board(request):
     context = board_data.board(request.user)
     context["season"] = services.season_for(code, today.year) if code else None
     context["notice"] = services.season_notice(code, today) if code else None
+    context["may_add_station"] = role_allows(request.user, "add", RiverStation)
     return render(request, "flood/board.html", context)
 
 
@@ -254,6 +318,7 @@ def _duty_page(request, kind: str, pk: int):
         "status": rules.completeness_text(kind, [r.post for r in found]),
         "form": form if may_write else None,
         "county": target.region_id[:6] + "000000",
+        "detail_url": config_for(KINDS[kind]).reverse("detail", target.pk),
     }
     return render(request, "flood/duty_object.html", context, status=400 if form.errors else 200)
 
@@ -364,6 +429,18 @@ def duty_export(request):
 # ---------------------------------------------------------------- 山洪 thresholds
 
 
+def threshold_gauges(user):
+    """The rain gauges a zone's thresholds may use: the active ones in the user's area, whichever department runs
+    them — the 水利局's operator sets the zones' thresholds on the 气象局's gauges, which `restrict` (by
+    department) hides from it. Only their names are offered here, not their readings."""
+    gauges = Sensor.objects.filter(kind=Sensor.Kind.RAIN_GAUGE, active=True)
+    if user.is_superuser:
+        return gauges
+    if not user.region_id:
+        return gauges.none()
+    return gauges.filter(region__pk__startswith=region_prefix(user.region_id))
+
+
 class ThresholdForm(forms.ModelForm):
     class Meta:
         model = FlashFloodThreshold
@@ -378,7 +455,7 @@ class ThresholdForm(forms.ModelForm):
         sites = HazardSite.objects.restrict(user, "change").filter(kind=HazardSite.Kind.FLASH_FLOOD)
         self.fields["site"].queryset = sites.select_related("region").order_by("region_id", "code")
         site = self.instance.site if self.instance.site_id else None
-        gauges = Sensor.objects.restrict(user).filter(kind=Sensor.Kind.RAIN_GAUGE, active=True)
+        gauges = threshold_gauges(user)
         if site is not None:
             gauges = gauges.filter(region__pk__startswith=site.region_id[:6])
             self.fields["site"].disabled = True
