@@ -41,6 +41,12 @@ def test_the_campaign_page_offers_filling_in_only_to_those_who_may_and_colours_t
     town = _page(client, persona("township_officer"), url)
     assert ">填报<" in town  # the township fills in its unchecked sites
 
+    # 完成 while sites are unchecked is not the page's obvious next action: it asks first and is not primary.
+    county = _page(client, persona("county_operator"), url)
+    unchecked = c.checks.filter(checked_on__isnull=True).count()
+    assert f'data-confirm="还有 {unchecked} 处隐患点未检查，完成后不能再填报。确认完成？"' in county
+    assert '<button type="submit" name="action" value="finish">完成</button>' in county
+
 
 def test_the_check_list_says_unchecked_and_filters_by_it(client, tree):
     site(tree.village, "T-R-3")
@@ -87,6 +93,10 @@ def test_an_event_shows_its_people_with_units_on_its_record(client, tree):
         people_to_relocate=12,
         potential_loss_10k_yuan=30,
     )
+    assert event.incident.title == f"{s.name}险情"  # the name ends in 滑坡: not 滑坡滑坡险情
+    bare = site(tree.village, "T-R-6b")
+    bare.name = "后山"
+    assert services.event_title(bare, "灾情") == "后山滑坡灾情"
     record = _page(client, persona("county_operator"), f"/geohazard/geoevent/{event.pk}/")
     assert "受威胁人数（人）" in record
     page = _page(client, persona("county_operator"), f"/geohazard/events/{event.pk}/view/")
