@@ -136,3 +136,33 @@ def test_the_check_date_and_campaign_dates_are_filled_in_for_a_chinese_browser(c
     add = client.get("/geohazard/campaigns/new/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert f'type="date" name="start" value="{today:%Y-%m-%d}"' in add
     assert "§" not in add and "取消" in add
+
+
+def test_a_new_site_finding_is_titled_by_the_site_found_not_the_site_checked(client, tree):
+    checked = site(tree.village, "T-R-10")
+    c = campaign(persona("county_operator"), tree.county)
+    check = SiteCheck.objects.get(campaign=c, site=checked)
+    services.check_record(
+        actor=persona("township_officer"),
+        check=check,
+        checked_on=timezone.localdate(),
+        state="new_hazard",
+        finding={
+            "kind": "new_site",
+            "description": "屋后切坡出现拉张裂缝",
+            "site": {
+                "name": "屋后不稳定斜坡",
+                "kind": "unstable_slope",
+                "lon": checked.lon,
+                "lat": checked.lat,
+                "households": 3,
+                "people": 11,
+            },
+            "households": 3,
+            "people": 11,
+        },
+    )
+    finding = check.findings.get()
+    page = _page(client, persona("county_operator"), f"/geohazard/findings/{finding.pk}/decide/")
+    assert "<h1>新增隐患点：屋后不稳定斜坡 " in page and 'class="badge finding-pending"' in page
+    assert f"<th>检查</th><td>{checked.name}（T-R-10）" in page
