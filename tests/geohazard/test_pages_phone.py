@@ -49,6 +49,11 @@ def test_the_field_pages_fit_a_phone(browser, live_server, demo_data):  # noqa: 
     assert label["height"] < 40, "the choice's label is broken over several lines"
     town.goto(f"{live_server.url}/geohazard/campaigns/{c.pk}/view/")
     assert_fits(town)  # the progress table scrolls inside itself, the page does not
+    town.goto(f"{live_server.url}/geohazard/sites/{s.pk}/cards/")  # no 包保责任人: the card lacks one
+    assert_fits(town)
+    warning = town.locator(".flash.warning").first
+    assert "王守田户的明白卡缺少" in warning.inner_text()
+    assert warning.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(254, 245, 231)"  # not success green
 
     public = browser.new_context(**CHINESE_PHONE).new_page()
     public.goto(f"{live_server.url}{services.card_path(h)}")
