@@ -33,6 +33,8 @@ def test_the_field_pages_fit_a_phone(browser, live_server, demo_data):  # noqa: 
 
     village = browser.new_context(**CHINESE_PHONE).new_page()
     login(village, live_server.url, "village_grid_worker", "/geohazard/checks/mine/")
+    task = _within_screen(village, f"#my-checks a[href='/geohazard/checks/{check.pk}/fill/']")
+    assert task["height"] >= 44, "a task is a line of link text, too small to tap in the field"
     village.click(f"#my-checks a[href='/geohazard/checks/{check.pk}/fill/']")
     assert_fits(village)
     assert village.input_value("#id_checked_on") == f"{timezone.localdate():%Y-%m-%d}"  # not an empty date
