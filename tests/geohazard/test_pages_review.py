@@ -166,3 +166,24 @@ def test_a_new_site_finding_is_titled_by_the_site_found_not_the_site_checked(cli
     page = _page(client, persona("county_operator"), f"/geohazard/findings/{finding.pk}/decide/")
     assert "<h1>新增隐患点：屋后不稳定斜坡 " in page and 'class="badge finding-pending"' in page
     assert f"<th>检查</th><td>{checked.name}（T-R-10）" in page
+
+
+def test_a_proposed_site_leads_to_the_county_decision(client, tree):
+    checked = site(tree.village, "T-R-11")
+    c = campaign(persona("county_operator"), tree.county)
+    check = SiteCheck.objects.get(campaign=c, site=checked)
+    new = {"name": "村后斜坡", "kind": "unstable_slope", "lon": checked.lon, "lat": checked.lat}
+    services.check_record(
+        actor=persona("township_officer"),
+        check=check,
+        checked_on=timezone.localdate(),
+        state="new_hazard",
+        finding={"kind": "new_site", "description": "拉张裂缝", "site": {**new, "households": 2, "people": 5}},
+    )
+    finding = check.findings.get()
+    url = f"/sites/hazardsite/{finding.proposed_site_id}/"
+    county = _page(client, persona("county_operator"), url)
+    assert 'id="site-proposal"' in county
+    assert f'class="button primary" href="/geohazard/findings/{finding.pk}/decide/">确认或不予确认' in county
+    town = _page(client, persona("township_officer"), url)
+    assert f'href="/geohazard/findings/{finding.pk}/decide/">查看三查发现' in town
