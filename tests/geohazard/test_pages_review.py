@@ -40,6 +40,8 @@ def test_the_campaign_page_offers_filling_in_only_to_those_who_may_and_colours_t
 
     town = _page(client, persona("township_officer"), url)
     assert ">填报<" in town  # the township fills in its unchecked sites
+    # The site's kind on its own line (not 名称（崩塌（危岩）） squeezed into a phone's narrow column).
+    assert '<br><span class="small muted">滑坡</span>' in town
 
     # 完成 while sites are unchecked is not the page's obvious next action: it asks first and is not primary.
     county = _page(client, persona("county_operator"), url)
