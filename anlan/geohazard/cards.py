@@ -90,14 +90,10 @@ def card_rows(site: HazardSite, households, user) -> list[dict]:
             "emergency": EMERGENCY_NUMBERS,
         }
         fields = [(label, values[key]) for key, label in FIELDS]
-        out.append(
-            {
-                "household": h,
-                "fields": fields,
-                "missing": [label for label, text in fields if not text],
-                "complete": all(text for _, text in fields),
-            }
-        )
+        missing = [label for label, text in fields if not text]
+        if h.guardian_id and not h.guardian.phone:  # a name alone: the household cannot call for help
+            missing.append("包保责任人电话")
+        out.append({"household": h, "fields": fields, "missing": missing, "complete": not missing})
     return out
 
 

@@ -110,6 +110,11 @@ class SiteCheck(AnlanModel):
     def __str__(self):
         return f"{self.campaign} · {self.site}"
 
+    @property
+    def result(self) -> str:
+        """检查结果 as lists show it: the state, or 未检查 while the site waits for its check."""
+        return self.get_state_display() if self.state else "未检查"
+
 
 def photo_path(instance, filename: str) -> str:
     return f"geohazard/{instance.site_check_id}/{instance.uploaded_at:%Y%m%d%H%M%S%f}.{instance.extension}"
@@ -150,7 +155,7 @@ class GeoEvent(AnlanModel):
     incident = models.OneToOneField(
         "incidents.Incident", verbose_name="突发事件", on_delete=models.PROTECT, related_name="geo_event"
     )
-    people_threatened = models.PositiveIntegerField("受威胁人数", default=0)
+    people_threatened = models.PositiveIntegerField("受威胁人数（人）", default=0)
     recorded_by = models.CharField("登记人", max_length=150, blank=True)
 
     scope_spec = ScopeSpec(region="region", department="site__department")

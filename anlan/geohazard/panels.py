@@ -4,7 +4,7 @@ with their grade, the steps 登记险情灾情 and 避险明白卡, and the 工�
 from django.urls import reverse
 
 from anlan.core.roles import COUNTY_ROLES, role_allows
-from anlan.sites.models import GEOLOGICAL, Household
+from anlan.sites.models import GEOLOGICAL, HazardSite, Household
 
 from . import services
 from .models import Finding, GeoEvent
@@ -15,10 +15,16 @@ def site_panel(request, site):
         return None
     user = request.user
     events = list(services.site_events(user, site)[:20])
+    # A site a 三查 proposed: the way to the county's decision, from the draft's own page.
+    proposal = None
+    if site.status == HazardSite.Status.PROPOSED:
+        proposal = Finding.objects.restrict(user).filter(proposed_site=site, status=Finding.Status.PENDING).first()
     return (
         "geohazard/site_panel.html",
         {
             "events": events,
+            "proposal": proposal,
+            "may_decide": user.is_superuser or user.role in COUNTY_ROLES,
             "may_record": role_allows(user, "add", GeoEvent),
             "may_cards": role_allows(user, "view", Household),
         },

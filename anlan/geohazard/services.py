@@ -167,7 +167,12 @@ def progress(campaign: Campaign, user) -> list[dict]:
 def totals(rows: list[dict]) -> dict:
     total = sum(r["total"] for r in rows)
     checked = sum(r["checked"] for r in rows)
-    return {"total": total, "checked": checked, "percent": round(100 * checked / total) if total else 0}
+    return {
+        "total": total,
+        "checked": checked,
+        "unchecked": total - checked,
+        "percent": round(100 * checked / total) if total else 0,
+    }
 
 
 # ---------------------------------------------------------------- the check and its finding
@@ -401,6 +406,15 @@ def pending_findings(user):
 # ---------------------------------------------------------------- 险情 and 灾情
 
 
+def event_title(site: HazardSite, word: str) -> str:
+    """马家村五组滑坡险情, not 马家村五组滑坡滑坡险情: the kind only where the site's name does not end with it
+    (崩塌（危岩） counts as said by a name ending in 危岩 or 崩塌)."""
+    kind = site.get_kind_display()
+    said = {kind, *kind.replace("）", "").split("（")}
+    middle = "" if any(site.name.endswith(k) for k in said if k) else kind
+    return f"{site.name}{middle}{word}"[:200]
+
+
 @transaction.atomic
 def event_record(
     *,
@@ -435,7 +449,7 @@ def event_record(
     occurred_at = occurred_at or now
     word = "险情" if stage == GEO_DANGER else "灾情"
     incident = Incident(
-        title=f"{site.name}{site.get_kind_display()}{word}"[:200],
+        title=event_title(site, word),
         kind=IncidentKind.objects.get(name=GEO_KIND),
         region_id=site.region_id,
         place=site.name,

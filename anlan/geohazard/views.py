@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,11 +26,13 @@ from anlan.core.regioncodes import region_prefix
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, role_allows, sees_full_phone
 from anlan.core.uploads import UploadRejected, check_upload, serve_upload
 from anlan.core.views import attachment_response, xlsx_response
+from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region, RegionLevel
 from anlan.incidents.models import GEO_DANGER, GEO_STAGES
 from anlan.sites.models import GEOLOGICAL, HazardSite, Household
 
 from . import cards, services
+from .filters import SiteCheckFilterSet
 from .models import Campaign, CheckPhoto, Finding, GeoEvent, SiteCheck
 from .workflow import FLOW
 
@@ -55,13 +58,15 @@ register(
 register(
     ModelConfig(
         model=SiteCheck,
-        list_columns=["campaign", "site", "township", "inspector", "checked_on", "state", "checked_by"],
+        list_columns=["campaign", "site", "township", "inspector", "checked_on", "result", "checked_by"],
         form_fields=[],
         detail_fields=[
             *("campaign", "site", "township", "inspector", "checked_on", "state", "measures", "note"),
             *("lon", "lat", "checked_by"),
         ],
         search_fields=["site__name", "site__code"],
+        filterset_class=SiteCheckFilterSet,
+        extra_labels={"result": "检查结果"},
         importable=False,
         selector=lambda qs: qs.select_related("campaign", "site", "township", "inspector"),
         sortable=["checked_on"],
@@ -111,8 +116,9 @@ class CampaignForm(forms.ModelForm):
         model = Campaign
         fields = ["kind", "year", "title", "region", "start", "end", "notes"]
         widgets = {
-            "start": forms.DateInput(attrs={"type": "date"}),
-            "end": forms.DateInput(attrs={"type": "date"}),
+            # ISO values: a Chinese browser's locale format (2026/12/10) leaves a date input empty.
+            "start": DateOnly(),
+            "end": DateOnly(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -138,7 +144,8 @@ def campaign_add(request):
                 request, f"已编制“{campaign.title}”，共 {campaign.checks.count()} 处隐患点，请分配检查人后启动"
             )
             return redirect("geohazard:campaign", pk=campaign.pk)
-    return render(request, "geohazard/campaign_add.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "list_url": config_for(Campaign).reverse("list")}
+    return render(request, "geohazard/campaign_add.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -159,11 +166,16 @@ def campaign(request, pk):
     if township:
         checks = checks.filter(township_id=township)
     may_assign = request.user.is_superuser or request.user.role in LOCAL_REGISTRY_ROLES
+    checks = list(checks[:500])
+    # 填报 only where this user may fill the check in now; 查看 elsewhere (a read-only role opens no empty form).
+    fills = role_allows(request.user, "change", SiteCheck) and campaign.status == Campaign.Status.RUNNING
+    for c in checks:
+        c.may_fill = fills and services.may_check(request.user, c)
     context = {
         "campaign": campaign,
         "rows": rows,
         "totals": services.totals(rows),
-        "checks": checks[:500],
+        "checks": checks,
         "township": township,
         "steps": FLOW.allowed(request.user, campaign),
         "may_assign": may_assign and campaign.status in (Campaign.Status.DRAFT, Campaign.Status.RUNNING),
@@ -269,7 +281,7 @@ def my_checks(request):
 
 
 class CheckForm(forms.Form):
-    checked_on = forms.DateField(label="检查日期", widget=forms.DateInput(attrs={"type": "date"}))
+    checked_on = forms.DateField(label="检查日期", widget=DateOnly())
     state = forms.ChoiceField(label="检查结果", choices=SiteCheck.State.choices)
     measures = forms.CharField(label="防范措施", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label="检查情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -372,6 +384,12 @@ def check(request, pk):
         "photos": list(CheckPhoto.objects.filter(site_check=check)),
         "findings": list(check.findings.select_related("proposed_site", "event__incident")),
         "max_photos": MAX_PHOTOS,
+        # The village's 群测群防员 comes from 我的三查任务 on the phone and goes back there.
+        "back": (
+            (reverse("geohazard:my_checks"), "返回我的三查任务")
+            if request.user.role == "village_worker"
+            else (reverse("geohazard:campaign", args=[check.campaign_id]), "返回三查工作")
+        ),
     }
     return render(request, "geohazard/check.html", context, status=400 if form.errors else 200)
 

@@ -4,7 +4,7 @@ from django import forms
 
 from anlan.core.widgets import DateOnly
 
-from . import clocks
+from . import clocks, rules
 from .models import Reward, Tip
 
 
@@ -34,7 +34,7 @@ class VerifyForm(forms.Form):
         self.fields["cases"].queryset = cases
         self.fields["cases"].label_from_instance = lambda c: (
             f"{c.title}（{c.party_name}，{c.get_status_display()}"
-            + (f"，罚款 {c.fine_yuan:,.2f} 元）" if c.fine_yuan else "，未处罚款）")
+            + (f"，罚款 {rules.yuan(c.fine_yuan)}）" if c.fine_yuan else "，未处罚款）")
         )
 
 

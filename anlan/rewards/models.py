@@ -199,6 +199,15 @@ class Reward(AnlanModel):
         return f"{self.tip} 奖励 {rules.yuan(self.amount_yuan)}"
 
     @property
+    def amount_text(self) -> str:
+        """奖励金额 as pages show it: "18,750 元", not the stored 18750.00."""
+        return rules.yuan(self.amount_yuan)
+
+    @property
+    def fine_text(self) -> str:
+        return rules.yuan(self.fine_yuan)
+
+    @property
     def explanation_lines(self) -> list[str]:
         return [line for line in self.explanation.splitlines() if line.strip()]
 

@@ -81,15 +81,21 @@ TIPS = register(
 REWARDS = register(
     ModelConfig(
         model=Reward,
-        list_columns=["tip", "amount_yuan", "status", "computed_on", "decided_on", "paid_on", "method"],
+        list_columns=["tip", "amount_text", "status", "computed_on", "decided_on", "paid_on", "method"],
         form_fields=(),  # computed, decided and paid through services.py (audited steps)
         detail_fields=[
+            *("tip", "status", "amount_text", "fine_text", "explanation", "computed_on", "computed_by"),
+            *("decided_on", "decided_by", "opinion", "paid_on", "method", "payment_note", "paid_by"),
+        ],
+        # Excel keeps the amounts as numbers (元); the pages show them as "18,750 元" (amount_text).
+        export_fields=[
             *("tip", "status", "amount_yuan", "fine_yuan", "explanation", "computed_on", "computed_by"),
             *("decided_on", "decided_by", "opinion", "paid_on", "method", "payment_note", "paid_by"),
         ],
         filterset_class=RewardFilterSet,
         selector=lambda qs: qs.select_related("tip", "computed_by", "decided_by", "paid_by"),
-        sortable=["computed_on", "paid_on", "amount_yuan"],
+        sortable=["computed_on", "paid_on"],
+        extra_labels={"amount_text": "奖励金额", "fine_text": "计奖罚款"},
         detail_links=[
             ("审批", "rewards:reward_decide", lambda u, r: REWARD.can(u, r, "approve") or REWARD.can(u, r, "refuse")),
             ("登记发放", "rewards:reward_pay", REWARD.offers("pay")),
@@ -234,7 +240,13 @@ def reward_decide(request, pk):
     return render(
         request,
         "rewards/reward_step.html",
-        {"reward": reward, "title": "审批举报奖励", "form": form, "amount": rules.yuan(reward.amount_yuan)},
+        {
+            "reward": reward,
+            "title": "审批举报奖励",
+            "form": form,
+            "amount": rules.yuan(reward.amount_yuan),
+            "submit": "提交审批结论",
+        },
         status=400 if form.errors else 200,
     )
 
@@ -266,6 +278,7 @@ def reward_pay(request, pk):
             "form": form,
             "amount": rules.yuan(reward.amount_yuan),
             "upload": True,
+            "submit": "登记发放",
         },
         status=400 if form.errors else 200,
     )
