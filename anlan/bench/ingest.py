@@ -10,10 +10,11 @@ function, in the same database and the same run.
 Everything is rolled back at the end.
 
 `--existing N` (PostgreSQL): before the timed part, fill the readings table with N readings of the same
-1,000 sensors spread evenly over the year before the measured readings, written month by month straight
-into the monthly partitions by one `INSERT … SELECT` over generate_series each (ids from the table's
-identity), then ANALYZE; the fill's time is reported. Ingest then checks duplicates and stores against a
-table of that size (partition pruning keeps both on the current month's partition).
+1,000 sensors spread evenly over the year before the measured readings, month by month, one
+`INSERT … SELECT` over generate_series each (ids from a range taken from the table's identity), a past
+month as a plain table indexed and then attached as its partition (see _fill), then ANALYZE; the fill's
+time is reported. Ingest then checks duplicates and stores against a table of that size (partition
+pruning keeps both on the current month's partition).
 """
 
 import datetime as dt
@@ -95,41 +96,58 @@ def _items(sensors, n: int, rng) -> list[dict]:
 
 
 def _fill(sensors, existing: int, before: dt.datetime) -> dict:
-    """`existing` readings of `sensors`, evenly spaced over the 365 days before `before`, partition by
-    partition (sensor-major inside each, as the index likes it)."""
+    """`existing` readings of `sensors`, evenly spaced over the 365 days before `before`, month by month,
+    sensor-major inside each month. A month without a partition is filled as a plain table, indexed after
+    the insert, and attached (with a CHECK on its bounds, so attaching does not scan it again): several
+    times faster than inserting through two b-tree indexes and a deferred foreign-key check per row. A
+    month that has its partition already (the current one) is inserted into as it is."""
     per_sensor = max(1, existing // len(sensors))
     span = dt.timedelta(days=365)
     step = span / per_sensor
     first = before - span
     ids = [s.pk for s in sensors]
-    partitions.ensure_for(first, before)
-    with connection.cursor() as cursor:
+    have = partitions.existing()
+    with connection.cursor() as cursor:  # ids: a range taken from the identity at once, not nextval per row
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [partitions.TABLE])
         sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        base = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, %s)", [sequence, base + per_sensor * len(ids)])
     start = time.perf_counter()
     filled = 0
-    for month in partitions.months(first, before):
+    # Months to attach first: attaching refuses a table with deferred checks pending on the parent.
+    for month in sorted(partitions.months(first, before), key=lambda m: (m in have, m)):
+        nxt = partitions.next_month(month)
         lo = max(first, dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC))
-        hi = min(
-            before, dt.datetime(partitions.next_month(month).year, partitions.next_month(month).month, 1, tzinfo=dt.UTC)
-        )
+        hi = min(before, dt.datetime(nxt.year, nxt.month, 1, tzinfo=dt.UTC))
         # The k-th reading of each sensor is at first + k·step; this month holds k in [k0, k1).
         k0 = -(-(lo - first) // step) if lo > first else 0
         k1 = min(per_sensor, -(-(hi - first) // step))
         if k1 <= k0:
             continue
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {partitions.name_of(month)} (id, sensor_id, ts, value) "
-                "SELECT nextval(%s), s.id, %s + k * %s, round((random() * 10)::numeric, 2)::float8 "
-                "FROM unnest(%s::bigint[]) AS s(id) CROSS JOIN generate_series(%s::bigint, %s::bigint) AS k",
-                [sequence, first, step, ids, k0, k1 - 1],
-            )
-            filled += cursor.rowcount
-        print(
-            f"  {partitions.name_of(month)}: {filled:,} rows so far, {time.perf_counter() - start:.0f} s",
-            file=sys.stderr,
+        name = partitions.name_of(month)
+        select = (
+            "SELECT %s + (s.n - 1) * %s + k, s.id, %s + k * %s, floor(random() * 1000) / 100 "
+            "FROM unnest(%s::bigint[]) WITH ORDINALITY AS s(id, n) "
+            "CROSS JOIN generate_series(%s::bigint, %s::bigint) AS k"
         )
+        params = [base, per_sensor, first, step, ids, k0, k1 - 1]
+        with connection.cursor() as cursor:
+            if month in have:
+                cursor.execute(f"INSERT INTO {name} (id, sensor_id, ts, value) {select}", params)
+                filled += cursor.rowcount
+            else:
+                lo_b, hi_b = f"{month:%Y-%m-%d} 00:00:00+00", f"{nxt:%Y-%m-%d} 00:00:00+00"
+                cursor.execute(f"CREATE TABLE {name} (LIKE {partitions.TABLE})")
+                cursor.execute(f"INSERT INTO {name} (id, sensor_id, ts, value) {select}", params)
+                filled += cursor.rowcount
+                cursor.execute(f"ALTER TABLE {name} ADD PRIMARY KEY (id, ts), ADD UNIQUE (sensor_id, ts)")
+                cursor.execute(
+                    f"ALTER TABLE {name} ADD CONSTRAINT {name}_bounds CHECK (ts >= '{lo_b}' AND ts < '{hi_b}')"
+                )
+                cursor.execute(f"ALTER TABLE {partitions.TABLE} ATTACH PARTITION {name} {partitions.bounds(month)}")
+                cursor.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_bounds")
+        print(f"  {name}: {filled:,} rows so far, {time.perf_counter() - start:.0f} s", file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {partitions.TABLE}")
     return {"existing": filled, "fill_seconds": round(time.perf_counter() - start, 1)}

@@ -58,6 +58,11 @@ def name_of(month: dt.date) -> str:
     return f"{TABLE}_p{month:%Y%m}"
 
 
+def bounds(month: dt.date) -> str:
+    """The partition bound clause of a month (UTC)."""
+    return f"FOR VALUES FROM ('{month:%Y-%m-%d} 00:00:00+00') TO ('{next_month(month):%Y-%m-%d} 00:00:00+00')"
+
+
 def existing() -> dict[dt.date, str]:
     """The partitions there are, by month (from the catalogue)."""
     with connection.cursor() as cursor:
@@ -93,10 +98,7 @@ def ensure(wanted: list[dt.date]) -> list[str]:
             cursor.execute("SELECT to_regclass(%s) IS NULL", [name])
             if not cursor.fetchone()[0]:
                 continue
-            cursor.execute(
-                f"CREATE TABLE {name} PARTITION OF {TABLE} "
-                f"FOR VALUES FROM ('{month:%Y-%m-%d} 00:00:00+00') TO ('{next_month(month):%Y-%m-%d} 00:00:00+00')"
-            )
+            cursor.execute(f"CREATE TABLE {name} PARTITION OF {TABLE} {bounds(month)}")
             created.append(name)
     return created
 
