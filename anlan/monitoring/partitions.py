@@ -129,12 +129,17 @@ def drop_before(cutoff: dt.datetime) -> tuple[list[tuple[str, int]], int]:
             # run them now; every deferrable constraint here is Django's INITIALLY DEFERRED foreign key.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            # The planner's estimate: counting a month of readings only to report it would read it all.
+            # The planner's estimate: counting a month of readings only to report it would read it all. A
+            # partition never analysed (-1: just made by the migration, say) is counted instead.
             cursor.execute(
-                "SELECT relname, greatest(reltuples, 0)::bigint FROM pg_class WHERE relname = ANY(%s)",
+                "SELECT relname, reltuples::bigint FROM pg_class WHERE relname = ANY(%s)",
                 [[name for _, name in old]],
             )
             estimates = dict(cursor.fetchall())
+            for name, rows in list(estimates.items()):
+                if rows < 0:
+                    cursor.execute(f"SELECT count(*) FROM {name}")
+                    estimates[name] = cursor.fetchone()[0]
             for _, name in sorted(old):
                 cursor.execute(f"DROP TABLE {name}")
                 dropped.append((name, estimates.get(name, 0)))

@@ -161,6 +161,8 @@ def test_retention_drops_whole_old_months_deletes_the_boundary_and_keeps_rollups
     assert "整月分区 2 个" in summary and "边界月" in summary
     entry = AuditEntry.objects.filter(action="reading_retention").latest("id")
     assert {p["partition"] for p in entry.after["partitions_dropped"]} == doomed
+    # Never analysed (made in this test), so counted: one reading each.
+    assert [p["estimated_rows"] for p in entry.after["partitions_dropped"]] == [1, 1]
     boundary_rows = 1 if partitions.month_of(old_in_boundary) == boundary else 0
     assert entry.after["rows_deleted"] == boundary_rows
 
