@@ -31,8 +31,8 @@ from anlan.notify import recipients
 from anlan.notify.models import Delivery, Notice, NoticeText
 from anlan.notify.texts import sender_name
 
-from .models import DeskSetting
-from .selectors import on_duty
+from .models import DeskSetting, Post, Shift
+from .selectors import OnDuty
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,35 @@ def _fallbacks(desks: list[str]) -> dict[str, list[User]]:
     return out
 
 
-def people_for(region_code: str, at: dt.datetime | None = None) -> tuple[dict[str, list[User]], list[str]]:
-    """desk → the users to tell (on duty, else the fallback list), and the desks with nobody on duty."""
-    desks = desks_of(region_code)
-    at = at or timezone.now()
+@dataclass(frozen=True)
+class DeskEvent:
+    """One event for the desks (see `route_to_desks` for the fields)."""
+
+    region_code: str
+    title: str
+    dedupe_key: str
+    body: str = ""
+    link: str = ""
+    level: str = ""
+    sms: bool = False
+    category: str = Notification.Category.TASK
+
+
+def _people(desks: list[str], at: dt.datetime) -> tuple[dict[str, list[User]], list[str]]:
+    """desk → the users to tell (on duty, else the fallback list), and the desks with nobody on duty: one
+    query for the shifts of all the desks, one for the fallback lists of the unstaffed ones."""
+    duties = {desk: OnDuty(desk=desk, at=at) for desk in desks}
+    shifts = (
+        Shift.objects.filter(desk_id__in=desks, starts__lte=at, ends__gt=at)
+        .select_related("user")
+        .order_by("starts", "id")
+    )
+    for shift in shifts:
+        duty = duties[shift.desk_id]
+        {Post.LEADER: duty.leaders, Post.OFFICER: duty.officers, Post.TECH: duty.tech}[shift.post].append(shift.user)
     people, unstaffed = {}, []
     for desk in desks:
-        duty = on_duty(desk, at)
-        people[desk] = [u for u in duty.users if u.is_active]
+        people[desk] = [u for u in duties[desk].users if u.is_active]
         if not people[desk]:
             unstaffed.append(desk)
     if unstaffed:
@@ -89,6 +110,11 @@ def people_for(region_code: str, at: dt.datetime | None = None) -> tuple[dict[st
         for desk in unstaffed:
             people[desk] = fallback[desk]
     return people, unstaffed
+
+
+def people_for(region_code: str, at: dt.datetime | None = None) -> tuple[dict[str, list[User]], list[str]]:
+    """desk → the users to tell (on duty, else the fallback list), and the desks with nobody on duty."""
+    return _people(desks_of(region_code), at or timezone.now())
 
 
 def route_to_desks(
@@ -108,52 +134,88 @@ def route_to_desks(
 
     Telling the desk must never undo what it announces: the work runs in a savepoint, and a failure is
     logged and rolled back alone (the incident, the alarm or the submission stays recorded)."""
+    event = DeskEvent(region_code, title, dedupe_key, body, link, level, sms, category)
+    return route_many([event])[0]
+
+
+def route_many(events: list[DeskEvent]) -> list[Routed]:
+    """`route_to_desks` for many events at once (an ingest batch's orange and red alarm steps), in a fixed
+    number of queries whatever their number; one savepoint for all (a failure tells none of them, and
+    keeps the changes they announce)."""
+    events = list(events)
+    if not events:
+        return []
     try:
         with transaction.atomic():
-            return _route(
-                region_code,
-                title=title,
-                body=body,
-                link=link,
-                level=level,
-                sms=sms,
-                key=topic_for(dedupe_key),
-                category=category,
-            )
+            return _route_many(events)
     except Exception:
-        log.exception("duty routing failed for %s; the change it announces is kept", dedupe_key)
-        return Routed()
+        keys = ", ".join(e.dedupe_key for e in events[:5])
+        log.exception("duty routing failed for %s; the change it announces is kept", keys)
+        return [Routed() for _ in events]
 
 
-def _route(region_code, *, title, body, link, level, sms, key, category) -> Routed:
-    people, unstaffed = people_for(region_code)
-    routed = Routed(users={d: [u.pk for u in users] for d, users in people.items()}, unstaffed=unstaffed)
-    if unstaffed:
-        log.warning("duty routing: nobody on duty at %s for %s", ", ".join(unstaffed), key)
-    message = Message(category=category, title=title[:200], body=body, link=link, dedupe_key=key)
-    notify_many((pk, message) for pk in routed.user_ids)
-    if sms or level in URGENT_LEVELS:
-        routed.sms = _enqueue_sms(people, key=key, title=title, body=body, link=link, level=level)
-    return routed
+def _route_many(events: list[DeskEvent]) -> list[Routed]:
+    people, unstaffed = _people(sorted({d for e in events for d in desks_of(e.region_code)}), timezone.now())
+    results, pairs, texted = [], [], []
+    for event in events:
+        desks = desks_of(event.region_code)
+        mine = {d: people[d] for d in desks}
+        routed = Routed(users={d: [u.pk for u in users] for d, users in mine.items()})
+        routed.unstaffed = [d for d in desks if d in unstaffed]
+        key = topic_for(event.dedupe_key)
+        if routed.unstaffed:
+            log.warning("duty routing: nobody on duty at %s for %s", ", ".join(routed.unstaffed), key)
+        message = Message(
+            category=event.category, title=event.title[:200], body=event.body, link=event.link, dedupe_key=key
+        )
+        pairs += [(pk, message) for pk in routed.user_ids]
+        if event.sms or event.level in URGENT_LEVELS:
+            texted.append((event, key, mine, routed))
+        results.append(routed)
+    notify_many(pairs)
+    if texted:
+        _enqueue_sms(texted)
+    return results
 
 
-def _enqueue_sms(people: dict[str, list[User]], *, key: str, title: str, body: str, link: str, level: str) -> int:
-    notice, created = Notice.objects.get_or_create(
-        topic=key, defaults={"title": title[:200], "link": link, "level": level}
+def _enqueue_sms(texted) -> None:
+    """The SMS of each (event, topic, desk → users, routed): one notice per topic (reused when routed
+    before), its text, and one outbox row per person and event; `routed.sms` is set to the rows written."""
+    notices = {}
+    for notice in Notice.objects.filter(topic__in={key for _, key, _, _ in texted}).order_by("id"):
+        notices.setdefault(notice.topic, notice)
+    created = []
+    for event, key, _, _ in texted:
+        if key not in notices:
+            notices[key] = Notice(topic=key, title=event.title[:200], link=event.link, level=event.level)
+            created.append((notices[key], event))
+    Notice.objects.bulk_create([notice for notice, _ in created])
+    sender = sender_name()
+    NoticeText.objects.bulk_create(
+        [
+            NoticeText(
+                notice=notice,
+                key="",
+                text=(f"【{sender}】值班提醒：{e.title}。{e.body}".rstrip("。") + "。请登录平台处理。")[:300],
+            )
+            for notice, e in created
+        ]
     )
-    if created:
-        text = f"【{sender_name()}】值班提醒：{title}。{body}".rstrip("。") + "。请登录平台处理。"
-        NoticeText.objects.create(notice=notice, key="", text=text[:300])
-    rows, seen = [], set()
-    for desk, users in people.items():
-        tier = "county" if desk == county_of(desk) else "township"
-        for user in users:
-            if user.pk in seen:
-                continue
-            seen.add(user.pk)
-            # The tier makes the outbox's unique index hold: one SMS per person and event, however often routed.
-            rows.append(recipients.Recipient(f"user:{user.pk}", str(user)[:100], desk, tier, "sms", "voice"))
-    return recipients.enqueue(notice, rows)
+    batches = []
+    for _, key, people, routed in texted:
+        rows, seen = [], set()
+        for desk, users in people.items():
+            tier = "county" if desk == county_of(desk) else "township"
+            for user in users:
+                if user.pk in seen:
+                    continue
+                seen.add(user.pk)
+                # The tier makes the outbox's unique index hold: one SMS per person and event, however often
+                # routed.
+                rows.append(recipients.Recipient(f"user:{user.pk}", str(user)[:100], desk, tier, "sms", "voice"))
+        routed.sms = len(rows)
+        batches.append((notices[key], rows))
+    recipients.enqueue_many(batches)
 
 
 def call_unread(*, now: dt.datetime | None = None) -> int:

@@ -15,6 +15,8 @@ class MonitoringConfig(AppConfig):
         duty_items.register()  # alarms not closed: open items of a duty handover; the day's alarms
 
         register_daily_job("监测数据保留", services.retention_job)
+        # PostgreSQL: the raw readings' monthly partitions, the current month and three ahead.
+        register_daily_job("监测数据分区", services.partition_job)
         # Sensors silent longer than their offline rule open an offline alarm (data arriving closes it again,
         # in the ingest path).
         register_periodic_job("监测离线检查", services.offline_check, seconds=60)

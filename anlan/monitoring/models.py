@@ -315,4 +315,4 @@ class AlarmEvent(models.Model):
 
 
 # Names of the history steps and audit actions this app writes beyond its workflow table.
-register_actions({"alarm_open": "报警"})
+register_actions({"alarm_open": "报警", "reading_retention": "清理过期监测原始数据"})

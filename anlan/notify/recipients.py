@@ -244,24 +244,36 @@ def enqueue(
     skipped where the unique index applies). Call inside the transaction of the business change: the row
     commits with it and the worker sends after the commit. `variant` names the notice's text for all of them,
     or is a function choosing it per recipient (a text per person, e.g. each candidate's own exam link)."""
+    return enqueue_many([(notice, recipients)], variant=variant, now=now)
+
+
+def enqueue_many(
+    batches: Iterable[tuple[Notice, Iterable[Recipient]]],
+    *,
+    variant: str | Callable[[Recipient], str] = "",
+    now=None,
+) -> int:
+    """`enqueue` for several notices in one insert (the duty desks' SMS of a batch of alarm steps)."""
     now = now or timezone.now()
-    if notice.exercise_id:
-        recipients = _sandboxed(notice, recipients)
     variant_of = variant if callable(variant) else (lambda r: variant)
-    rows = [
-        Delivery(
-            notice=notice,
-            variant=variant_of(r),
-            recipient_key=r.key,
-            recipient_name=r.name,
-            region_code=r.region_code,
-            tier=r.tier,
-            channel=r.channel,
-            fallback=r.fallback,
-            next_attempt_at=now,
-        )
-        for r in recipients
-    ]
+    rows = []
+    for notice, recipients in batches:
+        if notice.exercise_id:
+            recipients = _sandboxed(notice, recipients)
+        rows += [
+            Delivery(
+                notice=notice,
+                variant=variant_of(r),
+                recipient_key=r.key,
+                recipient_name=r.name,
+                region_code=r.region_code,
+                tier=r.tier,
+                channel=r.channel,
+                fallback=r.fallback,
+                next_attempt_at=now,
+            )
+            for r in recipients
+        ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 

@@ -38,3 +38,19 @@ def test_bench_ingest_runs_through_the_real_path():
     call_command("bench", "ingest", "--readings", "2000", "--batch", "1000", stdout=out)
     result = json.loads(out.getvalue().strip().splitlines()[-1])
     assert result["readings"] == 2000 and result["per_second"] > 0
+
+
+@pytest.mark.postgres_only  # --existing fills the monthly partitions, which only PostgreSQL has
+def test_bench_ingest_with_existing_readings_fills_the_partitions_and_leaves_nothing_behind():
+    from anlan.monitoring import partitions
+    from anlan.monitoring.models import Reading, Sensor
+
+    before = (Reading.objects.count(), Sensor.objects.count(), partitions.existing())
+    out, err = StringIO(), StringIO()
+    call_command(
+        "bench", "ingest", "--readings", "2000", "--batch", "1000", "--existing", "30000", stdout=out, stderr=err
+    )
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert result["existing"] == 30000 and result["readings"] == 2000 and result["per_second"] > 0
+    assert result["fill_seconds"] >= 0
+    assert (Reading.objects.count(), Sensor.objects.count(), partitions.existing()) == before

@@ -214,7 +214,47 @@ def test_a_failure_while_telling_the_desks_keeps_the_incident(tree, monkeypatch,
     def broken(*args, **kwargs):
         raise RuntimeError("roster unreadable")
 
-    monkeypatch.setattr(routing, "people_for", broken)  # the one failure we cannot make happen for real
+    monkeypatch.setattr(routing, "_people", broken)  # the one failure we cannot make happen for real
     incident = _incident_received(tree, minutes_ago=1)
     assert Incident.objects.filter(pk=incident.pk).exists()
     assert "duty routing failed" in caplog.text
+
+
+def _red_batch(tree, n: int, start: dt.datetime) -> list[dict]:
+    sensors = Sensor.objects.bulk_create(
+        Sensor(
+            code=f"DUTY-BATCH-{start:%H%M%S}-{i}",
+            name=f"批量测试水位计{i}",
+            kind="water_level",
+            unit="m",
+            region=tree.village,
+            lon=tree.village.center_lon,
+            lat=tree.village.center_lat,
+        )
+        for i in range(n)
+    )
+    Rule.objects.bulk_create(Rule(sensor=s, kind="threshold", yellow=5, red=9) for s in sensors)
+    return [{"sensor": s.code, "ts": start.isoformat(), "value": 10.0} for s in sensors]
+
+
+def test_a_batch_of_red_alarms_reaches_the_desks_in_queries_that_do_not_grow_with_it(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = persona("township_officer")
+    on_duty_now(tree.township, officer)
+    counts = {}
+    for n, minutes in ((2, 20), (8, 10)):
+        items = _red_batch(tree, n, timezone.now() - dt.timedelta(minutes=minutes))
+        with CaptureQueriesContext(connection) as queries:
+            assert monitoring_services.ingest(items).accepted == n
+        counts[n] = len(queries)
+        codes = {item["sensor"] for item in items}
+        messages = Notification.objects.filter(recipient=officer, dedupe_key__startswith="duty:alarm:")
+        told = {s.code for s in Sensor.objects.filter(code__in=codes) if messages.filter(title__contains=s.name)}
+        assert told == codes  # every alarm of the batch reached the officer on duty, in-app …
+        texted = Delivery.objects.filter(notice__topic__in=messages.values("dedupe_key"), channel="sms")
+        assert texted.filter(recipient_key=f"user:{officer.pk}").count() >= n  # … and by SMS
+    # Routed one by one, each more alarm cost ~10 queries; at once, only a bulk insert may split (SQLite's
+    # limit on parameters): fewer extra queries than extra alarms.
+    assert counts[8] - counts[2] < 8 - 2, counts

@@ -10,7 +10,7 @@ batch (none per reading).
 from .alarms import OPEN_STATUSES, RULE_LABELS, alarm_acknowledge, alarm_close_drill, alarm_open_drill
 from .evaluation import clear_rule_cache, evaluate
 from .ingest import MAX_FUTURE, IngestResult, ingest
-from .upkeep import offline_check, retention_job
+from .upkeep import offline_check, partition_job, retention_job
 
 __all__ = [
     "MAX_FUTURE",
@@ -24,5 +24,6 @@ __all__ = [
     "evaluate",
     "ingest",
     "offline_check",
+    "partition_job",
     "retention_job",
 ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from anlan.accounts.officers import Relation, active_officers, relation
 from anlan.core.audit import AuditItem, actor_name, append, audit_record
 from anlan.core.errors import DomainError
-from anlan.duty.routing import route_to_desks
+from anlan.duty.routing import DeskEvent, route_many
 from anlan.inbox.services import Message, notify_many
 
 from .. import workflow
@@ -82,7 +82,7 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
         ],
         actor=actor,
     )
-    pairs, texts = [], []
+    pairs, texts, desk_events = [], [], []
     for c in steps:
         if c.action not in ("open", "raise"):
             continue
@@ -100,15 +100,18 @@ def _apply(changes: list[_Change], *, actor: str) -> None:
         pairs += [(uid, message) for uid, min_rank in notified.get(sensor.pk, []) if rank >= min_rank]
         if c.level in DESK_LEVELS:
             # Orange and red reach those on duty at the township and county desks too (in-app and SMS).
-            route_to_desks(
-                sensor.region_id,
-                title=message.title,
-                body=message.body,
-                link=message.link,
-                level=c.level,
-                dedupe_key=message.dedupe_key,
-                category="alarm",
+            desk_events.append(
+                DeskEvent(
+                    sensor.region_id,
+                    message.title,
+                    message.dedupe_key,
+                    body=message.body,
+                    link=message.link,
+                    level=c.level,
+                    category="alarm",
+                )
             )
+    route_many(desk_events)  # the batch's steps at once: a fixed number of queries, not ~10 per step
     notify_many(pairs)
     # The site's watchers have no accounts: they get an SMS, through notify's outbox in this transaction.
     from ..alarm_sms import enqueue_alarm_sms

@@ -43,7 +43,7 @@ def _validate(items, sensors: dict, now: dt.datetime, result: IngestResult):
     earliest = now - dt.timedelta(days=settings.ANLAN_INGEST_MAX_AGE_DAYS)
     latest = now + MAX_FUTURE
     tz = timezone.get_default_timezone()
-    rows, seen = [], set()
+    rows, seen, parsed, missing = [], set(), {}, object()
     isfinite = math.isfinite
     for index, item in enumerate(items):
         if not isinstance(item, dict):
@@ -61,7 +61,11 @@ def _validate(items, sensors: dict, now: dt.datetime, result: IngestResult):
         if not isfinite(value):
             result.reject(index, f"value 不能为 NaN 或无穷大：{value!r}")
             continue
-        ts = _parse_ts(item.get("ts"), tz)
+        raw = item.get("ts")
+        # A gateway's batch reports many sensors at the same instants: each distinct time is parsed once.
+        ts = parsed.get(raw, missing) if isinstance(raw, str) else None
+        if ts is missing:
+            ts = parsed[raw] = _parse_ts(raw, tz)
         if ts is None:
             result.reject(index, f"ts 应为 ISO-8601 时间：{item.get('ts')!r}")
             continue

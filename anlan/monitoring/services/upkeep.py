@@ -1,5 +1,5 @@
-"""Upkeep: the offline watch (sensors silent longer than their offline rule) and retention of
-raw readings."""
+"""Upkeep: the offline watch (sensors silent longer than their offline rule), retention of raw
+readings, and the monthly partitions they are stored in on PostgreSQL."""
 
 import datetime as dt
 
@@ -7,6 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from anlan.core.audit import audit_record
+
+from .. import partitions
 from ..models import LEVELS, Alarm, Reading, Rule, Sensor
 from .alarms import OPEN_STATUSES, _apply, _Change
 
@@ -37,13 +40,48 @@ def offline_check(*, now: dt.datetime | None = None) -> int:
 
 
 def retention_job(today: dt.date) -> str:
-    """Delete raw readings older than the retention period (hourly rollups stay), in chunks."""
-    cutoff = timezone.now() - dt.timedelta(days=settings.ANLAN_READING_RETENTION_DAYS)
+    """Raw readings older than the retention period go; hourly rollups stay. PostgreSQL drops the monthly
+    partitions entirely older than the cut-off and deletes only the boundary month's old rows; SQLite
+    deletes in chunks. What went is audited when anything did."""
+    days = settings.ANLAN_READING_RETENTION_DAYS
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    if partitions.partitioned():
+        with transaction.atomic():
+            dropped, deleted = partitions.drop_before(cutoff)
+            _audit_retention(cutoff, deleted, dropped)
+        if dropped:
+            names = "、".join(f"{name}（约 {rows} 条）" for name, rows in dropped)
+            return (
+                f"删除 {days} 天前的原始数据：整月分区 {len(dropped)} 个：{names}；边界月 {deleted} 条（小时统计保留）"
+            )
+        return f"删除 {days} 天前的原始数据 {deleted} 条（小时统计保留）"
     deleted = 0
     while True:
         ids = list(Reading.objects.filter(ts__lt=cutoff).values_list("pk", flat=True)[:20000])
         if not ids:
             break
-        Reading.objects.filter(pk__in=ids).delete()
+        with transaction.atomic():
+            Reading.objects.filter(pk__in=ids).delete()
         deleted += len(ids)
-    return f"删除 {settings.ANLAN_READING_RETENTION_DAYS} 天前的原始数据 {deleted} 条（小时统计保留）"
+    _audit_retention(cutoff, deleted, [])
+    return f"删除 {days} 天前的原始数据 {deleted} 条（小时统计保留）"
+
+
+def _audit_retention(cutoff: dt.datetime, deleted: int, dropped: list[tuple[str, int]]) -> None:
+    if not deleted and not dropped:
+        return
+    after = {"cutoff": cutoff.isoformat(), "rows_deleted": deleted}
+    if dropped:
+        after["partitions_dropped"] = [{"partition": name, "estimated_rows": rows} for name, rows in dropped]
+    audit_record(action="reading_retention", model=Reading, after=after)
+
+
+def partition_job(today: dt.date) -> str:
+    """Daily, PostgreSQL: the current month's partition of the raw readings and the next three exist."""
+    if not partitions.partitioned():
+        return "SQLite 不分区，无需创建"
+    created = partitions.ensure_ahead()
+    months = sorted(partitions.existing())
+    span = f"{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}" if months else "无"
+    made = f"新建分区 {len(created)} 个（{'、'.join(created)}）" if created else "无需新建分区"
+    return f"{made}；现有 {len(months)} 个月份分区，{span}"

@@ -13,6 +13,9 @@ class Command(BaseCommand):
         parser.add_argument("--recipients", type=int, default=1_000_000)
         parser.add_argument("--readings", type=int, default=200_000)
         parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
+        parser.add_argument(
+            "--existing", type=int, default=0, help="ingest, PostgreSQL: readings already in the table (past year)"
+        )
         parser.add_argument("--resources", type=int, default=10_000)
         parser.add_argument("--queries", type=int, default=500)
         parser.add_argument("--k", type=int, default=5)
@@ -34,9 +37,9 @@ class Command(BaseCommand):
         elif o["name"] == "ingest":
             from anlan.bench.ingest import run
 
-            if o["readings"] < 1:
-                raise CommandError("readings 须为正数")
-            result = run(o["readings"], seed=o["seed"], batch=o["batch"])
+            if o["readings"] < 1 or o["existing"] < 0:
+                raise CommandError("readings 须为正数，existing 不能为负数")
+            result = run(o["readings"], seed=o["seed"], batch=o["batch"], existing=o["existing"])
         elif o["name"] == "warnings":
             from anlan.bench.warnings import run
 
