@@ -48,6 +48,13 @@ DRILLS_FILTER = "drills"
 DRILLS_CHOICES = [("include", "含演练"), ("only", "仅演练")]
 
 
+def _region_choices(regions):
+    def choices():
+        return [("", "全部"), *regions.values_list("code", "name")]
+
+    return choices
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Base FilterSet: offers the user's own regions as choices for region filters in the UI; strict about
     values it cannot read (StrictFilterForm). For models a drill can write (an `exercise` marker) it adds
@@ -108,8 +115,9 @@ class ScopedFilterSet(django_filters.FilterSet):
                 # County users pick among townships; township users among their villages too.
                 levels = ["county", "township"] + (["village"] if user.region_id[6:] != "000000" else [])
                 regions = Region.objects.restrict(user).filter(level__in=levels)
-                choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
-                self.form.fields[name].widget = forms.Select(choices=choices)
+                # Read when a page renders the drop-down, not on every API request (a query and ~30 rows
+                # per list call, issue 21): a callable's choices are evaluated when iterated.
+                self.form.fields[name].widget = forms.Select(choices=_region_choices(regions))
 
     def _speak_chinese(self) -> None:
         """Labels and empty choices in Chinese whatever the request's language: a filter without a label of
