@@ -578,6 +578,7 @@ LAYER_CACHE_BYTES = 96 * 1024 * 1024  # per process; least recently used arrays 
 
 _built: "OrderedDict[str, bytes]" = OrderedDict()
 _built_lock = threading.Lock()
+_build_lock = threading.Lock()
 
 
 def data_version(queryset, user) -> str | None:
@@ -608,7 +609,14 @@ def built_collection(layer: MapLayer, user, params) -> tuple[str | None, bytes]:
         if body is not None:
             _built.move_to_end(key)
             return key, body
-    body = _collection(layer.features_json(user, params))
+    # One build at a time in a process: the map's users who ask together for a layer not yet kept (a server
+    # just started, a layer just changed) wait for one build instead of each making the same ~8 MB.
+    with _build_lock:
+        with _built_lock:
+            body = _built.get(key)
+        if body is not None:
+            return key, body
+        body = _collection(layer.features_json(user, params))
     with _built_lock:
         _built[key] = body
         total = sum(len(b) for b in _built.values())
