@@ -96,6 +96,13 @@ def main() -> None:
     from anlan.accounts.services import token_create
     from anlan.bench.layers import county_or_exit, fill_layer
 
+    try:  # as the server does before it serves (core.server.settle: imports done, long-lived objects frozen)
+        from anlan.core.server import settle
+    except ImportError:  # a tree from before it
+        settle = None
+    if settle is not None:
+        settle()
+    print(f"settled like the server: {settle is not None}")
     county = county_or_exit()
     try:
         with transaction.atomic():
