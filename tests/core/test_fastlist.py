@@ -162,3 +162,24 @@ def test_full_id_numbers_are_left_to_the_serializer_which_audits_each_one_shown(
         expected = _PersonIds(people, many=True, context={"request": request}).data
         assert compiled.rows(values, user) == [dict(row) for row in expected]
         assert all("*" in row["id_number"] for row in compiled.rows(values, user))
+
+
+def test_list_pages_still_draw_the_region_drop_down_with_the_users_regions(client, tree):
+    """The API no longer builds the drop-down (its choices are read when a page draws it): a page does."""
+    from django.urls import reverse
+
+    from anlan.core.kit import config_for
+    from anlan.geo.models import Region
+
+    client.force_login(persona("township_officer"))
+    html = client.get(reverse(config_for(HiddenHazard).url_name("list"))).content.decode()
+    select = html[html.index('name="region"') :]
+    select = select[: select.index("</select>")]
+    assert f'value="{tree.township.code}"' in select and tree.township.name in select
+    assert f'value="{tree.other_township.code}"' not in select  # not another township's
+    villages = Region.objects.filter(parent=tree.township)
+    assert all(f'value="{v.code}"' in select for v in villages)
+    # The API answers a region filter by the same scoped rules.
+    headers = _token("township_officer")
+    ours = client.get(f"/api/v1/hazards/?region={tree.township.code}", **headers)
+    assert ours.status_code == 200 and ours.json()["count"] > 0
