@@ -210,6 +210,15 @@ def county_extent_read_afresh():
     forget_county_extent()
 
 
+@pytest.fixture(autouse=True)
+def built_layers_forgotten():
+    """Each process keeps the 一张图 layers it built, keyed by a version that only moves forward
+    (geo.layers.built_collection); a test's rollback moves it back, so each test starts with none kept."""
+    from anlan.geo.layers import forget_built_layers
+
+    forget_built_layers()
+
+
 def load_demo_county():
     from anlan.demo.loader import load_demo
 

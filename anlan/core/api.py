@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
-from . import search, services
+from . import fastlist, search, services
 from .audit import snapshot
 from .drf import RolePermission, StandardPagination, view_action
 from .fields import EncryptedCharField
@@ -74,6 +74,10 @@ class ScopedSerializer(serializers.ModelSerializer):
             if isinstance(field, EncryptedCharField) and field.name in data:
                 data[field.name] = visible_field_value(user, instance, field)
         return data
+
+
+# Its related-choice scoping concerns writes, and compiled lists mask encrypted fields themselves.
+fastlist.allow_plain_methods(ScopedSerializer.get_fields, ScopedSerializer.to_representation)
 
 
 def _refuse_nul_in_lookups(data, fields) -> None:

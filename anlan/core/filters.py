@@ -1,5 +1,7 @@
 """Filters shared by list pages and the API (one FilterSet per model serves both)."""
 
+import weakref
+
 import django_filters
 from django import forms
 from django.conf import settings
@@ -48,6 +50,17 @@ DRILLS_FILTER = "drills"
 DRILLS_CHOICES = [("include", "含演练"), ("only", "仅演练")]
 
 
+# FilterSet class → its form class (weak: a FilterSet class made per request, e.g. from filterset_fields, goes).
+_FORM_CLASSES: "weakref.WeakKeyDictionary[type, type]" = weakref.WeakKeyDictionary()
+
+
+def _region_choices(regions):
+    def choices():
+        return [("", "全部"), *regions.values_list("code", "name")]
+
+    return choices
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Base FilterSet: offers the user's own regions as choices for region filters in the UI; strict about
     values it cannot read (StrictFilterForm). For models a drill can write (an `exercise` marker) it adds
@@ -87,10 +100,24 @@ class ScopedFilterSet(django_filters.FilterSet):
         return queryset
 
     def get_form_class(self):
-        form = super().get_form_class()
-        return form if issubclass(form, StrictFilterForm) else type(form.__name__, (StrictFilterForm, form), {})
+        """The form class is the same for every instance of a FilterSet class: made once (django-filter makes
+        its fields and a class on every request, ~0.5 ms of an API list's CPU, issue 21). The form instance
+        still gets its own copies of the fields, which `__init__` scopes to the user. A filter whose queryset
+        is a callable (it may depend on the request) keeps the class being made each time."""
+        cls = type(self)
+        form = _FORM_CLASSES.get(cls)
+        if form is None:
+            form = super().get_form_class()
+            if not issubclass(form, StrictFilterForm):
+                form = type(form.__name__, (StrictFilterForm, form), {})
+            if not any(callable(getattr(f, "queryset", None)) for f in self.filters.values()):
+                _FORM_CLASSES[cls] = form
+        return form
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, drawn=True, **kwargs):
+        """`drawn=False` (the API's backend): the form is only read, never drawn, so only the choices of the
+        parameters actually sent are scoped (an absent one is never looked up) and the region drop-down is not
+        made — each of these cost a scoped queryset per API request (issue 21)."""
         super().__init__(*args, request=request, **kwargs)
         self._speak_chinese()
         user = getattr(request, "user", None)
@@ -99,6 +126,8 @@ class ScopedFilterSet(django_filters.FilterSet):
         Region = region_model()
 
         for name, flt in self.filters.items():
+            if not drawn and name not in self.data:
+                continue
             form_field = self.form.fields.get(name)
             model = getattr(getattr(form_field, "queryset", None), "model", None)
             if model is not None and hasattr(model.objects, "restrict"):
@@ -108,8 +137,9 @@ class ScopedFilterSet(django_filters.FilterSet):
                 # County users pick among townships; township users among their villages too.
                 levels = ["county", "township"] + (["village"] if user.region_id[6:] != "000000" else [])
                 regions = Region.objects.restrict(user).filter(level__in=levels)
-                choices = [("", "全部")] + [(r.code, r.name) for r in regions.only("code", "name")]
-                self.form.fields[name].widget = forms.Select(choices=choices)
+                # Read when a page renders the drop-down, not on every API request (a query and ~30 rows
+                # per list call, issue 21): a callable's choices are evaluated when iterated.
+                self.form.fields[name].widget = forms.Select(choices=_region_choices(regions))
 
     def _speak_chinese(self) -> None:
         """Labels and empty choices in Chinese whatever the request's language: a filter without a label of
@@ -177,6 +207,9 @@ class StrictFilterBackend(DjangoFilterBackend):
     cannot read is a 400, not a silently unfiltered list)."""
 
     filterset_base = ScopedFilterSet
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        return {**super().get_filterset_kwargs(request, queryset, view), "drawn": False}
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)

@@ -13,6 +13,7 @@ process started with fork+exec from `when_ready`, never threads in the arbiter, 
 exit. With ANLAN_EMBEDDED_WORKER=false the deployment runs them as their own units (deploy/systemd).
 """
 
+import gc
 import os
 import signal
 import subprocess
@@ -62,7 +63,9 @@ class AnlanServer(BaseApplication):
     def load(self):
         from django.core.wsgi import get_wsgi_application
 
-        return get_wsgi_application()
+        application = get_wsgi_application()
+        settle()
+        return application
 
     def _when_ready(self, arbiter):
         self._companion = subprocess.Popen(companion_command(), env=os.environ.copy())
@@ -77,6 +80,18 @@ class AnlanServer(BaseApplication):
             child.wait(timeout=GRACEFUL_TIMEOUT)
         except subprocess.TimeoutExpired:
             child.kill()
+
+
+def settle() -> None:
+    """Before a web process serves: import everything a request would (every app's URLs, views, API and
+    serializers), then freeze what is loaded. The ~200,000 long-lived objects of Django and the apps then sit
+    outside the cyclic garbage collector, which otherwise walked them at every full collection: 1–1.5 ms of
+    an API list request's CPU on this machine (scripts/profile_api.py, issue 21)."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 — imports every URLconf and what it names
+    gc.collect()
+    gc.freeze()
 
 
 def run(*, host: str, port: int, workers: int, threads: int) -> None:

@@ -14,7 +14,7 @@ from anlan.core.regioncodes import is_region_code
 
 from . import spatial
 from .coords import to_wgs84
-from .layers import SYMBOLS, all_layers, get_layer
+from .layers import SYMBOLS, all_layers, built_collection, get_layer
 from .models import Region, RegionLevel
 
 
@@ -137,10 +137,16 @@ class MapLayerViewSet(viewsets.ViewSet):
         layer = get_layer(key)
         if layer is None:
             raise NotFound(f"图层不存在：{key}")
-        if layer.features_json is not None:  # built by the database, sent as it comes
-            features = layer.features_json(request.user, request.query_params)
-            body = b'{"type":"FeatureCollection","features":' + features + b"}"
-            return HttpResponse(body, content_type="application/json")
+        if layer.features_json is not None:  # built by the database (kept while unchanged), sent as it comes
+            etag, body = built_collection(layer, request.user, request.query_params)
+            if etag is not None and f'"{etag}"' in request.headers.get("If-None-Match", ""):
+                response = HttpResponse(status=304)
+            else:
+                response = HttpResponse(body, content_type="application/json")
+            if etag is not None:
+                response["ETag"] = f'"{etag}"'
+                response["Cache-Control"] = "private, no-cache"  # the browser asks each time; 304 if unchanged
+            return response
         collection = {"type": "FeatureCollection", "features": layer.features(request.user, request.query_params)}
         return HttpResponse(orjson.dumps(collection), content_type="application/json")
 

@@ -27,10 +27,17 @@ class LocationField(serializers.Field):
         kwargs.setdefault("allow_null", True)
         super().__init__(**kwargs)
 
-    def to_representation(self, obj):
-        if obj.lon is None or obj.lat is None:
+    # Compiled lists (core.fastlist) build it from these columns of the row, as to_representation does.
+    values_columns = ("lon", "lat")
+
+    @staticmethod
+    def from_values(lon, lat):
+        if lon is None or lat is None:
             return None
-        return {"lon": obj.lon, "lat": obj.lat}
+        return {"lon": lon, "lat": lat}
+
+    def to_representation(self, obj):
+        return self.from_values(obj.lon, obj.lat)
 
     def to_internal_value(self, data):
         if data is None:

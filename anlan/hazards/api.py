@@ -1,6 +1,7 @@
 """Hidden hazards API (CONTRACT.md): report, read, list with filters, and workflow transitions."""
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.core.fastlist import ValuesField, ValuesListMixin
 from anlan.geo.fields import LocationField
 
 from . import services, workflow
@@ -90,8 +92,15 @@ class TransitionSerializer(serializers.Serializer):
     supervising_leader = serializers.CharField(required=False, allow_blank=True)
 
 
-class HiddenHazardViewSet(ScopedModelViewSet):
+def _overdue(status, deadline) -> bool:
+    """HiddenHazard.overdue from the row's columns (the compiled list has no instances)."""
+    return status != workflow.CLOSED and deadline < timezone.localdate()
+
+
+class HiddenHazardViewSet(ValuesListMixin, ScopedModelViewSet):
     """隐患：上报、查询（含是否逾期）与闭环流转（交办→提交→验收销号/退回，延期申请与审批）。"""
+
+    values_fields = {"overdue": ValuesField(("status", "deadline"), _overdue)}
 
     queryset = HiddenHazard.objects.all()
     filterset_class = HiddenHazardFilterSet

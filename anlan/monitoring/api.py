@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from anlan.core import safejson
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
+from anlan.core.fastlist import ValuesListMixin
 from anlan.geo.fields import LocationField
 
 from . import selectors, services
@@ -35,7 +36,7 @@ class SensorSerializer(ScopedSerializer):
         extra_kwargs = {"unit": {"required": False}}
 
 
-class SensorViewSet(ScopedModelViewSet):
+class SensorViewSet(ValuesListMixin, ScopedModelViewSet):
     """监测设备（雨量、水位、GNSS 位移、裂缝、含水率、气体、液位、温度、压力、烟感、视频）。按设备编码访问。"""
 
     queryset = Sensor.objects.all()

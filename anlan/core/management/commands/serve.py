@@ -46,6 +46,9 @@ class Command(BaseCommand):
 
         services = embedded.start_all("serve")
         application = get_wsgi_application()
+        from anlan.core.server import settle
+
+        settle()
         server = create_server(application, host=o["host"], port=o["port"], threads=o["threads"], ident="anlan")
 
         def stop(signum, frame):
