@@ -9,6 +9,7 @@ request (it should not grow with the rows) and the size of the answer. The first
 per-process caches and are not timed.
 """
 
+import math
 import statistics
 import sys
 import time
@@ -45,8 +46,9 @@ class _Rollback(Exception):
 
 
 def _percentile(values: list[float], share: float) -> float:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
     values = sorted(values)
-    return values[max(0, int(len(values) * share) - 1)]
+    return values[max(0, math.ceil(len(values) * share) - 1)]
 
 
 def _time(client: Client, url: str, n: int) -> dict:
