@@ -25,6 +25,8 @@ from anlan.risk import lec, matrix
 from anlan.risk.models import MajorHazardSource, MajorHazardSubstance, RiskAssessment, RiskPoint
 from anlan.risk.services import matrix_thresholds, parse_substances
 
+from .bulk import bulk_create_summarised
+
 __all__ = ["load_enterprise_risk"]
 
 HISTORY_DAYS = 1000  # hidden hazards found since about three years ago
@@ -220,6 +222,13 @@ def _pick(rng, shares: dict) -> str:
     return keys[int(rng.choice(len(keys), p=p / p.sum()))]
 
 
+def _insert(actor, county, model, instances, label: str, summarised: bool) -> list:
+    """Audited insert: each row (the demo county), or one entry per batch (the large profile, demo/bulk.py)."""
+    if summarised:
+        return bulk_create_summarised(actor=actor, county=county, model=model, instances=instances, label=label)
+    return objects_bulk_create(actor=actor, model=model, instances=instances)
+
+
 def _history_audited(actor, county, object_type: str, text: str, count: int) -> None:
     """History rows (assessments, hazard steps) are audited as one step, as the demo's patrols are: the
     records they belong to are each audited on insert, with their current state."""
@@ -261,7 +270,7 @@ def _assessment(rng, point, grade: str, table, thresholds, when: dt.datetime) ->
     )  # fmt: skip
 
 
-def _risk_points(actor, rng, county, enterprises) -> int:
+def _risk_points(actor, rng, county, enterprises, summarised: bool = False) -> int:
     now = timezone.now()
     thresholds = matrix_thresholds(county.code)
     table = _factor_table(thresholds)
@@ -300,7 +309,7 @@ def _risk_points(actor, rng, county, enterprises) -> int:
                 )
             )
             grades.append(grade)
-    created = objects_bulk_create(actor=actor, model=RiskPoint, instances=points)
+    created = _insert(actor, county, RiskPoint, points, "风险点", summarised)
     assessments = []
     for point, grade in zip(created, grades, strict=True):
         if rng.random() < 0.3:  # last year's assessment, kept in the history
@@ -317,7 +326,7 @@ def _risk_points(actor, rng, county, enterprises) -> int:
 # ---------------------------------------------------------------- hazchem units (GB 18218)
 
 
-def _units(actor, enterprises) -> int:
+def _units(actor, county, enterprises, summarised: bool = False) -> int:
     with_units = [e for e in enterprises if getattr(e, "demo_unit", None)]
     now = timezone.now()
     units = []
@@ -342,7 +351,7 @@ def _units(actor, enterprises) -> int:
                 synthetic=True,
             )
         )
-    created = objects_bulk_create(actor=actor, model=MajorHazardSource, instances=units)
+    created = _insert(actor, county, MajorHazardSource, units, "危险源单元", summarised)
     substances = []
     for unit, enterprise in zip(created, with_units, strict=True):
         for row in parse_substances(enterprise.demo_unit["items"]):
@@ -489,10 +498,11 @@ def _hazard_subjects(rng, enterprises, villages, count: int) -> list[tuple]:
         [3.0 if e.demo_sector in HIGH_RISK_SECTORS else 1.0 + 0.8 * sum(getattr(e, f) for f in FLAG_HAZARDS)
          for e in enterprises]
     )  # fmt: skip
+    p = weights / weights.sum()
     subjects = []
     for _ in range(count):
         if rng.random() < 0.75:
-            enterprise = enterprises[int(rng.choice(len(enterprises), p=weights / weights.sum()))]
+            enterprise = enterprises[int(rng.choice(len(enterprises), p=p))]
             choices = list(COMMON_HAZARDS) + SECTOR_HAZARDS.get(enterprise.demo_sector, []) * 2
             for flag, titles in FLAG_HAZARDS.items():
                 if getattr(enterprise, flag):
@@ -506,12 +516,22 @@ def _hazard_subjects(rng, enterprises, villages, count: int) -> list[tuple]:
     return subjects
 
 
-def _hidden_hazards(actor, rng, county, townships, villages, enterprises, per_enterprise: float) -> dict[str, int]:
+def _hidden_hazards(
+    actor,
+    rng,
+    county,
+    townships,
+    villages,
+    enterprises,
+    per_enterprise: float,
+    history_days: int = HISTORY_DAYS,
+    summarised: bool = False,
+) -> dict[str, int]:
     today = timezone.localdate()
     names = {t.code: t.name for t in townships}
     subjects = _hazard_subjects(rng, enterprises, villages, int(len(enterprises) * per_enterprise))
     # Found over the last HISTORY_DAYS, a little more each year as checks became routine.
-    ages = np.sort(((1 - rng.power(1.3, size=len(subjects))) * HISTORY_DAYS).astype(int))[::-1]
+    ages = np.sort(((1 - rng.power(1.3, size=len(subjects))) * history_days).astype(int))[::-1]
     hazards = []
     for (enterprise, region, title, major), age in zip(subjects, ages, strict=True):
         found = today - dt.timedelta(days=int(age))
@@ -553,7 +573,7 @@ def _hidden_hazards(actor, rng, county, townships, villages, enterprises, per_en
         if hazard.status == workflow.CLOSED:
             hazard.closed_at = next(e.at for e in hazard.demo_events if e.action == "verify")
         hazards.append(hazard)
-    created = objects_bulk_create(actor=actor, model=HiddenHazard, instances=hazards)
+    created = _insert(actor, county, HiddenHazard, hazards, "隐患", summarised)
     events = [event for hazard in created for event in hazard.demo_events]
     for hazard in created:
         for event in hazard.demo_events:
@@ -572,13 +592,25 @@ def _hidden_hazards(actor, rng, county, townships, villages, enterprises, per_en
 
 
 def load_enterprise_risk(
-    *, actor, seed: int, county, townships, villages, enterprises, hazards_per_enterprise: float = 4.0
+    *,
+    actor,
+    seed: int,
+    county,
+    townships,
+    villages,
+    enterprises,
+    hazards_per_enterprise: float = 4.0,
+    history_days: int = HISTORY_DAYS,
+    summarised: bool = False,
 ) -> dict:
-    """Risk points, hazchem units and hidden-hazard history of `enterprises` (the grown register)."""
+    """Risk points, hazchem units and hidden-hazard history of `enterprises` (the grown register).
+    The large profile passes more hazards per enterprise over a longer history, audited per batch."""
     rng = np.random.default_rng(seed + 4000)
     result = {
-        "risk_points": _risk_points(actor, rng, county, enterprises),
-        "major_hazard_units": _units(actor, enterprises),
+        "risk_points": _risk_points(actor, rng, county, enterprises, summarised),
+        "major_hazard_units": _units(actor, county, enterprises, summarised),
     }
-    result |= _hidden_hazards(actor, rng, county, townships, villages, enterprises, hazards_per_enterprise)
+    result |= _hidden_hazards(
+        actor, rng, county, townships, villages, enterprises, hazards_per_enterprise, history_days, summarised
+    )
     return result

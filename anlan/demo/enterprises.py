@@ -158,15 +158,23 @@ def _township_weights(townships, placement: str) -> np.ndarray:
 class _Namer:
     """Distinct enterprise names: place + 字号 + sector suffix, redrawn until unused."""
 
-    def __init__(self, rng, taken: set[str]):
+    def __init__(self, rng, taken: set[str], wide: bool = False):
         self.rng = rng
         self.taken = taken
+        # A register twenty times the size runs out of place + one 字号: after a few draws, two 字号.
+        self.wide = wide
+
+    def _trade(self, attempt: int) -> str:
+        trade = TRADE_NAMES[int(self.rng.integers(len(TRADE_NAMES)))]
+        if self.wide and attempt >= 20:
+            trade += TRADE_NAMES[int(self.rng.integers(len(TRADE_NAMES)))]
+        return trade
 
     def name(self, sector: Sector, county_short: str, township, village) -> str:
         place = _short(township.name)
         for attempt in range(200):
             suffix = sector.suffixes[int(self.rng.integers(len(sector.suffixes)))]
-            trade = TRADE_NAMES[int(self.rng.integers(len(TRADE_NAMES)))]
+            trade = self._trade(attempt)
             if sector.key == "fuel":
                 brand = FUEL_BRANDS[int(self.rng.integers(len(FUEL_BRANDS)))]
                 where = _short(village.name) if village and attempt < 100 else trade
@@ -205,18 +213,21 @@ def _credit_code(gen, county6: str, taken: set[str]) -> str:
     return code
 
 
-def build_enterprises(gen, points, county, townships, villages_by_township, departments, taken_names, taken_codes):
+def build_enterprises(
+    gen, points, county, townships, villages_by_township, departments, taken_names, taken_codes, multiple: int = 1
+):
     """The unsaved enterprises of SECTORS, in a fixed order for the seed (gen and points are their own
-    generators: the rest of the demo draws from other streams and is unchanged by this register)."""
+    generators: the rest of the demo draws from other streams and is unchanged by this register).
+    `multiple` multiplies every sector's count (the large profile's county of ten thousand enterprises)."""
     rng = gen.rng
     depts = {d.kind: d for d in departments}
     county6 = county.code[:6]
     county_short = _short(county.name)
-    namer = _Namer(rng, taken_names)
+    namer = _Namer(rng, taken_names, wide=multiple > 1)
     out = []
     for sector in SECTORS:
         weights = _township_weights(townships, sector.placement)
-        picks = rng.choice(len(townships), size=sector.count, p=weights / weights.sum())
+        picks = rng.choice(len(townships), size=sector.count * multiple, p=weights / weights.sum())
         for index in picks:
             township = townships[int(index)]
             villages = villages_by_township.get(township.code) or []

@@ -8,6 +8,7 @@ the rest follow the usual staffing of a county (a 应急管理员 per township, 
 import json
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from anlan.registry.models import Department, DutyRole, Enterprise, Person
 from anlan.registry.services import duty_roles_sync
 from anlan.risk.models import MajorHazardSource
 
+from .bulk import bulk_create_summarised
 from .disaster_registers import add_demo_registers
 from .disaster_relief import load_disaster_relief
 from .disaster_stats import history_name as disaster_history_name
@@ -41,6 +43,7 @@ from .duty import load_duty
 from .duty_log import load_duty_log
 from .enterprise_risk import load_enterprise_risk
 from .enterprises import build_enterprises
+from .large import ENTERPRISE_SCALE, HAZARD_HISTORY_DAYS, HAZARDS_PER_ENTERPRISE, LARGE_PLAN, load_large_monitoring
 from .monitoring import load_monitoring
 from .resources import PointSampler, load_resources
 from .risk import load_risk
@@ -50,8 +53,9 @@ DATA = Path(__file__).parent / "data"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢谭"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红梅兰云峰志文斌波辉鹏宇浩凯婷雪琳燕玲春林"
 DEFAULT_FIGURES = {"geo_monitors_per_village": 2, "geo_managers_per_township": 2}
-# `large` multiplies the village-level staff (grid workers, patrols, monitors) tenfold: a scale data set
-# for measuring lists, exports, imports and (later) warning fan-out on a realistic tree.
+# `large` is a large county (demo/large.py: ≥ 50 townships, ≥ 800 villages, ≥ 10,000 enterprises, ≥ 100,000
+# hidden hazards, ≥ 5,000 sensors with a year of hourly rollups) and multiplies the village-level staff (grid
+# workers, patrols, monitors) tenfold: a scale data set for lists, exports, imports and warning fan-out.
 PROFILES = {"small": 1, "large": 10}
 
 
@@ -81,6 +85,8 @@ class DemoResult:
         "hazards_overdue": "逾期",
         "patrol_tasks": "巡查任务",
         "sensors": "监测设备",
+        "hourly_rollups": "小时统计",
+        "readings": "监测数据",
         "plans": "应急预案",
         "duty_shifts": "值班班次",
         "duty_log": "值班日志",
@@ -135,6 +141,18 @@ class _Gen:
         body = "".join(self.rng.choice(list(CREDIT_CODE_CHARS[:10] + "ABCDEFGH"), size=9))
         first17 = f"91{county6}{body}"
         return first17 + credit_code_check_char(first17)
+
+
+class _WideGen(_Gen):
+    """The large profile's register generator: as _Gen, with phones from the 199 01 block (a million
+    numbers: ten thousand enterprises need twenty thousand, more than a 199 0000 block holds)."""
+
+    def phone(self) -> str:
+        while True:
+            number = f"19901{int(self.rng.integers(0, 1_000_000)):06d}"
+            if number not in self._phones:
+                self._phones.add(number)
+                return number
 
 
 def _departments(county: Region) -> list[Department]:
@@ -318,11 +336,15 @@ def load_demo(
     with_users: bool = True,
     with_enforcement: bool = True,
     with_plans: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
     if profile not in PROFILES:
         raise ValueError(f"未知的数据规模：{profile}（可用：{'、'.join(PROFILES)}）")
+    large = profile == "large"
+    step = progress or (lambda text: None)
     duty_roles_sync()
-    loaded = county_load(actor=actor, code6=county6, seed=seed)
+    loaded = county_load(actor=actor, code6=county6, seed=seed, plan=LARGE_PLAN if large else None)
+    step(f"区划：乡镇（街道）{loaded.townships} 个，村（社区）{loaded.villages} 个")
     county = loaded.county
     townships = list(Region.objects.filter(parent=county).order_by("code"))
     villages_by_township: dict[str, list[Region]] = {t.code: [] for t in townships}
@@ -354,11 +376,12 @@ def load_demo(
         ],
         actor=actor,
     )
+    step(f"部门 {len(departments)} 个，责任人 {len(created)} 名")
     patterns = _enterprises(gen, county, townships, departments)
     # The register's other enterprises draw from their own streams (names, places, a 199 0001 phone block),
     # so the records generated after them are the same as before the register grew.
     register = build_enterprises(
-        _Gen(seed, stream=3000, phone_block="1990001"),
+        _WideGen(seed, stream=3000) if large else _Gen(seed, stream=3000, phone_block="1990001"),
         PointSampler(np.random.default_rng(seed + 3500)),
         county,
         townships,
@@ -366,9 +389,18 @@ def load_demo(
         departments,
         taken_names={e.name for e in patterns},
         taken_codes={e.credit_code for e in patterns},
+        multiple=ENTERPRISE_SCALE if large else 1,
     )
-    enterprises = objects_bulk_create(actor=actor, model=Enterprise, instances=[*patterns, *register])
-    patterns, register = enterprises[: len(patterns)], enterprises[len(patterns) :]
+    if large:  # ten thousand rows: audited per batch (demo/bulk.py), the pattern enterprises one by one
+        patterns = objects_bulk_create(actor=actor, model=Enterprise, instances=patterns)
+        register = bulk_create_summarised(
+            actor=actor, county=county, model=Enterprise, instances=register, label="企业"
+        )
+        enterprises = [*patterns, *register]
+    else:
+        enterprises = objects_bulk_create(actor=actor, model=Enterprise, instances=[*patterns, *register])
+        patterns, register = enterprises[: len(patterns)], enterprises[len(patterns) :]
+    step(f"企业 {len(enterprises)} 家")
 
     all_villages = [v for t in townships for v in villages_by_township[t.code]]
     points = PointSampler(np.random.default_rng(seed + 2000))
@@ -393,15 +425,33 @@ def load_demo(
         enterprises=patterns,
         figures=figures,
     )
+    step("救援力量、物资、风险点与隐患点")
+    scaled = (
+        {
+            "hazards_per_enterprise": HAZARDS_PER_ENTERPRISE,
+            "history_days": HAZARD_HISTORY_DAYS,
+            "summarised": True,
+        }
+        if large
+        else {}
+    )
     grown = load_enterprise_risk(
-        actor=actor, seed=seed, county=county, townships=townships, villages=all_villages, enterprises=register
+        actor=actor,
+        seed=seed,
+        county=county,
+        townships=townships,
+        villages=all_villages,
+        enterprises=register,
+        **scaled,
     )
     for key, count in grown.items():
         resources[key] += count
     resources |= _risk_figures(county6)
+    step(f"企业风险：风险点 {resources['risk_points']} 个，隐患 {resources['hidden_hazards']} 条")
     resources |= load_monitoring(actor=actor, county=county, townships=townships, departments=departments)
     reference_data_install()  # kinds and templates come with migrations; a flushed database gets them back
     resources["plans"] = install_county_plans(county, synthetic=True, actor=actor)
+    step("监测网络与应急预案")
     resources |= load_duty(actor=actor, gen=gen, county=county, townships=townships)
     resources |= load_disaster_history(actor=actor, county=county, townships=townships, seed=seed)
     resources |= load_disaster_relief(actor=actor, county=county, townships=townships, seed=seed)
@@ -429,10 +479,12 @@ def load_demo(
     )
     # Last July's flood went through its 核报 with its housing register complete (households of 2–4 rooms).
     add_demo_registers(disaster_history_name(), actor=actor, rooms_per_house=3)
+    step("值班、灾情、转移、森林防火、地灾与防汛")
     if with_enforcement:
         resources |= load_enforcement(actor=actor, county=county, townships=townships, departments=departments)
         # 12350 举报奖励 reads a decided case's fine: with enforcement only (the small test county stays without tips).
         resources |= load_rewards(actor=actor, county=county, townships=townships, departments=departments)
+    step("执法与举报奖励")
     if with_plans:
         resources |= load_plans_and_drills(actor=actor, county=county, townships=townships, departments=departments)
         # 考核与任务 read the records of every part above. The 核心指标 count the enforcement records too, so the
@@ -440,6 +492,15 @@ def load_demo(
         resources |= load_kpi(
             actor=actor, county=county, townships=townships, departments=departments, with_indicators=with_enforcement
         )
+        step("预案、演练、会商、培训与考核")
+    if large:
+        measured = load_large_monitoring(
+            actor=actor, seed=seed, county=county, villages=all_villages, departments=departments, progress=step
+        )
+        resources["sensors"] += measured["village_sensors"]
+        resources["hourly_rollups"] = measured["hourly_rollups"]
+        resources["readings"] = measured["readings"]
+        step(f"监测数据：小时统计 {measured['hourly_rollups']:,} 条，原始数据 {measured['readings']:,} 条")
     return DemoResult(
         county,
         loaded.townships,

@@ -56,15 +56,16 @@ class LoadedCounty:
 
 
 @transaction.atomic
-def county_load(*, actor, code6: str, seed: int = 42) -> LoadedCounty:
-    """Load a county's real boundary and generate its townships and villages (all audited)."""
+def county_load(*, actor, code6: str, seed: int = 42, plan: CountyPlan | None = None) -> LoadedCounty:
+    """Load a county's real boundary and generate its townships and villages (all audited). `plan` replaces
+    the published or area-based counts (the demo's large profile: a large county inside the same boundary)."""
     boundary = load_county_boundary(code6)
     county_code = code6.ljust(12, "0")
     if Region.objects.filter(code=county_code).exists():
         raise RegionLoadError(f"{boundary.name}（{county_code}）已加载，如需重建请先清空数据库")
     geom = shapely.make_valid(shapely.geometry.shape(boundary.geometry))
     county = _region(county_code, boundary.name, RegionLevel.COUNTY, None, geom, synthetic=False)
-    plan = KNOWN_PLANS.get(code6) or plan_for_area(county.area_km2)
+    plan = plan or KNOWN_PLANS.get(code6) or plan_for_area(county.area_km2)
     tree = generate_tree(county_code, geom, plan, seed)
 
     townships = [_region(t.code, t.name, RegionLevel.TOWNSHIP, county_code, t.geometry, True) for t in tree]

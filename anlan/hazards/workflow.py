@@ -15,6 +15,7 @@ from anlan.core.workflow import Requires, Transition, Workflow
 
 REPORTED, RECTIFYING, AWAITING, CLOSED = "reported", "rectifying", "awaiting_verification", "closed"
 STATUS_LABELS = {REPORTED: "已上报", RECTIFYING: "整改中", AWAITING: "待验收", CLOSED: "已销号"}
+OPEN = (REPORTED, RECTIFYING, AWAITING)  # every status but CLOSED (未销号)
 
 COUNTY = frozenset({Role.COUNTY_ADMIN, Role.COUNTY_OPERATOR})
 SUPERIORS = COUNTY | {Role.DEPARTMENT_OPERATOR, Role.TOWNSHIP_OPERATOR}

@@ -100,7 +100,9 @@ class Sensor(AnlanModel):
     class Meta:
         verbose_name = "监测设备"
         verbose_name_plural = "监测设备"
-        ordering = ["region", "code"]
+        # region_id, not region: the same order without joining the regions to sort (the index gives it)
+        ordering = ["region_id", "code"]
+        indexes = [models.Index(fields=["region_id", "code"])]
 
     def __str__(self):
         return f"{self.name}（{self.code}）"

@@ -138,6 +138,7 @@ class Enterprise(AnlanModel):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["region_id", "name"]
+        indexes = [models.Index(fields=["region_id", "name"])]  # the list's order, read off the index
 
     def __str__(self):
         return self.name

@@ -54,3 +54,17 @@ def test_bench_ingest_with_existing_readings_fills_the_partitions_and_leaves_not
     assert result["existing"] == 30000 and result["readings"] == 2000 and result["per_second"] > 0
     assert result["fill_seconds"] >= 0
     assert (Reading.objects.count(), Sensor.objects.count(), partitions.existing()) == before
+
+
+def test_bench_lists_times_every_list_with_its_rows_and_leaves_no_user():
+    from anlan.accounts.models import User
+    from anlan.bench.lists import TARGETS
+
+    out = StringIO()
+    call_command("bench", "lists", "--queries", "2", stdout=out)
+    result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert result["rows"]["townships"] == 26 and result["rows"]["hidden_hazards"] > 1000
+    assert set(result["targets"]) == {url for _, url in TARGETS}
+    for figures in result["targets"].values():
+        assert 0 < figures["cpu_p50_ms"] <= figures["cpu_p95_ms"] and figures["queries"] > 0 and figures["bytes"] > 0
+    assert not User.objects.filter(username="bench_lists").exists()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from anlan.accounts.models import User
-from anlan.demo.loader import load_demo
+from anlan.demo.loader import PROFILES, _Gen, _persons, load_demo
 from anlan.geo.models import Region
 from anlan.registry.models import Person
 
@@ -38,10 +38,12 @@ def test_large_profile_multiplies_village_staff():
     assert small.persons == Person.objects.filter(region__code__startswith="110101").count()
     with pytest.raises(ValueError, match="未知的数据规模"):
         load_demo(county6="110102", profile="huge", with_users=False)
-    large = load_demo(county6="110102", seed=1, profile="large", with_users=False)  # 西城区
-    villages = Region.objects.filter(code__startswith="110102", level="village").count()
-    assert (
-        Person.objects.filter(region__code__startswith="110102", duty_roles__code="grid_worker").count()
-        == 10 * villages
-    )
-    assert large.persons > 10 * villages
+    # The large profile's staff on this county's tree, without loading the whole large county (demo/large.py).
+    county = small.county
+    townships = list(Region.objects.filter(parent=county).order_by("code"))
+    by_township = {t.code: list(Region.objects.filter(parent=t).order_by("code")) for t in townships}
+    villages = sum(len(v) for v in by_township.values())
+    persons, duties = _persons(_Gen(1), county, townships, by_township, [], {}, PROFILES["large"])
+    grid_workers = [i for i, roles in duties.items() if "grid_worker" in roles]
+    assert len(grid_workers) == 10 * villages
+    assert len(persons) > 10 * villages

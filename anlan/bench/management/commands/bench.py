@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "运行基准测试：anlan bench nearest --resources 10000 --queries 500；anlan bench ingest --readings 200000"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", choices=["nearest", "ingest", "warnings", "import", "situation", "layers", "api"])
+        parser.add_argument(
+            "name", choices=["nearest", "ingest", "warnings", "import", "situation", "layers", "api", "lists"]
+        )
         parser.add_argument("--recipients", type=int, default=1_000_000)
         parser.add_argument("--readings", type=int, default=200_000)
         parser.add_argument("--batch", type=int, default=100_000, help="ingest: readings per batch")
@@ -54,6 +56,12 @@ class Command(BaseCommand):
             result = run(o["rows"])
         elif o["name"] == "situation":
             from anlan.bench.situation import run
+
+            if o["queries"] < 1:
+                raise CommandError("queries 须为正数")
+            result = run(o["queries"])
+        elif o["name"] == "lists":
+            from anlan.bench.lists import run
 
             if o["queries"] < 1:
                 raise CommandError("queries 须为正数")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from anlan.demo.large import Progress
 from anlan.demo.loader import load_demo
 from anlan.geo.boundaries import BoundaryNotFound
 from anlan.geo.services import RegionLoadError
@@ -11,14 +12,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--county", default="500237", help="6位县级区划代码")
         parser.add_argument(
-            "--profile", choices=["small", "large"], default="small", help="large：村级人员放大10倍，用于规模测试"
+            "--profile",
+            choices=["small", "large"],
+            default="small",
+            help="large：大县规模（≥50个乡镇、≥800个村、≥1万家企业、≥10万条隐患、≥5000台设备及一年小时统计），用于规模测试",
         )
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--no-users", action="store_true", help="不创建演示用户")
 
     def handle(self, *args, **o):
         try:
-            result = load_demo(county6=o["county"], seed=o["seed"], profile=o["profile"], with_users=not o["no_users"])
+            result = load_demo(
+                county6=o["county"],
+                seed=o["seed"],
+                profile=o["profile"],
+                with_users=not o["no_users"],
+                progress=Progress(self.stderr),
+            )
         except (BoundaryNotFound, RegionLoadError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(result.summary())
