@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("geo", "0002_move_travelprofile"),
-        ("monitoring", "0003_exercise"),
+        ("monitoring", "0004_reading_partitions"),
         ("registry", "0008_list_order_index"),
         ("risk", "0003_phone_blind_index"),
         ("sites", "0004_hazardsite_proposed_status"),
