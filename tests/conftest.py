@@ -213,10 +213,13 @@ def county_extent_read_afresh():
 @pytest.fixture(autouse=True)
 def built_layers_forgotten():
     """Each process keeps the 一张图 layers it built, keyed by a version that only moves forward
-    (geo.layers.built_collection); a test's rollback moves it back, so each test starts with none kept."""
+    (geo.layers.built_collection), and derived values (core.kept) likewise; a test's rollback moves the version
+    back, so each test starts with none kept."""
+    from anlan.core.kept import forget_kept
     from anlan.geo.layers import forget_built_layers
 
     forget_built_layers()
+    forget_kept()
 
 
 def load_demo_county():

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from anlan.core.audit import actor_name, audit_changes, snapshot
+from anlan.core.kept import kept
 from anlan.core.regioncodes import region_prefix
 from anlan.core.roles import COUNTY_ROLES, Role, role_allows
 from anlan.core.services import object_create, object_update
@@ -423,8 +424,15 @@ def compliance_table(user, year: int, today: dt.date | None = None, *, count_onl
 
 
 def drills_due_count(user) -> int:
-    """Units late or due this quarter in the current year (the 工作台's 演练到期)."""
-    return compliance_table(user, timezone.localdate().year, count_only=True)
+    """Units late or due this quarter in the current year (the 工作台's 演练到期). Kept per process until a
+    drill, unit or plan changes (core.kept): a large county assesses ~5,000 enterprises and plans for it."""
+    today = timezone.localdate()
+    scope = (user.pk if user.is_superuser else None, user.role, user.region_id, user.department_id, user.enterprise_id)
+    return kept(
+        ("drills_due_count", today, *scope),
+        (Drill, Enterprise, Plan, Region, Department),
+        lambda: compliance_table(user, today.year, today, count_only=True),
+    )
 
 
 COMPLIANCE_HEADERS = ["类别", "单位（预案）", "要求及依据", "本年已演练（次）", "最近演练", "下次期限", "状态", "说明"]
