@@ -25,15 +25,23 @@ _kept: "OrderedDict[tuple, object]" = OrderedDict()
 _lock = threading.Lock()
 
 
-def tables_version(models: Iterable, using: str = "default") -> tuple:
-    """(highest key of each model's table …, head of the audit chain), in one query."""
+def audit_head_sql(using: str = "default") -> str:
+    """A scalar subquery: the id of the newest audit entry (the head of the chain). Other apps' version
+    queries (geo.layers' kept map layers) embed it rather than naming core's table themselves."""
     from anlan.core.models import AuditEntry
 
     quote = connections[using].ops.quote_name
+    return f"(SELECT MAX({quote(AuditEntry._meta.pk.column)}) FROM {quote(AuditEntry._meta.db_table)})"
+
+
+def tables_version(models: Iterable, using: str = "default") -> tuple:
+    """(highest key of each model's table …, head of the audit chain), in one query."""
+    quote = connections[using].ops.quote_name
     parts = [
         f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"
-        for m in sorted({*models, AuditEntry}, key=lambda m: m._meta.db_table)
+        for m in sorted(set(models), key=lambda m: m._meta.db_table)
     ]
+    parts.append(audit_head_sql(using))
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}")
         return tuple(cursor.fetchone())

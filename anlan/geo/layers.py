@@ -586,7 +586,7 @@ _build_lock = threading.Lock()
 
 def data_version(queryset, user) -> str | None:
     """A hash naming the layer's features for this user now (see above)."""
-    from anlan.core.models import AuditEntry
+    from anlan.core.kept import audit_head_sql
 
     model = queryset.model
     sql, params = queryset.order_by().query.sql_with_params()
@@ -600,7 +600,7 @@ def data_version(queryset, user) -> str | None:
         f"{quote(m._meta.db_table)})"
         for m in sorted(tables, key=lambda m: m._meta.db_table)
     ]
-    audit = f"(SELECT MAX({quote('id')}) FROM {quote(AuditEntry._meta.db_table)})"
+    audit = audit_head_sql(queryset.db)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join([*counts, audit])}")
         found = cursor.fetchone()
