@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's own widget templates, for FORM_RENDERER below.
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -166,6 +168,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the project's templates, so that anlan/templates/django/forms/ can replace one of
+# Django's: the select widget writes its options inline (hundreds on an enterprise or person field).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -12,6 +12,7 @@ import secrets
 from django import forms
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from anlan.core.audit import audit_record
@@ -36,9 +37,11 @@ def phone_digest(phone: str) -> str:
 
 
 def area_choices():
+    # Names and codes only: the outlines (GeoJSON) of some 600 areas would be decoded for one list of names.
     return (
         Region.objects.filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
         .select_related("parent")
+        .defer("boundary", "parent__boundary")
         .order_by("code")
     )
 
@@ -155,7 +158,7 @@ def current_warnings(area: Region | None) -> list[tuple[Warning, list[str]]]:
         Warning.objects.real()
         .filter(status=Warning.Status.ISSUED, expires__gt=now)
         .exclude(msg_type=Warning.MsgType.CANCEL)
-        .prefetch_related("regions")
+        .prefetch_related(Prefetch("regions", queryset=Region.objects.defer("boundary")))  # names and codes
         .order_by("-sent")
     )
     out = []

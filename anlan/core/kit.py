@@ -24,7 +24,7 @@ from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
 from .roles import Role, role_allows
-from .scoping import scope_q
+from .scoping import scope_possible
 from .validators import location_errors
 from .widgets import DateOnly
 
@@ -221,7 +221,7 @@ def offered_to(user, model, action: str = "view") -> bool:
     the user's scope can hold rows of it, and for an enterprise user the rows are an enterprise's own
     (its registers, hazards, risk points, stock): county reference tables and the region tree stay
     readable where a form needs them, but are not an enterprise's work to browse."""
-    if not role_allows(user, action, model) or scope_q(model, user, "view") is None:
+    if not role_allows(user, action, model) or not scope_possible(model, user):
         return False
     if getattr(user, "role", "") == Role.ENTERPRISE_USER and not user.is_superuser:
         spec = getattr(model, "scope_spec", None)

@@ -57,14 +57,29 @@ def column_path(model, path: str) -> str:
     return path
 
 
-def scope_q(model, user, action: str) -> Q | None:
-    """The filter for `user` on `model`; None means "nothing"."""
+def scope_possible(model, user) -> bool:
+    """Whether `user`'s scope can hold rows of `model` at all (scope_q is not None), without building the
+    filter: the menu asks it for every registered model on every page."""
     spec: ScopeSpec = getattr(model, "scope_spec", ScopeSpec())
     if user.is_superuser or spec.region is None:
-        return Q()
-    region_code = getattr(user, "region_id", None)
-    if not region_code:
+        return True
+    if not getattr(user, "region_id", None):
+        return False
+    role = user.role
+    if role == Role.DEPARTMENT_OPERATOR and spec.department and not user.department_id:
+        return False
+    # An enterprise user reads only an enterprise's rows (or what is shared with everyone).
+    return role != Role.ENTERPRISE_USER or spec.shared or bool(spec.enterprise and user.enterprise_id)
+
+
+def scope_q(model, user, action: str) -> Q | None:
+    """The filter for `user` on `model`; None means "nothing" (scope_possible says when)."""
+    spec: ScopeSpec = getattr(model, "scope_spec", ScopeSpec())
+    if not scope_possible(model, user):
         return None
+    if user.is_superuser or spec.region is None:
+        return Q()
+    region_code = user.region_id
     field = column_path(model, spec.region)
     q = Q(**{f"{field}__startswith": region_prefix(region_code)})
     if spec.ancestors_visible and action == "view":
@@ -72,12 +87,8 @@ def scope_q(model, user, action: str) -> Q | None:
 
     role = user.role
     if role == Role.DEPARTMENT_OPERATOR and spec.department:
-        if not user.department_id:
-            return None
         q &= Q(**{column_path(model, spec.department): user.department_id})
     if role == Role.ENTERPRISE_USER and not spec.shared:
-        if not spec.enterprise or not user.enterprise_id:
-            return None
         q &= Q(**{column_path(model, spec.enterprise): user.enterprise_id})
     if spec.person and action == "view":
         q |= Q(**{spec.person: user.pk})

@@ -13,7 +13,9 @@ from .models import DisasterProcess, ReliefPayment, ReliefProgramme, ReliefRecip
 
 
 def _regions_of(user, levels, within: str | None = None):
-    rows = Region.objects.filter(level__in=levels).select_related("parent").order_by("code")
+    # Choices by name: the outlines (GeoJSON, the county's alone over a megabyte) are left in the database.
+    rows = Region.objects.filter(level__in=levels).select_related("parent").defer("boundary", "parent__boundary")
+    rows = rows.order_by("code")
     if not user.is_superuser:
         rows = rows.filter(code__startswith=region_prefix(user.region_id))
     if within:

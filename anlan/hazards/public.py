@@ -77,6 +77,7 @@ class PublicTipForm(ChallengeForm):
         self.fields["region"].queryset = (
             Region.objects.filter(level__in=[RegionLevel.VILLAGE, RegionLevel.TOWNSHIP])
             .select_related("parent")
+            .defer("boundary", "parent__boundary")  # a list of names: not some 700 outlines (GeoJSON)
             .order_by("code")
         )
         self.fields["region"].label_from_instance = lambda r: (

@@ -3,13 +3,14 @@ overdue) with each task's milestones, and `GET /api/v1/kpi/task-reports/` (filte
 through the pages (kpi.services_tasks), which check who may report."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from rest_framework import serializers
 
 from anlan.core.api import ScopedModelViewSet, ScopedSerializer, router
 from anlan.core.filters import ScopedFilterSet
 from anlan.core.regioncodes import region_prefix
+from anlan.geo.models import Region
 
 from . import services_tasks as services
 from .models import KeyTask, TaskMilestone, TaskReport
@@ -79,7 +80,10 @@ class TaskViewSet(ScopedModelViewSet):
     selector = staticmethod(
         lambda qs: (
             qs.select_related("lead_department")
-            .prefetch_related("cooperating", "townships", "milestones")
+            # The townships by name: not their outlines (GeoJSON), some 700 of them over the table.
+            .prefetch_related(
+                "cooperating", Prefetch("townships", queryset=Region.objects.defer("boundary")), "milestones"
+            )
             .order_by("year", "number", "id")
         )
     )

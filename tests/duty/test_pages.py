@@ -1,11 +1,14 @@
 """The roster pages and the header: who is on duty is on every page, phones only for roles that call."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
+from django.utils.html import escape
 
 from anlan.duty.models import Post, Shift
+from anlan.duty.roster import rosterable_users
 from anlan.duty.selectors import on_duty
 from anlan.testing.personas import persona
 from tests.duty.helpers import clear_desk, on_duty_now
@@ -85,3 +88,19 @@ def test_the_workbench_shows_the_own_desk_and_says_when_nobody_is_on_it(client, 
     page = client.get("/").content.decode()
     card = page[page.index('id="duty-card"') :]
     assert "无人值班" in card[: card.index("</a>")]
+
+
+def test_each_shifts_swap_list_offers_the_desks_people_but_the_shifts_own(client, tree):
+    client.force_login(persona("township_officer"))
+    month = timezone.localdate().strftime("%Y-%m")
+    page = client.get("/duty/roster/", {"desk": tree.township.code, "month": month}).content.decode()
+    shifts = Shift.objects.filter(desk=tree.township, starts__date__gte=timezone.localdate().replace(day=1))
+    candidates = {str(u.pk): escape(str(u)) for u in rosterable_users(tree.township.code)}
+    assert len(candidates) > 2
+    checked = 0
+    for shift in shifts.order_by("starts")[:5]:
+        block = page.split(f'data-shift="{shift.pk}"', 1)[1].split("</details>", 1)[0]
+        offered = dict(re.findall(r'<option value="(\d+)">([^<]*)</option>', block))
+        assert offered == {pk: name for pk, name in candidates.items() if pk != str(shift.user_id)}
+        checked += 1
+    assert checked
