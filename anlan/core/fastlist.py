@@ -27,13 +27,16 @@ from dataclasses import dataclass
 
 import orjson
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db import models
+from django.utils.functional import cached_property
 from rest_framework import relations, serializers
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from .fields import EncryptedCharField
+from .kept import kept, tables_in
 from .masking import visible_value
 from .roles import sees_full_id_number
 
@@ -205,11 +208,28 @@ class OrjsonRenderer(JSONRenderer):
         return orjson.dumps(data, default=self._default, option=options)
 
 
+class KeptCountPaginator(DjangoPaginator):
+    """A page's `count` kept by the process (core.kept) while the tables its query reads are unchanged: the
+    exact COUNT over a large county's 100,000 hidden hazards was most of the list's cost at `--profile large`
+    (issue 21). The key is the query's SQL and parameters, so each scope and filter has its own count."""
+
+    @cached_property
+    def count(self):
+        rows = self.object_list
+        sql, params = rows.query.sql_with_params()
+        return kept(("page count", rows.db, sql, params), tables_in(sql), rows.count)
+
+
 class ValuesListMixin:
     """For a ScopedModelViewSet: `list` builds its page from `values_list()` through the compiled serializer
-    (above) instead of model instances; `values_fields` names the fields that are not columns."""
+    (above) instead of model instances; `values_fields` names the fields that are not columns.
+
+    `keep_count = True`: the page count is kept per process until the tables change (KeptCountPaginator). Only
+    for a model whose rows change through the audited services alone — not one an unaudited path updates in
+    place (sensors: ingest writes their last value and time), since the version would not see that change."""
 
     values_fields: dict[str, ValuesField] = {}
+    keep_count = False
     renderer_classes = [OrjsonRenderer, BrowsableAPIRenderer]
 
     def list(self, request, *args, **kwargs):
@@ -221,6 +241,8 @@ class ValuesListMixin:
         if any(kind == "id_number" for _, kind in compiled.masked) and sees_full_id_number(request.user):
             return super().list(request, *args, **kwargs)
         rows = self.filter_queryset(self.get_queryset()).values_list(*compiled.columns)
+        if self.keep_count and self.paginator is not None:
+            self.paginator.django_paginator_class = KeptCountPaginator
         page = self.paginate_queryset(rows)
         if page is not None:
             return self.get_paginated_response(compiled.rows(page, request.user))

@@ -62,6 +62,13 @@ def kept(key: tuple, models: Iterable, compute: Callable[[], object]):
     return value
 
 
+def tables_in(sql: str) -> set:
+    """The models whose tables a query's SQL reads (quoted names, as Django writes them)."""
+    from django.apps import apps
+
+    return {m for m in apps.get_models() if f'"{m._meta.db_table}"' in sql}
+
+
 def forget_kept() -> None:
     """Tests: a rolled-back transaction moves a version backwards, so each test starts with nothing kept."""
     with _lock:

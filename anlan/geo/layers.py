@@ -609,9 +609,9 @@ def data_version(queryset, user) -> str | None:
 
 
 def _tables_of(sql: str) -> set:
-    from django.apps import apps
+    from anlan.core.kept import tables_in
 
-    return {m for m in apps.get_models() if f'"{m._meta.db_table}"' in sql}
+    return tables_in(sql)
 
 
 def built_collection(layer: MapLayer, user, params) -> tuple[str | None, bytes]:

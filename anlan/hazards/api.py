@@ -101,6 +101,7 @@ class HiddenHazardViewSet(ValuesListMixin, ScopedModelViewSet):
     """隐患：上报、查询（含是否逾期）与闭环流转（交办→提交→验收销号/退回，延期申请与审批）。"""
 
     values_fields = {"overdue": ValuesField(("status", "deadline"), _overdue)}
+    keep_count = True  # hazards change only through the audited services (hazards/services.py, workflow)
 
     queryset = HiddenHazard.objects.all()
     filterset_class = HiddenHazardFilterSet

@@ -183,3 +183,29 @@ def test_list_pages_still_draw_the_region_drop_down_with_the_users_regions(clien
     headers = _token("township_officer")
     ours = client.get(f"/api/v1/hazards/?region={tree.township.code}", **headers)
     assert ours.status_code == 200 and ours.json()["count"] > 0
+
+
+def test_the_hazard_list_count_is_kept_until_a_hazard_changes(client, django_assert_max_num_queries):
+    """The page count of /api/v1/hazards/ is kept by the process (core.kept): the second request runs no COUNT,
+    and a hazard reported through the service shows in the count at once."""
+    from django.utils import timezone
+
+    from anlan.core.kept import forget_kept
+    from anlan.hazards.services import hazard_report
+
+    forget_kept()
+    headers = _token("county_operator")
+    first = client.get("/api/v1/hazards/", **headers).json()["count"]
+    with django_assert_max_num_queries(5) as captured:
+        assert client.get("/api/v1/hazards/", **headers).json()["count"] == first
+    assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
+    worker = persona("village_grid_worker")
+    hazard = HiddenHazard(
+        title="挡墙开裂",
+        description="挡墙出现 2 米裂缝",
+        level="general",
+        region=worker.region,
+        deadline=timezone.localdate() + dt.timedelta(days=5),
+    )
+    hazard_report(actor=worker, hazard=hazard)
+    assert client.get("/api/v1/hazards/", **headers).json()["count"] == first + 1
