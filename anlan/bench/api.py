@@ -45,6 +45,7 @@ ENDPOINTS = [
     LAYER,
 ]
 BENCH_USER = "bench-api"
+PRODUCTION_CONN_MAX_AGE = "60"  # seconds, deploy/env.example
 SITE_PREFIX = "BENCHAPI"
 
 
@@ -82,7 +83,15 @@ class Server:
 
     def __init__(self, workers: int, threads: int):
         self.port = _free_port()
-        env = {**os.environ, "ANLAN_EMBEDDED_WORKER": "false", "ANLAN_DEBUG": "false"}
+        # Database connections kept between requests, as deploy/env.example sets: scripts/with_postgres.py turns
+        # them off for the tests (so test databases can be dropped), which made every request open a PostgreSQL
+        # connection — a server process forked per request, ~half the machine's CPU at 8 clients.
+        env = {
+            **os.environ,
+            "ANLAN_EMBEDDED_WORKER": "false",
+            "ANLAN_DEBUG": "false",
+            "ANLAN_DB_CONN_MAX_AGE": PRODUCTION_CONN_MAX_AGE,
+        }
         command = ["serve", "--workers", str(workers), "--threads", str(threads), "--port", str(self.port)]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "anlan", *command],
@@ -224,6 +233,7 @@ def run(*, clients: int, seconds: float, workers: int, threads: int, points: int
         "clients": clients,
         "seconds": seconds,
         "server": f"gunicorn gthread, {workers} workers × {threads} threads",
+        "db_conn_max_age": int(PRODUCTION_CONN_MAX_AGE),
         "database": connection.vendor,
         "cpus": os.cpu_count(),
         "load_average": round(os.getloadavg()[0], 1),
