@@ -222,6 +222,17 @@ def built_layers_forgotten():
     forget_kept()
 
 
+@pytest.fixture(autouse=True)
+def language_not_inherited():
+    """LocaleMiddleware activates a request's language in the worker's thread and nothing deactivates it: a test
+    after one that sent Accept-Language: en would otherwise read lazy messages in English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def load_demo_county():
     from anlan.demo.loader import load_demo
 
