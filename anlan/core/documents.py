@@ -18,6 +18,14 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)  # CJK text uses eastAsia
 
 
+def _repeat_header():
+    from docx.oxml import OxmlElement
+
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    return element
+
+
 class OfficialDocument:
     def __init__(self):
         self.doc = Document()
@@ -53,6 +61,23 @@ class OfficialDocument:
                 cell.text = ""
                 _font(cell.paragraphs[0].add_run(text), BODY_FONT, 14, bold=bold)
             cells[0].width, cells[1].width = Cm(4), Cm(11.6)
+
+    def grid(self, headers: list[str], rows: list[list[str]], widths_cm: list[float], size: float = 10.5) -> None:
+        """A table of several columns (a scoring sheet, a register) in 五号 text with a bold header row that
+        repeats on every printed page."""
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        header = table.rows[0]
+        header._tr.get_or_add_trPr().append(_repeat_header())
+        for cell, text in zip(header.cells, headers, strict=True):
+            _font(cell.paragraphs[0].add_run(text), BODY_FONT, size, bold=True)
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, text in zip(cells, values, strict=True):
+                _font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, size)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths_cm, strict=True):
+                cell.width = Cm(width)
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()

@@ -349,6 +349,12 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return attachment_response(data, filename, excel.XLSX_CONTENT_TYPE)
 
 
+def docx_response(data: bytes, filename: str) -> HttpResponse:
+    from anlan.core.documents import DOCX_CONTENT_TYPE
+
+    return attachment_response(data, filename, DOCX_CONTENT_TYPE)
+
+
 def kit_urlpatterns(app_label: str):
     """The registry-kit URLs of every model that app registered (include them in the app's urls.py)."""
     return [p for config in all_configs() if config.app_label == app_label for p in model_urlpatterns(config)]

@@ -17,9 +17,10 @@ from anlan.core.errors import DomainError, shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.roles import COUNTY_ROLES
 from anlan.core.uploads import serve_upload
-from anlan.core.views import xlsx_response
+from anlan.core.views import docx_response, xlsx_response
 
 from . import services_assessment as svc
+from .documents_assessment import sheet_document
 from .models import Assessment, AssessmentItem, AssessmentScheme, Indicator, Score
 from .workflow_assessment import SCHEME_FLOW, SHEET_FLOW, is_unit
 
@@ -185,6 +186,7 @@ def sheet_rows(sheet: Assessment) -> list[dict]:
                 "self": _points(score.self_points),
                 "review": _points(score.review_points),
                 "final": _points(svc.final_of(score)),
+                "final_points": svc.final_of(score),
                 "explanation": svc.explanation(score),
                 "links": svc.evidence_links(score),
             }
@@ -217,6 +219,8 @@ def sheet_detail(request, pk):
     if request.GET.get("export") == "xlsx":
         data = excel.table_workbook(f"{sheet.unit_name}评分表", SHEET_HEADERS, sheet_cells(rows))
         return xlsx_response(data, f"{sheet.scheme.title}_{sheet.unit_name}.xlsx")
+    if request.GET.get("export") == "docx":
+        return docx_response(sheet_document(sheet, rows), f"{sheet.scheme.title}_{sheet.unit_name}评分表.docx")
     scheme = sheet.scheme
     self_open = (
         is_unit(request.user, sheet)

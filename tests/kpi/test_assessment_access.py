@@ -22,6 +22,7 @@ def test_no_kpi_page_fails_for_any_role(client, tree, role):
     urls = [
         "/kpi/assessment/", f"/kpi/assessment/{scheme.pk}/", f"/kpi/assessment/{scheme.pk}/?export=xlsx",
         f"/kpi/assessment/sheet/{sheet.pk}/", f"/kpi/assessment/sheet/{sheet.pk}/?export=xlsx",
+        f"/kpi/assessment/sheet/{sheet.pk}/?export=docx",
         f"/kpi/assessment/sheet/{sheet.pk}/score/{score.pk}/evidence/", f"/kpi/assessment/{scheme.pk}/open/",
         "/kpi/duties/", f"/kpi/duties/{duty_list.pk}/", "/kpi/assessment/sheet/999999999/", "/p/duty/",
     ]  # fmt: skip
