@@ -19,13 +19,14 @@ a path writes names it: `kept_generation = "monitoring.live"`. The path moves th
 (`bump_generation`, one upsert of one row, in the batch's transaction), and every version over the model reads
 it in the same query (`generations_sql`).
 
-Why a counter row and not the tables' own figures: MAX(id) of the alarms and MAX(last_ts) of the sensors do
-not move when a reading closes an alarm or turns a sensor from 离线 back to 正常 with a value older than
-another sensor's, and a MAX over ids or over a non-transactional sequence can be committed out of order (batch A
-takes id 10, batch B id 11, B commits first: a reader keeps what it built at 11 and A's commit never moves the
-version again). An UPDATE of one row in the writer's own transaction is seen exactly when its data is; on
-PostgreSQL concurrent batches queue on the row's lock, so the bump is the batch's last statement and holds the
-lock only while the batch commits (SQLite writers are serialised anyway). Cost: one statement per batch.
+Why a counter row and not the tables' own figures: MAX(last_ts) of the sensors does not move when a batch's
+readings are no newer than another sensor's latest (gateways report the same minute) nor when the offline
+watch marks a sensor 离线; nothing about the alarms' ids moves when an open alarm's peak rises; and a MAX over
+ids or over a non-transactional sequence can be committed out of order (batch A takes id 10, batch B id 11, B
+commits first: a reader keeps what it built at 11 and A's commit never moves the version again). An UPDATE of
+one row in the writer's own transaction is seen exactly when its data is. On PostgreSQL concurrent batches queue
+on the row's lock, so the bump comes after the batch's last write (the sensors' update) and holds the lock only
+until the batch commits (SQLite writers are serialised anyway). Cost: one statement per batch.
 """
 
 import re
@@ -72,7 +73,7 @@ def generations_sql(models: Iterable, using: str = "default") -> list[str]:
 
 def bump_generation(name: str, using: str = "default") -> None:
     """Move the generation `name` on: one statement, inside the caller's transaction (see above). Call it once
-    per batch, as the batch's last write."""
+    per batch, after the batch's last write."""
     from anlan.core.models import Generation
 
     quote = connections[using].ops.quote_name

@@ -50,7 +50,7 @@ def _sensors(user, params):
 
 # Both layers are kept per process (geo.layers) and versioned by the live generation besides the tables and the
 # audit head: every ingest batch moves it as it writes the sensors' latest values and live status and the open
-# alarms' peaks (monitoring.storage), so a reading shows on the next request and no reading rebuilds nothing.
+# alarms' peaks (monitoring.storage), so a reading shows on the next request; without one nothing is rebuilt.
 
 
 register_point_layer(
