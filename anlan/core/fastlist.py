@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import models
 from django.utils.functional import cached_property
@@ -216,7 +216,10 @@ class KeptCountPaginator(DjangoPaginator):
     @cached_property
     def count(self):
         rows = self.object_list
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # a scope that sees nothing (`.none()`, an enterprise user's sensors)
+            return 0
         return kept(("page count", rows.db, sql, params), tables_in(sql), rows.count)
 
 
@@ -225,8 +228,9 @@ class ValuesListMixin:
     (above) instead of model instances; `values_fields` names the fields that are not columns.
 
     `keep_count = True`: the page count is kept per process until the tables change (KeptCountPaginator). Only
-    for a model whose rows change through the audited services alone — not one an unaudited path updates in
-    place (sensors: ingest writes their last value and time), since the version would not see that change."""
+    for a model whose rows change through the audited services alone, or whose unaudited in-place writer moves
+    the generation the model names (sensors: ingest writes their live status and moves `monitoring.live`,
+    core.kept) — any other in-place change would not be seen by the version."""
 
     values_fields: dict[str, ValuesField] = {}
     keep_count = False

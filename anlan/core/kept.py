@@ -11,8 +11,25 @@ never reused: AUTOINCREMENT on SQLite, sequences on PostgreSQL) and the head of 
 through the services is audited, ARCHITECTURE.md: an edit, a workflow step, a deletion). A change that is
 neither audited nor adds a row would not be seen — the services rule is what this relies on, as the kept map
 layers do (geo.layers). Keys must name everything else the value depends on (the user's scope, the day).
+
+One path is allowed to change rows in place without an audit entry, because it runs many times a minute and
+must stay a fixed number of queries per batch: the monitoring ingest (MQTT, HTTP, replay) and the offline watch
+write each reporting sensor's latest value, time and live status and each open alarm's peak. A model such
+a path writes names it: `kept_generation = "monitoring.live"`. The path moves that generation once per batch
+(`bump_generation`, one upsert of one row, in the batch's transaction), and every version over the model reads
+it in the same query (`generations_sql`).
+
+Why a counter row and not the tables' own figures: MAX(last_ts) of the sensors does not move when a batch's
+readings are no newer than another sensor's latest (gateways report the same minute) nor when the offline
+watch marks a sensor 离线; nothing about the alarms' ids moves when an open alarm's peak rises; and a MAX over
+ids or over a non-transactional sequence can be committed out of order (batch A takes id 10, batch B id 11, B
+commits first: a reader keeps what it built at 11 and A's commit never moves the version again). An UPDATE of
+one row in the writer's own transaction is seen exactly when its data is. On PostgreSQL concurrent batches queue
+on the row's lock, so the bump comes after the batch's last write (the sensors' update) and holds the lock only
+until the batch commits (SQLite writers are serialised anyway). Cost: one statement per batch.
 """
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -34,13 +51,48 @@ def audit_head_sql(using: str = "default") -> str:
     return f"(SELECT MAX({quote(AuditEntry._meta.pk.column)}) FROM {quote(AuditEntry._meta.db_table)})"
 
 
-def tables_version(models: Iterable, using: str = "default") -> tuple:
-    """(highest key of each model's table …, head of the audit chain), in one query."""
+_GENERATION_NAME = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
+
+
+def _generation_name(name: str) -> str:
+    if not _GENERATION_NAME.match(name):  # written into SQL as a literal: only plain names
+        raise ValueError(f"generation name {name!r}: lower-case letters, digits, '_' and '.' only")
+    return name
+
+
+def generations_sql(models: Iterable, using: str = "default") -> list[str]:
+    """Scalar subqueries: the generation of each `kept_generation` the models name (none for most models),
+    for a version query to read beside their tables' figures."""
+    from anlan.core.models import Generation
+
     quote = connections[using].ops.quote_name
-    parts = [
-        f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})"
-        for m in sorted(set(models), key=lambda m: m._meta.db_table)
-    ]
+    names = sorted({_generation_name(n) for m in models if (n := getattr(m, "kept_generation", None))})
+    table = quote(Generation._meta.db_table)
+    return [f"(SELECT {quote('value')} FROM {table} WHERE {quote('name')} = '{name}')" for name in names]
+
+
+def bump_generation(name: str, using: str = "default") -> None:
+    """Move the generation `name` on: one statement, inside the caller's transaction (see above). Call it once
+    per batch, after the batch's last write."""
+    from anlan.core.models import Generation
+
+    quote = connections[using].ops.quote_name
+    table = quote(Generation._meta.db_table)
+    value = quote("value")
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('name')}, {value}) VALUES (%s, 1) "
+            f"ON CONFLICT ({quote('name')}) DO UPDATE SET {value} = {table}.{value} + 1",
+            [_generation_name(name)],
+        )
+
+
+def tables_version(models: Iterable, using: str = "default") -> tuple:
+    """(highest key of each model's table …, generations they name …, head of the audit chain), in one query."""
+    quote = connections[using].ops.quote_name
+    models = sorted(set(models), key=lambda m: m._meta.db_table)
+    parts = [f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in models]
+    parts += generations_sql(models, using)
     parts.append(audit_head_sql(using))
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}")

@@ -137,7 +137,8 @@ class MapLayerViewSet(viewsets.ViewSet):
         layer = get_layer(key)
         if layer is None:
             raise NotFound(f"图层不存在：{key}")
-        if layer.features_json is not None:  # built by the database (kept while unchanged), sent as it comes
+        # Built by the database, or kept while unchanged (a version): sent as it comes, revalidated by ETag.
+        if layer.features_json is not None or layer.version is not None:
             etag, body = built_collection(layer, request.user, request.query_params)
             if etag is not None and f'"{etag}"' in request.headers.get("If-None-Match", ""):
                 response = HttpResponse(status=304)

@@ -19,11 +19,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import orjson
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, connections, models
 from django.db.models import Aggregate, Case, F, Func, Value, When
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
+from django.utils.translation import get_language
 from psycopg.adapt import Loader
 
 from .models import Region, RegionLevel
@@ -81,8 +83,9 @@ class MapLayer:
     # (user, params) -> the features as one JSON array (bytes) built by the database: the API's fast path
     # for large plain point layers. Must give the same features as `features`.
     features_json: Callable | None = None
-    # user -> a key naming exactly what `features_json` gives this user now (its scope, its links and a
-    # version of the rows), or None: the API then keeps the built array and answers If-None-Match (below).
+    # user -> a key naming exactly what the layer gives this user now (its scope, its links and a version of
+    # the rows), or None: the API then keeps the built array (`features_json`, or `features` encoded once)
+    # and answers If-None-Match (below).
     version: Callable | None = None
 
     def describe(self) -> dict:
@@ -514,11 +517,18 @@ def register_point_layer(
     title_field: str = "name",
     hidden: tuple[str, ...] = (),
     queryset: Callable | None = None,
+    kept: bool = False,
+    reads: tuple = (),
 ) -> MapLayer:
     """A point layer of a located model: rows from `restrict(user)`, popups from its verbose names.
 
     `features(user, params)` may replace the default when a layer adds computed properties; `hidden`
     properties are sent (for programs) but not listed in the popup (a sensor's device code).
+
+    Plain layers are kept per process (below). A layer with its own `features` is kept too with `kept=True`:
+    its features must depend on nothing but the rows of `queryset(user)`, the models in `reads` its query
+    joins (the alarms' sensors), the regions' names and the user's detail links — not on the time of the
+    request or its parameters.
     """
 
     rows = queryset or (lambda user: model.objects.restrict(user))
@@ -552,7 +562,7 @@ def register_point_layer(
             features_json=(lambda user, params: point_features_json(rows(user), properties, user=user))
             if plain
             else None,
-            version=(lambda user: data_version(rows(user), user)) if plain else None,
+            version=(lambda user: data_version(rows(user), user, reads)) if plain or kept else None,
         )
     )
 
@@ -572,9 +582,13 @@ def register_point_layer(
 #   removed without an audit (a bulk load, `bench api`'s synthetic sites, a listing written directly) move
 #   them (ids are never reused: AUTOINCREMENT on SQLite, sequences on PostgreSQL).
 #
+# - the generation of the tables a path changes in place without an audit entry (core.kept: the monitoring
+#   ingest moves `monitoring.live` once per batch as it writes the sensors' latest values and live status),
+#   so the sensors and open-alarms layers are kept too and a reading that changes one shows on the next request.
+#
 # Whole tables, not the scope: coarser (a change anywhere rebuilds every scope's array) but exact, and cheaper
-# than aggregating the scoped rows (a scan: 10 ms). An in-place change that is neither audited nor adds or
-# removes a row would not be seen: the services rule is what this relies on. The key is also the response's
+# than aggregating the scoped rows (a scan: 10 ms). Any other in-place change that is neither audited nor adds
+# or removes a row would not be seen: the services rule is what this relies on. The key is also the response's
 # ETag, so a browser that has the layer is answered 304 without the body.
 
 LAYER_CACHE_BYTES = 96 * 1024 * 1024  # per process; least recently used arrays are dropped first
@@ -584,27 +598,30 @@ _built_lock = threading.Lock()
 _build_lock = threading.Lock()
 
 
-def data_version(queryset, user) -> str | None:
-    """A hash naming the layer's features for this user now (see above)."""
-    from anlan.core.kept import audit_head_sql
+def data_version(queryset, user, reads=()) -> str | None:
+    """A hash naming the layer's features for this user now (see above); `reads`: models the features' own
+    query joins beyond those of `queryset`."""
+    from anlan.core.kept import audit_head_sql, generations_sql
 
     model = queryset.model
     sql, params = queryset.order_by().query.sql_with_params()
     link = detail_link(user, model)
     # Every table the rows are read from (a layer's queryset may annotate from another, such as the credit
     # flags of enterprises), and the regions, whose names are joined: its row count and highest key.
-    tables = _tables_of(sql) | {model, Region}
+    tables = sorted(_tables_of(sql) | {model, Region, *reads}, key=lambda m: m._meta.db_table)
     quote = connections[queryset.db].ops.quote_name
     counts = [
         f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)}), (SELECT MAX({quote(m._meta.pk.column)}) FROM "
         f"{quote(m._meta.db_table)})"
-        for m in sorted(tables, key=lambda m: m._meta.db_table)
+        for m in tables
     ]
+    generations = generations_sql(tables, queryset.db)
     audit = audit_head_sql(queryset.db)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join([*counts, audit])}")
+        cursor.execute(f"SELECT {', '.join([*counts, *generations, audit])}")
         found = cursor.fetchone()
-    parts = (model._meta.label_lower, sql, params, link("\x00") if link else None, found)
+    # The language too: choice labels are written in the active one (zh-Hans; a test may leave another).
+    parts = (model._meta.label_lower, sql, params, link("\x00") if link else None, get_language(), found)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 
@@ -614,12 +631,19 @@ def _tables_of(sql: str) -> set:
     return tables_in(sql)
 
 
+def _features_array(layer: MapLayer, user, params) -> bytes:
+    """The layer's features as one JSON array: built by the database when it can, else encoded by orjson."""
+    if layer.features_json is not None:
+        return layer.features_json(user, params)
+    return orjson.dumps(layer.features(user, params))
+
+
 def built_collection(layer: MapLayer, user, params) -> tuple[str | None, bytes]:
-    """(ETag value or None, GeoJSON FeatureCollection) of a database-built layer, from this process's store
-    when the version says nothing has changed."""
+    """(ETag value or None, GeoJSON FeatureCollection) of a layer, from this process's store when the
+    version says nothing has changed (a layer without a version is built each time)."""
     version = layer.version(user) if layer.version else None
     if version is None:
-        return None, _collection(layer.features_json(user, params))
+        return None, _collection(_features_array(layer, user, params))
     key = f"{layer.key}-{version}"
     with _built_lock:
         body = _built.get(key)
@@ -633,7 +657,7 @@ def built_collection(layer: MapLayer, user, params) -> tuple[str | None, bytes]:
             body = _built.get(key)
         if body is not None:
             return key, body
-        body = _collection(layer.features_json(user, params))
+        body = _collection(_features_array(layer, user, params))
     with _built_lock:
         _built[key] = body
         total = sum(len(b) for b in _built.values())

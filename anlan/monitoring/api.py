@@ -45,6 +45,8 @@ class SensorViewSet(ValuesListMixin, ScopedModelViewSet):
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     scope_actions = {"series": "view"}
+    # A filter on 实时状态 counts rows ingest changes in place: its batches move the live generation (core.kept).
+    keep_count = True
 
     @extend_schema(
         parameters=[OpenApiParameter("hours", int, description="最近多少小时（缺省 24；超过 72 小时用小时统计）")],

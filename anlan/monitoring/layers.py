@@ -40,9 +40,17 @@ def _reading(row, props):
     props["style"] = {"fillColor": STATUS_COLOURS[row["live_status"]]}
 
 
+def _active_sensors(user):
+    return Sensor.objects.restrict(user).filter(active=True)
+
+
 def _sensors(user, params):
-    qs = Sensor.objects.restrict(user).filter(active=True)
-    return point_features(qs, PROPS, user=user, extra=_reading)
+    return point_features(_active_sensors(user), PROPS, user=user, extra=_reading)
+
+
+# Both layers are kept per process (geo.layers) and versioned by the live generation besides the tables and the
+# audit head: every ingest batch moves it as it writes the sensors' latest values and live status and the open
+# alarms' peaks (monitoring.storage), so a reading shows on the next request; without one nothing is rebuilt.
 
 
 register_point_layer(
@@ -55,6 +63,8 @@ register_point_layer(
     hidden=("code", "last_value", "unit"),
     extra_labels={"reading": "最新值"},
     features=_sensors,
+    queryset=_active_sensors,
+    kept=True,
     default_visible=False,  # 926 in the demo county: the open alarms layer shows the ones that matter
     symbol="square",
     cluster=True,
@@ -73,11 +83,14 @@ def _alarm(row, props):
     props["style"] = {"fillColor": FOUR_COLOURS.get(row["level"], "#7f8c8d"), "color": FOUR_COLOURS.get(row["level"])}
 
 
+def _open_alarms(user):
+    return Alarm.objects.restrict(user).real().exclude(status=Alarm.Status.CLOSED)
+
+
 def _alarms_open(user, params):
     """Alarms not yet cleared (报警中 and 已确认) at their sensor's place: one query with the sensor joined."""
-    qs = Alarm.objects.restrict(user).real().exclude(status=Alarm.Status.CLOSED).order_by("-opened_at")
     return point_features(
-        qs,
+        _open_alarms(user).order_by("-opened_at"),
         ALARM_PROPS,
         "sensor__lon",
         "sensor__lat",
@@ -96,6 +109,9 @@ register_point_layer(
     properties=ALARM_PROPS,
     extra_labels={"sensor__name": "设备", "value_text": "触发值/峰值", "region_label": "所在区划"},
     features=_alarms_open,
+    queryset=_open_alarms,
+    kept=True,
+    reads=(Sensor,),  # each alarm is drawn at its sensor, named by it
     symbol="ring",
     top=True,
     legend=four_colour_legend({key: f"{label}报警" for key, label in LEVEL_LABELS.items()}),

@@ -17,6 +17,10 @@ __all__ = ["LEVELS", "Alarm", "AlarmEvent", "Reading", "ReadingHourly", "Rule", 
 LEVELS = ["blue", "yellow", "orange", "red"]
 LEVEL_LABELS = {"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色"}
 LEVEL_CHOICES = [(k, LEVEL_LABELS[k]) for k in LEVELS]
+# The ingest path (and the offline watch) change sensors, alarms and rollups in place without an audit entry,
+# once per batch (storage.update_sensors, storage.mark_offline): the models they write name this generation
+# so that kept values and map layers over them are versioned by it too (core.kept).
+LIVE_GENERATION = "monitoring.live"
 
 
 class Sensor(AnlanModel):
@@ -94,6 +98,7 @@ class Sensor(AnlanModel):
     revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     scope_spec = ScopeSpec(region="region", department="department")
+    kept_generation = LIVE_GENERATION  # last_ts, last_value, live_status: written by ingest, not audited
 
     write_roles = COUNTY_ROLES
 
@@ -206,6 +211,7 @@ class Reading(models.Model):
     scope_spec = ScopeSpec(region="sensor__region", department="sensor__department")
 
     write_roles = SECTOR_REGISTRY_ROLES  # readings posted by the gateways of sensors in the poster's scope
+    kept_generation = LIVE_GENERATION
 
     class Meta:
         verbose_name = "监测数据"
@@ -227,6 +233,7 @@ class ReadingHourly(models.Model):
     sum = models.FloatField("合计")
 
     write_roles = NOBODY  # written only by its services
+    kept_generation = LIVE_GENERATION  # merged in place by every ingest batch
 
     class Meta:
         verbose_name = "小时统计"
@@ -267,6 +274,7 @@ class Alarm(models.Model):
 
     scope_spec = ScopeSpec(region="sensor__region", department="sensor__department")
     write_roles = NOBODY  # alarms change only through the engine and the acknowledge action
+    kept_generation = LIVE_GENERATION  # the engine's steps are audited; an open alarm's peak is not
     # Who may acknowledge (已知悉、正在处置) an alarm in their scope: those on duty for the area, not the
     # people who may change the sensor.
     acknowledge_roles = frozenset(

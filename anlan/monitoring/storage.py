@@ -13,8 +13,10 @@ import datetime as dt
 import numpy as np
 from django.db import IntegrityError, connection, transaction
 
+from anlan.core.kept import bump_generation
+
 from . import partitions
-from .models import Reading, ReadingHourly, Sensor
+from .models import LIVE_GENERATION, Reading, ReadingHourly, Sensor
 
 TABLE = Reading._meta.db_table
 
@@ -142,7 +144,11 @@ def merge_rollups(sid: np.ndarray, t: np.ndarray, v: np.ndarray) -> None:
 def update_sensors(rows: list[tuple[int, dt.datetime, float, str]]) -> None:
     """(sensor id, latest reading time, value, live status) after a batch. The latest value only moves
     forward — a late batch of old readings must not replace it — and each touched sensor's revision
-    goes up by one (see window_cache)."""
+    goes up by one (see window_cache).
+
+    Not audited (a batch a minute per gateway): the live generation moves instead, once for the batch, so
+    the kept sensors and alarms layers and lists see it (core.kept). Every batch that stores readings ends
+    here after its alarm steps and peaks are written, so one bump covers them all."""
     if not rows:
         return
     table = Sensor._meta.db_table
@@ -168,3 +174,13 @@ def update_sensors(rows: list[tuple[int, dt.datetime, float, str]]) -> None:
                     for sid, ts, value, status in rows
                 ],
             )
+    bump_generation(LIVE_GENERATION)
+
+
+def mark_offline(sensor_ids: list[int]) -> None:
+    """The offline watch's silent sensors are 离线 (their alarms are opened and audited beside it); the live
+    generation moves, as after an ingest batch."""
+    if not sensor_ids:
+        return
+    Sensor.objects.filter(pk__in=sensor_ids).update(live_status=Sensor.LiveStatus.OFFLINE)
+    bump_generation(LIVE_GENERATION)

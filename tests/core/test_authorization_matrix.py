@@ -40,6 +40,7 @@ EXPECTED = {
     "core.AuditEntry": "v     -     -     -     -     -     -     -",
     "core.CalendarDay": "vacd  v     v     v     v     v     v     v",
     "core.Exercise": "v     v     v     v     v     v     v     v",
+    "core.Generation": "-     -     -     -     -     -     -     -",
     "core.ImportJob": "v     v     v     v     v     v     v     v",
     "core.JobRun": "-     -     -     -     -     -     -     -",
     "core.UsedChallenge": "-     -     -     -     -     -     -     -",

@@ -209,3 +209,43 @@ def test_acknowledge_page_and_roles(client, gauge):
     assert "已确认报警" in response.content.decode()
     again = client.post(f"/monitoring/alarm/{alarm.pk}/acknowledge/", {}, follow=True)
     assert "不能确认" in again.content.decode()
+
+
+def live_generation() -> int:
+    from anlan.core.models import Generation
+    from anlan.monitoring.models import LIVE_GENERATION
+
+    found = Generation.objects.filter(name=LIVE_GENERATION).first()
+    return found.value if found else 0
+
+
+@pytest.mark.django_db
+def test_each_batch_moves_the_live_generation_once_whatever_its_size(client, gauge, tree):
+    """The sensors' live status is written without an audit entry; the batch moves one counter instead (one
+    statement, not one per reading), and a batch that stores nothing moves nothing."""
+    other = Sensor.objects.filter(active=True, region__code__startswith=tree.county.code[:6]).exclude(pk=gauge.pk)
+    codes = ["RG-T-001", *other.order_by("pk").values_list("code", flat=True)[:9]]
+    start = live_generation()
+    first = {"sensor": "RG-T-001", "ts": iso(30), "value": 1}
+    one = services.ingest([first])
+    assert one.accepted == 1 and live_generation() == start + 1
+    many = services.ingest(
+        [{"sensor": code, "ts": iso(minutes), "value": 2} for code in codes for minutes in (5, 6, 7)]
+    )
+    assert many.accepted == 30 and live_generation() == start + 2
+    nothing = services.ingest([first])  # a duplicate
+    assert nothing.accepted == 0 and live_generation() == start + 2
+
+
+@pytest.mark.django_db
+def test_a_count_by_live_status_follows_ingest(client, gauge):
+    """The sensors list keeps its page count per process (core.fastlist); ingest turning a sensor red shows
+    in the 实时状态 filter's count on the next request."""
+    Rule.objects.create(sensor=gauge, kind="threshold", red=50)
+    client.force_login(persona("county_operator"))
+    url = "/api/v1/monitoring/sensors/?live_status=red"
+    before = client.get(url).json()["count"]
+    assert client.get(url).json()["count"] == before  # kept
+    services.ingest([{"sensor": "RG-T-001", "ts": iso(1), "value": 80}])
+    after = client.get(url).json()
+    assert after["count"] == before + 1 and "RG-T-001" in {row["code"] for row in after["results"]}

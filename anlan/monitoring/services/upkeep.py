@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from anlan.core.audit import audit_record
 
-from .. import partitions
-from ..models import LEVELS, Alarm, Reading, Rule, Sensor
+from .. import partitions, storage
+from ..models import LEVELS, Alarm, Reading, Rule
 from .alarms import OPEN_STATUSES, _apply, _Change
 
 
@@ -33,9 +33,7 @@ def offline_check(*, now: dt.datetime | None = None) -> int:
         alarm = Alarm(sensor=rule.sensor, rule=rule, level=level, opened_at=now)
         changes.append(_Change(alarm, "open", level, float("nan"), now))
     _apply(changes, actor="离线监视")
-    silent = [c.alarm.sensor_id for c in changes]
-    if silent:
-        Sensor.objects.filter(pk__in=silent).update(live_status=Sensor.LiveStatus.OFFLINE)
+    storage.mark_offline([c.alarm.sensor_id for c in changes])
     return len(changes)
 
 
