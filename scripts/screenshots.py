@@ -30,6 +30,7 @@ The pictures (docs/screenshots/README.md lists them):
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -48,6 +49,15 @@ SIZES = {"1440": {"width": 1440, "height": 900}, "390": {"width": 390, "height":
 SCREEN_SIZES = {"1920": {"width": 1920, "height": 1080}, "1366": {"width": 1366, "height": 768}}
 PHONE_OPTIONS = {"is_mobile": True, "has_touch": True}
 PHONE_ONLY = {"390": SIZES["390"]}
+DESK_ONLY = {"1440": SIZES["1440"]}
+# The personas the page reviews log in as (scripts/screenshots_kpi.py, _flood.py): key in `states` → username.
+REVIEW_USERS = {
+    "admin": "county_admin",
+    "viewer": "viewer",
+    "dept": "department_operator",
+    "town": "township_officer",
+    "village": "village_grid_worker",
+}
 
 
 def free_port() -> int:
@@ -68,7 +78,6 @@ def prepare_data(data_dir: Path) -> int:
 
     from anlan.demo.loader import is_loaded, load_demo
     from anlan.demo.scenario import play
-    from anlan.incidents.models import Incident
     from anlan.testing.personas import create_personas, demo_tree, persona
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -76,11 +85,20 @@ def prepare_data(data_dir: Path) -> int:
         print("loading the demo county (about a minute) …", file=sys.stderr)
         load_demo(with_users=False)
         create_personas(demo_tree())
-    incident = Incident.objects.order_by("-pk").first()
+    incident = storm_incident()
     if incident is None:
         print("playing the storm exercise …", file=sys.stderr)
-        incident = play(actor=persona("county_operator"), say=lambda line: print(line, file=sys.stderr)).incident
-    return incident.pk
+        incident = play(actor=persona("county_operator"), say=lambda line: print(line, file=sys.stderr)).incident.pk
+    return incident
+
+
+def storm_incident() -> int | None:
+    """The incident of the storm exercise `prepare_data` plays: opened from its landslide alarm (the demo county's
+    own incidents, a forest fire and a landslide, came in by telephone)."""
+    from anlan.incidents.models import Incident
+
+    storm = Incident.objects.filter(source=Incident.Source.ALARM, alarm__isnull=False).order_by("-pk")
+    return storm.values_list("pk", flat=True).first()
 
 
 def relief_programme() -> int:
@@ -137,10 +155,14 @@ def login_state(browser, base_url: str, username: str) -> dict:
     return state
 
 
-def shoot(browser, state: dict, base_url: str, path: str, out: Path, name: str, prepare=None, sizes=None) -> list[Path]:
+def shoot(
+    browser, state: dict, base_url: str, path: str, out: Path, name: str, prepare=None, sizes=None, **browser_options
+) -> list[Path]:
+    """<name>-<width>.png of `path` at each of `sizes` (default: desktop and phone); `prepare(page, width)` runs
+    once the page is loaded; `browser_options` go to each browser context (locale, timezone_id …)."""
     written = []
     for width, viewport in (sizes or SIZES).items():
-        options = PHONE_OPTIONS if width == "390" else {}
+        options = {**(PHONE_OPTIONS if width == "390" else {}), **browser_options}
         context = browser.new_context(viewport=viewport, device_scale_factor=1, storage_state=state, **options)
         page = context.new_page()
         page.goto(f"{base_url}{path}")
@@ -224,11 +246,30 @@ def disaster_pictures(incident: int, operator, township, village) -> dict:
     return pictures
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+def run(
+    pictures,
+    *,
+    doc: str,
+    out: Path,
+    users: dict[str, str] = REVIEW_USERS,
+    setup=None,
+    wrap=None,
+    browser_options: dict | None = None,
+    argv: list[str] | None = None,
+) -> int:
+    """The command line every screenshot script shares: --out, --data-dir, --only; the demo county (`prepare_data`),
+    `anlan serve` on a free loopback port, Chromium, one login per user, the pictures, and the cleanup.
+
+    `pictures(states)` (states: `users`' keys → login state) gives name → (login state or None, path,
+    prepare or None, sizes or None): a dict, or (name, picture) pairs from a generator where a picture's path
+    follows from the steps before it (the generator resumes once the picture is taken, whether or not --only
+    selected it). `setup()` runs on the data before the server starts. `wrap(name)` gives a context manager
+    around that picture's shots (data moved for the picture and put back). `doc`: the script's docstring (its
+    first paragraph is the --help); `out`: the default --out."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
-    parser.add_argument("--only", help="comma-separated picture names (home,map,…,relief,relief-public: see above)")
+    parser.add_argument("--only", help="comma-separated picture names (the script's docstring lists them)")
     args = parser.parse_args(argv)
     if not os.path.exists(CHROMIUM):
         raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
@@ -236,65 +277,89 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="anlan-screenshots-"))
     data_dir.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    incident = prepare_data(data_dir.resolve())
-    port = free_port()
-    server = start_server(data_dir.resolve(), port)
-    base_url = f"http://127.0.0.1:{port}"
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # otp_code reads the database under Playwright's loop
-    from django.urls import reverse
-    from playwright.sync_api import sync_playwright
-
-    from tests.ui.conftest import CHROMIUM_ARGS
-
     written = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            admin = login_state(browser, base_url, "county_admin")
-            operator = login_state(browser, base_url, "county_operator")
-            village = login_state(browser, base_url, "village_grid_worker")
-            township = login_state(browser, base_url, "township_officer")
-            relief_pk = relief_programme()
-            home = reverse("home")
-            workspace = reverse("incidents:workspace", args=[incident])
-            pictures = {
-                "home": (admin, home, None, None),
-                "map": (operator, reverse("geo:map"), map_ready, None),
-                "map-search": (operator, reverse("geo:map"), map_searched, None),
-                "map-command": (operator, reverse("incidents:command_map", args=[incident]), command_map_ready, None),
-                "incident": (operator, workspace, None, None),
-                "menu": (village, home, menu_open, None),
-                "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
-                "stats": (operator, reverse("hazards:stats"), charts_ready, None),
-                **disaster_pictures(incident, operator, township, village),
-                "relief": (operator, reverse("relief:detail", args=[relief_pk]), None, None),
-                "relief-township": (township, reverse("relief:detail", args=[relief_pk]), to_objections, None),
-                "relief-public": (None, reverse("relief_public:notice", args=[relief_pk]), None, PHONE_ONLY),
-                # 避险转移: the phone list of the storm's lists, and the county's board.
-                "transfer-mine": (operator, reverse("transfer:my_tasks"), None, {"390": SIZES["390"]}),
-                "transfer-board": (operator, reverse("transfer:board"), None, {"1440": SIZES["1440"]}),
-            }
-            from anlan.disasters.models import DisasterProcess
+        prepare_data(data_dir.resolve())
+        if setup is not None:
+            setup()
+        port = free_port()
+        server = start_server(data_dir.resolve(), port)
+        base_url = f"http://127.0.0.1:{port}"
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # otp_code reads the database under Playwright's loop
+        from playwright.sync_api import sync_playwright
 
-            process = DisasterProcess.objects.order_by("-started_at").values_list("pk", flat=True).first()
-            if process is not None:  # the storm's disaster process, once the statistics demo made one
-                registers = reverse("disasters:registers", args=[process])
-                houses = reverse("disasters:register_list", args=[process, "houses"])
-                pictures["disaster-registers"] = (operator, registers, charts_ready, None)
-                pictures["disaster-houses"] = (operator, houses, None, None)
-            only = set(args.only.split(",")) if args.only else set(pictures)
-            for name, (state, path, prepare, sizes) in pictures.items():
-                if name in only:
-                    written += shoot(browser, state, base_url, path, args.out, name, prepare, sizes)
-            browser.close()
+        from tests.ui.conftest import CHROMIUM_ARGS
+
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                states = {key: login_state(browser, base_url, username) for key, username in users.items()}
+                shots = pictures(states)
+                only = set(args.only.split(",")) if args.only else None
+                for name, (state, path, prepare, sizes) in shots.items() if isinstance(shots, dict) else shots:
+                    if only is not None and name not in only:
+                        continue
+                    with wrap(name) if wrap is not None else contextlib.nullcontext():
+                        written += shoot(
+                            browser, state, base_url, path, args.out, name, prepare, sizes, **(browser_options or {})
+                        )
+                browser.close()
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
         if throwaway:
             shutil.rmtree(data_dir, ignore_errors=True)
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
+
+
+def pictures(states: dict) -> dict:
+    """The pictures listed above: name → (login state or None, path, prepare or None, sizes or None)."""
+    from django.urls import reverse
+
+    from anlan.disasters.models import DisasterProcess
+
+    admin, operator, village, township = (states[k] for k in ("admin", "operator", "village", "township"))
+    incident = storm_incident()
+    relief_pk = relief_programme()
+    home = reverse("home")
+    workspace = reverse("incidents:workspace", args=[incident])
+    shots = {
+        "home": (admin, home, None, None),
+        "map": (operator, reverse("geo:map"), map_ready, None),
+        "map-search": (operator, reverse("geo:map"), map_searched, None),
+        "map-command": (operator, reverse("incidents:command_map", args=[incident]), command_map_ready, None),
+        "incident": (operator, workspace, None, None),
+        "menu": (village, home, menu_open, None),
+        "screen": (operator, reverse("overview:screen"), screen_ready, SCREEN_SIZES),
+        "stats": (operator, reverse("hazards:stats"), charts_ready, None),
+        **disaster_pictures(incident, operator, township, village),
+        "relief": (operator, reverse("relief:detail", args=[relief_pk]), None, None),
+        "relief-township": (township, reverse("relief:detail", args=[relief_pk]), to_objections, None),
+        "relief-public": (None, reverse("relief_public:notice", args=[relief_pk]), None, PHONE_ONLY),
+        # 避险转移: the phone list of the storm's lists, and the county's board.
+        "transfer-mine": (operator, reverse("transfer:my_tasks"), None, PHONE_ONLY),
+        "transfer-board": (operator, reverse("transfer:board"), None, DESK_ONLY),
+    }
+    process = DisasterProcess.objects.order_by("-started_at").values_list("pk", flat=True).first()
+    if process is not None:  # the storm's disaster process, once the statistics demo made one
+        registers = reverse("disasters:registers", args=[process])
+        houses = reverse("disasters:register_list", args=[process, "houses"])
+        shots["disaster-registers"] = (operator, registers, charts_ready, None)
+        shots["disaster-houses"] = (operator, houses, None, None)
+    return shots
+
+
+def main(argv: list[str] | None = None) -> int:
+    users = {
+        "admin": "county_admin",
+        "operator": "county_operator",
+        "village": "village_grid_worker",
+        "township": "township_officer",
+    }
+    return run(pictures, doc=__doc__, out=ROOT / "docs" / "screenshots", users=users, argv=argv)
 
 
 if __name__ == "__main__":

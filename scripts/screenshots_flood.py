@@ -12,24 +12,17 @@ county's season of this year around today in its own data directory, and puts it
 Writes <name>-<width>.png into --out (default /tmp/flood-shots: the review copies a handful into docs/img/flood/).
 """
 
-import argparse
+import contextlib
 import datetime as dt
-import os
-import shutil
-import signal
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import CHROMIUM, SIZES, free_port, login_state, prepare_data, shoot, start_server
-
-ROOT = Path(__file__).resolve().parent.parent
-PHONE_ONLY = {"390": SIZES["390"]}
+from screenshots import DESK_ONLY, PHONE_ONLY, run
 
 
 def pictures(states: dict) -> dict:
-    """name → (login state or None, path, sizes or None), for the pages the demo county has data for."""
+    """name → (login state or None, path, prepare, sizes or None), for the pages the demo county has data for."""
     from django.urls import reverse
 
     from anlan.flood.models import (
@@ -49,94 +42,104 @@ def pictures(states: dict) -> dict:
     county = Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").values_list("code", flat=True).first()
     own_town = persona("township_officer").region_id
     shots = {
-        "flood-board": (admin, reverse("flood:board"), None),
-        "flood-board-viewer": (viewer, reverse("flood:board"), None),
-        "flood-board-dept": (dept, reverse("flood:board"), None),
-        "flood-board-town": (town, reverse("flood:board"), None),
-        "flood-board-village": (village, reverse("flood:board"), PHONE_ONLY),
-        "flood-reservoirs": (admin, "/flood/reservoir/", None),
-        "flood-reservoirs-viewer": (viewer, "/flood/reservoir/", None),
-        "flood-reservoirs-dept": (dept, "/flood/reservoir/", None),
-        "flood-reservoirs-town": (town, "/flood/reservoir/", None),
-        "flood-reservoir-add": (admin, "/flood/reservoir/add/", None),
-        "flood-dikes": (admin, "/flood/dike/", None),
-        "flood-dikes-town": (town, "/flood/dike/", None),
-        "flood-dike-add": (town, "/flood/dike/add/", None),
-        "flood-stations": (admin, "/flood/riverstation/", None),
-        "flood-stations-viewer": (viewer, "/flood/riverstation/", None),
-        "flood-station-add": (dept, "/flood/riverstation/add/", None),
-        "flood-responsibilities": (admin, "/flood/floodresponsibility/", None),
-        "flood-responsibilities-viewer": (viewer, "/flood/floodresponsibility/", None),
-        "flood-responsibility-add": (town, "/flood/floodresponsibility/add/", None),
-        "flood-duty": (admin, reverse("flood:duty"), None),
-        "flood-duty-viewer": (viewer, reverse("flood:duty"), None),
-        "flood-duty-town": (town, reverse("flood:duty"), None),
-        "flood-duty-village": (village, reverse("flood:duty"), PHONE_ONLY),
-        "flood-duty-import": (admin, reverse("flood:duty_import"), None),
-        "flood-thresholds": (admin, "/flood/flashfloodthreshold/", None),
-        "flood-thresholds-viewer": (viewer, "/flood/flashfloodthreshold/", None),
-        "flood-threshold-add": (dept, reverse("flood:threshold_add"), None),
-        "flood-seasons": (admin, "/flood/floodseason/", None),
-        "flood-seasons-town": (town, "/flood/floodseason/", None),
-        "flood-season-add": (admin, "/flood/floodseason/add/", None),
-        "flood-settings": (admin, "/flood/floodsetting/", None),
-        "flood-settings-viewer": (viewer, "/flood/floodsetting/", None),
-        "flood-setting-add": (admin, "/flood/floodsetting/add/", None),
-        "flood-public": (None, reverse("flood_public:board", args=[county]), None),
-        "home": (admin, reverse("home"), None),
-        "home-town": (town, reverse("home"), PHONE_ONLY),
-        "home-dept": (dept, reverse("home"), {"1440": SIZES["1440"]}),
+        "flood-board": (admin, reverse("flood:board"), None, None),
+        "flood-board-viewer": (viewer, reverse("flood:board"), None, None),
+        "flood-board-dept": (dept, reverse("flood:board"), None, None),
+        "flood-board-town": (town, reverse("flood:board"), None, None),
+        "flood-board-village": (village, reverse("flood:board"), None, PHONE_ONLY),
+        "flood-reservoirs": (admin, "/flood/reservoir/", None, None),
+        "flood-reservoirs-viewer": (viewer, "/flood/reservoir/", None, None),
+        "flood-reservoirs-dept": (dept, "/flood/reservoir/", None, None),
+        "flood-reservoirs-town": (town, "/flood/reservoir/", None, None),
+        "flood-reservoir-add": (admin, "/flood/reservoir/add/", None, None),
+        "flood-dikes": (admin, "/flood/dike/", None, None),
+        "flood-dikes-town": (town, "/flood/dike/", None, None),
+        "flood-dike-add": (town, "/flood/dike/add/", None, None),
+        "flood-stations": (admin, "/flood/riverstation/", None, None),
+        "flood-stations-viewer": (viewer, "/flood/riverstation/", None, None),
+        "flood-station-add": (dept, "/flood/riverstation/add/", None, None),
+        "flood-responsibilities": (admin, "/flood/floodresponsibility/", None, None),
+        "flood-responsibilities-viewer": (viewer, "/flood/floodresponsibility/", None, None),
+        "flood-responsibility-add": (town, "/flood/floodresponsibility/add/", None, None),
+        "flood-duty": (admin, reverse("flood:duty"), None, None),
+        "flood-duty-viewer": (viewer, reverse("flood:duty"), None, None),
+        "flood-duty-town": (town, reverse("flood:duty"), None, None),
+        "flood-duty-village": (village, reverse("flood:duty"), None, PHONE_ONLY),
+        "flood-duty-import": (admin, reverse("flood:duty_import"), None, None),
+        "flood-thresholds": (admin, "/flood/flashfloodthreshold/", None, None),
+        "flood-thresholds-viewer": (viewer, "/flood/flashfloodthreshold/", None, None),
+        "flood-threshold-add": (dept, reverse("flood:threshold_add"), None, None),
+        "flood-seasons": (admin, "/flood/floodseason/", None, None),
+        "flood-seasons-town": (town, "/flood/floodseason/", None, None),
+        "flood-season-add": (admin, "/flood/floodseason/add/", None, None),
+        "flood-settings": (admin, "/flood/floodsetting/", None, None),
+        "flood-settings-viewer": (viewer, "/flood/floodsetting/", None, None),
+        "flood-setting-add": (admin, "/flood/floodsetting/add/", None, None),
+        "flood-public": (None, reverse("flood_public:board", args=[county]), None, None),
+        "home": (admin, reverse("home"), None, None),
+        "home-town": (town, reverse("home"), None, PHONE_ONLY),
+        "home-dept": (dept, reverse("home"), None, DESK_ONLY),
     }
     # The demo's 龙潭水库 is over its 汛限水位; the first incomplete one shows the 缺X status.
     reservoir = Reservoir.objects.filter(sensor__isnull=False).order_by("code").first()
     reservoir = reservoir or Reservoir.objects.order_by("code").first()
     if reservoir:
-        shots["flood-reservoir"] = (admin, f"/flood/reservoir/{reservoir.pk}/", None)
-        shots["flood-reservoir-viewer"] = (viewer, f"/flood/reservoir/{reservoir.pk}/", None)
-        shots["flood-reservoir-edit"] = (dept, f"/flood/reservoir/{reservoir.pk}/edit/", None)
-        shots["flood-reservoir-duty"] = (admin, reverse("flood:reservoir_duty", args=[reservoir.pk]), None)
-        shots["flood-reservoir-duty-viewer"] = (viewer, reverse("flood:reservoir_duty", args=[reservoir.pk]), None)
+        shots["flood-reservoir"] = (admin, f"/flood/reservoir/{reservoir.pk}/", None, None)
+        shots["flood-reservoir-viewer"] = (viewer, f"/flood/reservoir/{reservoir.pk}/", None, None)
+        shots["flood-reservoir-edit"] = (dept, f"/flood/reservoir/{reservoir.pk}/edit/", None, None)
+        shots["flood-reservoir-duty"] = (admin, reverse("flood:reservoir_duty", args=[reservoir.pk]), None, None)
+        shots["flood-reservoir-duty-viewer"] = (
+            viewer,
+            reverse("flood:reservoir_duty", args=[reservoir.pk]),
+            None,
+            None,
+        )
     own = Reservoir.objects.filter(region__pk__startswith=own_town[:9]).order_by("code").first()
     if own:
-        shots["flood-reservoir-duty-town"] = (town, reverse("flood:reservoir_duty", args=[own.pk]), None)
-        shots["flood-reservoir-town"] = (town, f"/flood/reservoir/{own.pk}/", None)
+        shots["flood-reservoir-duty-town"] = (town, reverse("flood:reservoir_duty", args=[own.pk]), None, None)
+        shots["flood-reservoir-town"] = (town, f"/flood/reservoir/{own.pk}/", None, None)
     dike = Dike.objects.order_by("code").first()
     if dike:
-        shots["flood-dike"] = (admin, f"/flood/dike/{dike.pk}/", None)
-        shots["flood-dike-duty"] = (admin, reverse("flood:dike_duty", args=[dike.pk]), None)
+        shots["flood-dike"] = (admin, f"/flood/dike/{dike.pk}/", None, None)
+        shots["flood-dike-duty"] = (admin, reverse("flood:dike_duty", args=[dike.pk]), None, None)
     station = RiverStation.objects.order_by("pk").first()
     if station:
-        shots["flood-station"] = (admin, f"/flood/riverstation/{station.pk}/", None)
-        shots["flood-station-edit"] = (dept, f"/flood/riverstation/{station.pk}/edit/", None)
+        shots["flood-station"] = (admin, f"/flood/riverstation/{station.pk}/", None, None)
+        shots["flood-station-edit"] = (dept, f"/flood/riverstation/{station.pk}/edit/", None, None)
     duty = FloodResponsibility.objects.order_by("pk").first()
     if duty:
-        shots["flood-responsibility"] = (admin, f"/flood/floodresponsibility/{duty.pk}/", None)
-        shots["flood-responsibility-viewer"] = (viewer, f"/flood/floodresponsibility/{duty.pk}/", None)
+        shots["flood-responsibility"] = (admin, f"/flood/floodresponsibility/{duty.pk}/", None, None)
+        shots["flood-responsibility-viewer"] = (viewer, f"/flood/floodresponsibility/{duty.pk}/", None, None)
     zone = (
         HazardSite.objects.filter(kind="flash_flood", status="active", region__pk__startswith=own_town[:9])
         .order_by("code")
         .first()
     )
     if zone:
-        shots["flood-zone-duty-town"] = (town, reverse("flood:site_duty", args=[zone.pk]), None)
+        shots["flood-zone-duty-town"] = (town, reverse("flood:site_duty", args=[zone.pk]), None, None)
     own_village = persona("village_grid_worker").region_id
     village_zone = HazardSite.objects.filter(kind__in=["flash_flood", "waterlogging"], region_id=own_village).first()
     if village_zone:
-        shots["flood-zone-duty-village"] = (village, reverse("flood:site_duty", args=[village_zone.pk]), PHONE_ONLY)
+        shots["flood-zone-duty-village"] = (
+            village,
+            reverse("flood:site_duty", args=[village_zone.pk]),
+            None,
+            PHONE_ONLY,
+        )
     threshold = FlashFloodThreshold.objects.order_by("pk").first()
     if threshold:
-        shots["flood-threshold"] = (admin, f"/flood/flashfloodthreshold/{threshold.pk}/", None)
-        shots["flood-threshold-viewer"] = (viewer, f"/flood/flashfloodthreshold/{threshold.pk}/", None)
-        shots["flood-threshold-edit"] = (dept, reverse("flood:threshold_edit", args=[threshold.pk]), None)
+        shots["flood-threshold"] = (admin, f"/flood/flashfloodthreshold/{threshold.pk}/", None, None)
+        shots["flood-threshold-viewer"] = (viewer, f"/flood/flashfloodthreshold/{threshold.pk}/", None, None)
+        shots["flood-threshold-edit"] = (dept, reverse("flood:threshold_edit", args=[threshold.pk]), None, None)
     season = FloodSeason.objects.order_by("-year").first()
     if season:
-        shots["flood-season"] = (admin, f"/flood/floodseason/{season.pk}/", None)
-        shots["flood-season-edit"] = (admin, f"/flood/floodseason/{season.pk}/edit/", None)
-        shots["flood-season-viewer"] = (viewer, f"/flood/floodseason/{season.pk}/", None)
+        shots["flood-season"] = (admin, f"/flood/floodseason/{season.pk}/", None, None)
+        shots["flood-season-edit"] = (admin, f"/flood/floodseason/{season.pk}/edit/", None, None)
+        shots["flood-season-viewer"] = (viewer, f"/flood/floodseason/{season.pk}/", None, None)
     setting = FloodSetting.objects.order_by("pk").first()
     if setting:
-        shots["flood-setting"] = (admin, f"/flood/floodsetting/{setting.pk}/", None)
-        shots["flood-setting-edit"] = (admin, f"/flood/floodsetting/{setting.pk}/edit/", None)
+        shots["flood-setting"] = (admin, f"/flood/floodsetting/{setting.pk}/", None, None)
+        shots["flood-setting-edit"] = (admin, f"/flood/floodsetting/{setting.pk}/edit/", None, None)
     return shots
 
 
@@ -203,61 +206,17 @@ class RiversUp:
             Sensor.objects.filter(pk=pk).update(last_value=value, last_ts=ts)
 
 
+def around(name: str):
+    """The 工作台 pictures in the flood season, the board's with two rivers up."""
+    if name.startswith("home"):
+        return InSeason()
+    if name.startswith("flood-board"):
+        return RiversUp()
+    return contextlib.nullcontext()
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("/tmp/flood-shots"))
-    parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
-    parser.add_argument("--only", help="comma-separated picture names")
-    args = parser.parse_args(argv)
-    if not os.path.exists(CHROMIUM):
-        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
-    throwaway = args.data_dir is None
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="anlan-screenshots-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    prepare_data(data_dir.resolve())
-    port = free_port()
-    server = start_server(data_dir.resolve(), port)
-    base_url = f"http://127.0.0.1:{port}"
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    from tests.ui.conftest import CHROMIUM_ARGS
-
-    written = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            users = {
-                "admin": "county_admin",
-                "viewer": "viewer",
-                "dept": "department_operator",
-                "town": "township_officer",
-                "village": "village_grid_worker",
-            }
-            states = {key: login_state(browser, base_url, name) for key, name in users.items()}
-            shots = pictures(states)
-            only = set(args.only.split(",")) if args.only else set(shots)
-            for name, (state, path, sizes) in shots.items():
-                if name not in only:
-                    continue
-                if name.startswith("home"):
-                    with InSeason():
-                        written += shoot(browser, state, base_url, path, args.out, name, None, sizes)
-                elif name.startswith("flood-board"):
-                    with RiversUp():
-                        written += shoot(browser, state, base_url, path, args.out, name, None, sizes)
-                else:
-                    written += shoot(browser, state, base_url, path, args.out, name, None, sizes)
-            browser.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        if throwaway:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    for path in written:
-        print(path)
-    return 0
+    return run(pictures, doc=__doc__, out=Path("/tmp/flood-shots"), wrap=around, argv=argv)
 
 
 if __name__ == "__main__":

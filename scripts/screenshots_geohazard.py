@@ -14,49 +14,18 @@ tip, accepted, verified against the demo's decided penalty case) and moves it a 
 Writes <name>-<width>.png into --out (default /tmp/geohazard-shots: the review copies a handful into docs/img/).
 """
 
-import argparse
 import datetime as dt
-import os
-import shutil
-import signal
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import CHROMIUM, PHONE_OPTIONS, SIZES, free_port, login_state, prepare_data, start_server
+from screenshots import DESK_ONLY, PHONE_ONLY, REVIEW_USERS, run
 
-ROOT = Path(__file__).resolve().parent.parent
-PHONE_ONLY = {"390": SIZES["390"]}
-DESK_ONLY = {"1440": SIZES["1440"]}
 GEO_DEPT_USER = "geo_department"
 DEMO_PASSWORD = "12350demo"
-
-
-def shoot(browser, state, base_url: str, path: str, out: Path, name: str, prepare=None, sizes=None) -> list[Path]:
-    """screenshots.shoot, in a Chinese browser (as the bureau's): the date inputs and the dates Django formats
-    follow the browser's language, so an English headless Chromium would show what no user of the county sees."""
-    written = []
-    for width, viewport in (sizes or SIZES).items():
-        options = PHONE_OPTIONS if width == "390" else {}
-        context = browser.new_context(
-            viewport=viewport,
-            device_scale_factor=1,
-            storage_state=state,
-            locale="zh-CN",
-            timezone_id="Asia/Shanghai",
-            **options,
-        )
-        page = context.new_page()
-        page.goto(f"{base_url}{path}")
-        page.wait_for_load_state("networkidle")
-        if prepare:
-            prepare(page, width)
-        target = out / f"{name}-{width}.png"
-        page.screenshot(path=str(target))
-        written.append(target)
-        context.close()
-    return written
+# A Chinese browser (as the bureau's): the date inputs and the dates Django formats follow the browser's
+# language, so an English headless Chromium would show what no user of the county sees.
+CHINESE_BROWSER = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
 def geo_department_user():
@@ -364,8 +333,9 @@ def pictures(states: dict) -> dict:
     return shots
 
 
-def reward_pictures(states: dict) -> list:
-    """计算 → 审批 → 发放 of the staged tip: (name, state, path, sizes, then) where `then` moves it on a step."""
+def reward_pictures(states: dict):
+    """计算 → 审批 → 发放 of the staged tip: (name, picture) pairs, the tip moved on a step once the picture
+    before the step is taken, each path read after the step before it."""
     from django.urls import reverse
 
     from anlan.core.kit import config_for
@@ -376,99 +346,41 @@ def reward_pictures(states: dict) -> list:
     admin = states["admin"]
     tip = staged_tip()
     reward = Reward.objects.filter(tip=tip).first()
-    out = []
-
-    def compute():
-        services.reward_compute(actor=persona("county_admin"), tip=Tip.objects.get(pk=tip.pk))
-
-    def approve():
-        services.reward_decide(
-            actor=persona("county_admin"), reward=Reward.objects.get(tip=tip), approve=True, opinion="同意"
-        )
-
     if reward is None:
-        out.append(("rw-tip-verified", admin, config_for(Tip).reverse("detail", tip.pk), None, None))
-        out.append(("rw-compute", admin, reverse("rewards:tip_compute", args=[tip.pk]), None, compute))
-        reward_state = Reward.Status.COMPUTED
-    else:
-        reward_state = reward.status
-    if reward_state == Reward.Status.COMPUTED:
-        out.append(("rw-reward-computed", admin, None, DESK_ONLY, None))
-        out.append(("rw-decide", admin, "decide", None, approve))
-        reward_state = Reward.Status.APPROVED
-    if reward_state == Reward.Status.APPROVED:
-        out.append(("rw-pay", admin, "pay", None, None))
-    return out
+        yield "rw-tip-verified", (admin, config_for(Tip).reverse("detail", tip.pk), None, None)
+        yield "rw-compute", (admin, reverse("rewards:tip_compute", args=[tip.pk]), None, None)
+        reward = services.reward_compute(actor=persona("county_admin"), tip=Tip.objects.get(pk=tip.pk))
+    if reward.status == Reward.Status.COMPUTED:
+        yield "rw-reward-computed", (admin, config_for(Reward).reverse("detail", reward.pk), None, DESK_ONLY)
+        yield "rw-decide", (admin, reverse("rewards:reward_decide", args=[reward.pk]), None, None)
+        reward = services.reward_decide(
+            actor=persona("county_admin"), reward=Reward.objects.get(pk=reward.pk), approve=True, opinion="同意"
+        )
+    if reward.status == Reward.Status.APPROVED:
+        yield "rw-pay", (admin, reverse("rewards:reward_pay", args=[reward.pk]), None, None)
+
+
+def all_pictures(states: dict):
+    yield from pictures(states).items()
+    yield from reward_pictures(states)
+
+
+def setup():
+    geo_department_user()
+    township_round()
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("/tmp/geohazard-shots"))
-    parser.add_argument("--data-dir", type=Path, help="keep the demo data here and reuse it on later runs")
-    parser.add_argument("--only", help="comma-separated picture names")
-    args = parser.parse_args(argv)
-    if not os.path.exists(CHROMIUM):
-        raise SystemExit(f"{CHROMIUM} is missing: install Debian's chromium package (and fonts-noto-cjk)")
-    throwaway = args.data_dir is None
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="anlan-screenshots-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    args.out.mkdir(parents=True, exist_ok=True)
-    prepare_data(data_dir.resolve())
-    geo_department_user()
-    township_round()
-    port = free_port()
-    server = start_server(data_dir.resolve(), port)
-    base_url = f"http://127.0.0.1:{port}"
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    from anlan.core.kit import config_for
-    from anlan.rewards.models import Reward
-    from tests.ui.conftest import CHROMIUM_ARGS
-
-    written = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            users = {
-                "admin": "county_admin",
-                "viewer": "viewer",
-                "dept": GEO_DEPT_USER,
-                "town": "township_officer",
-                "village": "village_grid_worker",
-            }
-            states = {key: login_state(browser, base_url, name) for key, name in users.items()}
-            only = set(args.only.split(",")) if args.only else None
-            for name, (state, path, prepare, sizes) in pictures(states).items():
-                if only is None or name in only:
-                    written += shoot(browser, state, base_url, path, args.out, name, prepare, sizes)
-            for name, state, path, sizes, then in reward_pictures(states):
-                reward = Reward.objects.filter(tip__hazard__title__contains="截图用").first()
-                if path is None:
-                    path = config_for(Reward).reverse("detail", reward.pk)
-                elif path == "decide":
-                    path = reverse_url("rewards:reward_decide", reward.pk)
-                elif path == "pay":
-                    path = reverse_url("rewards:reward_pay", reward.pk)
-                if only is None or name in only:
-                    written += shoot(browser, state, base_url, path, args.out, name, None, sizes)
-                if then is not None:
-                    then()
-            browser.close()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        if throwaway:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    for path in written:
-        print(path)
-    return 0
-
-
-def reverse_url(name: str, pk) -> str:
-    from django.urls import reverse
-
-    return reverse(name, args=[pk])
+    users = {**REVIEW_USERS, "dept": GEO_DEPT_USER}
+    return run(
+        all_pictures,
+        doc=__doc__,
+        out=Path("/tmp/geohazard-shots"),
+        users=users,
+        setup=setup,
+        browser_options=CHINESE_BROWSER,
+        argv=argv,
+    )
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ not grow with the number of points.
 """
 
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 import orjson
@@ -20,6 +18,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from anlan.accounts.models import User
+from anlan.bench.timing import time_get
 from anlan.geo.models import Region, RegionLevel
 from anlan.geo.synth import sample_inside
 from anlan.sites.models import GEOLOGICAL, HazardSite
@@ -83,31 +82,16 @@ def run(points: int, queries: int, seed: int = 1) -> dict:
             response = client.get(URL)  # warms up imports, the URL resolver and the session
             features = len(orjson.loads(response.content)["features"])
             print(f"{added} sites added; the layer holds {features} points; measuring …", file=sys.stderr)
-            statements = []
-            with connection.execute_wrapper(lambda execute, sql, *a: statements.append(sql) or execute(sql, *a)):
-                client.get(URL)
             # Wall time is what a user waits; CPU time is this process's own work, which the shared
             # machines' load (other processes on the same cores) does not inflate. Both are reported.
-            timings, cpu = [], []
-            for _ in range(queries):
-                start, start_cpu = time.perf_counter(), time.thread_time()
-                response = client.get(URL)
-                timings.append((time.perf_counter() - start) * 1000)
-                cpu.append((time.thread_time() - start_cpu) * 1000)
-                assert response.status_code == 200
-            timings.sort()
-            cpu.sort()
+            figures = time_get(client, URL, queries, warm=0)
             result = {
                 "layer": LAYER,
                 "points": features,
                 "requests": queries,
-                "bytes": len(response.content),
-                "queries_per_request": len(statements),
-                "p50_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
-                "max_ms": round(timings[-1], 1),
-                "cpu_p50_ms": round(statistics.median(cpu), 1),
-                "cpu_p95_ms": round(cpu[int(0.95 * (len(cpu) - 1))], 1),
+                "bytes": figures.pop("bytes"),
+                "queries_per_request": figures.pop("queries"),
+                **figures,
                 "load_average": round(os.getloadavg()[0], 1),
                 "database": connection.vendor,
             }

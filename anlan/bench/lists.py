@@ -9,15 +9,13 @@ request (it should not grow with the rows) and the size of the answer. The first
 per-process caches and are not timed.
 """
 
-import math
-import statistics
 import sys
-import time
 
 from django.db import connection, transaction
 from django.test import Client
 
 from anlan.accounts.models import User
+from anlan.bench.timing import time_get
 from anlan.core.roles import Role
 from anlan.geo.models import Region, RegionLevel
 from anlan.hazards.models import HiddenHazard
@@ -43,36 +41,6 @@ TARGETS = (
 
 class _Rollback(Exception):
     pass
-
-
-def _percentile(values: list[float], share: float) -> float:
-    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
-    values = sorted(values)
-    return values[max(0, math.ceil(len(values) * share) - 1)]
-
-
-def _time(client: Client, url: str, n: int) -> dict:
-    for _ in range(WARM):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status_code}")
-    queries = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        size = len(client.get(url).content)
-    wall, cpu = [], []
-    for _ in range(n):
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        client.get(url)
-        cpu.append((time.thread_time() - start_cpu) * 1000)
-        wall.append((time.perf_counter() - start) * 1000)
-    return {
-        "p50_ms": round(statistics.median(wall), 1),
-        "p95_ms": round(_percentile(wall, 0.95), 1),
-        "cpu_p50_ms": round(statistics.median(cpu), 1),
-        "cpu_p95_ms": round(_percentile(cpu, 0.95), 1),
-        "queries": len(queries),
-        "bytes": size,
-    }
 
 
 def run(n: int) -> dict:
@@ -103,7 +71,7 @@ def run(n: int) -> dict:
             client.force_login(user)
             for name, url in TARGETS:
                 print(f"{name} {url} …", file=sys.stderr)
-                result["targets"][url] = {"name": name, **_time(client, url, n)}
+                result["targets"][url] = {"name": name, **time_get(client, url, n, warm=WARM)}
             raise _Rollback
     except _Rollback:
         pass

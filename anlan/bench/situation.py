@@ -11,14 +11,13 @@ of queries of one request is reported beside the times (it does not depend on th
 machine at this moment, so the 工作台's own share can be read off a busy machine's figures.
 """
 
-import statistics
 import sys
-import time
 
 from django.db import connection, transaction
 from django.test import Client
 
 from anlan.accounts.models import User
+from anlan.bench.timing import time_get
 from anlan.core.roles import Role
 from anlan.geo.models import Region, RegionLevel
 
@@ -34,28 +33,6 @@ def _user(username: str, role: str, region: Region) -> User:
     user.set_unusable_password()
     user.save()
     return user
-
-
-def _time(client: Client, url: str, n: int) -> dict:
-    for _ in range(WARM):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url}: HTTP {response.status_code}")
-    queries = []
-    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
-        client.get(url)
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return {
-        "p50_ms": round(statistics.median(times), 2),
-        "p95_ms": round(times[max(0, int(len(times) * 0.95) - 1)], 2),
-        "max_ms": round(times[-1], 2),
-        "queries": len(queries),
-    }
 
 
 def run(n: int) -> dict:
@@ -75,7 +52,7 @@ def run(n: int) -> dict:
                 client.force_login(user)
                 for name, url in (("workbench", "/"), ("situation", "/api/v1/situation/"), ("baseline", "/inbox/")):
                     print(f"{who} {name} …", file=sys.stderr)
-                    result[f"{name}_{who}"] = _time(client, url, n)
+                    result[f"{name}_{who}"] = time_get(client, url, n, warm=WARM)
             raise _Rollback
     except _Rollback:
         pass

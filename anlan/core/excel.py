@@ -267,6 +267,8 @@ class _Lookups:
                 qs = related.objects.restrict(user, "view")
             else:
                 qs = related.objects.all()
+            if limit := f.get_limit_choices_to():  # the model's own limit (库水位计: water level sensors only)
+                qs = qs.complex_filter(limit)
             self.maps[f.name] = {str(k): pk for k, pk in qs.values_list(key, "pk")}
             if isinstance(f, models.ManyToManyField):
                 # Many-to-many cells are usually typed by name; accept the display name too.

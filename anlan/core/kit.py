@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.forms.models import apply_limit_choices_to_to_formfield
 
 from .fields import EncryptedCharField
 from .masking import note_full_id_view, visible_field_value
@@ -331,7 +332,12 @@ def regions_writable_by(user):
 
 
 class ScopedModelForm(forms.ModelForm):
-    """A ModelForm whose related-object choices are limited to what the user may use."""
+    """A ModelForm whose related-object choices are limited to what the user may use: the config's
+    `related_choices` for the fields it names, otherwise the rows of the related model the user may view
+    (regions: those the user may own records in) — always within the model field's `limit_choices_to`."""
+
+    # {field name: f(user) -> queryset}, the config's `related_choices` (set by `modelform_for`).
+    related_choices: dict = {}
 
     def __init__(self, *args, user, **kwargs):
         self.user = user
@@ -340,7 +346,7 @@ class ScopedModelForm(forms.ModelForm):
         if self.instance.pk is not None and not self.is_bound:
             _note_id_numbers_in_form(self.instance, self.fields)
 
-        for form_field in self.fields.values():
+        for name, form_field in self.fields.items():
             if isinstance(form_field, forms.DateField) and not isinstance(form_field, forms.DateTimeField):
                 form_field.widget = DateOnly()
             if isinstance(form_field, forms.ModelMultipleChoiceField):
@@ -348,12 +354,19 @@ class ScopedModelForm(forms.ModelForm):
             if not isinstance(form_field, forms.ModelChoiceField):
                 continue
             related = form_field.queryset.model
-            if related is Region:
+            if name in self.related_choices:
+                form_field.queryset = self.related_choices[name](user)
+            elif related is Region:
                 form_field.queryset = regions_writable_by(user).only("code", "name")
-                form_field.error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
             elif hasattr(related.objects, "restrict"):
                 form_field.queryset = related.objects.restrict(user, "view")
-                form_field.error_messages["invalid_choice"] = "所选项不存在或不在您的管辖范围内"
+            else:
+                continue
+            # Django applied the field's limit_choices_to to the queryset just replaced.
+            apply_limit_choices_to_to_formfield(form_field)
+            form_field.error_messages["invalid_choice"] = (
+                "区划不存在或不在您的管辖范围内" if related is Region else "所选项不存在或不在您的管辖范围内"
+            )
 
     def clean(self):
         data = super().clean()
@@ -372,6 +385,10 @@ def _note_id_numbers_in_form(instance, fields) -> None:
 
 
 def modelform_for(config: ModelConfig) -> type[ScopedModelForm]:
-    if config.form_class is not None:
-        return config.form_class
-    return forms.modelform_factory(config.model, form=ScopedModelForm, fields=list(config.form_fields))
+    """The config's `form_class`, or a ScopedModelForm of its `form_fields`; with its `related_choices`."""
+    form = config.form_class or forms.modelform_factory(
+        config.model, form=ScopedModelForm, fields=list(config.form_fields)
+    )
+    if config.related_choices and form.related_choices is not config.related_choices:
+        form = type(form.__name__, (form,), {"related_choices": config.related_choices})
+    return form

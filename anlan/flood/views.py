@@ -2,14 +2,11 @@
 责任人 page (assign the 三个责任人), the 责任人 overview with Excel import and export, a zone's threshold page, the
 汛期 board, and the public 公示 per county (no login, phones masked). Rows only through `restrict(user, action)`."""
 
-import dataclasses
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.forms.models import apply_limit_choices_to_to_formfield
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +18,8 @@ from anlan.core.excel import ImportRejected
 from anlan.core.kit import (
     MenuLink,
     ModelConfig,
-    ScopedModelForm,
     config_for,
+    regions_writable_by,
     register,
     register_link,
     role_may,
@@ -50,28 +47,9 @@ def with_post_counts(qs, related="responsibilities", kind="reservoir"):
     )
 
 
-class NarrowedForm(ScopedModelForm):
-    """The kit's form with the choices the model and the config name: ScopedModelForm replaces a related field's
-    choices by what the user may see, which drops the field's `limit_choices_to` (the 库水位计 offered every GNSS
-    and crack meter, 防汛责任人 every landslide) and the kit does not apply `related_choices` to forms (汛期 offered
-    every township and village for 县（区）). Both narrow what the user may see, never widen it."""
-
-    choices: dict = {}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        for name, form_field in self.fields.items():
-            if not isinstance(form_field, forms.ModelChoiceField):
-                continue
-            apply_limit_choices_to_to_formfield(form_field)
-            if name in self.choices:
-                form_field.queryset = form_field.queryset.filter(pk__in=self.choices[name](user).values("pk"))
-
-
-def narrowed(config: ModelConfig) -> ModelConfig:
-    meta = type("Meta", (), {"model": config.model, "fields": list(config.form_fields)})
-    form = type(f"{config.model.__name__}Form", (NarrowedForm,), {"Meta": meta, "choices": config.related_choices})
-    return dataclasses.replace(config, form_class=form)
+def _regions(level):
+    """Regions of `level` the user may own records in (the county for 汛期 and 防汛设置, villages downstream)."""
+    return lambda user: regions_writable_by(user).filter(level=level).only("code", "name")
 
 
 def _duty_link(kind):
@@ -79,99 +57,84 @@ def _duty_link(kind):
 
 
 register(
-    narrowed(
-        ModelConfig(
-            model=Reservoir,
-            list_columns=[
-                "code",
-                "name",
-                "region",
-                "size_class",
-                "total_storage",
+    ModelConfig(
+        model=Reservoir,
+        list_columns=[
+            "code",
+            "name",
+            "region",
+            "size_class",
+            "total_storage",
+            "flood_limit_level",
+            "sensor",
+            "duty_status",
+        ],
+        form_fields=[
+            *("code", "name", "region", "department", "lon", "lat", "total_storage", "dam_type", "dam_height"),
+            *("flood_limit_level", "normal_level", "design_flood_level", "check_flood_level", "sensor"),
+            *("downstream_villages", "downstream_people"),
+        ],
+        detail_fields=[
+            *("code", "name", "region", "department", "total_storage", "size_class", "grade", "dam_type"),
+            *(
+                "dam_height",
                 "flood_limit_level",
+                "normal_level",
+                "design_flood_level",
+                "check_flood_level",
                 "sensor",
-                "duty_status",
-            ],
-            form_fields=[
-                *("code", "name", "region", "department", "lon", "lat", "total_storage", "dam_type", "dam_height"),
-                *("flood_limit_level", "normal_level", "design_flood_level", "check_flood_level", "sensor"),
-                *("downstream_villages", "downstream_people"),
-            ],
-            detail_fields=[
-                *("code", "name", "region", "department", "total_storage", "size_class", "grade", "dam_type"),
-                *(
-                    "dam_height",
-                    "flood_limit_level",
-                    "normal_level",
-                    "design_flood_level",
-                    "check_flood_level",
-                    "sensor",
-                ),
-                *("downstream_villages", "downstream_people", "lon", "lat"),
-            ],
-            search_fields=["code", "name"],
-            extra_labels={"duty_status": "三个责任人", "grade": "工程等别"},
-            natural_keys={Sensor: "code"},
-            related_choices={
-                "sensor": lambda user: Sensor.objects.restrict(user).filter(kind="water_level"),
-                "downstream_villages": lambda user: Region.objects.restrict(user).filter(level=RegionLevel.VILLAGE),
-            },
-            selector=lambda qs: with_post_counts(qs.select_related("region", "sensor")),
-            sortable=["code", "total_storage"],
-            detail_links=[_duty_link("reservoir")],
-            menu_group=GROUP,
-            menu_order=130,
-        )
+            ),
+            *("downstream_villages", "downstream_people", "lon", "lat"),
+        ],
+        search_fields=["code", "name"],
+        extra_labels={"duty_status": "三个责任人", "grade": "工程等别"},
+        natural_keys={Sensor: "code"},
+        related_choices={"downstream_villages": _regions(RegionLevel.VILLAGE)},
+        selector=lambda qs: with_post_counts(qs.select_related("region", "sensor")),
+        sortable=["code", "total_storage"],
+        detail_links=[_duty_link("reservoir")],
+        menu_group=GROUP,
+        menu_order=130,
     )
 )
 register(
-    narrowed(
-        ModelConfig(
-            model=Dike,
-            list_columns=["code", "name", "river", "region", "length_km", "grade", "protected_people", "duty_status"],
-            form_fields=[
-                *("code", "name", "river", "region", "department", "length_km", "grade", "protected_people"),
-                *("warning_level", "guarantee_level", "station", "lon", "lat"),
-            ],
-            search_fields=["code", "name", "river"],
-            extra_labels={"duty_status": "三个责任人"},
-            selector=lambda qs: with_post_counts(qs.select_related("region"), kind="dike"),
-            detail_links=[_duty_link("dike")],
-            menu_group=GROUP,
-            menu_order=131,
-        )
+    ModelConfig(
+        model=Dike,
+        list_columns=["code", "name", "river", "region", "length_km", "grade", "protected_people", "duty_status"],
+        form_fields=[
+            *("code", "name", "river", "region", "department", "length_km", "grade", "protected_people"),
+            *("warning_level", "guarantee_level", "station", "lon", "lat"),
+        ],
+        search_fields=["code", "name", "river"],
+        extra_labels={"duty_status": "三个责任人"},
+        selector=lambda qs: with_post_counts(qs.select_related("region"), kind="dike"),
+        detail_links=[_duty_link("dike")],
+        menu_group=GROUP,
+        menu_order=131,
     )
 )
 register(
-    narrowed(
-        ModelConfig(
-            model=RiverStation,
-            list_columns=["sensor", "river", "warning_level", "guarantee_level"],
-            form_fields=["sensor", "river", "warning_level", "guarantee_level"],
-            natural_keys={Sensor: "code"},
-            related_choices={"sensor": lambda user: Sensor.objects.restrict(user).filter(kind="water_level")},
-            selector=lambda qs: qs.select_related("sensor"),
-            menu_group=GROUP,
-            menu_order=132,
-        )
+    ModelConfig(
+        model=RiverStation,
+        list_columns=["sensor", "river", "warning_level", "guarantee_level"],
+        form_fields=["sensor", "river", "warning_level", "guarantee_level"],
+        natural_keys={Sensor: "code"},
+        selector=lambda qs: qs.select_related("sensor"),
+        menu_group=GROUP,
+        menu_order=132,
     )
 )
 register(
-    narrowed(
-        ModelConfig(
-            model=FloodResponsibility,
-            list_columns=["target_label", "post", "person", "region"],
-            form_fields=["reservoir", "dike", "site", "post", "person"],
-            extra_labels={"target_label": "防汛对象"},
-            importable=False,  # the 责任人 import finds or registers persons by phone: flood:duty_import
-            related_choices={
-                "site": lambda user: HazardSite.objects.restrict(user).filter(kind__in=services.ZONE_KINDS),
-            },
-            natural_keys={Person: "pk"},
-            selector=lambda qs: qs.select_related("reservoir", "dike", "site", "person", "region"),
-            menu_group=GROUP,
-            menu_order=134,
-        )
+    ModelConfig(
+        model=FloodResponsibility,
+        list_columns=["target_label", "post", "person", "region"],
+        form_fields=["reservoir", "dike", "site", "post", "person"],
+        extra_labels={"target_label": "防汛对象"},
+        importable=False,  # the 责任人 import finds or registers persons by phone: flood:duty_import
+        natural_keys={Person: "pk"},
+        selector=lambda qs: qs.select_related("reservoir", "dike", "site", "person", "region"),
+        menu_group=GROUP,
+        menu_order=134,
     )
 )
 register(
@@ -209,31 +172,27 @@ register(
     )
 )
 register(
-    narrowed(
-        ModelConfig(
-            model=FloodSeason,
-            list_columns=["region", "year", "start", "end", "main_start", "main_end", "basis"],
-            form_fields=["region", "year", "start", "end", "main_start", "main_end", "basis"],
-            importable=False,
-            related_choices={"region": lambda user: Region.objects.filter(level=RegionLevel.COUNTY)},
-            selector=lambda qs: qs.select_related("region").defer("region__boundary"),
-            menu_group=GROUP,
-            menu_order=137,
-        )
+    ModelConfig(
+        model=FloodSeason,
+        list_columns=["region", "year", "start", "end", "main_start", "main_end", "basis"],
+        form_fields=["region", "year", "start", "end", "main_start", "main_end", "basis"],
+        importable=False,
+        related_choices={"region": _regions(RegionLevel.COUNTY)},
+        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
+        menu_group=GROUP,
+        menu_order=137,
     )
 )
 register(
-    narrowed(
-        ModelConfig(
-            model=FloodSetting,
-            list_columns=["region", "basin"],
-            form_fields=["region", "basin"],
-            importable=False,
-            related_choices={"region": lambda user: Region.objects.filter(level=RegionLevel.COUNTY)},
-            selector=lambda qs: qs.select_related("region").defer("region__boundary"),
-            menu_group=GROUP,
-            menu_order=138,
-        )
+    ModelConfig(
+        model=FloodSetting,
+        list_columns=["region", "basin"],
+        form_fields=["region", "basin"],
+        importable=False,
+        related_choices={"region": _regions(RegionLevel.COUNTY)},
+        selector=lambda qs: qs.select_related("region").defer("region__boundary"),
+        menu_group=GROUP,
+        menu_order=138,
     )
 )
 register_link(MenuLink(GROUP, "汛期值守看板", "flood:board", Reservoir, "view", 129, regional=True))

@@ -2,9 +2,7 @@
 where the duty desk has always found them. Plans themselves have pages of their own (views_lifecycle, menu
 预案演练)."""
 
-from django.forms import modelform_factory
-
-from anlan.core.kit import ModelConfig, ScopedModelForm, register
+from anlan.core.kit import ModelConfig, register
 
 from . import selectors
 from .filters import PlanActionFilterSet
@@ -30,20 +28,12 @@ def _plans_writable_by(user):
     return Plan.objects.restrict(user, "change").only("pk", "name")
 
 
-class PlanActionForm(ScopedModelForm):
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if "plan" in self.fields:
-            self.fields["plan"].queryset = _plans_writable_by(user)
-
-
 ACTION_FORM_FIELDS = ["plan", "level", "title", "department", "hours", "order"]
 
 
 register(
     ModelConfig(
         model=PlanAction,
-        form_class=modelform_factory(PlanAction, form=PlanActionForm, fields=ACTION_FORM_FIELDS),
         related_choices={"plan": _plans_writable_by},
         list_columns=["plan", "level", "title", "department", "hours"],
         form_fields=ACTION_FORM_FIELDS,

@@ -171,7 +171,6 @@ class HouseholdForm(ScopedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.fields["guardian"].queryset = guardian_choices(user)
         self.fields["guardian"].label_from_instance = _person_label
         self.fields["guardian"].error_messages["invalid_choice"] = "包保责任人不存在或不在您的管辖范围内"
 
