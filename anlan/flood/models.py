@@ -239,7 +239,7 @@ class Dike(AnlanModel):
         null=True,
         blank=True,
         choices=rules.DIKE_GRADES,
-        help_text="1 级至 5 级（GB 50286 堤防工程设计规范，1 级最高），按水行政主管部门核定的级别填写",
+        help_text="1 级最高（GB 50286 堤防工程设计规范），按核定的级别选择",
     )
     protected_people = models.PositiveIntegerField("保护人口（人）", default=0)
     warning_level = models.DecimalField("警戒水位（米）", max_digits=7, decimal_places=2, null=True, blank=True)

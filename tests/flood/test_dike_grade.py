@@ -89,3 +89,17 @@ def test_the_public_page_names_a_dike_by_its_grade(client, tree):
     client.logout()
     page = client.get(f"/p/flood/{tree.county.code}/").content.decode()
     assert f"{dike.river} 3 级堤防" in page
+
+
+def test_the_map_popup_reads_the_grade_with_its_unit(client, tree):
+    from anlan.geo.layers import get_layer
+
+    dike = _grade_three()
+    client.force_login(persona("county_operator"))
+    layer = get_layer("flood_dikes")
+    assert layer.labels["grade"] == "堤防级别" and layer.labels["region_label"] == "所在区划"
+    features = client.get("/api/v1/map/layers/flood_dikes/").json()["features"]
+    popup = next(f["properties"] for f in features if f["properties"]["name"] == dike.name)
+    assert popup["grade"] == "3 级" and popup["region_label"] == dike.region.name
+    reservoirs = client.get("/api/v1/map/layers/flood_reservoirs/").json()["features"]
+    assert reservoirs and all(f["properties"]["size_class"].endswith("型") for f in reservoirs)

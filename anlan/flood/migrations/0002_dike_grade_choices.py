@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(
                 blank=True,
                 choices=[(1, "1 级"), (2, "2 级"), (3, "3 级"), (4, "4 级"), (5, "5 级")],
-                help_text="1 级至 5 级（GB 50286 堤防工程设计规范，1 级最高），按水行政主管部门核定的级别填写",
+                help_text="1 级最高（GB 50286 堤防工程设计规范），按核定的级别选择",
                 null=True,
                 verbose_name="堤防级别",
             ),
