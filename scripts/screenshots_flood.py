@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import CHROMIUM, SIZES, free_port, login_state, prepare_data, shoot, start_server
+from screenshots import CHROMIUM, SIZES, free_port, login_state, map_ready, prepare_data, shoot, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PHONE_ONLY = {"390": SIZES["390"]}
@@ -83,6 +83,7 @@ def pictures(states: dict) -> dict:
         "flood-settings-viewer": (viewer, "/flood/floodsetting/", None),
         "flood-setting-add": (admin, "/flood/floodsetting/add/", None),
         "flood-public": (None, reverse("flood_public:board", args=[county]), None),
+        "flood-map-dike": (admin, "/geo/map/?layer=flood_dikes,flood_reservoirs", None),
         "home": (admin, reverse("home"), None),
         "home-town": (town, reverse("home"), PHONE_ONLY),
         "home-dept": (dept, reverse("home"), {"1440": SIZES["1440"]}),
@@ -138,6 +139,16 @@ def pictures(states: dict) -> dict:
         shots["flood-setting"] = (admin, f"/flood/floodsetting/{setting.pk}/", None)
         shots["flood-setting-edit"] = (admin, f"/flood/floodsetting/{setting.pk}/edit/", None)
     return shots
+
+
+def dike_popup(page, width):
+    """The 一张图 with the 水库 and 堤防 layers on and the first dike's popup open (堤防级别 "3 级")."""
+    map_ready(page, width)
+    page.evaluate(
+        """() => { var first = null; window.anlanLayers.flood_dikes.eachLayer(l => { first = first || l; });
+        window.anlanMap.setView(first.getLatLng(), 13); first.openPopup(); }"""
+    )
+    page.wait_for_timeout(1000)
 
 
 class InSeason:
@@ -244,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
                 if name.startswith("home"):
                     with InSeason():
                         written += shoot(browser, state, base_url, path, args.out, name, None, sizes)
+                elif name == "flood-map-dike":
+                    written += shoot(browser, state, base_url, path, args.out, name, dike_popup, sizes)
                 elif name.startswith("flood-board"):
                     with RiversUp():
                         written += shoot(browser, state, base_url, path, args.out, name, None, sizes)
