@@ -516,6 +516,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "anlan.hazards.models.HazardPhoto.Stage",
         "DisasterReportStageEnum": "anlan.disasters.models.DisasterReport.Stage",
         "DisasterSubmitStageEnum": "anlan.disasters.api.SUBMITTED_STAGES",
+        "GradeEnum": "anlan.risk.models.Grade",  # the risk grade keeps its name beside the dike grade
+        "DikeGradeEnum": "anlan.flood.rules.DIKE_GRADES",
     },
 }
 

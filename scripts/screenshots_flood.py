@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import DESK_ONLY, PHONE_ONLY, run
+from screenshots import DESK_ONLY, PHONE_ONLY, map_ready, run
 
 
 def pictures(states: dict) -> dict:
@@ -76,6 +76,7 @@ def pictures(states: dict) -> dict:
         "flood-settings-viewer": (viewer, "/flood/floodsetting/", None, None),
         "flood-setting-add": (admin, "/flood/floodsetting/add/", None, None),
         "flood-public": (None, reverse("flood_public:board", args=[county]), None, None),
+        "flood-map-dike": (admin, "/geo/map/?layer=flood_dikes,flood_reservoirs", dike_popup, None),
         "home": (admin, reverse("home"), None, None),
         "home-town": (town, reverse("home"), None, PHONE_ONLY),
         "home-dept": (dept, reverse("home"), None, DESK_ONLY),
@@ -141,6 +142,16 @@ def pictures(states: dict) -> dict:
         shots["flood-setting"] = (admin, f"/flood/floodsetting/{setting.pk}/", None, None)
         shots["flood-setting-edit"] = (admin, f"/flood/floodsetting/{setting.pk}/edit/", None, None)
     return shots
+
+
+def dike_popup(page, width):
+    """The 一张图 with the 水库 and 堤防 layers on and the first dike's popup open (堤防级别 "3 级")."""
+    map_ready(page, width)
+    page.evaluate(
+        """() => { var first = null; window.anlanLayers.flood_dikes.eachLayer(l => { first = first || l; });
+        window.anlanMap.setView(first.getLatLng(), 13); first.openPopup(); }"""
+    )
+    page.wait_for_timeout(1000)
 
 
 class InSeason:

@@ -310,6 +310,10 @@ def _parse(f, raw, lookups: _Lookups, existing):
             return text
         if text in by_label:
             return by_label[text]
+        # A label typed without its spaces ("3级" for "3 级", "小(1)型" as written) is the same choice.
+        unspaced = {"".join(label.split()): value for label, value in by_label.items()}
+        if "".join(text.split()) in unspaced:
+            return unspaced["".join(text.split())]
         raise ValidationError(f"无效选项“{text}”，可选：{'、'.join(by_label)}")
     if isinstance(f, EncryptedCharField):
         if "*" in text:

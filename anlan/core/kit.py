@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.forms.models import apply_limit_choices_to_to_formfield
 
@@ -56,6 +56,11 @@ class ModelConfig:
     filterset_class: type | None = None
     search_fields: Sequence[str] = ()
     detail_fields: Sequence[str] | None = None
+    # Detail fields that belong to a later stage of the record, shown only then (a tip's 核查结论 once it is
+    # verified, a reward's 发放 rows once it is paid): {field: statuses} — the record's `status_field` among them —
+    # or {field: f(obj) -> bool}. Fields not named are always shown; lists and exports keep every column.
+    fields_by_status: dict = field(default_factory=dict)
+    status_field: str = "status"
     import_fields: Sequence[str] | None = None
     # Columns of the Excel export (default: the import columns, or the detail fields of read-only rows).
     export_fields: Sequence[str] | None = None
@@ -145,6 +150,18 @@ class ModelConfig:
 
     def columns_for_detail(self) -> list[str]:
         return list(self.detail_fields or self.form_fields)
+
+    def detail_columns_of(self, obj) -> list[str]:
+        """The detail fields of `obj` at its stage (`fields_by_status`)."""
+        return [name for name in self.columns_for_detail() if self.shows(obj, name)]
+
+    def shows(self, obj, name: str) -> bool:
+        when = self.fields_by_status.get(name)
+        if when is None:
+            return True
+        if callable(when):
+            return bool(when(obj))
+        return getattr(obj, self.status_field) in when
 
     def sortable_columns(self) -> list[str]:
         if self.sortable is not None:
@@ -278,6 +295,13 @@ _REGISTRY: dict[type, ModelConfig] = {}
 
 
 def register(config: ModelConfig) -> ModelConfig:
+    unknown = set(config.fields_by_status) - set(config.columns_for_detail())
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{config.model.__name__}: fields_by_status names fields not on the detail: {unknown}"
+        )
+    if any(not callable(when) for when in config.fields_by_status.values()):
+        config.field(config.status_field)  # a stage needs the status field it is read from
     _REGISTRY[config.model] = config
     return config
 

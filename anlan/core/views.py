@@ -162,7 +162,7 @@ class ObjectDetailView(ConfigView):
         obj = self.get_object(pk, "view")
         fields = [
             (self.config.column_label(name), display_value(obj, name, request.user))
-            for name in self.config.columns_for_detail()
+            for name in self.config.detail_columns_of(obj)
         ]
         history = []
         if role_allows(request.user, "view", AuditEntry):

@@ -22,3 +22,20 @@ class DateOnly(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# What the browser draws inside a date or file control follows the browser's language ("mm/dd/yyyy",
+# "Choose File", "No file chosen"): the pages say in Chinese, beside the control, what it takes.
+INPUT_HINTS = {
+    "date": "格式：年-月-日",
+    "datetime-local": "格式：年-月-日 时:分",
+    "time": "格式：时:分",
+    "month": "格式：年-月",
+}
+FILE_CHOOSE = "选择文件"
+FILE_NONE = "未选择文件"
+
+
+def input_hint(input_type: str) -> str:
+    """The Chinese hint shown after an <input> of this type ("" when the browser's control needs none)."""
+    return INPUT_HINTS.get(input_type, "")

@@ -146,8 +146,10 @@ def load(*, actor, county, townships, departments, full: bool = True, today: dt.
                 grade=4 if i else 3,
                 protected_people=int(rng.integers(1500, 12000)),
                 station=s,
-                lon=s.sensor.lon,
-                lat=s.sensor.lat,
+                # At the station, to the 6 decimals (0.1 m) a map needs: the sensor's own float may carry a
+                # 17th digit the database's text of it drops (the map layer is built both ways).
+                lon=round(s.sensor.lon, 6),
+                lat=round(s.sensor.lat, 6),
                 synthetic=True,
             )
             for i, s in enumerate(stations[:4])

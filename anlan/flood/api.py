@@ -41,13 +41,16 @@ class ReservoirViewSet(ScopedModelViewSet):
 
 
 class DikeSerializer(ScopedSerializer):
+    grade_label = serializers.CharField(
+        source="get_grade_display", read_only=True, allow_null=True, help_text="如 3 级；未填为 null"
+    )
     duty_status = serializers.CharField(read_only=True)
 
     class Meta:
         model = Dike
         fields = [
-            *("id", "code", "name", "river", "region", "department", "length_km", "grade", "protected_people"),
-            *("warning_level", "guarantee_level", "station", "duty_status"),
+            *("id", "code", "name", "river", "region", "department", "length_km", "grade", "grade_label"),
+            *("protected_people", "warning_level", "guarantee_level", "station", "duty_status"),
         ]
         read_only_fields = fields
 

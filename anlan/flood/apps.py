@@ -16,7 +16,7 @@ class FloodConfig(AppConfig):
         from anlan.core.kit import register_home_notice
         from anlan.monitoring.hooks import register_on_alarm
 
-        from . import api, views  # noqa: F401  (API routes, menu and kit pages)
+        from . import api, layers, views  # noqa: F401  (API routes, map layers, menu and kit pages)
         from .panels import home_notices
         from .services import on_alarm
 

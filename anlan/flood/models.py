@@ -235,7 +235,11 @@ class Dike(AnlanModel):
     )
     length_km = models.DecimalField("长度（公里）", max_digits=8, decimal_places=2, validators=[MinValueValidator(0)])
     grade = models.PositiveSmallIntegerField(
-        "堤防级别", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1–5 级"
+        "堤防级别",
+        null=True,
+        blank=True,
+        choices=rules.DIKE_GRADES,
+        help_text="1 级最高（GB 50286 堤防工程设计规范），按核定的级别选择",
     )
     protected_people = models.PositiveIntegerField("保护人口（人）", default=0)
     warning_level = models.DecimalField("警戒水位（米）", max_digits=7, decimal_places=2, null=True, blank=True)

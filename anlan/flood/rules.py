@@ -34,6 +34,14 @@ def project_grade(class_code: str) -> str:
     return next((grade for code, _, grade, _ in CLASSES if code == class_code), "")
 
 
+# ---------------------------------------------------------------- 堤防级别
+
+# GB 50286 堤防工程设计规范: a dike is of grade 1 to 5 (1 the highest), set by the 防洪标准 of what it protects.
+# Standards §20 does not cover dikes (no table of GB 50286 was read): Anlan records the grade the water
+# department assigned and names it "3 级"; it does not derive the grade from a return period.
+DIKE_GRADES = [(n, f"{n} 级") for n in range(1, 6)]
+
+
 # ---------------------------------------------------------------- 责任人
 
 ADMIN, TECHNICAL, PATROL, MONITOR, GUARD = "admin", "technical", "patrol", "monitor", "guard"

@@ -284,10 +284,12 @@ def _plan(model, properties: list[str], user) -> tuple[list[str], dict, list[str
     expressions, selected = {}, []
     for name in properties:
         field = _model_field(model, name)
-        if field is not None and field.choices and isinstance(field, models.CharField):
+        if field is not None and field.choices and not field.is_relation:
+            # A number with choices too (a dike's grade 3 → "3 级"); an unlisted code comes as it is stored.
             alias = f"_label_{name}"
             whens = [When(**{name: key}, then=Value(str(label))) for key, label in field.choices]
-            expressions[alias] = Case(*whens, default=F(name), output_field=models.CharField())
+            stored = F(name) if isinstance(field, models.CharField) else Cast(F(name), models.CharField())
+            expressions[alias] = Case(*whens, default=stored, output_field=models.CharField())
         else:
             alias = name
             expressions[alias] = F(name)
@@ -416,7 +418,8 @@ def _json_text_value(model, name: str, alias: str, expression, user):
     field = _model_field(model, name)
     if alias.startswith("_label_"):
         whens = [When(**{name: key}, then=Value(_json_literal(str(label)))) for key, label in field.choices]
-        return Case(*whens, default=_to_json(F(name)), output_field=models.TextField())
+        stored = F(name) if isinstance(field, models.CharField) else Cast(F(name), models.CharField())
+        return Case(*whens, default=_to_json(stored), output_field=models.TextField())
     if alias == "_url" and isinstance(model._meta.pk, _NUMBERS):
         head, tail = detail_link(user, model)("\x00").split("\x00")
         return _Text(_json_literal(head)[:-1], Cast("pk", models.TextField()), _json_literal(tail)[1:])

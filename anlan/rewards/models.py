@@ -140,6 +140,36 @@ class Tip(AnlanModel):
             return "已申请，待计算"
         return reward.get_status_display()
 
+    def _reward(self):
+        try:
+            return self.reward
+        except Reward.DoesNotExist:
+            return None
+
+    @property
+    def reward_amount(self) -> str:
+        """奖励金额 on the tip's record, once computed ("18,750 元，待审批")."""
+        reward = self._reward()
+        return f"{reward.amount_text}，{reward.get_status_display()}" if reward else ""
+
+    @property
+    def reward_decision(self) -> str:
+        """奖励审批: the county's decision, its date and its opinion, once decided."""
+        reward = self._reward()
+        if reward is None or reward.decided_on is None:
+            return ""
+        verdict = "不予奖励" if reward.status == Reward.Status.REFUSED else "批准"
+        return "，".join(x for x in (f"{reward.decided_on:%Y-%m-%d} {verdict}", reward.opinion) if x)
+
+    @property
+    def reward_payment(self) -> str:
+        """奖励发放: when and how the reward was paid, once paid."""
+        reward = self._reward()
+        if reward is None or reward.status != Reward.Status.PAID:
+            return ""
+        parts = (f"{reward.paid_on:%Y-%m-%d} {reward.get_method_display()}", reward.payment_note)
+        return "，".join(x for x in parts if x)
+
 
 class Reward(AnlanModel):
     class Status(models.TextChoices):

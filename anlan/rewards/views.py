@@ -38,6 +38,16 @@ def _may_compute(user, tip) -> bool:
     )
 
 
+TIP_ACCEPTED = frozenset({Tip.Status.ACCEPTED, Tip.Status.VERIFIED})
+TIP_VERIFIED = frozenset({Tip.Status.VERIFIED})
+REWARD_DECIDED = frozenset({Reward.Status.APPROVED, Reward.Status.PAID, Reward.Status.REFUSED})
+REWARD_PAID = frozenset({Reward.Status.PAID})
+
+
+def _concealed(tip) -> bool:
+    return tip.status == Tip.Status.VERIFIED and tip.matter == Tip.Matter.CONCEALED
+
+
 TIPS = register(
     ModelConfig(
         model=Tip,
@@ -56,14 +66,36 @@ TIPS = register(
             *("code", "hazard", "region", "status", "received_on", "accept_due", "accepted_on", "verify_due"),
             *("declined_reason", "verified_on", "outcome", "matter", "findings", "cases", "concealed_deaths"),
             *("accident_grade", "claims_reward", "real_name", "id_number", "phone", "handled_by"),
+            *("reward_amount", "reward_decision", "reward_payment"),
         ],
+        # Each stage's rows appear with the stage: a tip being verified shows no empty 核查结论, a claim not yet
+        # computed no 奖励金额, an approved reward no 发放 row.
+        fields_by_status={
+            "accepted_on": TIP_ACCEPTED,
+            "verify_due": TIP_ACCEPTED,
+            "declined_reason": frozenset({Tip.Status.DECLINED}),
+            **dict.fromkeys(("verified_on", "outcome", "matter", "findings", "cases"), TIP_VERIFIED),
+            "concealed_deaths": _concealed,
+            "accident_grade": _concealed,
+            **dict.fromkeys(("real_name", "id_number", "phone"), lambda tip: tip.claims_reward),
+            "handled_by": lambda tip: tip.status != Tip.Status.RECEIVED,  # set by the first step
+            "reward_amount": lambda tip: bool(tip.reward_amount),
+            "reward_decision": lambda tip: bool(tip.reward_decision),
+            "reward_payment": lambda tip: bool(tip.reward_payment),
+        },
         filterset_class=TipFilterSet,
         search_fields=["code"],
         selector=lambda qs: qs.select_related("hazard", "region", "reward", "handled_by").prefetch_related(
             Prefetch("cases", queryset=PenaltyCase.objects.order_by("pk"))
         ),
         sortable=["received_on", "accept_due", "verify_due"],
-        extra_labels={"deadline": "办理期限", "reward_status": "奖励"},
+        extra_labels={
+            "deadline": "办理期限",
+            "reward_status": "奖励",
+            "reward_amount": "奖励金额",
+            "reward_decision": "奖励审批",
+            "reward_payment": "奖励发放",
+        },
         detail_links=[
             ("受理", "rewards:tip_accept", TIP.offers("accept")),
             ("不予受理", "rewards:tip_decline", TIP.offers("decline")),
@@ -87,6 +119,10 @@ REWARDS = register(
             *("tip", "status", "amount_text", "fine_text", "explanation", "computed_on", "computed_by"),
             *("decided_on", "decided_by", "opinion", "paid_on", "method", "payment_note", "paid_by"),
         ],
+        fields_by_status={
+            **dict.fromkeys(("decided_on", "decided_by", "opinion"), REWARD_DECIDED),
+            **dict.fromkeys(("paid_on", "method", "payment_note", "paid_by"), REWARD_PAID),
+        },
         # Excel keeps the amounts as numbers (元); the pages show them as "18,750 元" (amount_text).
         export_fields=[
             *("tip", "status", "amount_yuan", "fine_yuan", "explanation", "computed_on", "computed_by"),

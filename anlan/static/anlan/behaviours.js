@@ -7,6 +7,9 @@
 //   <select data-shows='{"3": ["a", "b"]}'> fields named in the map show only while an option naming them is chosen
 //   <button data-menu-toggle aria-controls="sidebar"> opens/closes the menu drawer on phones
 //                                       (<button data-menu-close> inside it and Escape close it)
+//   <span class="file-pick"><input type="file">…<span data-file-state data-none="未选择文件">
+//                                       names the chosen files in Chinese words (the browser's own
+//                                       "No file chosen" follows its language; core.widgets)
 (function () {
   "use strict";
 
@@ -59,6 +62,21 @@
       });
     }
     select.addEventListener("change", sync);
+    sync();
+  });
+
+  // File inputs: the control itself is transparent over the page's 选择文件 button; this line says what was chosen.
+  document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
+    var state = input.parentNode.querySelector("[data-file-state]");
+    if (!state) return;
+    function sync() {
+      var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      if (!names.length) state.textContent = state.dataset.none;
+      else if (names.length === 1) state.textContent = "已选择：" + names[0];
+      else state.textContent = "已选择 " + names.length + " 个文件：" + names.join("、");
+    }
+    input.addEventListener("change", sync);
+    window.addEventListener("pageshow", sync);  // a file kept by the browser on going back
     sync();
   });
 
