@@ -177,28 +177,32 @@ def _excel_value(config: ModelConfig, obj, f, user):
 def export_workbook(config: ModelConfig, queryset, user) -> bytes:
     """The rows as the import reads them back. A region column keeps its 区划代码 (what the import looks up,
     unambiguous where village names repeat) and is followed by a column naming the region ("龙河镇 新华村"),
-    which people read and the import passes over."""
+    which people read and the import passes over. A registry whose Excel names regions by name (`natural_keys`)
+    gets the village with its township there, the bare name being ambiguous."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = config.verbose_name[:31]
     fields = [config.field(name) for name in config.columns_for_export()]
-    # (A registry whose Excel names regions by name — `natural_keys` — has its names already.)
-    regional = [f for f in fields if _named_by_code(config, f)]
+    regional = [f for f in fields if _is_region(f)]
+    by_code = [f for f in regional if _named_by_code(config, f)]
     codes = set()
     for f in regional:
         codes.update(queryset.order_by().values_list(f.attname, flat=True).distinct())
     names = region_full_names(codes) if codes else {}
     headers = [ID_HEADER]
     for f in fields:
-        headers += [_header(f), _name_header(f)] if f in regional else [_header(f)]
+        headers += [_header(f), _name_header(f)] if f in by_code else [_header(f)]
     _style_header(ws, headers)
     for obj in queryset.iterator(chunk_size=2000) if not _has_prefetch(queryset) else queryset:
         values = [obj.pk]
         for f in fields:
-            values.append(_excel_value(config, obj, f, user))
-            if f in regional:
-                code = getattr(obj, f.attname)
+            code = getattr(obj, f.attname) if f in regional else None
+            if f in by_code:
+                values += [code or "", names.get(code, "") if code else ""]
+            elif f in regional:
                 values.append(names.get(code, "") if code else "")
+            else:
+                values.append(_excel_value(config, obj, f, user))
         _append(ws, values)
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -26,6 +26,7 @@ class RegisterForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.process = process
         self.fields["region"].queryset = regions_for(process, self.user)
+        name_region_choices(self.fields["region"])
         self._masked = {}
         for f in self.instance._meta.concrete_fields:
             if not isinstance(f, EncryptedCharField) or f.name not in self.fields or self.instance.pk is None:
