@@ -236,6 +236,8 @@ def _describe(config: ModelConfig, f) -> str:
     if isinstance(f, models.ManyToManyField):
         names = "、".join(str(x) for x in f.related_model.objects.all()[:40])
         return f"可填多个，用；分隔。可选：{names}"
+    if _named_by_code(config, f):
+        return f"填写12位区划代码；导出文件中其后的“{_name_header(f)}”列只供阅读，导入时不读取"
     if isinstance(f, models.ForeignKey):
         key = _natural_key(config, f.related_model)
         return f"填写{f.related_model._meta.verbose_name}的{f.related_model._meta.get_field(key).verbose_name}"

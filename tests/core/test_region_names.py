@@ -2,8 +2,10 @@
 and the audit trail; a village carries its township, since village names repeat across a county. Excel
 exports keep the 区划代码 the import reads, with the name beside it."""
 
+import io
 import re
 
+import openpyxl
 import pytest
 
 from anlan.core.audit import audit_record
@@ -64,6 +66,11 @@ def test_export_keeps_the_code_with_the_name_beside_it_and_reads_back(client, tr
     row = next(r for r in rows[1:] if r[0] == person.pk)
     assert row[code_at] == twin.code
     assert row[code_at + 1] == f"{tree.other_township.name} {twin.name}"
+
+    # The import template says what the name column is.
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/registry/person/template.xlsx").content), read_only=True)
+    notes = list(book["填写说明"].iter_rows(values_only=True))
+    assert "“所属区划名称”列只供阅读" in next(r[2] for r in notes if r[0] == "所属区划")
 
     # Sent back as it came (a person edits the name, the region stays where the code puts it).
     row[header.index("姓名")] = "丙网格员（改）"
