@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlan.core.audit import AuditItem, append
+from anlan.core.labels import region_names
 from anlan.core.regioncodes import county_of, township_of
 from anlan.duty.routing import route_to_desks
 from anlan.notify import recipients
@@ -207,6 +208,8 @@ def _superior_calls(warning, notice, unanswered, now) -> list[Delivery]:
     superiors: dict[str, list[recipients.Recipient]] = {}
     for r in recipients.recipients_in("person", codes):
         superiors.setdefault(r.region_code, []).append(r)
+    # The silent person by place name, "新华村张三": the call is spoken, a 12-digit code is not heard.
+    places = region_names({d.region_code for d in unanswered if d.tier in SUPERIOR_TIER})
     out, texts = [], []
     for d in unanswered:
         tier = SUPERIOR_TIER.get(d.tier)
@@ -214,11 +217,12 @@ def _superior_calls(warning, notice, unanswered, now) -> list[Delivery]:
             continue
         region = township_of(d.region_code) if tier == "township" else county_of(d.region_code)
         original = d.recipient_key.split(":")[1]
+        who = f"{places.get(d.region_code, '')}{d.recipient_name}"
         texts.append(
             NoticeText(
                 notice=notice,
                 key=f"up:{original}",
-                text=f"{d.recipient_name}（{d.region_code}）未确认收到“{warning.headline}”，请立即联系督促落实。"[:300],
+                text=f"{who}未确认收到“{warning.headline}”，请立即联系督促落实。"[:300],
             )
         )
         for r in superiors.get(region, []):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from anlan.core.audit import audit_record
 from anlan.core.errors import DomainError
 from anlan.core.public import ChallengeForm, keyed_hash
+from anlan.core.regions import choice_label
 from anlan.core.validators import validate_phone
 from anlan.geo.models import Region, RegionLevel
 from anlan.notify.channels import CHANNELS, Outgoing
@@ -59,9 +60,7 @@ class SubscribeForm(ChallengeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = area_choices()
-        self.fields["region"].label_from_instance = lambda r: (
-            f"{r.parent.name} {r.name}" if r.level == RegionLevel.VILLAGE else r.name
-        )
+        self.fields["region"].label_from_instance = choice_label
         self.fields["region"].error_messages["invalid_choice"] = "请选择乡镇或村（社区）"
         self.fields["action"].initial = "subscribe"
 

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from .audit import AuditItem, append, owner_region_code, snapshot
 from .fields import EncryptedCharField, blind_index_fields
 from .kit import ModelConfig, regions_writable_by
+from .labels import region_full_names
 from .masking import mask, visible_value
 from .regions import region_model
 
@@ -65,6 +66,20 @@ class ImportRejected(Exception):
 
 def _header(f) -> str:
     return str(f.verbose_name)
+
+
+def _is_region(f) -> bool:
+    return isinstance(f, models.ForeignKey) and f.related_model is region_model()
+
+
+def _named_by_code(config: ModelConfig, f) -> bool:
+    """A region column holding 区划代码 (the default), not a name (`natural_keys`)."""
+    return _is_region(f) and _natural_key(config, f.related_model) == f.related_model._meta.pk.name
+
+
+def _name_header(f) -> str:
+    """The column beside a region column that names its region for the reader ("所属区划名称")."""
+    return f"{_header(f)}名称"
 
 
 def _required(f) -> bool:
@@ -160,13 +175,35 @@ def _excel_value(config: ModelConfig, obj, f, user):
 
 
 def export_workbook(config: ModelConfig, queryset, user) -> bytes:
+    """The rows as the import reads them back. A region column keeps its 区划代码 (what the import looks up,
+    unambiguous where village names repeat) and is followed by a column naming the region ("龙河镇 新华村"),
+    which people read and the import passes over. A registry whose Excel names regions by name (`natural_keys`)
+    gets the village with its township there, the bare name being ambiguous."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = config.verbose_name[:31]
     fields = [config.field(name) for name in config.columns_for_export()]
-    _style_header(ws, [ID_HEADER, *[_header(f) for f in fields]])
+    regional = [f for f in fields if _is_region(f)]
+    by_code = [f for f in regional if _named_by_code(config, f)]
+    codes = set()
+    for f in regional:
+        codes.update(queryset.order_by().values_list(f.attname, flat=True).distinct())
+    names = region_full_names(codes) if codes else {}
+    headers = [ID_HEADER]
+    for f in fields:
+        headers += [_header(f), _name_header(f)] if f in by_code else [_header(f)]
+    _style_header(ws, headers)
     for obj in queryset.iterator(chunk_size=2000) if not _has_prefetch(queryset) else queryset:
-        _append(ws, [obj.pk, *[_excel_value(config, obj, f, user) for f in fields]])
+        values = [obj.pk]
+        for f in fields:
+            code = getattr(obj, f.attname) if f in regional else None
+            if f in by_code:
+                values += [code or "", names.get(code, "") if code else ""]
+            elif f in regional:
+                values.append(names.get(code, "") if code else "")
+            else:
+                values.append(_excel_value(config, obj, f, user))
+        _append(ws, values)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -199,6 +236,8 @@ def _describe(config: ModelConfig, f) -> str:
     if isinstance(f, models.ManyToManyField):
         names = "、".join(str(x) for x in f.related_model.objects.all()[:40])
         return f"可填多个，用；分隔。可选：{names}"
+    if _named_by_code(config, f):
+        return f"填写12位区划代码；导出文件中其后的“{_name_header(f)}”列只供阅读，导入时不读取"
     if isinstance(f, models.ForeignKey):
         key = _natural_key(config, f.related_model)
         return f"填写{f.related_model._meta.verbose_name}的{f.related_model._meta.get_field(key).verbose_name}"
@@ -433,7 +472,10 @@ def parse_workbook(config: ModelConfig, uploaded, user, progress=_no_progress, *
     fields = _fields(config)
     by_header = {_header(f): f for f in fields}
     header = [_text(c) for c in rows[0]]
-    unknown = [h for h in header if h and h != ID_HEADER and h not in by_header]
+    # An export's region-name columns come back with the file: read by people, not by the import (the
+    # 区划代码 beside them decides).
+    names_read = {_name_header(f) for f in fields if _named_by_code(config, f)} - set(by_header)
+    unknown = [h for h in header if h and h != ID_HEADER and h not in by_header and h not in names_read]
     missing = [h for h, f in by_header.items() if _required(f) and h not in header]
     errors = [RowError(1, h, "未知的列名") for h in unknown]
     errors += [RowError(1, h, "缺少必填列") for h in missing]

@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from .kit import all_configs, offered_to
-from .labels import action_label, region_names
+from .labels import action_label, region_full_names
 from .models import AuditEntry
 from .regioncodes import region_prefix
 from .roles import role_allows
@@ -92,7 +92,7 @@ def recent_changes(user, limit: int = 10, *, now: dt.datetime | None = None) -> 
             kept.append((entry, may_open))
         if len(kept) == limit:
             break
-    names = region_names({entry.region_code for entry, _ in kept})
+    names = region_full_names({entry.region_code for entry, _ in kept})
     people = _display_names({entry.actor_id for entry, _ in kept if entry.actor_id})
     now = now or timezone.now()
     return [_change(entry, configs, names, people, may_open, now) for entry, may_open in kept]

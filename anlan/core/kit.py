@@ -12,7 +12,7 @@ Excel template/import/export pages and its menu entry, all scoped and audited.
 Apps register in their views.py (imported by AppConfig.ready); core.urls builds the URLs.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django import forms
@@ -21,9 +21,10 @@ from django.db import models
 from django.forms.models import apply_limit_choices_to_to_formfield
 
 from .fields import EncryptedCharField
+from .labels import region_full_names
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
-from .regions import region_model
+from .regions import name_region_choices, region_model
 from .roles import Role, role_allows
 from .scoping import scope_possible
 from .validators import location_errors
@@ -40,6 +41,7 @@ __all__ = [
     "links_offered",
     "modelform_for",
     "offered_to",
+    "region_cells",
     "register",
     "register_home_notice",
     "register_link",
@@ -318,13 +320,19 @@ def _is_m2m(f) -> bool:
     return isinstance(f, models.ManyToManyField)
 
 
-def display_value(obj, name: str, user) -> str:
-    """A field's value as this user may see it, in Chinese."""
+def display_value(obj, name: str, user, regions: Mapping[str, str] | None = None) -> str:
+    """A field's value as this user may see it, in Chinese.
+
+    `regions`: region code → name shown (`region_cells`), read for region columns instead of the row's
+    region (a list names a village with its township without a join per column)."""
     try:
         f = obj._meta.get_field(name)
     except FieldDoesNotExist:  # a property or an annotation
         value = getattr(obj, name)
         return "" if value is None else str(value)
+    if regions is not None and is_region_field(f):
+        code = getattr(obj, f.attname)
+        return "" if code is None else regions.get(code, code)
     if isinstance(f, EncryptedCharField):
         return visible_field_value(user, obj, f)
     if _is_m2m(f):
@@ -341,6 +349,27 @@ def display_value(obj, name: str, user) -> str:
 
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
+
+
+def is_region_field(f) -> bool:
+    return isinstance(f, models.ForeignKey) and f.related_model is region_model()
+
+
+def region_cells(config: ModelConfig, rows, names: Sequence[str]) -> dict[str, str]:
+    """The regions named in these rows' region columns by their shown names, in one query: a village with
+    its township ("龙河镇 新华村", `geo.Region.full_name`), since a county's list mixes every township's
+    villages and village names repeat."""
+    attnames = []
+    for name in names:
+        try:
+            f = config.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if is_region_field(f):
+            attnames.append(f.attname)
+    if not attnames:
+        return {}
+    return region_full_names({getattr(row, a) for row in rows for a in attnames})
 
 
 def regions_writable_by(user):
@@ -380,8 +409,11 @@ class ScopedModelForm(forms.ModelForm):
             related = form_field.queryset.model
             if name in self.related_choices:
                 form_field.queryset = self.related_choices[name](user)
+                if related is Region:
+                    name_region_choices(form_field)
             elif related is Region:
-                form_field.queryset = regions_writable_by(user).only("code", "name")
+                form_field.queryset = regions_writable_by(user)
+                name_region_choices(form_field)
             elif hasattr(related.objects, "restrict"):
                 form_field.queryset = related.objects.restrict(user, "view")
             else:

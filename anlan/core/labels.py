@@ -15,6 +15,7 @@ from collections.abc import Mapping
 __all__ = [
     "action_label",
     "object_type_label",
+    "region_full_names",
     "region_label",
     "region_names",
     "register_actions",
@@ -76,19 +77,34 @@ def region_names(codes) -> dict[str, str]:
     return dict(region_model().objects.filter(pk__in=codes).values_list("pk", "name")) if codes else {}
 
 
+def region_full_names(codes) -> dict[str, str]:
+    """Many region codes by name in one query, a village with its township in front ("龙河镇 新华村"): history,
+    search hits and the activity feed mix villages of every township in one column, where village names
+    repeat (`geo.Region.full_name`)."""
+    from .regioncodes import is_village, township_of
+
+    codes = {c for c in codes if c}
+    names = region_names(codes | {township_of(c) for c in codes if is_village(c)})
+    full = {}
+    for code in codes:
+        if code not in names:
+            continue
+        township = names.get(township_of(code)) if is_village(code) else None
+        full[code] = f"{township} {names[code]}" if township else names[code]
+    return full
+
+
 def region_label(code: str) -> str:
-    """A region code with its name, "凤家街道（500237001000）"; the code alone when no region has it."""
+    """A region code by its name, "凤家街道", a village with its township, "龙河镇 新华村" (names, not codes:
+    the team's rule); the code itself only when no region has it (a region since removed)."""
     if not code:
         return ""
-    from .regions import region_model
-
-    name = region_model().objects.filter(pk=code).values_list("name", flat=True).first()
-    return f"{name}（{code}）" if name else code
+    return region_full_names([code]).get(code, code)
 
 
 def snapshot_rows(object_type: str, before: dict | None, after: dict | None) -> list[tuple[str, str, str]]:
     """An audit entry's before/after snapshots as (field name, before, after) rows a person reads:
-    field names from the model's verbose names, choice codes by their labels, region codes with their
+    field names from the model's verbose names, choice codes by their labels, region codes by their
     names, times in local time."""
     from django.apps import apps
 

@@ -24,7 +24,7 @@ from django.db.models import Count, F, Q, Window
 from .crypto import blind_index
 from .fields import blind_index_fields, normalise_phone
 from .kit import ModelConfig, all_configs, offered_to
-from .labels import region_names
+from .labels import region_full_names
 from .regioncodes import region_prefix
 from .roles import sees_full_phone
 from .scoping import column_path
@@ -117,7 +117,7 @@ def search(user, raw_term, *, per_group: int = PER_GROUP) -> Results:
         rows, count = _first_rows(config, user, q, per_group)
         if count:
             found.append((config, rows, count))
-    names = region_names({code for _, rows, _ in found for _, code in rows})
+    names = region_full_names({code for _, rows, _ in found for _, code in rows})
     for config, rows, count in found:
         hits = [
             Hit(obj.pk, str(obj), config.reverse("detail", obj.pk), code, names.get(code, "")) for obj, code in rows

@@ -28,8 +28,9 @@ from .kit import (
     display_value,
     links_offered,
     modelform_for,
+    region_cells,
 )
-from .labels import region_names, snapshot_rows
+from .labels import region_full_names, snapshot_rows
 from .models import AuditEntry, ImportJob
 from .roles import role_allows
 from .uploads import UploadRejected
@@ -130,8 +131,12 @@ class ObjectListView(ConfigView):
             return xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
         page = Paginator(without_related_json(qs), PAGE_SIZE).get_page(request.GET.get("page"))
         columns = [(name, config.column_label(name)) for name in config.list_columns]
+        regions = region_cells(config, page, config.list_columns)
         rows = [
-            (config.reverse("detail", obj.pk), [display_value(obj, name, request.user) for name, _ in columns])
+            (
+                config.reverse("detail", obj.pk),
+                [display_value(obj, name, request.user, regions) for name, _ in columns],
+            )
             for obj in page
         ]
         query = request.GET.copy()
@@ -160,10 +165,9 @@ class ObjectListView(ConfigView):
 class ObjectDetailView(ConfigView):
     def get(self, request, pk):
         obj = self.get_object(pk, "view")
-        fields = [
-            (self.config.column_label(name), display_value(obj, name, request.user))
-            for name in self.config.detail_columns_of(obj)
-        ]
+        names = self.config.detail_columns_of(obj)
+        regions = region_cells(self.config, [obj], names)
+        fields = [(self.config.column_label(name), display_value(obj, name, request.user, regions)) for name in names]
         history = []
         if role_allows(request.user, "view", AuditEntry):
             meta = obj._meta
@@ -400,9 +404,10 @@ class AuditListView(LoginRequiredMixin, View):
         if request.GET.get("actor"):
             qs = qs.filter(actor_name__icontains=request.GET["actor"])
         page = Paginator(qs.order_by("-id"), PAGE_SIZE).get_page(request.GET.get("page"))
-        names = region_names({e.region_code for e in page})
+        names = region_full_names({e.region_code for e in page})
         for e in page:
-            e.region_display = f"{names[e.region_code]}（{e.region_code}）" if e.region_code in names else e.region_code
+            # By name (a village with its township); the code only for a region no longer in the tree.
+            e.region_display = names.get(e.region_code, e.region_code)
         query = request.GET.copy()
         query.pop("page", None)
         return render(request, "core/audit_list.html", {"page": page, "querystring": query.urlencode()})

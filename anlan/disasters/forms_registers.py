@@ -6,6 +6,7 @@ from django.db.models import Q
 from anlan.core.fields import EncryptedCharField
 from anlan.core.kit import ScopedModelForm
 from anlan.core.masking import mask, visible_value
+from anlan.core.regions import name_region_choices
 from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.sites.models import Household
 
@@ -25,6 +26,7 @@ class RegisterForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.process = process
         self.fields["region"].queryset = regions_for(process, self.user)
+        name_region_choices(self.fields["region"])
         self._masked = {}
         for f in self.instance._meta.concrete_fields:
             if not isinstance(f, EncryptedCharField) or f.name not in self.fields or self.instance.pk is None:
@@ -79,4 +81,5 @@ class PhotoForm(forms.Form):
     def __init__(self, *args, process, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(process, user)
+        name_region_choices(self.fields["region"])
         self.fields["region"].error_messages["invalid_choice"] = "区划不在本灾害过程的受灾乡镇内或不在您的管辖范围内"

@@ -4,6 +4,7 @@ from django import forms
 
 from anlan.core.public import ChallengeForm
 from anlan.core.regioncodes import region_prefix
+from anlan.core.regions import choice_label
 from anlan.core.validators import validate_id_number, validate_phone
 from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region, RegionLevel
@@ -71,7 +72,7 @@ class RecipientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = _regions_of(user, [RegionLevel.VILLAGE], within=programme.region_id)
         self.fields["region"].to_field_name = "code"
-        self.fields["region"].label_from_instance = lambda r: f"{r.parent.name} {r.name}"
+        self.fields["region"].label_from_instance = choice_label
         self.fields["id_number"].required = True
         self.fields["id_number"].validators.append(validate_id_number)
         self.fields["phone"].validators.append(validate_phone)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
+from anlan.core.regions import name_region_choices
 from anlan.core.widgets import LOCAL_INPUT, DateOnly, DateTimeLocal
 from anlan.geo.models import RegionLevel
 from anlan.plans.models import IncidentKind
@@ -39,7 +40,8 @@ class LogEntryForm(forms.ModelForm):
         self.fields["desk"].initial = log.home_desk(user)
         if self.instance.pk:
             del self.fields["desk"]  # an entry stays at its desk
-        self.fields["region"].queryset = regions_writable_by(user).only("code", "name")
+        self.fields["region"].queryset = regions_writable_by(user)
+        name_region_choices(self.fields["region"])
         self.fields["region"].to_field_name = "code"
         self.fields["region"].error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
         self.fields["event_kind"].queryset = IncidentKind.objects.order_by("order", "pk")

@@ -43,7 +43,24 @@ class Region(AnlanModel):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.name}（{self.code}）"
+        # Names, not codes: the bureau's staff know their townships and villages by name, and a 12-digit
+        # code beside every name was noise in each table, page and choice list. The code stays where a
+        # machine or an upstream report reads it (Excel round-trips, statistics for the 国家自然灾害灾情
+        # 管理系统, the API) and in the audit history only when no region has it any more.
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        """A village with its township in front, "龙河镇 新华村"; a township or the county by its name.
+
+        Village names repeat across a county (新华村, 团结村 and 红星村 are found in several townships of
+        many real counties), so where villages of more than one township can meet — choice lists, exports'
+        region columns, history — this is the name shown; a table with its own 乡镇 column shows `name`.
+        Read with the parent loaded (`core.regions.for_choices`), else it costs a query per village.
+        """
+        if self.level == RegionLevel.VILLAGE and self.parent_id:
+            return f"{self.parent.name} {self.name}"
+        return self.name
 
 
 class TravelProfile(models.Model):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
+from anlan.core.regions import name_region_choices
 from anlan.core.widgets import DateOnly
 
 from .models import HiddenHazard
@@ -21,7 +22,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_writable_by(user).exclude(level="county").only("code", "name")
+        self.fields["region"].queryset = regions_writable_by(user).exclude(level="county")
+        name_region_choices(self.fields["region"])
         self.fields["region"].error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
         self.fields["deadline"].initial = timezone.localdate() + dt.timedelta(days=7)
         if user.region_id and user.region_id[9:] != "000":

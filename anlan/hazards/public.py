@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from anlan.core.public import ChallengeForm, address_key, client_ip
 from anlan.core.public import new_challenge as _new_challenge
+from anlan.core.regions import choice_label
 from anlan.core.validators import validate_phone
 from anlan.geo.models import Region, RegionLevel
 
@@ -80,9 +81,7 @@ class PublicTipForm(ChallengeForm):
             .defer("boundary", "parent__boundary")  # a list of names: not some 700 outlines (GeoJSON)
             .order_by("code")
         )
-        self.fields["region"].label_from_instance = lambda r: (
-            f"{r.parent.name} {r.name}" if r.level == "village" else r.name
-        )
+        self.fields["region"].label_from_instance = choice_label
         self.fields["region"].error_messages["invalid_choice"] = "请选择所在村（社区）"
         for ext in _EXTENSIONS:
             ext.add_fields(self)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from anlan.core.kit import regions_writable_by
+from anlan.core.regions import name_region_choices
 from anlan.core.uploads import CheckedUpload, UploadRejected, check_upload
 from anlan.core.widgets import LOCAL_INPUT, DateTimeLocal
 from anlan.geo.polygons import parse_polygon
@@ -40,7 +41,8 @@ class IntakeForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions_writable_by(user).only("code", "name")
+        self.fields["region"].queryset = regions_writable_by(user)
+        name_region_choices(self.fields["region"])
         self.fields["region"].to_field_name = "code"
         self.fields["region"].error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
         self.fields["occurred_at"].input_formats = [LOCAL_INPUT]

@@ -4,6 +4,7 @@ services_lifecycle, so a page refuses exactly what the service refuses."""
 from django import forms
 
 from anlan.core.regioncodes import region_prefix
+from anlan.core.regions import name_region_choices
 from anlan.core.roles import Role
 from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region, RegionLevel
@@ -47,6 +48,7 @@ class PlanForm(forms.Form):
         self.fields["region"].queryset = Region.objects.filter(code__startswith=prefix, level__in=levels).order_by(
             "code"
         )
+        name_region_choices(self.fields["region"])
         self.fields["department"].queryset = Department.objects.filter(code__startswith=prefix[:6]).order_by("code")
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "view").order_by("name")
         if getattr(user, "role", "") == Role.ENTERPRISE_USER:

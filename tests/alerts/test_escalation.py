@@ -64,7 +64,9 @@ def test_silence_brings_a_voice_call_then_the_superior(gateways, tree):
     assert acks.escalate(now=t2)["superior"] == 0  # called up once
     drain(t2)
     call_up = next(m for m in voice.received.values() if head.name in m["text"])
-    assert "未确认收到" in call_up["text"]
+    # Spoken to the superior by place and name, "新华村张三", never a 12-digit code.
+    assert f"{tree.village.name}{head.name}未确认收到" in call_up["text"]
+    assert tree.village.code not in call_up["text"]
 
 
 @pytest.mark.django_db

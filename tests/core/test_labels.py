@@ -31,8 +31,10 @@ def test_object_types_are_named_by_their_models():
 
 
 @pytest.mark.django_db
-def test_region_codes_come_with_their_names(tree):
-    assert region_label(tree.township.code) == f"{tree.township.name}（{tree.township.code}）"
+def test_region_codes_read_as_names_a_village_with_its_township(tree):
+    assert region_label(tree.township.code) == tree.township.name
+    assert region_label(tree.village.code) == f"{tree.township.name} {tree.village.name}"
+    assert region_label("500237999999") == "500237999999"  # no region has it (any more): the code is all there is
     assert region_label("") == ""
 
 
@@ -44,7 +46,7 @@ def test_audit_snapshots_read_as_field_names_labels_names_and_local_times(tree):
         {"status": "rectifying", "region": tree.township.code, "created_at": "2026-06-01T08:58:00+00:00"},
     )
     assert rows[0] == ("状态", "已上报", "整改中")
-    assert rows[1][1] == f"{tree.township.name}（{tree.township.code}）"
+    assert rows[1][1] == tree.township.name
     assert rows[2] == ("创建时间", "2026-06-01 16:58:00", "2026-06-01 16:58:00")
 
 

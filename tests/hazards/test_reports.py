@@ -83,7 +83,9 @@ def test_ledger_export_lists_the_hazards_in_scope_with_names(client, tree):
     titles = [r[header.index("隐患名称")] for r in rows[1:]]
     assert "台账测试隐患" in titles and "别处的隐患" not in titles
     row = rows[1 + titles.index("台账测试隐患")]
-    assert row[header.index("所属区划")] == tree.village.name and row[header.index("状态")] == "已上报"
+    # A village with its township: village names repeat across a county's townships.
+    assert row[header.index("所属区划")] == f"{tree.township.name} {tree.village.name}"
+    assert row[header.index("状态")] == "已上报"
 
 
 @pytest.mark.django_db

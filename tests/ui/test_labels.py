@@ -9,7 +9,8 @@ attributes stripped). It fails on:
 - a choice code, workflow step or audit action code shown as it is stored (`open`, `Met`, `report`,
   `stock_receive`, `supplies.movement`), matched as a whole token of the visible text;
 - an English field name (`Status`, `Live status`, `responsible`);
-- a 12-digit region code without its region's name next to it.
+- a 12-digit region code without its region's name next to it, or written after it as "名称（代码）" (regions are
+  named by name: `geo.Region.__str__`).
 """
 
 import re
@@ -151,6 +152,10 @@ class Problems:
                 labelled_code = i > 0 and chunks[i - 1].endswith("代码")
                 if name not in around and not labelled_code:
                     self.found[(where, code)] = f"region code without its name {name} in “{chunk[:80]}”"
+                elif f"{name}（{code}）" in chunk:
+                    # Names, not "名称（代码）": the code beside every name was noise (a code column of its own,
+                    # the region register's or an export's, is not this).
+                    self.found[(where, code)] = f"region written as name（code） in “{chunk[:80]}”"
 
     def check_page(self, client, url: str) -> None:
         response = client.get(url)
