@@ -19,7 +19,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from .fields import EncryptedCharField
+from .fields import EncryptedCharField, names_only
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
 from .regions import region_model
@@ -42,6 +42,7 @@ __all__ = [
     "register",
     "register_home_notice",
     "register_link",
+    "registrations",
     "role_may",
 ]
 
@@ -209,10 +210,19 @@ class MenuLink:
 
 
 _LINKS: list[MenuLink] = []
+# Changes with every registration (pages and links): what is kept from the registrations (the menu per kind
+# of user, core.context_processors) is kept under it.
+_generation = 0
+
+
+def registrations() -> int:
+    return _generation
 
 
 def register_link(link: MenuLink) -> MenuLink:
+    global _generation
     _LINKS.append(link)
+    _generation += 1
     return link
 
 
@@ -277,7 +287,9 @@ _REGISTRY: dict[type, ModelConfig] = {}
 
 
 def register(config: ModelConfig) -> ModelConfig:
+    global _generation
     _REGISTRY[config.model] = config
+    _generation += 1
     return config
 
 
@@ -352,7 +364,8 @@ class ScopedModelForm(forms.ModelForm):
                 form_field.queryset = regions_writable_by(user).only("code", "name")
                 form_field.error_messages["invalid_choice"] = "区划不存在或不在您的管辖范围内"
             elif hasattr(related.objects, "restrict"):
-                form_field.queryset = related.objects.restrict(user, "view")
+                # Options show names: the rows' encrypted columns are neither read nor decrypted.
+                form_field.queryset = names_only(related.objects.restrict(user, "view"))
                 form_field.error_messages["invalid_choice"] = "所选项不存在或不在您的管辖范围内"
 
     def clean(self):
