@@ -192,3 +192,30 @@ def test_the_menu_is_built_once_per_kind_of_user_and_is_that_users_menu(rf, monk
     viewer = persona("township_officer")
     viewer.role = "viewer"  # a role changed: the menu of the new role, not the one kept for the old
     assert menu_of(viewer) == build(viewer) != menu_of(persona("township_officer"))
+
+
+def test_the_menu_tag_writes_what_the_template_loop_wrote():
+    """base.html draws the menu with a tag (anlan_menu.menu_groups) instead of a loop of ~1,000 template
+    nodes: the same links, escaped the same way, the page's own link marked active."""
+    from django.template import Context, Template
+
+    link = '<a href="{{ url }}" class="{% if path == url %}active{% endif %}">{{ label }}</a>'
+    loop = Template(
+        """{% for group, items in nav_groups %}
+    <div class="navgroup">
+      <div class="navtitle">{{ group }}</div>
+      {% for label, url in items %}"""
+        + link
+        + """{% endfor %}
+    </div>
+    {% endfor %}"""
+    )
+    tag = Template("{% load anlan_menu %}{% menu_groups nav_groups path %}")
+    groups = [("隐患排查", [("隐患台账", "/hazards/hiddenhazard/"), ('<统计> & "分析"', "/hazards/stats/?a=1&b=2")])]
+    groups.append(("系统", [("API 文档", "/api/docs/")]))
+    for path in ("/hazards/hiddenhazard/", "/api/docs/", "/elsewhere/"):
+        context = {"nav_groups": groups, "path": path}
+        expected, drawn = (re.sub(r">\s+<", "><", t.render(Context(context))).strip() for t in (loop, tag))
+        assert drawn == expected
+        assert drawn.count('class="active"') == (path != "/elsewhere/")
+    assert "&lt;统计&gt; &amp; &quot;分析&quot;" in drawn and "?a=1&amp;b=2" in drawn
