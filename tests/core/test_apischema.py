@@ -63,3 +63,19 @@ def test_each_language_has_its_own_document(client, builds):
 def test_the_schema_still_needs_a_login(client, builds):
     assert client.get("/api/v1/schema/").status_code in (401, 403)
     assert builds == []
+
+
+def test_what_a_request_can_vary_without_bound_is_not_kept(client, builds):
+    """An unknown language, a made-up version or an Accept header's parameters are served but not kept: a
+    client could otherwise fill the process's memory with documents."""
+    client.force_login(persona("viewer"))
+    for _ in range(2):
+        assert client.get("/api/v1/schema/", {"lang": "xx-made-up"}).status_code == 200
+        assert client.get("/api/v1/schema/", {"version": "v9"}).status_code == 200
+    assert len(builds) == 4 and apischema._schemas == {} and apischema._rendered == {}
+    indented = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json; indent=2")
+    assert indented.status_code == 200 and indented.content.startswith(b'{\n  "')
+    # The document in Chinese is kept; the indented rendering of it is not.
+    assert len(builds) == 5 and len(apischema._schemas) == 1 and apischema._rendered == {}
+    client.get("/api/v1/schema/", {"format": "json"})  # the plain rendering is kept
+    assert len(builds) == 5 and len(apischema._rendered) == 1
