@@ -1,10 +1,10 @@
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 
 from anlan.alerts import api as alerts_api
 from anlan.alerts import feeds
 from anlan.alerts import views as alerts_views
 from anlan.core.api import SearchView, router
+from anlan.core.apischema import SchemaView
 from anlan.core.views import ApiDocsView
 from anlan.disasters.urls_relief import public_urlpatterns as relief_public
 from anlan.enforcement.api_draws import DrawVerifyNoSlash
@@ -27,7 +27,7 @@ from anlan.risk.views import public_card
 from anlan.training.urls import public_urlpatterns as training_public
 
 api_urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("geo/locate/", LocateView.as_view(), name="api-geo-locate"),
     path("search/", SearchView.as_view(), name="api-search"),
     path("resources/nearest/", NearestView.as_view(), name="api-resources-nearest"),

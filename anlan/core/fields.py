@@ -177,6 +177,16 @@ def encrypted_fields(model) -> list[EncryptedCharField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
 
 
+def names_only(queryset):
+    """`queryset` without its encrypted columns, for lists that draw rows by name (choice lists of people,
+    enterprises, teams): each such column costs a decryption per row (a person's phone and ID number: two
+    per option, ~4,800 on the ranger list's filter) for a value no option shows. No model's `__str__` reads
+    an encrypted column (tests/core/test_names_only.py holds that); code that does read one from a row of
+    this queryset gets it by one more query, which the query-count tests of its page would show."""
+    names = [f.name for f in encrypted_fields(queryset.model)]
+    return queryset.defer(*names) if names else queryset
+
+
 def encrypted_models() -> list:
     from django.apps import apps
 

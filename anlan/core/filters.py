@@ -9,6 +9,7 @@ from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
+from .fields import names_only
 from .regioncodes import region_prefix
 from .regions import region_model
 from .validators import validate_region_code
@@ -131,8 +132,9 @@ class ScopedFilterSet(django_filters.FilterSet):
             form_field = self.form.fields.get(name)
             model = getattr(getattr(form_field, "queryset", None), "model", None)
             if model is not None and hasattr(model.objects, "restrict"):
-                # Choices in filter drop-downs obey the scope too (no names from other townships).
-                form_field.queryset = model.objects.restrict(user)
+                # Choices in filter drop-downs obey the scope too (no names from other townships), and an
+                # option shows a name: its row's phones and ID numbers are not read (nor decrypted).
+                form_field.queryset = names_only(model.objects.restrict(user))
             if isinstance(flt, RegionSubtreeFilter):
                 # County users pick among townships; township users among their villages too.
                 levels = ["county", "township"] + (["village"] if user.region_id[6:] != "000000" else [])

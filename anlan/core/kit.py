@@ -20,7 +20,7 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.forms.models import apply_limit_choices_to_to_formfield
 
-from .fields import EncryptedCharField
+from .fields import EncryptedCharField, names_only
 from .labels import region_full_names
 from .masking import note_full_id_view, visible_field_value
 from .regioncodes import region_prefix
@@ -45,6 +45,7 @@ __all__ = [
     "register",
     "register_home_notice",
     "register_link",
+    "registrations",
     "role_may",
 ]
 
@@ -229,10 +230,19 @@ class MenuLink:
 
 
 _LINKS: list[MenuLink] = []
+# Changes with every registration (pages and links): what is kept from the registrations (the menu per kind
+# of user, core.context_processors) is kept under it.
+_generation = 0
+
+
+def registrations() -> int:
+    return _generation
 
 
 def register_link(link: MenuLink) -> MenuLink:
+    global _generation
     _LINKS.append(link)
+    _generation += 1
     return link
 
 
@@ -297,6 +307,7 @@ _REGISTRY: dict[type, ModelConfig] = {}
 
 
 def register(config: ModelConfig) -> ModelConfig:
+    global _generation
     unknown = set(config.fields_by_status) - set(config.columns_for_detail())
     if unknown:
         raise ImproperlyConfigured(
@@ -305,6 +316,7 @@ def register(config: ModelConfig) -> ModelConfig:
     if any(not callable(when) for when in config.fields_by_status.values()):
         config.field(config.status_field)  # a stage needs the status field it is read from
     _REGISTRY[config.model] = config
+    _generation += 1
     return config
 
 
@@ -415,7 +427,8 @@ class ScopedModelForm(forms.ModelForm):
                 form_field.queryset = regions_writable_by(user)
                 name_region_choices(form_field)
             elif hasattr(related.objects, "restrict"):
-                form_field.queryset = related.objects.restrict(user, "view")
+                # Options show names: the rows' encrypted columns are neither read nor decrypted.
+                form_field.queryset = names_only(related.objects.restrict(user, "view"))
             else:
                 continue
             # Django applied the field's limit_choices_to to the queryset just replaced.

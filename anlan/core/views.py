@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.views import View
 
 from . import excel, imports, search, services
+from .apischema import api_schema
 from .audit import audit_record, snapshot
 from .errors import shown_on
+from .fields import EncryptedCharField, encrypted_fields
 from .filters import RegionSubtreeFilter, ScopedFilterSet
 from .kit import (
     ModelConfig,
@@ -80,12 +82,14 @@ def _filtered(config: ModelConfig, request):
     return filterset, qs
 
 
-def without_related_json(qs):
-    """The queryset with the JSON columns of its joined rows (`select_related`) deferred.
+def without_related_payload(qs):
+    """The queryset with the JSON and encrypted columns of its joined rows (`select_related`) deferred.
 
     A list row shows a related row by its name; its JSON columns are never read there, and a region's
     boundary (GeoJSON, up to hundreds of kB) decoded for every row of a page cost a fifth of the CPU of the
-    county administrator's menu pages (2.3 of 11.1 s for 119 pages)."""
+    county administrator's menu pages (2.3 of 11.1 s for 119 pages). Nor are its encrypted columns: a
+    ranger's person had its phone and ID number decrypted for a name (no `__str__` reads an encrypted
+    column: tests/core/test_names_only.py)."""
     tree = qs.query.select_related
     if not isinstance(tree, dict):  # False (no joins) or True (every foreign key): left as they are
         return qs
@@ -97,7 +101,7 @@ def without_related_json(qs):
             deferred.extend(
                 f"{prefix}{name}__{field.name}"
                 for field in related._meta.concrete_fields
-                if isinstance(field, models.JSONField)
+                if isinstance(field, models.JSONField | EncryptedCharField)
             )
             walk(related, sub, f"{prefix}{name}__")
 
@@ -129,7 +133,11 @@ class ObjectListView(ConfigView):
             data = excel.export_workbook(config, qs, request.user)
             stamp = timezone.localtime().strftime("%Y%m%d%H%M")
             return xlsx_response(data, f"{config.verbose_name}_{stamp}.xlsx")
-        page = Paginator(without_related_json(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        # A row's own encrypted columns that are not list columns are not read either (a hazard's reporter
+        # phone: a decryption per row for a value the list does not show).
+        unshown = [f.name for f in encrypted_fields(config.model) if f.name not in config.list_columns]
+        listed = without_related_payload(qs.defer(*unshown) if unshown else qs)
+        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         columns = [(name, config.column_label(name)) for name in config.list_columns]
         regions = region_cells(config, page, config.list_columns)
         rows = [
@@ -427,9 +435,7 @@ class ApiDocsView(LoginRequiredMixin, View):
     """API reference rendered on the server from the OpenAPI document (no Swagger UI from a CDN)."""
 
     def get(self, request):
-        from drf_spectacular.generators import SchemaGenerator
-
-        schema = SchemaGenerator().get_schema(request=None, public=True)
+        schema = api_schema()  # built once per process (core.apischema)
         operations = []
         for path_name, methods in schema.get("paths", {}).items():
             for method, op in methods.items():

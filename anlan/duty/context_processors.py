@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from anlan.core.regioncodes import county_of, township_of
 from anlan.core.roles import sees_full_phone
 
-from .selectors import on_duty
+from .selectors import on_duty_names
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,8 @@ class HeaderDuty:
 
 
 def _duty(user, desk: str) -> HeaderDuty:
-    duty = on_duty(desk)
-    phones = sees_full_phone(user)
-
-    def people(users):
-        return [(str(u), (u.phone or "") if phones else "") for u in users]
-
-    return HeaderDuty(people(duty.leaders), people(duty.officers), desk)
+    leaders, officers = on_duty_names(desk, phones=sees_full_phone(user))
+    return HeaderDuty(leaders, officers, desk)
 
 
 def on_duty_header(request):

@@ -45,3 +45,21 @@ def on_duty(desk: str, at: datetime | None = None) -> OnDuty:
     for shift in shifts:
         by_post[shift.post].append(shift.user)
     return result
+
+
+def on_duty_names(desk: str, *, phones: bool, at: datetime | None = None) -> tuple[list, list]:
+    """The leaders and officers of `desk` at `at` (default now) as (name, phone) pairs, in roster order, for
+    the page header: one query of the columns shown. A phone is read — and decrypted — only with `phones`
+    and only for these people; a user named by a name (User.__str__: display name, else username)."""
+    at = at or timezone.now()
+    columns = ["post", "user__display_name", "user__username", *(["user__phone"] if phones else [])]
+    rows = (
+        Shift.objects.filter(desk_id=desk, starts__lte=at, ends__gt=at, post__in=(Post.LEADER, Post.OFFICER))
+        .order_by("starts", "id")
+        .values_list(*columns)
+    )
+    leaders, officers = [], []
+    for post, display_name, username, *phone in rows:
+        person = (display_name or username, (phone[0] or "") if phone else "")
+        (leaders if post == Post.LEADER else officers).append(person)
+    return leaders, officers

@@ -161,3 +161,61 @@ def test_menu_addresses_follow_the_prefix_the_site_is_served_under(rf):
     assert len(plain) > 20 and "/" in plain
     assert prefixed == ["/anlan" + url for url in plain]
     assert again == plain
+
+
+@pytest.mark.django_db
+def test_the_menu_is_built_once_per_kind_of_user_and_is_that_users_menu(rf, monkeypatch):
+    """The menu is kept per kind of user (core.context_processors.menu_kind): a second page, or another
+    user of the same kind, does not check the ~100 entries again; and what is kept is exactly the menu
+    built afresh for each persona, so the key leaves out nothing the menu depends on."""
+    from anlan.core import context_processors
+
+    built = []
+    build = context_processors.menu_groups
+    monkeypatch.setattr(context_processors, "_MENUS", {})
+    monkeypatch.setattr(context_processors, "menu_groups", lambda user: built.append(user) or build(user))
+
+    def menu_of(user):
+        request = rf.get("/")
+        request.user = user
+        return context_processors.navigation(request)["nav_groups"]
+
+    for name in PERSONAS:
+        user = persona(name)
+        assert menu_of(user) == build(user), name
+    assert len(built) == len(PERSONAS)
+    for name in PERSONAS:
+        menu_of(persona(name))
+    menu_of(persona("other_township_officer"))  # another township: the same kind of user
+    assert len(built) == len(PERSONAS)
+
+    viewer = persona("township_officer")
+    viewer.role = "viewer"  # a role changed: the menu of the new role, not the one kept for the old
+    assert menu_of(viewer) == build(viewer) != menu_of(persona("township_officer"))
+
+
+def test_the_menu_tag_writes_what_the_template_loop_wrote():
+    """base.html draws the menu with a tag (anlan_menu.menu_groups) instead of a loop of ~1,000 template
+    nodes: the same links, escaped the same way, the page's own link marked active."""
+    from django.template import Context, Template
+
+    link = '<a href="{{ url }}" class="{% if path == url %}active{% endif %}">{{ label }}</a>'
+    loop = Template(
+        """{% for group, items in nav_groups %}
+    <div class="navgroup">
+      <div class="navtitle">{{ group }}</div>
+      {% for label, url in items %}"""
+        + link
+        + """{% endfor %}
+    </div>
+    {% endfor %}"""
+    )
+    tag = Template("{% load anlan_menu %}{% menu_groups nav_groups path %}")
+    groups = [("隐患排查", [("隐患台账", "/hazards/hiddenhazard/"), ('<统计> & "分析"', "/hazards/stats/?a=1&b=2")])]
+    groups.append(("系统", [("API 文档", "/api/docs/")]))
+    for path in ("/hazards/hiddenhazard/", "/api/docs/", "/elsewhere/"):
+        context = {"nav_groups": groups, "path": path}
+        expected, drawn = (re.sub(r">\s+<", "><", t.render(Context(context))).strip() for t in (loop, tag))
+        assert drawn == expected
+        assert drawn.count('class="active"') == (path != "/elsewhere/")
+    assert "&lt;统计&gt; &amp; &quot;分析&quot;" in drawn and "?a=1&amp;b=2" in drawn

@@ -29,6 +29,37 @@ def test_the_header_shows_the_county_desk_with_phones_for_those_who_call(client,
     assert "值班测试领导" in page and "19900008801" not in page
 
 
+def test_the_header_decrypts_only_the_phones_it_shows(client, tree, monkeypatch):
+    """The header reads the leader's and officers' phones for a role that sees them, a technician's never,
+    and no phone at all for a role that does not see them."""
+    from anlan.core import crypto
+
+    clear_desk(tree.county)
+    for name, post, phone in [
+        ("county_admin", Post.LEADER, "19900008811"),
+        ("county_operator", Post.OFFICER, "19900008812"),
+        ("township_officer", Post.TECH, "19900008813"),
+    ]:
+        user = persona(name)
+        user.phone = phone
+        user.save()
+        on_duty_now(tree.county, user, post)
+    decrypted = []
+    original = crypto.decrypt_field
+    monkeypatch.setattr(crypto, "decrypt_field", lambda token: decrypted.append(original(token)) or decrypted[-1])
+
+    client.force_login(persona("viewer"))
+    client.get("/inbox/")
+    viewer_saw = list(decrypted)
+    client.force_login(persona("county_operator"))
+    decrypted.clear()
+    page = client.get("/inbox/").content.decode()
+    assert "19900008811" in page and "19900008812" in page and "19900008813" not in page
+    # The viewer's own row (the session's user) is the one phone its request reads.
+    assert "19900008811" not in viewer_saw and "19900008812" not in viewer_saw
+    assert "19900008813" not in decrypted and {"19900008811", "19900008812"} <= set(decrypted)
+
+
 def test_the_header_says_nobody_is_on_duty(client, tree):
     clear_desk(tree.county)
     client.force_login(persona("township_officer"))

@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=10.0, help="api: seconds per endpoint")
         parser.add_argument("--workers", type=int, default=4, help="api: web processes (gunicorn)")
         parser.add_argument("--threads", type=int, default=4, help="api: threads per web process")
+        parser.add_argument(
+            "--township", action="store_true", help="lists: as a township operator (default: a county operator)"
+        )
 
     def handle(self, *args, **o):
         if o["name"] == "nearest":
@@ -65,7 +68,7 @@ class Command(BaseCommand):
 
             if o["queries"] < 1:
                 raise CommandError("queries 须为正数")
-            result = run(o["queries"])
+            result = run(o["queries"], township=o["township"])
         elif o["name"] == "layers":
             from anlan.bench.layers import run
 
