@@ -237,7 +237,10 @@ def _describe(config: ModelConfig, f) -> str:
         names = "、".join(str(x) for x in f.related_model.objects.all()[:40])
         return f"可填多个，用；分隔。可选：{names}"
     if _named_by_code(config, f):
-        return f"填写12位区划代码；导出文件中其后的“{_name_header(f)}”列只供阅读，导入时不读取"
+        return (
+            "填写12位区划代码，或区划名称（村、社区写明乡镇，如“龙河镇 新华村”；名称在您的辖区内唯一时可只写名称）；"
+            f"导出文件中其后的“{_name_header(f)}”列只供阅读，导入时不读取"
+        )
     if isinstance(f, models.ForeignKey):
         key = _natural_key(config, f.related_model)
         return f"填写{f.related_model._meta.verbose_name}的{f.related_model._meta.get_field(key).verbose_name}"
@@ -293,6 +296,7 @@ class _Lookups:
         Region = region_model()
 
         self.maps: dict[str, dict[str, object]] = {}
+        self.region_names: dict[str, dict[str, object]] = {}
         for f in fields:
             if not isinstance(f, models.ForeignKey | models.ManyToManyField):
                 continue
@@ -309,10 +313,35 @@ class _Lookups:
             if limit := f.get_limit_choices_to():  # the model's own limit (库水位计: water level sensors only)
                 qs = qs.complex_filter(limit)
             self.maps[f.name] = {str(k): pk for k, pk in qs.values_list(key, "pk")}
+            if related is Region and key == related._meta.pk.name:
+                self.region_names[f.name] = _region_names(qs)
             if isinstance(f, models.ManyToManyField):
                 # Many-to-many cells are usually typed by name; accept the display name too.
                 for obj in qs:
                     self.maps[f.name].setdefault(str(obj), obj.pk)
+
+
+AMBIGUOUS = object()
+
+
+def _unspaced(text: str) -> str:
+    return "".join(text.split())
+
+
+def _region_names(queryset) -> dict[str, object]:
+    """A region column takes the 区划代码 (what an export writes) and, since a bureau's own sheets name places, also
+    "龙河镇 新华村" (spaces optional) or a bare name that only one region in the user's area has. A bare name two
+    villages share maps to AMBIGUOUS and is refused with a message saying how to tell them apart. One query."""
+    from .regions import for_choices
+
+    regions = list(for_choices(queryset))
+    names: dict[str, object] = {_unspaced(r.full_name): r.pk for r in regions}
+    for region in regions:
+        bare = _unspaced(region.name)
+        if bare == _unspaced(region.full_name):
+            continue  # a township or the county: its full name is its name
+        names[bare] = AMBIGUOUS if names.get(bare, region.pk) != region.pk else region.pk
+    return names
 
 
 def _text(value) -> str:
@@ -339,9 +368,14 @@ def _parse(f, raw, lookups: _Lookups, existing):
             raise ValidationError("必填")
         return None if f.null else ("" if isinstance(f, models.CharField | models.TextField) else None)
     if isinstance(f, models.ForeignKey):
-        if text not in lookups.maps[f.name]:
-            raise ValidationError(f"{f.related_model._meta.verbose_name}不存在或不在您的管辖范围内：{text}")
-        return lookups.maps[f.name][text]
+        if text in lookups.maps[f.name]:
+            return lookups.maps[f.name][text]
+        by_name = lookups.region_names.get(f.name, {}).get(_unspaced(text))
+        if by_name is AMBIGUOUS:
+            raise ValidationError(f"有多个名为“{text}”的区划，请写明乡镇（如“某某镇 {text}”）或填写区划代码")
+        if by_name is not None:
+            return by_name
+        raise ValidationError(f"{f.related_model._meta.verbose_name}不存在或不在您的管辖范围内：{text}")
     if f.choices:
         by_label = {str(label): value for value, label in f.choices}
         values = {str(value) for value, _ in f.choices}

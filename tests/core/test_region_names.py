@@ -87,3 +87,24 @@ def test_audit_trail_names_the_region_of_each_entry(client, tree):
     page = client.get("/audit/", {"object_type": "registry.person"}).content.decode()
     assert f"{tree.township.name} {tree.village.name}" in page
     assert tree.village.code not in page
+
+
+def test_a_bureaus_own_sheet_may_name_regions_instead_of_codes(client, tree, twin):
+    """People type places, not 12-digit codes: "乡镇 村" (spaces optional) or a name unique in the user's area is
+    taken; a village name two townships share is refused for that row, saying how to tell them apart, and nothing
+    of the file is written."""
+    client.force_login(persona("county_admin"))
+    header = ["姓名", "所属区划", "手机号码"]
+    township_full = f"{tree.other_township.name}{twin.name}"  # typed without the space
+    rows = [header, ["戊网格员", township_full, "13800000005"], ["己网格员", tree.township.name, "13800000006"]]
+    response = client.post("/registry/person/import/", {"file": xlsx_upload(rows)})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Person.objects.get(name="戊网格员").region_id == twin.code
+    assert Person.objects.get(name="己网格员").region_id == tree.township.code
+
+    before = Person.objects.count()
+    rows = [header, ["庚网格员", f"{tree.township.name} {tree.village.name}", "13800000007"],
+            ["辛网格员", tree.village.name, "13800000008"]]  # fmt: skip
+    page = client.post("/registry/person/import/", {"file": xlsx_upload(rows)}).content.decode()
+    assert f"有多个名为“{tree.village.name}”的区划" in page and "请写明乡镇" in page
+    assert Person.objects.count() == before
