@@ -3,27 +3,25 @@ decisions and the records that carried them out, close), the minutes in Word; an
 incident pages naming the session that decided them."""
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anlan.alerts.models import Warning, WarningTemplate
-from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.models import Exercise
 from anlan.core.panels import register_panel
 from anlan.core.roles import COUNTY_ROLES, role_allows
-from anlan.core.views import PAGE_SIZE
+from anlan.core.views import PAGE_SIZE, docx_response
 from anlan.geo.models import Region, RegionLevel
 from anlan.incidents.models import Incident, ResponseTask
 from anlan.notify import recipients
@@ -315,10 +313,8 @@ def consultation_close(request, pk: int):
 @login_required
 def minutes_docx(request, pk: int):
     consultation = _session(request.user, pk)
-    response = HttpResponse(documents.minutes_docx(consultation), content_type=DOCX_CONTENT_TYPE)
     name = consultation.minutes_number or f"会商纪要（草稿）{consultation.pk}"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
-    return response
+    return docx_response(documents.minutes_docx(consultation), f"{name}.docx")
 
 
 def _url(pk: int) -> str:

@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from anlan.core.audit import audit_record
-from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.roles import COUNTY_ROLES, role_allows
-from anlan.core.views import PAGE_SIZE, attachment_response
+from anlan.core.views import PAGE_SIZE, docx_response
 
 from . import documents, numbering
 from .models import DocumentCounter, DocumentKind, DocumentPrefix, IssuedDocument, PenaltyCase
@@ -92,7 +91,7 @@ def document_download(request, pk: int):
         raise Http404("执法文书不存在或不在您的管辖范围内")
     data = documents.render(document, request.user)  # an incomplete record: DomainError → the page says what
     audit_record(action="document.download", obj=document, actor=request.user, after={"number": document.number})
-    return attachment_response(data, documents.filename(document), DOCX_CONTENT_TYPE)
+    return docx_response(data, documents.filename(document))
 
 
 def _may_edit_prefixes(user) -> bool:

@@ -18,14 +18,13 @@ from django.views.decorators.http import require_POST
 
 from anlan.core import excel
 from anlan.core.audit import audit_record
-from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link
 from anlan.core.masking import mask_name
 from anlan.core.regioncodes import region_prefix
 from anlan.core.roles import COUNTY_ROLES, LOCAL_REGISTRY_ROLES, role_allows, sees_full_phone
 from anlan.core.uploads import UploadRejected, check_upload, serve_upload
-from anlan.core.views import attachment_response, xlsx_response
+from anlan.core.views import docx_response, xlsx_response
 from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region, RegionLevel
 from anlan.incidents.models import GEO_DANGER, GEO_STAGES
@@ -553,7 +552,7 @@ def site_cards_docx(request, pk):
     urls = [_card_url(request, row["household"]) for row in rows]
     data = cards.word(site, rows, urls, masked=not sees_full_phone(request.user))
     audit_record(action="geo_cards_word", obj=site, actor=request.user, extra={"households": len(rows)})
-    return attachment_response(data, f"避险明白卡_{site.name}.docx", DOCX_CONTENT_TYPE)
+    return docx_response(data, f"避险明白卡_{site.name}.docx")
 
 
 @never_cache

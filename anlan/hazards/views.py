@@ -13,13 +13,12 @@ from django.views.decorators.cache import never_cache
 
 from anlan.core import excel
 from anlan.core.audit import audit_record
-from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, ModelConfig, config_for, register, register_link, role_may
 from anlan.core.public import with_fresh_challenge
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
-from anlan.core.views import attachment_response, xlsx_response
+from anlan.core.views import docx_response, xlsx_response
 from anlan.core.widgets import DateOnly
 from anlan.geo.models import Region
 from anlan.registry.models import Department, Enterprise
@@ -254,4 +253,4 @@ def notice(request, pk):
     audit_record(
         action="hazard_notice", obj=hazard, actor=request.user, after={"number": documents.notice_number(hazard)}
     )
-    return attachment_response(data, f"隐患整改通知书_{hazard.pk}.docx", DOCX_CONTENT_TYPE)
+    return docx_response(data, f"隐患整改通知书_{hazard.pk}.docx")

@@ -8,19 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Q, When
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anlan.core.documents import DOCX_CONTENT_TYPE
 from anlan.core.errors import shown_on
 from anlan.core.kit import MenuLink, register_link
 from anlan.core.regioncodes import region_prefix
 from anlan.core.roles import role_allows
 from anlan.core.uploads import serve_upload
-from anlan.core.views import PAGE_SIZE
+from anlan.core.views import PAGE_SIZE, docx_response
 from anlan.core.workdays import HOLIDAY_NOTE
 from anlan.geo.models import Region, RegionLevel
 
@@ -320,16 +319,7 @@ def registration_form(request, pk):
     filing = _filing(request.user, pk)
     if filing.status != PlanFiling.Status.FILED:
         raise Http404("该预案尚未备案")
-    response = HttpResponse(lifecycle.registration_form(filing), content_type=DOCX_CONTENT_TYPE)
-    name = f"备案登记表-{filing.plan.name}.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return docx_response(lifecycle.registration_form(filing), f"备案登记表-{filing.plan.name}.docx")
 
 
 @login_required
