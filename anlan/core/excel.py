@@ -30,7 +30,7 @@ from .fields import EncryptedCharField, blind_index_fields
 from .kit import ModelConfig, regions_writable_by
 from .labels import region_full_names
 from .masking import mask, visible_value
-from .regions import region_model
+from .regions import for_choices, region_model
 
 ID_HEADER = "ID"
 XLSX_MAGIC = b"PK\x03\x04"
@@ -312,9 +312,12 @@ class _Lookups:
                 qs = related.objects.all()
             if limit := f.get_limit_choices_to():  # the model's own limit (库水位计: water level sensors only)
                 qs = qs.complex_filter(limit)
-            self.maps[f.name] = {str(k): pk for k, pk in qs.values_list(key, "pk")}
             if related is Region and key == related._meta.pk.name:
-                self.region_names[f.name] = _region_names(qs)
+                regions = list(for_choices(qs))  # codes and names from one query
+                self.maps[f.name] = {r.pk: r.pk for r in regions}
+                self.region_names[f.name] = _region_names(regions)
+            else:
+                self.maps[f.name] = {str(k): pk for k, pk in qs.values_list(key, "pk")}
             if isinstance(f, models.ManyToManyField):
                 # Many-to-many cells are usually typed by name; accept the display name too.
                 for obj in qs:
@@ -328,13 +331,10 @@ def _unspaced(text: str) -> str:
     return "".join(text.split())
 
 
-def _region_names(queryset) -> dict[str, object]:
+def _region_names(regions: list) -> dict[str, object]:
     """A region column takes the 区划代码 (what an export writes) and, since a bureau's own sheets name places, also
     "龙河镇 新华村" (spaces optional) or a bare name that only one region in the user's area has. A bare name two
-    villages share maps to AMBIGUOUS and is refused with a message saying how to tell them apart. One query."""
-    from .regions import for_choices
-
-    regions = list(for_choices(queryset))
+    villages share maps to AMBIGUOUS and is refused with a message saying how to tell them apart."""
     names: dict[str, object] = {_unspaced(r.full_name): r.pk for r in regions}
     for region in regions:
         bare = _unspaced(region.name)

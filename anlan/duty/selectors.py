@@ -31,6 +31,11 @@ class OnDuty:
         return bool(self.leaders or self.officers)
 
 
+def _covering(desk: str, at: datetime):
+    """The shifts of `desk` covering `at` (starts ≤ at < ends), in roster order."""
+    return Shift.objects.filter(desk_id=desk, starts__lte=at, ends__gt=at).order_by("starts", "id")
+
+
 def on_duty(desk: str, at: datetime | None = None) -> OnDuty:
     """The shifts of `desk` (a region code) covering `at` (default now): starts ≤ at < ends.
 
@@ -38,9 +43,7 @@ def on_duty(desk: str, at: datetime | None = None) -> OnDuty:
     act for the platform, not for a reader (the API applies the caller's scope to the desk first)."""
     at = at or timezone.now()
     result = OnDuty(desk=desk, at=at)
-    shifts = (
-        Shift.objects.filter(desk_id=desk, starts__lte=at, ends__gt=at).select_related("user").order_by("starts", "id")
-    )
+    shifts = _covering(desk, at).select_related("user")
     by_post = {Post.LEADER: result.leaders, Post.OFFICER: result.officers, Post.TECH: result.tech}
     for shift in shifts:
         by_post[shift.post].append(shift.user)
@@ -53,11 +56,7 @@ def on_duty_names(desk: str, *, phones: bool, at: datetime | None = None) -> tup
     and only for these people; a user named by a name (User.__str__: display name, else username)."""
     at = at or timezone.now()
     columns = ["post", "user__display_name", "user__username", *(["user__phone"] if phones else [])]
-    rows = (
-        Shift.objects.filter(desk_id=desk, starts__lte=at, ends__gt=at, post__in=(Post.LEADER, Post.OFFICER))
-        .order_by("starts", "id")
-        .values_list(*columns)
-    )
+    rows = _covering(desk, at).filter(post__in=(Post.LEADER, Post.OFFICER)).values_list(*columns)
     leaders, officers = [], []
     for post, display_name, username, *phone in rows:
         person = (display_name or username, (phone[0] or "") if phone else "")
