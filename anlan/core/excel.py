@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from .audit import AuditItem, append, owner_region_code, snapshot
 from .fields import EncryptedCharField, blind_index_fields
-from .kit import ModelConfig, regions_writable_by
+from .kit import ModelConfig, choice_rows
 from .labels import region_full_names
 from .masking import mask, visible_value
 from .regions import for_choices, region_model
@@ -302,14 +302,7 @@ class _Lookups:
                 continue
             related = f.related_model
             key = _natural_key(config, related)
-            if f.name in config.related_choices:
-                qs = config.related_choices[f.name](user)
-            elif related is Region:
-                qs = regions_writable_by(user)
-            elif hasattr(related.objects, "restrict"):
-                qs = related.objects.restrict(user, "view")
-            else:
-                qs = related.objects.all()
+            qs = choice_rows(config.related_choices, f.name, related, user)
             if limit := f.get_limit_choices_to():  # the model's own limit (库水位计: water level sensors only)
                 qs = qs.complex_filter(limit)
             if related is Region and key == related._meta.pk.name:

@@ -35,6 +35,7 @@ __all__ = [
     "ModelConfig",
     "all_configs",
     "all_links",
+    "choice_rows",
     "config_for",
     "display_value",
     "links_for",
@@ -384,6 +385,20 @@ def region_cells(config: ModelConfig, rows, names: Sequence[str]) -> dict[str, s
     return region_full_names({getattr(row, a) for row in rows for a in attnames})
 
 
+def choice_rows(related_choices: Mapping, name: str, related, user):
+    """The rows `user` may pick for the related field `name` (forms and Excel imports alike): the config's
+    `related_choices` for the fields it names, regions the user may own records in, else the related rows the
+    user may view — without their encrypted columns, since choices show names. The model field's
+    `limit_choices_to` is applied by the caller."""
+    if name in related_choices:
+        return related_choices[name](user)
+    if related is region_model():
+        return regions_writable_by(user)
+    if hasattr(related.objects, "restrict"):
+        return names_only(related.objects.restrict(user, "view"))
+    return related.objects.all()
+
+
 def regions_writable_by(user):
     """The regions a user may own records in: their subtree (ancestors are view-only)."""
     Region = region_model()
@@ -419,18 +434,11 @@ class ScopedModelForm(forms.ModelForm):
             if not isinstance(form_field, forms.ModelChoiceField):
                 continue
             related = form_field.queryset.model
-            if name in self.related_choices:
-                form_field.queryset = self.related_choices[name](user)
-                if related is Region:
-                    name_region_choices(form_field)
-            elif related is Region:
-                form_field.queryset = regions_writable_by(user)
+            if not (name in self.related_choices or related is Region or hasattr(related.objects, "restrict")):
+                continue  # a code table every user may pick from: Django's own choices and message
+            form_field.queryset = choice_rows(self.related_choices, name, related, user)
+            if related is Region:
                 name_region_choices(form_field)
-            elif hasattr(related.objects, "restrict"):
-                # Options show names: the rows' encrypted columns are neither read nor decrypted.
-                form_field.queryset = names_only(related.objects.restrict(user, "view"))
-            else:
-                continue
             # Django applied the field's limit_choices_to to the queryset just replaced.
             apply_limit_choices_to_to_formfield(form_field)
             form_field.error_messages["invalid_choice"] = (
