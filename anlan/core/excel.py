@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from .audit import AuditItem, append, owner_region_code, snapshot
 from .fields import EncryptedCharField, blind_index_fields
-from .kit import ModelConfig, choice_rows
+from .kit import ModelConfig, choice_rows, is_region_field
 from .labels import region_full_names
 from .masking import mask, visible_value
 from .regions import for_choices, region_model
@@ -68,13 +68,9 @@ def _header(f) -> str:
     return str(f.verbose_name)
 
 
-def _is_region(f) -> bool:
-    return isinstance(f, models.ForeignKey) and f.related_model is region_model()
-
-
 def _named_by_code(config: ModelConfig, f) -> bool:
     """A region column holding 区划代码 (the default), not a name (`natural_keys`)."""
-    return _is_region(f) and _natural_key(config, f.related_model) == f.related_model._meta.pk.name
+    return is_region_field(f) and _natural_key(config, f.related_model) == f.related_model._meta.pk.name
 
 
 def _name_header(f) -> str:
@@ -183,7 +179,7 @@ def export_workbook(config: ModelConfig, queryset, user) -> bytes:
     ws = wb.active
     ws.title = config.verbose_name[:31]
     fields = [config.field(name) for name in config.columns_for_export()]
-    regional = [f for f in fields if _is_region(f)]
+    regional = [f for f in fields if is_region_field(f)]
     by_code = [f for f in regional if _named_by_code(config, f)]
     codes = set()
     for f in regional:
@@ -377,9 +373,9 @@ def _parse(f, raw, lookups: _Lookups, existing):
         if text in by_label:
             return by_label[text]
         # A label typed without its spaces ("3级" for "3 级", "小(1)型" as written) is the same choice.
-        unspaced = {"".join(label.split()): value for label, value in by_label.items()}
-        if "".join(text.split()) in unspaced:
-            return unspaced["".join(text.split())]
+        unspaced = {_unspaced(label): value for label, value in by_label.items()}
+        if _unspaced(text) in unspaced:
+            return unspaced[_unspaced(text)]
         raise ValidationError(f"无效选项“{text}”，可选：{'、'.join(by_label)}")
     if isinstance(f, EncryptedCharField):
         if "*" in text:

@@ -38,6 +38,7 @@ __all__ = [
     "choice_rows",
     "config_for",
     "display_value",
+    "is_region_field",
     "links_for",
     "links_offered",
     "modelform_for",
